@@ -1,0 +1,132 @@
+"""Database access: one engine per process, one unit of work per call or message.
+
+The unit of work is opened at the entry point (gRPC method, event handler) and committed
+once. Repositories and domain functions receive its session and never commit, so the state
+change, its outbox rows and the processed-event mark always land in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class RuntimeBase(DeclarativeBase):
+    """Tables every service has: the outbox and the processed-event ledger."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    # Several local processes (api, relay, worker) share one SQLite file. WAL lets readers go
+    # on while one writes; BEGIN IMMEDIATE takes the write lock up front, so a transaction never
+    # fails half-way with SQLITE_BUSY when upgrading from read to write.
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+        poolclass=NullPool if ":memory:" not in url else None,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every sqlite test
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover
+        mode = "DEFERRED" if conn.get_execution_options().get("crm_readonly") else "IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+@dataclass
+class UnitOfWork:
+    """One transaction: the session plus the events it will publish (via the outbox)."""
+
+    session: Session
+    emitted: list[str] = field(default_factory=list)
+
+    def emit(self, message, *, key: str | None = None) -> str:
+        """Write ``message`` (an event proto) to the outbox in this transaction; return its id."""
+        from crm_shared.events.outbox import add_to_outbox
+
+        event_id = add_to_outbox(self.session, message, partition_key=key)
+        self.emitted.append(event_id)
+        return event_id
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        self._read = sessionmaker(
+            self.engine.execution_options(crm_readonly=True), expire_on_commit=False
+        )
+        self._listeners: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def on_events_committed(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every commit that wrote outbox rows (wakes the relay)."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    @contextlib.contextmanager
+    def unit_of_work(self, *, readonly: bool = False) -> Iterator[UnitOfWork]:
+        session = (self._read if readonly else self._write)()
+        uow = UnitOfWork(session)
+        try:
+            yield uow
+            if readonly:
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        if uow.emitted:
+            for listener in list(self._listeners):
+                listener()
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

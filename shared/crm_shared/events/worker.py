@@ -1,0 +1,75 @@
+"""Run a service's nameko worker: its event handlers plus a small HTTP health endpoint.
+
+Called by ``<svc>-service worker`` after eventlet monkey-patching (see :mod:`crm_shared.cli`).
+``GET /healthz`` answers while the process lives; ``GET /readyz`` once every consumer is
+attached and while the database answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import eventlet
+from nameko.runners import ServiceRunner
+from nameko.web.handlers import http
+
+from crm_shared.db import Database
+from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_QUEUE_TYPE, CONFIG_RETRY_DELAYS
+from crm_shared.log import configure_logging
+from crm_shared.settings import WorkerSettings
+from crm_shared.telemetry import init_telemetry
+
+log = logging.getLogger(__name__)
+
+
+def _health_service(service_name: str, database: Database, state: dict):
+    class WorkerHealth:
+        name = f"{service_name}-health"
+
+        @http("GET", "/healthz")
+        def healthz(self, request):
+            return 200, "ok"
+
+        @http("GET", "/readyz")
+        def readyz(self, request):
+            if not state.get("started"):
+                return 503, "starting"
+            try:
+                database.ping()
+            except Exception as exc:  # noqa: BLE001 - any failure means not ready
+                return 503, f"database unreachable: {type(exc).__name__}"
+            return 200, "ready"
+
+    return WorkerHealth
+
+
+def run_worker(service_cls: type, settings: WorkerSettings) -> None:
+    configure_logging(f"{settings.service_name}-worker", settings.log_level)
+    init_telemetry(settings.service_name, "worker")
+    database = Database(settings.database_url)
+    config = {
+        "AMQP_URI": settings.amqp_url,
+        "WEB_SERVER_ADDRESS": f"0.0.0.0:{settings.worker_http_port}",
+        "max_workers": settings.max_workers,
+        "PARENT_CALLS_TRACKED": 0,
+        CONFIG_DATABASE: database,
+        CONFIG_QUEUE_TYPE: settings.amqp_queue_type,
+        CONFIG_RETRY_DELAYS: settings.retry_delays_seconds,
+    }
+    state: dict = {}
+    runner = ServiceRunner(config)
+    runner.add_service(service_cls)
+    runner.add_service(_health_service(settings.service_name, database, state))
+
+    def shutdown(signum, _frame):
+        log.info("signal %s: stopping worker", signum)
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    state["started"] = True
+    log.info("worker %s consuming", settings.service_name)
+    runner.wait()
+    database.dispose()

@@ -1,0 +1,1 @@
+"""gRPC: one server bootstrap, one client channel factory, one set of interceptors."""

@@ -1,0 +1,146 @@
+"""Server interceptors: authentication and error mapping (with one access-log line per call).
+
+Both wrap the method's behaviour, so they run in the thread that runs the method, where
+the principal context variable is visible to the servicer. Order (outermost first):
+OpenTelemetry, error mapping, authentication.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import grpc
+from opentelemetry import trace
+
+from crm_shared.auth.principal import principal_scope
+from crm_shared.auth.tokens import TokenVerifier
+from crm_shared.errors import DomainError, Unauthenticated
+from crm_shared.grpc.status import to_grpc_status
+from crm_shared.telemetry import current_trace_id
+
+log = logging.getLogger("crm.grpc.access")
+
+PUBLIC_METHOD_PREFIXES = (
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.v1alpha.ServerReflection/",
+    "/grpc.reflection.v1.ServerReflection/",
+)
+
+Behavior = Callable[..., object]
+
+
+def _wrap(handler: grpc.RpcMethodHandler | None, wrap_unary, wrap_stream):
+    """Return ``handler`` with its behaviour wrapped, whatever its streaming shape."""
+    if handler is None:
+        return None
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(
+            wrap_unary(handler.unary_unary), handler.request_deserializer, handler.response_serializer
+        )
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(
+            wrap_stream(handler.unary_stream), handler.request_deserializer, handler.response_serializer
+        )
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(
+            wrap_unary(handler.stream_unary), handler.request_deserializer, handler.response_serializer
+        )
+    return grpc.stream_stream_rpc_method_handler(
+        wrap_stream(handler.stream_stream), handler.request_deserializer, handler.response_serializer
+    )
+
+
+class AuthInterceptor(grpc.ServerInterceptor):
+    """Every call but health and reflection must carry a valid bearer access token."""
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self.verifier = verifier
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler_call_details.method.startswith(PUBLIC_METHOD_PREFIXES):
+            return handler
+        metadata = dict(handler_call_details.invocation_metadata or ())
+        authorization = metadata.get("authorization", "")
+
+        def authenticate():
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthenticated("missing bearer token in the authorization metadata")
+            principal = self.verifier.verify(token.strip())
+            trace.get_current_span().set_attribute("enduser.id", principal.user_id)
+            return principal
+
+        def wrap_unary(behavior: Behavior) -> Behavior:
+            def authenticated(request, context):
+                with principal_scope(authenticate()):
+                    return behavior(request, context)
+
+            return authenticated
+
+        def wrap_stream(behavior: Behavior) -> Behavior:
+            def authenticated(request, context):
+                principal = authenticate()
+                with principal_scope(principal):
+                    yield from behavior(request, context)
+
+            return authenticated
+
+        return _wrap(handler, wrap_unary, wrap_stream)
+
+
+class ErrorMappingInterceptor(grpc.ServerInterceptor):
+    """Typed domain errors become status codes with details; anything else becomes INTERNAL
+    with a trace reference, never UNKNOWN with a traceback."""
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        method = handler_call_details.method
+        quiet = method.startswith(PUBLIC_METHOD_PREFIXES)
+
+        def fail(context, exc: BaseException):
+            if isinstance(exc, DomainError):
+                context.abort_with_status(to_grpc_status(exc))
+            if context.code() not in (None, grpc.StatusCode.OK):
+                raise exc  # the servicer aborted on purpose
+            log.exception("unhandled error in %s", method)
+            context.abort(
+                grpc.StatusCode.INTERNAL, f"internal error (trace id {current_trace_id() or '-'})"
+            )
+
+        def log_call(started: float, outcome: str) -> None:
+            if not quiet:
+                log.info(
+                    "grpc call",
+                    extra={"rpc": method, "code": outcome,
+                           "duration_ms": round((time.perf_counter() - started) * 1000, 2)},
+                )
+
+        def wrap_unary(behavior: Behavior) -> Behavior:
+            def mapped(request, context):
+                started = time.perf_counter()
+                try:
+                    response = behavior(request, context)
+                except Exception as exc:  # noqa: BLE001 - mapping every error is the point
+                    log_call(started, getattr(exc, "grpc_code", grpc.StatusCode.INTERNAL).name)
+                    fail(context, exc)
+                log_call(started, "OK")
+                return response
+
+            return mapped
+
+        def wrap_stream(behavior: Behavior) -> Behavior:
+            def mapped(request, context):
+                started = time.perf_counter()
+                try:
+                    yield from behavior(request, context)
+                except Exception as exc:  # noqa: BLE001
+                    log_call(started, getattr(exc, "grpc_code", grpc.StatusCode.INTERNAL).name)
+                    fail(context, exc)
+                log_call(started, "OK")
+
+            return mapped
+
+        return _wrap(handler, wrap_unary, wrap_stream)

@@ -1,0 +1,183 @@
+"""The one gRPC server bootstrap.
+
+Health (``grpc.health.v1``) reports SERVING only while the database and the broker answer;
+reflection is on unless ``GRPC_REFLECTION=false``; SIGTERM flips health to NOT_SERVING and
+drains in-flight calls for ``GRPC_SHUTDOWN_GRACE_SECONDS`` before stopping; the outbox relay
+runs beside the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent import futures
+from dataclasses import dataclass
+
+import grpc
+import pika
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from google.protobuf.descriptor import ServiceDescriptor
+from opentelemetry.instrumentation.grpc import server_interceptor as otel_server_interceptor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+from crm_shared.auth.tokens import TokenVerifier
+from crm_shared.db import Database
+from crm_shared.events.relay import OutboxRelay
+from crm_shared.grpc.interceptors import AuthInterceptor, ErrorMappingInterceptor
+from crm_shared.log import configure_logging
+from crm_shared.settings import ApiSettings
+from crm_shared.telemetry import init_telemetry, shutdown_telemetry
+
+log = logging.getLogger(__name__)
+
+KEEPALIVE_OPTIONS = [
+    ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.keepalive_timeout_ms", 10_000),
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.max_receive_message_length", 16 * 1024 * 1024),
+]
+
+
+@dataclass(frozen=True)
+class ServiceBinding:
+    """A servicer, the generated function that registers it, and its descriptor."""
+
+    descriptor: ServiceDescriptor
+    servicer: object
+    add_to_server: Callable[[object, grpc.Server], None]
+
+
+def broker_reachable(amqp_url: str) -> bool:
+    params = pika.URLParameters(amqp_url)
+    params.socket_timeout = 2
+    params.connection_attempts = 1
+    params.blocked_connection_timeout = 2
+    try:
+        pika.BlockingConnection(params).close()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means unreachable
+        return False
+
+
+class GrpcApi:
+    """A configured server: interceptors, servicers, health, reflection, relay."""
+
+    def __init__(
+        self,
+        settings: ApiSettings,
+        database: Database,
+        bindings: Sequence[ServiceBinding],
+        verifier: TokenVerifier,
+    ) -> None:
+        self.settings = settings
+        self.database = database
+        self.server = grpc.server(
+            futures.ThreadPoolExecutor(
+                max_workers=settings.grpc_max_workers, thread_name_prefix="grpc"
+            ),
+            interceptors=[
+                otel_server_interceptor(),
+                ErrorMappingInterceptor(),
+                AuthInterceptor(verifier),
+            ],
+            options=KEEPALIVE_OPTIONS,
+        )
+        for binding in bindings:
+            binding.add_to_server(binding.servicer, self.server)
+        self.service_names = [b.descriptor.full_name for b in bindings]
+        self.health = health.HealthServicer(experimental_non_blocking=True)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        if settings.grpc_reflection:
+            reflection.enable_server_reflection(
+                [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
+            )
+        self.relay = (
+            OutboxRelay(database, settings.amqp_url, poll_seconds=settings.outbox_poll_seconds)
+            if settings.outbox_relay
+            else None
+        )
+        self._stopping = threading.Event()
+        self._checker: threading.Thread | None = None
+        self.port: int | None = None
+
+    def _set_health(self, serving: bool) -> None:
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        for name in ("", *self.service_names):
+            self.health.set(name, status)
+
+    def check_dependencies(self) -> bool:
+        try:
+            self.database.ping()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("database unreachable: %s", exc)
+            return False
+        if not broker_reachable(self.settings.amqp_url):
+            log.warning("broker unreachable")
+            return False
+        return True
+
+    def _watch_dependencies(self) -> None:
+        while not self._stopping.is_set():
+            self._set_health(self.check_dependencies() and not self._stopping.is_set())
+            self._stopping.wait(self.settings.health_check_seconds)
+
+    def start(self, address: str | None = None) -> int:
+        self._set_health(False)
+        self.port = self.server.add_insecure_port(address or f"[::]:{self.settings.grpc_port}")
+        if self.port == 0:
+            raise RuntimeError(f"could not bind gRPC port {self.settings.grpc_port}")
+        self.server.start()
+        if self.relay is not None:
+            self.relay.start()
+        self._checker = threading.Thread(
+            target=self._watch_dependencies, name="health-check", daemon=True
+        )
+        self._checker.start()
+        log.info("gRPC api listening", extra={"port": self.port, "services": self.service_names})
+        return self.port
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stop taking calls, let in-flight ones finish within ``grace`` seconds, then stop."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        self.health.enter_graceful_shutdown()
+        grace = self.settings.grpc_shutdown_grace_seconds if grace is None else grace
+        self.server.stop(grace).wait()
+        if self.relay is not None:
+            self.relay.stop()
+        log.info("gRPC api stopped")
+
+    def wait(self) -> None:
+        self.server.wait_for_termination()
+
+
+def run_api(settings: ApiSettings, build: Callable[[Database], Sequence[ServiceBinding]]) -> None:
+    """Entry point body of ``<svc>-service api``: serve until SIGTERM/SIGINT."""
+    configure_logging(f"{settings.service_name}-api", settings.log_level)
+    init_telemetry(settings.service_name, "api")
+    database = Database(settings.database_url)
+    SQLAlchemyInstrumentor().instrument(engine=database.engine)
+    verifier = TokenVerifier.from_file(
+        settings.jwt_public_key_file, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    api = GrpcApi(settings, database, build(database), verifier)
+
+    def shutdown(signum, _frame):
+        log.info("signal %s: draining", signum)
+        threading.Thread(target=api.stop, name="shutdown").start()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    api.start()
+    api.wait()
+    database.dispose()
+    shutdown_telemetry()

@@ -1,0 +1,101 @@
+"""Configuration from environment variables, parsed once in ``main()`` into a frozen object.
+
+Every process calls :func:`load_settings` with its settings class at start. A missing or
+malformed variable stops the process with one message naming every bad variable, instead
+of a traceback at the first use.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(SystemExit):
+    """Raised (and exits with status 2) when the environment does not describe a runnable process."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(2)
+        self.message = message
+
+    def __str__(self) -> str:  # pragma: no cover - shown by the interpreter
+        return self.message
+
+
+class ProcessSettings(BaseSettings):
+    """What every process of every service needs."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    service_name: str
+    database_url: str
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class MigrateSettings(ProcessSettings):
+    """``<svc>-service migrate``: only the database."""
+
+
+class ApiSettings(ProcessSettings):
+    """A service's gRPC api process (with the outbox relay beside it)."""
+
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    jwt_issuer: str = "crm-gateway"
+    jwt_audience: str = "crm"
+    jwt_public_key_file: Path
+    grpc_port: int = 50051
+    grpc_reflection: bool = True
+    grpc_max_workers: int = 16
+    grpc_shutdown_grace_seconds: float = 10.0
+    health_check_seconds: float = 5.0
+    outbox_relay: bool = True
+    outbox_poll_seconds: float = 0.5
+
+
+class WorkerSettings(ProcessSettings):
+    """A service's nameko worker process."""
+
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    amqp_queue_type: Literal["classic", "quorum"] = "classic"
+    worker_http_port: int = 8000
+    event_retry_delays: str = "1,5,30,120"
+    max_workers: int = 10
+
+    @property
+    def retry_delays_seconds(self) -> tuple[float, ...]:
+        return tuple(float(part) for part in self.event_retry_delays.split(",") if part.strip())
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load_settings(cls: type[S], **overrides: object) -> S:
+    """Read ``cls`` from the environment; exit with a readable message when it does not validate."""
+    try:
+        settings = cls(**overrides)
+    except ValidationError as exc:
+        lines = [f"Configuration error in {cls.__name__}:"]
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"  {name}: {error['msg']}")
+        message = "\n".join(lines)
+        print(message, file=sys.stderr)
+        raise ConfigurationError(message) from None
+    _check_files(settings)
+    return settings
+
+
+def _check_files(settings: BaseSettings) -> None:
+    missing = [
+        f"  {name.upper()}: file {value} does not exist"
+        for name, value in settings.model_dump().items()
+        if name.endswith("_file") and isinstance(value, Path) and not value.is_file()
+    ]
+    if missing:
+        message = "\n".join([f"Configuration error in {type(settings).__name__}:", *missing])
+        print(message, file=sys.stderr)
+        raise ConfigurationError(message)

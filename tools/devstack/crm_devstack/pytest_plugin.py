@@ -1,0 +1,99 @@
+"""pytest fixtures for the whole repository (registered through the `pytest11` entry point
+of crm-devstack, so no conftest.py has to import them).
+
+Session fixtures start one RabbitMQ node / PostgreSQL cluster per test session (per xdist
+worker); function fixtures give every test its own vhost / database so tests cannot see each
+other's queues or rows. Nothing is imported or started unless a test asks for it.
+
+A missing rabbitmq-server makes the `rabbitmq` fixture *fail*, never skip: a skipped
+integration test would look like a pass.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .waiting import wait_until
+
+__all__ = ["wait_until"]
+
+
+def _private_dir(prefix: str) -> Path:
+    # Under /tmp (world-traversable), not pytest's 0700 tmp_path: the servers run as the
+    # rabbitmq/postgres users when we are root, and must be able to reach their folder.
+    return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+
+
+@pytest.fixture(scope="session")
+def rabbitmq() -> Iterator[object]:
+    """A private RabbitMQ node (RabbitNode) for the whole session."""
+    from .rabbitmq import INSTALL_HINT, RabbitNode, find_rabbitmq_server
+
+    if find_rabbitmq_server() is None:
+        pytest.fail(
+            f"the `rabbitmq` fixture needs a RabbitMQ server: {INSTALL_HINT}", pytrace=False
+        )
+    base = _private_dir("crm-rabbitmq-")
+    node = RabbitNode(base, f"crmtest-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    try:
+        node.start()
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def amqp_url(rabbitmq) -> Iterator[str]:
+    """AMQP URL of a fresh vhost (guest has all permissions), deleted after the test."""
+    vhost = f"test-{uuid.uuid4().hex[:12]}"
+    rabbitmq.add_vhost(vhost)
+    try:
+        yield rabbitmq.url_for_vhost(vhost)
+    finally:
+        rabbitmq.delete_vhost(vhost)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A private PostgreSQL cluster (PostgresCluster) for the whole session."""
+    from .postgres import PostgresCluster
+
+    if shutil.which("pg_ctl") is None or shutil.which("initdb") is None:
+        pytest.fail(
+            "the `postgres` fixture needs PostgreSQL's initdb and pg_ctl on the PATH "
+            "(Debian: apt-get install postgresql)",
+            pytrace=False,
+        )
+    base = _private_dir("crm-postgres-")
+    cluster = PostgresCluster(base)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres) -> Iterator[str]:
+    """SQLAlchemy URL of a fresh database, dropped (even if still connected) after the test."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    url = postgres.create_database(name)
+    try:
+        yield url
+    finally:
+        postgres.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """SQLAlchemy URL of a SQLite file in the test's tmp_path."""
+    return f"sqlite:///{tmp_path / 'test.db'}"

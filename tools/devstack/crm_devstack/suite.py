@@ -1,0 +1,187 @@
+"""The whole suite as local processes: every service's api and worker, and the gateway.
+
+Used by ``make run`` (``crm-dev run``) and by the e2e tests, so what a developer runs is
+what the tests run. Databases are SQLite files in the data folder unless ``database_urls``
+names others (the tests use PostgreSQL that way).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crm_devstack.readiness import grpc_serving, http_ok
+from crm_devstack.supervisor import ProcessSpec, Supervisor
+
+SERVICES = ("customer", "sales", "ticket", "marketing", "notification")
+DEFAULT_GRPC_PORTS = {
+    "customer": 50051, "sales": 50052, "ticket": 50053, "marketing": 50054, "notification": 50055,
+}
+DEFAULT_WORKER_PORTS = {
+    "customer": 8101, "sales": 8102, "ticket": 8103, "marketing": 8104, "notification": 8105,
+}
+DEMO_USERS = (
+    ("admin", "everything"),
+    ("sales.lead", "lead of /hq/sales"),
+    ("rep.zhang", "sales rep, /hq/sales/east"),
+    ("rep.li", "sales rep, /hq/sales/north"),
+    ("agent.wang", "service agent, /hq/service"),
+    ("service.lead", "lead of /hq/service"),
+    ("tech.zhao", "technical agent, /hq/tech"),
+    ("tech.lead", "lead of /hq/tech"),
+    ("product.lead", "lead of /hq/product"),
+    ("logistics.lead", "lead of /hq/logistics"),
+    ("marketer.chen", "marketer, /hq/marketing"),
+)
+
+
+@dataclass
+class SuiteConfig:
+    data_dir: Path
+    amqp_url: str
+    gateway_port: int = 8080
+    grpc_ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_GRPC_PORTS))
+    worker_ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_WORKER_PORTS))
+    otlp_endpoint: str | None = None
+    demo_mode: bool = True
+    database_urls: Mapping[str, str] = field(default_factory=dict)
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    echo: bool = False
+    log_level: str = "INFO"
+
+    @property
+    def key_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def grpc_target(self, service: str) -> str:
+        return f"127.0.0.1:{self.grpc_ports[service]}"
+
+    def database_url(self, component: str) -> str:
+        return self.database_urls.get(component) or f"sqlite:///{self.data_dir / 'db' / component}.db"
+
+
+def ensure_keys(key_dir: Path) -> tuple[Path, Path]:
+    """The token signing key pair of a local suite (made once, kept with the data)."""
+    from crm_shared.auth import generate_signing_key
+
+    private, public = key_dir / "jwt-signing.pem", key_dir / "jwt-signing.pub.pem"
+    if not (private.exists() and public.exists()):
+        generate_signing_key(private, public)
+    return private, public
+
+
+def _module(component: str) -> str:
+    return "gateway" if component == "gateway" else f"{component}_service"
+
+
+class Suite:
+    def __init__(self, config: SuiteConfig) -> None:
+        self.config = config
+        (config.data_dir / "db").mkdir(parents=True, exist_ok=True)
+        self.private_key, self.public_key = ensure_keys(config.key_dir)
+        self.supervisor = Supervisor(self._specs(), config.data_dir / "logs", echo=config.echo)
+
+    # -- environment ----------------------------------------------------------------------
+    def _base_env(self, component: str) -> dict[str, str]:
+        cfg = self.config
+        env = {
+            "DATABASE_URL": cfg.database_url(component),
+            "AMQP_URL": cfg.amqp_url,
+            "JWT_PUBLIC_KEY_FILE": str(self.public_key),
+            "LOG_LEVEL": cfg.log_level,
+            "PYTHONUNBUFFERED": "1",
+            "OTEL_BSP_SCHEDULE_DELAY": "200",
+        }
+        if cfg.otlp_endpoint:
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = cfg.otlp_endpoint
+            env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf"
+        env.update(cfg.extra_env)
+        return env
+
+    def env_for(self, component: str, role: str) -> dict[str, str]:
+        cfg = self.config
+        env = self._base_env(component)
+        if component == "gateway":
+            env.update(
+                HTTP_PORT=str(cfg.gateway_port),
+                JWT_PRIVATE_KEY_FILE=str(self.private_key),
+                DEMO_MODE="true" if cfg.demo_mode else "false",
+                **{f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES},
+            )
+        elif role == "api":
+            env["GRPC_PORT"] = str(cfg.grpc_ports[component])
+            env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
+        elif role == "worker":
+            env["WORKER_HTTP_PORT"] = str(cfg.worker_ports[component])
+            env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
+        return env
+
+    def command(self, component: str, role: str) -> list[str]:
+        return [sys.executable, "-m", _module(component), role]
+
+    # -- processes ------------------------------------------------------------------------
+    def _specs(self) -> list[ProcessSpec]:
+        cfg = self.config
+        specs = []
+        # Workers first: their queues exist before any api publishes, so no event is unrouted.
+        for svc in SERVICES:
+            specs.append(ProcessSpec(
+                name=f"{svc}-worker",
+                argv=self.command(svc, "worker"),
+                env=self.env_for(svc, "worker"),
+                ready=http_ok(f"http://127.0.0.1:{cfg.worker_ports[svc]}/readyz"),
+            ))
+        for svc in SERVICES:
+            specs.append(ProcessSpec(
+                name=f"{svc}-api",
+                argv=self.command(svc, "api"),
+                env=self.env_for(svc, "api"),
+                ready=grpc_serving(cfg.grpc_target(svc)),
+            ))
+        specs.append(ProcessSpec(
+            name="gateway",
+            argv=self.command("gateway", "serve"),
+            env=self.env_for("gateway", "serve"),
+            ready=http_ok(f"{cfg.gateway_url}/readyz"),
+        ))
+        return specs
+
+    def migrate(self) -> None:
+        """Bring every database to the newest schema (in parallel; each is independent)."""
+        procs = {}
+        for component in (*SERVICES, "gateway"):
+            env = {**os.environ, **self.env_for(component, "migrate")}
+            procs[component] = subprocess.Popen(
+                self.command(component, "migrate"), env=env,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            )
+        failed = {}
+        for component, proc in procs.items():
+            output, _ = proc.communicate(timeout=120)
+            if proc.returncode != 0:
+                failed[component] = output[-3000:]
+        if failed:
+            details = "\n".join(f"--- {name}\n{out}" for name, out in failed.items())
+            raise RuntimeError(f"migrations failed for {', '.join(failed)}:\n{details}")
+
+    def start(self) -> Suite:
+        self.migrate()
+        self.supervisor.start()
+        return self
+
+    def stop(self) -> None:
+        self.supervisor.stop()
+
+    def __enter__(self) -> Suite:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
