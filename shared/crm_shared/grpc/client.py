@@ -1,8 +1,9 @@
 """The one gRPC client channel factory.
 
-Every call gets a deadline (the caller's, or ``default_timeout``); idempotent reads
-(``Get*``, ``List*``, ``Search*``, ``BatchGet*``) are retried by gRPC itself on UNAVAILABLE
-through the service config (at most 5 attempts, exponential back-off); the current
+Every call gets a deadline (the caller's, or ``default_timeout``); methods the contract
+declares safe to repeat (``option idempotency_level = NO_SIDE_EFFECTS`` or ``IDEMPOTENT``)
+are retried by gRPC itself on UNAVAILABLE through the service config (at most 5 attempts,
+exponential back-off), others never; the current
 principal's access token is forwarded, so the callee applies the caller's rights.
 """
 
@@ -12,14 +13,19 @@ import json
 from collections.abc import Callable, Iterable
 
 import grpc
-from google.protobuf.descriptor import ServiceDescriptor
+from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
+from google.protobuf.descriptor_pb2 import MethodOptions
 from opentelemetry.instrumentation.grpc import client_interceptor as otel_client_interceptor
 from opentelemetry.instrumentation.grpc import grpcext
 
 from crm_shared.auth.principal import current_principal
 from crm_shared.grpc.server import KEEPALIVE_OPTIONS
 
-IDEMPOTENT_PREFIXES = ("Get", "List", "Search", "BatchGet")
+SAFE_TO_REPEAT = (MethodOptions.NO_SIDE_EFFECTS, MethodOptions.IDEMPOTENT)
+
+
+def is_safe_to_repeat(method: MethodDescriptor) -> bool:
+    return method.GetOptions().idempotency_level in SAFE_TO_REPEAT
 
 
 def retry_service_config(services: Iterable[ServiceDescriptor], timeout_seconds: float) -> str:
@@ -27,7 +33,7 @@ def retry_service_config(services: Iterable[ServiceDescriptor], timeout_seconds:
         {"service": service.full_name, "method": method.name}
         for service in services
         for method in service.methods
-        if method.name.startswith(IDEMPOTENT_PREFIXES)
+        if is_safe_to_repeat(method)
     ]
     config = {"methodConfig": [{"name": [{}], "timeout": f"{timeout_seconds}s"}]}
     if names:
