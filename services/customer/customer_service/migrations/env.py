@@ -1,0 +1,4 @@
+from crm_shared.migrations import run_env
+from customer_service.models import Base
+
+run_env(Base.metadata)
