@@ -1,0 +1,78 @@
+"""Who is calling: bearer access tokens checked before anything else of a request runs,
+and the public keys that let everyone else check the tokens this gateway issues."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Flask, current_app, g, request
+from opentelemetry import trace
+
+from crm_shared.auth import TokenVerifier
+from crm_shared.auth.tokens import ALGORITHM
+from crm_shared.errors import PermissionDenied, Unauthenticated
+from gateway.endpoints import access_of
+
+
+class MissingCredentials(Unauthenticated):
+    """No bearer token at all (RFC 6750: the challenge then names no error)."""
+
+    www_authenticate = 'Bearer realm="crm"'
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def install_authentication(app: Flask, verifier: TokenVerifier) -> None:
+    """Check the caller of every request against its route's access rule.
+
+    Runs as a ``before_request`` hook: after routing, before the request is validated or the
+    view runs. A request that matched no route goes on to its 404/405 unchecked.
+    """
+
+    @app.before_request
+    def authenticate() -> None:
+        if request.endpoint is None or request.method == "OPTIONS":
+            return
+        access = access_of(current_app.view_functions.get(request.endpoint))
+        if access.public:
+            return
+        token = bearer_token()
+        if token is None:
+            raise MissingCredentials("this route needs an access token (Authorization: Bearer ...)")
+        principal = verifier.verify(token)
+        trace.get_current_span().set_attribute("enduser.id", principal.user_id)
+        if access.roles and not principal.has_role(*access.roles):
+            raise PermissionDenied(
+                "this route needs one of the roles " + ", ".join(sorted(access.roles))
+            )
+        g.principal = principal
+
+
+def _b64url_uint(value: int, length: int) -> str:
+    return base64.urlsafe_b64encode(value.to_bytes(length, "big")).rstrip(b"=").decode()
+
+
+def public_jwk(public_key_pem: bytes) -> dict[str, str]:
+    """The EC P-256 public key as a JWK (RFC 7517/7518), ``kid`` its RFC 7638 thumbprint."""
+    key = serialization.load_pem_public_key(public_key_pem)
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        raise ValueError("the JWT public key must be an EC P-256 key (ES256)")
+    numbers = key.public_numbers()
+    members = {
+        "crv": "P-256",
+        "kty": "EC",
+        "x": _b64url_uint(numbers.x, 32),
+        "y": _b64url_uint(numbers.y, 32),
+    }
+    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
+    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
+    return {**members, "use": "sig", "alg": ALGORITHM, "kid": kid}

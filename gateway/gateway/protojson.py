@@ -1,0 +1,100 @@
+"""Proto messages ⇄ the REST API's JSON conventions.
+
+The REST API uses snake_case field names (the proto names), enums as lower-case words
+without the type prefix (``CUSTOMER_TYPE_ENTERPRISE`` → ``enterprise``, the zero
+``*_UNSPECIFIED`` value → ``null``), timestamps as RFC 3339 strings in UTC, 64-bit integers as
+JSON numbers, and unset message fields as ``null``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
+from google.protobuf.message import Message
+
+_TIMESTAMP = "google.protobuf.Timestamp"
+_WRAPPERS = {
+    "google.protobuf.StringValue",
+    "google.protobuf.BoolValue",
+    "google.protobuf.Int32Value",
+    "google.protobuf.Int64Value",
+    "google.protobuf.UInt32Value",
+    "google.protobuf.UInt64Value",
+    "google.protobuf.DoubleValue",
+    "google.protobuf.FloatValue",
+}
+
+
+def enum_prefix(enum: EnumDescriptor) -> str:
+    """``CustomerType`` → ``CUSTOMER_TYPE_``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", enum.name).upper() + "_"
+
+
+def enum_word(enum: EnumDescriptor, number: int) -> str | None:
+    value = enum.values_by_number.get(number)
+    if value is None or number == 0:
+        return None
+    return value.name.removeprefix(enum_prefix(enum)).lower()
+
+
+def enum_number(enum: EnumDescriptor, word: str | None) -> int:
+    """``enterprise`` → the number of ``CUSTOMER_TYPE_ENTERPRISE``; ``None``/empty → 0."""
+    if not word:
+        return 0
+    value = enum.values_by_name.get(enum_prefix(enum) + word.upper())
+    if value is None:
+        raise ValueError(f"{word!r} is not a value of {enum.full_name}")
+    return value.number
+
+
+def enum_words(enum: EnumDescriptor) -> list[str]:
+    """Every word of an enum except the zero value, in declaration order."""
+    return [enum_word(enum, v.number) for v in enum.values if v.number != 0]  # type: ignore[misc]
+
+
+def timestamp_text(stamp: Message) -> str | None:
+    if not stamp.seconds and not stamp.nanos:
+        return None
+    return stamp.ToJsonString()
+
+
+def _scalar(field: FieldDescriptor, value: Any) -> Any:
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        return enum_word(field.enum_type, value)
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        return _message_value(value)
+    if field.type == FieldDescriptor.TYPE_BYTES:
+        import base64
+
+        return base64.b64encode(value).decode()
+    return value
+
+
+def _message_value(message: Message) -> Any:
+    name = message.DESCRIPTOR.full_name
+    if name == _TIMESTAMP:
+        return timestamp_text(message)
+    if name in _WRAPPERS:
+        return message.value
+    return to_json(message)
+
+
+def to_json(message: Message) -> dict[str, Any]:
+    """Every field of ``message`` in the REST conventions (unset oneof members are ``null``)."""
+    out: dict[str, Any] = {}
+    for field in message.DESCRIPTOR.fields:
+        value = getattr(message, field.name)
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            value_field = field.message_type.fields_by_name["value"]
+            out[field.name] = {k: _scalar(value_field, v) for k, v in value.items()}
+        elif field.is_repeated:
+            out[field.name] = [_scalar(field, item) for item in value]
+        elif field.type == FieldDescriptor.TYPE_MESSAGE:
+            out[field.name] = _message_value(value) if message.HasField(field.name) else None
+        elif field.has_presence and not message.HasField(field.name):
+            out[field.name] = None
+        else:
+            out[field.name] = _scalar(field, value)
+    return out

@@ -1,0 +1,72 @@
+"""Per-request bookkeeping: the request id, the trace reference, one access-log line.
+
+``X-Request-Id`` is taken from the request when it is a sane token (else generated), set on
+the span, echoed on the response and logged; ``traceparent`` on the response names the
+request's server span, so a user who reports a problem hands over the way to its trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+from opentelemetry import trace
+from opentelemetry.trace import format_span_id, format_trace_id
+
+log = logging.getLogger("crm.http.access")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def _request_id_from(header: str | None) -> str:
+    if header and _REQUEST_ID.match(header):
+        return header
+    return uuid.uuid4().hex
+
+
+def traceparent_of_current_span() -> str | None:
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return (
+        f"00-{format_trace_id(context.trace_id)}-{format_span_id(context.span_id)}"
+        f"-{int(context.trace_flags):02x}"
+    )
+
+
+def install_request_context(app: Flask) -> None:
+    """Register the hooks; call after the OpenTelemetry instrumentation, so its span is current."""
+
+    @app.before_request
+    def remember_request() -> None:
+        g.started = time.perf_counter()
+        g.request_id = _request_id_from(request.headers.get("X-Request-Id"))
+        trace.get_current_span().set_attribute("http.request.header.x-request-id", g.request_id)
+
+    @app.after_request
+    def stamp_response(response: Response) -> Response:
+        request_id = g.get("request_id") or _request_id_from(request.headers.get("X-Request-Id"))
+        response.headers["X-Request-Id"] = request_id
+        traceparent = traceparent_of_current_span()
+        if traceparent:
+            response.headers["traceparent"] = traceparent
+        started = g.get("started")
+        principal = g.get("principal")
+        log.info(
+            "http request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "route": request.url_rule.rule if request.url_rule else None,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2)
+                if started
+                else None,
+                "request_id": request_id,
+                "user_id": principal.user_id if principal else None,
+            },
+        )
+        return response

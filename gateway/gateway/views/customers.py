@@ -1,0 +1,315 @@
+"""``/api/v1/customers``: REST over ``crm.customer.v1.CustomerService`` (translation only).
+
+The customer service validates the data and applies the caller's visibility (it sees the
+caller's forwarded token); its field violations come back as this API's field errors.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field
+
+from crm.common.v1 import types_pb2
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm_shared.auth import current_principal
+from gateway.endpoints import operation
+from gateway.peers import call
+from gateway.protojson import enum_number, enum_words, to_json
+from gateway.views import json_response
+
+PEER = "customer"
+SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
+COLLECTION = "/api/v1/customers"
+
+# Enum words come from the contract, so a value added to the .proto is accepted here too.
+CustomerTypeWord = Literal[tuple(enum_words(customer_pb2.CustomerType.DESCRIPTOR))]  # type: ignore[misc]
+GenderWord = Literal[tuple(enum_words(customer_pb2.Gender.DESCRIPTOR))]  # type: ignore[misc]
+SourceWord = Literal[tuple(enum_words(types_pb2.SourceChannel.DESCRIPTOR))]  # type: ignore[misc]
+ValueClassWord = Literal[tuple(enum_words(types_pb2.ValueClass.DESCRIPTOR))]  # type: ignore[misc]
+LifecycleWord = Literal[tuple(enum_words(types_pb2.LifecycleStage.DESCRIPTOR))]  # type: ignore[misc]
+StateWord = Literal[tuple(enum_words(customer_pb2.CustomerState.DESCRIPTOR))]  # type: ignore[misc]
+TagSourceWord = Literal[tuple(enum_words(customer_pb2.TagSource.DESCRIPTOR))]  # type: ignore[misc]
+
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+# --- request bodies: only what a caller may set ---------------------------------------------
+
+
+class EnterpriseProfileInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    legal_name: str = Field("", max_length=300, description="Full registered legal name.")
+    industry: str = Field("", max_length=100)
+    staff_count: int = Field(0, ge=0)
+    registration_number: str = Field("", max_length=64)
+    website: str = Field("", max_length=500)
+
+
+class IndividualProfileInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gender: GenderWord | None = None
+    age: int = Field(0, ge=0, le=150)
+    birth_date: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="`YYYY-MM-DD`")
+    occupation: str = Field("", max_length=100)
+
+
+class CustomerCreate(BaseModel):
+    """A new customer. The owner defaults to the caller."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "enterprise",
+                    "display_name": "杭州西湖科技",
+                    "phone": "13800138000",
+                    "email": "contact@example.com",
+                    "enterprise": {
+                        "legal_name": "杭州西湖科技有限公司",
+                        "industry": "manufacturing",
+                    },
+                    "source": "exhibition",
+                }
+            ]
+        },
+    )
+
+    type: CustomerTypeWord
+    display_name: str = Field(min_length=1, max_length=200)
+    phone: str = Field("", max_length=32, description="11-digit mainland mobile or E.164.")
+    email: str = Field("", max_length=320)
+    enterprise: EnterpriseProfileInput | None = None
+    individual: IndividualProfileInput | None = None
+    source: SourceWord | None = None
+    source_detail: str = Field("", max_length=500)
+    first_contact_date: str = Field(
+        "", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="`YYYY-MM-DD`"
+    )
+    needs: str = Field("", max_length=4000)
+    address: str = Field("", max_length=500)
+    wechat_id: str = Field("", max_length=100)
+    owner_id: str = Field(
+        "", max_length=64, description="Owner other than the caller (within the caller's scope)."
+    )
+
+
+class CreateCustomerHeaders(BaseModel):
+    idempotency_key: str | None = Field(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Repeat a create safely: the same key (per caller) creates one customer.",
+    )
+
+
+class CustomerPath(BaseModel):
+    customer_id: str = Field(min_length=1, max_length=64)
+
+
+class CustomerListQuery(BaseModel):
+    page_size: int | None = Field(
+        None, ge=1, le=1000, description="Default 50; the service caps it."
+    )
+    page_token: str = Field(
+        "", max_length=2048, description="`next_page_token` of the previous page."
+    )
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+class Money(BaseModel):
+    currency_code: str
+    amount_minor: int = Field(description="Amount in minor units (fen for CNY).")
+
+
+class EnterpriseProfile(BaseModel):
+    legal_name: str
+    industry: str
+    staff_count: int
+    annual_revenue: Money | None = None
+    registration_number: str
+    website: str
+
+
+class IndividualProfile(BaseModel):
+    gender: GenderWord | None = None
+    age: int
+    birth_date: str
+    occupation: str
+    id_card_number: str = Field(description="Masked unless revealed.")
+
+
+class CustomerTag(BaseModel):
+    tag_id: str
+    name: str
+    dimension: str
+    source: TagSourceWord | None = None
+    rule_id: str
+    apply_time: datetime | None = None
+    applied_by: str
+
+
+class ChurnRisk(BaseModel):
+    at_risk: bool
+    reason: str
+    signals: list[str]
+    score: float
+    flag_time: datetime | None = None
+    evaluate_time: datetime | None = None
+
+
+class Customer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    number: str = Field(description="Human-readable, stable number, e.g. `C20240301`.")
+    type: CustomerTypeWord | None = None
+    display_name: str
+    owner_id: str
+    department_path: str
+    phone: str
+    email: str
+    create_time: datetime | None = None
+    update_time: datetime | None = None
+    enterprise: EnterpriseProfile | None = None
+    individual: IndividualProfile | None = None
+    source: SourceWord | None = None
+    source_detail: str
+    first_contact_date: str
+    needs: str
+    tags: list[CustomerTag]
+    value_class: ValueClassWord | None = None
+    lifecycle_stage: LifecycleWord | None = None
+    annual_contract_amount: Money | None = None
+    churn_risk: ChurnRisk | None = None
+    completeness_score: int
+    missing_fields: list[str]
+    sensitive_fields_masked: bool
+    state: StateWord | None = None
+    merged_into_customer_id: str
+    address: str
+    wechat_id: str
+    external_ids: dict[str, str]
+    last_interaction_time: datetime | None = None
+    created_by: str
+    updated_by: str
+    etag: str
+
+
+class CustomerPage(BaseModel):
+    customers: list[Customer]
+    next_page_token: str = Field(description="Token of the next page; empty on the last page.")
+    total_size: int
+
+
+# --- translation ----------------------------------------------------------------------------
+
+
+def to_proto(body: CustomerCreate) -> customer_pb2.Customer:
+    customer = customer_pb2.Customer(
+        type=enum_number(customer_pb2.CustomerType.DESCRIPTOR, body.type),
+        display_name=body.display_name,
+        phone=body.phone,
+        email=body.email,
+        source=enum_number(types_pb2.SourceChannel.DESCRIPTOR, body.source),
+        source_detail=body.source_detail,
+        first_contact_date=body.first_contact_date,
+        needs=body.needs,
+        address=body.address,
+        wechat_id=body.wechat_id,
+        owner_id=body.owner_id,
+    )
+    if body.enterprise is not None:
+        customer.enterprise.CopyFrom(customer_pb2.EnterpriseProfile(**body.enterprise.model_dump()))
+    if body.individual is not None:
+        fields = body.individual.model_dump()
+        fields["gender"] = enum_number(customer_pb2.Gender.DESCRIPTOR, fields["gender"])
+        customer.individual.CopyFrom(customer_pb2.IndividualProfile(**fields))
+    return customer
+
+
+def from_proto(customer: customer_pb2.Customer) -> Customer:
+    return Customer.model_validate(to_json(customer))
+
+
+def idempotency_request_id(user_id: str, key: str | None) -> str:
+    """The service's request id (a UUID) for a caller's ``Idempotency-Key``: one key per caller."""
+    if not key:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:crm:idempotency:{user_id}:{key}"))
+
+
+def register(app, deps) -> None:
+    api = APIBlueprint("customers", __name__, abp_tags=[Tag(name="customers")])
+
+    def stub() -> customer_pb2_grpc.CustomerServiceStub:
+        return deps.peers.stub(PEER, SERVICE, customer_pb2_grpc.CustomerServiceStub)
+
+    @operation(
+        api,
+        "post",
+        COLLECTION,
+        operation_id="createCustomer",
+        summary="Create a customer",
+        responses={201: Customer},
+        calls_services=True,
+        response_headers={201: ["Location"]},
+    )
+    def create_customer(body: CustomerCreate, header: CreateCustomerHeaders):
+        request = customer_pb2.CreateCustomerRequest(
+            customer=to_proto(body),
+            request_id=idempotency_request_id(current_principal().user_id, header.idempotency_key),
+        )
+        created = call(PEER, stub().CreateCustomer, request, field_prefix="customer.")
+        return json_response(
+            from_proto(created), status=201, headers={"Location": f"{COLLECTION}/{created.id}"}
+        )
+
+    @operation(
+        api,
+        "get",
+        f"{COLLECTION}/<customer_id>",
+        operation_id="getCustomer",
+        summary="Get a customer the caller may see",
+        responses={200: Customer},
+        calls_services=True,
+    )
+    def get_customer(path: CustomerPath):
+        found = call(PEER, stub().GetCustomer, customer_pb2.GetCustomerRequest(id=path.customer_id))
+        return json_response(from_proto(found))
+
+    @operation(
+        api,
+        "get",
+        COLLECTION,
+        operation_id="listCustomers",
+        summary="List the customers the caller may see, newest first",
+        responses={200: CustomerPage},
+        calls_services=True,
+    )
+    def list_customers(query: CustomerListQuery):
+        page = call(
+            PEER,
+            stub().ListCustomers,
+            customer_pb2.ListCustomersRequest(
+                page_size=query.page_size or 0, page_token=query.page_token
+            ),
+        )
+        return json_response(
+            CustomerPage(
+                customers=[from_proto(c) for c in page.customers],
+                next_page_token=page.next_page_token,
+                total_size=page.total_size,
+            )
+        )
+
+    app.register_api(api)

@@ -1,0 +1,111 @@
+"""Probes, the signing keys and the API description: the public routes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from flask import current_app
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field
+
+from gateway.endpoints import operation
+from gateway.problems import problem_response
+from gateway.views import json_response
+
+log = logging.getLogger(__name__)
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"] = "ready"
+
+
+class Jwk(BaseModel):
+    """A public signing key (RFC 7517)."""
+
+    kty: Literal["EC"]
+    crv: Literal["P-256"]
+    x: str
+    y: str
+    use: Literal["sig"]
+    alg: Literal["ES256"]
+    kid: str = Field(description="RFC 7638 thumbprint of the key.")
+
+
+class JwkSet(BaseModel):
+    """The keys that verify the gateway's access tokens."""
+
+    keys: list[Jwk]
+
+
+OPENAPI_DOCUMENT = {
+    "description": "The OpenAPI 3.1 document of this API.",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+
+def register(app, deps) -> None:
+    probes = APIBlueprint("health", __name__, abp_tags=[Tag(name="operations")])
+    jwks = JwkSet.model_validate(deps.jwks)
+
+    @operation(
+        probes,
+        "get",
+        "/healthz",
+        operation_id="getLiveness",
+        public=True,
+        summary="Liveness: the process serves HTTP",
+        responses={200: Liveness},
+    )
+    def healthz():
+        return json_response(Liveness())
+
+    @operation(
+        probes,
+        "get",
+        "/readyz",
+        operation_id="getReadiness",
+        public=True,
+        summary="Readiness: the identity database answers",
+        responses={200: Readiness},
+        problems=(503,),
+    )
+    def readyz():
+        try:
+            deps.database.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            log.warning("readiness: database unreachable: %s", exc)
+            return problem_response(
+                503, "the identity database does not answer", kind="unavailable"
+            )
+        return json_response(Readiness())
+
+    @operation(
+        probes,
+        "get",
+        "/.well-known/jwks.json",
+        operation_id="getJwks",
+        public=True,
+        summary="Public keys that verify the gateway's access tokens (JWK set)",
+        responses={200: JwkSet},
+    )
+    def jwks_json():
+        return json_response(jwks, headers={"Cache-Control": "public, max-age=300"})
+
+    @operation(
+        probes,
+        "get",
+        "/api/v1/openapi.json",
+        operation_id="getOpenApiDocument",
+        public=True,
+        summary="This API's OpenAPI 3.1 document",
+        responses={200: OPENAPI_DOCUMENT},
+    )
+    def openapi_json():
+        return current_app.api_doc  # type: ignore[attr-defined]
+
+    app.register_api(probes)

@@ -1,0 +1,169 @@
+"""``/api/v1/notifications``: the caller's in-app inbox, over ``crm.notification.v1``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from crm.notification.v1 import notification_pb2, notification_pb2_grpc
+from crm_shared.timestamps import to_timestamp
+from gateway.endpoints import operation
+from gateway.peers import call
+from gateway.protojson import enum_words, to_json
+from gateway.views import json_response
+
+PEER = "notification"
+SERVICE = notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]
+COLLECTION = "/api/v1/notifications"
+PriorityWord = Literal[tuple(enum_words(notification_pb2.NotificationPriority.DESCRIPTOR))]  # type: ignore[misc]
+
+
+class NotificationListQuery(BaseModel):
+    unread_only: bool = Field(False, description="Only notifications not read yet.")
+    page_size: int | None = Field(None, ge=1, le=1000, description="The service caps it.")
+    page_token: str = Field(
+        "", max_length=2048, description="`next_page_token` of the previous page."
+    )
+    category: str = Field(
+        "", max_length=100, description="Only this category, e.g. `ticket_routed`."
+    )
+    subject_type: str = Field("", max_length=50, description="Only about this kind of record.")
+    subject_id: str = Field("", max_length=64, description="Only about this record.")
+
+
+class Notification(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    recipient_id: str
+    category: str = Field(description="What happened, e.g. `ticket_routed`.")
+    title: str
+    body: str
+    subject_type: str = Field(description="Kind of record it is about, e.g. `customer`.")
+    subject_id: str
+    source_event_id: str
+    create_time: datetime | None = None
+    read: bool
+    read_time: datetime | None = None
+    priority: PriorityWord | None = None
+    action_url: str = Field(
+        description="Where the record opens in the web app, e.g. `/tickets/<id>`."
+    )
+    source_service: str
+    source_event_name: str
+    locale: str
+    data: dict[str, str] = Field(description="Extra facts for display.")
+
+
+class NotificationPage(BaseModel):
+    notifications: list[Notification]
+    next_page_token: str = Field(description="Token of the next page; empty on the last page.")
+
+
+class UnreadCount(BaseModel):
+    unread_count: int
+    unread_by_category: dict[str, int]
+
+
+class MarkRead(BaseModel):
+    """Either the ids to mark read, or ``all``: every unread notification of the caller."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"ids": ["6c1d0b3e-0f3a-4f7e-9a55-1f0e8d2c4b7a"]}, {"all": True}]
+        },
+    )
+
+    ids: list[str] = Field(default_factory=list, max_length=500)
+    all: bool = False
+    max_create_time: datetime | None = Field(
+        None, description="With `all`: only those created at or before this time (what was seen)."
+    )
+
+    @model_validator(mode="after")
+    def one_of_ids_or_all(self) -> MarkRead:
+        if self.all == bool(self.ids):
+            raise ValueError("give either a non-empty `ids` or `all: true`, not both")
+        if self.max_create_time is not None and not self.all:
+            raise ValueError("`max_create_time` goes with `all: true` only")
+        return self
+
+
+class Marked(BaseModel):
+    marked: int = Field(description="How many notifications changed to read.")
+    unread_count: int = Field(description="Unread notifications left.")
+
+
+def register(app, deps) -> None:
+    api = APIBlueprint("notifications", __name__, abp_tags=[Tag(name="notifications")])
+
+    def stub() -> notification_pb2_grpc.NotificationServiceStub:
+        return deps.peers.stub(PEER, SERVICE, notification_pb2_grpc.NotificationServiceStub)
+
+    @operation(
+        api,
+        "get",
+        COLLECTION,
+        operation_id="listNotifications",
+        summary="The caller's notifications, newest first",
+        responses={200: NotificationPage},
+        calls_services=True,
+    )
+    def list_notifications(query: NotificationListQuery):
+        page = call(
+            PEER,
+            stub().ListNotifications,
+            notification_pb2.ListNotificationsRequest(
+                page_size=query.page_size or 0,
+                page_token=query.page_token,
+                unread_only=query.unread_only,
+                category=query.category,
+                subject_type=query.subject_type,
+                subject_id=query.subject_id,
+            ),
+        )
+        return json_response(
+            NotificationPage(
+                notifications=[Notification.model_validate(to_json(n)) for n in page.notifications],
+                next_page_token=page.next_page_token,
+            )
+        )
+
+    @operation(
+        api,
+        "get",
+        f"{COLLECTION}/unread-count",
+        operation_id="getUnreadNotificationCount",
+        summary="How many of the caller's notifications are unread",
+        responses={200: UnreadCount},
+        calls_services=True,
+    )
+    def unread_count():
+        reply = call(PEER, stub().GetUnreadCount, notification_pb2.GetUnreadCountRequest())
+        return json_response(
+            UnreadCount(
+                unread_count=reply.unread_count, unread_by_category=dict(reply.unread_by_category)
+            )
+        )
+
+    @operation(
+        api,
+        "post",
+        f"{COLLECTION}/mark-read",
+        operation_id="markNotificationsRead",
+        summary="Mark notifications of the caller read",
+        responses={200: Marked},
+        calls_services=True,
+    )
+    def mark_read(body: MarkRead):
+        request = notification_pb2.MarkNotificationsReadRequest(ids=body.ids, all=body.all)
+        if body.max_create_time is not None:
+            request.max_create_time.CopyFrom(to_timestamp(body.max_create_time))
+        reply = call(PEER, stub().MarkNotificationsRead, request)
+        return json_response(Marked(marked=reply.marked, unread_count=reply.unread_count))
+
+    app.register_api(api)

@@ -1,0 +1,173 @@
+"""Fixtures of the gateway's tests: signing keys, a migrated SQLite database with the demo
+organisation, the app and its test client, and an in-memory span exporter.
+
+Databases are SQLite files in the test's tmp_path, migrated with the real Alembic revisions.
+Password hashing uses argon2's cheapest parameters here (the parameters are not what these
+tests are about; ``test_password_hashing`` checks the real defaults).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# The repository runs pytest with --import-mode=importlib, which names this file
+# ``gateway.tests.conftest`` and registers the folder ``gateway/`` as a namespace package
+# ``gateway`` — hiding the real package ``gateway/gateway``. Put the real one back first.
+if getattr(sys.modules.get("gateway"), "__file__", None) is None:
+    sys.modules.pop("gateway", None)
+    importlib.import_module("gateway")
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from crm_shared.auth import generate_signing_key
+from crm_shared.db import Database
+from crm_shared.migrations import upgrade
+from crm_shared.settings import load_settings
+from gateway.app import create_app
+from gateway.identity.demo import seed_demo_organisation
+from gateway.identity.passwords import PasswordHashing
+from gateway.settings import GatewaySettings
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    private: Path
+    public: Path
+
+
+@pytest.fixture(scope="session")
+def signing_keys(tmp_path_factory) -> KeyPair:
+    folder = tmp_path_factory.mktemp("keys")
+    keys = KeyPair(folder / "private.pem", folder / "public.pem")
+    generate_signing_key(keys.private, keys.public)
+    return keys
+
+
+@pytest.fixture(scope="session")
+def foreign_keys(tmp_path_factory) -> KeyPair:
+    """A key pair the gateway does not know."""
+    folder = tmp_path_factory.mktemp("foreign-keys")
+    keys = KeyPair(folder / "private.pem", folder / "public.pem")
+    generate_signing_key(keys.private, keys.public)
+    return keys
+
+
+@pytest.fixture(scope="session")
+def span_exporter() -> InMemorySpanExporter:
+    """Spans of this process, kept in memory (the SDK provider is installed once per process)."""
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter
+
+
+@pytest.fixture
+def spans(span_exporter) -> Iterator[InMemorySpanExporter]:
+    span_exporter.clear()
+    yield span_exporter
+    span_exporter.clear()
+
+
+@pytest.fixture(scope="session")
+def hashing() -> PasswordHashing:
+    return PasswordHashing(PasswordHasher.from_parameters(CHEAPEST))
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """A SQLite database migrated to head with the gateway's real migrations."""
+    upgrade("gateway", sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def demo_database(database: Database, hashing: PasswordHashing) -> Database:
+    assert seed_demo_organisation(database, hashing)
+    return database
+
+
+@pytest.fixture
+def make_settings(signing_keys: KeyPair, database_url: str) -> Callable[..., GatewaySettings]:
+    def make(**overrides) -> GatewaySettings:
+        values = {
+            "database_url": database_url,
+            "jwt_private_key_file": signing_keys.private,
+            "jwt_public_key_file": signing_keys.public,
+            "demo_mode": False,
+            "outbox_relay": False,
+            "log_level": "INFO",
+        }
+        values.update(overrides)
+        return load_settings(GatewaySettings, **values)
+
+    return make
+
+
+@pytest.fixture
+def make_app(make_settings, demo_database: Database, hashing: PasswordHashing, span_exporter):
+    """Build apps over the demo database; every app's gRPC channels are closed afterwards."""
+    built = []
+
+    def make(**overrides):
+        app = create_app(make_settings(**overrides), database=demo_database, hashing=hashing)
+        app.testing = True
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.extensions["crm.gateway"].peers.close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client) -> Callable[[str], str]:
+    """``login("rep.zhang")`` → an access token of that demo user, issued by the real route."""
+
+    def get_token(username: str, password: str = "demo") -> str:
+        response = client.post(
+            "/api/v1/auth/token", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["access_token"]
+
+    return get_token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def auth_header(login) -> Callable[[str], dict[str, str]]:
+    return lambda username: bearer(login(username))

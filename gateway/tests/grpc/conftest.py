@@ -1,0 +1,246 @@
+"""Real in-process gRPC servers behind the gateway, on ports the kernel picks.
+
+Servers are started with the runtime's own bootstrap (``crm_shared.grpc.server.GrpcApi``): the
+real authentication interceptor verifies the token the gateway forwards, and the real error
+interceptor turns typed errors into statuses with ``google.rpc`` details. The customer
+routes run against the real customer service; the scripted servicers below raise chosen
+statuses to test the mapping.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.notification.v1 import notification_pb2, notification_pb2_grpc
+from crm_shared.auth import Principal, current_principal
+from crm_shared.db import Database
+from crm_shared.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+from crm_shared.grpc.server import GrpcApi, ServiceBinding
+from crm_shared.auth import TokenVerifier
+from crm_shared.migrations import upgrade
+from crm_shared.settings import ApiSettings, load_settings
+from crm_shared.timestamps import to_timestamp
+from crm_shared.db import utcnow
+
+
+@dataclass
+class RunningApi:
+    api: GrpcApi
+    port: int
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.api.stop(grace=0)
+
+
+@pytest.fixture
+def start_grpc_api(tmp_path, signing_keys) -> Iterator[Callable[..., RunningApi]]:
+    """Start a GrpcApi serving ``bindings`` on 127.0.0.1:<free port>; stopped after the test."""
+    running: list[RunningApi] = []
+    databases: list[Database] = []
+
+    def start(
+        bindings_for: Callable[[Database], list[ServiceBinding]],
+        *,
+        database_url: str | None = None,
+        name: str = "test",
+    ) -> RunningApi:
+        url = database_url or f"sqlite:///{tmp_path / f'{name}-{uuid.uuid4().hex[:6]}.db'}"
+        database = Database(url)
+        databases.append(database)
+        settings = load_settings(
+            ApiSettings,
+            service_name=name,
+            database_url=url,
+            jwt_public_key_file=signing_keys.public,
+            amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",  # nothing listens: no relay, no broker
+            outbox_relay=False,
+            grpc_reflection=False,
+            health_check_seconds=3600,
+        )
+        verifier = TokenVerifier.from_file(
+            signing_keys.public, issuer="crm-gateway", audience="crm"
+        )
+        api = GrpcApi(settings, database, bindings_for(database), verifier)
+        server = RunningApi(api, api.start("127.0.0.1:0"))
+        running.append(server)
+        return server
+
+    yield start
+    for server in running:
+        server.stop()
+    for database in databases:
+        database.dispose()
+
+
+@pytest.fixture
+def customer_service(tmp_path, start_grpc_api) -> RunningApi:
+    """The real customer service (its api and its migrations) on its own SQLite database."""
+    from customer_service.api import build_bindings
+
+    url = f"sqlite:///{tmp_path / 'customer.db'}"
+    upgrade("customer_service", url)
+    return start_grpc_api(build_bindings, database_url=url, name="customer")
+
+
+# --- scripted servicers -------------------------------------------------------------------
+
+
+@dataclass
+class Calls:
+    """What a scripted servicer received, and as whom."""
+
+    seen: list[tuple[str, object, Principal]] = field(default_factory=list)
+
+    def record(self, method: str, request) -> Principal:
+        principal = current_principal()
+        self.seen.append((method, request, principal))
+        return principal
+
+
+class ScriptedCustomers(customer_pb2_grpc.CustomerServiceServicer):
+    """GetCustomer answers by id: ``forbidden`` → PERMISSION_DENIED, ``missing`` → NOT_FOUND,
+    ``closed`` → FAILED_PRECONDITION, ``broken`` → an unexpected exception, ``slow`` → waits
+    for ``release`` (at most 10 s); any other id is found. CreateCustomer always refuses the
+    e-mail and the phone."""
+
+    def __init__(self) -> None:
+        self.calls = Calls()
+        self.release = threading.Event()
+
+    def GetCustomer(self, request, context):
+        principal = self.calls.record("GetCustomer", request)
+        if request.id == "forbidden":
+            raise PermissionDenied("customer forbidden belongs to another department")
+        if request.id == "missing":
+            raise NotFound("customer missing not found")
+        if request.id == "closed":
+            raise FailedPrecondition("customer closed is archived")
+        if request.id == "broken":
+            raise RuntimeError("database password is hunter2")
+        if request.id == "slow":
+            self.release.wait(10)
+        return customer_pb2.Customer(
+            id=request.id,
+            number="C20240301",
+            type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL,
+            display_name="王小明",
+            owner_id=principal.user_id,
+            department_path=principal.department_path,
+            create_time=to_timestamp(utcnow()),
+        )
+
+    def CreateCustomer(self, request, context):
+        self.calls.record("CreateCustomer", request)
+        raise InvalidArgument(
+            [
+                FieldViolation("customer.email", "is not an e-mail address"),
+                FieldViolation("customer.phone", "must be an 11-digit mainland mobile or E.164"),
+            ]
+        )
+
+
+class ScriptedNotifications(notification_pb2_grpc.NotificationServiceServicer):
+    """An inbox of two notifications for whoever calls; the first is unread."""
+
+    def __init__(self) -> None:
+        self.calls = Calls()
+
+    def _inbox(self, principal: Principal) -> list[notification_pb2.Notification]:
+        return [
+            notification_pb2.Notification(
+                id="n-1",
+                recipient_id=principal.user_id,
+                category="customer_created",
+                title="新客户",
+                body="张伟 创建了客户 西湖科技",
+                subject_type="customer",
+                subject_id="c-1",
+                source_event_id="e-1",
+                create_time=to_timestamp(utcnow()),
+                priority=notification_pb2.NOTIFICATION_PRIORITY_NORMAL,
+                source_service="customer",
+                source_event_name="customer.created",
+                locale="zh-CN",
+                data={"customer_number": "C20240301"},
+            ),
+            notification_pb2.Notification(
+                id="n-2",
+                recipient_id=principal.user_id,
+                category="ticket_routed",
+                title="t",
+                body="b",
+                subject_type="ticket",
+                subject_id="t-1",
+                source_event_id="e-2",
+                create_time=to_timestamp(utcnow()),
+                read=True,
+                read_time=to_timestamp(utcnow()),
+            ),
+        ]
+
+    def ListNotifications(self, request, context):
+        principal = self.calls.record("ListNotifications", request)
+        items = [n for n in self._inbox(principal) if not (request.unread_only and n.read)]
+        return notification_pb2.ListNotificationsResponse(notifications=items, next_page_token="p2")
+
+    def GetUnreadCount(self, request, context):
+        self.calls.record("GetUnreadCount", request)
+        return notification_pb2.GetUnreadCountResponse(
+            unread_count=1, unread_by_category={"customer_created": 1}
+        )
+
+    def MarkNotificationsRead(self, request, context):
+        self.calls.record("MarkNotificationsRead", request)
+        return notification_pb2.MarkNotificationsReadResponse(
+            marked=1 if (request.all or "n-1" in request.ids) else 0, unread_count=0
+        )
+
+
+def customer_binding(servicer) -> Callable[[Database], list[ServiceBinding]]:
+    return lambda _db: [
+        ServiceBinding(
+            descriptor=customer_pb2.DESCRIPTOR.services_by_name["CustomerService"],
+            servicer=servicer,
+            add_to_server=customer_pb2_grpc.add_CustomerServiceServicer_to_server,
+        )
+    ]
+
+
+def notification_binding(servicer) -> Callable[[Database], list[ServiceBinding]]:
+    return lambda _db: [
+        ServiceBinding(
+            descriptor=notification_pb2.DESCRIPTOR.services_by_name["NotificationService"],
+            servicer=servicer,
+            add_to_server=notification_pb2_grpc.add_NotificationServiceServicer_to_server,
+        )
+    ]
+
+
+@pytest.fixture
+def scripted_customers(start_grpc_api) -> Iterator[tuple[ScriptedCustomers, RunningApi]]:
+    servicer = ScriptedCustomers()
+    server = start_grpc_api(customer_binding(servicer), name="scripted-customer")
+    yield servicer, server
+    servicer.release.set()
+
+
+@pytest.fixture
+def scripted_notifications(start_grpc_api) -> tuple[ScriptedNotifications, RunningApi]:
+    servicer = ScriptedNotifications()
+    return servicer, start_grpc_api(notification_binding(servicer), name="scripted-notification")

@@ -1,0 +1,99 @@
+"""``/api/v1/customers`` against the real customer service, over a real gRPC server.
+
+The gateway forwards the caller's token; the customer service applies that caller's
+visibility, so what another user gets back proves whose token arrived.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gateway.identity.demo import USERS
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+DEMO_IDS = {u.username: u.user_id for u in USERS}
+
+
+@pytest.fixture
+def client(make_app, customer_service):
+    return make_app(customer_addr=customer_service.address).test_client()
+
+
+def create(client, headers, **fields):
+    body = {
+        "type": "enterprise",
+        "display_name": "西湖科技",
+        "phone": "13800138000",
+        "email": "Contact@Example.com",
+        **fields,
+    }
+    return client.post("/api/v1/customers", json=body, headers=headers)
+
+
+def test_create_returns_201_the_customer_and_its_location(client, auth_header):
+    response = create(client, auth_header("rep.zhang"))
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    customer = response.get_json()
+    assert response.headers["Location"] == f"/api/v1/customers/{customer['id']}"
+    assert customer["type"] == "enterprise"
+    assert customer["display_name"] == "西湖科技"
+    assert customer["number"]
+    assert customer["owner_id"] == DEMO_IDS["rep.zhang"]  # the caller: the token arrived
+    assert customer["department_path"] == "/hq/sales/east"
+    assert RFC3339.match(customer["create_time"])
+
+
+def test_created_customer_is_readable_at_its_location_and_listed(client, auth_header):
+    headers = auth_header("rep.zhang")
+    location = create(client, headers).headers["Location"]
+
+    found = client.get(location, headers=headers)
+    page = client.get("/api/v1/customers?page_size=10", headers=headers)
+
+    assert found.status_code == 200
+    assert found.get_json()["id"] == location.rsplit("/", 1)[1]
+    assert page.status_code == 200
+    assert [c["id"] for c in page.get_json()["customers"]] == [found.get_json()["id"]]
+    assert page.get_json()["next_page_token"] == ""
+
+
+def test_visibility_is_the_callers_own_rep_lead_and_admin(client, auth_header):
+    location = create(client, auth_header("rep.zhang")).headers["Location"]
+
+    assert client.get(location, headers=auth_header("rep.li")).status_code == 404
+    assert client.get(location, headers=auth_header("sales.lead")).status_code == 200
+    assert client.get(location, headers=auth_header("admin")).status_code == 200
+    assert (
+        client.get("/api/v1/customers", headers=auth_header("rep.li")).get_json()["customers"] == []
+    )
+
+
+def test_invalid_data_is_422_with_the_services_field_errors(client, auth_header):
+    response = create(client, auth_header("rep.zhang"), email="not-an-email", phone="12345")
+
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    fields = {e["field"] for e in response.get_json()["errors"]}
+    assert fields == {"email", "phone"}  # the service's customer.email, in the body's terms
+
+
+def test_unknown_customer_is_a_404_problem(client, auth_header):
+    response = client.get("/api/v1/customers/does-not-exist", headers=auth_header("rep.zhang"))
+
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_same_idempotency_key_creates_one_customer(client, auth_header):
+    headers = {**auth_header("rep.zhang"), "Idempotency-Key": "order-7"}
+
+    first = create(client, headers)
+    again = create(client, headers)
+
+    assert first.status_code == 201 and again.status_code == 201
+    assert again.get_json()["id"] == first.get_json()["id"]
+    listed = client.get("/api/v1/customers", headers=auth_header("rep.zhang")).get_json()
+    assert len(listed["customers"]) == 1

@@ -1,0 +1,113 @@
+"""The OpenAPI document is generated from the routes: it lists every one, and it is valid."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_openapi3.models import APISpec
+from jsonschema import Draft202012Validator
+
+EXPECTED_OPERATIONS = {
+    ("post", "/api/v1/auth/token"),
+    ("get", "/api/v1/me"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/.well-known/jwks.json"),
+    ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/customers"),
+    ("get", "/api/v1/customers"),
+    ("get", "/api/v1/customers/{customer_id}"),
+    ("get", "/api/v1/notifications"),
+    ("get", "/api/v1/notifications/unread-count"),
+    ("post", "/api/v1/notifications/mark-read"),
+}
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def operations(document):
+    return {
+        (method, path): op
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+    }
+
+
+def test_document_is_openapi_3_1_and_parses_as_one(document):
+    assert document["openapi"].startswith("3.1")
+    APISpec.model_validate(document)  # flask-openapi3's model of an OpenAPI 3.1 document
+
+
+def test_every_served_route_is_documented_and_nothing_else(app, document):
+    served = set()
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            served.add((method.lower(), path))
+
+    assert served == set(operations(document))
+    assert served == EXPECTED_OPERATIONS
+
+
+def test_every_reference_resolves_and_every_schema_is_valid_json_schema(document):
+    schemas = document["components"]["schemas"]
+    refs = set(
+        re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', str(document).replace("'", '"'))
+    )
+    assert refs and refs <= set(schemas)
+    for schema in schemas.values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_protected_routes_declare_bearer_auth_and_errors_are_problems(document):
+    for (method, path), op in operations(document).items():
+        public = path in {
+            "/healthz",
+            "/readyz",
+            "/.well-known/jwks.json",
+            "/api/v1/openapi.json",
+            "/api/v1/auth/token",
+        }
+        assert (op.get("security") is None) == public, (method, path)
+        if not public:
+            assert "401" in op["responses"]
+        for status, response in op["responses"].items():
+            if int(status) >= 400:
+                assert set(response["content"]) == {"application/problem+json"}, (
+                    method,
+                    path,
+                    status,
+                )
+            assert "X-Request-Id" in response["headers"]
+
+
+def test_request_and_response_schemas_come_from_the_route_models(document):
+    ops = operations(document)
+    create = ops[("post", "/api/v1/customers")]
+    body_ref = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body_ref.endswith("/CustomerCreate")
+    assert create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/Customer"
+    )
+    assert "Location" in create["responses"]["201"]["headers"]
+    assert {p["name"] for p in create["parameters"]} == {"Idempotency-Key"}
+    customer_type = document["components"]["schemas"]["CustomerCreate"]["properties"]["type"]
+    assert customer_type["enum"] == ["enterprise", "individual"]
+    listing = ops[("get", "/api/v1/notifications")]
+    assert {p["name"] for p in listing["parameters"]} == {
+        "unread_only",
+        "page_size",
+        "page_token",
+        "category",
+        "subject_type",
+        "subject_id",
+    }
+    # Input-less routes do not claim a 422; routes calling services document 503 and 504.
+    assert "422" not in ops[("get", "/api/v1/me")]["responses"]
+    assert {"503", "504"} <= set(ops[("get", "/api/v1/notifications/unread-count")]["responses"])

@@ -1,0 +1,241 @@
+"""``crm-gateway keygen | migrate | seed-demo | serve``, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from crm_devstack.ports import free_port, wait_for_port
+from crm_shared.auth import TokenVerifier
+from crm_shared.db import Database
+from crm_shared.events.outbox import OutboxMessage, OutboxStatus
+from gateway.__main__ import main
+from gateway.identity.models import SeedMark, User
+
+
+def test_keygen_writes_a_key_pair_that_signs_verifiable_tokens(tmp_path):
+    private, public = tmp_path / "k" / "private.pem", tmp_path / "k" / "public.pem"
+
+    assert main(["keygen", "--private", str(private), "--public", str(public)]) == 0
+
+    from crm_shared.auth import TokenIssuer
+
+    token = TokenIssuer(private.read_bytes(), issuer="i", audience="a").issue(
+        user_id="u", username="x", roles=[], department_path="/hq", data_scope="own"
+    )
+    assert TokenVerifier(public.read_bytes(), issuer="i", audience="a").verify(token).user_id == "u"
+    assert private.stat().st_mode & 0o077 == 0
+
+
+def test_keygen_refuses_to_overwrite_keys(tmp_path):
+    private, public = tmp_path / "private.pem", tmp_path / "public.pem"
+    main(["keygen", "--private", str(private), "--public", str(public)])
+    before = private.read_bytes()
+
+    assert main(["keygen", "--private", str(private), "--public", str(public)]) == 1
+    assert private.read_bytes() == before
+
+
+def test_migrate_then_seed_demo_twice_seeds_once(sqlite_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+
+    assert main(["migrate"]) == 0
+    assert main(["seed-demo"]) == 0
+    assert main(["seed-demo"]) == 0
+
+    assert "already present" in capsys.readouterr().err
+    database = Database(sqlite_url)
+    try:
+        with database.unit_of_work(readonly=True) as uow:
+            assert uow.session.scalar(select(func.count(User.id))) == 11
+    finally:
+        database.dispose()
+
+
+class Gateway:
+    """``crm-gateway serve`` as a child process, its output in a file."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log_path = log
+        self.port = int(env["HTTP_PORT"])
+        self._log = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gateway", "serve"],
+            env={**os.environ, **env},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        wait_for_port("127.0.0.1", self.port, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(self.log_path.read_text())
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def log_records(self) -> list[dict]:
+        records = []
+        for line in self.log_path.read_text().splitlines():
+            if line.startswith("{"):
+                records.append(json.loads(line))
+        return records
+
+
+@pytest.fixture
+def serve_env(database_url, signing_keys) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "JWT_PRIVATE_KEY_FILE": str(signing_keys.private),
+        "JWT_PUBLIC_KEY_FILE": str(signing_keys.public),
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_WORKERS": "2",
+        "HTTP_THREADS": "4",
+        "HTTP_GRACEFUL_TIMEOUT_SECONDS": "5",
+        "DEMO_MODE": "true",
+        "OUTBOX_RELAY": "false",
+        "LOG_LEVEL": "INFO",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "",
+    }
+
+
+@pytest.fixture
+def start_gateway(tmp_path):
+    started: list[Gateway] = []
+
+    def start(env: dict[str, str]) -> Gateway:
+        gateway = Gateway(
+            {**env, "HTTP_PORT": str(free_port())}, tmp_path / f"gateway-{len(started)}.log"
+        )
+        started.append(gateway)
+        gateway.wait_ready()
+        return gateway
+
+    yield start
+    for gateway in started:
+        gateway.stop()
+
+
+def seeded_counts(url: str) -> tuple[int, int]:
+    database = Database(url)
+    try:
+        with database.unit_of_work(readonly=True) as uow:
+            return (
+                uow.session.scalar(select(func.count(SeedMark.name))),
+                uow.session.scalar(select(func.count(User.id))),
+            )
+    finally:
+        database.dispose()
+
+
+def test_serve_seeds_once_before_forking_and_keeps_data_on_restart(
+    start_gateway, serve_env, database_url
+):
+    first = start_gateway(serve_env)
+    login = requests.post(
+        f"{first.url}/api/v1/auth/token",
+        json={"username": "rep.zhang", "password": "demo"},
+        timeout=5,
+    )
+    assert login.status_code == 200
+    assert login.headers["X-Request-Id"]
+    me = requests.get(
+        f"{first.url}/api/v1/me",
+        headers={"Authorization": f"Bearer {login.json()['access_token']}"},
+        timeout=5,
+    )
+    assert me.json()["username"] == "rep.zhang"
+    assert first.stop() == 0
+
+    second = start_gateway(serve_env)
+    assert requests.get(f"{second.url}/healthz", timeout=5).status_code == 200
+    assert second.stop() == 0
+
+    assert seeded_counts(database_url) == (1, 11)
+    seeded = [
+        r
+        for r in first.log_records() + second.log_records()
+        if r.get("message") == "seeded the demo organisation"
+    ]
+    assert len(seeded) == 1
+    workers = [r for r in first.log_records() if r.get("message") == "gateway worker ready"]
+    assert len(workers) == 2
+
+
+@pytest.mark.integration
+def test_each_worker_relays_the_identity_events_to_rabbitmq(
+    start_gateway, serve_env, database_url, amqp_url
+):
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.exchange_declare("identity.events", exchange_type="topic", durable=True)
+    queue = channel.queue_declare("", exclusive=True).method.queue
+    channel.queue_bind(queue, "identity.events", routing_key="identity.#")
+
+    gateway = start_gateway({**serve_env, "OUTBOX_RELAY": "true", "AMQP_URL": amqp_url})
+
+    database = Database(database_url)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with database.unit_of_work(readonly=True) as uow:
+                pending = uow.session.scalar(
+                    select(func.count(OutboxMessage.id)).where(
+                        OutboxMessage.status != OutboxStatus.PUBLISHED
+                    )
+                )
+                total = uow.session.scalar(select(func.count(OutboxMessage.id)))
+            if total and not pending:
+                break
+            time.sleep(0.2)
+        assert total and not pending
+    finally:
+        database.dispose()
+
+    received = []
+    for _ in range(total):
+        method, properties, body = channel.basic_get(queue, auto_ack=True)
+        assert method is not None
+        received.append((method.routing_key, properties.headers["event_type"], json.loads(body)))
+    connection.close()
+
+    kinds = {key for key, _, _ in received}
+    assert kinds == {"identity.user_upserted", "identity.department_upserted"}
+    assert {b["username"] for k, _, b in received if k == "identity.user_upserted"} >= {
+        "admin",
+        "rep.zhang",
+        "marketer.chen",
+    }
+    workers = [r for r in gateway.log_records() if r.get("message") == "gateway worker ready"]
+    assert [w["relay"] for w in workers] == [True, True]
