@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Self
 
@@ -182,15 +182,25 @@ class Supervisor:
 
     # -- stopping ---------------------------------------------------------------------------------
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop everything in reverse start order; idempotent.
+        """Stop everything; idempotent.
 
-        One process at a time (the gateway goes before the apis it calls): SIGTERM its
-        process group, wait up to `timeout` seconds, then SIGKILL the group, which also ends
-        any child the leader left behind.
+        SIGTERM goes to every process group at once (newest first, so the gateway stops
+        taking requests as the apis begin to drain), then each gets up to `timeout` seconds in
+        all — not one after another — before SIGKILL ends the group and any child left behind.
         """
-        for run in reversed(list(self._running.values())):
+        runs = list(reversed(list(self._running.values())))
+        for run in runs:
             run.expected_exit = True
-            self._terminate(run, timeout)
+            self._signal(run, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for run in runs:
+            try:
+                run.proc.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            self._signal(run, signal.SIGKILL)
+            run.proc.wait()
+            run.reader.join(5)
         self._running.clear()
 
     def _terminate(self, run: _Running, timeout: float) -> None:
@@ -223,8 +233,17 @@ class Supervisor:
             run.proc.wait(timeout)
             run.reader.join(5)
 
-    def restart(self, name: str, timeout: float = 10.0) -> None:
-        """Stop `name` if still running, start it again and wait until it is ready."""
+    def restart(
+        self, name: str, timeout: float = 10.0, env: Mapping[str, str] | None = None
+    ) -> None:
+        """Stop `name` if still running, start it again and wait until it is ready.
+
+        `env` overrides variables of its spec from now on (tests restart a process with a
+        setting changed, e.g. a crash test turning a background thread off).
+        """
+        if env:
+            spec = self._spec(name)
+            self.specs[self.specs.index(spec)] = replace(spec, env={**spec.env, **env})
         run = self._running.pop(name, None)
         if run is not None:
             run.expected_exit = True
