@@ -1,0 +1,68 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+UV ?= uv
+PYTEST := $(UV) run --frozen pytest
+
+.PHONY: help setup run test test-unit test-integration test-e2e protos protos-check protos-release \
+        trace chart-check chart-render images lint bench clean
+
+help:
+	@echo "make run         start the whole suite locally (installs what is missing)"
+	@echo "make test        run every test: unit, integration (RabbitMQ, PostgreSQL), e2e, contracts, chart"
+	@echo "make protos      regenerate the Python code of protos/ ;  make protos-check  verify it and v1 compatibility"
+	@echo "make trace       print the newest trace recorded by the local collector"
+	@echo "make chart-check render, validate and lint the Helm chart and Dockerfiles"
+	@echo "make images      build every image (needs a Docker engine)"
+	@echo "make bench       run the benchmarks (never part of make test)"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	$(UV) run --frozen crm-dev run
+
+test: setup
+	$(PYTEST)
+
+test-unit: setup
+	$(PYTEST) -m "not integration and not e2e"
+
+test-integration: setup
+	$(PYTEST) -m integration
+
+test-e2e: setup
+	$(PYTEST) -m e2e
+
+protos:
+	$(UV) run --frozen python protos/generate.py
+
+protos-check:
+	$(UV) run --frozen python protos/generate.py --check
+	$(PYTEST) protos/tests -q
+
+protos-release:
+	$(UV) run --frozen python protos/generate.py --release
+
+trace:
+	$(UV) run --frozen crm-trace last --db var/traces.sqlite
+
+chart-check:
+	$(PYTEST) charts/tests -q
+
+chart-render:
+	$(UV) run --frozen python -m charts.render
+
+images:
+	@command -v docker >/dev/null || { echo "make images needs a Docker engine (docker not found)"; exit 1; }
+	@for svc in customer sales ticket marketing notification; do \
+	  docker build -f services/$$svc/Dockerfile -t crm-$$svc:dev . || exit 1; done
+	docker build -f gateway/Dockerfile -t crm-gateway:dev .
+
+lint:
+	$(UV) run --frozen ruff check .
+
+bench:
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(UV) run --frozen python $$b || exit 1; done
+
+clean:
+	rm -rf var .pytest_cache
