@@ -41,6 +41,14 @@ KEEPALIVE_OPTIONS = [
     ("grpc.max_receive_message_length", 16 * 1024 * 1024),
 ]
 
+# Clients keep one HTTP/2 connection; without an age limit a replica added by the autoscaler
+# would never get traffic from them. After five minutes the server asks the client to
+# reconnect (in-flight calls get 30 s to finish), which spreads load over new replicas.
+CONNECTION_AGE_OPTIONS = [
+    ("grpc.max_connection_age_ms", 300_000),
+    ("grpc.max_connection_age_grace_ms", 30_000),
+]
+
 
 @dataclass(frozen=True)
 class ServiceBinding:
@@ -84,7 +92,7 @@ class GrpcApi:
                 ErrorMappingInterceptor(),
                 AuthInterceptor(verifier),
             ],
-            options=KEEPALIVE_OPTIONS,
+            options=[*KEEPALIVE_OPTIONS, *CONNECTION_AGE_OPTIONS],
         )
         for binding in bindings:
             binding.add_to_server(binding.servicer, self.server)
