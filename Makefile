@@ -50,13 +50,13 @@ chart-check:
 	$(PYTEST) charts/tests -q
 
 chart-render:
-	$(UV) run --frozen python -m charts.render
+	$(UV) run --frozen python charts/render.py $(or $(VALUES),default)
 
 images:
-	@command -v docker >/dev/null || { echo "make images needs a Docker engine (docker not found)"; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "make images needs a running Docker engine"; exit 1; }
 	@for svc in customer sales ticket marketing notification; do \
-	  docker build -f services/$$svc/Dockerfile -t crm-$$svc:dev . || exit 1; done
-	docker build -f gateway/Dockerfile -t crm-gateway:dev .
+	  DOCKER_BUILDKIT=1 docker build -f services/$$svc/Dockerfile -t crm-$$svc-service:dev . || exit 1; done
+	DOCKER_BUILDKIT=1 docker build -f gateway/Dockerfile -t crm-gateway:dev .
 
 lint:
 	$(UV) run --frozen ruff check .

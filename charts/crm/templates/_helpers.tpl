@@ -1,0 +1,362 @@
+{{/*
+Helpers shared by every template. The chart has one generic template per kind of object;
+each ranges over the components computed by "crm.components" below, so a service is data
+(an entry under .Values.services), never a copy of a template.
+*/}}
+
+{{/* helm.sh/chart label value. */}}
+{{- define "crm.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* A resource name: "<release>-<suffix>", at most 63 characters. */}}
+{{- define "crm.name" -}}
+{{- printf "%s-%s" .root.Release.Name .suffix | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+Selector labels of a component. Context: dict "root" $ "name" <service> "component" <role>.
+app.kubernetes.io/name is the service (customer, ..., gateway); OTEL_SERVICE_NAME is read
+from it through the downward API. app.kubernetes.io/component is the process role
+(api, worker, gateway, migrate, database, broker).
+*/}}
+{{- define "crm.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* All recommended labels. Context as crm.selectorLabels, plus optional "version". */}}
+{{- define "crm.labels" -}}
+{{ include "crm.selectorLabels" . }}
+app.kubernetes.io/part-of: crm
+app.kubernetes.io/version: {{ include "crm.labelValue" (.version | default .root.Chart.AppVersion) | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ include "crm.chart" .root }}
+{{- end -}}
+
+{{/* An arbitrary string (an image tag) made a valid label value. */}}
+{{- define "crm.labelValue" -}}
+{{- regexReplaceAll "[^A-Za-z0-9_.-]" (toString .) "_" | trunc 63 | trimAll "_.-" -}}
+{{- end -}}
+
+{{/* Labels of objects that belong to the release as a whole (ConfigMap, deny-all...). */}}
+{{- define "crm.releaseLabels" -}}
+{{ include "crm.labels" (dict "root" . "name" "crm" "component" "suite") }}
+{{- end -}}
+
+{{/* Selects every pod of this release (the deny-all NetworkPolicy). */}}
+{{- define "crm.releasePodSelector" -}}
+app.kubernetes.io/part-of: crm
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Image reference. Context: dict "root" $ "image" <image values>. */}}
+{{- define "crm.image" -}}
+{{- $tag := .image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion | toString -}}
+{{- $repository := .image.repository -}}
+{{- with .root.Values.image.registry -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" .) $repository -}}
+{{- end -}}
+{{- if hasPrefix "sha256:" $tag -}}
+{{- printf "%s@%s" $repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Deep merge with Helm's own rules (maps merge, everything else replaces, false and 0 win).
+Sprig's merge/mergeOverwrite treat false, 0 and "" as unset, which would make a service
+unable to turn off what the defaults turn on. Context: dict "base" <map> "override" <map>.
+Returns YAML.
+*/}}
+{{- define "crm.merge" -}}
+{{- $out := deepCopy .base -}}
+{{- range $key, $value := .override -}}
+{{- $current := get $out $key -}}
+{{- if and (kindIs "map" $value) (kindIs "map" $current) -}}
+{{- $_ := set $out $key (include "crm.merge" (dict "base" $current "override" $value) | fromYaml) -}}
+{{- else -}}
+{{- $_ := set $out $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+The component model: every long-running process of the release, as YAML
+{items: [component...]}. A component is
+  name      resource name (<release>-<service>-<role>, or <release>-gateway)
+  service   customer | sales | ... | gateway      (label app.kubernetes.io/name)
+  role      api | worker | gateway                (label app.kubernetes.io/component)
+  args      the image's sub-command
+  port      {name, number}
+  image     image reference; version: its tag
+  databaseSecret, fieldEncryption, jwtPrivateKey, demoMode
+  values    defaults.<role> merged with the service's overrides
+Every name in a `calls` list is checked here: an unknown or disabled service fails the render.
+*/}}
+{{- define "crm.components" -}}
+{{- $root := . -}}
+{{- $enabled := list -}}
+{{- range $svc, $spec := .Values.services -}}
+{{- if or (not (hasKey $spec "enabled")) $spec.enabled -}}{{- $enabled = append $enabled $svc -}}{{- end -}}
+{{- end -}}
+{{- $items := list -}}
+{{- range $svc, $spec := .Values.services -}}
+{{- if or (not (hasKey $spec "enabled")) $spec.enabled -}}
+{{- $version := $spec.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString -}}
+{{- range $role := list "api" "worker" -}}
+{{- $values := include "crm.merge" (dict "base" (index $root.Values.defaults $role) "override" (index $spec $role | default dict)) | fromYaml -}}
+{{- range $values.calls -}}
+{{- if not (has . $enabled) -}}
+{{- fail (printf "services.%s.%s.calls: %q is not an enabled service (enabled: %s)" $svc $role . (join ", " $enabled)) -}}
+{{- end -}}
+{{- end -}}
+{{- $port := ternary (dict "name" "grpc" "number" 50051) (dict "name" "http" "number" 8000) (eq $role "api") -}}
+{{- $items = append $items (dict
+      "name" (include "crm.name" (dict "root" $root "suffix" (printf "%s-%s" $svc $role)))
+      "service" $svc "role" $role "args" (list $role) "port" $port
+      "image" (include "crm.image" (dict "root" $root "image" $spec.image)) "version" $version
+      "databaseSecret" $spec.databaseSecret "fieldEncryption" ($spec.fieldEncryption | default false)
+      "jwtPrivateKey" false "demoMode" false "values" $values) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.gateway -}}
+{{- if .enabled -}}
+{{- range .server.calls -}}
+{{- if not (has . $enabled) -}}
+{{- fail (printf "gateway.server.calls: %q is not an enabled service (enabled: %s)" . (join ", " $enabled)) -}}
+{{- end -}}
+{{- end -}}
+{{- $items = append $items (dict
+      "name" (include "crm.name" (dict "root" $root "suffix" "gateway"))
+      "service" "gateway" "role" "gateway" "args" (list "serve") "port" (dict "name" "http" "number" 8080)
+      "image" (include "crm.image" (dict "root" $root "image" .image))
+      "version" (.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString)
+      "databaseSecret" .databaseSecret "fieldEncryption" false
+      "jwtPrivateKey" true "demoMode" .demoMode "values" .server) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml (dict "items" $items) -}}
+{{- end -}}
+
+{{/*
+The migration units: one per enabled service and the gateway, as YAML {items: [...]} with
+name, service, image, version, databaseSecret and values (defaults.migrate merged with the
+unit's `migrate`).
+*/}}
+{{- define "crm.migrations" -}}
+{{- $root := . -}}
+{{- $items := list -}}
+{{- range $svc, $spec := .Values.services -}}
+{{- if or (not (hasKey $spec "enabled")) $spec.enabled -}}
+{{- $items = append $items (dict
+      "name" (include "crm.name" (dict "root" $root "suffix" (printf "%s-migrate" $svc)))
+      "service" $svc
+      "image" (include "crm.image" (dict "root" $root "image" $spec.image))
+      "version" ($spec.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString)
+      "databaseSecret" $spec.databaseSecret
+      "values" (include "crm.merge" (dict "base" $root.Values.defaults.migrate "override" ($spec.migrate | default dict)) | fromYaml)) -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.gateway -}}
+{{- if .enabled -}}
+{{- $items = append $items (dict
+      "name" (include "crm.name" (dict "root" $root "suffix" "gateway-migrate"))
+      "service" "gateway"
+      "image" (include "crm.image" (dict "root" $root "image" .image))
+      "version" (.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString)
+      "databaseSecret" .databaseSecret
+      "values" (include "crm.merge" (dict "base" $root.Values.defaults.migrate "override" (.migrate | default dict)) | fromYaml)) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml (dict "items" $items) -}}
+{{- end -}}
+
+{{/* Scaled by an HPA or KEDA, so the Deployment must not set replicas. Context: component. */}}
+{{- define "crm.externallyScaled" -}}
+{{- $v := .values -}}
+{{- if or (and $v.autoscaling $v.autoscaling.enabled) (and $v.keda $v.keda.enabled) -}}true{{- end -}}
+{{- end -}}
+
+{{/* Pod securityContext. */}}
+{{- define "crm.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.securityContext.runAsUser }}
+runAsGroup: {{ .Values.securityContext.runAsGroup }}
+fsGroup: {{ .Values.securityContext.fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container securityContext (the same for every container of the release). */}}
+{{- define "crm.containerSecurityContext" -}}
+runAsNonRoot: true
+readOnlyRootFilesystem: true
+allowPrivilegeEscalation: false
+privileged: false
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* requests/limits from {cpu, memory, cpuLimit}: the memory limit always equals the request. */}}
+{{- define "crm.resources" -}}
+requests:
+  cpu: {{ .cpu | quote }}
+  memory: {{ .memory | quote }}
+limits:
+  memory: {{ .memory | quote }}
+  {{- with .cpuLimit }}
+  cpu: {{ . | quote }}
+  {{- end }}
+{{- end -}}
+
+{{/* NAME: value map as an env list. */}}
+{{- define "crm.envMap" -}}
+{{- range $name, $value := . }}
+- name: {{ $name }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Environment of a process. Context: dict "root" $ "c" <component or migration unit> "role" <role>.
+*/}}
+{{- define "crm.env" -}}
+{{- $root := .root -}}
+{{- $c := .c -}}
+- name: OTEL_SERVICE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.labels['app.kubernetes.io/name']
+- name: K8S_POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: K8S_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: K8S_NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.nodeName
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: {{ include "crm.resourceAttributes" . | quote }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $c.databaseSecret.name }}
+      key: {{ $c.databaseSecret.key }}
+{{- if eq .role "migrate" }}
+- name: LOG_LEVEL
+  value: {{ $root.Values.config.logLevel | quote }}
+{{- else }}
+- name: AMQP_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.secrets.amqp.name }}
+      key: {{ $root.Values.secrets.amqp.key }}
+- name: JWT_PUBLIC_KEY_FILE
+  value: /etc/crm/jwt/public.pem
+{{- if $c.jwtPrivateKey }}
+- name: JWT_PRIVATE_KEY_FILE
+  value: /etc/crm/jwt/private.pem
+{{- end }}
+{{- if $c.fieldEncryption }}
+- name: FIELD_ENCRYPTION_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.secrets.fieldEncryption.name }}
+      key: {{ $root.Values.secrets.fieldEncryption.key }}
+{{- end }}
+{{- end }}
+{{- if eq .role "api" }}
+- name: GRPC_PORT
+  value: "50051"
+- name: GRPC_REFLECTION
+  value: {{ $root.Values.config.grpcReflection | toString | quote }}
+{{- else if eq .role "worker" }}
+- name: WORKER_HTTP_PORT
+  value: "8000"
+{{- else if eq .role "gateway" }}
+- name: DEMO_MODE
+  value: {{ $c.demoMode | toString | quote }}
+{{- end }}
+{{- if ne .role "migrate" }}
+{{- range $peer := $c.values.calls }}
+- name: {{ printf "%s_ADDR" ($peer | upper | replace "-" "_") }}
+  value: {{ printf "%s:50051" (include "crm.name" (dict "root" $root "suffix" (printf "%s-api" $peer))) | quote }}
+{{- end }}
+{{- end }}
+{{- include "crm.envMap" $root.Values.config.extraEnv }}
+{{- include "crm.envMap" $c.values.env }}
+{{- end -}}
+
+{{/* OTEL_RESOURCE_ATTRIBUTES (uses the K8S_* variables defined before it). */}}
+{{- define "crm.resourceAttributes" -}}
+{{- $attrs := list
+      "service.namespace=crm"
+      (printf "service.version=%s" .c.version)
+      (printf "k8s.namespace.name=$(K8S_NAMESPACE)")
+      (printf "k8s.pod.name=$(K8S_POD_NAME)")
+      (printf "k8s.node.name=$(K8S_NODE_NAME)")
+      (printf "crm.process.role=%s" .role) -}}
+{{- range $key, $value := .root.Values.config.otel.resourceAttributes -}}
+{{- $attrs = append $attrs (printf "%s=%s" $key $value) -}}
+{{- end -}}
+{{- join "," $attrs -}}
+{{- end -}}
+
+{{/* topologySpreadConstraints over zones and nodes. Context: dict "root" $ "c" <component>. */}}
+{{- define "crm.topologySpread" -}}
+{{- $spread := .c.values.topologySpread -}}
+{{- range $i, $key := list "topology.kubernetes.io/zone" "kubernetes.io/hostname" }}
+{{- if $i }}{{ "\n" }}{{ end -}}
+- maxSkew: {{ $spread.maxSkew | int }}
+  topologyKey: {{ $key }}
+  whenUnsatisfiable: ScheduleAnyway
+  matchLabelKeys:
+    - pod-template-hash
+  labelSelector:
+    matchLabels:
+      {{- include "crm.selectorLabels" (dict "root" $.root "name" $.c.service "component" $.c.role) | nindent 6 }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod selector of the api pods of a service. Context: dict "root" $ "service" <name>. */}}
+{{- define "crm.apiSelector" -}}
+{{ include "crm.selectorLabels" (dict "root" .root "name" .service "component" "api") }}
+{{- end -}}
+
+{{/* One egress rule (a list of one) from {to, ports}; no `to` means any destination on those ports. */}}
+{{- define "crm.egressRule" -}}
+{{- $rule := dict "ports" .ports -}}
+{{- if .to }}{{ $_ := set $rule "to" .to }}{{ end -}}
+{{- toYaml (list $rule) -}}
+{{- end -}}
+
+{{/* Pods of the in-release dev PostgreSQL / RabbitMQ. Context: dict "root" $ "name" "component". */}}
+{{- define "crm.devPeer" -}}
+- podSelector:
+    matchLabels:
+      {{- include "crm.selectorLabels" . | nindent 6 }}
+{{- end -}}
+
+{{/* An int-or-string value (maxUnavailable): numbers survive the YAML round trip as floats. */}}
+{{- define "crm.intOrString" -}}
+{{- if kindIs "string" . -}}{{ . | quote }}{{- else -}}{{ . | int }}{{- end -}}
+{{- end -}}
+
+{{/* "true" when any worker scales with KEDA. */}}
+{{- define "crm.kedaInUse" -}}
+{{- range $c := (include "crm.components" . | fromYaml).items -}}
+{{- if and $c.values.keda $c.values.keda.enabled -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
