@@ -10,12 +10,12 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
-
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_shared.auth import current_principal
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field
+
 from gateway.endpoints import operation
 from gateway.peers import call
 from gateway.protojson import enum_number, enum_words, to_json
@@ -38,25 +38,6 @@ DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 # --- request bodies: only what a caller may set ---------------------------------------------
-
-
-class EnterpriseProfileInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    legal_name: str = Field("", max_length=300, description="Full registered legal name.")
-    industry: str = Field("", max_length=100)
-    staff_count: int = Field(0, ge=0)
-    registration_number: str = Field("", max_length=64)
-    website: str = Field("", max_length=500)
-
-
-class IndividualProfileInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    gender: GenderWord | None = None
-    age: int = Field(0, ge=0, le=150)
-    birth_date: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="`YYYY-MM-DD`")
-    occupation: str = Field("", max_length=100)
 
 
 class CustomerCreate(BaseModel):
@@ -85,16 +66,6 @@ class CustomerCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     phone: str = Field("", max_length=32, description="11-digit mainland mobile or E.164.")
     email: str = Field("", max_length=320)
-    enterprise: EnterpriseProfileInput | None = None
-    individual: IndividualProfileInput | None = None
-    source: SourceWord | None = None
-    source_detail: str = Field("", max_length=500)
-    first_contact_date: str = Field(
-        "", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="`YYYY-MM-DD`"
-    )
-    needs: str = Field("", max_length=4000)
-    address: str = Field("", max_length=500)
-    wechat_id: str = Field("", max_length=100)
     owner_id: str = Field(
         "", max_length=64, description="Owner other than the caller (within the caller's scope)."
     )
@@ -220,20 +191,8 @@ def to_proto(body: CustomerCreate) -> customer_pb2.Customer:
         display_name=body.display_name,
         phone=body.phone,
         email=body.email,
-        source=enum_number(types_pb2.SourceChannel.DESCRIPTOR, body.source),
-        source_detail=body.source_detail,
-        first_contact_date=body.first_contact_date,
-        needs=body.needs,
-        address=body.address,
-        wechat_id=body.wechat_id,
         owner_id=body.owner_id,
     )
-    if body.enterprise is not None:
-        customer.enterprise.CopyFrom(customer_pb2.EnterpriseProfile(**body.enterprise.model_dump()))
-    if body.individual is not None:
-        fields = body.individual.model_dump()
-        fields["gender"] = enum_number(customer_pb2.Gender.DESCRIPTOR, fields["gender"])
-        customer.individual.CopyFrom(customer_pb2.IndividualProfile(**fields))
     return customer
 
 

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
-
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
 from crm_shared.auth import Principal, can_see, current_principal
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
-    AlreadyExists, FieldViolation, InvalidArgument, NotFound, PermissionDenied,
+    AlreadyExists,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
 )
 from crm_shared.grpc.paging import page_size_of
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.timestamps import to_timestamp
+from sqlalchemy.exc import IntegrityError
+
 from customer_service import repository, rules
 from customer_service.models import Customer
 
@@ -27,6 +31,20 @@ TYPE_NAMES = {
     customer_pb2.CUSTOMER_TYPE_INDIVIDUAL: "individual",
 }
 TYPE_VALUES = {name: value for value, name in TYPE_NAMES.items()}
+
+# What CreateCustomer stores today. Output-only fields a caller sets are ignored (AIP-203);
+# any other input is refused rather than silently dropped.
+CREATE_INPUT_FIELDS = {"type", "display_name", "phone", "email", "owner_id"}
+OUTPUT_ONLY_FIELDS = {"id", "number", "department_path", "create_time", "update_time",
+                      "created_by", "updated_by", "etag"}
+
+
+def unsupported_input(customer: customer_pb2.Customer) -> list[FieldViolation]:
+    return [
+        FieldViolation(f"customer.{field.name}", "is not supported by this service version")
+        for field, _value in customer.ListFields()
+        if field.name not in CREATE_INPUT_FIELDS | OUTPUT_ONLY_FIELDS
+    ]
 
 
 def to_proto(customer: Customer) -> customer_pb2.Customer:
@@ -59,6 +77,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
                 email=data.email,
             )
         )
+        violations += unsupported_input(data)
         if violations:
             raise InvalidArgument(violations)
         try:
