@@ -58,7 +58,9 @@ def test_jobs_run_migrate_from_the_service_image(rendered: Rendered) -> None:
         assert job["spec"]["activeDeadlineSeconds"] > 0
 
 
-def test_jobs_get_only_the_database(rendered: Rendered) -> None:
+def test_jobs_get_only_the_database_and_the_broker(rendered: Rendered) -> None:
+    """Migrate upgrades the schema and declares the worker's queues (so no event published
+    before the worker starts is unroutable): it needs those two URLs and no other secret."""
     for service, job in hook_jobs(rendered).items():
         env = env_of(containers(job)[0])
         expected = (
@@ -67,8 +69,11 @@ def test_jobs_get_only_the_database(rendered: Rendered) -> None:
             else rendered.values["services"][service]
         )["databaseSecret"]
         assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == expected
+        assert env["AMQP_URL"]["valueFrom"]["secretKeyRef"] == {
+            "name": rendered.values["secrets"]["amqp"]["name"],
+            "key": rendered.values["secrets"]["amqp"]["key"],
+        }
         for absent in (
-            "AMQP_URL",
             "FIELD_ENCRYPTION_KEY",
             "JWT_PRIVATE_KEY_FILE",
             "JWT_PUBLIC_KEY_FILE",

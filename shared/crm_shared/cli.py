@@ -62,6 +62,16 @@ def run_service_cli(entry: ServiceEntryPoints, argv: list[str] | None = None) ->
         configure_logging(f"{entry.name}-migrate", settings.log_level)
         upgrade(entry.package, settings.database_url)
         print(f"{entry.name}: database at head", file=sys.stderr)
+        if settings.amqp_url:
+            from crm_shared.events.handlers import declare_worker_topology
+
+            queues = declare_worker_topology(
+                settings.amqp_url, _load(entry.worker),
+                queue_type=settings.amqp_queue_type, retry_delays=settings.retry_delays_seconds,
+            )
+            print(f"{entry.name}: {len(queues)} consumer queue(s) declared", file=sys.stderr)
+        else:
+            print(f"{entry.name}: AMQP_URL not set, queues left to the worker", file=sys.stderr)
     elif args.command == "deadletters":
         from crm_shared.events.deadletters import main as deadletters
 

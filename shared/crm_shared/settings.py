@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,8 +36,35 @@ class ProcessSettings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
-class MigrateSettings(ProcessSettings):
-    """``<svc>-service migrate``: only the database."""
+class TopologySettings(BaseSettings):
+    """How a worker's queues are declared; the worker and ``migrate`` must agree on it."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    amqp_queue_type: Literal["classic", "quorum"] = "classic"
+    event_retry_delays: str = "1,5,30,120"
+
+    @field_validator("event_retry_delays")
+    @classmethod
+    def _delays_are_positive_seconds(cls, value: str) -> str:
+        try:
+            delays = [float(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise ValueError("must be comma-separated seconds, e.g. 1,5,30,120") from None
+        if not delays or any(delay <= 0 for delay in delays):
+            raise ValueError("must list at least one positive number of seconds")
+        return value
+
+    @property
+    def retry_delays_seconds(self) -> tuple[float, ...]:
+        return tuple(float(part) for part in self.event_retry_delays.split(",") if part.strip())
+
+
+class MigrateSettings(ProcessSettings, TopologySettings):
+    """``<svc>-service migrate``: the database schema, and the worker's queues when
+    ``AMQP_URL`` is set (so events published before the worker first starts are kept)."""
+
+    amqp_url: str | None = None
 
 
 class ApiSettings(ProcessSettings):
@@ -56,18 +83,12 @@ class ApiSettings(ProcessSettings):
     outbox_poll_seconds: float = 0.5
 
 
-class WorkerSettings(ProcessSettings):
+class WorkerSettings(ProcessSettings, TopologySettings):
     """A service's nameko worker process."""
 
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
-    amqp_queue_type: Literal["classic", "quorum"] = "classic"
     worker_http_port: int = 8000
-    event_retry_delays: str = "1,5,30,120"
     max_workers: int = 10
-
-    @property
-    def retry_delays_seconds(self) -> tuple[float, ...]:
-        return tuple(float(part) for part in self.event_retry_delays.split(",") if part.strip())
 
 
 S = TypeVar("S", bound=BaseSettings)

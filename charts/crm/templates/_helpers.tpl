@@ -254,15 +254,15 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
     secretKeyRef:
       name: {{ $c.databaseSecret.name }}
       key: {{ $c.databaseSecret.key }}
-{{- if eq .role "migrate" }}
-- name: LOG_LEVEL
-  value: {{ $root.Values.config.logLevel | quote }}
-{{- else }}
 - name: AMQP_URL
   valueFrom:
     secretKeyRef:
       name: {{ $root.Values.secrets.amqp.name }}
       key: {{ $root.Values.secrets.amqp.key }}
+{{- if eq .role "migrate" }}
+- name: LOG_LEVEL
+  value: {{ $root.Values.config.logLevel | quote }}
+{{- else }}
 - name: JWT_PUBLIC_KEY_FILE
   value: /etc/crm/jwt/public.pem
 {{- if $c.jwtPrivateKey }}

@@ -108,12 +108,8 @@ class EventEntrypoint(EventHandler):
         service = self.container.service_name
         queue_type = config.get(CONFIG_QUEUE_TYPE, "classic")
         self.retry_delays = tuple(config.get(CONFIG_RETRY_DELAYS, (1.0, 5.0, 30.0)))
-        self.queue = Queue(
-            self.queue.name,
-            exchange=self.queue.exchange,
-            routing_key=self.queue.routing_key,
-            durable=True,
-            queue_arguments=topology.consumer_queue_arguments(service, queue_type),
+        self.queue = topology.consumer_queue(
+            self.source_service, self.event_type, service, self.method_name, queue_type
         )
         self.retry_queues = [
             topology.retry_queue(self.queue.name, delay, queue_type) for delay in self.retry_delays
@@ -186,6 +182,41 @@ class EventEntrypoint(EventHandler):
             declare=[target],
             mandatory=True,
         )
+
+
+def worker_queues(worker_cls: type, queue_type: str) -> list[Queue]:
+    """Every consumer queue of a worker class, exactly as its entrypoints declare them."""
+    queues = []
+    for method_name in sorted(dir(worker_cls)):
+        for entrypoint in getattr(getattr(worker_cls, method_name), "nameko_entrypoints", ()):
+            if isinstance(entrypoint, EventEntrypoint):
+                queues.append(topology.consumer_queue(
+                    entrypoint.source_service, entrypoint.event_type, worker_cls.name,
+                    method_name, queue_type,
+                ))
+    return queues
+
+
+def declare_worker_topology(
+    amqp_url: str, worker_cls: type, *, queue_type: str, retry_delays: tuple[float, ...]
+) -> list[str]:
+    """Declare a worker's exchanges, queues, bindings, retry queues and dead-letter queue.
+
+    Run by ``<svc>-service migrate`` (a pre-install hook in Kubernetes), so every queue exists
+    before any publisher starts: an event is never unroutable just because its consumer has
+    not started yet. Idempotent; the worker declares the same things again when it starts.
+    """
+    declared = []
+    with get_connection(amqp_url) as connection:
+        channel = connection.channel()
+        topology.dead_letter_queue(worker_cls.name, queue_type).bind(channel).declare()
+        for queue in worker_queues(worker_cls, queue_type):
+            queue.exchange.bind(channel).declare()
+            queue.bind(channel).declare()
+            for delay in retry_delays:
+                topology.retry_queue(queue.name, delay, queue_type).bind(channel).declare()
+            declared.append(queue.name)
+    return declared
 
 
 def on_event(message_type: type[Message], **entrypoint_options):

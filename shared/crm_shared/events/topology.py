@@ -11,7 +11,7 @@ is ever dropped.
 
 from __future__ import annotations
 
-from kombu import Queue
+from kombu import Exchange, Queue
 
 
 def dead_letter_queue_name(service: str) -> str:
@@ -26,6 +26,26 @@ def _type_args(queue_type: str) -> dict:
     return {"x-queue-type": queue_type}
 
 
+def consumer_queue_name(source: str, event_name: str, service: str, method: str) -> str:
+    """nameko's name for a SERVICE_POOL event handler's queue."""
+    return f"evt-{source}-{event_name}--{service}.{method}"
+
+
+def events_exchange(source: str) -> Exchange:
+    # The arguments nameko declares the exchange with; any other set and the broker says 406.
+    return Exchange(f"{source}.events", type="topic", durable=True, delivery_mode=2)
+
+
+def consumer_queue(source: str, event_name: str, service: str, method: str, queue_type: str) -> Queue:
+    return Queue(
+        consumer_queue_name(source, event_name, service, method),
+        exchange=events_exchange(source),
+        routing_key=event_name,
+        durable=True,
+        queue_arguments=consumer_queue_arguments(service, queue_type),
+    )
+
+
 def consumer_queue_arguments(service: str, queue_type: str) -> dict:
     args = {
         "x-dead-letter-exchange": "",
@@ -33,8 +53,15 @@ def consumer_queue_arguments(service: str, queue_type: str) -> dict:
         **_type_args(queue_type),
     }
     if queue_type == "quorum":
+        args.update(_quorum_dead_lettering())
         args["x-delivery-limit"] = 20
     return args
+
+
+def _quorum_dead_lettering() -> dict:
+    # Quorum queues dead-letter at most once unless told otherwise; at-least-once needs the
+    # reject-publish overflow behaviour.
+    return {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
 
 
 def retry_queue(queue: str, delay_seconds: float, queue_type: str) -> Queue:
@@ -46,6 +73,7 @@ def retry_queue(queue: str, delay_seconds: float, queue_type: str) -> Queue:
             "x-dead-letter-exchange": "",
             "x-dead-letter-routing-key": queue,
             **_type_args(queue_type),
+            **(_quorum_dead_lettering() if queue_type == "quorum" else {}),
         },
     )
 
