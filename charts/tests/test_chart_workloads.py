@@ -63,8 +63,11 @@ def test_apis_use_native_grpc_probes_on_50051(rendered: Rendered) -> None:
     assert len(apis) == len(enabled_services(rendered.values))
     for api in apis:
         (container,) = containers(api)
-        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            assert container[probe].get("grpc") == {"port": 50051}, (
+        # Readiness asks the server ("": database and broker reachable); startup and liveness
+        # ask "liveness" (the process), so a broker outage does not restart every api pod.
+        assert container["readinessProbe"].get("grpc") == {"port": 50051}, api["metadata"]["name"]
+        for probe in ("startupProbe", "livenessProbe"):
+            assert container[probe].get("grpc") == {"port": 50051, "service": "liveness"}, (
                 f"{api['metadata']['name']} {probe}"
             )
         assert {"name": "grpc", "containerPort": 50051, "protocol": "TCP"} in container["ports"]

@@ -1,6 +1,8 @@
 """The one gRPC server bootstrap.
 
-Health (``grpc.health.v1``) reports SERVING only while the database and the broker answer;
+Health (``grpc.health.v1``): the server (``""``) and each service report SERVING only while
+the database and the broker answer — readiness; ``liveness`` reports SERVING while the
+process runs, so a broker outage takes pods out of rotation without restarting them;
 reflection is on unless ``GRPC_REFLECTION=false``; SIGTERM flips health to NOT_SERVING and
 drains in-flight calls for ``GRPC_SHUTDOWN_GRACE_SECONDS`` before stopping; the outbox relay
 runs beside the server.
@@ -32,6 +34,8 @@ from crm_shared.settings import ApiSettings
 from crm_shared.telemetry import init_telemetry, shutdown_telemetry
 
 log = logging.getLogger(__name__)
+
+LIVENESS_SERVICE = "liveness"
 
 KEEPALIVE_OPTIONS = [
     ("grpc.keepalive_time_ms", 30_000),
@@ -139,6 +143,7 @@ class GrpcApi:
 
     def start(self, address: str | None = None) -> int:
         self._set_health(False)
+        self.health.set(LIVENESS_SERVICE, health_pb2.HealthCheckResponse.SERVING)
         self.port = self.server.add_insecure_port(address or f"[::]:{self.settings.grpc_port}")
         if self.port == 0:
             raise RuntimeError(f"could not bind gRPC port {self.settings.grpc_port}")
