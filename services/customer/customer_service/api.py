@@ -18,6 +18,7 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
+from crm_shared.grpc.fields import unsupported_fields
 from crm_shared.grpc.paging import page_size_of
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.timestamps import to_timestamp
@@ -32,19 +33,12 @@ TYPE_NAMES = {
 }
 TYPE_VALUES = {name: value for value, name in TYPE_NAMES.items()}
 
-# What CreateCustomer stores today. Output-only fields a caller sets are ignored (AIP-203);
-# any other input is refused rather than silently dropped.
+# What CreateCustomer stores today; output-only fields a caller echoes back are ignored.
 CREATE_INPUT_FIELDS = {"type", "display_name", "phone", "email", "owner_id"}
 OUTPUT_ONLY_FIELDS = {"id", "number", "department_path", "create_time", "update_time",
                       "created_by", "updated_by", "etag"}
-
-
-def unsupported_input(customer: customer_pb2.Customer) -> list[FieldViolation]:
-    return [
-        FieldViolation(f"customer.{field.name}", "is not supported by this service version")
-        for field, _value in customer.ListFields()
-        if field.name not in CREATE_INPUT_FIELDS | OUTPUT_ONLY_FIELDS
-    ]
+LIST_FILTERS = {"page_size", "page_token", "query", "type", "owner_id", "department_path",
+                "number", "phone", "email"}
 
 
 def to_proto(customer: Customer) -> customer_pb2.Customer:
@@ -77,9 +71,19 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
                 email=data.email,
             )
         )
-        violations += unsupported_input(data)
+        violations += unsupported_fields(
+            data, CREATE_INPUT_FIELDS, prefix="customer.", ignored=OUTPUT_ONLY_FIELDS
+        )
+        violations += _request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
+        if request.validate_only:
+            with self.database.unit_of_work(readonly=True) as uow:
+                owner_id, department_path = self._owner(uow.session, principal, data.owner_id)
+            return customer_pb2.Customer(
+                type=data.type, display_name=clean.display_name, phone=clean.phone or "",
+                email=clean.email or "", owner_id=owner_id, department_path=department_path,
+            )
         try:
             with self.database.unit_of_work() as uow:
                 if request.request_id:
@@ -137,6 +141,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
 
     def GetCustomer(self, request, context):
         principal = current_principal()
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             customer = repository.get_visible(uow.session, principal, request.id)
             if customer is None:
@@ -145,16 +150,45 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
 
     def ListCustomers(self, request, context):
         principal = current_principal()
+        refuse_unsupported(request, LIST_FILTERS)
+        filters = repository.CustomerFilters(
+            type=TYPE_NAMES.get(request.type),
+            owner_id=request.owner_id or None,
+            department_path=request.department_path or None,
+            number=request.number or None,
+            phone=rules.normalise_phone(request.phone) or request.phone if request.phone else None,
+            email=request.email.strip().lower() or None,
+            query=request.query.strip() or None,
+        )
         with self.database.unit_of_work(readonly=True) as uow:
-            rows, next_token = repository.list_visible(
+            rows, next_token, total = repository.list_visible(
                 uow.session,
                 principal,
+                filters,
                 page_size=page_size_of(request.page_size),
                 page_token=request.page_token,
             )
             return customer_pb2.ListCustomersResponse(
-                customers=[to_proto(row) for row in rows], next_page_token=next_token
+                customers=[to_proto(row) for row in rows],
+                next_page_token=next_token,
+                total_size=total,
             )
+
+
+def _request_id_violations(request_id: str) -> list[FieldViolation]:
+    if not request_id:
+        return []
+    try:
+        uuid.UUID(request_id)
+    except ValueError:
+        return [FieldViolation("request_id", "must be a UUID")]
+    return []
+
+
+def refuse_unsupported(request, handled: set[str]) -> None:
+    violations = unsupported_fields(request, handled)
+    if violations:
+        raise InvalidArgument(violations)
 
 
 def build_bindings(database: Database) -> list[ServiceBinding]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
 
 from crm_shared.auth import Principal, visibility_clause
 from crm_shared.grpc.paging import keyset_page
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
 from customer_service.models import Customer, CustomerNumberSequence, Employee
 
 
@@ -18,9 +20,7 @@ def next_customer_sequence(session: Session) -> int:
         .returning(CustomerNumberSequence.last_value)
     ).scalar_one_or_none()
     if result is None:
-        session.add(CustomerNumberSequence(id=1, last_value=1))
-        session.flush()
-        return 1
+        raise RuntimeError("customer_number_sequence has no row: run `customer-service migrate`")
     return result
 
 
@@ -42,13 +42,59 @@ def get_employee(session: Session, user_id: str) -> Employee | None:
     return session.get(Employee, user_id)
 
 
+@dataclass(frozen=True)
+class CustomerFilters:
+    """List filters; every one narrows what the caller may see anyway."""
+
+    type: str | None = None
+    owner_id: str | None = None
+    department_path: str | None = None  # the subtree below this path
+    number: str | None = None
+    phone: str | None = None  # normalised E.164
+    email: str | None = None
+    query: str | None = None  # name, number, phone or email contains
+
+    def clauses(self) -> list:
+        clauses = []
+        if self.type:
+            clauses.append(Customer.type == self.type)
+        if self.owner_id:
+            clauses.append(Customer.owner_id == self.owner_id)
+        if self.department_path:
+            root = self.department_path.rstrip("/")
+            clauses.append(or_(Customer.department_path == root,
+                               Customer.department_path.startswith(root + "/", autoescape=True)))
+        if self.number:
+            clauses.append(Customer.number == self.number)
+        if self.phone:
+            clauses.append(Customer.phone == self.phone)
+        if self.email:
+            clauses.append(Customer.email == self.email)
+        if self.query:
+            like = {"autoescape": True}
+            clauses.append(or_(
+                Customer.display_name.contains(self.query, **like),
+                Customer.number.contains(self.query, **like),
+                Customer.phone.contains(self.query, **like),
+                Customer.email.contains(self.query.lower(), **like),
+            ))
+        return clauses
+
+
 def list_visible(
-    session: Session, principal: Principal, *, page_size: int, page_token: str = ""
-) -> tuple[list[Customer], str]:
-    query = select(Customer).where(
-        visibility_clause(principal, Customer.owner_id, Customer.department_path)
+    session: Session,
+    principal: Principal,
+    filters: CustomerFilters = CustomerFilters(),
+    *,
+    page_size: int,
+    page_token: str = "",
+) -> tuple[list[Customer], str, int]:
+    """One page of the visible, filtered customers, the next page token, and the total."""
+    where = [visibility_clause(principal, Customer.owner_id, Customer.department_path),
+             *filters.clauses()]
+    rows, next_token = keyset_page(
+        session, select(Customer).where(*where), created_column=Customer.create_time,
+        id_column=Customer.id, page_size=page_size, page_token=page_token,
     )
-    return keyset_page(
-        session, query, created_column=Customer.create_time, id_column=Customer.id,
-        page_size=page_size, page_token=page_token,
-    )
+    total = session.scalar(select(func.count()).select_from(Customer).where(*where))
+    return rows, next_token, total

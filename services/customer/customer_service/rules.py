@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from crm_shared.errors import FieldViolation
+from email_validator import EmailNotValidError, validate_email
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_NAME_LENGTH = 200

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from datetime import datetime
 
 from crm_shared.db import utcnow
 from crm_shared.errors import FieldViolation, InvalidArgument
 from crm_shared.grpc.paging import keyset_page
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
 from notification_service import templates
 from notification_service.models import InboxEntry, Recipient
 
@@ -44,26 +45,52 @@ def deliver_to_inbox(
 
 
 def list_inbox(
-    session: Session, recipient_id: str, *, page_size: int, page_token: str, unread_only: bool
+    session: Session,
+    recipient_id: str,
+    *,
+    page_size: int,
+    page_token: str,
+    unread_only: bool,
+    category: str = "",
+    subject_type: str = "",
+    subject_id: str = "",
 ) -> tuple[list[InboxEntry], str]:
     query = select(InboxEntry).where(InboxEntry.recipient_id == recipient_id)
     if unread_only:
         query = query.where(InboxEntry.read_time.is_(None))
+    if category:
+        query = query.where(InboxEntry.category == category)
+    if subject_type:
+        query = query.where(InboxEntry.subject_type == subject_type)
+    if subject_id:
+        query = query.where(InboxEntry.subject_id == subject_id)
     return keyset_page(
         session, query, created_column=InboxEntry.create_time, id_column=InboxEntry.id,
         page_size=page_size, page_token=page_token,
     )
 
 
-def unread_count(session: Session, recipient_id: str) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(InboxEntry)
+def unread_by_category(session: Session, recipient_id: str, category: str = "") -> dict[str, int]:
+    query = (
+        select(InboxEntry.category, func.count())
         .where(InboxEntry.recipient_id == recipient_id, InboxEntry.read_time.is_(None))
+        .group_by(InboxEntry.category)
     )
+    if category:
+        query = query.where(InboxEntry.category == category)
+    return {name: count for name, count in session.execute(query)}
 
 
-def mark_read(session: Session, recipient_id: str, *, ids: list[str], everything: bool) -> int:
+def mark_read(
+    session: Session,
+    recipient_id: str,
+    *,
+    ids: list[str],
+    everything: bool,
+    max_create_time: datetime | None = None,
+) -> int:
+    """Mark the named (or all) unread entries; with ``max_create_time`` only those created up
+    to then, so "mark what I have seen" leaves what arrived since unread."""
     if not ids and not everything:
         raise InvalidArgument(FieldViolation("ids", "name the notifications to mark, or set all"))
     query = update(InboxEntry).where(
@@ -71,4 +98,6 @@ def mark_read(session: Session, recipient_id: str, *, ids: list[str], everything
     )
     if not everything:
         query = query.where(InboxEntry.id.in_(ids))
+    if max_create_time is not None:
+        query = query.where(InboxEntry.create_time <= max_create_time)
     return session.execute(query.values(read_time=utcnow())).rowcount

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, MetaData, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
 from crm_shared.db import NAMING_CONVENTION
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -49,4 +57,6 @@ class Recipient(Base):
     locale: Mapped[str] = mapped_column(String(10), default="zh-CN")
     department_path: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    """The identity revision held: an older upsert arriving late is ignored."""
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -6,6 +6,7 @@ from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
 from crm_shared.db import utcnow
 from crm_shared.events.handlers import EventContext, on_event
+
 from notification_service.inbox import deliver_to_inbox
 from notification_service.models import Recipient
 
@@ -32,8 +33,11 @@ class NotificationWorker:
         """Keep the recipient directory (name, address, language) current."""
         recipient = ctx.session.get(Recipient, event.user_id)
         if recipient is None:
-            recipient = Recipient(user_id=event.user_id)
+            recipient = Recipient(user_id=event.user_id, revision=0)
             ctx.session.add(recipient)
+        elif event.revision <= recipient.revision:
+            return  # reordered by a retry or another replica: we already hold newer state
+        recipient.revision = event.revision
         recipient.username = event.username
         recipient.display_name = event.display_name
         recipient.email = event.email or None

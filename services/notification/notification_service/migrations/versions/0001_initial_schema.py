@@ -3,11 +3,9 @@
 Revision ID: 0001
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 from crm_shared.migrations import create_runtime_tables, drop_runtime_tables
-
 
 revision = '0001'
 down_revision = None
