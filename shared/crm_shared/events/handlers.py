@@ -32,6 +32,8 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import QueueConsumer
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from crm_shared.db import Database, UnitOfWork
 from crm_shared.events import ledger, topology, wire
@@ -46,6 +48,14 @@ CONFIG_RETRY_DELAYS = "CRM_RETRY_DELAYS"
 
 class PoisonMessage(Exception):
     """The message cannot be understood; retrying will not help."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """The handler could not run (its database is unreachable), rather than failed on the
+    message: retried without counting, so an outage does not fill the dead-letter queue."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (OperationalError, SQLAlchemyTimeoutError))
 
 
 @dataclass
@@ -144,7 +154,7 @@ class EventEntrypoint(EventHandler):
             return result, exc_info
         try:
             self._retry_or_dead_letter(message, exc_info)
-        except Exception:  # noqa: BLE001 - broker trouble: let the broker redeliver instead
+        except Exception:
             log.exception("could not schedule a retry; requeueing the message")
             self.queue_consumer.requeue_message(message)
         else:
@@ -153,9 +163,17 @@ class EventEntrypoint(EventHandler):
 
     def _retry_or_dead_letter(self, message, exc_info) -> None:
         headers = dict(message.headers or {})
+        exc_type, exc, _tb = exc_info
+        if is_transient(exc):
+            waits = int(headers.get(wire.HEADER_TRANSIENT, 0)) + 1
+            headers[wire.HEADER_TRANSIENT] = waits
+            target = self.retry_queues[min(waits, len(self.retry_queues)) - 1]
+            log.warning("handler %s could not run (%s); retrying without counting an attempt",
+                        self.delivery.consumer, type(exc).__name__)
+            self._republish(message, target, headers)
+            return
         attempt = int(headers.get(wire.HEADER_ATTEMPT, 0)) + 1
         headers[wire.HEADER_ATTEMPT] = attempt
-        exc_type, exc, _tb = exc_info
         poison = isinstance(exc, PoisonMessage)
         if not poison and attempt <= len(self.retry_queues):
             target = self.retry_queues[attempt - 1]
@@ -171,6 +189,9 @@ class EventEntrypoint(EventHandler):
             ).strip()[:1000]
             log.error("handler %s gave up on %s: dead-lettered", self.delivery.consumer,
                       headers.get(wire.HEADER_EVENT_ID))
+        self._republish(message, target, headers)
+
+    def _republish(self, message, target: Queue, headers: dict) -> None:
         self.publisher.publish(
             message.body,
             exchange=None,

@@ -127,7 +127,7 @@ class OutboxRelay:
                 backoff = self.poll_seconds
                 if published:
                     continue  # there may be more
-            except Exception:  # noqa: BLE001 - the relay must survive anything and retry
+            except Exception:
                 log.exception("outbox relay pass failed; retrying in %.1fs", backoff)
                 self.publisher.close()
                 self.healthy = False
@@ -213,5 +213,5 @@ class OutboxRelay:
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 delay = min(2 ** min(row.attempts, 10) * 0.5, MAX_BACKOFF_SECONDS)
                 row.next_attempt_at = utcnow() + timedelta(seconds=delay)
-        except Exception:  # noqa: BLE001 - the database may be what failed
+        except Exception:
             log.exception("could not record the publish failure of outbox row %s", row_id)

@@ -8,16 +8,16 @@ declares the same exchange and decodes the JSON body.
 
 from __future__ import annotations
 
+from crm.common.v1 import options_pb2
 from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
-
-from crm.common.v1 import options_pb2
 
 HEADER_EVENT_ID = "event_id"
 HEADER_EVENT_TYPE = "event_type"
 HEADER_OCCURRED_AT = "occurred_at"
 HEADER_ATTEMPT = "x-crm-attempt"
+HEADER_TRANSIENT = "x-crm-transient"  # retries after infrastructure failures, not counted
 HEADER_ORIGINAL_QUEUE = "x-crm-queue"
 HEADER_ERROR = "x-crm-error"
 CONTENT_TYPE = "application/json"

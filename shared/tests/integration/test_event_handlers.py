@@ -30,6 +30,7 @@ class Probe:
         self.amqp_url = amqp_url
         self.failures = tmp_path / "failures"
         self.failures.write_text("0")
+        self.outage = tmp_path / "outage"  # exists while the "database" is down
         self.worker_db_url = worker_db_url
         self.publisher_db = Database(f"sqlite:///{tmp_path / 'publisher.db'}")
         RuntimeBase.metadata.create_all(self.publisher_db.engine)
@@ -42,6 +43,7 @@ class Probe:
             "WORKER_HTTP_PORT": str(port),
             "EVENT_RETRY_DELAYS": "0.2,0.4",
             "PROBE_FAILURES_FILE": str(self.failures),
+            "PROBE_OUTAGE_FILE": str(self.outage),
         }
         self.log = open(tmp_path / "worker.log", "wb")
         self.process = subprocess.Popen([sys.executable, str(SUPPORT)], env=env,
@@ -107,6 +109,19 @@ def test_failing_handler_is_retried_with_backoff_until_it_succeeds(probe):
     wait_until(lambda: probe.effects(), timeout=20, message="the event was never handled")
     assert probe.failures.read_text() == "0"  # it failed twice before succeeding
     # the failed attempts rolled back: exactly one effect
+    assert probe.effects() == [(event_id, "c-1")]
+    assert list_dead_letters(probe.amqp_url, "probe") == []
+
+
+def test_database_outage_is_waited_out_without_dead_lettering(probe):
+    probe.outage.write_text("0")
+    event_id = probe.publish()
+    # more failed runs than there are retry levels: counted attempts would dead-letter it
+    wait_until(lambda: int(probe.outage.read_text() or 0) >= 4, timeout=30,
+               message="the handler was not retried during the outage")
+    assert list_dead_letters(probe.amqp_url, "probe") == []
+    probe.outage.unlink()
+    wait_until(lambda: probe.effects(), timeout=20, message="not handled after the outage")
     assert probe.effects() == [(event_id, "c-1")]
     assert list_dead_letters(probe.amqp_url, "probe") == []
 

@@ -11,6 +11,7 @@ import os  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from sqlalchemy import Integer, String  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column  # noqa: E402
 
 from crm.customer.v1 import events_pb2  # noqa: E402
@@ -38,6 +39,10 @@ class ProbeWorker:
 
     @on_event(events_pb2.CustomerCreated)
     def customer_created(self, event, ctx: EventContext) -> None:
+        outage = Path(os.environ["PROBE_OUTAGE_FILE"])
+        if outage.exists():  # what a handler sees while its database is unreachable
+            outage.write_text(str(int(outage.read_text() or 0) + 1))
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("database is down"))
         ctx.session.add(Effect(event_id=ctx.event_id, customer_id=event.customer.id))
         ctx.session.flush()
         failures = Path(os.environ["PROBE_FAILURES_FILE"])
