@@ -30,7 +30,7 @@ def upgrade(package: str, database_url: str, revision: str = "head") -> None:
 
 def run_env(metadata: MetaData) -> None:
     """Body of every service's ``migrations/env.py``."""
-    import crm_shared.events.ledger  # noqa: F401  (registers the runtime tables)
+    import crm_shared.events.ledger
     import crm_shared.events.outbox  # noqa: F401
 
     config = context.config
@@ -55,20 +55,50 @@ def run_env(metadata: MetaData) -> None:
 
 
 def create_runtime_tables() -> None:
-    """Create the outbox and processed-event tables inside a revision's ``upgrade()``."""
+    """Create version 1 of the runtime tables (outbox, processed events) in a revision.
+
+    The DDL is written out, not taken from the live models: a revision must create the same
+    tables forever. When the runtime tables change, a new function here alters them and
+    every service gets a revision calling it.
+    """
+    import sqlalchemy as sa
     from alembic import op
 
-    import crm_shared.events.outbox  # noqa: F401  (registers the tables)
-    import crm_shared.events.ledger  # noqa: F401
+    from crm_shared.db import UtcDateTime
 
-    bind = op.get_bind()
-    for table in RuntimeBase.metadata.sorted_tables:
-        table.create(bind)
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("exchange", sa.String(100), nullable=False),
+        sa.Column("routing_key", sa.String(100), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("partition_key", sa.String(100), nullable=True),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("trace_headers", sa.Text(), nullable=False),
+        sa.Column("occurred_at", UtcDateTime(), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", UtcDateTime(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("published_at", UtcDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    )
+    op.create_index("ix_outbox_status_next_attempt_at", "outbox", ["status", "next_attempt_at"])
+    op.create_table(
+        "processed_events",
+        sa.Column("consumer", sa.String(200), nullable=False),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("processed_at", UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_processed_events"),
+    )
 
 
 def drop_runtime_tables() -> None:
     from alembic import op
 
-    bind = op.get_bind()
-    for table in reversed(RuntimeBase.metadata.sorted_tables):
-        table.drop(bind)
+    op.drop_table("processed_events")
+    op.drop_index("ix_outbox_status_next_attempt_at", table_name="outbox")
+    op.drop_table("outbox")

@@ -81,6 +81,7 @@ class ApiSettings(ProcessSettings):
     health_check_seconds: float = 5.0
     outbox_relay: bool = True
     outbox_poll_seconds: float = 0.5
+    outbox_retention_hours: float = 168.0
 
 
 class WorkerSettings(ProcessSettings, TopologySettings):
@@ -89,6 +90,7 @@ class WorkerSettings(ProcessSettings, TopologySettings):
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
     worker_http_port: int = 8000
     max_workers: int = 10
+    processed_event_retention_days: float = 30.0
 
 
 S = TypeVar("S", bound=BaseSettings)

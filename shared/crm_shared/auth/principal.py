@@ -29,6 +29,11 @@ class Principal:
     display_name: str = ""
     token: str = field(default="", repr=False, compare=False)
     """The raw access token, forwarded to the services this call reaches."""
+    scopes: frozenset[str] = frozenset()
+    """OAuth scopes granted to a service account (the token's ``scope`` claim)."""
+
+    def has_scope(self, *scopes: str) -> bool:
+        return bool(self.scopes.intersection(scopes))
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

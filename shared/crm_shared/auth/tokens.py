@@ -3,10 +3,19 @@
 ES256 only (pinned on both sides), ``typ: at+jwt`` (RFC 9068), and ``iss``, ``aud``, ``exp``,
 ``iat``, ``sub`` required. A token with ``alg: none``, another algorithm, another key, another
 audience or issuer, or that has expired, is refused with :class:`Unauthenticated`.
+
+Key rotation: the issuer names its key in the header (``kid``, the RFC 7638 thumbprint of the
+public key), and a verifier holds a key *set* — a public-key PEM file may hold several keys
+(the current one and the previous one), so services accept both while tokens signed with the
+old key expire. A token whose ``kid`` is in no key of the set is refused.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import re
 import time
 import uuid
 from pathlib import Path
@@ -20,6 +29,50 @@ from crm_shared.errors import Unauthenticated
 
 ALGORITHM = "ES256"
 TOKEN_TYPE = "at+jwt"
+
+_PEM_PUBLIC_KEY = re.compile(
+    rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL
+)
+
+
+def _b64url_uint(value: int, length: int) -> str:
+    return base64.urlsafe_b64encode(value.to_bytes(length, "big")).rstrip(b"=").decode()
+
+
+def _jwk_of_key(key) -> dict[str, str]:
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        raise ValueError("the JWT public key must be an EC P-256 key (ES256)")
+    numbers = key.public_numbers()
+    members = {
+        "crv": "P-256",
+        "kty": "EC",
+        "x": _b64url_uint(numbers.x, 32),
+        "y": _b64url_uint(numbers.y, 32),
+    }
+    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
+    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
+    return {**members, "use": "sig", "alg": ALGORITHM, "kid": kid}
+
+
+def load_public_keys(public_keys_pem: bytes) -> list[ec.EllipticCurvePublicKey]:
+    """Every PEM public key in ``public_keys_pem`` (one or more concatenated blocks)."""
+    blocks = _PEM_PUBLIC_KEY.findall(public_keys_pem)
+    if not blocks:
+        raise ValueError("no PEM public key found")
+    keys = [serialization.load_pem_public_key(block) for block in blocks]
+    for key in keys:
+        _jwk_of_key(key)  # refuses a key that is not P-256
+    return keys
+
+
+def public_jwks(public_keys_pem: bytes) -> list[dict[str, str]]:
+    """The public key(s) as JWKs (RFC 7517/7518), ``kid`` the RFC 7638 thumbprint."""
+    return [_jwk_of_key(key) for key in load_public_keys(public_keys_pem)]
+
+
+def key_id(public_key) -> str:
+    """The ``kid`` of a public key: its RFC 7638 JWK thumbprint."""
+    return _jwk_of_key(public_key)["kid"]
 
 
 def generate_signing_key(private_path: Path, public_path: Path) -> None:
@@ -44,6 +97,7 @@ def generate_signing_key(private_path: Path, public_path: Path) -> None:
 class TokenIssuer:
     def __init__(self, private_key_pem: bytes, *, issuer: str, audience: str, ttl_seconds: int = 900):
         self._key = serialization.load_pem_private_key(private_key_pem, password=None)
+        self.key_id = key_id(self._key.public_key())
         self.issuer = issuer
         self.audience = audience
         self.ttl_seconds = ttl_seconds
@@ -58,6 +112,7 @@ class TokenIssuer:
         data_scope: DataScope | str,
         display_name: str = "",
         ttl_seconds: int | None = None,
+        scopes: list[str] | tuple[str, ...] | frozenset[str] = (),
     ) -> str:
         now = int(time.time())
         claims = {
@@ -74,18 +129,26 @@ class TokenIssuer:
             "dept": department_path,
             "scope_data": DataScope(data_scope).value,
         }
-        return jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"typ": TOKEN_TYPE})
+        if scopes:
+            claims["scope"] = " ".join(sorted(set(scopes)))  # RFC 9068 / RFC 8693 form
+        return jwt.encode(
+            claims,
+            self._key,
+            algorithm=ALGORITHM,
+            headers={"typ": TOKEN_TYPE, "kid": self.key_id},
+        )
 
 
 class TokenVerifier:
     def __init__(self, public_key_pem: bytes, *, issuer: str, audience: str, leeway_seconds: int = 5):
-        self._key = serialization.load_pem_public_key(public_key_pem)
+        """``public_key_pem`` holds one PEM public key or several (a key set, for rotation)."""
+        self._keys = {key_id(key): key for key in load_public_keys(public_key_pem)}
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway_seconds
 
     @classmethod
-    def from_file(cls, path: Path, *, issuer: str, audience: str) -> "TokenVerifier":
+    def from_file(cls, path: Path, *, issuer: str, audience: str) -> TokenVerifier:
         return cls(Path(path).read_bytes(), issuer=issuer, audience=audience)
 
     def verify(self, token: str) -> Principal:
@@ -93,9 +156,18 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
             if header.get("typ") != TOKEN_TYPE:
                 raise Unauthenticated("not an access token (typ must be at+jwt)")
+            kid = header.get("kid")
+            if kid is not None:
+                key = self._keys.get(kid)
+                if key is None:
+                    raise Unauthenticated("invalid access token: unknown signing key (kid)")
+            elif len(self._keys) == 1:
+                key = next(iter(self._keys.values()))  # tokens issued before kid existed
+            else:
+                raise Unauthenticated("invalid access token: no kid, and several keys are trusted")
             claims = jwt.decode(
                 token,
-                self._key,
+                key,
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,
@@ -110,6 +182,7 @@ class TokenVerifier:
                 data_scope=DataScope(claims.get("scope_data", DataScope.OWN.value)),
                 display_name=claims.get("name", ""),
                 token=token,
+                scopes=frozenset(str(claims.get("scope", "")).split()),
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("access token expired") from None

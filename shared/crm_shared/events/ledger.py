@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, select
+from sqlalchemy import String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crm_shared.db import RuntimeBase, utcnow
+from crm_shared.db import RuntimeBase, UtcDateTime, utcnow
 
 
 class ProcessedEvent(RuntimeBase):
@@ -20,7 +20,7 @@ class ProcessedEvent(RuntimeBase):
     consumer: Mapped[str] = mapped_column(String(200), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(200))
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 def already_processed(session: Session, consumer: str, event_id: str) -> bool:
@@ -41,3 +41,11 @@ def mark_processed(session: Session, consumer: str, event_id: str, event_type: s
         )
     )
     session.flush()
+
+
+def prune_ledger(session: Session, *, older_than: datetime) -> int:
+    """Forget processed events recorded before ``older_than`` (redeliveries come within
+    minutes or hours; the retention is days)."""
+    return session.execute(
+        delete(ProcessedEvent).where(ProcessedEvent.processed_at < older_than)
+    ).rowcount

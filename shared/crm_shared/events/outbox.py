@@ -13,10 +13,10 @@ from datetime import datetime
 
 from google.protobuf.message import Message
 from opentelemetry import propagate
-from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crm_shared.db import RuntimeBase, utcnow
+from crm_shared.db import RuntimeBase, UtcDateTime, utcnow
 from crm_shared.events import wire
 
 
@@ -38,12 +38,12 @@ class OutboxMessage(RuntimeBase):
     partition_key: Mapped[str | None] = mapped_column(String(100))
     payload: Mapped[str] = mapped_column(Text)
     trace_headers: Mapped[str] = mapped_column(Text, default="{}")
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 def add_to_outbox(session: Session, message: Message, *, partition_key: str | None = None) -> str:
@@ -67,3 +67,13 @@ def add_to_outbox(session: Session, message: Message, *, partition_key: str | No
     session.add(row)
     session.flush()
     return row.event_id
+
+
+def prune_outbox(session: Session, *, older_than: datetime) -> int:
+    """Delete rows that were sent (or found no subscriber) before ``older_than``."""
+    return session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_((OutboxStatus.PUBLISHED, OutboxStatus.UNROUTED)),
+            OutboxMessage.published_at < older_than,
+        )
+    ).rowcount

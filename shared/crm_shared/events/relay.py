@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from datetime import timedelta
 
 import pika
@@ -27,13 +28,14 @@ from sqlalchemy import select
 
 from crm_shared.db import Database, utcnow
 from crm_shared.events import wire
-from crm_shared.events.outbox import OutboxMessage, OutboxStatus
+from crm_shared.events.outbox import OutboxMessage, OutboxStatus, prune_outbox
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("crm_shared.events.relay")
 
 BATCH_SIZE = 100
 LEASE_SECONDS = 30.0
+PRUNE_INTERVAL_SECONDS = 3600.0
 MAX_BACKOFF_SECONDS = 60.0
 
 
@@ -94,10 +96,19 @@ class AmqpPublisher:
 
 
 class OutboxRelay:
-    def __init__(self, database: Database, amqp_url: str, *, poll_seconds: float = 0.5) -> None:
+    def __init__(
+        self,
+        database: Database,
+        amqp_url: str,
+        *,
+        poll_seconds: float = 0.5,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
         self.database = database
         self.publisher = AmqpPublisher(amqp_url)
         self.poll_seconds = poll_seconds
+        self.retention = retention
+        self._next_prune = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -122,6 +133,8 @@ class OutboxRelay:
         backoff = self.poll_seconds
         while not self._stop.is_set():
             try:
+                if time.monotonic() >= self._next_prune:
+                    self.prune()
                 published = self.publish_pending()
                 self.healthy = True
                 backoff = self.poll_seconds
@@ -134,6 +147,15 @@ class OutboxRelay:
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             self._wake.wait(backoff)
             self._wake.clear()
+
+    def prune(self) -> int:
+        """Delete rows sent longer ago than the retention; runs about once an hour."""
+        self._next_prune = time.monotonic() + PRUNE_INTERVAL_SECONDS
+        with self.database.unit_of_work() as uow:
+            pruned = prune_outbox(uow.session, older_than=utcnow() - self.retention)
+        if pruned:
+            log.info("pruned %d sent outbox rows", pruned)
+        return pruned
 
     def publish_pending(self) -> int:
         """Claim and publish one batch of due rows; return how many were handled."""
@@ -150,8 +172,10 @@ class OutboxRelay:
                 .with_for_update(skip_locked=True)
             )
             rows = list(uow.session.scalars(query))
+            # measured after the lock was granted (BEGIN IMMEDIATE may have waited for it)
+            lease_until = utcnow() + timedelta(seconds=LEASE_SECONDS)
             for row in rows:
-                row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
+                row.next_attempt_at = lease_until
         handled = 0
         for row in rows:
             if self._stop.is_set():

@@ -2,19 +2,22 @@
 
 Called by ``<svc>-service worker`` after eventlet monkey-patching (see :mod:`crm_shared.cli`).
 ``GET /healthz`` answers while the process lives; ``GET /readyz`` once every consumer is
-attached and while the database answers.
+attached and while the database answers. An hourly timer prunes the processed-event ledger.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
+from datetime import timedelta
 
 import eventlet
 from nameko.runners import ServiceRunner
+from nameko.timer import timer
 from nameko.web.handlers import http
 
-from crm_shared.db import Database
+from crm_shared.db import Database, utcnow
+from crm_shared.events.ledger import prune_ledger
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_QUEUE_TYPE, CONFIG_RETRY_DELAYS
 from crm_shared.log import configure_logging
 from crm_shared.settings import WorkerSettings
@@ -23,9 +26,19 @@ from crm_shared.telemetry import init_telemetry
 log = logging.getLogger(__name__)
 
 
-def _health_service(service_name: str, database: Database, state: dict):
-    class WorkerHealth:
-        name = f"{service_name}-health"
+def _housekeeping_service(service_name: str, database: Database, settings: WorkerSettings, state: dict):
+    """The worker's own endpoints and chores: health over HTTP, pruning the ledger."""
+
+    class WorkerHousekeeping:
+        name = f"{service_name}-housekeeping"
+
+        @timer(interval=3600)
+        def prune_processed_events(self):
+            cutoff = utcnow() - timedelta(days=settings.processed_event_retention_days)
+            with database.unit_of_work() as uow:
+                pruned = prune_ledger(uow.session, older_than=cutoff)
+            if pruned:
+                log.info("pruned %d processed-event records", pruned)
 
         @http("GET", "/healthz")
         def healthz(self, request):
@@ -41,7 +54,7 @@ def _health_service(service_name: str, database: Database, state: dict):
                 return 503, f"database unreachable: {type(exc).__name__}"
             return 200, "ready"
 
-    return WorkerHealth
+    return WorkerHousekeeping
 
 
 def run_worker(service_cls: type, settings: WorkerSettings) -> None:
@@ -60,7 +73,7 @@ def run_worker(service_cls: type, settings: WorkerSettings) -> None:
     state: dict = {}
     runner = ServiceRunner(config)
     runner.add_service(service_cls)
-    runner.add_service(_health_service(settings.service_name, database, state))
+    runner.add_service(_housekeeping_service(settings.service_name, database, settings, state))
 
     def shutdown(signum, _frame):
         log.info("signal %s: stopping worker", signum)

@@ -16,12 +16,13 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
 from dataclasses import dataclass
+from datetime import timedelta
 
 import grpc
 import pika
+from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from google.protobuf.descriptor import ServiceDescriptor
 from opentelemetry.instrumentation.grpc import server_interceptor as otel_server_interceptor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
@@ -108,7 +109,12 @@ class GrpcApi:
                 [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
             )
         self.relay = (
-            OutboxRelay(database, settings.amqp_url, poll_seconds=settings.outbox_poll_seconds)
+            OutboxRelay(
+                database,
+                settings.amqp_url,
+                poll_seconds=settings.outbox_poll_seconds,
+                retention=timedelta(hours=settings.outbox_retention_hours),
+            )
             if settings.outbox_relay
             else None
         )

@@ -4,16 +4,15 @@ import json
 
 import pika
 import pytest
+from crm.customer.v1 import customer_pb2, events_pb2
+from crm_devstack.waiting import wait_until
+from crm_shared.events.outbox import OutboxMessage, OutboxStatus
+from crm_shared.events.relay import OutboxRelay
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import select
-
-from crm.customer.v1 import customer_pb2, events_pb2
-from crm_devstack.waiting import wait_until
-from crm_shared.events.outbox import OutboxMessage, OutboxStatus
-from crm_shared.events.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
 
@@ -83,10 +82,9 @@ def test_committed_event_is_published_in_the_wire_format(runtime_db, amqp_url, s
 
 
 def test_rolled_back_transaction_leaves_no_event(runtime_db, amqp_url, subscriber):
-    with pytest.raises(RuntimeError):
-        with runtime_db.unit_of_work() as uow:
-            uow.emit(_event())
-            raise RuntimeError("business rule failed after the event was written")
+    with pytest.raises(RuntimeError), runtime_db.unit_of_work() as uow:
+        uow.emit(_event())
+        raise RuntimeError("business rule failed after the event was written")
     relay = OutboxRelay(runtime_db, amqp_url)
     assert relay.publish_pending() == 0
     assert subscriber() == []
@@ -148,3 +146,42 @@ def test_publish_span_continues_the_trace_of_the_writer(runtime_db, amqp_url, su
     trace_id, span_id = properties.headers["traceparent"].split("-")[1:3]
     assert int(trace_id, 16) == writer.get_span_context().trace_id
     assert int(span_id, 16) == publish[0].context.span_id
+
+
+def test_sent_rows_are_pruned_after_the_retention_and_pending_ones_never(runtime_db, amqp_url, subscriber):
+    from datetime import timedelta
+
+    from crm_shared.db import utcnow
+
+    with runtime_db.unit_of_work() as uow:
+        sent_long_ago, sent_recently = uow.emit(_event("old")), uow.emit(_event("new"))
+    relay = OutboxRelay(runtime_db, amqp_url, retention=timedelta(days=7))
+    assert relay.publish_pending() == 2
+    with runtime_db.unit_of_work() as uow:
+        old = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.event_id == sent_long_ago)).one()
+        old.published_at = utcnow() - timedelta(days=8)
+        old.occurred_at = utcnow() - timedelta(days=8)
+        uow.emit(_event("still pending"))
+    assert relay.prune() == 1
+    with runtime_db.unit_of_work(readonly=True) as uow:
+        left = {(r.event_id, r.status) for r in uow.session.scalars(select(OutboxMessage))}
+    assert sent_long_ago not in {event_id for event_id, _ in left}
+    assert (sent_recently, OutboxStatus.PUBLISHED) in left
+    assert OutboxStatus.PENDING in {status for _, status in left}
+
+
+def test_processed_event_ledger_forgets_only_old_entries(runtime_db):
+    from datetime import timedelta
+
+    from crm_shared.db import utcnow
+    from crm_shared.events.ledger import ProcessedEvent, already_processed, mark_processed, prune_ledger
+
+    with runtime_db.unit_of_work() as uow:
+        mark_processed(uow.session, "notification.h", "e-old", "t")
+        mark_processed(uow.session, "notification.h", "e-new", "t")
+        uow.session.get(ProcessedEvent, ("notification.h", "e-old")).processed_at = utcnow() - timedelta(days=40)
+    with runtime_db.unit_of_work() as uow:
+        assert prune_ledger(uow.session, older_than=utcnow() - timedelta(days=30)) == 1
+    with runtime_db.unit_of_work(readonly=True) as uow:
+        assert not already_processed(uow.session, "notification.h", "e-old")
+        assert already_processed(uow.session, "notification.h", "e-new")

@@ -23,18 +23,24 @@ def _int_env(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt  # SIGTERM takes the same path as Ctrl-C
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).resolve()
+    signal.signal(signal.SIGTERM, _interrupt)
     ensure_rabbitmq_installed()
     node = RabbitNode(
         data_dir / "rabbitmq", "crm-dev",
         port=_int_env("AMQP_PORT", 5673), dist_port=_int_env("AMQP_DIST_PORT", 25673),
     )
     collector = None
-    otlp = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-    print(f"starting RabbitMQ node {node.node} on port {node.port} ...", flush=True)
-    node.start()
+    suite = None
     try:
+        print(f"starting RabbitMQ node {node.node} on port {node.port} ...", flush=True)
+        node.start()
+        otlp = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
         if not otlp:
             collector = TraceCollector(data_dir / "traces.sqlite", port=_int_env("TRACE_PORT", 4318))
             collector.start()
@@ -53,22 +59,17 @@ def run(args: argparse.Namespace) -> int:
         suite = Suite(config)
         suite.start()
         _banner(config, collector)
-        stop = {"now": False}
-
-        def on_signal(signum, _frame):
-            stop["now"] = True
-
-        signal.signal(signal.SIGTERM, on_signal)
-        try:
-            crashed = suite.supervisor.wait()
-            if crashed:
-                print(f"\n{crashed} exited unexpectedly; stopping everything (logs in {data_dir}/logs)")
-        except KeyboardInterrupt:
-            pass
-        print("\nstopping ...", flush=True)
-        suite.stop()
+        crashed = suite.supervisor.wait()
+        if crashed:
+            print(f"\n{crashed} exited unexpectedly; stopping everything (logs in {data_dir}/logs)")
+            return 1
+        return 0
+    except KeyboardInterrupt:
         return 0
     finally:
+        print("\nstopping ...", flush=True)
+        if suite is not None:
+            suite.stop()
         if collector is not None:
             collector.stop()
         node.stop()
