@@ -14,6 +14,7 @@ from datetime import timedelta
 import eventlet
 from nameko.runners import ServiceRunner
 from nameko.timer import timer
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from nameko.web.handlers import http
 
 from crm_shared.db import Database, utcnow
@@ -61,6 +62,7 @@ def run_worker(service_cls: type, settings: WorkerSettings) -> None:
     configure_logging(f"{settings.service_name}-worker", settings.log_level)
     init_telemetry(settings.service_name, "worker")
     database = Database(settings.database_url)
+    SQLAlchemyInstrumentor().instrument(engine=database.engine)
     config = {
         "AMQP_URI": settings.amqp_url,
         "WEB_SERVER_ADDRESS": f"0.0.0.0:{settings.worker_http_port}",
