@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crm_shared.db import NAMING_CONVENTION
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, MetaData, String
+from crm_shared.db import NAMING_CONVENTION, UtcDateTime
+from sqlalchemy import BigInteger, Boolean, Index, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -30,8 +30,8 @@ class Customer(Base):
     owner_id: Mapped[str] = mapped_column(String(64))
     department_path: Mapped[str] = mapped_column(String(255))
     created_by: Mapped[str] = mapped_column(String(64))
-    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     """The creating call's request id: a retried create returns the first result."""
 
@@ -56,4 +56,4 @@ class Employee(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     """The identity revision held: an older upsert arriving late is ignored."""
-    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)

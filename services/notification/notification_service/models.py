@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crm_shared.db import NAMING_CONVENTION
+from crm_shared.db import NAMING_CONVENTION, UtcDateTime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     Index,
     MetaData,
     String,
@@ -41,8 +40,8 @@ class InboxEntry(Base):
     subject_type: Mapped[str] = mapped_column(String(50))
     subject_id: Mapped[str] = mapped_column(String(64))
     source_event_id: Mapped[str] = mapped_column(String(36))
-    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    read_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    read_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Recipient(Base):
@@ -59,4 +58,4 @@ class Recipient(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     """The identity revision held: an older upsert arriving late is ignored."""
-    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
