@@ -1,0 +1,11 @@
+"""The customer service's migrations: head matches the models, and they go down and up again."""
+
+import pytest
+
+from crm_devstack.migration_checks import MigrationChecks
+
+pytestmark = pytest.mark.integration
+
+
+class TestCustomerMigrations(MigrationChecks):
+    package = "customer_service"

@@ -1,0 +1,336 @@
+"""The in-app inbox end to end inside one service: the real notification worker process
+(`python -m notification_service worker`, database migrated by `... migrate`) consumes events
+published by a real outbox relay through a real RabbitMQ, and the real gRPC api, in-process on
+the same database, shows each caller their own inbox.
+
+One worker and one api serve the whole module; each test uses its own user ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import grpc
+import pytest
+from crm.customer.v1 import customer_pb2
+from crm.customer.v1 import events_pb2 as customer_events
+from crm.identity.v1 import events_pb2 as identity_events
+from crm.notification.v1 import notification_pb2, notification_pb2_grpc
+from crm_devstack.outbox_publisher import OutboxPublisher as Publisher
+from crm_devstack.service_process import WorkerProcess
+from crm_devstack.waiting import wait_until
+from crm_shared.auth import TokenIssuer, generate_signing_key
+from crm_shared.auth.tokens import TokenVerifier
+from crm_shared.db import Database
+from crm_shared.grpc.client import connect
+from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.status import describe_rpc_error
+from crm_shared.settings import ApiSettings
+from notification_service.api import build_bindings
+from sqlalchemy import create_engine, text
+
+pytestmark = pytest.mark.integration
+
+SERVICE = notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]
+
+
+# -- the processes and the publishing side -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vhost_url(rabbitmq):
+    vhost = f"notification-{uuid.uuid4().hex[:8]}"
+    rabbitmq.add_vhost(vhost)
+    yield rabbitmq.url_for_vhost(vhost)
+    rabbitmq.delete_vhost(vhost)
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('notification') / 'notification.db'}"
+
+
+@pytest.fixture(scope="module")
+def worker(vhost_url, database_url, tmp_path_factory):
+    process = WorkerProcess("notification_service", vhost_url, database_url,
+                            tmp_path_factory.mktemp("notification-worker-log"))
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def publisher(vhost_url, worker, tmp_path_factory):
+    side = Publisher(vhost_url, tmp_path_factory.mktemp("publisher"))
+    yield side
+    side.close()
+
+
+class Inbox:
+    """Reads of the worker's database, and waiting for it to handle an event."""
+
+    def __init__(self, url: str, worker: WorkerProcess) -> None:
+        self.engine = create_engine(url)
+        self.worker = worker
+
+    def entries(self, **where) -> list[dict]:
+        clause = " AND ".join(f"{column} = :{column}" for column in where)
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(
+                text(f"SELECT * FROM inbox_entries WHERE {clause} ORDER BY create_time"),
+                where).mappings()]
+
+    def processed(self, consumer: str, event_id: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                text("SELECT count(*) FROM processed_events "
+                     "WHERE consumer = :consumer AND event_id = :id"),
+                {"consumer": consumer, "id": event_id}).scalar_one()
+
+    def handled(self, event_id: str, handler: str = "customer_created") -> None:
+        wait_until(lambda: self.processed(f"notification.{handler}", event_id) == 1, timeout=15,
+                   message=lambda: f"event {event_id} was never handled:\n{self.worker.log_tail()}")
+
+
+@pytest.fixture(scope="module")
+def inbox(database_url, worker):
+    reader = Inbox(database_url, worker)
+    yield reader
+    reader.engine.dispose()
+
+
+def _user_id() -> str:
+    return f"u-{uuid.uuid4().hex[:8]}"
+
+
+def _customer_created(owner_id: str, number: str = "C00000001",
+                      name: str = "上海某某科技有限公司") -> customer_events.CustomerCreated:
+    return customer_events.CustomerCreated(
+        customer=customer_pb2.Customer(
+            id=str(uuid.uuid4()), number=number, display_name=name, owner_id=owner_id,
+            type=customer_pb2.CUSTOMER_TYPE_ENTERPRISE, department_path="/hq/sales/east"),
+        actor_id=owner_id)
+
+
+def _user_upserted(user_id: str, locale: str, revision: int = 1):
+    return identity_events.UserUpserted(
+        user_id=user_id, username=f"name-{user_id}", display_name="Li Lei",
+        email=f"{user_id}@example.com", department_path="/hq/sales/east", locale=locale,
+        active=True, revision=revision)
+
+
+# -- the worker --------------------------------------------------------------------------------
+
+
+def test_customer_created_puts_one_entry_in_the_owners_inbox(publisher, inbox):
+    owner = _user_id()
+    event = _customer_created(owner, number="C00000042")
+    event_id = publisher.publish(event)
+    inbox.handled(event_id)
+    (entry,) = inbox.entries(subject_id=event.customer.id)  # the owner's, and nobody else's
+    assert entry["recipient_id"] == owner
+    assert (entry["category"], entry["subject_type"], entry["source_event_id"]) == (
+        "customer.created", "customer", event_id)
+    assert entry["title"] == "新客户 C00000042：上海某某科技有限公司"
+    assert entry["body"] == "客户 上海某某科技有限公司（C00000042）已创建，您是负责人。"
+    assert entry["read_time"] is None
+
+
+def test_the_same_event_delivered_again_leaves_one_entry(publisher, inbox):
+    owner = _user_id()
+    event_id = publisher.publish(_customer_created(owner))
+    inbox.handled(event_id)
+    publisher.republish(event_id)
+    # A later event on the same queue: once it is handled, the duplicate has been consumed.
+    inbox.handled(publisher.publish(_customer_created(_user_id())))
+    assert len(inbox.entries(recipient_id=owner)) == 1
+    assert inbox.processed("notification.customer_created", event_id) == 1
+
+
+def test_an_owner_whose_locale_is_english_gets_an_english_title(publisher, inbox):
+    owner = _user_id()
+    inbox.handled(publisher.publish(_user_upserted(owner, "en-US")), handler="user_upserted")
+    inbox.handled(publisher.publish(_customer_created(owner, number="C00000007", name="ACME")))
+    (entry,) = inbox.entries(recipient_id=owner)
+    assert entry["title"] == "New customer C00000007: ACME"
+    assert entry["body"] == "Customer ACME (C00000007) was created and you are its owner."
+
+
+def test_an_older_upsert_arriving_late_does_not_change_the_language(publisher, inbox):
+    owner = _user_id()
+    inbox.handled(publisher.publish(_user_upserted(owner, "en-US", revision=2)),
+                  handler="user_upserted")
+    inbox.handled(publisher.publish(_user_upserted(owner, "zh-CN", revision=1)),
+                  handler="user_upserted")
+    inbox.handled(publisher.publish(_customer_created(owner, number="C00000008", name="ACME")))
+    (entry,) = inbox.entries(recipient_id=owner)
+    assert entry["title"] == "New customer C00000008: ACME"
+
+
+# -- the api -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api(database_url, vhost_url, worker, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("keys")
+    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
+    settings = ApiSettings(service_name="notification", database_url=database_url,
+                           amqp_url=vhost_url, jwt_public_key_file=folder / "signing.pub",
+                           outbox_relay=False, health_check_seconds=3600)
+    database = Database(database_url)
+    verifier = TokenVerifier.from_file(folder / "signing.pub", issuer="crm-gateway",
+                                       audience="crm")
+    server = GrpcApi(settings, database, build_bindings(database), verifier)
+    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
+    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
+                         audience="crm")
+    channels = []
+
+    def stub_for(user_id: str) -> notification_pb2_grpc.NotificationServiceStub:
+        token = issuer.issue(user_id=user_id, username=user_id, roles=["sales_rep"],
+                             department_path="/hq/sales/east", data_scope="own")
+        channel = connect(target, [SERVICE], token_provider=lambda: token)
+        channels.append(channel)
+        return notification_pb2_grpc.NotificationServiceStub(channel)
+
+    yield stub_for
+    for channel in channels:
+        channel.close()
+    server.stop(grace=0)
+    database.dispose()
+
+
+def _notify(publisher, inbox, owner: str, count: int) -> list[str]:
+    """`count` customers created for `owner`; returns the subject ids, oldest first."""
+    subjects = []
+    for n in range(count):
+        event = _customer_created(owner, number=f"C{n + 1:08d}")
+        inbox.handled(publisher.publish(event))
+        subjects.append(event.customer.id)
+    return subjects
+
+
+def _list(stub, **request) -> list[notification_pb2.Notification]:
+    return list(stub.ListNotifications(
+        notification_pb2.ListNotificationsRequest(**request)).notifications)
+
+
+def _unread(stub) -> int:
+    return stub.GetUnreadCount(notification_pb2.GetUnreadCountRequest()).unread_count
+
+
+def test_list_shows_only_the_callers_own_notifications_newest_first(api, publisher, inbox):
+    alice, bob, carol = _user_id(), _user_id(), _user_id()
+    alices = _notify(publisher, inbox, alice, 2)
+    bobs = _notify(publisher, inbox, bob, 1)
+
+    listed = _list(api(alice))
+    assert [n.subject_id for n in listed] == alices[::-1]
+    assert {n.recipient_id for n in listed} == {alice}
+    assert all(n.category == "customer.created" and not n.read for n in listed)
+    assert [n.subject_id for n in _list(api(bob))] == bobs
+    assert _list(api(carol)) == []
+
+
+def test_naming_someone_elses_inbox_is_permission_denied(api, publisher, inbox):
+    alice, carol = _user_id(), _user_id()
+    _notify(publisher, inbox, alice, 1)
+    stub = api(carol)
+    for call, request in (
+        (stub.ListNotifications, notification_pb2.ListNotificationsRequest(recipient_id=alice)),
+        (stub.GetUnreadCount, notification_pb2.GetUnreadCountRequest(recipient_id=alice)),
+    ):
+        with pytest.raises(grpc.RpcError) as caught:
+            call(request)
+        error = describe_rpc_error(caught.value)
+        assert error.code == grpc.StatusCode.PERMISSION_DENIED
+        assert alice not in error.message
+
+
+def test_pages_walk_the_inbox_once(api, publisher, inbox):
+    owner = _user_id()
+    subjects = _notify(publisher, inbox, owner, 3)
+    stub, walked, token = api(owner), [], ""
+    while True:
+        response = stub.ListNotifications(
+            notification_pb2.ListNotificationsRequest(page_size=2, page_token=token))
+        assert len(response.notifications) <= 2
+        walked += [n.subject_id for n in response.notifications]
+        token = response.next_page_token
+        if not token:
+            break
+    assert walked == subjects[::-1]
+
+
+def test_unread_count_counts_only_the_callers_unread_notifications(api, publisher, inbox):
+    alice, bob = _user_id(), _user_id()
+    _notify(publisher, inbox, alice, 3)
+    _notify(publisher, inbox, bob, 1)
+    assert (_unread(api(alice)), _unread(api(bob)), _unread(api(_user_id()))) == (3, 1, 0)
+
+
+def test_mark_read_by_ids_marks_those_and_only_once(api, publisher, inbox):
+    owner = _user_id()
+    _notify(publisher, inbox, owner, 3)
+    stub = api(owner)
+    oldest, middle, newest = _list(stub)[::-1]
+    marked = stub.MarkNotificationsRead(
+        notification_pb2.MarkNotificationsReadRequest(ids=[oldest.id, middle.id]))
+    assert marked.marked == 2
+    assert _unread(stub) == 1
+    assert [n.id for n in _list(stub, unread_only=True)] == [newest.id]
+    read = {n.id: n for n in _list(stub) if n.read}
+    assert set(read) == {oldest.id, middle.id}
+    assert all(n.HasField("read_time") for n in read.values())
+    again = stub.MarkNotificationsRead(
+        notification_pb2.MarkNotificationsReadRequest(ids=[oldest.id]))
+    assert again.marked == 0
+
+
+def test_mark_all_read_marks_the_whole_inbox_and_no_other(api, publisher, inbox):
+    alice, bob = _user_id(), _user_id()
+    _notify(publisher, inbox, alice, 2)
+    _notify(publisher, inbox, bob, 1)
+    marked = api(alice).MarkNotificationsRead(
+        notification_pb2.MarkNotificationsReadRequest(all=True))
+    assert marked.marked == 2
+    assert (_unread(api(alice)), _unread(api(bob))) == (0, 1)
+
+
+def test_mark_all_up_to_what_was_seen_leaves_newer_ones_unread(api, publisher, inbox):
+    owner = _user_id()
+    _notify(publisher, inbox, owner, 3)
+    stub = api(owner)
+    newest, seen, _oldest = _list(stub)
+    marked = stub.MarkNotificationsRead(notification_pb2.MarkNotificationsReadRequest(
+        all=True, max_create_time=seen.create_time))  # inclusive bound
+    assert marked.marked == 2
+    assert [n.id for n in _list(stub, unread_only=True)] == [newest.id]
+
+
+def test_marking_someone_elses_notification_marks_nothing(api, publisher, inbox):
+    alice, mallory = _user_id(), _user_id()
+    _notify(publisher, inbox, alice, 1)
+    (alices,) = _list(api(alice))
+    marked = api(mallory).MarkNotificationsRead(
+        notification_pb2.MarkNotificationsReadRequest(ids=[alices.id]))
+    assert marked.marked == 0
+    assert _unread(api(alice)) == 1
+    assert inbox.entries(id=alices.id)[0]["read_time"] is None
+
+
+def test_an_empty_mark_request_is_invalid_argument(api):
+    with pytest.raises(grpc.RpcError) as caught:
+        api(_user_id()).MarkNotificationsRead(notification_pb2.MarkNotificationsReadRequest())
+    error = describe_rpc_error(caught.value)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error.violations] == ["ids"]
+
+
+def test_mark_read_answers_how_many_are_left_unread(api, publisher, inbox):
+    owner = _user_id()
+    _notify(publisher, inbox, owner, 3)
+    stub = api(owner)
+    newest = _list(stub)[0]
+    response = stub.MarkNotificationsRead(
+        notification_pb2.MarkNotificationsReadRequest(ids=[newest.id]))
+    assert (response.marked, response.unread_count) == (1, 2)
