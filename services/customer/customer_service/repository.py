@@ -72,11 +72,12 @@ class CustomerFilters:
             clauses.append(Customer.email == self.email)
         if self.query:
             like = {"autoescape": True}
+            # icontains: case-insensitive on PostgreSQL too (LIKE is only so on SQLite)
             clauses.append(or_(
-                Customer.display_name.contains(self.query, **like),
-                Customer.number.contains(self.query, **like),
+                Customer.display_name.icontains(self.query, **like),
+                Customer.number.icontains(self.query, **like),
                 Customer.phone.contains(self.query, **like),
-                Customer.email.contains(self.query.lower(), **like),
+                Customer.email.icontains(self.query, **like),
             ))
         return clauses
 

@@ -8,20 +8,25 @@ checked for syntax (no DNS look-up) and stored lower-cased.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
 from crm_shared.errors import FieldViolation
 from email_validator import EmailNotValidError, validate_email
 
-MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d matches any script
 MAX_NAME_LENGTH = 200
 CUSTOMER_TYPES = ("enterprise", "individual")
 
 
 def normalise_phone(raw: str) -> str | None:
-    """Return the E.164 form of ``raw``, or None when it is not a valid phone number."""
-    compact = re.sub(r"[\s\-()]", "", raw)
+    """Return the E.164 form of ``raw``, or None when it is not a valid phone number.
+
+    Full-width digits typed with an input method (``１３８…``) are folded to ASCII first;
+    the result is always ASCII.
+    """
+    compact = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", raw))
     if MAINLAND_MOBILE.match(compact):
         return "+86" + compact
     if not compact.startswith("+"):

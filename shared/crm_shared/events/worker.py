@@ -58,6 +58,11 @@ def _housekeeping_service(service_name: str, database: Database, settings: Worke
     return WorkerHousekeeping
 
 
+def _keep_hub_awake() -> None:
+    while True:
+        eventlet.sleep(0.5)
+
+
 def run_worker(service_cls: type, settings: WorkerSettings) -> None:
     configure_logging(f"{settings.service_name}-worker", settings.log_level)
     init_telemetry(settings.service_name, "worker")
@@ -83,6 +88,9 @@ def run_worker(service_cls: type, settings: WorkerSettings) -> None:
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
+    # A signal handler can only schedule the stop; it runs when eventlet's hub next wakes,
+    # which an idle worker (no consumers) might not do for a minute. Keep it waking.
+    eventlet.spawn(_keep_hub_awake)
     runner.start()
     state["started"] = True
     log.info("worker %s consuming", settings.service_name)
