@@ -1,8 +1,7 @@
-import pytest
-
-from crm_shared.db import Database, RuntimeBase
+import crm_shared.events.ledger
 import crm_shared.events.outbox  # noqa: F401  (registers the runtime tables)
-import crm_shared.events.ledger  # noqa: F401
+import pytest
+from crm_shared.db import Database, RuntimeBase
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pika
 import pytest
-from sqlalchemy import create_engine, select, text
-
 from crm.customer.v1 import customer_pb2, events_pb2
 from crm_devstack.ports import free_port
 from crm_devstack.readiness import http_ok
@@ -17,6 +15,7 @@ from crm_shared.db import Database, RuntimeBase
 from crm_shared.events.deadletters import list_dead_letters, replay_dead_letters
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
 from crm_shared.events.relay import OutboxRelay
+from sqlalchemy import create_engine, select, text
 
 pytestmark = pytest.mark.integration
 

@@ -9,9 +9,6 @@ import threading
 
 import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_devstack.ports import free_port
 from crm_devstack.waiting import wait_until
@@ -23,6 +20,8 @@ from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi, ServiceBinding
 from crm_shared.grpc.status import describe_rpc_error
 from crm_shared.settings import ApiSettings
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 pytestmark = pytest.mark.integration
 SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]

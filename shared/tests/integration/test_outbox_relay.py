@@ -21,9 +21,12 @@ _exporter = InMemorySpanExporter()
 
 @pytest.fixture(scope="module", autouse=True)
 def tracing():
-    provider = TracerProvider()
+    # The global provider can be set once per process; another test module may have done it.
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
     provider.add_span_processor(SimpleSpanProcessor(_exporter))
-    trace.set_tracer_provider(provider)
     yield
 
 

@@ -2,11 +2,9 @@ import io
 import json
 import logging
 
-from opentelemetry.sdk.trace import TracerProvider
-
 import pytest
-
 from crm_shared.log import configure_logging
+from opentelemetry.sdk.trace import TracerProvider
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,15 @@
 import grpc
 import pytest
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
-
 from crm_shared.errors import (
-    HTTP_STATUS_BY_GRPC_CODE, FieldViolation, InvalidArgument, NotFound,
+    HTTP_STATUS_BY_GRPC_CODE,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
 )
 from crm_shared.grpc.status import to_grpc_status
 from crm_shared.settings import ApiSettings, ConfigurationError, WorkerSettings, load_settings
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 
 def test_missing_and_malformed_variables_are_all_named(monkeypatch, capsys):

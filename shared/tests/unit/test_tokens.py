@@ -2,7 +2,6 @@ import time
 
 import jwt
 import pytest
-
 from crm_shared.auth import DataScope, TokenIssuer, TokenVerifier, generate_signing_key
 from crm_shared.errors import Unauthenticated
 
@@ -85,7 +84,10 @@ def test_hmac_token_keyed_with_the_public_key_is_refused(keys, verifier):
     now = int(time.time())
     claims = {"iss": "crm-gateway", "aud": "crm", "sub": "u1", "iat": now, "exp": now + 60}
     header = {"alg": "HS256", "typ": "at+jwt"}
-    import base64, hashlib, hmac, json
+    import base64
+    import hashlib
+    import hmac
+    import json
 
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

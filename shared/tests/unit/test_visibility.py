@@ -1,9 +1,8 @@
 """The visibility rule, in memory and as SQL, must agree on every case."""
 
 import pytest
-from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select
-
 from crm_shared.auth import DataScope, Principal, can_see, visibility_clause
+from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select
 
 RECORDS = [
     ("r-own", "rep", "/hq/sales/east"),

@@ -7,20 +7,19 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import os  # noqa: E402
-from pathlib import Path  # noqa: E402
+import os
+from pathlib import Path
 
-from sqlalchemy import Integer, String  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column  # noqa: E402
-
-from crm.customer.v1 import events_pb2  # noqa: E402
-from crm_shared.db import Database, RuntimeBase  # noqa: E402
-from crm_shared.events.handlers import EventContext, on_event  # noqa: E402
-from crm_shared.events.worker import run_worker  # noqa: E402
-from crm_shared.settings import WorkerSettings, load_settings  # noqa: E402
-import crm_shared.events.ledger  # noqa: E402,F401
-import crm_shared.events.outbox  # noqa: E402,F401
+import crm_shared.events.ledger
+import crm_shared.events.outbox  # noqa: F401
+from crm.customer.v1 import events_pb2
+from crm_shared.db import Database, RuntimeBase
+from crm_shared.events.handlers import EventContext, on_event
+from crm_shared.events.worker import run_worker
+from crm_shared.settings import WorkerSettings, load_settings
+from sqlalchemy import Integer, String
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
