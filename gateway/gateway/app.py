@@ -15,11 +15,14 @@ from opentelemetry.instrumentation.flask import FlaskInstrumentor
 
 from crm_shared.auth import TokenIssuer, TokenVerifier
 from crm_shared.db import Database
-from gateway.authn import install_authentication, public_jwk
+from crm_shared.auth import public_jwks
+from gateway.authn import install_authentication
 from gateway.endpoints import BEARER_SCHEME, GatewayOpenAPI
 from gateway.identity.passwords import PasswordHashing
 from gateway.peers import Peers
 from gateway.problems import Problem, from_validation_error, install_error_handlers
+from gateway.cors import install_cors
+from gateway.ratelimits import LoginThrottle, WindowCounters, install_rate_limits
 from gateway.request_context import install_request_context
 from gateway.settings import GatewaySettings
 
@@ -39,6 +42,8 @@ class Dependencies:
     hashing: PasswordHashing
     peers: Peers
     jwks: dict
+    counters: WindowCounters
+    login_throttle: LoginThrottle
 
 
 def build_dependencies(
@@ -49,9 +54,11 @@ def build_dependencies(
     peers: Peers | None = None,
 ) -> Dependencies:
     public_pem = settings.jwt_public_key_file.read_bytes()
+    database = database or Database(settings.database_url)
+    counters = WindowCounters(database)
     return Dependencies(
         settings=settings,
-        database=database or Database(settings.database_url),
+        database=database,
         issuer=TokenIssuer(
             settings.jwt_private_key_file.read_bytes(),
             issuer=settings.jwt_issuer,
@@ -64,7 +71,14 @@ def build_dependencies(
         hashing=hashing or PasswordHashing(),
         peers=peers
         or Peers(settings.peer_addresses(), timeout_seconds=settings.grpc_timeout_seconds),
-        jwks={"keys": [public_jwk(public_pem)]},
+        jwks={"keys": public_jwks(public_pem)},
+        counters=counters,
+        login_throttle=LoginThrottle(
+            counters,
+            window_seconds=settings.login_throttle_window_seconds,
+            per_account=settings.login_failures_per_account,
+            per_address=settings.login_failures_per_address,
+        ),
     )
 
 
@@ -77,7 +91,9 @@ def create_app(
 ) -> GatewayOpenAPI:
     """The WSGI application. ``database``, ``hashing`` and ``peers`` may be supplied (tests,
     or a server that shares the database with its outbox relay); otherwise built here."""
-    from gateway.views import auth, customers, health, notifications
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from gateway.views import auth, customers, dashboard, directory, explorer, health, notifications
 
     deps = build_dependencies(settings, database=database, hashing=hashing, peers=peers)
     app = GatewayOpenAPI(
@@ -109,10 +125,17 @@ def create_app(
     FlaskInstrumentor().instrument_app(app, excluded_urls=UNTRACED_URLS)
     install_request_context(app)
     install_authentication(app, deps.verifier)
+    install_rate_limits(app, deps.counters, settings)
+    install_cors(app, settings.cors_origins())
     install_error_handlers(app)
+    if settings.http_trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.http_trusted_proxies)  # type: ignore[method-assign]
 
     health.register(app, deps)
     auth.register(app, deps)
     customers.register(app, deps)
     notifications.register(app, deps)
+    directory.register(app, deps)
+    dashboard.register(app, deps)
+    explorer.register(app, deps)
     return app

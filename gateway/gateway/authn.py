@@ -3,17 +3,11 @@ and the public keys that let everyone else check the tokens this gateway issues.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app, g, request
 from opentelemetry import trace
 
 from crm_shared.auth import TokenVerifier
-from crm_shared.auth.tokens import ALGORITHM
+from crm_shared.auth.tokens import public_jwks
 from crm_shared.errors import PermissionDenied, Unauthenticated
 from gateway.endpoints import access_of
 
@@ -57,22 +51,7 @@ def install_authentication(app: Flask, verifier: TokenVerifier) -> None:
         g.principal = principal
 
 
-def _b64url_uint(value: int, length: int) -> str:
-    return base64.urlsafe_b64encode(value.to_bytes(length, "big")).rstrip(b"=").decode()
-
-
 def public_jwk(public_key_pem: bytes) -> dict[str, str]:
-    """The EC P-256 public key as a JWK (RFC 7517/7518), ``kid`` its RFC 7638 thumbprint."""
-    key = serialization.load_pem_public_key(public_key_pem)
-    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
-        raise ValueError("the JWT public key must be an EC P-256 key (ES256)")
-    numbers = key.public_numbers()
-    members = {
-        "crv": "P-256",
-        "kty": "EC",
-        "x": _b64url_uint(numbers.x, 32),
-        "y": _b64url_uint(numbers.y, 32),
-    }
-    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
-    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
-    return {**members, "use": "sig", "alg": ALGORITHM, "kid": kid}
+    """The (first) EC P-256 public key as a JWK, ``kid`` its RFC 7638 thumbprint — the ``kid``
+    the runtime's ``TokenIssuer`` puts in every token header."""
+    return public_jwks(public_key_pem)[0]

@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
-from flask import g
+from flask import current_app, g
 from flask_openapi3 import OpenAPI
+from pydantic import BaseModel
 
 from crm_shared.auth import principal_scope
 from crm_shared.errors import HTTP_STATUS_BY_GRPC_CODE
@@ -33,6 +34,7 @@ from gateway.problems import PROBLEM_CONTENT_TYPE, title_for
 BEARER_SCHEME = "bearerAuth"
 ACCESS_ATTRIBUTE = "__crm_access__"
 _RESPONSE_HEADERS_KEY = "x-crm-response-headers"
+_IDEMPOTENT_KEY = "x-crm-idempotent"
 
 UPSTREAM_STATUSES = tuple(sorted({s for s in HTTP_STATUS_BY_GRPC_CODE.values() if s >= 400}))
 
@@ -58,13 +60,42 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string"},
     },
     "Allow": {"description": "Methods the path supports.", "schema": {"type": "string"}},
+    "RateLimit-Limit": {
+        "description": "Requests the caller may make in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Reset": {
+        "description": "Seconds until the current window ends.",
+        "schema": {"type": "integer"},
+    },
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored response to an earlier request "
+        "with the same `Idempotency-Key`.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
 }
 _HEADERS_BY_STATUS = {
     401: ("WWW-Authenticate",),
+    409: ("Retry-After",),
     429: ("Retry-After",),
     503: ("Retry-After",),
     504: ("Retry-After",),
 }
+
+
+# Models named in a route's signature or responses, by name: flask-openapi3 drops their
+# ``examples`` when it builds the component schemas, so the document gets them back from here.
+DOCUMENTED_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def _remember_models(*candidates: Any) -> None:
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            DOCUMENTED_MODELS.setdefault(candidate.__name__, candidate)
 
 
 @dataclass(frozen=True)
@@ -105,15 +136,22 @@ def operation(
     problems: Iterable[int] = (),
     response_headers: dict[int, Iterable[str]] | None = None,
     description: str | None = None,
+    creates: bool = False,
 ) -> Callable[[Callable], Callable]:
-    """Declare a route on ``api`` (the app or an ``APIBlueprint``); see the module docstring."""
+    """Declare a route on ``api`` (the app or an ``APIBlueprint``); see the module docstring.
+
+    ``creates=True`` (a POST that creates something) honours ``Idempotency-Key``
+    (:mod:`gateway.idempotency`), and documents the header, its 409 and 422."""
     access = Access(public=public, roles=frozenset(roles))
 
     def decorator(view: Callable) -> Callable:
         hints = get_type_hints(view)
+        _remember_models(*hints.values(), *responses.values())
         statuses = {500, *problems}
         if not access.public:
-            statuses.add(401)
+            statuses.update((401, 429))
+        if creates:
+            statuses.update((409, 422))
         if access.roles:
             statuses.add(403)
         if {"path", "query", "body", "header"} & hints.keys():
@@ -124,13 +162,26 @@ def operation(
 
         @functools.wraps(view)
         def in_principal_scope(*args: Any, **kwargs: Any) -> Any:
-            with principal_scope(g.get("principal")):
+            principal = g.get("principal")
+            with principal_scope(principal):
+                if creates and principal is not None:
+                    from gateway.idempotency import run_idempotently
+
+                    deps = current_app.extensions["crm.gateway"]
+                    return run_idempotently(
+                        deps.database,
+                        deps.settings.idempotency_ttl_seconds,
+                        principal.user_id,
+                        lambda: view(*args, **kwargs),
+                    )
                 return view(*args, **kwargs)
 
         setattr(in_principal_scope, ACCESS_ATTRIBUTE, access)
         extensions: dict[str, Any] = {}
         if access.roles:
             extensions["x-required-roles"] = sorted(access.roles)
+        if creates:
+            extensions[_IDEMPOTENT_KEY] = True
         if response_headers:
             extensions[_RESPONSE_HEADERS_KEY] = {
                 str(s): list(h) for s, h in response_headers.items()
@@ -160,6 +211,12 @@ class GatewayOpenAPI(OpenAPI):
 
     def generate_spec_json(self) -> None:
         super().generate_spec_json()
+        for name, schema in self.spec_json.get("components", {}).get("schemas", {}).items():
+            model = DOCUMENTED_MODELS.get(name)
+            if model is not None and "examples" not in schema:
+                examples = model.model_json_schema().get("examples")
+                if examples:
+                    schema["examples"] = examples
         for path_item in self.spec_json.get("paths", {}).values():
             for op in path_item.values():
                 if not isinstance(op, dict) or "responses" not in op:
@@ -169,8 +226,21 @@ class GatewayOpenAPI(OpenAPI):
                 if generic_422 and PROBLEM_CONTENT_TYPE not in generic_422.get("content", {}):
                     del responses["422"]
                 extra = op.pop(_RESPONSE_HEADERS_KEY, {})
+                protected = op.get("security") is not None
+                if op.pop(_IDEMPOTENT_KEY, False):
+                    from gateway.idempotency import PARAMETER_DOC
+
+                    parameters = op.setdefault("parameters", [])
+                    if not any(p.get("name") == PARAMETER_DOC["name"] for p in parameters):
+                        parameters.append(dict(PARAMETER_DOC))
+                    for status, response in responses.items():
+                        if status.startswith("2"):
+                            extra.setdefault(status, [])
+                            extra[status] = [*extra[status], "Idempotent-Replayed"]
                 for status, response in responses.items():
                     names = ["X-Request-Id", "traceparent", *extra.get(status, ())]
+                    if protected and status != "401":
+                        names += ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]
                     names += _HEADERS_BY_STATUS.get(int(status), ()) if status.isdigit() else ()
                     if status == "405":
                         names.append("Allow")

@@ -165,7 +165,7 @@ def from_validation_error(exc: ValidationError) -> Response:
 def from_domain_error(exc: DomainError) -> Response:
     status = HTTP_STATUS_BY_GRPC_CODE.get(exc.grpc_code, 500)
     errors = field_errors(exc.violations) if isinstance(exc, InvalidArgument) else []
-    headers = {}
+    headers = dict(getattr(exc, "headers", None) or {})  # e.g. Retry-After of a rate limit
     if status == 401:
         headers["WWW-Authenticate"] = getattr(exc, "www_authenticate", INVALID_TOKEN_CHALLENGE)
     return problem_response(status, exc.message, kind=exc.reason, errors=errors, headers=headers)

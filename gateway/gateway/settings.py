@@ -20,6 +20,26 @@ class GatewaySettings(ProcessSettings):
     jwt_issuer: str = "crm-gateway"
     jwt_audience: str = "crm"
     access_token_ttl_seconds: int = Field(900, ge=60, le=86_400)
+    # A refresh token lives this long unused; a login session at most max_age, however used.
+    refresh_token_ttl_seconds: int = Field(28_800, ge=60)
+    refresh_session_max_age_seconds: int = Field(604_800, ge=60)
+    service_token_ttl_seconds: int = Field(900, ge=60, le=86_400)
+
+    # Rate limits, shared by every worker and replica through the gateway's database.
+    rate_limit_enabled: bool = True
+    rate_limit_window_seconds: int = Field(60, ge=1, le=3_600)
+    rate_limit_user_requests: int = Field(600, ge=1)
+    rate_limit_service_account_requests: int = Field(3_000, ge=1)
+    # Login throttle: failed attempts per account and per client address in the window.
+    login_throttle_window_seconds: int = Field(900, ge=1)
+    login_failures_per_account: int = Field(5, ge=1)
+    login_failures_per_address: int = Field(50, ge=1)
+    idempotency_ttl_seconds: int = Field(86_400, ge=60)
+    # Comma-separated allowed origins for CORS (empty: CORS off); `*` allows any origin.
+    cors_allowed_origins: str = ""
+    # Number of reverse proxies in front whose X-Forwarded-For is trusted (client address).
+    http_trusted_proxies: int = Field(0, ge=0, le=5)
+    dashboard_timeout_seconds: float = Field(3.0, gt=0, le=60)
 
     http_host: str = "0.0.0.0"
     http_port: int = Field(8080, ge=1, le=65_535)
@@ -49,3 +69,6 @@ class GatewaySettings(ProcessSettings):
             "marketing": self.marketing_addr,
             "notification": self.notification_addr,
         }
+
+    def cors_origins(self) -> frozenset[str]:
+        return frozenset(o.strip() for o in self.cors_allowed_origins.split(",") if o.strip())

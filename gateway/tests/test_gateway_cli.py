@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -239,3 +240,37 @@ def test_each_worker_relays_the_identity_events_to_rabbitmq(
     }
     workers = [r for r in gateway.log_records() if r.get("message") == "gateway worker ready"]
     assert [w["relay"] for w in workers] == [True, True]
+
+
+def test_rate_limits_hold_across_workers_and_replicas(serve_env, start_gateway):
+    """Two gateway replicas (two gunicorn workers each) over one database: a user's quota is
+    counted once for all of them, so exactly ``limit`` of many requests get through."""
+    env = {**serve_env, "RATE_LIMIT_USER_REQUESTS": "10", "RATE_LIMIT_WINDOW_SECONDS": "3600"}
+    replicas = [start_gateway(env), start_gateway({**env, "DEMO_MODE": "false"})]
+
+    def burst(username: str) -> tuple[list[int], list[int]] | None:
+        token = requests.post(
+            f"{replicas[0].url}/api/v1/auth/token",
+            json={"username": username, "password": "demo"},
+            timeout=10,
+        ).json()["access_token"]
+        statuses, resets = [], []
+        for index in range(16):
+            # A new connection each time, alternating replicas: every process takes a share.
+            response = requests.get(
+                f"{replicas[index % 2].url}/api/v1/me",
+                headers={"Authorization": f"Bearer {token}", "Connection": "close"},
+                timeout=10,
+            )
+            statuses.append(response.status_code)
+            resets.append(int(response.headers["RateLimit-Reset"]))
+        if any(later > earlier for earlier, later in itertools.pairwise(resets)):
+            return None  # the hour-long window rolled over during the burst: not comparable
+        return statuses, resets
+
+    outcome = burst("rep.zhang") or burst("rep.li")
+    assert outcome is not None
+    statuses, _ = outcome
+    assert statuses.count(200) == 10
+    assert statuses.count(429) == 6
+    assert statuses[:10] == [200] * 10  # in order: the shared count never lets one through late

@@ -12,7 +12,16 @@ from crm_shared.migrations import alembic_config, upgrade
 from gateway.identity.demo import seed_demo_organisation
 from gateway.identity.models import IdentityBase
 
-TABLES = {"departments", "users", "seed_marks", "outbox", "alembic_version"}
+TABLES = {
+    "departments",
+    "users",
+    "seed_marks",
+    "outbox",
+    "alembic_version",
+    "refresh_tokens",
+    "idempotency_records",
+    "rate_limit_counters",
+}
 
 
 def schema_differences(url: str) -> list:

@@ -211,3 +211,175 @@ def rehash_password(
     user = uow.session.get(User, user_id)
     if user is not None:
         user.password_hash = hashing.hash(password)
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.path)))
+
+
+def list_users(session: Session, *, service_accounts: bool = False) -> list[User]:
+    return list(
+        session.scalars(
+            select(User).where(User.service_account.is_(service_accounts)).order_by(User.username)
+        )
+    )
+
+
+def _publish_user(uow: UnitOfWork, user: User, *, previous_department_path: str = "") -> None:
+    user.revision += 1
+    user.update_time = utcnow()
+    uow.session.flush()
+    uow.emit(
+        events.user_upserted(
+            user,
+            is_department_lead=leads_own_department(uow.session, user),
+            previous_department_path=previous_department_path,
+        ),
+        key=user.id,
+    )
+
+
+def rename_department(uow: UnitOfWork, *, path: str, name: str) -> Department:
+    department = uow.session.get(Department, path)
+    if department is None:
+        raise NotFound(f"department {path} not found")
+    if not name.strip():
+        raise InvalidArgument(FieldViolation("name", "is required"))
+    if department.name != name.strip():
+        department.name = name.strip()
+        department.revision += 1
+        department.update_time = utcnow()
+        uow.session.flush()
+        uow.emit(events.department_upserted(department), key=path)
+    return department
+
+
+def update_user(
+    uow: UnitOfWork,
+    *,
+    hashing: PasswordHashing,
+    user_id: str,
+    changes: dict,
+) -> User:
+    """Apply ``changes`` (only the keys given) to a user: profile fields, ``department_path``
+    (a move: the user stops leading the old department), ``roles``, ``data_scope``,
+    ``active``, ``password``. One ``UserUpserted`` event for the whole change."""
+    from gateway.identity import sessions
+
+    session = uow.session
+    user = session.get(User, user_id)
+    if user is None or user.service_account != changes.pop("_service_account", False):
+        raise NotFound(f"user {user_id} not found")
+    violations = []
+    if "display_name" in changes and not str(changes["display_name"]).strip():
+        violations.append(FieldViolation("display_name", "is required"))
+    if changes.get("email") and not EMAIL.match(changes["email"]):
+        violations.append(FieldViolation("email", "is not an e-mail address"))
+    if "locale" in changes and changes["locale"] not in LOCALES:
+        violations.append(FieldViolation("locale", f"must be one of {', '.join(LOCALES)}"))
+    if "roles" in changes:
+        changes["roles"] = sorted(set(changes["roles"]))
+        for index, role in enumerate(changes["roles"]):
+            if not ROLE.match(role):
+                violations.append(
+                    FieldViolation(f"roles[{index}]", "must be a lower_snake_case name")
+                )
+    if "scopes" in changes:
+        changes["scopes"] = sorted(set(changes["scopes"]))
+    if "data_scope" in changes:
+        try:
+            changes["data_scope"] = DataScope(changes["data_scope"]).value
+        except ValueError:
+            violations.append(FieldViolation("data_scope", "must be own, department or all"))
+    if "department_path" in changes and session.get(Department, changes["department_path"]) is None:
+        violations.append(FieldViolation("department_path", "no such department"))
+    if "password" in changes and not changes["password"]:
+        violations.append(FieldViolation("password", "is required"))
+    if violations:
+        raise InvalidArgument(violations)
+
+    previous_department = ""
+    revoke = False
+    for name, value in changes.items():
+        if name == "password":
+            user.password_hash = hashing.hash(value)
+            revoke = True
+            continue
+        if getattr(user, name) == value:
+            continue
+        if name == "department_path":
+            previous_department = user.department_path
+            old = session.get(Department, user.department_path)
+            if old is not None and old.lead_user_id == user.id:
+                old.lead_user_id = None
+                old.revision += 1
+                old.update_time = utcnow()
+                session.flush()
+                uow.emit(events.department_upserted(old), key=old.path)
+        if name in ("active", "roles", "data_scope", "department_path", "scopes"):
+            revoke = True  # sessions re-read the directory only at login
+        setattr(
+            user,
+            name,
+            value.strip() if isinstance(value, str) and name == "display_name" else value,
+        )
+    if revoke:
+        sessions.revoke_user_sessions(uow, user_id=user.id)
+    _publish_user(uow, user, previous_department_path=previous_department)
+    return user
+
+
+def create_service_account(
+    uow: UnitOfWork,
+    *,
+    hashing: PasswordHashing,
+    client_id: str,
+    display_name: str,
+    department_path: str,
+    roles: Iterable[str],
+    scopes: Iterable[str],
+    data_scope: str,
+) -> tuple[User, str]:
+    """A service account (an internal system): returns it and its client secret (shown once)."""
+    import secrets
+
+    secret = secrets.token_urlsafe(32)
+    user = create_user(
+        uow,
+        hashing=hashing,
+        username=client_id,
+        password=secret,
+        display_name=display_name,
+        department_path=department_path,
+        roles=sorted({"service", *roles}),
+        data_scope=data_scope,
+    )
+    user.service_account = True
+    user.scopes = sorted(set(scopes))
+    _publish_user(uow, user)
+    return user, secret
+
+
+def rotate_client_secret(uow: UnitOfWork, *, hashing: PasswordHashing, user_id: str) -> str:
+    import secrets
+
+    user = uow.session.get(User, user_id)
+    if user is None or not user.service_account:
+        raise NotFound(f"service account {user_id} not found")
+    secret = secrets.token_urlsafe(32)
+    user.password_hash = hashing.hash(secret)
+    user.update_time = utcnow()
+    return secret
+
+
+def authenticate_client(
+    session: Session, *, hashing: PasswordHashing, client_id: str, client_secret: str
+) -> User | None:
+    """The active service account with these client credentials, or ``None`` (same time)."""
+    user = find_user(session, client_id.strip().lower()) if client_id.strip() else None
+    if user is None or not user.active or not user.service_account:
+        hashing.burn_verification(client_secret)
+        return None
+    if not hashing.verify(user.password_hash, client_secret):
+        return None
+    return user

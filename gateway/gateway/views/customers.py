@@ -17,6 +17,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.endpoints import operation
+from gateway.idempotency import current_key
 from gateway.peers import call
 from gateway.protojson import enum_number, enum_words, to_json
 from gateway.views import json_response
@@ -52,11 +53,6 @@ class CustomerCreate(BaseModel):
                     "display_name": "杭州西湖科技",
                     "phone": "13800138000",
                     "email": "contact@example.com",
-                    "enterprise": {
-                        "legal_name": "杭州西湖科技有限公司",
-                        "industry": "manufacturing",
-                    },
-                    "source": "exhibition",
                 }
             ]
         },
@@ -68,16 +64,6 @@ class CustomerCreate(BaseModel):
     email: str = Field("", max_length=320)
     owner_id: str = Field(
         "", max_length=64, description="Owner other than the caller (within the caller's scope)."
-    )
-
-
-class CreateCustomerHeaders(BaseModel):
-    idempotency_key: str | None = Field(
-        None,
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="Repeat a create safely: the same key (per caller) creates one customer.",
     )
 
 
@@ -95,6 +81,49 @@ class CustomerListQuery(BaseModel):
 
 
 # --- responses ------------------------------------------------------------------------------
+
+CUSTOMER_EXAMPLE = {
+    "id": "3f2b7c1e-8d4a-4b6f-9e0c-1a2b3c4d5e6f",
+    "number": "C20260301",
+    "type": "enterprise",
+    "display_name": "杭州西湖科技",
+    "owner_id": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
+    "department_path": "/hq/sales/east",
+    "phone": "138****8000",
+    "email": "contact@example.com",
+    "create_time": "2026-03-01T08:30:00Z",
+    "update_time": "2026-03-01T08:30:00Z",
+    "enterprise": {
+        "legal_name": "",
+        "industry": "",
+        "staff_count": 0,
+        "annual_revenue": None,
+        "registration_number": "",
+        "website": "",
+    },
+    "individual": None,
+    "source": None,
+    "source_detail": "",
+    "first_contact_date": "",
+    "needs": "",
+    "tags": [],
+    "value_class": None,
+    "lifecycle_stage": None,
+    "annual_contract_amount": None,
+    "churn_risk": None,
+    "completeness_score": 60,
+    "missing_fields": ["address"],
+    "sensitive_fields_masked": True,
+    "state": "active",
+    "merged_into_customer_id": "",
+    "address": "",
+    "wechat_id": "",
+    "external_ids": {},
+    "last_interaction_time": None,
+    "created_by": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
+    "updated_by": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
+    "etag": "1",
+}
 
 
 class Money(BaseModel):
@@ -139,7 +168,7 @@ class ChurnRisk(BaseModel):
 
 
 class Customer(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [CUSTOMER_EXAMPLE]})
 
     id: str
     number: str = Field(description="Human-readable, stable number, e.g. `C20240301`.")
@@ -177,6 +206,12 @@ class Customer(BaseModel):
 
 
 class CustomerPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"customers": [CUSTOMER_EXAMPLE], "next_page_token": "", "total_size": 1}]
+        }
+    )
+
     customers: list[Customer]
     next_page_token: str = Field(description="Token of the next page; empty on the last page.")
     total_size: int
@@ -221,12 +256,15 @@ def register(app, deps) -> None:
         summary="Create a customer",
         responses={201: Customer},
         calls_services=True,
+        creates=True,
         response_headers={201: ["Location"]},
     )
-    def create_customer(body: CustomerCreate, header: CreateCustomerHeaders):
+    def create_customer(body: CustomerCreate):
+        # The key also becomes the service's request id: a create the gateway could not
+        # record (e.g. it crashed after the call) is still not repeated by the service.
         request = customer_pb2.CreateCustomerRequest(
             customer=to_proto(body),
-            request_id=idempotency_request_id(current_principal().user_id, header.idempotency_key),
+            request_id=idempotency_request_id(current_principal().user_id, current_key()),
         )
         created = call(PEER, stub().CreateCustomer, request, field_prefix="customer.")
         return json_response(

@@ -7,7 +7,7 @@ from typing import Literal
 
 from flask import current_app
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.endpoints import operation
 from gateway.problems import problem_response
@@ -17,10 +17,14 @@ log = logging.getLogger(__name__)
 
 
 class Liveness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: Literal["ok"] = "ok"
 
 
 class Readiness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ready"}]})
+
     status: Literal["ready"] = "ready"
 
 
@@ -39,12 +43,37 @@ class Jwk(BaseModel):
 class JwkSet(BaseModel):
     """The keys that verify the gateway's access tokens."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "keys": [
+                        {
+                            "kty": "EC",
+                            "crv": "P-256",
+                            "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                            "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+                            "use": "sig",
+                            "alg": "ES256",
+                            "kid": "Xl0xNfBlFk1fH4OZdH-5RzvhN4oFe0bY8Yk0t0NnB1Q",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     keys: list[Jwk]
 
 
 OPENAPI_DOCUMENT = {
     "description": "The OpenAPI 3.1 document of this API.",
-    "content": {"application/json": {"schema": {"type": "object"}}},
+    "content": {
+        "application/json": {
+            "schema": {"type": "object"},
+            "example": {"openapi": "3.1.0", "info": {"title": "CRM suite API"}, "paths": {}},
+        }
+    },
 }
 
 

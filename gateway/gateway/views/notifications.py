@@ -59,11 +59,53 @@ class Notification(BaseModel):
 
 
 class NotificationPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "notifications": [
+                        {
+                            "id": "6c1d0b3e-0f3a-4f7e-9a55-1f0e8d2c4b7a",
+                            "recipient_id": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
+                            "category": "customer_created",
+                            "title": "新客户",
+                            "body": "张伟 创建了客户 西湖科技",
+                            "subject_type": "customer",
+                            "subject_id": "3f2b7c1e-8d4a-4b6f-9e0c-1a2b3c4d5e6f",
+                            "source_event_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                            "create_time": "2026-03-01T08:30:00Z",
+                            "read": False,
+                            "read_time": None,
+                            "priority": "normal",
+                            "action_url": "/customers/3f2b7c1e-8d4a-4b6f-9e0c-1a2b3c4d5e6f",
+                            "source_service": "customer",
+                            "source_event_name": "customer.created",
+                            "locale": "zh-CN",
+                            "data": {"customer_number": "C20260301"},
+                        }
+                    ],
+                    "next_page_token": "",
+                }
+            ]
+        }
+    )
+
     notifications: list[Notification]
     next_page_token: str = Field(description="Token of the next page; empty on the last page.")
 
 
 class UnreadCount(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "unread_count": 3,
+                    "unread_by_category": {"customer_created": 2, "ticket_routed": 1},
+                }
+            ]
+        }
+    )
+
     unread_count: int
     unread_by_category: dict[str, int]
 
@@ -94,6 +136,8 @@ class MarkRead(BaseModel):
 
 
 class Marked(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"marked": 1, "unread_count": 2}]})
+
     marked: int = Field(description="How many notifications changed to read.")
     unread_count: int = Field(description="Unread notifications left.")
 

@@ -1,0 +1,237 @@
+"""Rate limits and the login throttle: fixed-window counters in the gateway's own database.
+
+Every gunicorn worker and every replica of the gateway counts in the same table with one
+atomic statement (``INSERT .. ON CONFLICT DO UPDATE SET hits = hits + 1 RETURNING hits``, on
+SQLite and PostgreSQL alike), so a limit holds for the deployment, not per process. Why the
+database and not a Redis behind Flask-Limiter: see the gateway README ("Rate limits").
+
+To avoid one database write per request, a process reserves a *lease* of a few requests at
+a time from the shared counter and spends it locally. The lease is a tenth of what remained
+at its last reservation (at most ``MAX_LEASE``, at least one), so far from the limit a
+process writes once per up to 20 requests, and near the limit once per request. The shared
+counter is always at least what was admitted, so a deployment never admits more than the
+limit; it may refuse slightly early, by what other processes still hold unspent.
+
+A caller over the limit gets 429 with ``Retry-After``; every authenticated response carries
+``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds to the window's
+end, as in the IETF RateLimit header fields draft; ``Remaining`` is this process's view).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+from crm_shared.db import Database
+from crm_shared.errors import ResourceExhausted
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import delete, select
+
+from gateway.endpoints import access_of
+from gateway.identity.models import RateLimitCounter
+
+# Chance that a counter's first hit in a window also deletes expired counters.
+_SWEEP_PROBABILITY = 0.02
+MAX_LEASE = 20
+LEASE_FRACTION = 10  # a lease is remaining // LEASE_FRACTION
+_MAX_LEASES_KEPT = 10_000
+
+
+@dataclass
+class _Lease:
+    bucket: str
+    left: int  # admitted requests reserved in the shared counter, not spent yet
+    shared_hits: int  # the shared counter after this process's last reservation
+
+
+@dataclass(frozen=True)
+class Quota:
+    limit: int
+    hits: int
+    reset_seconds: int
+
+    @property
+    def exceeded(self) -> bool:
+        return self.hits > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.hits)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_seconds),
+        }
+
+
+class RateLimited(ResourceExhausted):
+    """429: too many requests; ``headers`` carry ``Retry-After`` and the quota."""
+
+    def __init__(self, message: str, *, retry_after: int, headers: dict[str, str] | None = None):
+        super().__init__(message, reason="rate_limited")
+        self.headers = {**(headers or {}), "Retry-After": str(max(1, retry_after))}
+
+
+class WindowCounters:
+    """Fixed-window counters shared through ``database``."""
+
+    def __init__(self, database: Database, *, clock=time.time) -> None:
+        self.database = database
+        self.clock = clock
+        # SQLite has one writer at a time and its busy handler backs off by sleeping (1, 2,
+        # 5 ... 100 ms); the threads of one process queue on a lock instead, so only the
+        # processes contend for the file. PostgreSQL needs no such thing (row locks).
+        self._write_lock = threading.Lock() if database.is_sqlite else contextlib.nullcontext()
+        self._leases: dict[str, _Lease] = {}
+        self._leases_lock = threading.Lock()
+
+    def _window(self, window_seconds: int) -> tuple[int, int]:
+        now = self.clock()
+        start = int(now // window_seconds) * window_seconds
+        return start, max(1, math.ceil(start + window_seconds - now))
+
+    def hit(self, subject: str, *, limit: int, window_seconds: int, leased: bool = True) -> Quota:
+        """Count one request of ``subject`` and return its quota after it.
+
+        ``leased=False`` writes every hit to the shared counter (exact, for the login throttle)."""
+        start, reset = self._window(window_seconds)
+        bucket = f"{subject}:{window_seconds}:{start}"
+        if leased:
+            with self._leases_lock:
+                lease = self._leases.get(subject)
+                if lease is not None and lease.bucket == bucket and lease.left > 0:
+                    lease.left -= 1
+                    return Quota(limit, min(limit, lease.shared_hits - lease.left), reset)
+                known = lease.shared_hits if lease is not None and lease.bucket == bucket else 0
+            size = max(1, min(MAX_LEASE, (limit - known) // LEASE_FRACTION))
+        else:
+            size = 1
+        hits = self._add(bucket, size, expire_at=start + window_seconds)
+        granted = max(0, min(size, limit - (hits - size)))  # what still fitted under the limit
+        if leased:
+            with self._leases_lock:
+                if len(self._leases) > _MAX_LEASES_KEPT:
+                    self._leases.clear()
+                self._leases[subject] = _Lease(bucket, max(0, granted - 1), hits)
+        if granted == 0:
+            return Quota(limit, limit + 1, reset)
+        return Quota(limit, min(limit, hits - (granted - 1) if leased else hits), reset)
+
+    def _add(self, bucket: str, amount: int, *, expire_at: int) -> int:
+        with self._write_lock, self.database.unit_of_work() as uow:
+            session = uow.session
+            if session.get_bind().dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert
+            statement = (
+                insert(RateLimitCounter)
+                .values(bucket=bucket, hits=amount, expire_at=expire_at)
+                .on_conflict_do_update(
+                    index_elements=["bucket"], set_={"hits": RateLimitCounter.hits + amount}
+                )
+                .returning(RateLimitCounter.hits)
+            )
+            hits = session.execute(statement).scalar_one()
+            if hits == amount and random.random() < _SWEEP_PROBABILITY:
+                session.execute(
+                    delete(RateLimitCounter).where(RateLimitCounter.expire_at < int(self.clock()))
+                )
+        return hits
+
+    def peek(self, subject: str, *, limit: int, window_seconds: int) -> Quota:
+        """The quota of ``subject`` without counting."""
+        start, reset = self._window(window_seconds)
+        bucket = f"{subject}:{window_seconds}:{start}"
+        with self.database.unit_of_work(readonly=True) as uow:
+            hits = uow.session.scalar(
+                select(RateLimitCounter.hits).where(RateLimitCounter.bucket == bucket)
+            )
+        return Quota(limit=limit, hits=hits or 0, reset_seconds=reset)
+
+
+def client_address() -> str:
+    """The client's address (``ProxyFix`` has applied the trusted ``X-Forwarded-For``)."""
+    return request.remote_addr or "unknown"
+
+
+class LoginThrottle:
+    """Failed logins counted per account name and per client address.
+
+    Checked *before* the password is, and counted whether or not the account exists, so the
+    throttle neither lets guessing go on nor tells which usernames exist."""
+
+    def __init__(
+        self, counters: WindowCounters, *, window_seconds: int, per_account: int, per_address: int
+    ) -> None:
+        self.counters = counters
+        self.window_seconds = window_seconds
+        self.per_account = per_account
+        self.per_address = per_address
+
+    def _subjects(self, account: str, address: str) -> list[tuple[str, int]]:
+        return [
+            (f"login-account:{account.strip().lower()}", self.per_account),
+            (f"login-address:{address}", self.per_address),
+        ]
+
+    def check(self, account: str, address: str) -> None:
+        for subject, limit in self._subjects(account, address):
+            quota = self.counters.peek(subject, limit=limit, window_seconds=self.window_seconds)
+            if quota.hits >= limit:
+                raise RateLimited(
+                    "too many failed logins; retry later", retry_after=quota.reset_seconds
+                )
+
+    def failed(self, account: str, address: str) -> None:
+        for subject, limit in self._subjects(account, address):
+            self.counters.hit(
+                subject, limit=limit, window_seconds=self.window_seconds, leased=False
+            )
+
+
+def install_rate_limits(app: Flask, counters: WindowCounters, settings) -> None:
+    """Count every authenticated request against its caller's quota (after authentication)."""
+
+    @app.before_request
+    def limit_caller() -> None:
+        principal = g.get("principal")
+        if not settings.rate_limit_enabled or principal is None or request.method == "OPTIONS":
+            return
+        if (
+            request.endpoint is None
+            or access_of(current_app.view_functions.get(request.endpoint)).public
+        ):
+            return
+        if principal.is_service_account:
+            subject, limit = (
+                f"service:{principal.user_id}",
+                settings.rate_limit_service_account_requests,
+            )
+        else:
+            subject, limit = f"user:{principal.user_id}", settings.rate_limit_user_requests
+        quota = counters.hit(
+            subject, limit=limit, window_seconds=settings.rate_limit_window_seconds
+        )
+        g.quota = quota
+        if quota.exceeded:
+            raise RateLimited(
+                f"rate limit of {limit} requests per {settings.rate_limit_window_seconds} s "
+                "exceeded",
+                retry_after=quota.reset_seconds,
+                headers=quota.headers(),
+            )
+
+    @app.after_request
+    def quota_headers(response: Response) -> Response:
+        quota = g.get("quota")
+        if quota is not None:
+            for name, value in quota.headers().items():
+                response.headers.setdefault(name, value)
+        return response
