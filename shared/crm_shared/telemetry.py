@@ -16,7 +16,7 @@ from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _provider: TracerProvider | None = None
@@ -41,10 +41,10 @@ def init_telemetry(service_name: str, role: str) -> TracerProvider:
     ):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        # Simple (synchronous) export under eventlet: the batch processor's thread would be a
-        # green thread that starves while the hub is busy. Batch everywhere else.
-        processor_cls = SimpleSpanProcessor if role == "worker" else BatchSpanProcessor
-        provider.add_span_processor(processor_cls(OTLPSpanExporter()))
+        # Batch export everywhere: ending a span only queues it. Exporting synchronously would
+        # do network I/O wherever a span ends - inside a database transaction, where under
+        # eventlet the green thread holding SQLite's write lock would yield to others.
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     propagate.set_global_textmap(
         CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])

@@ -71,7 +71,9 @@ def run_worker(service_cls: type, settings: WorkerSettings) -> None:
     config = {
         "AMQP_URI": settings.amqp_url,
         "WEB_SERVER_ADDRESS": f"0.0.0.0:{settings.worker_http_port}",
-        "max_workers": settings.max_workers,
+        # SQLite has one writer: concurrent handlers in one process only wait on each other,
+        # and SQLite's busy-wait blocks the whole eventlet hub while the holder cannot run.
+        "max_workers": 1 if database.is_sqlite else settings.max_workers,
         "PARENT_CALLS_TRACKED": 0,
         CONFIG_DATABASE: database,
         CONFIG_QUEUE_TYPE: settings.amqp_queue_type,
