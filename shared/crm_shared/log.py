@@ -35,5 +35,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Library chatter at INFO drowns the service's own lines.
-    for noisy in ("pika", "kombu", "amqp", "nameko", "alembic.runtime.migration"):
+    for noisy in ("kombu", "amqp", "nameko", "alembic.runtime.migration", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # pika warns about every returned (unroutable) message and logs each failed connection
+    # attempt; the relay reports both itself.
+    logging.getLogger("pika").setLevel(max(logging.CRITICAL, root.level))

@@ -219,7 +219,9 @@ class OutboxRelay:
                 raise
             if not routed:
                 span.set_attribute("crm.event.unrouted", True)
-                log.warning("event %s (%s) had no subscriber queue", row.routing_key, row.event_id)
+                # Normal for events nobody consumes (yet): consumer queues are declared at
+                # migration time, so this never means a consumer missed it.
+                log.info("event %s (%s) has no subscriber", row.routing_key, row.event_id)
             self._mark_sent(row.id, OutboxStatus.PUBLISHED if routed else OutboxStatus.UNROUTED)
 
     def _mark_sent(self, row_id: int, status: str) -> None:
