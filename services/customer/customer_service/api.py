@@ -21,6 +21,7 @@ from crm_shared.errors import (
 from crm_shared.grpc.fields import unsupported_fields
 from crm_shared.grpc.paging import page_size_of
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.settings import ApiSettings
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy.exc import IntegrityError
 
@@ -191,7 +192,7 @@ def refuse_unsupported(request, handled: set[str]) -> None:
         raise InvalidArgument(violations)
 
 
-def build_bindings(database: Database) -> list[ServiceBinding]:
+def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
     return [
         ServiceBinding(
             descriptor=customer_pb2.DESCRIPTOR.services_by_name["CustomerService"],

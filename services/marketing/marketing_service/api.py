@@ -9,9 +9,10 @@ from __future__ import annotations
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.settings import ApiSettings
 
 
-def build_bindings(database: Database) -> list[ServiceBinding]:
+def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
     return [
         ServiceBinding(
             descriptor=marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"],

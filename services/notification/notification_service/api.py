@@ -8,6 +8,7 @@ from crm_shared.db import Database
 from crm_shared.errors import PermissionDenied
 from crm_shared.grpc.paging import page_size_of
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.settings import ApiSettings
 from crm_shared.timestamps import from_timestamp, to_timestamp
 
 from notification_service import inbox
@@ -85,7 +86,7 @@ def _own_inbox_only(principal, recipient_id: str) -> None:
         raise PermissionDenied("you can read only your own notifications")
 
 
-def build_bindings(database: Database) -> list[ServiceBinding]:
+def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
     return [
         ServiceBinding(
             descriptor=notification_pb2.DESCRIPTOR.services_by_name["NotificationService"],

@@ -9,9 +9,11 @@ from __future__ import annotations
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
 from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.settings import ApiSettings
 
 
-def build_bindings(database: Database) -> list[ServiceBinding]:
+def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
+    """``settings`` is the api process's configuration (peers' addresses, ...); tests may omit it."""
     return [
         ServiceBinding(
             descriptor=ticket_pb2.DESCRIPTOR.services_by_name["TicketService"],

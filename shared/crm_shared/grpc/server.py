@@ -179,7 +179,9 @@ class GrpcApi:
         self.server.wait_for_termination()
 
 
-def run_api(settings: ApiSettings, build: Callable[[Database], Sequence[ServiceBinding]]) -> None:
+def run_api(
+    settings: ApiSettings, build: Callable[[Database, ApiSettings], Sequence[ServiceBinding]]
+) -> None:
     """Entry point body of ``<svc>-service api``: serve until SIGTERM/SIGINT."""
     configure_logging(f"{settings.service_name}-api", settings.log_level)
     init_telemetry(settings.service_name, "api")
@@ -188,7 +190,7 @@ def run_api(settings: ApiSettings, build: Callable[[Database], Sequence[ServiceB
     verifier = TokenVerifier.from_file(
         settings.jwt_public_key_file, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    api = GrpcApi(settings, database, build(database), verifier)
+    api = GrpcApi(settings, database, build(database, settings), verifier)
 
     def shutdown(signum, _frame):
         log.info("signal %s: draining", signum)
