@@ -1,5 +1,4 @@
-"""The ticket service's tables. Its domain tables arrive with the ticket issue; until then the
-database holds the runtime tables (outbox, processed events) its api and worker rely on."""
+"""The ticket service's tables."""
 
 from __future__ import annotations
 
@@ -11,3 +10,9 @@ from crm_shared.db import NAMING_CONVENTION
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- Tickets: lifecycle, routing, transfers, history, comments, service records, agents ------
+
+
+# --- Set-up and read models: SLA policies, calendars, ticket policy, call-backs, knowledge ----
