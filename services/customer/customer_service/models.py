@@ -35,6 +35,8 @@ class Customer(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     """The creating call's request id: a retried create returns the first result."""
 
+    # -- classification and risk, kept current from other services' events (portrait) --
+
 
 class CustomerNumberSequence(Base):
     """One row holding the last issued customer number (a portable sequence)."""
@@ -57,3 +59,12 @@ class Employee(Base):
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     """The identity revision held: an older upsert arriving late is ignored."""
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- Contacts, decision chain, tags, tag rules, revisions, duplicates, merges, handovers -----
+
+
+# --- Personal data: encrypted fields, access log, consents, erasure, imports ------------------
+
+
+# --- Portrait: classification policy, timeline, satisfaction, RFM, churn risk -----------------
