@@ -26,6 +26,8 @@ from crm_shared.timestamps import to_timestamp
 from sqlalchemy.exc import IntegrityError
 
 from customer_service import repository, rules
+from customer_service.api_personal import PersonalDataRpcs
+from customer_service.api_portrait import PortraitRpcs
 from customer_service.models import Customer
 
 TYPE_NAMES = {
@@ -57,7 +59,7 @@ def to_proto(customer: Customer) -> customer_pb2.Customer:
     )
 
 
-class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
+class CustomerServicer(PersonalDataRpcs, PortraitRpcs, customer_pb2_grpc.CustomerServiceServicer):
     def __init__(self, database: Database) -> None:
         self.database = database
 
