@@ -8,8 +8,10 @@ nameko workers run under eventlet, which grpcio does not support.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import socket
+from collections.abc import Iterator, Mapping
 
 from opentelemetry import propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
@@ -17,6 +19,7 @@ from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import Link, Span
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _provider: TracerProvider | None = None
@@ -64,3 +67,40 @@ def shutdown_telemetry() -> None:
 def current_trace_id() -> str | None:
     ctx = trace.get_current_span().get_span_context()
     return format(ctx.trace_id, "032x") if ctx.is_valid else None
+
+
+def current_traceparent() -> str:
+    """The W3C ``traceparent`` of the current span ('' outside any trace), to store on a record."""
+    carrier: dict[str, str] = {}
+    TraceContextTextMapPropagator().inject(carrier)
+    return carrier.get("traceparent", "")
+
+
+@contextlib.contextmanager
+def within_trace_of(
+    traceparent: str,
+    name: str,
+    attributes: Mapping[str, str] | None = None,
+    tracer: trace.Tracer | None = None,
+) -> Iterator[Span]:
+    """Run the block as a child of a record's stored trace, linked to the caller's span.
+
+    A ticket lives for days and is acted on by many requests; to keep one trace per ticket,
+    each later action (a transfer, an SLA timer) continues the trace its creation started,
+    and the request that caused it is kept as a span link. Events emitted inside the block
+    carry the ticket's trace, so their consumers join it too. Without a stored context the
+    block simply runs in the current trace.
+    """
+    tracer = tracer or trace.get_tracer("crm_shared.telemetry")
+    caller = trace.get_current_span().get_span_context()
+    if not traceparent:
+        with tracer.start_as_current_span(name, attributes=attributes) as span:
+            yield span
+        return
+    parent = TraceContextTextMapPropagator().extract({"traceparent": traceparent})
+    stored = trace.get_current_span(parent).get_span_context()
+    links = [Link(caller)] if caller.is_valid and caller.trace_id != stored.trace_id else []
+    with tracer.start_as_current_span(
+        name, context=parent, links=links, attributes=attributes
+    ) as span:
+        yield span
