@@ -29,13 +29,14 @@ CREATE TABLE IF NOT EXISTS spans (
     status_code TEXT NOT NULL,
     status_message TEXT NOT NULL DEFAULT '',
     attributes TEXT NOT NULL,
+    links TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (trace_id, span_id)
 );
 CREATE INDEX IF NOT EXISTS spans_by_start ON spans (start_ns);
 """
 _COLUMNS = (
     "trace_id, span_id, parent_span_id, name, kind, service_name, start_ns, end_ns, "
-    "status_code, status_message, attributes"
+    "status_code, status_message, attributes, links"
 )
 
 
@@ -55,6 +56,8 @@ class Span:
     status_code: str = "UNSET"
     status_message: str = ""
     attributes: dict = field(default_factory=dict)
+    links: tuple[tuple[str, str], ...] = ()
+    """(trace id, span id) of each linked span, e.g. the request that acted on a ticket."""
 
     @property
     def duration_ms(self) -> float:
@@ -77,12 +80,17 @@ class Span:
             self.status_code,
             self.status_message,
             json.dumps(self.attributes, sort_keys=True, default=str),
+            json.dumps([list(link) for link in self.links]),
         )
 
     @classmethod
     def _from_row(cls, row: tuple) -> Span:
-        *head, attributes = row
-        return cls(*head, attributes=json.loads(attributes))
+        *head, attributes, links = row
+        return cls(
+            *head,
+            attributes=json.loads(attributes),
+            links=tuple((t, s) for t, s in json.loads(links)),
+        )
 
 
 class SpanStore:
@@ -95,6 +103,9 @@ class SpanStore:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(spans)")}
+            if "links" not in columns:  # a store written before links were kept
+                conn.execute("ALTER TABLE spans ADD COLUMN links TEXT NOT NULL DEFAULT '[]'")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10)
@@ -115,7 +126,7 @@ class SpanStore:
                 with conn:  # exporters retry: the same span twice replaces itself
                     conn.executemany(
                         f"INSERT OR REPLACE INTO spans ({_COLUMNS}) VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         rows,
                     )
             finally:
@@ -193,6 +204,9 @@ def _spans_from_request(request) -> list[Span]:
                         ),
                         status_message=s.status.message,
                         attributes=_attributes(s.attributes),
+                        links=tuple(
+                            (link.trace_id.hex(), link.span_id.hex()) for link in s.links
+                        ),
                     )
                 )
     return out

@@ -206,7 +206,10 @@ def _line(span: Span) -> str:
     if span.is_error:
         text += "  ✗ ERROR" + (f": {span.status_message}" if span.status_message else "")
     attrs = _telling_attributes(span.attributes)
-    return f"{text}  {attrs}" if attrs else text
+    text = f"{text}  {attrs}" if attrs else text
+    for trace_id, span_id in span.links:
+        text += f"  ↔ caused by trace {trace_id[:8]}… span {span_id[:8]}…"
+    return text
 
 
 def render_tree(spans: Iterable[Span]) -> str:

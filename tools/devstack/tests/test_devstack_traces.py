@@ -73,6 +73,48 @@ def test_collector_receives_sdk_spans_and_render_tree_nests_the_child(collector)
     assert "unrelated.noise" not in lines[1]
 
 
+def test_collector_keeps_span_links_and_the_tree_shows_them(collector):
+    provider = _provider("ticket", collector.endpoint)
+    try:
+        tracer = provider.get_tracer("t")
+        with tracer.start_as_current_span("POST /tickets/1/transfer") as request:
+            pass
+        with tracer.start_as_current_span(
+            "ticket.transfer", links=[trace.Link(request.get_span_context())]
+        ) as action:
+            pass
+    finally:
+        provider.shutdown()
+    request_ctx, action_trace = request.get_span_context(), format(
+        action.get_span_context().trace_id, "032x")
+    spans = collector.wait_for_spans(lambda s: len(s) == 2, timeout=10)
+    linked = next(s for s in spans if s.name == "ticket.transfer")
+    unlinked = next(s for s in spans if s.name != "ticket.transfer")
+    assert linked.links == ((format(request_ctx.trace_id, "032x"), format(request_ctx.span_id, "016x")),)
+    assert unlinked.links == ()
+    line = render_tree(collector.spans(action_trace))
+    assert f"caused by trace {format(request_ctx.trace_id, '032x')[:8]}" in line
+
+
+def test_a_store_written_before_links_were_kept_is_upgraded(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE spans (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT,"
+            " name TEXT NOT NULL, kind TEXT NOT NULL, service_name TEXT NOT NULL,"
+            " start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, status_code TEXT NOT NULL,"
+            " status_message TEXT NOT NULL DEFAULT '', attributes TEXT NOT NULL,"
+            " PRIMARY KEY (trace_id, span_id))"
+        )
+        conn.execute("INSERT INTO spans VALUES ('t1', 's1', NULL, 'old', 'SERVER', 'gateway', 1, 2,"
+                     " 'UNSET', '', '{}')")
+    with TraceCollector(path) as collector:
+        (old,) = collector.spans("t1")
+    assert (old.name, old.links) == ("old", ())
+
+
 def test_collector_accepts_otlp_json_with_hex_ids(collector):
     body = {
         "resourceSpans": [
