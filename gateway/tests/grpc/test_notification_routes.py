@@ -74,3 +74,121 @@ def test_notification_service_down_is_503(scripted_notifications, make_app, auth
 
     assert response.status_code == 503
     assert response.headers["Retry-After"]
+
+
+# -- preferences and deliveries, against the real notification service --------------------------
+
+
+@pytest.fixture
+def notification_service(tmp_path, start_grpc_api):
+    """The real notification service (its api and its migrations) on its own SQLite database."""
+    from crm_shared.migrations import upgrade
+    from notification_service.api import build_bindings
+
+    url = f"sqlite:///{tmp_path / 'notification.db'}"
+    upgrade("notification_service", url)
+    return start_grpc_api(build_bindings, database_url=url, name="notification")
+
+
+@pytest.fixture
+def real_client(make_app, notification_service):
+    return make_app(notification_addr=notification_service.address).test_client()
+
+
+PREFERENCES = {
+    "locale": "en-US",
+    "time_zone": "Asia/Shanghai",
+    "default_channels": ["in_app", "webhook"],
+    "categories": [{"category": "ticket.routed", "channels": [], "muted": True}],
+    "quiet_hours": {"enabled": True, "starts_at": "22:00", "ends_at": "08:00"},
+    "email": "zhang.wei@example.com",
+    "phone": "",
+    "webhook": {
+        "url": "https://hooks.example.com/crm",
+        "secret": "0123456789abcdef0123456789abcdef",
+        "enabled": True,
+    },
+}
+
+
+def test_preferences_start_as_defaults(real_client, auth_header):
+    response = real_client.get("/api/v1/notifications/preferences", headers=auth_header("rep.zhang"))
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["default_channels"] == ["in_app", "email"]
+    assert body["categories"] == [] and body["webhook"] is None
+    assert body["user_id"]
+
+
+def test_put_preferences_replaces_them_and_never_returns_the_secret(real_client, auth_header):
+    headers = auth_header("rep.zhang")
+
+    put = real_client.put("/api/v1/notifications/preferences", json=PREFERENCES, headers=headers)
+    got = real_client.get("/api/v1/notifications/preferences", headers=headers)
+
+    assert put.status_code == 200, put.get_json()
+    for body in (put.get_json(), got.get_json()):
+        assert body["locale"] == "en-US"
+        assert body["default_channels"] == ["in_app", "webhook"]
+        assert body["categories"] == [{"category": "ticket.routed", "channels": [], "muted": True}]
+        assert body["quiet_hours"]["starts_at"] == "22:00"
+        assert body["webhook"] == {"url": "https://hooks.example.com/crm", "secret_set": True,
+                                   "enabled": True}
+        assert "secret" not in body["webhook"]
+    # Another user's preferences are untouched.
+    other = real_client.get("/api/v1/notifications/preferences", headers=auth_header("admin"))
+    assert other.get_json()["locale"] == ""
+
+
+def test_put_preferences_without_a_secret_keeps_the_one_set(real_client, auth_header):
+    headers = auth_header("rep.zhang")
+    real_client.put("/api/v1/notifications/preferences", json=PREFERENCES, headers=headers)
+    without = {**PREFERENCES, "webhook": {"url": "https://hooks.example.com/v2", "enabled": True}}
+
+    response = real_client.put("/api/v1/notifications/preferences", json=without, headers=headers)
+
+    assert response.status_code == 200
+    assert response.get_json()["webhook"]["secret_set"] is True
+
+
+def test_bad_preferences_are_refused_by_the_gateway_or_the_service(real_client, auth_header):
+    headers = auth_header("rep.zhang")
+
+    malformed = real_client.put(
+        "/api/v1/notifications/preferences",
+        json={**PREFERENCES, "quiet_hours": {"enabled": True, "starts_at": "25:00"}},
+        headers=headers,
+    )
+    short_secret = real_client.put(
+        "/api/v1/notifications/preferences",
+        json={**PREFERENCES, "webhook": {"url": "https://x.example.com", "secret": "short",
+                                         "enabled": True}},
+        headers=headers,
+    )
+
+    assert malformed.status_code == 422  # refused by the gateway's schema
+    assert short_secret.status_code == 422  # refused by the service, with the field named
+    assert "preferences.webhook.secret" in str(short_secret.get_json())
+    stored = real_client.get("/api/v1/notifications/preferences", headers=headers).get_json()
+    assert stored["webhook"] is None  # nothing half-stored
+
+
+def test_preferences_need_a_token(real_client):
+    assert real_client.get("/api/v1/notifications/preferences").status_code == 401
+    assert real_client.put("/api/v1/notifications/preferences", json=PREFERENCES).status_code == 401
+
+
+def test_the_callers_deliveries_are_listed(real_client, auth_header):
+    response = real_client.get(
+        "/api/v1/notifications/deliveries?status=failed", headers=auth_header("rep.zhang")
+    )
+
+    assert response.status_code == 200
+    assert response.get_json() == {"deliveries": [], "next_page_token": ""}
+
+
+def test_preferences_and_deliveries_are_in_the_openapi_document(real_client):
+    paths = real_client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"get", "put"} <= set(paths["/api/v1/notifications/preferences"])
+    assert "get" in paths["/api/v1/notifications/deliveries"]

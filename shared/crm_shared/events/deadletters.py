@@ -77,8 +77,18 @@ def list_dead_letters(amqp_url: str, service: str) -> list[DeadLetter]:
 
 def replay_dead_letters(amqp_url: str, service: str, event_ids: set[str] | None) -> list[DeadLetter]:
     """Move matching dead letters (all when ``event_ids`` is None) back to their queues."""
+    return _take_dead_letters(amqp_url, service, event_ids, republish=True)
+
+
+def discard_dead_letters(amqp_url: str, service: str, event_ids: set[str]) -> list[DeadLetter]:
+    """Remove the named dead letters for good (the caller keeps the audit record)."""
+    return _take_dead_letters(amqp_url, service, event_ids, republish=False)
+
+
+def _take_dead_letters(amqp_url: str, service: str, event_ids: set[str] | None, *,
+                       republish: bool) -> list[DeadLetter]:
     connection, channel = _connect(amqp_url)
-    replayed: list[DeadLetter] = []
+    taken: list[DeadLetter] = []
     try:
         queue = topology.dead_letter_queue_name(service)
         keep = []
@@ -87,20 +97,21 @@ def replay_dead_letters(amqp_url: str, service: str, event_ids: set[str] | None)
             if method is None:
                 break
             letter = _as_dead_letter(body, properties)
-            if letter.queue and (event_ids is None or letter.event_id in event_ids):
-                headers = dict(properties.headers or {})
-                headers[wire.HEADER_ATTEMPT] = 0
-                for name in (wire.HEADER_ERROR, wire.HEADER_ORIGINAL_QUEUE):
-                    headers.pop(name, None)
-                properties.headers = headers
-                channel.basic_publish("", letter.queue, body, properties, mandatory=True)
+            if (letter.queue or not republish) and (event_ids is None or letter.event_id in event_ids):
+                if republish:
+                    headers = dict(properties.headers or {})
+                    headers[wire.HEADER_ATTEMPT] = 0
+                    for name in (wire.HEADER_ERROR, wire.HEADER_ORIGINAL_QUEUE):
+                        headers.pop(name, None)
+                    properties.headers = headers
+                    channel.basic_publish("", letter.queue, body, properties, mandatory=True)
                 channel.basic_ack(method.delivery_tag)
-                replayed.append(letter)
+                taken.append(letter)
             else:
                 keep.append(method.delivery_tag)
         for tag in keep:
             channel.basic_nack(tag, requeue=True)
-        return replayed
+        return taken
     finally:
         connection.close()
 

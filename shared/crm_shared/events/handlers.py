@@ -44,6 +44,7 @@ tracer = trace.get_tracer("crm_shared.events.handlers")
 CONFIG_DATABASE = "CRM_DATABASE"
 CONFIG_QUEUE_TYPE = "CRM_QUEUE_TYPE"
 CONFIG_RETRY_DELAYS = "CRM_RETRY_DELAYS"
+CONFIG_SETTINGS = "CRM_SETTINGS"  # the worker's settings object, for timers that need them
 
 
 class PoisonMessage(Exception):

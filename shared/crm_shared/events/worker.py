@@ -19,7 +19,12 @@ from nameko.web.handlers import http
 
 from crm_shared.db import Database, utcnow
 from crm_shared.events.ledger import prune_ledger
-from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_QUEUE_TYPE, CONFIG_RETRY_DELAYS
+from crm_shared.events.handlers import (
+    CONFIG_DATABASE,
+    CONFIG_QUEUE_TYPE,
+    CONFIG_RETRY_DELAYS,
+    CONFIG_SETTINGS,
+)
 from crm_shared.log import configure_logging
 from crm_shared.settings import WorkerSettings
 from crm_shared.telemetry import init_telemetry
@@ -78,6 +83,7 @@ def run_worker(service_cls: type, settings: WorkerSettings) -> None:
         CONFIG_DATABASE: database,
         CONFIG_QUEUE_TYPE: settings.amqp_queue_type,
         CONFIG_RETRY_DELAYS: settings.retry_delays_seconds,
+        CONFIG_SETTINGS: settings,
     }
     state: dict = {}
     runner = ServiceRunner(config)

@@ -8,20 +8,28 @@ One worker and one api serve the whole module; each test uses its own user ids.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import uuid
 
 import grpc
+import pika
 import pytest
+from aiosmtpd.controller import Controller
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
+from crm.ticket.v1 import events_pb2 as ticket_events
+from crm.ticket.v1 import ticket_pb2
 from crm_devstack.outbox_publisher import OutboxPublisher as Publisher
+from crm_devstack.ports import free_port
 from crm_devstack.service_process import WorkerProcess
 from crm_devstack.waiting import wait_until
 from crm_shared.auth import TokenIssuer, generate_signing_key
 from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database
+from crm_shared.events import topology, wire
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
@@ -50,10 +58,37 @@ def database_url(tmp_path_factory):
     return f"sqlite:///{tmp_path_factory.mktemp('notification') / 'notification.db'}"
 
 
+class Mailbox:
+    """aiosmtpd handler: keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
 @pytest.fixture(scope="module")
-def worker(vhost_url, database_url, tmp_path_factory):
-    process = WorkerProcess("notification_service", vhost_url, database_url,
-                            tmp_path_factory.mktemp("notification-worker-log"))
+def mailbox():
+    """A real SMTP server the worker sends its e-mail to."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(vhost_url, database_url, mailbox, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as env:  # the worker process inherits the environment
+        env.setenv("SMTP_HOST", "127.0.0.1")
+        env.setenv("SMTP_PORT", str(mailbox.port))
+        env.setenv("DELIVERY_POLL_SECONDS", "0.2")
+        process = WorkerProcess("notification_service", vhost_url, database_url,
+                                tmp_path_factory.mktemp("notification-worker-log"))
     yield process
     process.stop()
 
@@ -85,6 +120,13 @@ class Inbox:
                 text("SELECT count(*) FROM processed_events "
                      "WHERE consumer = :consumer AND event_id = :id"),
                 {"consumer": consumer, "id": event_id}).scalar_one()
+
+    def deliveries(self, event_id: str, recipient_id: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                text("SELECT count(*) FROM deliveries "
+                     "WHERE source_event_id = :id AND recipient_id = :recipient"),
+                {"id": event_id, "recipient": recipient_id}).scalar_one()
 
     def handled(self, event_id: str, handler: str = "customer_created") -> None:
         wait_until(lambda: self.processed(f"notification.{handler}", event_id) == 1, timeout=15,
@@ -179,14 +221,14 @@ def api(database_url, vhost_url, worker, tmp_path_factory):
     database = Database(database_url)
     verifier = TokenVerifier.from_file(folder / "signing.pub", issuer="crm-gateway",
                                        audience="crm")
-    server = GrpcApi(settings, database, build_bindings(database), verifier)
+    server = GrpcApi(settings, database, build_bindings(database, settings), verifier)
     target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
     issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
                          audience="crm")
     channels = []
 
-    def stub_for(user_id: str) -> notification_pb2_grpc.NotificationServiceStub:
-        token = issuer.issue(user_id=user_id, username=user_id, roles=["sales_rep"],
+    def stub_for(user_id: str, role: str = "sales_rep") -> notification_pb2_grpc.NotificationServiceStub:
+        token = issuer.issue(user_id=user_id, username=user_id, roles=[role],
                              department_path="/hq/sales/east", data_scope="own")
         channel = connect(target, [SERVICE], token_provider=lambda: token)
         channels.append(channel)
@@ -334,3 +376,137 @@ def test_mark_read_answers_how_many_are_left_unread(api, publisher, inbox):
     response = stub.MarkNotificationsRead(
         notification_pb2.MarkNotificationsReadRequest(ids=[newest.id]))
     assert (response.marked, response.unread_count) == (1, 2)
+
+
+# -- ticket transfers, through the rules -------------------------------------------------------
+
+
+def _department_upserted(path: str, lead: str):
+    return identity_events.DepartmentUpserted(path=path, name=path, lead_user_id=lead,
+                                              parent_path="/hq", active=True, revision=1)
+
+
+def _agent_upserted(user_id: str, department: str):
+    return identity_events.UserUpserted(
+        user_id=user_id, username=user_id, display_name=user_id, department_path=department,
+        locale="zh-CN", active=True, revision=1, roles=["service_agent"])
+
+
+def _ticket_transferred(to: str) -> ticket_events.TicketTransferred:
+    return ticket_events.TicketTransferred(
+        ticket=ticket_pb2.Ticket(id=str(uuid.uuid4()), number="T20260302-0001", title="无法登录",
+                                 department_path=to),
+        from_department_path="/hq/service", to_department_path=to, reason="技术问题")
+
+
+def test_a_transfer_tells_the_new_departments_lead_once_whatever_the_redeliveries(
+        publisher, inbox):
+    department, lead, agent = f"/hq/tech-{uuid.uuid4().hex[:6]}", _user_id(), _user_id()
+    inbox.handled(publisher.publish(_department_upserted(department, lead)),
+                  handler="department_upserted")
+    inbox.handled(publisher.publish(_agent_upserted(agent, department)), handler="user_upserted")
+    event = _ticket_transferred(department)
+    event_id = publisher.publish(event)
+    inbox.handled(event_id, handler="ticket_transferred")
+
+    (entry,) = inbox.entries(recipient_id=lead)
+    assert (entry["subject_type"], entry["subject_id"], entry["category"]) == (
+        "ticket", event.ticket.id, "ticket.transferred")
+    assert entry["title"] == f"工单 T20260302-0001 已转入 {department}"
+    assert [e["recipient_id"] for e in inbox.entries(subject_id=event.ticket.id)] in (
+        [lead, agent], [agent, lead])
+
+    publisher.republish(event_id)
+    # A later event on the same queue: once it is handled, the duplicate has been consumed.
+    inbox.handled(publisher.publish(_ticket_transferred(department)), handler="ticket_transferred")
+    assert len(inbox.entries(recipient_id=lead, source_event_id=event_id)) == 1
+    assert inbox.deliveries(event_id, lead) == 2  # one in-app, one e-mail (suppressed: no address)
+
+
+# -- dead letters: the worker's parked events ------------------------------------------------
+
+
+def _park(vhost_url: str, event_id: str, body: str, headers: dict, *, to_queue: str = "",
+          routing_key: str = "customer.created") -> None:
+    """Publish a message to the customer events exchange, or straight into a queue."""
+    connection = pika.BlockingConnection(pika.URLParameters(vhost_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(
+            exchange="" if to_queue else "customer.events",
+            routing_key=to_queue or routing_key, body=body.encode(),
+            properties=pika.BasicProperties(
+                content_type="application/json", message_id=event_id, delivery_mode=2,
+                headers={wire.HEADER_EVENT_ID: event_id,
+                         wire.HEADER_EVENT_TYPE: "crm.customer.v1.CustomerCreated", **headers}),
+            mandatory=True)
+    finally:
+        connection.close()
+
+
+def _dead_letters(stub, state=notification_pb2.DEAD_LETTER_STATE_UNSPECIFIED):
+    return {d.id: d for d in stub.ListDeadLetters(
+        notification_pb2.ListDeadLettersRequest(state=state, page_size=200)).dead_letters}
+
+
+def test_a_poison_event_is_parked_inspected_and_discarded_with_a_reason(api, vhost_url, worker):
+    admin, poison = api("u-admin", role="admin"), str(uuid.uuid4())
+    _park(vhost_url, poison, '{"customer": 5}', {})
+    letter = wait_until(lambda: _dead_letters(admin).get(poison), timeout=15,
+                        message=lambda: f"never parked:\n{worker.log_tail()}")
+    assert letter.state == notification_pb2.DEAD_LETTER_STATE_PARKED
+    assert (letter.routing_key, letter.exchange) == ("customer.created", "customer.events")
+    assert letter.queue.endswith("notification.customer_created")
+    assert "not a valid crm.customer.v1.CustomerCreated" in letter.error
+    assert admin.GetDeadLetter(notification_pb2.GetDeadLetterRequest(id=poison)).payload == (
+        '{"customer": 5}')
+
+    with pytest.raises(grpc.RpcError) as caught:
+        admin.DiscardDeadLetter(notification_pb2.DiscardDeadLetterRequest(id=poison))
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    discarded = admin.DiscardDeadLetter(notification_pb2.DiscardDeadLetterRequest(
+        id=poison, reason="malformed by a test"))
+    assert (discarded.state, discarded.resolved_by, discarded.discard_reason) == (
+        notification_pb2.DEAD_LETTER_STATE_DISCARDED, "u-admin", "malformed by a test")
+    assert poison not in _dead_letters(admin)
+    assert poison in _dead_letters(admin, notification_pb2.DEAD_LETTER_STATE_DISCARDED)
+    with pytest.raises(grpc.RpcError) as caught:
+        api("someone").ListDeadLetters(notification_pb2.ListDeadLettersRequest())
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_replayed_dead_letter_is_handled_by_its_handler(api, vhost_url, inbox):
+    admin, owner, event_id = api("u-admin", role="admin"), _user_id(), str(uuid.uuid4())
+    event = _customer_created(owner, number="C00000099")
+    queue = topology.consumer_queue_name("customer", "customer.created", "notification",
+                                         "customer_created")
+    _park(vhost_url, event_id, wire.encode(event),
+          {wire.HEADER_ORIGINAL_QUEUE: queue, wire.HEADER_ERROR: "RuntimeError: was down",
+           wire.HEADER_ATTEMPT: 4},
+          to_queue=topology.dead_letter_queue_name("notification"))
+    assert _dead_letters(admin)[event_id].attempt_count == 4
+
+    replayed = admin.ReplayDeadLetter(notification_pb2.ReplayDeadLetterRequest(id=event_id))
+    assert replayed.state == notification_pb2.DEAD_LETTER_STATE_REPLAYED
+    inbox.handled(event_id)
+    assert [e["subject_id"] for e in inbox.entries(recipient_id=owner)] == [event.customer.id]
+    with pytest.raises(grpc.RpcError) as caught:
+        admin.ReplayDeadLetter(notification_pb2.ReplayDeadLetterRequest(id=event_id))
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+# -- e-mail, sent by the worker's own timer -----------------------------------------------------
+
+
+def test_the_worker_emails_the_owner_in_their_language(publisher, inbox, mailbox):
+    owner = _user_id()
+    inbox.handled(publisher.publish(_user_upserted(owner, "en-US")), handler="user_upserted")
+    inbox.handled(publisher.publish(_customer_created(owner, number="C00000123", name="ACME")))
+
+    def received():
+        return [m for m in mailbox.messages if str(m["To"]) == f"{owner}@example.com"]
+
+    (message,) = wait_until(received, timeout=15, message=lambda: inbox.worker.log_tail())
+    assert message["Subject"] == "New customer C00000123: ACME"
+    assert "you are its owner" in message.get_content()

@@ -1,9 +1,13 @@
 """Message templates: which language is chosen for a locale, and how values are filled in."""
 
-import pytest
-from notification_service.templates import DEFAULT_LOCALE, TEMPLATES, render
+import importlib.util
+from pathlib import Path
 
-VALUES = {"number": "C00000042", "display_name": "上海某某科技有限公司"}
+import notification_service
+import pytest
+from notification_service.templates import DEFAULT_LOCALE, TEMPLATES, fill, placeholders, render
+
+VALUES = {"customer.number": "C00000042", "customer.display_name": "上海某某科技有限公司"}
 CHINESE = (
     "新客户 C00000042：上海某某科技有限公司",
     "客户 上海某某科技有限公司（C00000042）已创建，您是负责人。",
@@ -29,28 +33,58 @@ ENGLISH = (
     ],
 )
 def test_render_chooses_exact_then_language_then_default(locale, expected):
-    assert render("customer.created", locale, **VALUES) == expected
+    assert render("customer_created", locale, **VALUES) == expected
 
 
-def test_the_default_locale_is_chinese_and_has_every_category():
+def test_every_template_has_chinese_and_english():
     assert DEFAULT_LOCALE == "zh-CN"
-    assert all(DEFAULT_LOCALE in by_locale for by_locale in TEMPLATES.values())
+    assert all({"zh-CN", "en"} <= set(by_locale) for by_locale in TEMPLATES.values())
 
 
+@pytest.mark.parametrize(("locale", "title", "body"), [
+    ("zh-CN", "工单 T20260301-0007 已转入 /hq/tech",
+     "工单 T20260301-0007「无法登录」由 /hq/service 转入 /hq/tech，原因：技术问题"),
+    ("en-US", "Ticket T20260301-0007 transferred to /hq/tech",
+     'Ticket T20260301-0007 "无法登录" was transferred from /hq/service to /hq/tech. Reason: 技术问题'),
+])
+def test_a_transfer_reads_naturally_in_both_languages(locale, title, body):
+    values = {"ticket.number": "T20260301-0007", "ticket.title": "无法登录",
+              "from_department_path": "/hq/service", "to_department_path": "/hq/tech",
+              "reason": "技术问题"}
+    assert render("ticket_transferred", locale, **values) == (title, body)
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
-def test_every_placeholder_is_filled(locale):
-    title, body = render("customer.created", locale, number="C1", display_name="ACME")
-    for text in (title, body):
-        assert "{" not in text and "}" not in text
-        assert "C1" in text and "ACME" in text
+def test_every_placeholder_is_filled(key, locale):
+    subject, body = TEMPLATES[key]["en" if locale == "en-US" else locale]
+    values = {name: f"<{name}>" for name in placeholders(subject, body)}
+    for text in render(key, locale, **values):
+        assert "{{" not in text and "}}" not in text
+    assert values, f"{key} names nothing it is about"
 
 
 def test_values_are_inserted_verbatim_never_interpreted():
-    title, body = render("customer.created", "en", number="{display_name}", display_name="{0} %s")
-    assert title == "New customer {display_name}: {0} %s"
-    assert body == "Customer {0} %s ({display_name}) was created and you are its owner."
+    title, body = render("customer_created", "en", **{
+        "customer.number": "{{customer.display_name}}", "customer.display_name": "{0} %s"})
+    assert title == "New customer {{customer.display_name}}: {0} %s"
+    assert body == "Customer {0} %s ({{customer.display_name}}) was created and you are its owner."
 
 
-def test_an_unknown_category_is_an_error_not_a_blank_message():
+def test_a_missing_value_is_left_empty_and_reported_as_a_placeholder():
+    assert fill("Hi {{ name }}, {{missing}}!", {"name": "Li"}) == "Hi Li, !"
+    assert placeholders("{{a}} {{b.c}}", "{{a}}") == ["a", "b.c"]
+
+
+def test_an_unknown_key_is_an_error_not_a_blank_message():
     with pytest.raises(KeyError):
         render("no.such.category", "zh-CN", **VALUES)
+
+
+def test_every_seeded_rule_names_a_built_in_template():
+    path = (Path(notification_service.__file__).parent / "migrations" / "versions"
+            / "0004_default_rules.py")
+    spec = importlib.util.spec_from_file_location("seeded_rules", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert {rule[3] for rule in module.RULES} <= set(TEMPLATES)

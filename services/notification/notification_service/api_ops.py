@@ -1,0 +1,245 @@
+"""Operations over gRPC: dead letters, notification KPIs and the personal-data export.
+
+Dead letters are the worker's dead-lettered events (a handler kept failing on them), parked
+in its dead-letter queue by the shared runtime; listing and replaying reuse
+:mod:`crm_shared.events.deadletters`. Replayed and discarded ones are kept in
+``dead_letter_resolutions`` for audit, since they leave the queue.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+
+from crm.common.v1 import privacy_pb2, reporting_pb2, types_pb2
+
+# The events this service consumes, imported so their names resolve in the descriptor pool.
+from crm.customer.v1 import events_pb2 as _customer_events  # noqa: F401
+from crm.identity.v1 import events_pb2 as _identity_events  # noqa: F401
+from crm.notification.v1 import notification_pb2
+from crm.sales.v1 import events_pb2 as _sales_events  # noqa: F401
+from crm.ticket.v1 import events_pb2 as _ticket_events  # noqa: F401
+from crm_shared.auth import DataScope, current_principal
+from crm_shared.auth.visibility import in_subtree
+from crm_shared.db import utcnow
+from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, Unavailable
+from crm_shared.events import deadletters, wire
+from crm_shared.grpc.paging import page_size_of
+from crm_shared.timestamps import to_timestamp
+from google.protobuf import json_format, struct_pb2
+from google.protobuf.descriptor_pool import Default as default_pool
+from sqlalchemy import select
+
+from notification_service import deliveries
+from notification_service.access import is_operator, require_admin, require_operator
+from notification_service.models import DeadLetterResolution, Delivery, Recipient
+
+SERVICE = "notification"
+D = notification_pb2.DeadLetterState
+S = notification_pb2.DeliveryStatus
+SENT_CHANNELS = (types_pb2.DELIVERY_CHANNEL_EMAIL, types_pb2.DELIVERY_CHANNEL_WEBHOOK)
+
+
+def _routing_key(event_type: str) -> str:
+    """The event name of a full proto name, from its contract option (when loaded here)."""
+    try:
+        return wire.event_name(default_pool().FindMessageTypeByName(event_type))
+    except (KeyError, ValueError):
+        return ""
+
+
+def _parked_to_proto(letter: deadletters.DeadLetter) -> notification_pb2.DeadLetter:
+    headers = {str(k): str(v) for k, v in (letter.properties.headers or {}).items()
+               if isinstance(v, (str, int, float, bool))}
+    parts = letter.event_type.split(".")
+    source = parts[1] if len(parts) > 3 else ""
+    return notification_pb2.DeadLetter(
+        id=letter.event_id, queue=letter.queue, exchange=f"{source}.events" if source else "",
+        routing_key=_routing_key(letter.event_type), event_id=letter.event_id,
+        event_type=letter.event_type, payload=letter.body.decode("utf-8", "replace"),
+        headers=headers, error=letter.error, attempt_count=letter.attempts,
+        state=D.DEAD_LETTER_STATE_PARKED,
+    )
+
+
+def _resolved_to_proto(row: DeadLetterResolution) -> notification_pb2.DeadLetter:
+    return notification_pb2.DeadLetter(
+        id=row.event_id, queue=row.queue, routing_key=row.routing_key, event_id=row.event_id,
+        event_type=row.event_type, payload=row.payload, error=row.error,
+        attempt_count=row.attempt_count, state=row.state,
+        resolve_time=to_timestamp(row.resolve_time), resolved_by=row.resolved_by,
+        discard_reason=row.discard_reason,
+    )
+
+
+def _period(report_range: types_pb2.DateRange) -> tuple[datetime, datetime]:
+    try:
+        start = date.fromisoformat(report_range.start_date)
+        end = date.fromisoformat(report_range.end_date)
+    except ValueError:
+        raise InvalidArgument(FieldViolation("period", "needs start_date and end_date as YYYY-MM-DD")) from None
+    if end < start:
+        raise InvalidArgument(FieldViolation("period.end_date", "is before start_date"))
+    tz = utcnow().tzinfo
+    return (datetime.combine(start, time(0), tzinfo=tz),
+            datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz))
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+class OpsRpcs:
+    """Mixed into the servicer; expects ``self.database`` and ``self.settings``."""
+
+    def _amqp_url(self) -> str:
+        if self.settings is None or not getattr(self.settings, "amqp_url", ""):
+            raise Unavailable("dead letters need the message broker (AMQP_URL)")
+        return self.settings.amqp_url
+
+    # -- dead letters ------------------------------------------------------------------------
+
+    def ListDeadLetters(self, request, context):
+        require_admin(current_principal(), "inspect dead letters")
+        size = page_size_of(request.page_size)
+        offset = int(request.page_token) if request.page_token.isdigit() else 0
+        if request.page_token and not request.page_token.isdigit():
+            raise InvalidArgument(FieldViolation("page_token", "is not a token this service issued"))
+        state = request.state or D.DEAD_LETTER_STATE_PARKED
+        if state == D.DEAD_LETTER_STATE_PARKED:
+            letters = [_parked_to_proto(letter)
+                       for letter in deadletters.list_dead_letters(self._amqp_url(), SERVICE)]
+        else:
+            with self.database.unit_of_work(readonly=True) as uow:
+                letters = [_resolved_to_proto(row) for row in uow.session.scalars(
+                    select(DeadLetterResolution).where(DeadLetterResolution.state == state)
+                    .order_by(DeadLetterResolution.resolve_time.desc()))]
+        letters = [letter for letter in letters
+                   if (not request.queue or letter.queue == request.queue)
+                   and (not request.routing_key or letter.routing_key == request.routing_key)]
+        page = letters[offset:offset + size]
+        token = str(offset + size) if offset + size < len(letters) else ""
+        return notification_pb2.ListDeadLettersResponse(dead_letters=page, next_page_token=token)
+
+    def GetDeadLetter(self, request, context):
+        require_admin(current_principal(), "inspect dead letters")
+        with self.database.unit_of_work(readonly=True) as uow:
+            row = uow.session.get(DeadLetterResolution, request.id) if request.id else None
+            if row is not None:
+                return _resolved_to_proto(row)
+        for letter in deadletters.list_dead_letters(self._amqp_url(), SERVICE):
+            if letter.event_id == request.id:
+                return _parked_to_proto(letter)
+        raise NotFound(f"dead letter {request.id} not found")
+
+    def ReplayDeadLetter(self, request, context):
+        principal = current_principal()
+        require_admin(principal, "replay dead letters")
+        taken = deadletters.replay_dead_letters(self._amqp_url(), SERVICE, {request.id})
+        return self._resolve(taken, request.id, D.DEAD_LETTER_STATE_REPLAYED, principal.user_id)
+
+    def DiscardDeadLetter(self, request, context):
+        principal = current_principal()
+        require_admin(principal, "discard dead letters")
+        if not request.reason.strip():
+            raise InvalidArgument(FieldViolation("reason", "is required"))
+        taken = deadletters.discard_dead_letters(self._amqp_url(), SERVICE, {request.id})
+        return self._resolve(taken, request.id, D.DEAD_LETTER_STATE_DISCARDED, principal.user_id,
+                             reason=request.reason.strip()[:500])
+
+    def _resolve(self, taken, event_id, state, user_id, reason: str = ""):
+        if not taken:
+            raise NotFound(f"no parked dead letter {event_id}")
+        letter = taken[0]
+        # The broker operation is done; only now a (short) transaction records it.
+        with self.database.unit_of_work() as uow:
+            row = uow.session.get(DeadLetterResolution, event_id)
+            if row is None:
+                row = DeadLetterResolution(event_id=event_id)
+                uow.session.add(row)
+            row.queue, row.routing_key = letter.queue, _routing_key(letter.event_type)
+            row.event_type, row.payload = letter.event_type, letter.body.decode("utf-8", "replace")
+            row.error, row.attempt_count = letter.error, letter.attempts
+            row.state, row.resolve_time, row.resolved_by = state, utcnow(), user_id
+            row.discard_reason = reason
+            uow.session.flush()
+            return _resolved_to_proto(row)
+
+    # -- KPIs --------------------------------------------------------------------------------
+
+    def GetNotificationKpis(self, request, context):
+        principal = current_principal()
+        start, end = _period(request.period)
+        query = select(Delivery).where(Delivery.create_time >= start, Delivery.create_time < end)
+        scope_path = request.department_path
+        if is_operator(principal) or principal.data_scope is DataScope.ALL:
+            pass
+        elif principal.data_scope is DataScope.DEPARTMENT:
+            if not scope_path or not in_subtree(scope_path, principal.department_path):
+                scope_path = principal.department_path
+        else:
+            query = query.where(Delivery.recipient_id == principal.user_id)
+        if scope_path:
+            root = scope_path.rstrip("/")
+            members = select(Recipient.user_id).where(
+                (Recipient.department_path == root)
+                | Recipient.department_path.startswith(root + "/", autoescape=True))
+            query = query.where(Delivery.recipient_id.in_(members))
+        with self.database.unit_of_work(readonly=True) as uow:
+            rows = list(uow.session.scalars(query))
+            sent = [r for r in rows if r.channel in SENT_CHANNELS]
+            delivered = [r for r in sent if r.status == S.DELIVERY_STATUS_DELIVERED]
+            failed = [r for r in sent if r.status == S.DELIVERY_STATUS_FAILED]
+            latencies = [(r.deliver_time - r.create_time).total_seconds() for r in delivered
+                         if r.deliver_time is not None]
+            suppressed = [r for r in rows if r.suppress_reason == "duplicate"]
+        settled = len(delivered) + len(failed)
+
+        def kpi(key, name, value, unit, higher, sample):
+            return reporting_pb2.Kpi(key=key, display_name=name, value=value, unit=unit,
+                                     higher_is_better=higher, sample_size=sample)
+
+        return reporting_pb2.KpiReport(
+            period=request.period, department_path=request.department_path,
+            kpis=[
+                kpi("delivery_success_rate", "Delivery success rate",
+                    len(delivered) / settled if settled else 0.0, "ratio", True, settled),
+                kpi("delivery_latency_seconds_p50", "Delivery latency p50",
+                    _percentile(latencies, 0.5), "s", False, len(latencies)),
+                kpi("delivery_latency_seconds_p99", "Delivery latency p99",
+                    _percentile(latencies, 0.99), "s", False, len(latencies)),
+                kpi("duplicates_suppressed", "Duplicates suppressed", float(len(suppressed)),
+                    "count", False, len(rows)),
+                kpi("dead_letters", "Deliveries given up", float(len(failed)), "count", False,
+                    len(sent)),
+            ],
+            compute_time=to_timestamp(utcnow()), source_service=SERVICE,
+        )
+
+    # -- personal data -----------------------------------------------------------------------
+
+    def ExportCustomerData(self, request, context):
+        principal = current_principal()
+        require_operator(principal, "export a customer's personal data")
+        if not request.customer_id:
+            raise InvalidArgument(FieldViolation("customer_id", "is required"))
+        with self.database.unit_of_work(readonly=True) as uow:
+            rows = list(uow.session.scalars(select(Delivery).where(
+                Delivery.customer_id == request.customer_id).order_by(Delivery.create_time)))
+            records = []
+            for row in rows:
+                data = json_format.MessageToDict(deliveries.to_proto(row),
+                                                 preserving_proto_field_name=True)
+                data["recipient_address"] = row.address  # in clear: the export is for the subject
+                data["body"] = row.body
+                records.append(privacy_pb2.PersonalDataRecord(
+                    resource_type="message_delivery", resource_id=row.id,
+                    audit=types_pb2.AuditStamp(create_time=to_timestamp(row.create_time),
+                                               update_time=to_timestamp(row.update_time)),
+                    data=json_format.ParseDict(json.loads(json.dumps(data)), struct_pb2.Struct())))
+        return privacy_pb2.PersonalDataExport(
+            customer_id=request.customer_id, source_service=SERVICE,
+            generate_time=to_timestamp(utcnow()), records=records)

@@ -1,0 +1,98 @@
+"""Sending over the network: e-mail over SMTP and signed webhooks. Called by the delivery
+dispatcher outside any transaction; each returns an :class:`Outcome`, never raises."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr
+
+import requests
+
+SIGNATURE_HEADER = "X-CRM-Signature"
+TIMESTAMP_HEADER = "X-CRM-Timestamp"
+DELIVERY_HEADER = "X-CRM-Delivery-Id"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    success: bool
+    response_code: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str
+    starttls: bool = False
+    ssl: bool = False
+    username: str = ""
+    password: str = ""
+    timeout_seconds: float = 10.0
+
+
+def send_email(config: SmtpConfig, *, to: str, subject: str, body: str,
+               delivery_id: str) -> Outcome:
+    message = EmailMessage()
+    message["From"] = config.sender
+    message["To"] = formataddr(("", to))
+    message["Subject"] = subject
+    message[DELIVERY_HEADER] = delivery_id
+    message.set_content(body)
+    try:
+        factory = smtplib.SMTP_SSL if config.ssl else smtplib.SMTP
+        with factory(config.host, config.port, timeout=config.timeout_seconds) as smtp:
+            if config.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if config.username:
+                smtp.login(config.username, config.password)
+            refused = smtp.send_message(message)  # raises unless the server said 250
+    except smtplib.SMTPResponseException as exc:
+        return Outcome(False, str(exc.smtp_code), f"SMTP {exc.smtp_code}: {exc.smtp_error!r}")
+    except (smtplib.SMTPException, OSError) as exc:
+        return Outcome(False, "", f"{type(exc).__name__}: {exc}")
+    if refused:
+        return Outcome(False, "", f"recipient refused: {refused}")
+    return Outcome(True, "250")
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The contract's signature header value: ``t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">``."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def verify(secret: str, header: str, body: bytes) -> bool:
+    """What a receiver does (and the tests do): recompute and compare in constant time."""
+    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), header)
+
+
+def post_webhook(url: str, *, secret: str, body: bytes, delivery_id: str, timestamp: int,
+                 timeout_seconds: float = 10.0) -> Outcome:
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        DELIVERY_HEADER: delivery_id,
+        TIMESTAMP_HEADER: str(timestamp),
+    }
+    if secret:
+        headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
+    try:
+        response = requests.post(url, data=body, headers=headers, timeout=timeout_seconds,
+                                 allow_redirects=False)
+    except requests.RequestException as exc:
+        return Outcome(False, "", f"{type(exc).__name__}: {exc}")
+    if 200 <= response.status_code < 300:
+        return Outcome(True, str(response.status_code))
+    return Outcome(False, str(response.status_code),
+                   f"HTTP {response.status_code}: {response.text[:200]}")

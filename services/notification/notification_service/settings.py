@@ -1,0 +1,34 @@
+"""The worker's settings: the shared ones plus the delivery channels' (read once at start)."""
+
+from __future__ import annotations
+
+from crm_shared.settings import WorkerSettings
+
+from notification_service.channels import SmtpConfig
+
+
+class NotificationWorkerSettings(WorkerSettings):
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "CRM <crm@localhost>"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 10.0
+    webhook_timeout_seconds: float = 10.0
+    delivery_poll_seconds: float = 2.0
+    delivery_batch_size: int = 20
+    delivery_max_attempts: int = 5
+    delivery_retry_base_seconds: float = 30.0
+    delivery_retry_max_seconds: float = 3600.0
+    delivery_claim_seconds: float = 120.0
+    """How long a claimed delivery is hidden from other dispatchers (a crash mid-send)."""
+
+    @property
+    def smtp(self) -> SmtpConfig:
+        return SmtpConfig(
+            host=self.smtp_host, port=self.smtp_port, sender=self.smtp_from,
+            starttls=self.smtp_starttls, ssl=self.smtp_ssl, username=self.smtp_username,
+            password=self.smtp_password, timeout_seconds=self.smtp_timeout_seconds,
+        )
