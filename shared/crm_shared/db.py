@@ -45,6 +45,10 @@ class UtcDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        return datetime  # TypeDecorator does not derive it; keyset paging reads it
+
     def process_bind_param(self, value, dialect):
         if value is None:
             return None

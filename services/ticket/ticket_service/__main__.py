@@ -9,6 +9,8 @@ ENTRY_POINTS = ServiceEntryPoints(
     package="ticket_service",
     api="ticket_service.api:build_bindings",
     worker="ticket_service.worker:TicketWorker",
+    api_settings="ticket_service.settings:TicketApiSettings",
+    worker_settings="ticket_service.settings:TicketWorkerSettings",
 )
 
 

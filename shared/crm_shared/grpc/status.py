@@ -15,7 +15,10 @@ ERROR_DOMAIN = "crm"
 
 def to_grpc_status(error: DomainError) -> grpc.Status:
     status = status_pb2.Status(code=error.grpc_code.value[0], message=error.message)
-    status.details.add().Pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN))
+    # An error may carry ErrorInfo metadata (e.g. ILLEGAL_TRANSITION's from_state / to_state).
+    metadata = dict(getattr(error, "metadata", None) or {})
+    status.details.add().Pack(
+        error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=metadata))
     if isinstance(error, InvalidArgument):
         bad_request = error_details_pb2.BadRequest(
             field_violations=[
@@ -35,6 +38,7 @@ class CallError:
     message: str
     reason: str = ""
     violations: list[FieldViolation] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 def describe_rpc_error(error: grpc.RpcError) -> CallError:
@@ -52,6 +56,7 @@ def describe_rpc_error(error: grpc.RpcError) -> CallError:
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)
             result.reason = info.reason
+            result.metadata = dict(info.metadata)
         elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad_request = error_details_pb2.BadRequest()
             detail.Unpack(bad_request)
