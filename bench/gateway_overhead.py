@@ -15,6 +15,7 @@ database with a limit high enough not to refuse, request ids, access log, tracin
 from __future__ import annotations
 
 import argparse
+import base64
 import itertools
 import os
 import platform
@@ -144,7 +145,8 @@ def main() -> int:
             customer_log = base / "customer-api.log"
             customer = start_process(
                 [sys.executable, "-m", "customer_service", "api"],
-                {**common, "DATABASE_URL": customer_db, "GRPC_PORT": str(grpc_port)},
+                {**common, "DATABASE_URL": customer_db, "GRPC_PORT": str(grpc_port),
+                 "FIELD_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode()},
                 customer_log,
             )
             processes.append(customer)

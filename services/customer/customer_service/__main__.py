@@ -9,6 +9,8 @@ ENTRY_POINTS = ServiceEntryPoints(
     package="customer_service",
     api="customer_service.api:build_bindings",
     worker="customer_service.worker:CustomerWorker",
+    api_settings="customer_service.settings:CustomerApiSettings",
+    worker_settings="customer_service.settings:CustomerWorkerSettings",
 )
 
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from crm_shared.auth import Principal, visibility_clause
-from crm_shared.grpc.paging import keyset_page
-from sqlalchemy import func, or_, select, update
+from crm_shared.errors import AlreadyExists
+from crm_shared.grpc.paging import keyset_page, keyset_page_by
+from sqlalchemy import and_, delete, exists, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
-from customer_service.models import Customer, CustomerNumberSequence, Employee
+from customer_service.models import (
+    Contact,
+    Customer,
+    CustomerExternalId,
+    CustomerNumberSequence,
+    CustomerTag,
+    Employee,
+    Tag,
+)
 
 
 def next_customer_sequence(session: Session) -> int:
@@ -24,14 +34,71 @@ def next_customer_sequence(session: Session) -> int:
     return result
 
 
-def get_visible(session: Session, principal: Principal, customer_id: str) -> Customer | None:
-    """The customer, or None when it does not exist *or* the caller may not see it."""
-    return session.scalars(
-        select(Customer).where(
-            Customer.id == customer_id,
-            visibility_clause(principal, Customer.owner_id, Customer.department_path),
-        )
-    ).first()
+def get_visible(session: Session, principal: Principal, customer_id: str, *,
+                for_update: bool = False) -> Customer | None:
+    """The customer, or None when it does not exist *or* the caller may not see it.
+
+    ``for_update`` locks the row (PostgreSQL) so concurrent updates of one customer queue up.
+    """
+    query = select(Customer).where(
+        Customer.id == customer_id,
+        visibility_clause(principal, Customer.owner_id, Customer.department_path),
+    )
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def get_many_visible(session: Session, principal: Principal, customer_ids: list[str]
+                     ) -> list[Customer]:
+    if not customer_ids:
+        return []
+    return list(session.scalars(select(Customer).where(
+        Customer.id.in_(customer_ids),
+        visibility_clause(principal, Customer.owner_id, Customer.department_path))))
+
+
+def external_ids_of(session: Session, customer_ids: list[str]) -> dict[str, dict[str, str]]:
+    result: dict[str, dict[str, str]] = {}
+    if not customer_ids:
+        return result
+    for row in session.scalars(select(CustomerExternalId).where(
+            CustomerExternalId.customer_id.in_(customer_ids))):
+        result.setdefault(row.customer_id, {})[row.system] = row.external_id
+    return result
+
+
+def check_external_ids_free(session: Session, external_ids: dict[str, str],
+                            customer_id: str | None) -> None:
+    """ALREADY_EXISTS when another customer holds one of these ids already."""
+    for system, value in external_ids.items():
+        holder = session.scalar(select(CustomerExternalId.customer_id).where(
+            CustomerExternalId.system == system, CustomerExternalId.external_id == value))
+        if holder is not None and holder != customer_id:
+            raise AlreadyExists(f"another customer already has the {system} id {value}")
+
+
+def set_external_ids(session: Session, customer_id: str, external_ids: dict[str, str]) -> None:
+    session.execute(delete(CustomerExternalId).where(CustomerExternalId.customer_id == customer_id))
+    session.flush()
+    session.add_all(CustomerExternalId(customer_id=customer_id, system=system, external_id=value)
+                    for system, value in external_ids.items())
+    session.flush()
+
+
+def contact_count(session: Session, customer_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(Contact).where(
+        Contact.customer_id == customer_id))
+
+
+def get_contact(session: Session, contact_id: str) -> Contact | None:
+    return session.get(Contact, contact_id)
+
+
+def get_tags(session: Session, tag_ids: list[str]) -> dict[str, Tag]:
+    if not tag_ids:
+        return {}
+    return {tag.id: tag for tag in session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))}
 
 
 def find_by_request_id(session: Session, request_id: str) -> Customer | None:
@@ -44,7 +111,7 @@ def get_employee(session: Session, user_id: str) -> Employee | None:
 
 @dataclass(frozen=True)
 class CustomerFilters:
-    """List filters; every one narrows what the caller may see anyway."""
+    """List filters, combined with AND; every one narrows what the caller may see anyway."""
 
     type: str | None = None
     owner_id: str | None = None
@@ -52,10 +119,24 @@ class CustomerFilters:
     number: str | None = None
     phone: str | None = None  # normalised E.164
     email: str | None = None
-    query: str | None = None  # name, number, phone or email contains
+    query: str | None = None  # name, legal name, number, phone or email contains
+    all_tag_ids: tuple[str, ...] = ()
+    any_tag_ids: tuple[str, ...] = ()
+    exclude_tag_ids: tuple[str, ...] = ()
+    value_classes: tuple[str, ...] = ()
+    lifecycle_stages: tuple[str, ...] = ()
+    at_risk: bool | None = None
+    source: str | None = None
+    industry: str | None = None
+    max_completeness_score: int | None = None  # strictly below
+    min_update_time: datetime | None = None
+    include_inactive: bool = False
+    external_id: tuple[str, str] | None = None  # (system, id)
 
     def clauses(self) -> list:
         clauses = []
+        if not self.include_inactive:
+            clauses.append(Customer.state == "active")
         if self.type:
             clauses.append(Customer.type == self.type)
         if self.owner_id:
@@ -75,11 +156,42 @@ class CustomerFilters:
             # icontains: case-insensitive on PostgreSQL too (LIKE is only so on SQLite)
             clauses.append(or_(
                 Customer.display_name.icontains(self.query, **like),
+                Customer.legal_name.icontains(self.query, **like),
                 Customer.number.icontains(self.query, **like),
                 Customer.phone.contains(self.query, **like),
                 Customer.email.icontains(self.query, **like),
             ))
+        for tag_id in self.all_tag_ids:
+            clauses.append(_tagged([tag_id]))
+        if self.any_tag_ids:
+            clauses.append(_tagged(self.any_tag_ids))
+        if self.exclude_tag_ids:
+            clauses.append(not_(_tagged(self.exclude_tag_ids)))
+        if self.value_classes:
+            clauses.append(Customer.value_class.in_(self.value_classes))
+        if self.lifecycle_stages:
+            clauses.append(Customer.lifecycle_stage.in_(self.lifecycle_stages))
+        if self.at_risk is not None:
+            clauses.append(Customer.at_risk.is_(self.at_risk))
+        if self.source:
+            clauses.append(Customer.source == self.source)
+        if self.industry:
+            clauses.append(Customer.industry == self.industry)
+        if self.max_completeness_score is not None:
+            clauses.append(Customer.completeness_score < self.max_completeness_score)
+        if self.min_update_time is not None:
+            clauses.append(Customer.update_time >= self.min_update_time)
+        if self.external_id:
+            system, value = self.external_id
+            clauses.append(exists().where(and_(
+                CustomerExternalId.customer_id == Customer.id,
+                CustomerExternalId.system == system, CustomerExternalId.external_id == value)))
         return clauses
+
+
+def _tagged(tag_ids) -> object:
+    return exists().where(CustomerTag.customer_id == Customer.id,
+                          CustomerTag.tag_id.in_(list(tag_ids)))
 
 
 def list_visible(
@@ -89,13 +201,26 @@ def list_visible(
     *,
     page_size: int,
     page_token: str = "",
+    order: str = "create_time",
 ) -> tuple[list[Customer], str, int]:
-    """One page of the visible, filtered customers, the next page token, and the total."""
+    """One page of the visible, filtered customers, the next page token, and the total.
+
+    ``order``: ``create_time`` or ``update_time`` (newest first), or a column name with an
+    optional `` desc`` (``display_name``, ``number``, ``annual_contract_amount desc``).
+    """
     where = [visibility_clause(principal, Customer.owner_id, Customer.department_path),
              *filters.clauses()]
-    rows, next_token = keyset_page(
-        session, select(Customer).where(*where), created_column=Customer.create_time,
-        id_column=Customer.id, page_size=page_size, page_token=page_token,
-    )
+    query = select(Customer).where(*where)
+    if order in ("create_time", "update_time"):
+        rows, next_token = keyset_page(
+            session, query, created_column=getattr(Customer, order), id_column=Customer.id,
+            page_size=page_size, page_token=page_token,
+        )
+    else:
+        column, _, direction = order.partition(" ")
+        rows, next_token = keyset_page_by(
+            session, query, order_column=getattr(Customer, column), id_column=Customer.id,
+            descending=direction == "desc", page_size=page_size, page_token=page_token,
+        )
     total = session.scalar(select(func.count()).select_from(Customer).where(*where))
     return rows, next_token, total

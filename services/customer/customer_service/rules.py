@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 import phonenumbers
 from crm_shared.errors import FieldViolation
@@ -101,3 +102,155 @@ def validate_new_customer(data: NewCustomer, prefix: str = "customer") -> tuple[
 def format_customer_number(sequence: int) -> str:
     """Human-readable, stable customer number: ``C`` and eight digits."""
     return f"C{sequence:08d}"
+
+
+# -- the whole record -------------------------------------------------------------------------
+#
+# The servicer turns a proto into a dict of field paths (``enterprise.legal_name``) and plain
+# values; these rules check and normalise it. Empty strings and zeros mean "not given".
+
+DATE_FORMAT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+SOURCES = ("website_form", "exhibition", "referral", "phone", "partner", "campaign",
+           "e_commerce", "import", "other")
+GENDERS = ("male", "female", "other")
+MAX_AGE = 150
+
+# Field path -> maximum length of the text.
+TEXT_LIMITS = {
+    "display_name": MAX_NAME_LENGTH,
+    "source_detail": 200,
+    "needs": 5000,
+    "address": 500,
+    "wechat_id": 100,
+    "bank_name": 100,
+    "primary_contact_id": 36,
+    "source_lead_id": 64,
+    "source_campaign_id": 64,
+    "enterprise.legal_name": 200,
+    "enterprise.industry": 100,
+    "enterprise.registration_number": 50,
+    "enterprise.website": 300,
+    "individual.occupation": 100,
+}
+ENTERPRISE_PATHS = ("enterprise.legal_name", "enterprise.industry", "enterprise.staff_count",
+                    "enterprise.annual_revenue", "enterprise.registration_number",
+                    "enterprise.website")
+INDIVIDUAL_PATHS = ("individual.gender", "individual.age", "individual.birth_date",
+                    "individual.occupation")
+COMMON_PATHS = ("display_name", "phone", "email", "source", "source_detail",
+                "first_contact_date", "needs", "address", "wechat_id", "bank_name",
+                "primary_contact_id", "source_lead_id", "source_campaign_id")
+RECORD_PATHS = COMMON_PATHS + ENTERPRISE_PATHS + INDIVIDUAL_PATHS
+REQUIRED_PATHS = {
+    "enterprise": ("display_name", "enterprise.legal_name", "enterprise.industry"),
+    "individual": ("display_name",),
+}
+
+
+def parse_date(raw: str) -> date | None:
+    """A calendar date written exactly ``YYYY-MM-DD``; None for anything else."""
+    if not DATE_FORMAT.match(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def is_empty(value) -> bool:
+    return value is None or value == "" or value == 0 or value == ()
+
+
+def validate_record_fields(
+    values: dict[str, object], *, prefix: str = "customer", today: date | None = None
+) -> tuple[dict[str, object], list[FieldViolation]]:
+    """Check and normalise the given field paths; return (clean values, violations).
+
+    Clean values are ``None`` for a field being cleared. Required fields are checked separately
+    (:func:`required_violations`), over the record as it will be stored.
+    """
+    clean: dict[str, object] = {}
+    violations: list[FieldViolation] = []
+
+    def bad(path: str, message: str) -> None:
+        violations.append(FieldViolation(f"{prefix}.{path}", message))
+
+    for path, raw in values.items():
+        if path in ("phone", "email"):
+            text = str(raw or "").strip()
+            if not text:
+                clean[path] = None
+                continue
+            normal = normalise_phone(text) if path == "phone" else normalise_email(text)
+            if normal is None:
+                bad(path, "must be an 11-digit mainland mobile number or an E.164 number (+...)"
+                    if path == "phone" else "is not a valid email address")
+            clean[path] = normal
+        elif path in ("first_contact_date", "individual.birth_date"):
+            text = str(raw or "").strip()
+            if not text:
+                clean[path] = None
+                continue
+            parsed = parse_date(text)
+            if parsed is None:
+                bad(path, "must be a date written YYYY-MM-DD")
+            elif today is not None and parsed > today:
+                bad(path, "must not be in the future")
+            clean[path] = parsed
+        elif path == "source":
+            if raw and raw not in SOURCES:
+                bad(path, "is not a known source channel")
+            clean[path] = raw or None
+        elif path == "individual.gender":
+            if raw and raw not in GENDERS:
+                bad(path, "is not a known gender")
+            clean[path] = raw or None
+        elif path == "individual.age":
+            if not 0 <= int(raw or 0) <= MAX_AGE:
+                bad(path, f"must be between 0 and {MAX_AGE}")
+            clean[path] = int(raw) if raw else None
+        elif path == "enterprise.staff_count":
+            if int(raw or 0) < 0:
+                bad(path, "must not be negative")
+            clean[path] = int(raw) if raw else None
+        elif path == "enterprise.annual_revenue":
+            currency, amount_minor = raw if raw else ("", 0)
+            currency = currency or "CNY"
+            if not CURRENCY.match(currency):
+                bad(path + ".currency_code", "must be an ISO 4217 code such as CNY")
+            if amount_minor < 0:
+                bad(path + ".amount_minor", "must not be negative")
+            clean[path] = (currency, amount_minor) if raw and amount_minor else None
+        elif path in TEXT_LIMITS:
+            text = str(raw or "").strip()
+            if len(text) > TEXT_LIMITS[path]:
+                bad(path, f"must be at most {TEXT_LIMITS[path]} characters")
+            elif path == "enterprise.website" and text and not WEBSITE.match(text):
+                bad(path, "must be an http(s) URL")
+            clean[path] = text or None
+        else:
+            raise KeyError(f"no rule for field path {path!r}")
+    return clean, violations
+
+
+def required_violations(
+    customer_type: str, values: dict[str, object], prefix: str = "customer"
+) -> list[FieldViolation]:
+    """Violations for the required fields of ``customer_type`` that ``values`` leaves empty."""
+    return [FieldViolation(f"{prefix}.{path}", "is required")
+            for path in REQUIRED_PATHS.get(customer_type, ("display_name",))
+            if is_empty(values.get(path))]
+
+
+def completeness(values: dict[str, object], expected: tuple[str, ...]) -> tuple[int, list[str]]:
+    """The share (0-100) of ``expected`` field paths that are filled in, and the missing ones.
+
+    ``values`` maps field paths to stored values; ``contacts`` counts as filled when the
+    customer has at least one contact.
+    """
+    if not expected:
+        return 100, []
+    missing = [path for path in expected if is_empty(values.get(path))]
+    return round(100 * (len(expected) - len(missing)) / len(expected)), missing

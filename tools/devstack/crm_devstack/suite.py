@@ -7,6 +7,7 @@ names others (the tests use PostgreSQL that way).
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -78,6 +79,17 @@ def ensure_keys(key_dir: Path) -> tuple[Path, Path]:
     return private, public
 
 
+def ensure_field_key(key_dir: Path) -> str:
+    """The customer service's personal-field key of a local suite (base64 of 32 random bytes,
+    made once and kept with the data, so sensitive fields stay readable across restarts)."""
+    path = key_dir / "field-encryption.key"
+    if not path.exists():
+        key_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _module(component: str) -> str:
     return "gateway" if component == "gateway" else f"{component}_service"
 
@@ -87,6 +99,7 @@ class Suite:
         self.config = config
         (config.data_dir / "db").mkdir(parents=True, exist_ok=True)
         self.private_key, self.public_key = ensure_keys(config.key_dir)
+        self.field_key = ensure_field_key(config.key_dir)
         self.supervisor = Supervisor(self._specs(), config.data_dir / "logs", echo=config.echo)
 
     # -- environment ----------------------------------------------------------------------
@@ -100,6 +113,8 @@ class Suite:
             "PYTHONUNBUFFERED": "1",
             "OTEL_BSP_SCHEDULE_DELAY": "200",
         }
+        if component == "customer":
+            env["FIELD_ENCRYPTION_KEY"] = self.field_key
         if cfg.otlp_endpoint:
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = cfg.otlp_endpoint
             env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf"

@@ -222,7 +222,9 @@ def test_invalid_input_reports_every_violation_and_stores_nothing(api):
 
 def test_create_writes_exactly_one_customer_created_outbox_row(api):
     created = api.create(REP_EAST, type=ENTERPRISE, display_name="上海某某科技有限公司",
-                         phone="+86 138 1234 5678")
+                         phone="+86 138 1234 5678",
+                         enterprise=customer_pb2.EnterpriseProfile(
+                             legal_name="上海某某科技有限公司", industry="manufacturing"))
     (row,) = api.outbox_rows()
     assert (row.exchange, row.routing_key, row.event_type) == (
         "customer.events", "customer.created", "crm.customer.v1.CustomerCreated")
@@ -284,10 +286,12 @@ def test_validate_only_still_reports_the_violations(api):
 
 
 def test_input_the_service_does_not_store_is_refused_not_dropped(api):
-    error = _error(api.create, REP_EAST, needs="a CRM", address="上海市", request_id="not-a-uuid")
+    # primary_contact_id is set with UpdateCustomer once the customer has contacts
+    error = _error(api.create, REP_EAST, needs="a CRM", primary_contact_id=str(uuid.uuid4()),
+                   request_id="not-a-uuid")
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert sorted(v.field for v in error.violations) == [
-        "customer.address", "customer.needs", "request_id"]
+        "customer.primary_contact_id", "request_id"]
     assert _stored(api) == NOTHING
 
 

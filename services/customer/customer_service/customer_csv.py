@@ -1,0 +1,233 @@
+"""The customer CSV format shared by ImportCustomers and ExportCustomers: its columns, reading
+a file into rows, a row into a ``Customer`` message, and a message back into a row. No I/O.
+
+Columns are Customer field paths (see ``ImportCustomersRequest.csv_content``); enum values
+are written as lower-case words (``enterprise``, ``exhibition``, ``female``) and tags as
+names separated by ``;``. Only the shape of each value is checked here; what a value must be
+is decided by the same rules as CreateCustomer, which the import goes through.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+
+from crm.common.v1 import types_pb2
+from crm.customer.v1 import customer_pb2
+from crm_shared.errors import FieldViolation, InvalidArgument
+
+COLUMNS = (
+    "type",
+    "display_name",
+    "phone",
+    "email",
+    "source",
+    "source_detail",
+    "first_contact_date",
+    "needs",
+    "owner_id",
+    "enterprise.legal_name",
+    "enterprise.industry",
+    "enterprise.staff_count",
+    "individual.gender",
+    "individual.age",
+    "individual.birth_date",
+    "individual.occupation",
+    "tags",
+)
+REQUIRED_COLUMNS = ("type", "display_name")
+MAX_BYTES = 4 * 1024 * 1024
+TAG_SEPARATOR = ";"
+INTEGER_COLUMNS = ("enterprise.staff_count", "individual.age")
+
+
+def _words(enum, prefix: str) -> dict[str, int]:
+    return {
+        value.name.removeprefix(prefix).lower(): value.number
+        for value in enum.DESCRIPTOR.values
+        if value.number
+    }
+
+
+TYPE_WORDS = _words(customer_pb2.CustomerType, "CUSTOMER_TYPE_")
+SOURCE_WORDS = _words(types_pb2.SourceChannel, "SOURCE_CHANNEL_")
+GENDER_WORDS = _words(customer_pb2.Gender, "GENDER_")
+ENUM_COLUMNS = {"type": TYPE_WORDS, "source": SOURCE_WORDS, "individual.gender": GENDER_WORDS}
+
+
+def read(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the data rows with their line numbers (the header is line 1).
+
+    A file that is not UTF-8 CSV with a usable header is refused whole (INVALID_ARGUMENT on
+    ``csv_content``); problems of single rows are left to the row checks.
+    """
+
+    def refuse(message: str) -> InvalidArgument:
+        return InvalidArgument(FieldViolation("csv_content", message))
+
+    if not content.strip():
+        raise refuse("is empty: a header line and at least one row are expected")
+    if len(content) > MAX_BYTES:
+        raise refuse(f"is larger than {MAX_BYTES // (1024 * 1024)} MiB: split the file")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise refuse(f"is not UTF-8 (byte {exc.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+        rows: list[tuple[int, dict[str, str]]] = []
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            if not any(cell.strip() for cell in cells):
+                continue  # blank line
+            values = {
+                name: (cells[index] if index < len(cells) else "")
+                for index, name in enumerate(header)
+            }
+            if len(cells) > len(header):
+                values["__extra__"] = ",".join(cells[len(header) :])
+            rows.append((line, values))
+    except csv.Error as exc:
+        raise refuse(f"is not valid CSV: {exc}") from None
+    unknown = [name for name in header if name not in COLUMNS]
+    problems = [f"unknown column {name!r}" for name in unknown]
+    problems += [f"column {name!r} appears twice" for name in set(header) if header.count(name) > 1]
+    problems += [f"column {name!r} is missing" for name in REQUIRED_COLUMNS if name not in header]
+    if problems:
+        raise refuse("; ".join(problems) + f" (columns: {', '.join(COLUMNS)})")
+    if not rows:
+        raise refuse("has a header but no rows")
+    return header, rows
+
+
+def to_customer(
+    values: Mapping[str, str], tag_ids_by_name: Mapping[str, list[str]]
+) -> tuple[customer_pb2.Customer, list[FieldViolation]]:
+    """The ``Customer`` a row describes, or the violations of its shape (field = column)."""
+    violations: list[FieldViolation] = []
+    if "__extra__" in values:
+        violations.append(FieldViolation("csv_content", "the row has more cells than the header"))
+    cell = {name: values.get(name, "").strip() for name in COLUMNS}
+    numbers: dict[str, int] = {}
+    for column, words in ENUM_COLUMNS.items():
+        word = cell[column].lower()
+        if word and word not in words:
+            violations.append(FieldViolation(column, f"must be one of {', '.join(words)}"))
+        numbers[column] = words.get(word, 0)
+    integers: dict[str, int] = {}
+    for column in INTEGER_COLUMNS:
+        text = cell[column]
+        if text and not (text.isascii() and text.isdigit()):
+            violations.append(FieldViolation(column, "must be a whole number"))
+        integers[column] = int(text) if text.isascii() and text.isdigit() else 0
+    tag_ids: list[str] = []
+    for name in (part.strip() for part in cell["tags"].split(TAG_SEPARATOR)):
+        if not name:
+            continue
+        found = tag_ids_by_name.get(name, [])
+        if len(found) != 1:
+            violations.append(
+                FieldViolation(
+                    "tags",
+                    f"no tag is named {name!r}"
+                    if not found
+                    else f"several tags are named {name!r}; tag it after the import",
+                )
+            )
+        else:
+            tag_ids.append(found[0])
+    customer_type = numbers["type"]
+    enterprise = {
+        "legal_name": cell["enterprise.legal_name"],
+        "industry": cell["enterprise.industry"],
+        "staff_count": integers["enterprise.staff_count"],
+    }
+    individual = {
+        "gender": numbers["individual.gender"],
+        "age": integers["individual.age"],
+        "birth_date": cell["individual.birth_date"],
+        "occupation": cell["individual.occupation"],
+    }
+    message = customer_pb2.Customer(
+        type=customer_type,
+        display_name=cell["display_name"],
+        phone=cell["phone"],
+        email=cell["email"],
+        source=numbers["source"],
+        source_detail=cell["source_detail"],
+        first_contact_date=cell["first_contact_date"],
+        needs=cell["needs"],
+        owner_id=cell["owner_id"],
+        tags=[customer_pb2.CustomerTag(tag_id=tag_id) for tag_id in dict.fromkeys(tag_ids)],
+    )
+    other = None
+    if customer_type == customer_pb2.CUSTOMER_TYPE_ENTERPRISE:
+        message.enterprise.CopyFrom(customer_pb2.EnterpriseProfile(**enterprise))
+        message.enterprise.SetInParent()
+        other = "individual"
+    elif customer_type == customer_pb2.CUSTOMER_TYPE_INDIVIDUAL:
+        message.individual.CopyFrom(customer_pb2.IndividualProfile(**individual))
+        message.individual.SetInParent()
+        other = "enterprise"
+    if other:
+        violations += [
+            FieldViolation(column, f"does not apply to {cell['type'].lower()} customers")
+            for column in COLUMNS
+            if column.startswith(other + ".") and cell[column]
+        ]
+    return message, violations
+
+
+def column_of(field: str) -> str:
+    """The CSV column of a CreateCustomer field violation (``customer.enterprise.industry``)."""
+    path = field.removeprefix("customer.")
+    if path.startswith("tags"):
+        return "tags"
+    if path.startswith("enterprise.annual_revenue"):
+        return "enterprise"
+    return path
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+TYPE_NAMES = {number: word for word, number in TYPE_WORDS.items()}
+SOURCE_NAMES = {number: word for word, number in SOURCE_WORDS.items()}
+GENDER_NAMES = {number: word for word, number in GENDER_WORDS.items()}
+
+
+def row_of(customer: customer_pb2.Customer, columns: Iterable[str]) -> list[str]:
+    """The cells of ``customer`` for ``columns`` (what :func:`to_customer` reads back)."""
+    enterprise, individual = customer.enterprise, customer.individual
+    cells = {
+        "type": TYPE_NAMES.get(customer.type, ""),
+        "display_name": customer.display_name,
+        "phone": customer.phone,
+        "email": customer.email,
+        "source": SOURCE_NAMES.get(customer.source, ""),
+        "source_detail": customer.source_detail,
+        "first_contact_date": customer.first_contact_date,
+        "needs": customer.needs,
+        "owner_id": customer.owner_id,
+        "enterprise.legal_name": enterprise.legal_name,
+        "enterprise.industry": enterprise.industry,
+        "enterprise.staff_count": str(enterprise.staff_count or ""),
+        "individual.gender": GENDER_NAMES.get(individual.gender, ""),
+        "individual.age": str(individual.age or ""),
+        "individual.birth_date": individual.birth_date,
+        "individual.occupation": individual.occupation,
+        "tags": TAG_SEPARATOR.join(tag.name for tag in customer.tags),
+    }
+    return [cells[column] for column in columns]
+
+
+def encode_rows(rows: Iterable[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")

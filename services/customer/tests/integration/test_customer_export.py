@@ -1,0 +1,268 @@
+"""Exports through the real api: the data-subject export holds everything this service keeps
+about the customer (access-logged, privacy roles only); the CSV export streams what the
+caller may see, in the import's format."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import grpc
+import pytest
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm_devstack.ports import free_port
+from crm_shared.auth import TokenIssuer, generate_signing_key
+from crm_shared.auth.tokens import TokenVerifier
+from crm_shared.db import Database
+from crm_shared.grpc.client import connect
+from crm_shared.grpc.server import GrpcApi
+from crm_shared.migrations import upgrade
+from crm_shared.settings import ApiSettings
+from customer_service import personal_data
+from customer_service.api import build_bindings
+from google.protobuf.json_format import MessageToDict
+
+pytestmark = pytest.mark.integration
+
+SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
+REP_EAST = {
+    "user_id": "u-east",
+    "username": "rep.zhang",
+    "roles": ["sales_rep"],
+    "department_path": "/hq/sales/east",
+    "data_scope": "own",
+}
+REP_NORTH = {
+    "user_id": "u-north",
+    "username": "rep.li",
+    "roles": ["sales_rep"],
+    "department_path": "/hq/sales/north",
+    "data_scope": "own",
+}
+SALES_LEAD = {
+    "user_id": "u-lead",
+    "username": "sales.lead",
+    "roles": ["sales_lead"],
+    "department_path": "/hq/sales",
+    "data_scope": "department",
+}
+EAST_LEAD = {
+    "user_id": "u-east-lead",
+    "username": "east.lead",
+    "roles": ["sales_lead"],
+    "department_path": "/hq/sales/east",
+    "data_scope": "department",
+}
+DPO = {
+    "user_id": "u-dpo",
+    "username": "dpo.chen",
+    "roles": ["dpo"],
+    "department_path": "/hq/legal",
+    "data_scope": "all",
+}
+
+
+@pytest.fixture
+def api(tmp_path):
+    generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
+    issuer = TokenIssuer(
+        (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
+    )
+    url = f"sqlite:///{tmp_path / 'customer.db'}"
+    upgrade("customer_service", url)
+    settings = ApiSettings(
+        service_name="customer",
+        database_url=url,
+        amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
+        jwt_public_key_file=tmp_path / "signing.pub",
+        outbox_relay=False,
+        health_check_seconds=3600,
+    )
+    database = Database(url)
+    server = GrpcApi(
+        settings,
+        database,
+        build_bindings(database),
+        TokenVerifier.from_file(tmp_path / "signing.pub", issuer="crm-gateway", audience="crm"),
+    )
+    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
+    channels = []
+
+    def stub(who):
+        token = issuer.issue(**who)
+        channel = connect(target, [SERVICE], token_provider=lambda: token)
+        channels.append(channel)
+        return customer_pb2_grpc.CustomerServiceStub(channel)
+
+    yield stub, database
+    for channel in channels:
+        channel.close()
+    server.stop(grace=0)
+    database.dispose()
+
+
+def _create(stub, owner, name, **fields) -> customer_pb2.Customer:
+    return stub(owner).CreateCustomer(
+        customer_pb2.CreateCustomerRequest(
+            customer=customer_pb2.Customer(
+                type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL, display_name=name, **fields
+            )
+        )
+    )
+
+
+def test_the_data_subject_export_holds_everything_about_the_customer(api):
+    stub, database = api
+    customer = _create(stub, REP_EAST, "韩梅梅", phone="13912345678", email="han@example.com")
+    other = _create(stub, REP_EAST, "李雷", phone="13800000000")
+    stub(REP_EAST).GrantConsent(
+        customer_pb2.GrantConsentRequest(
+            customer_id=customer.id,
+            purpose=customer_pb2.CONSENT_PURPOSE_MARKETING,
+            source="web_form",
+        )
+    )
+    with database.unit_of_work() as uow:
+        personal_data.store_personal_fields(
+            uow.session, customer.id, {"bank_account": "6222020200112233445"}
+        )
+
+    document = stub(DPO).ExportCustomerData(
+        customer_pb2.ExportCustomerDataRequest(customer_id=customer.id, access_purpose="DSR-7")
+    )
+
+    assert (document.customer_id, document.source_service) == (customer.id, "customer")
+    by_type: dict[str, list[dict]] = {}
+    for record in document.records:
+        by_type.setdefault(record.resource_type, []).append(MessageToDict(record.data))
+    assert by_type["customer"][0]["phone"] == "+8613912345678"
+    assert by_type["customer"][0]["email"] == "han@example.com"
+    assert by_type["customer"][0]["id"] == customer.id
+    assert [c["purpose"] for c in by_type["consent"]] == ["marketing"]
+    assert [(c["state"], c["source"]) for c in by_type["consent_change"]] == [
+        ("granted", "web_form")
+    ]
+    assert by_type["sensitive_field"] == [
+        {
+            "customer_id": customer.id,
+            "field_path": "bank_account",
+            "value": "6222020200112233445",
+            "update_time": by_type["sensitive_field"][0]["update_time"],
+        }
+    ]
+    assert "13800000000" not in str(document)  # nothing of another customer
+    assert other.id not in str(document)
+    customer_record = next(r for r in document.records if r.resource_type == "customer")
+    assert customer_record.resource_id == customer.id
+    assert customer_record.audit.created_by == "u-east"
+
+    log = (
+        stub(DPO)
+        .ListAccessLogEntries(
+            customer_pb2.ListAccessLogEntriesRequest(
+                customer_id=customer.id, action=customer_pb2.ACCESS_ACTION_EXPORT
+            )
+        )
+        .access_log_entries
+    )
+    assert [(e.actor_id, e.purpose) for e in log] == [("u-dpo", "DSR-7")]
+    assert {"customer", "consent", "sensitive_field"} <= set(log[0].field_paths)
+
+
+def test_a_rep_may_not_export_a_customers_personal_data(api):
+    stub, _ = api
+    customer = _create(stub, REP_EAST, "韩梅梅")
+    with pytest.raises(grpc.RpcError) as caught:
+        stub(REP_EAST).ExportCustomerData(
+            customer_pb2.ExportCustomerDataRequest(customer_id=customer.id)
+        )
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+def _csv(stub, who, **request) -> tuple[list[customer_pb2.ExportCustomersChunk], list[dict]]:
+    chunks = list(stub(who).ExportCustomers(customer_pb2.ExportCustomersRequest(**request)))
+    text = b"".join(chunk.data for chunk in chunks).decode()
+    return chunks, list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_csv_export_holds_exactly_what_the_caller_may_see(api):
+    stub, _ = api
+    east = [_create(stub, REP_EAST, f"东{i}", phone=f"1380000000{i}") for i in range(3)]
+    north = [_create(stub, REP_NORTH, f"北{i}") for i in range(2)]
+    everyone = {c.display_name for c in east + north}
+
+    assert {row["display_name"] for row in _csv(stub, REP_EAST)[1]} == {
+        c.display_name for c in east
+    }
+    assert {row["display_name"] for row in _csv(stub, REP_NORTH)[1]} == {
+        c.display_name for c in north
+    }
+    assert {row["display_name"] for row in _csv(stub, EAST_LEAD)[1]} == {
+        c.display_name for c in east
+    }
+    assert {row["display_name"] for row in _csv(stub, SALES_LEAD)[1]} == everyone
+    assert {row["display_name"] for row in _csv(stub, SALES_LEAD, owner_id="u-north")[1]} == {
+        c.display_name for c in north
+    }
+
+    chunks, rows = _csv(stub, REP_EAST, columns=["display_name", "phone"])
+    assert chunks[0].data.decode().splitlines()[0] == "display_name,phone"
+    assert chunks[-1].row_count == 3
+    assert sorted(rows, key=lambda r: r["display_name"]) == [
+        {"display_name": f"东{i}", "phone": f"+861380000000{i}"} for i in range(3)
+    ]
+
+    log = (
+        stub(DPO)
+        .ListAccessLogEntries(
+            customer_pb2.ListAccessLogEntriesRequest(
+                actor_id="u-east", action=customer_pb2.ACCESS_ACTION_EXPORT
+            )
+        )
+        .access_log_entries
+    )
+    assert {entry.customer_id for entry in log} == {c.id for c in east}
+
+
+def test_the_csv_export_reads_back_as_an_import(api):
+    stub, _ = api
+    _create(
+        stub,
+        REP_EAST,
+        "韩梅梅",
+        phone="13912345678",
+        email="han@example.com",
+        individual=customer_pb2.IndividualProfile(gender=customer_pb2.GENDER_FEMALE, age=30),
+    )
+    exported = b"".join(
+        chunk.data
+        for chunk in stub(REP_EAST).ExportCustomers(customer_pb2.ExportCustomersRequest())
+    )
+    report = stub(REP_NORTH).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(
+            csv_content=exported.replace(b"u-east", b""),
+            duplicate_handling=customer_pb2.DUPLICATE_HANDLING_CREATE,
+        )
+    )
+    assert [(row.status, list(row.errors)) for row in report.rows] == [
+        (customer_pb2.IMPORT_ROW_STATUS_IMPORTED, [])
+    ]
+    copy = stub(REP_NORTH).GetCustomer(
+        customer_pb2.GetCustomerRequest(id=report.rows[0].customer_id)
+    )
+    assert (
+        copy.display_name,
+        copy.phone,
+        copy.email,
+        copy.individual.gender,
+        copy.individual.age,
+    ) == ("韩梅梅", "+8613912345678", "han@example.com", customer_pb2.GENDER_FEMALE, 30)
+
+
+def test_an_unknown_column_is_refused(api):
+    stub, _ = api
+    with pytest.raises(grpc.RpcError) as caught:
+        list(
+            stub(REP_EAST).ExportCustomers(customer_pb2.ExportCustomersRequest(columns=["salary"]))
+        )
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT

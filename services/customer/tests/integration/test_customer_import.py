@@ -1,0 +1,286 @@
+"""CSV import through the real api: good rows stored, bad ones reported per row and column,
+duplicates skipped, validate-only stores nothing, a retried import creates nothing twice."""
+
+from __future__ import annotations
+
+import uuid
+
+import grpc
+import pytest
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm_devstack.ports import free_port
+from crm_shared.auth import TokenIssuer, generate_signing_key
+from crm_shared.auth.tokens import TokenVerifier
+from crm_shared.db import Database
+from crm_shared.events.outbox import OutboxMessage
+from crm_shared.grpc.client import connect
+from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.status import describe_rpc_error
+from crm_shared.migrations import upgrade
+from crm_shared.settings import ApiSettings
+from customer_service.api import build_bindings
+from customer_service.models import Customer
+from sqlalchemy import func, select
+
+pytestmark = pytest.mark.integration
+
+SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
+REP = {
+    "user_id": "u-rep",
+    "username": "rep.zhang",
+    "roles": ["sales_rep"],
+    "department_path": "/hq/sales/east",
+    "data_scope": "own",
+}
+ADMIN = {
+    "user_id": "u-admin",
+    "username": "admin",
+    "roles": ["admin"],
+    "department_path": "/hq",
+    "data_scope": "all",
+}
+OTHER_REP = {
+    "user_id": "u-rep-2",
+    "username": "rep.li",
+    "roles": ["sales_rep"],
+    "department_path": "/hq/sales/north",
+    "data_scope": "own",
+}
+IMPORTED = customer_pb2.IMPORT_ROW_STATUS_IMPORTED
+FAILED = customer_pb2.IMPORT_ROW_STATUS_FAILED
+SKIPPED = customer_pb2.IMPORT_ROW_STATUS_SKIPPED_DUPLICATE
+
+HEADER = (
+    "type,display_name,phone,email,source,first_contact_date,enterprise.legal_name,"
+    "enterprise.industry,enterprise.staff_count,individual.gender,individual.age,tags\n"
+)
+FILE = (
+    HEADER
+    + (
+        "enterprise,西湖科技,13800138000,info@xihu.example,exhibition,2026-03-01,杭州西湖科技有限公司,manufacturing,120,,,VIP\n"  # 2 good
+        "individual,李雷,+44 20 7946 0958,,referral,,,,,male,35,\n"  # 3 good (E.164)
+        "individual,韩梅梅,12345,,,,,,,,,\n"  # 4 bad phone
+        "company,某公司,,,,,,,,,,\n"  # 5 bad type
+        "enterprise,缺名称,,,,,,retail,,,,\n"  # 6 legal name missing
+        "individual,王五,,wang@example.com,,2026-13-01,,,,,,\n"  # 7 bad date
+        "individual,赵六,,,,,,,,,abc,no-such-tag\n"  # 8 bad age and tag
+        "individual,李雷2,13800138000,,,,,,,,,\n"  # 9 same phone as line 2
+        "enterprise,东湖商贸,,,,,东湖商贸有限公司,retail,,female,,\n"  # 10 individual column
+    )
+)
+
+
+@pytest.fixture
+def api(tmp_path):
+    generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
+    issuer = TokenIssuer(
+        (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
+    )
+    url = f"sqlite:///{tmp_path / 'customer.db'}"
+    upgrade("customer_service", url)
+    settings = ApiSettings(
+        service_name="customer",
+        database_url=url,
+        amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
+        jwt_public_key_file=tmp_path / "signing.pub",
+        outbox_relay=False,
+        health_check_seconds=3600,
+    )
+    database = Database(url)
+    server = GrpcApi(
+        settings,
+        database,
+        build_bindings(database),
+        TokenVerifier.from_file(tmp_path / "signing.pub", issuer="crm-gateway", audience="crm"),
+    )
+    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
+    channels = []
+
+    def stub(who):
+        token = issuer.issue(**who)
+        channel = connect(target, [SERVICE], token_provider=lambda: token)
+        channels.append(channel)
+        return customer_pb2_grpc.CustomerServiceStub(channel)
+
+    yield stub, database
+    for channel in channels:
+        channel.close()
+    server.stop(grace=0)
+    database.dispose()
+
+
+def _count(database, model) -> int:
+    with database.unit_of_work(readonly=True) as uow:
+        return uow.session.scalar(select(func.count()).select_from(model))
+
+
+def _vip_tag(stub) -> str:
+    return (
+        stub(ADMIN)
+        .CreateTag(
+            customer_pb2.CreateTagRequest(tag=customer_pb2.Tag(name="VIP", dimension="free"))
+        )
+        .id
+    )
+
+
+def _errors(row) -> dict[str, str]:
+    return {error.field: error.description for error in row.errors}
+
+
+def test_good_rows_are_stored_and_every_bad_row_is_reported_by_column(api):
+    stub, database = api
+    vip = _vip_tag(stub)
+    report = stub(REP).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(csv_content=FILE.encode(), file_name="customers.csv")
+    )
+
+    assert (report.total_rows, report.imported_rows, report.failed_rows, report.skipped_rows) == (
+        9,
+        2,
+        6,
+        1,
+    )
+    assert report.file_name == "customers.csv"
+    assert report.actor_id == "u-rep"
+    rows = {row.line_number: row for row in report.rows}
+    assert [rows[line].status for line in range(2, 11)] == [
+        IMPORTED,
+        IMPORTED,
+        FAILED,
+        FAILED,
+        FAILED,
+        FAILED,
+        FAILED,
+        SKIPPED,
+        FAILED,
+    ]
+    assert set(_errors(rows[4])) == {"phone"}
+    assert set(_errors(rows[5])) == {"type"}
+    assert set(_errors(rows[6])) == {"enterprise.legal_name"}
+    assert set(_errors(rows[7])) == {"first_contact_date"}
+    assert set(_errors(rows[8])) == {"individual.age", "tags"}
+    assert set(_errors(rows[10])) == {"individual.gender"}
+    assert rows[9].customer_id == rows[2].customer_id  # the duplicate names the first row
+
+    enterprise = stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=rows[2].customer_id))
+    assert enterprise.display_name == "西湖科技"
+    assert enterprise.phone == "+8613800138000"
+    assert enterprise.enterprise.legal_name == "杭州西湖科技有限公司"
+    assert enterprise.enterprise.staff_count == 120
+    assert enterprise.source == 2  # exhibition
+    assert [tag.tag_id for tag in enterprise.tags] == [vip]
+    individual = stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=rows[3].customer_id))
+    assert (individual.phone, individual.individual.age, individual.owner_id) == (
+        "+442079460958",
+        35,
+        "u-rep",
+    )
+    assert _count(database, Customer) == 2
+    with database.unit_of_work(readonly=True) as uow:
+        created = uow.session.scalars(
+            select(OutboxMessage.routing_key).where(OutboxMessage.routing_key == "customer.created")
+        ).all()
+    assert len(created) == 2  # imported customers are announced like created ones
+
+    assert (
+        stub(REP).GetCustomerImport(customer_pb2.GetCustomerImportRequest(id=report.id)) == report
+    )
+    listed = stub(REP).ListCustomerImports(customer_pb2.ListCustomerImportsRequest())
+    assert [(i.id, len(i.rows)) for i in listed.imports] == [(report.id, 0)]
+    with pytest.raises(grpc.RpcError) as caught:
+        stub(OTHER_REP).GetCustomerImport(customer_pb2.GetCustomerImportRequest(id=report.id))
+    assert caught.value.code() is grpc.StatusCode.NOT_FOUND
+    assert (
+        stub(OTHER_REP).ListCustomerImports(customer_pb2.ListCustomerImportsRequest()).imports == []
+    )
+
+
+def test_validate_only_reports_the_same_and_stores_no_customer(api):
+    stub, database = api
+    _vip_tag(stub)
+    report = stub(REP).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(csv_content=FILE.encode(), validate_only=True)
+    )
+    assert report.validate_only
+    assert [row.status for row in report.rows] == [
+        IMPORTED,
+        IMPORTED,
+        FAILED,
+        FAILED,
+        FAILED,
+        FAILED,
+        FAILED,
+        SKIPPED,
+        FAILED,
+    ]
+    assert _count(database, Customer) == 0
+    with database.unit_of_work(readonly=True) as uow:
+        assert (
+            uow.session.scalars(
+                select(OutboxMessage.routing_key).where(
+                    OutboxMessage.routing_key.startswith("customer.")
+                )
+            ).all()
+            == []
+        )
+
+
+def test_duplicate_handling_create_and_fail(api):
+    stub, database = api
+    stub(REP).CreateCustomer(
+        customer_pb2.CreateCustomerRequest(
+            customer=customer_pb2.Customer(
+                type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL,
+                display_name="已有",
+                email="same@example.com",
+            )
+        )
+    )
+    content = (HEADER + "individual,又一个,,SAME@example.com,,,,,,,,\n").encode()
+    failed = stub(REP).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(
+            csv_content=content, duplicate_handling=customer_pb2.DUPLICATE_HANDLING_FAIL
+        )
+    )
+    assert (failed.rows[0].status, set(_errors(failed.rows[0]))) == (FAILED, {"email"})
+    created = stub(REP).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(
+            csv_content=content, duplicate_handling=customer_pb2.DUPLICATE_HANDLING_CREATE
+        )
+    )
+    assert created.rows[0].status == IMPORTED
+    assert _count(database, Customer) == 2
+
+
+def test_a_retried_import_answers_with_its_report_and_creates_nothing_twice(api):
+    stub, database = api
+    _vip_tag(stub)
+    request = customer_pb2.ImportCustomersRequest(
+        csv_content=FILE.encode(), request_id=str(uuid.uuid4())
+    )
+    first = stub(REP).ImportCustomers(request)
+    again = stub(REP).ImportCustomers(request)
+    assert again == first
+    assert _count(database, Customer) == 2
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"", "is empty"),
+        (b"type,display_name,shoe_size\nindividual,x,42\n", "unknown column 'shoe_size'"),
+        (b"display_name,phone\nx,13800138000\n", "column 'type' is missing"),
+        (b"type,display_name\n", "no rows"),
+        ("type,display_name\nindividual,李雷\n".encode("gb18030"), "not UTF-8"),
+    ],
+)
+def test_a_file_that_is_not_a_customer_csv_is_refused_whole(api, content, problem):
+    stub, database = api
+    with pytest.raises(grpc.RpcError) as caught:
+        stub(REP).ImportCustomers(customer_pb2.ImportCustomersRequest(csv_content=content))
+    error = describe_rpc_error(caught.value)
+    assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error.violations] == ["csv_content"]
+    assert problem in error.violations[0].description
+    assert _count(database, Customer) == 0
