@@ -38,6 +38,7 @@ def test_customer_created_over_http_notifies_its_owner_once_in_one_trace(running
     me = http.call("GET", "/api/v1/me", token=token).body
     created = http.call("POST", "/api/v1/customers", {
         "type": "enterprise", "display_name": "上海某某科技有限公司", "phone": "138 1234 5678",
+        "enterprise": {"legal_name": "上海某某科技有限公司", "industry": "software"},
     }, token=token)
     assert created.status == 201, created
     customer = created.body

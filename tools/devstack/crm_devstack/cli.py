@@ -51,11 +51,12 @@ def run(args: argparse.Namespace) -> int:
             gateway_port=_int_env("GATEWAY_PORT", 8080),
             grpc_ports={s: _int_env(f"{s.upper()}_GRPC_PORT", DEFAULT_GRPC_PORTS[s]) for s in SERVICES},
             otlp_endpoint=otlp,
+            smtp_port=_int_env("SMTP_SINK_PORT", 2525),
             demo_mode=os.environ.get("DEMO_MODE", "true").lower() == "true",
             echo=not args.quiet,
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
         )
-        print("migrating databases and starting 11 processes ...", flush=True)
+        print("migrating databases and starting 12 processes ...", flush=True)
         suite = Suite(config)
         suite.start()
         _banner(config, collector)
@@ -82,6 +83,8 @@ def _banner(config: SuiteConfig, collector: TraceCollector | None) -> None:
         "gRPC apis:        " + "  ".join(f"{s} {config.grpc_target(s)}" for s in SERVICES),
         f"RabbitMQ:         {config.amqp_url}",
         f"data and logs:    {config.data_dir}",
+        f"e-mail:           sent to a local SMTP sink on port {config.smtp_port}; "
+        f"read it in {config.mail_dir} (a maildir)",
     ]
     if collector is not None:
         lines.append(f"traces:           collector {collector.endpoint}; show one with `make trace` "

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crm_devstack.readiness import grpc_serving, http_ok
+from crm_devstack.readiness import grpc_serving, http_ok, tcp_open
 from crm_devstack.supervisor import ProcessSpec, Supervisor
 
 SERVICES = ("customer", "sales", "ticket", "marketing", "notification")
@@ -48,6 +48,8 @@ class SuiteConfig:
     grpc_ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_GRPC_PORTS))
     worker_ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_WORKER_PORTS))
     otlp_endpoint: str | None = None
+    smtp_port: int = 2525
+    """The local mail sink's port: the notification service's e-mail lands in ``mail_dir``."""
     demo_mode: bool = True
     database_urls: Mapping[str, str] = field(default_factory=dict)
     extra_env: Mapping[str, str] = field(default_factory=dict)
@@ -57,6 +59,11 @@ class SuiteConfig:
     @property
     def key_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def mail_dir(self) -> Path:
+        """A maildir (``mailbox.Maildir``) holding every e-mail the suite sent."""
+        return self.data_dir / "mail"
 
     @property
     def gateway_url(self) -> str:
@@ -136,6 +143,8 @@ class Suite:
             env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
         elif role == "worker":
             env["WORKER_HTTP_PORT"] = str(cfg.worker_ports[component])
+            if component == "notification":
+                env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(cfg.smtp_port))
             env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
         return env
 
@@ -145,7 +154,15 @@ class Suite:
     # -- processes ------------------------------------------------------------------------
     def _specs(self) -> list[ProcessSpec]:
         cfg = self.config
-        specs = []
+        # A real SMTP server (aiosmtpd) that keeps every message in a maildir: e-mail is
+        # delivered and readable, and nothing leaves the machine.
+        specs = [ProcessSpec(
+            name="mail-sink",
+            argv=[sys.executable, "-m", "aiosmtpd", "--nosetuid", "--listen",
+                  f"127.0.0.1:{cfg.smtp_port}", "--class", "aiosmtpd.handlers.Mailbox",
+                  str(cfg.mail_dir)],
+            ready=tcp_open("127.0.0.1", cfg.smtp_port),
+        )]
         # Workers first: their queues exist before any api publishes, so no event is unrouted.
         for svc in SERVICES:
             specs.append(ProcessSpec(
