@@ -4,6 +4,12 @@ Each method opens one unit of work; visibility is applied in the query, so a cal
 for a customer they may not see gets NOT_FOUND, exactly as if it did not exist. This module
 holds the customer record itself; contacts, tags, duplicates and merges, handovers, personal
 data and the portrait are mixins in the ``api_*`` modules.
+
+Sensitive fields (``bank_account``, ``individual.id_card_number``) are accepted by Create and
+Update, stored encrypted through ``personal_data`` in the same unit of work, and every answer
+(and event) carries them masked; only GetCustomer with ``reveal_sensitive`` by a privacy role
+returns them in clear, access-logged. Service agents (``repository.SERVICE_DESK_ROLES``) may
+GetCustomer/BatchGetCustomers any active customer by id, read-only and masked.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from customer_service import (
     classification,
     duplicates,
     handover,
+    personal_data,
     profile,
     repository,
     revisions,
@@ -44,7 +51,7 @@ from customer_service import tags as tags_domain
 from customer_service.api_contacts import ContactRpcs
 from customer_service.api_duplicates import DuplicateRpcs
 from customer_service.api_handover import HandoverRpcs
-from customer_service.api_personal import PersonalDataRpcs
+from customer_service.api_personal import METHOD_PREFIX, PersonalDataRpcs
 from customer_service.api_portrait import PortraitRpcs
 from customer_service.api_tags import TagRpcs
 from customer_service.models import Customer
@@ -79,7 +86,7 @@ STATE_VALUES = {"active": customer_pb2.CUSTOMER_STATE_ACTIVE,
 CREATE_INPUT_FIELDS = {"type", "display_name", "phone", "email", "owner_id", "enterprise",
                        "individual", "source", "source_detail", "first_contact_date", "needs",
                        "address", "wechat_id", "bank_name", "source_lead_id", "source_campaign_id",
-                       "tags", "external_ids"}
+                       "tags", "external_ids", "bank_account"}
 OUTPUT_ONLY_FIELDS = {"id", "number", "department_path", "create_time", "update_time",
                       "created_by", "updated_by", "etag", "value_class", "annual_contract_amount",
                       "churn_risk", "completeness_score", "missing_fields",
@@ -90,8 +97,13 @@ PROFILE_FIELDS = {
                    "registration_number", "website"},
     "individual": {"gender", "age", "birth_date", "occupation"},
 }
+# Sensitive profile fields: accepted like the others, but a mask naming a whole profile leaves
+# them alone (a client echoing a read profile back would send their masked form), so an
+# update of one must name it (``individual.id_card_number``).
+PROFILE_SECRET_FIELDS = {"enterprise": set(), "individual": {"id_card_number"}}
 # Paths an update mask may name (besides whole profiles, ``tags`` and ``external_ids``).
-UPDATABLE_PATHS = set(rules.RECORD_PATHS) | {"external_ids", "lifecycle_stage"}
+UPDATABLE_PATHS = (set(rules.RECORD_PATHS) | set(rules.SENSITIVE_PATHS)
+                   | {"external_ids", "lifecycle_stage"})
 LIST_FILTERS = {"page_size", "page_token", "query", "type", "owner_id", "department_path",
                 "number", "phone", "email", "tag_ids", "any_tag_ids", "exclude_tag_ids",
                 "value_classes", "lifecycle_stages", "at_risk", "source", "industry",
@@ -184,17 +196,28 @@ def _classification_to_proto(customer: Customer, message: customer_pb2.Customer)
             getattr(message, name).CopyFrom(to_timestamp(value))
 
 
-def customer_protos(session, customers: list[Customer]) -> list[customer_pb2.Customer]:
-    """``to_proto`` of several customers, with their tags and external ids loaded in two queries."""
+def customer_protos(session, customers: list[Customer],
+                    keys: personal_data.FieldKeys | None = None) -> list[customer_pb2.Customer]:
+    """``to_proto`` of several customers, with their tags, external ids and (masked) sensitive
+    fields loaded in three queries. ``keys``: the servicer's field keys (None: the default)."""
     ids = [customer.id for customer in customers]
     tags = tags_domain.tags_of(session, ids)
     external = repository.external_ids_of(session, ids)
-    return [to_proto(customer, tags[customer.id], external.get(customer.id))
+    masked = personal_data.masked_fields_for_many(session, ids, keys)
+    return [personal_data.apply_to_proto(
+                to_proto(customer, tags[customer.id], external.get(customer.id)),
+                masked[customer.id])
             for customer in customers]
 
 
-def customer_proto(session, customer: Customer) -> customer_pb2.Customer:
-    return customer_protos(session, [customer])[0]
+def customer_proto(session, customer: Customer, keys: personal_data.FieldKeys | None = None
+                   ) -> customer_pb2.Customer:
+    return customer_protos(session, [customer], keys)[0]
+
+
+def sensitive_fields_of(message: customer_pb2.Customer, paths) -> dict[str, str]:
+    """The raw values of the sensitive ``paths`` in ``message`` ("" when not set)."""
+    return {path: str(value or "") for path, value in record_fields_of(message, paths).items()}
 
 
 def record_fields_of(message: customer_pb2.Customer, paths) -> dict[str, object]:
@@ -257,7 +280,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 violations.append(FieldViolation(f"customer.{profile_name}",
                                                  f"does not apply to {customer_type} customers"))
             violations += unsupported_fields(getattr(data, profile_name),
-                                             PROFILE_FIELDS[profile_name],
+                                             PROFILE_FIELDS[profile_name]
+                                             | PROFILE_SECRET_FIELDS[profile_name],
                                              prefix=f"customer.{profile_name}.")
             paths += [f"{profile_name}.{name}" for name in sorted(PROFILE_FIELDS[profile_name])]
         values = record_fields_of(data, paths)
@@ -265,6 +289,12 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         clean, field_violations = rules.validate_record_fields(values, today=utcnow().date())
         violations += field_violations
         violations += rules.required_violations(customer_type, clean)
+        secret_paths = ["bank_account"] + (["individual.id_card_number"]
+                                           if profile_name == "individual" else [])
+        secrets, secret_violations = rules.validate_sensitive_fields(
+            sensitive_fields_of(data, secret_paths), today=utcnow().date())
+        secrets = {path: value for path, value in secrets.items() if value}
+        violations += secret_violations
         violations += unsupported_fields(
             data, CREATE_INPUT_FIELDS, prefix="customer.", ignored=OUTPUT_ONLY_FIELDS
         )
@@ -284,7 +314,11 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                                  version=0, state="active", completeness_score=0)
                 profile.apply(draft, clean)
                 self._refresh_completeness(uow.session, draft)
-                checked = to_proto(draft, external_ids=dict(data.external_ids))
+                checked = personal_data.apply_to_proto(
+                    to_proto(draft, external_ids=dict(data.external_ids)),
+                    personal_data.PersonalFields(
+                        {path: personal_data.mask(path, value) for path, value in secrets.items()},
+                        revealed=False))
                 for name in ("id", "number", "create_time", "update_time", "etag", "state"):
                     checked.ClearField(name)
                 return checked
@@ -293,7 +327,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 if request.request_id:
                     earlier = repository.find_by_request_id(uow.session, request.request_id)
                     if earlier is not None:
-                        return self._repeat_of(uow.session, earlier, principal)
+                        return self._repeat_of(uow.session, earlier, principal, self._keys())
                 owner_id, department_path = self._owner(uow.session, principal, data.owner_id)
                 tags = catalogue_tags(uow.session, tag_ids)
                 repository.check_external_ids_free(uow.session, dict(data.external_ids), None)
@@ -316,11 +350,13 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 uow.session.add(customer)
                 uow.session.flush()
                 repository.set_external_ids(uow.session, customer.id, dict(data.external_ids))
+                personal_data.store_personal_fields(uow.session, customer.id, secrets,
+                                                    self._keys())
                 tags_domain.add_tags(uow.session, customer, tags, source=tags_domain.MANUAL,
                                      actor_id=principal.user_id, now=now)
                 self._refresh_completeness(uow.session, customer)
                 self._after_facts_changed(uow, customer, principal.user_id, now, created=True)
-                created = customer_proto(uow.session, customer)
+                created = customer_proto(uow.session, customer, self._keys())  # masked
                 uow.emit(
                     events_pb2.CustomerCreated(customer=created, actor_id=principal.user_id),
                     key=customer.id,
@@ -332,13 +368,14 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 earlier = repository.find_by_request_id(uow.session, request.request_id)
                 if earlier is None:
                     raise
-                return self._repeat_of(uow.session, earlier, principal)
+                return self._repeat_of(uow.session, earlier, principal, self._keys())
 
     @staticmethod
-    def _repeat_of(session, earlier: Customer, principal: Principal) -> customer_pb2.Customer:
+    def _repeat_of(session, earlier: Customer, principal: Principal,
+                   keys: personal_data.FieldKeys) -> customer_pb2.Customer:
         if earlier.created_by != principal.user_id:
             raise AlreadyExists("request_id was already used by another caller")
-        return customer_proto(session, earlier)
+        return customer_proto(session, earlier, keys)
 
     @staticmethod
     def _owner(session, principal: Principal, owner_id: str, field: str = "customer.owner_id"
@@ -374,12 +411,21 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
 
     def GetCustomer(self, request, context):
         principal = current_principal()
-        refuse_unsupported(request, {"id"})
-        with self.database.unit_of_work(readonly=True) as uow:
-            customer = repository.get_visible(uow.session, principal, request.id)
+        refuse_unsupported(request, {"id", "reveal_sensitive", "access_purpose"})
+        if request.reveal_sensitive and not personal_data.may_reveal(principal):
+            raise PermissionDenied("your role may not reveal sensitive personal fields")
+        # A reveal writes its access-log entry, committed with this read.
+        with self.database.unit_of_work(readonly=not request.reveal_sensitive) as uow:
+            customer = repository.get_readable(uow.session, principal, request.id)
             if customer is None:
                 raise NotFound(f"customer {request.id} not found")
-            return customer_proto(uow.session, customer)
+            message = customer_proto(uow.session, customer, self._keys())
+            if request.reveal_sensitive:
+                personal_data.apply_to_proto(message, personal_data.personal_fields_for(
+                    uow.session, customer, principal, reveal=True,
+                    purpose=request.access_purpose, method=METHOD_PREFIX + "GetCustomer",
+                    keys=self._keys()))
+            return message
 
     def BatchGetCustomers(self, request, context):
         principal = current_principal()
@@ -387,11 +433,11 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         if len(request.ids) > MAX_BATCH:
             raise InvalidArgument(FieldViolation("ids", f"must list at most {MAX_BATCH} ids"))
         with self.database.unit_of_work(readonly=True) as uow:
-            visible = repository.get_many_visible(uow.session, principal, list(request.ids))
-            found = {c.id: c for c in visible}
+            readable = repository.get_many_readable(uow.session, principal, list(request.ids))
+            found = {c.id: c for c in readable}
             ordered = [found[i] for i in dict.fromkeys(request.ids) if i in found]
             return customer_pb2.BatchGetCustomersResponse(
-                customers=customer_protos(uow.session, ordered),
+                customers=customer_protos(uow.session, ordered, self._keys()),
                 not_found_ids=[i for i in dict.fromkeys(request.ids) if i not in found],
             )
 
@@ -413,7 +459,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 order=order,
             )
             return customer_pb2.ListCustomersResponse(
-                customers=customer_protos(uow.session, rows),
+                customers=customer_protos(uow.session, rows, self._keys()),
                 next_page_token=next_token,
                 total_size=total,
             )
@@ -480,6 +526,10 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         clean, field_violations = rules.validate_record_fields(
             record_fields_of(data, record_paths), today=utcnow().date())
         violations += field_violations
+        secrets, secret_violations = rules.validate_sensitive_fields(
+            sensitive_fields_of(data, [p for p in paths if p in rules.SENSITIVE_PATHS]),
+            today=utcnow().date())
+        violations += secret_violations
         if "external_ids" in paths:
             violations += _external_id_violations(data.external_ids)
         if "lifecycle_stage" in paths and data.lifecycle_stage not in STAGE_NAMES:
@@ -513,6 +563,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             changed = profile.apply(customer, clean)
             changes = {path: (profile.text_of(old), profile.text_of(new))
                        for path, (old, new) in changed.items()}
+            changes.update(self._store_secrets(uow.session, customer.id, secrets))
             if "external_ids" in paths:
                 repository.check_external_ids_free(uow.session, dict(data.external_ids),
                                                    customer.id)
@@ -530,7 +581,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 customer.lifecycle_stage_change_time = now
                 changes["lifecycle_stage"] = (stage_change[0] or "", stage_change[1])
             if not changes:
-                return customer_proto(uow.session, customer)
+                return customer_proto(uow.session, customer, self._keys())
             if stage_change:
                 uow.emit(events_pb2.CustomerStageChanged(
                     customer_id=customer.id, owner_id=customer.owner_id,
@@ -545,10 +596,22 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             revisions.record(uow.session, customer.id, changes, actor_id=principal.user_id,
                              source=revisions.API, now=now)
             self._after_facts_changed(uow, customer, principal.user_id, now)
-            updated = customer_proto(uow.session, customer)
+            updated = customer_proto(uow.session, customer, self._keys())  # masked
             uow.emit(events_pb2.CustomerUpdated(customer=updated, changed_fields=sorted(changes),
                                                 actor_id=principal.user_id), key=customer.id)
             return updated
+
+    def _store_secrets(self, session, customer_id: str, secrets: dict[str, str]
+                       ) -> dict[str, tuple[str, str]]:
+        """Store the sensitive values that differ from the stored ones ("" removes one); the
+        changes as revisions record them: masked, never in clear."""
+        stored = personal_data.load_clear(session, [customer_id], self._keys())[customer_id]
+        changed = {path: value for path, value in secrets.items()
+                   if stored.get(path, "") != value}
+        personal_data.store_personal_fields(session, customer_id, changed, self._keys())
+        return {path: (personal_data.mask(path, stored.get(path, "")),
+                       personal_data.mask(path, value))
+                for path, value in changed.items()}
 
     @staticmethod
     def _update_paths(data: customer_pb2.Customer, mask_paths) -> list[str]:
@@ -595,7 +658,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             owner_id, department_path = self._owner(uow.session, principal, request.owner_id,
                                                     field="owner_id")
             if (owner_id, department_path) == (customer.owner_id, customer.department_path):
-                return customer_proto(uow.session, customer)  # a retry, or nothing to do
+                return customer_proto(uow.session, customer, self._keys())  # a retry
             now = utcnow()
             previous = types_pb2.Ownership(owner_id=customer.owner_id,
                                            department_path=customer.department_path)
@@ -606,7 +669,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 customer_id=customer.id, previous=previous,
                 current=types_pb2.Ownership(owner_id=owner_id, department_path=department_path),
                 reason=request.reason, actor_id=principal.user_id), key=customer.id)
-            return customer_proto(uow.session, customer)
+            return customer_proto(uow.session, customer, self._keys())
 
     def ListCustomerRevisions(self, request, context):
         principal = current_principal()

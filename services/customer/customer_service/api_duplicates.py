@@ -163,7 +163,8 @@ class DuplicateRpcs:
                         session, principal, earlier.surviving_customer_id
                     )
                     return customer_pb2.MergeCustomersResponse(
-                        customer=api.customer_proto(session, survivor), merge=merge_proto(earlier)
+                        customer=api.customer_proto(session, survivor, self._keys()),
+                        merge=merge_proto(earlier),
                     )
             survivor = api.visible_customer(
                 session, principal, request.surviving_customer_id, for_update=True
@@ -244,7 +245,7 @@ class DuplicateRpcs:
                 correlation_id=record.id,
             )
             session.flush()
-            result = api.customer_proto(session, survivor)
+            result = api.customer_proto(session, survivor, self._keys())
             uow.emit(
                 events_pb2.CustomerMerged(
                     merge_id=record.id,

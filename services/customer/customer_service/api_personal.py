@@ -387,7 +387,7 @@ class PersonalDataRpcs:
                 rows, token, _total = repository.list_visible(
                     uow.session, principal, filters, page_size=EXPORT_PAGE, page_token=token
                 )
-                messages = customer_protos(uow.session, rows)
+                messages = customer_protos(uow.session, rows, self._keys())
                 if personal:
                     for message in messages:
                         access_log.record(

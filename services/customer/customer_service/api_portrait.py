@@ -146,8 +146,8 @@ class PortraitRpcs:
         _refuse(request, {"customer_id"})
         with self.database.unit_of_work(readonly=True) as uow:
             customer = self._visible_customer(uow.session, request.customer_id)
-            view = portrait.build_portrait(uow.session, customer,
-                                           customer_proto(uow.session, customer), utcnow())
+            message = customer_proto(uow.session, customer, self._keys())
+            view = portrait.build_portrait(uow.session, customer, message, utcnow())
             view.contacts.extend(contacts.to_proto(contact) for contact in uow.session.scalars(
                 select(Contact).where(Contact.customer_id == customer.id)
                 .order_by(Contact.is_primary.desc(), Contact.create_time, Contact.id)))

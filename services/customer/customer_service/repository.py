@@ -1,4 +1,12 @@
-"""Queries over the customer tables. Never commits: the caller's unit of work does."""
+"""Queries over the customer tables. Never commits: the caller's unit of work does.
+
+Reads follow the caller's visibility (own / department / all). One exception, for the service
+desk: principals with a role in :data:`SERVICE_DESK_ROLES` may read any *active* customer by
+id (:func:`get_readable`, :func:`get_many_readable`), because the ticket service reads the
+customer a ticket is about with the agent's own token while routing it (account manager,
+value class, churn risk). Only GetCustomer and BatchGetCustomers use these; agents gain no
+listing, no updates and no clear sensitive values through them.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +55,32 @@ def get_visible(session: Session, principal: Principal, customer_id: str, *,
     if for_update:
         query = query.with_for_update()
     return session.scalars(query).first()
+
+
+SERVICE_DESK_ROLES = frozenset({"agent", "service_agent"})
+"""Roles that may read any active customer by id (see the module docstring)."""
+
+
+def _readable_clause(principal: Principal):
+    visible = visibility_clause(principal, Customer.owner_id, Customer.department_path)
+    if principal.has_role(*SERVICE_DESK_ROLES):
+        return or_(visible, Customer.state == "active")
+    return visible
+
+
+def get_readable(session: Session, principal: Principal, customer_id: str) -> Customer | None:
+    """Like :func:`get_visible` (read-only), plus any active customer for the service desk."""
+    return session.scalars(select(Customer).where(
+        Customer.id == customer_id, _readable_clause(principal))).first()
+
+
+def get_many_readable(session: Session, principal: Principal, customer_ids: list[str]
+                      ) -> list[Customer]:
+    """Like :func:`get_many_visible`, plus any active customer for the service desk."""
+    if not customer_ids:
+        return []
+    return list(session.scalars(select(Customer).where(
+        Customer.id.in_(customer_ids), _readable_clause(principal))))
 
 
 def get_many_visible(session: Session, principal: Principal, customer_ids: list[str]

@@ -3,6 +3,12 @@
 Phone numbers: an 11-digit mainland mobile (``13812345678``, optionally ``+86``-prefixed) or
 any valid E.164 number; stored normalised as E.164 so duplicates can be found. Emails are
 checked for syntax (no DNS look-up) and stored lower-cased.
+
+Sensitive fields (stored encrypted, see ``personal_data``): a mainland resident ID card is
+18 characters, 17 digits and a check digit or ``X`` (GB 11643-1999: ISO 7064 MOD 11-2) with
+a real birth date inside; the first-generation 15-digit card (birth date ``YYMMDD``, 19xx, no
+check digit) is still accepted. A bank account is 12-30 digits; spaces typed to group the
+digits are dropped.
 """
 
 from __future__ import annotations
@@ -254,3 +260,75 @@ def completeness(values: dict[str, object], expected: tuple[str, ...]) -> tuple[
         return 100, []
     missing = [path for path in expected if is_empty(values.get(path))]
     return round(100 * (len(expected) - len(missing)) / len(expected)), missing
+
+
+# -- sensitive fields -------------------------------------------------------------------------
+#
+# Checked here, stored encrypted by ``personal_data`` and never in a ``customers`` column, so
+# they are not part of RECORD_PATHS (whose values ``profile.apply`` writes to the record).
+
+SENSITIVE_PATHS = ("bank_account", "individual.id_card_number")
+ID_CARD_18 = re.compile(r"^[0-9]{17}[0-9X]$")
+ID_CARD_15 = re.compile(r"^[0-9]{15}$")
+ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CARD_CHECK = "10X98765432"  # check character by (weighted sum mod 11)
+BANK_ACCOUNT = re.compile(r"^[0-9]{12,30}$")
+
+
+def id_card_check_digit(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits of an ID card number."""
+    return ID_CARD_CHECK[sum(int(d) * w for d, w in zip(first17, ID_CARD_WEIGHTS)) % 11]
+
+
+def _compact(raw: str) -> str:
+    """Full-width characters folded to ASCII (input methods), spaces dropped."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", raw))
+
+
+def check_id_card(raw: str, *, today: date | None = None) -> tuple[str, str | None]:
+    """The normalised ID card number (upper-case ``X``) and what is wrong with it, or None."""
+    number = _compact(raw).upper()
+    if ID_CARD_18.match(number):
+        birth = number[6:14]
+    elif ID_CARD_15.match(number):
+        birth = "19" + number[6:12]
+    else:
+        return number, "must be 18 characters (17 digits and a digit or X) or 15 digits"
+    born = parse_date(f"{birth[:4]}-{birth[4:6]}-{birth[6:]}")
+    if born is None or born.year < 1900 or (today is not None and born > today):
+        return number, "does not hold a valid birth date"
+    if len(number) == 18 and id_card_check_digit(number[:17]) != number[17]:
+        return number, "has a wrong check digit"
+    return number, None
+
+
+def check_bank_account(raw: str) -> tuple[str, str | None]:
+    """The bank account without spaces and what is wrong with it, or None."""
+    number = _compact(raw)
+    if not BANK_ACCOUNT.match(number):
+        return number, "must be 12-30 digits"
+    return number, None
+
+
+def validate_sensitive_fields(
+    values: dict[str, str], *, prefix: str = "customer", today: date | None = None
+) -> tuple[dict[str, str], list[FieldViolation]]:
+    """Check and normalise sensitive field paths; return (clean values, violations).
+
+    A clean value of ``""`` removes the field. Messages never repeat the value: it is secret.
+    """
+    clean: dict[str, str] = {}
+    violations: list[FieldViolation] = []
+    for path, raw in values.items():
+        if not (raw or "").strip():
+            clean[path] = ""
+            continue
+        if path == "individual.id_card_number":
+            clean[path], problem = check_id_card(raw, today=today)
+        elif path == "bank_account":
+            clean[path], problem = check_bank_account(raw)
+        else:
+            raise KeyError(f"no rule for sensitive field path {path!r}")
+        if problem:
+            violations.append(FieldViolation(f"{prefix}.{path}", problem))
+    return clean, violations

@@ -7,7 +7,15 @@ import pytest
 from crm.customer.v1 import customer_pb2
 from customer_service import contacts
 from customer_service.duplicates import name_similarity, normalise_name, score_of
-from customer_service.rules import completeness, required_violations, validate_record_fields
+from customer_service.rules import (
+    check_bank_account,
+    check_id_card,
+    completeness,
+    id_card_check_digit,
+    required_violations,
+    validate_record_fields,
+    validate_sensitive_fields,
+)
 
 TODAY = date(2024, 6, 30)
 
@@ -148,3 +156,75 @@ def test_more_reasons_score_higher_but_never_above_one():
         )
         == 1.0
     )
+
+
+# -- sensitive fields: resident ID card (GB 11643-1999) and bank account -----------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("11010519491231002X", "11010519491231002X"),  # the standard's example, check X
+        ("11010519491231002x", "11010519491231002X"),  # a lower-case x is the same card
+        ("320102198512315671", "320102198512315671"),
+        (" 3201 0219 8512 3156 71 ", "320102198512315671"),  # spaces typed to group digits
+        ("３２０１０２１９８５１２３１５６７１", "320102198512315671"),  # full-width digits
+        ("110105491231002", "110105491231002"),  # first generation: 15 digits, born 1949
+    ],
+)
+def test_a_valid_id_card_is_accepted_and_normalised(raw, stored):
+    assert check_id_card(raw, today=TODAY) == (stored, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("110105194912310021", "has a wrong check digit"),
+        ("320102198512315670", "has a wrong check digit"),
+        ("110105194913310021", "does not hold a valid birth date"),  # month 13, check right
+        ("110105190002290025", "does not hold a valid birth date"),  # 1900 was no leap year
+        ("110105202501010011", "does not hold a valid birth date"),  # born after TODAY
+        ("110105491331002", "does not hold a valid birth date"),  # 15 digits, month 13
+        ("11010519491231002", "must be 18 characters"),
+        ("1101051949123100XX", "must be 18 characters"),
+        ("11010519491231002Y", "must be 18 characters"),
+        ("1101051949123100", "must be 18 characters"),
+    ],
+)
+def test_an_invalid_id_card_is_refused_with_its_reason(raw, problem):
+    _number, found = check_id_card(raw, today=TODAY)
+    assert found is not None and found.startswith(problem)
+
+
+def test_the_check_digit_is_iso_7064_mod_11_2():
+    # sum of digit x weight mod 11 -> "10X98765432"
+    assert id_card_check_digit("11010519491231002") == "X"
+    assert id_card_check_digit("32010219851231567") == "1"
+    assert id_card_check_digit("00000000000000000") == "1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored", "problem"),
+    [
+        ("622202020011", "622202020011", None),  # 12 digits: the shortest
+        ("6222 0202 0011 2233 445", "6222020200112233445", None),
+        ("1" * 30, "1" * 30, None),  # 30 digits: the longest
+        ("62220202001", "62220202001", "must be 12-30 digits"),
+        ("1" * 31, "1" * 31, "must be 12-30 digits"),
+        ("6222-0202-0011-22", "6222-0202-0011-22", "must be 12-30 digits"),
+        ("6222O20200112233", "6222O20200112233", "must be 12-30 digits"),
+    ],
+)
+def test_bank_account_is_12_to_30_digits_stored_without_spaces(raw, stored, problem):
+    assert check_bank_account(raw) == (stored, problem)
+
+
+def test_sensitive_fields_are_validated_together_and_empty_means_remove():
+    clean, violations = validate_sensitive_fields(
+        {"bank_account": "  ", "individual.id_card_number": "110105194912310021"}, today=TODAY
+    )
+    assert clean["bank_account"] == ""
+    assert [(v.field, v.description) for v in violations] == [
+        ("customer.individual.id_card_number", "has a wrong check digit")
+    ]
+    assert "110105194912310021" not in violations[0].description  # never echo a secret
