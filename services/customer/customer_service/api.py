@@ -30,7 +30,12 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
-from crm_shared.grpc.fields import NOT_SUPPORTED, unsupported_fields
+from crm_shared.grpc.fields import (
+    NOT_SUPPORTED,
+    refuse_unsupported,
+    request_id_violations,
+    unsupported_fields,
+)
 from crm_shared.grpc.paging import page_size_of
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.settings import ApiSettings
@@ -732,22 +737,6 @@ def _in_field_order(violations: list[FieldViolation]) -> list[FieldViolation]:
                 violation.field)
 
     return sorted(violations, key=key)
-
-
-def request_id_violations(request_id: str) -> list[FieldViolation]:
-    if not request_id:
-        return []
-    try:
-        uuid.UUID(request_id)
-    except ValueError:
-        return [FieldViolation("request_id", "must be a UUID")]
-    return []
-
-
-def refuse_unsupported(request, handled: set[str]) -> None:
-    violations = unsupported_fields(request, handled)
-    if violations:
-        raise InvalidArgument(violations)
 
 
 def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:

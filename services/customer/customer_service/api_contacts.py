@@ -16,7 +16,7 @@ from crm_shared.errors import (
     InvalidArgument,
     NotFound,
 )
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, page_size_of
 from google.protobuf import empty_pb2
 from sqlalchemy import func, select, update
@@ -30,7 +30,7 @@ CONTACT_OUTPUT_ONLY = {"id", "create_time", "update_time", "created_by", "update
 class ContactRpcs:
     def CreateContact(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"contact", "request_id"})
+        refuse_unsupported(request, {"contact", "request_id"})
         data = request.contact
         paths = [path for path in contacts.INPUT_FIELDS if getattr(data, path)] + [
             "name",
@@ -47,7 +47,7 @@ class ContactRpcs:
         )
         if not data.customer_id:
             violations.append(FieldViolation("contact.customer_id", "is required"))
-        violations += api.request_id_violations(request.request_id)
+        violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
         with self.database.unit_of_work() as uow:
@@ -100,14 +100,14 @@ class ContactRpcs:
 
     def GetContact(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             contact, _ = _visible_contact(uow.session, principal, request.id)
             return contacts.to_proto(contact)
 
     def ListContacts(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"page_size", "page_token", "customer_id", "decision_role"})
+        refuse_unsupported(request, {"page_size", "page_token", "customer_id", "decision_role"})
         if request.decision_role not in contacts.ROLE_NAMES:
             raise InvalidArgument(FieldViolation("decision_role", "is not a decision role"))
         with self.database.unit_of_work(readonly=True) as uow:
@@ -132,7 +132,7 @@ class ContactRpcs:
 
     def UpdateContact(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"contact", "update_mask"})
+        refuse_unsupported(request, {"contact", "update_mask"})
         data = request.contact
         paths = list(dict.fromkeys(request.update_mask.paths))
         violations = [
@@ -181,7 +181,7 @@ class ContactRpcs:
 
     def DeleteContact(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work() as uow:
             session = uow.session
             contact, customer = _visible_contact(session, principal, request.id)
@@ -204,7 +204,7 @@ class ContactRpcs:
 
     def GetDecisionChain(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"customer_id"})
+        refuse_unsupported(request, {"customer_id"})
         with self.database.unit_of_work(readonly=True) as uow:
             customer = api.visible_customer(uow.session, principal, request.customer_id)
             if customer.type != "enterprise":

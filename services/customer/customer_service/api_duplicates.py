@@ -10,6 +10,7 @@ from crm.customer.v1 import customer_pb2, events_pb2
 from crm_shared.auth import DataScope, current_principal, visibility_clause
 from crm_shared.db import utcnow
 from crm_shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy import exists, or_, select
@@ -54,7 +55,7 @@ def _both_visible(principal):
 class DuplicateRpcs:
     def ListDuplicateCandidates(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(
+        refuse_unsupported(
             request, {"page_size", "page_token", "customer_id", "state", "min_score"}
         )
         if request.state and request.state not in STATE_NAMES:
@@ -91,7 +92,7 @@ class DuplicateRpcs:
 
     def DismissDuplicateCandidate(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"id", "reason"})
+        refuse_unsupported(request, {"id", "reason"})
         with self.database.unit_of_work() as uow:
             pair = uow.session.scalars(
                 select(DuplicateCandidate).where(
@@ -110,7 +111,7 @@ class DuplicateRpcs:
 
     def MergeCustomers(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(
+        refuse_unsupported(
             request,
             {
                 "surviving_customer_id",
@@ -122,7 +123,7 @@ class DuplicateRpcs:
             },
         )
         merged_ids = list(dict.fromkeys(request.merged_customer_ids))
-        violations = api.request_id_violations(request.request_id)
+        violations = request_id_violations(request.request_id)
         if not request.surviving_customer_id:
             violations.append(FieldViolation("surviving_customer_id", "is required"))
         if not merged_ids:
@@ -282,7 +283,7 @@ class DuplicateRpcs:
 
     def ListCustomerMerges(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"page_size", "page_token", "customer_id"})
+        refuse_unsupported(request, {"page_size", "page_token", "customer_id"})
         with self.database.unit_of_work(readonly=True) as uow:
             survivor = aliased(Customer)
             query = select(CustomerMerge)

@@ -9,6 +9,7 @@ from crm.customer.v1 import customer_pb2
 from crm_shared.auth import DataScope, Principal, can_see, current_principal, visibility_clause
 from crm_shared.db import utcnow
 from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.grpc.paging import keyset_page, page_size_of
 from sqlalchemy import or_, select
 
@@ -33,10 +34,10 @@ def _visible_handovers(principal: Principal):
 class HandoverRpcs:
     def HandOverCustomers(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(
+        refuse_unsupported(
             request, {"from_user_id", "to_user_id", "customer_ids", "reason", "request_id"}
         )
-        violations = api.request_id_violations(request.request_id)
+        violations = request_id_violations(request.request_id)
         for name in ("from_user_id", "to_user_id"):
             if not getattr(request, name):
                 violations.append(FieldViolation(name, "is required"))
@@ -94,7 +95,7 @@ class HandoverRpcs:
 
     def GetHandover(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             row = uow.session.scalars(
                 select(Handover).where(Handover.id == request.id, *_visible_handovers(principal))
@@ -105,7 +106,7 @@ class HandoverRpcs:
 
     def ListHandovers(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"page_size", "page_token", "user_id"})
+        refuse_unsupported(request, {"page_size", "page_token", "user_id"})
         with self.database.unit_of_work(readonly=True) as uow:
             query = select(Handover).where(*_visible_handovers(principal))
             if request.user_id:

@@ -11,14 +11,13 @@ is meant to have scope ``all``).
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal, current_principal, visibility_clause
 from crm_shared.db import utcnow
 from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.grpc.paging import keyset_page, page_size_of
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import select
@@ -71,7 +70,7 @@ class PersonalDataRpcs:
 
     def ListConsents(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token", "customer_id"})
+        refuse_unsupported(request, {"page_size", "page_token", "customer_id"})
         page_size_of(request.page_size)  # validates; a customer has one consent per purpose
         with self.database.unit_of_work(readonly=True) as uow:
             _visible_customer(uow.session, principal, request.customer_id)
@@ -92,11 +91,11 @@ class PersonalDataRpcs:
 
     def _change_consent(self, request, state: str, stamp, stamp_field: str):
         principal = current_principal()
-        _refuse_unsupported(
+        refuse_unsupported(
             request, {"customer_id", "purpose", "source", "evidence", stamp_field, "request_id"}
         )
         now = utcnow()
-        violations = _request_id_violations(request.request_id)
+        violations = request_id_violations(request.request_id)
         if not request.customer_id:
             violations.append(FieldViolation("customer_id", "is required"))
         purpose = consents.PURPOSE_NAMES.get(request.purpose)
@@ -145,7 +144,7 @@ class PersonalDataRpcs:
 
     def ListAccessLogEntries(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(
+        refuse_unsupported(
             request,
             {
                 "page_size",
@@ -185,7 +184,7 @@ class PersonalDataRpcs:
 
     def ExportCustomerData(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"customer_id", "access_purpose"})
+        refuse_unsupported(request, {"customer_id", "access_purpose"})
         _require_privacy_role(principal, "export a customer's personal data")
         with self.database.unit_of_work() as uow:
             _visible_customer(uow.session, principal, request.customer_id)
@@ -205,9 +204,9 @@ class PersonalDataRpcs:
 
     def EraseCustomer(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"customer_id", "reason", "request_id"})
+        refuse_unsupported(request, {"customer_id", "reason", "request_id"})
         _require_privacy_role(principal, "erase a customer's personal data")
-        violations = _request_id_violations(request.request_id)
+        violations = request_id_violations(request.request_id)
         if not request.customer_id:
             violations.append(FieldViolation("customer_id", "is required"))
         if not request.reason.strip():
@@ -255,7 +254,7 @@ class PersonalDataRpcs:
 
     def GetErasureRequest(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         _require_privacy_role(principal, "read erasure requests")
         with self.database.unit_of_work(readonly=True) as uow:
             found = uow.session.get(ErasureRequest, request.id) if request.id else None
@@ -268,7 +267,7 @@ class PersonalDataRpcs:
 
     def ListErasureRequests(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token", "state"})
+        refuse_unsupported(request, {"page_size", "page_token", "state"})
         _require_privacy_role(principal, "read erasure requests")
         query = select(ErasureRequest).join(Customer, Customer.id == ErasureRequest.customer_id)
         query = query.where(repository_visibility(principal))
@@ -292,7 +291,7 @@ class PersonalDataRpcs:
 
     def ImportCustomers(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(
+        refuse_unsupported(
             request,
             {
                 "csv_content",
@@ -303,7 +302,7 @@ class PersonalDataRpcs:
                 "request_id",
             },
         )
-        violations = _request_id_violations(request.request_id)
+        violations = request_id_violations(request.request_id)
         if request.duplicate_handling not in customer_pb2.DuplicateHandling.values():
             violations.append(
                 FieldViolation("duplicate_handling", "is not a known duplicate handling")
@@ -318,7 +317,7 @@ class PersonalDataRpcs:
 
     def GetCustomerImport(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             found = uow.session.get(CustomerImport, request.id) if request.id else None
             # An import report lists the ids of the customers it created: its importer's
@@ -331,7 +330,7 @@ class PersonalDataRpcs:
 
     def ListCustomerImports(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token"})
+        refuse_unsupported(request, {"page_size", "page_token"})
         query = select(CustomerImport)
         if not personal_data.may_reveal(principal):
             query = query.where(CustomerImport.actor_id == principal.user_id)
@@ -355,7 +354,7 @@ class PersonalDataRpcs:
         from customer_service.api import customer_protos  # api imports this module
 
         principal = current_principal()
-        _refuse_unsupported(request, EXPORT_FILTERS | {"columns", "access_purpose"})
+        refuse_unsupported(request, EXPORT_FILTERS | {"columns", "access_purpose"})
         columns = list(request.columns) or list(customer_csv.COLUMNS)
         unknown = [
             FieldViolation(
@@ -428,19 +427,3 @@ def _visible_customer(session, principal: Principal, customer_id: str) -> Custom
 def _require_privacy_role(principal: Principal, what: str) -> None:
     if not personal_data.may_reveal(principal):
         raise PermissionDenied(f"only the data-protection officer or an admin may {what}")
-
-
-def _refuse_unsupported(request, handled: set[str]) -> None:
-    violations = unsupported_fields(request, handled)
-    if violations:
-        raise InvalidArgument(violations)
-
-
-def _request_id_violations(request_id: str) -> list[FieldViolation]:
-    if not request_id:
-        return []
-    try:
-        uuid.UUID(request_id)
-    except ValueError:
-        return [FieldViolation("request_id", "must be a UUID")]
-    return []

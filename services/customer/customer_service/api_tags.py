@@ -17,7 +17,7 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, page_size_of
 from google.protobuf import empty_pb2
 from sqlalchemy import select
@@ -100,7 +100,7 @@ class TagRpcs:
 
     def CreateTag(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"tag", "request_id"})
+        refuse_unsupported(request, {"tag", "request_id"})
         _require_curator(principal)
         clean, violations = _tag_violations(
             request.tag, ("name", "dimension", "description", "color")
@@ -111,7 +111,7 @@ class TagRpcs:
             prefix="tag.",
             ignored=TAG_OUTPUT_ONLY,
         )
-        violations += api.request_id_violations(request.request_id)
+        violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
         try:
@@ -143,7 +143,7 @@ class TagRpcs:
 
     def ListTags(self, request, context):
         current_principal()
-        api.refuse_unsupported(request, {"page_size", "page_token", "dimension", "query"})
+        refuse_unsupported(request, {"page_size", "page_token", "dimension", "query"})
         with self.database.unit_of_work(readonly=True) as uow:
             query = select(Tag)
             if request.dimension:
@@ -166,7 +166,7 @@ class TagRpcs:
 
     def UpdateTag(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"tag", "update_mask"})
+        refuse_unsupported(request, {"tag", "update_mask"})
         _require_curator(principal)
         paths = list(dict.fromkeys(request.update_mask.paths))
         violations = [
@@ -198,7 +198,7 @@ class TagRpcs:
 
     def DeleteTag(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         _require_curator(principal)
         with self.database.unit_of_work() as uow:
             tag = _tag(uow.session, request.id)
@@ -217,7 +217,7 @@ class TagRpcs:
 
     def _change_customer_tags(self, request, *, add: bool):
         principal = current_principal()
-        api.refuse_unsupported(request, {"customer_id", "tag_ids"})
+        refuse_unsupported(request, {"customer_id", "tag_ids"})
         if not request.tag_ids:
             raise InvalidArgument(FieldViolation("tag_ids", "must list at least one tag"))
         with self.database.unit_of_work() as uow:
@@ -270,14 +270,14 @@ class TagRpcs:
 
     def CreateTagRule(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"tag_rule", "request_id"})
+        refuse_unsupported(request, {"tag_rule", "request_id"})
         _require_curator(principal)
         data = request.tag_rule
         violations = _rule_violations(data, ("display_name", "tag_id", "condition"))
         violations += unsupported_fields(
             data, RULE_INPUT, prefix="tag_rule.", ignored=RULE_OUTPUT_ONLY
         )
-        violations += api.request_id_violations(request.request_id)
+        violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
         with self.database.unit_of_work() as uow:
@@ -310,13 +310,13 @@ class TagRpcs:
 
     def GetTagRule(self, request, context):
         current_principal()
-        api.refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             return tags_domain.rule_proto(_rule(uow.session, request.id))
 
     def ListTagRules(self, request, context):
         current_principal()
-        api.refuse_unsupported(request, {"page_size", "page_token", "tag_id", "enabled"})
+        refuse_unsupported(request, {"page_size", "page_token", "tag_id", "enabled"})
         with self.database.unit_of_work(readonly=True) as uow:
             query = select(TagRule)
             if request.tag_id:
@@ -338,7 +338,7 @@ class TagRpcs:
 
     def UpdateTagRule(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"tag_rule", "update_mask"})
+        refuse_unsupported(request, {"tag_rule", "update_mask"})
         _require_curator(principal)
         data = request.tag_rule
         paths = list(dict.fromkeys(request.update_mask.paths))
@@ -372,7 +372,7 @@ class TagRpcs:
 
     def DeleteTagRule(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         _require_curator(principal)
         with self.database.unit_of_work() as uow:
             uow.session.delete(_rule(uow.session, request.id))
@@ -380,7 +380,7 @@ class TagRpcs:
 
     def EvaluateTagRules(self, request, context):
         principal = current_principal()
-        api.refuse_unsupported(request, {"rule_ids", "customer_ids"})
+        refuse_unsupported(request, {"rule_ids", "customer_ids"})
         _require_curator(principal)
         with self.database.unit_of_work() as uow:
             session = uow.session

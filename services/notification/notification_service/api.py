@@ -14,7 +14,7 @@ from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_shared.auth import current_principal
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import refuse_unsupported, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, page_size_of
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.settings import ApiSettings
@@ -51,12 +51,6 @@ MESSAGE_FIELDS = {"idempotency_key", "channel", "recipient_user_id", "customer_i
 MAX_MESSAGES = 500
 MAX_DELIVERY_PAGE = 500
 MAX_KEY_LENGTH = 190  # stored as `msg:<key>` in a 200-character column
-
-
-def _refuse(message, handled, prefix: str = "") -> None:
-    violations = unsupported_fields(message, handled, prefix=prefix)
-    if violations:
-        raise InvalidArgument(violations)
 
 
 class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.NotificationServiceServicer):
@@ -125,7 +119,7 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
 
     def UpdateNotificationPreferences(self, request, context):
         principal = current_principal()
-        _refuse(request, {"preferences", "update_mask"})
+        refuse_unsupported(request, {"preferences", "update_mask"})
         data = request.preferences
         user_id = user_of(principal, data.user_id, "preferences")
         paths = list(dict.fromkeys(request.update_mask.paths))
@@ -163,7 +157,7 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
 
     def ListDeliveries(self, request, context):
         principal = current_principal()
-        _refuse(request, DELIVERY_FILTERS)
+        refuse_unsupported(request, DELIVERY_FILTERS)
         query = select(Delivery)
         if not is_operator(principal):
             query = query.where(Delivery.recipient_id == principal.user_id)
@@ -214,7 +208,7 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
     def SendMessages(self, request, context):
         principal = current_principal()
         require_operator(principal, "send messages")
-        _refuse(request, {"messages"})
+        refuse_unsupported(request, {"messages"})
         if len(request.messages) > MAX_MESSAGES:
             raise InvalidArgument(FieldViolation("messages", f"at most {MAX_MESSAGES} per call"))
         results = []

@@ -28,7 +28,7 @@ from crm_shared.errors import (
     InvalidArgument,
     NotFound,
 )
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.settings import ApiSettings
@@ -49,7 +49,7 @@ from ticket_service.models import (
     Ticket,
     TicketHistoryEntry,
 )
-from ticket_service.validation import refuse_unsupported, request_id_violations, required
+from ticket_service.validation import required
 from ticket_service.views import (
     CHANNELS,
     HISTORY_KINDS,

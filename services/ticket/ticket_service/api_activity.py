@@ -13,7 +13,7 @@ from crm.ticket.v1 import events_pb2, ticket_pb2
 from crm_shared.auth import current_principal
 from crm_shared.db import utcnow
 from crm_shared.errors import AlreadyExists, FieldViolation, NotFound
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ticket_service import sla, sla_policies, tickets
 from ticket_service.models import ServiceRecordEntry, Ticket, TicketCommentRecord
-from ticket_service.validation import refuse, request_id_violations
+from ticket_service.validation import refuse
 from ticket_service.views import VISIBILITIES, comment_to_proto, service_record_to_proto
 
 MAX_TEXT = 20000

@@ -21,7 +21,7 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page_by, page_size_of
 from crm_shared.timestamps import from_timestamp
 from google.protobuf.empty_pb2 import Empty
@@ -29,7 +29,7 @@ from sqlalchemy import String, cast, select
 
 from ticket_service import routing, tickets
 from ticket_service.models import Agent, RoutingRuleRecord
-from ticket_service.validation import refuse, request_id_violations
+from ticket_service.validation import refuse
 from ticket_service.views import SELECTIONS, agent_to_proto, condition_to_json, rule_to_proto
 
 RULE_FIELDS = {"display_name", "description", "condition", "target_department_path",

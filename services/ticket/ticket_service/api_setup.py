@@ -34,7 +34,7 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
-from crm_shared.grpc.fields import unsupported_fields
+from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, page_size_of
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
@@ -83,22 +83,6 @@ SEARCH_DEFAULT_PAGE, SEARCH_MAX_PAGE = 10, 100
 
 
 # -- small translations ---------------------------------------------------------------------------
-
-
-def _refuse_unsupported(message, handled, *, prefix: str = "", ignored=()) -> None:
-    violations = unsupported_fields(message, handled, prefix=prefix, ignored=ignored)
-    if violations:
-        raise InvalidArgument(violations)
-
-
-def _request_id_violations(request_id: str) -> list[FieldViolation]:
-    if not request_id:
-        return []
-    try:
-        uuid.UUID(request_id)
-    except ValueError:
-        return [FieldViolation("request_id", "must be a UUID")]
-    return []
 
 
 def _mask(request, allowed: set[str], prefix: str) -> set[str]:
@@ -377,12 +361,12 @@ class SetupRpcs:
 
     def CreateBusinessCalendar(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"calendar", "request_id"})
+        refuse_unsupported(request, {"calendar", "request_id"})
         data = _calendar_input(request.calendar)
         violations = calendars.validate_calendar(data)
         violations += unsupported_fields(request.calendar, CALENDAR_FIELDS, prefix="calendar.",
                                          ignored=AUDIT_FIELDS)
-        violations += _request_id_violations(request.request_id)
+        violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
         if not _may_manage_department(principal, data.department_path):
@@ -408,7 +392,7 @@ class SetupRpcs:
 
     def GetBusinessCalendar(self, request, context):
         current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             row = uow.session.get(BusinessCalendar, request.id) if request.id else None
             if row is None:
@@ -417,7 +401,7 @@ class SetupRpcs:
 
     def ListBusinessCalendars(self, request, context):
         current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token"})
+        refuse_unsupported(request, {"page_size", "page_token"})
         with self.database.unit_of_work(readonly=True) as uow:
             rows, next_token = keyset_page(
                 uow.session, select(BusinessCalendar), created_column=BusinessCalendar.create_time,
@@ -428,7 +412,7 @@ class SetupRpcs:
 
     def UpdateBusinessCalendar(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"calendar", "update_mask"})
+        refuse_unsupported(request, {"calendar", "update_mask"})
         paths = _mask(request, CALENDAR_FIELDS, "calendar.")
         given = _calendar_input(request.calendar)
         try:
@@ -461,7 +445,7 @@ class SetupRpcs:
 
     def DeleteBusinessCalendar(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work() as uow:
             row = uow.session.get(BusinessCalendar, request.id) if request.id else None
             if row is None:
@@ -478,14 +462,14 @@ class SetupRpcs:
 
     def CreateSlaPolicy(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"policy", "request_id"})
+        refuse_unsupported(request, {"policy", "request_id"})
         data = _sla_input(request.policy)
         violations = sla_policies.validate_policy(data)
         violations += _enum_violations(request.policy, "policy.",
                                        [("ticket_type", TYPES), ("priority", PRIORITIES)])
         violations += unsupported_fields(request.policy, SLA_FIELDS, prefix="policy.",
                                          ignored=AUDIT_FIELDS)
-        violations += _request_id_violations(request.request_id)
+        violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
         _require_admin(principal, "manage SLA policies")
@@ -502,7 +486,7 @@ class SetupRpcs:
 
     def GetSlaPolicy(self, request, context):
         current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             row = uow.session.get(SlaPolicy, request.id) if request.id else None
             if row is None:
@@ -511,7 +495,7 @@ class SetupRpcs:
 
     def ListSlaPolicies(self, request, context):
         current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token", "ticket_type"})
+        refuse_unsupported(request, {"page_size", "page_token", "ticket_type"})
         query = select(SlaPolicy)
         if request.ticket_type:
             query = query.where(SlaPolicy.ticket_type == TYPES.name(request.ticket_type))
@@ -524,7 +508,7 @@ class SetupRpcs:
 
     def UpdateSlaPolicy(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"policy", "update_mask"})
+        refuse_unsupported(request, {"policy", "update_mask"})
         paths = _mask(request, SLA_FIELDS, "policy.")
         violations = _enum_violations(request.policy, "policy.",
                                       [("ticket_type", TYPES), ("priority", PRIORITIES)])
@@ -551,7 +535,7 @@ class SetupRpcs:
 
     def DeleteSlaPolicy(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         _require_admin(principal, "manage SLA policies")
         with self.database.unit_of_work() as uow:
             row = uow.session.get(SlaPolicy, request.id) if request.id else None
@@ -565,13 +549,13 @@ class SetupRpcs:
 
     def GetTicketPolicy(self, request, context):
         current_principal()
-        _refuse_unsupported(request, set())
+        refuse_unsupported(request, set())
         with self.database.unit_of_work(readonly=True) as uow:
             return ticket_policy_to_proto(sla_policies.ticket_policy_row(uow.session))
 
     def UpdateTicketPolicy(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"policy", "update_mask"})
+        refuse_unsupported(request, {"policy", "update_mask"})
         paths = _mask(request, TICKET_POLICY_FIELDS, "policy.")
         message = request.policy
         violations = [FieldViolation("policy.raise_priority_value_classes", "is not a known value class")
@@ -614,7 +598,7 @@ class SetupRpcs:
 
     def GetCallbackTask(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             task = callbacks.get_visible(uow.session, principal, request.id) if request.id else None
             if task is None:
@@ -623,7 +607,7 @@ class SetupRpcs:
 
     def ListCallbackTasks(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token", "assignee_id", "department_path",
+        refuse_unsupported(request, {"page_size", "page_token", "assignee_id", "department_path",
                                       "states", "ticket_id"})
         unknown = [value for value in request.states if not callbacks.STATES.name(value)]
         if unknown:
@@ -646,7 +630,7 @@ class SetupRpcs:
     def CompleteCallbackTask(self, request, context):
         principal = current_principal()
         # Reopening from here would duplicate the lifecycle's reopen; callers use ReopenTicket.
-        _refuse_unsupported(request, {"id", "result", "note"})
+        refuse_unsupported(request, {"id", "result", "note"})
         violations = []
         result = callbacks.RESULTS.name(request.result)
         if not result:
@@ -672,7 +656,7 @@ class SetupRpcs:
 
     def CreateKnowledgeArticle(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"article", "request_id"})
+        refuse_unsupported(request, {"article", "request_id"})
         data = _article_input(request.article, principal)
         violations = knowledge.validate_article(data)
         violations += _enum_violations(request.article, "article.",
@@ -680,7 +664,7 @@ class SetupRpcs:
         violations += _article_department_violations(principal, data.department_path)
         violations += unsupported_fields(request.article, ARTICLE_FIELDS, prefix="article.",
                                          ignored=ARTICLE_OUTPUT_FIELDS)
-        violations += _request_id_violations(request.request_id)
+        violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
 
@@ -699,7 +683,7 @@ class SetupRpcs:
 
     def GetKnowledgeArticle(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work() as uow:
             row = knowledge.get_readable(uow.session, principal, request.id) if request.id else None
             if row is None:
@@ -712,7 +696,7 @@ class SetupRpcs:
 
     def ListKnowledgeArticles(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token", "kind", "state", "category",
+        refuse_unsupported(request, {"page_size", "page_token", "kind", "state", "category",
                                       "product", "locale"})
         query = select(KnowledgeArticle).where(knowledge.readable_clause(principal))
         if request.kind:
@@ -732,7 +716,7 @@ class SetupRpcs:
 
     def UpdateKnowledgeArticle(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"article", "update_mask"})
+        refuse_unsupported(request, {"article", "update_mask"})
         paths = _mask(request, ARTICLE_FIELDS, "article.")
         violations = _enum_violations(request.article, "article.",
                                       [("kind", knowledge.KINDS), ("state", knowledge.STATES)])
@@ -767,7 +751,7 @@ class SetupRpcs:
 
     def DeleteKnowledgeArticle(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id"})
         with self.database.unit_of_work() as uow:
             row = knowledge.get_readable(uow.session, principal, request.id) if request.id else None
             if row is None:
@@ -779,7 +763,7 @@ class SetupRpcs:
 
     def SearchKnowledgeArticles(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"page_size", "page_token", "query", "ticket_id", "kinds", "locale"})
+        refuse_unsupported(request, {"page_size", "page_token", "query", "ticket_id", "kinds", "locale"})
         if request.page_size < 0:
             raise InvalidArgument(FieldViolation("page_size", "must not be negative"))
         if not request.query.strip() and not request.ticket_id:
@@ -812,7 +796,7 @@ class SetupRpcs:
 
     def GetTicketKpis(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"period", "department_path", "group_by_department"})
+        refuse_unsupported(request, {"period", "department_path", "group_by_department"})
         start, end = _period_dates(request.period)
         root = request.department_path.strip().rstrip("/")
         if root and not calendars.valid_department_path(root):
@@ -846,7 +830,7 @@ class SetupRpcs:
 
     def ExportCustomerData(self, request, context):
         principal = current_principal()
-        _refuse_unsupported(request, {"customer_id", "access_purpose"})
+        refuse_unsupported(request, {"customer_id", "access_purpose"})
         if not principal.has_role(*PRIVACY_ROLES):
             raise PermissionDenied("only the privacy roles may export a customer's personal data")
         if not request.customer_id:

@@ -14,17 +14,17 @@ from datetime import timedelta
 import eventlet
 from nameko.runners import ServiceRunner
 from nameko.timer import timer
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from nameko.web.handlers import http
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
 from crm_shared.db import Database, utcnow
-from crm_shared.events.ledger import prune_ledger
 from crm_shared.events.handlers import (
     CONFIG_DATABASE,
     CONFIG_QUEUE_TYPE,
     CONFIG_RETRY_DELAYS,
     CONFIG_SETTINGS,
 )
+from crm_shared.events.ledger import prune_ledger
 from crm_shared.log import configure_logging
 from crm_shared.settings import WorkerSettings
 from crm_shared.telemetry import init_telemetry

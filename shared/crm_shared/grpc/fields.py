@@ -6,11 +6,12 @@ sets a field the service does not store loses data. Both get INVALID_ARGUMENT na
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from google.protobuf.message import Message
 
-from crm_shared.errors import FieldViolation
+from crm_shared.errors import FieldViolation, InvalidArgument
 
 NOT_SUPPORTED = "is not supported by this version of the service"
 
@@ -26,3 +27,23 @@ def unsupported_fields(
         for field, _value in message.ListFields()
         if field.name not in accepted
     ]
+
+
+def refuse_unsupported(
+    message: Message, handled: Iterable[str], *, prefix: str = "", ignored: Iterable[str] = ()
+) -> None:
+    """Raise INVALID_ARGUMENT naming every field of ``message`` that is not handled."""
+    violations = unsupported_fields(message, handled, prefix=prefix, ignored=ignored)
+    if violations:
+        raise InvalidArgument(violations)
+
+
+def request_id_violations(request_id: str, field: str = "request_id") -> list[FieldViolation]:
+    """A create's ``request_id`` (AIP-155) is optional, and a UUID when given."""
+    if not request_id:
+        return []
+    try:
+        uuid.UUID(request_id)
+    except ValueError:
+        return [FieldViolation(field, "must be a UUID")]
+    return []

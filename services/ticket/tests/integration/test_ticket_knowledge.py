@@ -4,30 +4,14 @@ and English, by text and by a ticket."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-
 import grpc
 import pytest
-from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, UtcDateTime, utcnow
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
+from crm.ticket.v1 import ticket_pb2
 from google.protobuf.field_mask_pb2 import FieldMask
-from sqlalchemy import JSON, Boolean, Integer
-from ticket_service.api import build_bindings
-from ticket_service.models import Ticket
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration,
+              pytest.mark.parametrize("api", ["sqlite", "postgresql"], indirect=True)]
 
-SERVICE = ticket_pb2.DESCRIPTOR.services_by_name["TicketService"]
-BACKENDS = ["sqlite", "postgresql"]
 SOLVED = ticket_pb2.KNOWLEDGE_ARTICLE_KIND_SOLVED_CASE
 TEMPLATE = ticket_pb2.KNOWLEDGE_ARTICLE_KIND_REPLY_TEMPLATE
 FAQ = ticket_pb2.KNOWLEDGE_ARTICLE_KIND_FAQ
@@ -35,107 +19,9 @@ DRAFT = ticket_pb2.KNOWLEDGE_ARTICLE_STATE_DRAFT
 PUBLISHED = ticket_pb2.KNOWLEDGE_ARTICLE_STATE_PUBLISHED
 ARCHIVED = ticket_pb2.KNOWLEDGE_ARTICLE_STATE_ARCHIVED
 
-# -- the server and its clients (in-process api on a migrated database) ----------------------
-
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: str
-    role: str
-    department_path: str
-    data_scope: str
-
-
-ADMIN = Caller("u-admin", "admin", "/hq", "all")
-SERVICE_LEAD = Caller("u-service-lead", "service_lead", "/hq/service", "department")
-VIP_LEAD = Caller("u-vip-lead", "service_lead", "/hq/service/vip", "department")
-AGENT = Caller("u-agent", "service_agent", "/hq/service", "own")
-TECH_LEAD = Caller("u-tech-lead", "service_lead", "/hq/tech", "department")
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm")
-    return issuer, folder / "signing.pub"
-
-
-class TicketApi:
-    def __init__(self, database_url: str, keys) -> None:
-        self.issuer, public_key = keys
-        upgrade("ticket_service", database_url)
-        settings = ApiSettings(
-            service_name="ticket", database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
-        )
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels: list[grpc.Channel] = []
-        self._stubs: dict[Caller, ticket_pb2_grpc.TicketServiceStub] = {}
-
-    def stub(self, caller: Caller) -> ticket_pb2_grpc.TicketServiceStub:
-        if caller not in self._stubs:
-            token = self.issuer.issue(user_id=caller.user_id, username=caller.user_id,
-                                      roles=[caller.role], department_path=caller.department_path,
-                                      data_scope=caller.data_scope)
-            channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-            self._channels.append(channel)
-            self._stubs[caller] = ticket_pb2_grpc.TicketServiceStub(channel)
-        return self._stubs[caller]
-
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-def api(request, keys):
-    server = TicketApi(request.getfixturevalue(
-        "sqlite_url" if request.param == "sqlite" else "postgres_url"), keys)
-    yield server
-    server.stop()
-
-
-def _error(call, *args, **kwargs):
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
-
-
-def add_ticket(database: Database, **fields) -> Ticket:
-    """A ticket row as the ticket core would store it; unnamed required columns get neutral
-    values, so this keeps working as the core's table grows."""
-    now = fields.get("create_time") or utcnow()
-    values = {}
-    for column in Ticket.__table__.columns:
-        if column.nullable or column.name in fields:
-            continue
-        if isinstance(column.type, JSON):
-            values[column.name] = {} if "dict" in str(Ticket.__annotations__.get(column.name)) else []
-        elif isinstance(column.type, Boolean):
-            values[column.name] = False
-        elif isinstance(column.type, Integer):
-            values[column.name] = 0
-        elif isinstance(column.type, UtcDateTime):
-            values[column.name] = now
-        else:
-            values[column.name] = ""
-    values.update(id=str(uuid.uuid4()), number=f"T{uuid.uuid4().hex[:10]}", type="consultation",
-                  priority="normal", state="in_progress", department_path="/hq/service")
-    values.update(fields)
-    with database.unit_of_work() as uow:
-        ticket = Ticket(**values)
-        uow.session.add(ticket)
-    return ticket
-
-
-OTHER_AGENT = Caller("u-agent-2", "service_agent", "/hq/service", "own")
+# callers: user ids of the organisation in conftest.PEOPLE
+SERVICE_LEAD, AGENT, TECH_LEAD = "u-service-lead", "u-agent", "u-tech-lead"
+OTHER_AGENT = "u-agent-2"
 
 
 def write(api, caller=AGENT, **fields):
@@ -173,11 +59,11 @@ def library(api):
 # -- articles -------------------------------------------------------------------------------------
 
 
-def test_an_article_is_created_read_changed_with_its_etag_and_deleted(api):
+def test_an_article_is_created_read_changed_with_its_etag_and_deleted(api, rpc_error):
     created = write(api, title="发票开具说明", body="登录后在订单页申请发票。", keywords=["发票"],
                     ticket_types=[ticket_pb2.TICKET_TYPE_CONSULTATION], state=DRAFT)
     assert (created.created_by, created.department_path, created.locale) == (
-        AGENT.user_id, "/hq/service", "zh-CN")
+        AGENT, "/hq/service", "zh-CN")
     assert created.etag
     got = api.stub(AGENT).GetKnowledgeArticle(ticket_pb2.GetKnowledgeArticleRequest(id=created.id))
     assert got.view_count == 1 and got.title == "发票开具说明"
@@ -186,18 +72,18 @@ def test_an_article_is_created_read_changed_with_its_etag_and_deleted(api):
         article=ticket_pb2.KnowledgeArticle(id=created.id, state=PUBLISHED, etag=created.etag),
         update_mask=FieldMask(paths=["state"])))
     assert published.state == PUBLISHED and published.etag != created.etag
-    stale = _error(api.stub(AGENT).UpdateKnowledgeArticle, ticket_pb2.UpdateKnowledgeArticleRequest(
+    stale = rpc_error(api.stub(AGENT).UpdateKnowledgeArticle, ticket_pb2.UpdateKnowledgeArticleRequest(
         article=ticket_pb2.KnowledgeArticle(id=created.id, title="x", etag=created.etag),
         update_mask=FieldMask(paths=["title"])))
     assert stale.code is grpc.StatusCode.ABORTED
 
     api.stub(AGENT).DeleteKnowledgeArticle(ticket_pb2.DeleteKnowledgeArticleRequest(id=created.id))
-    assert _error(api.stub(AGENT).GetKnowledgeArticle, ticket_pb2.GetKnowledgeArticleRequest(
+    assert rpc_error(api.stub(AGENT).GetKnowledgeArticle, ticket_pb2.GetKnowledgeArticleRequest(
         id=created.id)).code is grpc.StatusCode.NOT_FOUND
 
 
-def test_bad_articles_are_refused_with_their_fields(api):
-    error = _error(api.stub(AGENT).CreateKnowledgeArticle, ticket_pb2.CreateKnowledgeArticleRequest(
+def test_bad_articles_are_refused_with_their_fields(api, rpc_error):
+    error = rpc_error(api.stub(AGENT).CreateKnowledgeArticle, ticket_pb2.CreateKnowledgeArticleRequest(
         article=ticket_pb2.KnowledgeArticle(title=" ", locale="fr-FR", keywords=[""],
                                             department_path="/hq/tech")))
     assert error.code is grpc.StatusCode.INVALID_ARGUMENT
@@ -206,11 +92,11 @@ def test_bad_articles_are_refused_with_their_fields(api):
         "article.department_path"}
 
 
-def test_a_solved_case_names_a_ticket_the_author_can_see(api):
-    seen = add_ticket(api.database, department_path="/hq/service")
-    hidden = add_ticket(api.database, department_path="/hq/tech")
+def test_a_solved_case_names_a_ticket_the_author_can_see(api, rpc_error):
+    seen = api.add_ticket(department_path="/hq/service")
+    hidden = api.add_ticket(department_path="/hq/tech")
     assert write(api, source_ticket_id=seen.id).source_ticket_id == seen.id
-    error = _error(write, api, source_ticket_id=hidden.id)
+    error = rpc_error(write, api, source_ticket_id=hidden.id)
     assert error.code is grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in error.violations] == ["article.source_ticket_id"]
 
@@ -228,16 +114,16 @@ def test_drafts_are_seen_by_their_author_and_department_leads_published_by_every
     assert [a.title for a in drafts.articles] == ["退款草稿"]
 
 
-def test_only_the_author_and_leads_above_change_an_article(library):
+def test_only_the_author_and_leads_above_change_an_article(library, rpc_error):
     api = library
     [article] = api.stub(AGENT).ListKnowledgeArticles(ticket_pb2.ListKnowledgeArticlesRequest(
         kind=FAQ)).articles
     change = ticket_pb2.UpdateKnowledgeArticleRequest(
         article=ticket_pb2.KnowledgeArticle(id=article.id, category="router"),
         update_mask=FieldMask(paths=["category"]))
-    assert _error(api.stub(OTHER_AGENT).UpdateKnowledgeArticle, change).code \
+    assert rpc_error(api.stub(OTHER_AGENT).UpdateKnowledgeArticle, change).code \
         is grpc.StatusCode.PERMISSION_DENIED
-    assert _error(api.stub(TECH_LEAD).UpdateKnowledgeArticle, change).code \
+    assert rpc_error(api.stub(TECH_LEAD).UpdateKnowledgeArticle, change).code \
         is grpc.StatusCode.PERMISSION_DENIED
     assert api.stub(SERVICE_LEAD).UpdateKnowledgeArticle(change).category == "router"
 
@@ -261,18 +147,18 @@ def test_english_search_is_case_insensitive_and_filters_by_locale_and_kind(libra
     assert titles(search(library, query="退款", kinds=[TEMPLATE])) == ["致歉回复模板"]
 
 
-def test_search_by_a_ticket_uses_its_title_description_and_keywords(library):
-    ticket = add_ticket(library.database, title="路由器断网", description="家里的网络一直连不上",
-                        keywords=["断网"], category="technical", department_path="/hq/service")
+def test_search_by_a_ticket_uses_its_title_description_and_keywords(library, rpc_error):
+    ticket = library.add_ticket(title="路由器断网", description="家里的网络一直连不上",
+                                keywords=["断网"], category="technical", department_path="/hq/service")
     assert titles(search(library, ticket_id=ticket.id))[0] == "路由器无法联网的排查步骤"
-    hidden = add_ticket(library.database, title="路由器", department_path="/hq/tech")
-    assert _error(search, library, ticket_id=hidden.id).code is grpc.StatusCode.NOT_FOUND
+    hidden = library.add_ticket(title="路由器", department_path="/hq/tech")
+    assert rpc_error(search, library, ticket_id=hidden.id).code is grpc.StatusCode.NOT_FOUND
 
 
-def test_search_pages_and_needs_a_query(library):
+def test_search_pages_and_needs_a_query(library, rpc_error):
     first = search(library, query="退款 路由器", page_size=2)
     second = search(library, query="退款 路由器", page_size=2, page_token=first.next_page_token)
     assert len(first.results) == 2 and first.next_page_token
     assert not set(titles(first)) & set(titles(second))
-    assert _error(search, library).code is grpc.StatusCode.INVALID_ARGUMENT
-    assert _error(search, library, query="x", page_token="nonsense").code is grpc.StatusCode.INVALID_ARGUMENT
+    assert rpc_error(search, library).code is grpc.StatusCode.INVALID_ARGUMENT
+    assert rpc_error(search, library, query="x", page_token="nonsense").code is grpc.StatusCode.INVALID_ARGUMENT

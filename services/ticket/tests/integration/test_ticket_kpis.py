@@ -5,132 +5,24 @@ one, the department subtree and its breakdown, and who may ask."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
 from crm.common.v1 import types_pb2
-from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, UtcDateTime, utcnow
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
-from sqlalchemy import JSON, Boolean, Integer
-from ticket_service.api import build_bindings
-from ticket_service.models import CallbackTask, Ticket, TicketHistoryEntry
+from crm.ticket.v1 import ticket_pb2
+from crm_shared.db import utcnow
+from ticket_service.models import CallbackTask, TicketHistoryEntry
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration,
+              pytest.mark.parametrize("api", ["sqlite", "postgresql"], indirect=True)]
 
-SERVICE = ticket_pb2.DESCRIPTOR.services_by_name["TicketService"]
-BACKENDS = ["sqlite", "postgresql"]
 # March 2026 in Beijing time (the seeded /hq calendar's zone) starts at 16:00 UTC on 28 Feb.
 MARCH = datetime(2026, 2, 28, 16, tzinfo=UTC)
 H = timedelta(hours=1)
 
-# -- the server and its clients (in-process api on a migrated database) ----------------------
-
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: str
-    role: str
-    department_path: str
-    data_scope: str
-
-
-ADMIN = Caller("u-admin", "admin", "/hq", "all")
-SERVICE_LEAD = Caller("u-service-lead", "service_lead", "/hq/service", "department")
-VIP_LEAD = Caller("u-vip-lead", "service_lead", "/hq/service/vip", "department")
-AGENT = Caller("u-agent", "service_agent", "/hq/service", "own")
-TECH_LEAD = Caller("u-tech-lead", "service_lead", "/hq/tech", "department")
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm")
-    return issuer, folder / "signing.pub"
-
-
-class TicketApi:
-    def __init__(self, database_url: str, keys) -> None:
-        self.issuer, public_key = keys
-        upgrade("ticket_service", database_url)
-        settings = ApiSettings(
-            service_name="ticket", database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
-        )
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels: list[grpc.Channel] = []
-        self._stubs: dict[Caller, ticket_pb2_grpc.TicketServiceStub] = {}
-
-    def stub(self, caller: Caller) -> ticket_pb2_grpc.TicketServiceStub:
-        if caller not in self._stubs:
-            token = self.issuer.issue(user_id=caller.user_id, username=caller.user_id,
-                                      roles=[caller.role], department_path=caller.department_path,
-                                      data_scope=caller.data_scope)
-            channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-            self._channels.append(channel)
-            self._stubs[caller] = ticket_pb2_grpc.TicketServiceStub(channel)
-        return self._stubs[caller]
-
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-def api(request, keys):
-    server = TicketApi(request.getfixturevalue(
-        "sqlite_url" if request.param == "sqlite" else "postgres_url"), keys)
-    yield server
-    server.stop()
-
-
-def _error(call, *args, **kwargs):
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
-
-
-def add_ticket(database: Database, **fields) -> Ticket:
-    """A ticket row as the ticket core would store it; unnamed required columns get neutral
-    values, so this keeps working as the core's table grows."""
-    now = fields.get("create_time") or utcnow()
-    values = {}
-    for column in Ticket.__table__.columns:
-        if column.nullable or column.name in fields:
-            continue
-        if isinstance(column.type, JSON):
-            values[column.name] = {} if "dict" in str(Ticket.__annotations__.get(column.name)) else []
-        elif isinstance(column.type, Boolean):
-            values[column.name] = False
-        elif isinstance(column.type, Integer):
-            values[column.name] = 0
-        elif isinstance(column.type, UtcDateTime):
-            values[column.name] = now
-        else:
-            values[column.name] = ""
-    values.update(id=str(uuid.uuid4()), number=f"T{uuid.uuid4().hex[:10]}", type="consultation",
-                  priority="normal", state="in_progress", department_path="/hq/service")
-    values.update(fields)
-    with database.unit_of_work() as uow:
-        ticket = Ticket(**values)
-        uow.session.add(ticket)
-    return ticket
+# callers: user ids of the organisation in conftest.PEOPLE
+ADMIN, VIP_LEAD, AGENT = "u-admin", "u-vip-lead", "u-agent"
 
 
 def kpis(api, caller=ADMIN, department_path="/hq/service", group=False, start="2026-03-01",
@@ -149,7 +41,7 @@ def by_key(kpi_list):
 def history(api):
     """Tickets of /hq/service (and its VIP desk) in February and March, one of /hq/tech."""
     def ticket(created, dept="/hq/service", **fields):
-        return add_ticket(api.database, create_time=created, department_path=dept, **fields)
+        return api.add_ticket(create_time=created, department_path=dept, **fields)
 
     ticket(MARCH + 1 * H, first_response_time=MARCH + 2 * H, first_response_due_time=MARCH + 4 * H,
            resolve_time=MARCH + 10 * H, state="resolved")
@@ -200,14 +92,14 @@ def test_the_breakdown_is_per_direct_sub_department(history):
     assert groups == {"/hq/service": 3, "/hq/tech": 2}
 
 
-def test_a_lead_sees_their_subtree_only_and_agents_none(history):
+def test_a_lead_sees_their_subtree_only_and_agents_none(history, rpc_error):
     assert by_key(kpis(history, caller=VIP_LEAD, department_path="").kpis)["ticket_count"].value == 1
-    error = _error(kpis, history, caller=VIP_LEAD, department_path="/hq/service")
+    error = rpc_error(kpis, history, caller=VIP_LEAD, department_path="/hq/service")
     assert error.code is grpc.StatusCode.PERMISSION_DENIED
-    assert _error(kpis, history, caller=AGENT).code is grpc.StatusCode.PERMISSION_DENIED
+    assert rpc_error(kpis, history, caller=AGENT).code is grpc.StatusCode.PERMISSION_DENIED
 
 
-def test_bad_periods_are_refused(api):
-    error = _error(kpis, api, start="2026-3-1", end="2026-02-30")
+def test_bad_periods_are_refused(api, rpc_error):
+    error = rpc_error(kpis, api, start="2026-3-1", end="2026-02-30")
     assert {v.field for v in error.violations} == {"period.start_date", "period.end_date"}
-    assert _error(kpis, api, start="2026-03-31", end="2026-03-01").code is grpc.StatusCode.INVALID_ARGUMENT
+    assert rpc_error(kpis, api, start="2026-03-31", end="2026-03-01").code is grpc.StatusCode.INVALID_ARGUMENT

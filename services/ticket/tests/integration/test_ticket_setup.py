@@ -4,106 +4,25 @@ defaults the migration seeds, validation, and who may change what."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import grpc
 import pytest
 from crm.common.v1 import types_pb2
-from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
+from crm.ticket.v1 import ticket_pb2
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.field_mask_pb2 import FieldMask
-from ticket_service.api import build_bindings
 from ticket_service.calendars import calendar_for
 from ticket_service.models import BusinessCalendar
 from ticket_service.sla_policies import policy_for, ticket_policy
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration,
+              pytest.mark.parametrize("api", ["sqlite", "postgresql"], indirect=True)]
 
-SERVICE = ticket_pb2.DESCRIPTOR.services_by_name["TicketService"]
-BACKENDS = ["sqlite", "postgresql"]
 MONDAY, SATURDAY = 1, 6
 
-# -- the server and its clients (in-process api on a migrated database) ----------------------
-
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: str
-    role: str
-    department_path: str
-    data_scope: str
-
-
-ADMIN = Caller("u-admin", "admin", "/hq", "all")
-SERVICE_LEAD = Caller("u-service-lead", "service_lead", "/hq/service", "department")
-VIP_LEAD = Caller("u-vip-lead", "service_lead", "/hq/service/vip", "department")
-AGENT = Caller("u-agent", "service_agent", "/hq/service", "own")
-TECH_LEAD = Caller("u-tech-lead", "service_lead", "/hq/tech", "department")
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm")
-    return issuer, folder / "signing.pub"
-
-
-class TicketApi:
-    def __init__(self, database_url: str, keys) -> None:
-        self.issuer, public_key = keys
-        upgrade("ticket_service", database_url)
-        settings = ApiSettings(
-            service_name="ticket", database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
-        )
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels: list[grpc.Channel] = []
-        self._stubs: dict[Caller, ticket_pb2_grpc.TicketServiceStub] = {}
-
-    def stub(self, caller: Caller) -> ticket_pb2_grpc.TicketServiceStub:
-        if caller not in self._stubs:
-            token = self.issuer.issue(user_id=caller.user_id, username=caller.user_id,
-                                      roles=[caller.role], department_path=caller.department_path,
-                                      data_scope=caller.data_scope)
-            channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-            self._channels.append(channel)
-            self._stubs[caller] = ticket_pb2_grpc.TicketServiceStub(channel)
-        return self._stubs[caller]
-
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-def api(request, keys):
-    server = TicketApi(request.getfixturevalue(
-        "sqlite_url" if request.param == "sqlite" else "postgres_url"), keys)
-    yield server
-    server.stop()
-
-
-def _error(call, *args, **kwargs):
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
+# callers: user ids of the organisation in conftest.PEOPLE
+ADMIN, SERVICE_LEAD, AGENT, TECH_LEAD = "u-admin", "u-service-lead", "u-agent", "u-tech-lead"
 
 
 def hours(value: float) -> Duration:
@@ -135,13 +54,13 @@ def test_the_default_head_office_calendar_is_seeded(api):
         (day, "09:00", "18:00") for day in range(1, 6)]
 
 
-def test_a_lead_creates_reads_updates_and_deletes_a_calendar_of_their_subtree(api):
+def test_a_lead_creates_reads_updates_and_deletes_a_calendar_of_their_subtree(api, rpc_error):
     lead = api.stub(SERVICE_LEAD)
     created = lead.CreateBusinessCalendar(ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar(
         holidays=[ticket_pb2.CalendarDay(date="2026-10-01", name="National Day")],
         extra_working_days=[ticket_pb2.CalendarDay(date="2026-10-10", name="make-up",
                                                    weekday_like=MONDAY)])))
-    assert created.id and created.created_by == SERVICE_LEAD.user_id
+    assert created.id and created.created_by == SERVICE_LEAD
     assert api.stub(AGENT).GetBusinessCalendar(ticket_pb2.GetBusinessCalendarRequest(id=created.id)) == created
 
     changed = lead.UpdateBusinessCalendar(ticket_pb2.UpdateBusinessCalendarRequest(
@@ -153,7 +72,7 @@ def test_a_lead_creates_reads_updates_and_deletes_a_calendar_of_their_subtree(ap
     assert list(changed.holidays) == list(created.holidays)
 
     lead.DeleteBusinessCalendar(ticket_pb2.DeleteBusinessCalendarRequest(id=created.id))
-    error = _error(lead.GetBusinessCalendar, ticket_pb2.GetBusinessCalendarRequest(id=created.id))
+    error = rpc_error(lead.GetBusinessCalendar, ticket_pb2.GetBusinessCalendarRequest(id=created.id))
     assert error.code is grpc.StatusCode.NOT_FOUND
 
 
@@ -167,12 +86,12 @@ def test_calendar_for_a_department_is_its_own_or_the_nearest_ancestors(api):
         assert calendar_for(uow.session, "/elsewhere") is None
 
 
-def test_bad_calendar_fields_are_refused_and_nothing_is_stored(api):
+def test_bad_calendar_fields_are_refused_and_nothing_is_stored(api, rpc_error):
     bad = new_calendar(time_zone="Mars/Olympus",
                        working_hours=[ticket_pb2.WorkingHours(day=MONDAY, opens_at="9am", closes_at="18:00")],
                        holidays=[ticket_pb2.CalendarDay(date="2026-13-01")])
-    error = _error(api.stub(ADMIN).CreateBusinessCalendar,
-                   ticket_pb2.CreateBusinessCalendarRequest(calendar=bad))
+    error = rpc_error(api.stub(ADMIN).CreateBusinessCalendar,
+                      ticket_pb2.CreateBusinessCalendarRequest(calendar=bad))
     assert error.code is grpc.StatusCode.INVALID_ARGUMENT
     assert {v.field for v in error.violations} == {
         "calendar.time_zone", "calendar.working_hours[0].opens_at", "calendar.holidays[0].date"}
@@ -180,30 +99,30 @@ def test_bad_calendar_fields_are_refused_and_nothing_is_stored(api):
         assert len(uow.session.query(BusinessCalendar).all()) == 1  # the seeded one
 
 
-def test_a_second_calendar_for_a_department_already_exists(api):
+def test_a_second_calendar_for_a_department_already_exists(api, rpc_error):
     create = api.stub(ADMIN).CreateBusinessCalendar
     create(ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar()))
-    error = _error(create, ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar()))
+    error = rpc_error(create, ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar()))
     assert error.code is grpc.StatusCode.ALREADY_EXISTS
 
 
-def test_calendars_outside_the_callers_subtree_or_by_agents_are_refused(api):
+def test_calendars_outside_the_callers_subtree_or_by_agents_are_refused(api, rpc_error):
     for caller, path in ((TECH_LEAD, "/hq/service"), (AGENT, "/hq/service"), (SERVICE_LEAD, "")):
-        error = _error(api.stub(caller).CreateBusinessCalendar,
-                       ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar(path)))
+        error = rpc_error(api.stub(caller).CreateBusinessCalendar,
+                          ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar(path)))
         assert error.code is grpc.StatusCode.PERMISSION_DENIED, (caller, path)
     seeded = api.stub(AGENT).ListBusinessCalendars(ticket_pb2.ListBusinessCalendarsRequest()).calendars[0]
-    error = _error(api.stub(SERVICE_LEAD).UpdateBusinessCalendar, ticket_pb2.UpdateBusinessCalendarRequest(
+    error = rpc_error(api.stub(SERVICE_LEAD).UpdateBusinessCalendar, ticket_pb2.UpdateBusinessCalendarRequest(
         calendar=ticket_pb2.BusinessCalendar(id=seeded.id, time_zone="UTC"),
         update_mask=FieldMask(paths=["time_zone"])))
     assert error.code is grpc.StatusCode.PERMISSION_DENIED
 
 
-def test_updates_need_a_mask_and_refuse_unknown_paths(api):
+def test_updates_need_a_mask_and_refuse_unknown_paths(api, rpc_error):
     seeded = api.stub(ADMIN).ListBusinessCalendars(ticket_pb2.ListBusinessCalendarsRequest()).calendars[0]
     update = api.stub(ADMIN).UpdateBusinessCalendar
     for mask in ([], ["id"]):
-        error = _error(update, ticket_pb2.UpdateBusinessCalendarRequest(
+        error = rpc_error(update, ticket_pb2.UpdateBusinessCalendarRequest(
             calendar=ticket_pb2.BusinessCalendar(id=seeded.id), update_mask=FieldMask(paths=mask)))
         assert error.code is grpc.StatusCode.INVALID_ARGUMENT
 
@@ -215,11 +134,11 @@ def test_a_retried_create_returns_the_first_result(api):
     assert api.stub(ADMIN).CreateBusinessCalendar(request) == first
 
 
-def test_the_default_calendar_cannot_be_deleted(api):
+def test_the_default_calendar_cannot_be_deleted(api, rpc_error):
     default = api.stub(ADMIN).CreateBusinessCalendar(
         ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar("")))
-    error = _error(api.stub(ADMIN).DeleteBusinessCalendar,
-                   ticket_pb2.DeleteBusinessCalendarRequest(id=default.id))
+    error = rpc_error(api.stub(ADMIN).DeleteBusinessCalendar,
+                      ticket_pb2.DeleteBusinessCalendarRequest(id=default.id))
     assert error.code is grpc.StatusCode.FAILED_PRECONDITION
 
 
@@ -263,7 +182,7 @@ def test_the_most_specific_enabled_policy_applies(api):
         assert policy_for(uow.session, "fault", "high").id == fault_only.id
 
 
-def test_sla_policy_crud_round_trips_durations(api):
+def test_sla_policy_crud_round_trips_durations(api, rpc_error):
     admin = api.stub(ADMIN)
     created = admin.CreateSlaPolicy(ticket_pb2.CreateSlaPolicyRequest(policy=ticket_pb2.SlaPolicy(
         display_name="VIP faults", ticket_type=ticket_pb2.TICKET_TYPE_FAULT,
@@ -282,12 +201,12 @@ def test_sla_policy_crud_round_trips_durations(api):
         ticket_type=ticket_pb2.TICKET_TYPE_FAULT))
     assert [policy.id for policy in faults.policies] == [created.id]
     admin.DeleteSlaPolicy(ticket_pb2.DeleteSlaPolicyRequest(id=created.id))
-    assert _error(admin.GetSlaPolicy, ticket_pb2.GetSlaPolicyRequest(id=created.id)).code \
+    assert rpc_error(admin.GetSlaPolicy, ticket_pb2.GetSlaPolicyRequest(id=created.id)).code \
         is grpc.StatusCode.NOT_FOUND
 
 
-def test_bad_sla_policies_are_refused(api):
-    error = _error(api.stub(ADMIN).CreateSlaPolicy, ticket_pb2.CreateSlaPolicyRequest(
+def test_bad_sla_policies_are_refused(api, rpc_error):
+    error = rpc_error(api.stub(ADMIN).CreateSlaPolicy, ticket_pb2.CreateSlaPolicyRequest(
         policy=ticket_pb2.SlaPolicy(display_name="", first_response_target=hours(-1),
                                     priority=99)))
     assert error.code is grpc.StatusCode.INVALID_ARGUMENT
@@ -295,11 +214,11 @@ def test_bad_sla_policies_are_refused(api):
         v.field for v in error.violations}
 
 
-def test_only_administrators_manage_sla_policies(api):
+def test_only_administrators_manage_sla_policies(api, rpc_error):
     request = ticket_pb2.CreateSlaPolicyRequest(policy=ticket_pb2.SlaPolicy(
         display_name="x", first_response_target=hours(1)))
     for caller in (SERVICE_LEAD, AGENT):
-        assert _error(api.stub(caller).CreateSlaPolicy, request).code is grpc.StatusCode.PERMISSION_DENIED
+        assert rpc_error(api.stub(caller).CreateSlaPolicy, request).code is grpc.StatusCode.PERMISSION_DENIED
 
 
 # -- the ticket policy -------------------------------------------------------------------------------
@@ -321,7 +240,7 @@ def test_an_administrator_changes_the_ticket_policy_by_mask(api):
             callback_within=hours(48), auto_close_after=hours(0)),
         update_mask=FieldMask(paths=["raise_priority_value_classes", "callback_within",
                                      "auto_close_after"])))
-    assert changed.updated_by == ADMIN.user_id
+    assert changed.updated_by == ADMIN
     assert changed.raise_priority_when_at_risk  # not in the mask
     with api.database.unit_of_work(readonly=True) as uow:
         policy = ticket_policy(uow.session)
@@ -330,12 +249,12 @@ def test_an_administrator_changes_the_ticket_policy_by_mask(api):
     assert policy.auto_close_after is None
 
 
-def test_the_ticket_policy_refuses_bad_values_and_non_administrators(api):
+def test_the_ticket_policy_refuses_bad_values_and_non_administrators(api, rpc_error):
     bad = ticket_pb2.UpdateTicketPolicyRequest(
         policy=ticket_pb2.TicketPolicy(callback_within=hours(-2)),
         update_mask=FieldMask(paths=["callback_within"]))
-    assert _error(api.stub(ADMIN).UpdateTicketPolicy, bad).code is grpc.StatusCode.INVALID_ARGUMENT
+    assert rpc_error(api.stub(ADMIN).UpdateTicketPolicy, bad).code is grpc.StatusCode.INVALID_ARGUMENT
     good = ticket_pb2.UpdateTicketPolicyRequest(
         policy=ticket_pb2.TicketPolicy(callback_within=hours(2)),
         update_mask=FieldMask(paths=["callback_within"]))
-    assert _error(api.stub(SERVICE_LEAD).UpdateTicketPolicy, good).code is grpc.StatusCode.PERMISSION_DENIED
+    assert rpc_error(api.stub(SERVICE_LEAD).UpdateTicketPolicy, good).code is grpc.StatusCode.PERMISSION_DENIED

@@ -14,7 +14,7 @@ from crm.ticket.v1 import events_pb2 as ticket_events
 from crm_devstack.outbox_publisher import OutboxPublisher
 from crm_devstack.service_process import WorkerProcess
 from crm_devstack.waiting import wait_until
-from crm_shared.db import Database, utcnow
+from crm_shared.db import Database
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
 from sqlalchemy import select, text
@@ -99,23 +99,15 @@ def test_identity_events_keep_the_agents_current(worker, publisher, db):
         assert lead == "u-lead"
 
 
-def _ticket(customer_id: str) -> Ticket:
-    now = utcnow()
-    return Ticket(
-        id=str(uuid.uuid4()), number=f"T-{uuid.uuid4().hex[:8]}", type="complaint", category="",
-        title="t", description="d", channel="", product="", keywords=[], priority="normal",
-        priority_reason="", state="routed", customer_id=customer_id, reporter_name="李雷",
-        reporter_phone="+8613812345678", reporter_email="li@example.com", customer_value_class="",
-        customer_at_risk=False, department_path="/hq/service", transfer_count=0, reopen_count=0,
-        escalation_level=0, external_ids={}, create_time=now, update_time=now,
-        last_activity_time=now, created_by="u-rep", updated_by="u-rep", account_manager_id="u-rep",
-        first_response_breached=False, resolution_breached=False, sla_paused_seconds=0)
-
-
-def test_customer_merges_handovers_and_erasures_reach_the_tickets(worker, publisher, db):
+def test_customer_merges_handovers_and_erasures_reach_the_tickets(worker, publisher, db,
+                                                                   new_ticket_row):
     merged, survivor, erased = (str(uuid.uuid4()) for _ in range(3))
+    reported = {"type": "complaint", "state": "routed", "reporter_name": "李雷",
+                "reporter_phone": "+8613812345678", "reporter_email": "li@example.com",
+                "account_manager_id": "u-rep"}
     with db.unit_of_work() as uow:
-        first, second = _ticket(merged), _ticket(erased)
+        first = new_ticket_row(customer_id=merged, **reported)
+        second = new_ticket_row(customer_id=erased, **reported)
         uow.session.add_all([first, second])
     _handled(db, worker, "ticket.customer_merged", publisher.publish(customer_events.CustomerMerged(
         merge_id="m-1", surviving_customer_id=survivor, merged_customer_ids=[merged])))
