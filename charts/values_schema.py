@@ -8,7 +8,7 @@ values, for maps such as `env`), so a misspelt key fails `helm install` / `helm 
     uv run python charts/values_schema.py          # rewrite charts/crm/values.schema.json
     uv run python charts/values_schema.py --check  # exit 1 when the file is stale
 
-charts/tests/test_schema.py fails when the committed file differs from this output.
+charts/tests/test_chart_values_schema.py fails when the committed file differs from this output.
 """
 
 from __future__ import annotations
@@ -78,6 +78,8 @@ SERVICE_NAME = "^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$"
 CPU = "^([0-9]+m|[0-9]+(\\.[0-9]+)?)$"
 MEMORY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"
 PERCENT = "^[0-9]{1,3}%$"
+ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
+SECRET_KEY = "^[-._a-zA-Z0-9]+$"
 
 DEFS: dict[str, Schema] = {
     "serviceName": string("a service under `services`", pattern=SERVICE_NAME),
@@ -140,8 +142,21 @@ DEFS: dict[str, Schema] = {
     ),
     "env": {
         "type": "object",
-        "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+        "propertyNames": {"pattern": ENV_NAME},
         "additionalProperties": {"type": "string"},
+    },
+    # NAME: {name, key}: the env var's value is read from a Secret (valueFrom.secretKeyRef).
+    "secretEnv": {
+        "type": "object",
+        "propertyNames": {"pattern": ENV_NAME},
+        "additionalProperties": obj(
+            {
+                "name": string("Secret name", pattern=DNS_SUBDOMAIN),
+                "key": string("key in the Secret", pattern=SECRET_KEY),
+                "optional": boolean(),
+            },
+            required=["name", "key"],
+        ),
     },
     "labelSelector": obj(
         {
@@ -207,6 +222,8 @@ POD_KEYS: dict[str, Schema] = {
     "calls": {**array(ref("serviceName")), "uniqueItems": True},
     "terminationGracePeriodSeconds": integer(0),
     "env": ref("env"),
+    "secretEnv": ref("secretEnv"),
+    "egress": array(ref("egress")),
     "podAnnotations": string_map(),
     "nodeSelector": string_map(),
     "tolerations": array(ref("toleration")),
@@ -234,6 +251,7 @@ DEFS["migrate"] = obj(
         "activeDeadlineSeconds": integer(1),
         "ttlSecondsAfterFinished": integer(0),
         "env": ref("env"),
+        "secretEnv": ref("secretEnv"),
         "podAnnotations": string_map(),
         "nodeSelector": string_map(),
         "tolerations": array(ref("toleration")),
@@ -293,7 +311,16 @@ ROOT: Schema = obj(
                     },
                     required=["name", "publicKey", "privateKey"],
                 ),
-                "fieldEncryption": ref("secretRef"),
+                "fieldEncryption": obj(
+                    {
+                        "name": string("Secret name", pattern=DNS_SUBDOMAIN),
+                        "key": string("key of FIELD_ENCRYPTION_KEY", minLength=1),
+                        "previousKeys": string(
+                            "key of FIELD_ENCRYPTION_PREVIOUS_KEYS", pattern=SECRET_KEY
+                        ),
+                    },
+                    required=["name", "key"],
+                ),
             }
         ),
         "securityContext": obj(

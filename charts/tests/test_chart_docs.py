@@ -78,3 +78,18 @@ def test_deployment_guide_covers_scaling_and_sizing() -> None:
         "memory",
     ):
         assert word in guide, word
+
+
+def test_deployment_guide_covers_email_webhooks_and_key_rotation() -> None:
+    guide = (REPO / "docs" / "deployment.md").read_text()
+    for phrase in (
+        "### Notification e-mail and webhooks",
+        "### Rotating the field-encryption key",
+        "SMTP_HOST",
+        "SMTP_PASSWORD",
+        "secretEnv",
+        "back-off",
+        "FIELD_ENCRYPTION_PREVIOUS_KEYS",
+        "rollout restart",
+    ):
+        assert phrase in guide, phrase

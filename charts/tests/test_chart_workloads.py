@@ -369,11 +369,41 @@ def test_field_encryption_key_goes_to_the_services_that_ask_for_it(rendered: Ren
         wanted = svc != "gateway" and values["services"][svc]["fieldEncryption"]
         assert ("FIELD_ENCRYPTION_KEY" in env) == bool(wanted), deployment["metadata"]["name"]
         if wanted:
-            assert (
-                env["FIELD_ENCRYPTION_KEY"]["valueFrom"]["secretKeyRef"]
-                == values["secrets"]["fieldEncryption"]
-            )
+            secret = values["secrets"]["fieldEncryption"]
+            assert env["FIELD_ENCRYPTION_KEY"]["valueFrom"]["secretKeyRef"] == {
+                "name": secret["name"],
+                "key": secret["key"],
+            }
     assert values["services"]["customer"]["fieldEncryption"] is True
+
+
+def test_previous_field_encryption_keys_are_optional_and_only_where_encryption_is(
+    rendered: Rendered,
+) -> None:
+    """FIELD_ENCRYPTION_PREVIOUS_KEYS: same Secret, optional key (absent outside a rotation)."""
+    values = rendered.values
+    secret = values["secrets"]["fieldEncryption"]
+    for owner in [*rendered.of_kind("Deployment"), *rendered.jobs]:
+        svc = service(owner)
+        env = env_of(containers(owner)[0])
+        wanted = (
+            role(owner) != "migrate"
+            and svc != "gateway"
+            and values["services"][svc]["fieldEncryption"]
+        )
+        assert ("FIELD_ENCRYPTION_PREVIOUS_KEYS" in env) == bool(wanted), owner["metadata"]["name"]
+        if wanted:
+            item = env["FIELD_ENCRYPTION_PREVIOUS_KEYS"]
+            assert "value" not in item
+            assert item["valueFrom"]["secretKeyRef"] == {
+                "name": secret["name"],
+                "key": secret["previousKeys"],
+                "optional": True,
+            }
+    assert any(
+        "FIELD_ENCRYPTION_PREVIOUS_KEYS" in env_of(containers(d)[0])
+        for d in rendered.components("api")
+    )
 
 
 def test_peer_addresses_are_exactly_the_calls(rendered: Rendered) -> None:

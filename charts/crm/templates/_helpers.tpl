@@ -226,6 +226,23 @@ limits:
 {{- end -}}
 
 {{/*
+NAME: {name, key, optional} map as an env list of secretKeyRefs: a Secret's key in the
+environment without its value ever passing through the values or the manifests.
+*/}}
+{{- define "crm.secretEnvMap" -}}
+{{- range $name, $ref := . }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.name | quote }}
+      key: {{ $ref.key | quote }}
+      {{- if $ref.optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
 Environment of a process. Context: dict "root" $ "c" <component or migration unit> "role" <role>.
 */}}
 {{- define "crm.env" -}}
@@ -275,6 +292,13 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
     secretKeyRef:
       name: {{ $root.Values.secrets.fieldEncryption.name }}
       key: {{ $root.Values.secrets.fieldEncryption.key }}
+{{- /* Older keys, during a rotation only: absent from the Secret is the normal case. */}}
+- name: FIELD_ENCRYPTION_PREVIOUS_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.secrets.fieldEncryption.name }}
+      key: {{ $root.Values.secrets.fieldEncryption.previousKeys }}
+      optional: true
 {{- end }}
 {{- end }}
 {{- if eq .role "api" }}
@@ -297,6 +321,12 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- end }}
 {{- include "crm.envMap" $root.Values.config.extraEnv }}
 {{- include "crm.envMap" $c.values.env }}
+{{- range $name, $_ := $c.values.secretEnv }}
+{{- if hasKey ($c.values.env | default dict) $name }}
+{{- fail (printf "%s: %s is set in both env and secretEnv" $c.name $name) }}
+{{- end }}
+{{- end }}
+{{- include "crm.secretEnvMap" $c.values.secretEnv }}
 {{- end -}}
 
 {{/* OTEL_RESOURCE_ATTRIBUTES (uses the K8S_* variables defined before it). */}}
