@@ -93,7 +93,18 @@ def create_app(
     or a server that shares the database with its outbox relay); otherwise built here."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from gateway.views import auth, customers, dashboard, directory, explorer, health, notifications
+    from gateway.views import (
+        auth,
+        customers,
+        dashboard,
+        directory,
+        explorer,
+        health,
+        knowledge,
+        notifications,
+        ticket_setup,
+        tickets,
+    )
 
     deps = build_dependencies(settings, database=database, hashing=hashing, peers=peers)
     app = GatewayOpenAPI(
@@ -135,6 +146,9 @@ def create_app(
     auth.register(app, deps)
     customers.register(app, deps)
     notifications.register(app, deps)
+    tickets.register(app, deps)
+    ticket_setup.register(app, deps)
+    knowledge.register(app, deps)
     directory.register(app, deps)
     dashboard.register(app, deps)
     explorer.register(app, deps)

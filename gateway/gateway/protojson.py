@@ -3,18 +3,27 @@
 The REST API uses snake_case field names (the proto names), enums as lower-case words
 without the type prefix (``CUSTOMER_TYPE_ENTERPRISE`` → ``enterprise``, the zero
 ``*_UNSPECIFIED`` value → ``null``), timestamps as RFC 3339 strings in UTC, 64-bit integers as
-JSON numbers, and unset message fields as ``null``.
+JSON numbers, durations as ISO 8601 strings (``PT24H``), and unset message fields as ``null``.
+:func:`from_json` is the way back, for request bodies already validated by their model.
 """
 
 from __future__ import annotations
 
+import base64
 import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
+from google.protobuf import json_format
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
+from pydantic import TypeAdapter
 
 _TIMESTAMP = "google.protobuf.Timestamp"
+_DURATION = "google.protobuf.Duration"
+_STRUCT = "google.protobuf.Struct"
+_TIMEDELTA = TypeAdapter(timedelta)
 _WRAPPERS = {
     "google.protobuf.StringValue",
     "google.protobuf.BoolValue",
@@ -43,7 +52,13 @@ def enum_number(enum: EnumDescriptor, word: str | None) -> int:
     """``enterprise`` → the number of ``CUSTOMER_TYPE_ENTERPRISE``; ``None``/empty → 0."""
     if not word:
         return 0
-    value = enum.values_by_name.get(enum_prefix(enum) + word.upper())
+    prefix = enum_prefix(enum)
+    value = enum.values_by_name.get(prefix + word.upper())
+    if value is None and not word.upper().startswith(prefix):
+        # Enums whose values carry no type prefix (``google.type.DayOfWeek``: ``MONDAY``).
+        unprefixed = enum.values_by_name.get(word.upper())
+        if unprefixed is not None and not unprefixed.name.startswith(prefix):
+            value = unprefixed
     if value is None:
         raise ValueError(f"{word!r} is not a value of {enum.full_name}")
     return value.number
@@ -60,14 +75,17 @@ def timestamp_text(stamp: Message) -> str | None:
     return stamp.ToJsonString()
 
 
+def duration_text(duration: Message) -> str:
+    """``Duration(seconds=86400)`` → ``P1D`` (what pydantic writes for a ``timedelta``)."""
+    return _TIMEDELTA.dump_python(duration.ToTimedelta(), mode="json")
+
+
 def _scalar(field: FieldDescriptor, value: Any) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
         return enum_word(field.enum_type, value)
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         return _message_value(value)
     if field.type == FieldDescriptor.TYPE_BYTES:
-        import base64
-
         return base64.b64encode(value).decode()
     return value
 
@@ -76,8 +94,12 @@ def _message_value(message: Message) -> Any:
     name = message.DESCRIPTOR.full_name
     if name == _TIMESTAMP:
         return timestamp_text(message)
+    if name == _DURATION:
+        return duration_text(message)
     if name in _WRAPPERS:
         return message.value
+    if name == _STRUCT:  # free-form JSON (e.g. a personal-data export record) stays as it is
+        return json_format.MessageToDict(message)
     return to_json(message)
 
 
@@ -98,3 +120,54 @@ def to_json(message: Message) -> dict[str, Any]:
         else:
             out[field.name] = _scalar(field, value)
     return out
+
+
+def _scalar_in(field: FieldDescriptor, value: Any) -> Any:
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        return enum_number(field.enum_type, value)
+    if field.type == FieldDescriptor.TYPE_BYTES:
+        return base64.b64decode(value)
+    return value
+
+
+def _fill(target: Message, value: Any) -> None:
+    name = target.DESCRIPTOR.full_name
+    if name == _TIMESTAMP:
+        target.FromDatetime(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+    elif name == _DURATION:
+        target.FromTimedelta(_TIMEDELTA.validate_python(value))
+    elif name in _WRAPPERS:
+        target.value = value
+    else:
+        from_json(value, target)
+
+
+def from_json(data: Mapping[str, Any], message: Message) -> Message:
+    """Fill ``message`` from ``data`` in the REST conventions (the inverse of :func:`to_json`)
+    and return it. ``None`` leaves a field unset; keys must be fields of the message."""
+    for name, value in data.items():
+        field = message.DESCRIPTOR.fields_by_name.get(name)
+        if field is None:
+            raise ValueError(f"{name!r} is not a field of {message.DESCRIPTOR.full_name}")
+        if value is None:
+            continue
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            value_field = field.message_type.fields_by_name["value"]
+            target = getattr(message, name)
+            for key, item in value.items():
+                if value_field.message_type is not None:
+                    _fill(target[key], item)
+                else:
+                    target[key] = _scalar_in(value_field, item)
+        elif field.is_repeated:
+            target = getattr(message, name)
+            for item in value:
+                if field.message_type is not None:
+                    _fill(target.add(), item)
+                else:
+                    target.append(_scalar_in(field, item))
+        elif field.message_type is not None:
+            _fill(getattr(message, name), value)
+        else:
+            setattr(message, name, _scalar_in(field, value))
+    return message

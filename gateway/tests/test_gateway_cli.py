@@ -88,8 +88,8 @@ class Gateway:
             try:
                 if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or the workers are still loading the app
             time.sleep(0.1)
         raise TimeoutError(self.log_path.read_text())
 

@@ -98,6 +98,45 @@ def customer_service(tmp_path, start_grpc_api) -> RunningApi:
     return start_grpc_api(build_bindings, database_url=url, name="customer")
 
 
+@pytest.fixture
+def ticket_customer_address() -> str:
+    """Where the ticket service asks for customers' facts: nothing listens here, so tickets
+    that name a customer are routed without them. A module needing them overrides this
+    fixture with ``customer_service.address``."""
+    from crm_devstack.ports import free_port
+
+    return f"127.0.0.1:{free_port()}"
+
+
+@pytest.fixture
+def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_address) -> RunningApi:
+    """The real ticket service (its api and its migrations) on its own SQLite database,
+    breaking routing ties with a seed."""
+    import random
+
+    from ticket_service.api import build_bindings
+    from ticket_service.settings import TicketApiSettings
+
+    url = f"sqlite:///{tmp_path / 'ticket.db'}"
+    upgrade("ticket_service", url)
+    settings = load_settings(
+        TicketApiSettings,
+        service_name="ticket",
+        database_url=url,
+        jwt_public_key_file=signing_keys.public,
+        amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
+        outbox_relay=False,
+        grpc_reflection=False,
+        health_check_seconds=3600,
+        customer_addr=ticket_customer_address,
+    )
+    return start_grpc_api(
+        lambda database: build_bindings(database, settings, rng=random.Random(7)),
+        database_url=url,
+        name="ticket",
+    )
+
+
 # --- scripted servicers -------------------------------------------------------------------
 
 
@@ -210,6 +249,22 @@ class ScriptedNotifications(notification_pb2_grpc.NotificationServiceServicer):
         return notification_pb2.MarkNotificationsReadResponse(
             marked=1 if (request.all or "n-1" in request.ids) else 0, unread_count=0
         )
+
+    def GetNotificationPreferences(self, request, context):
+        principal = self.calls.record("GetNotificationPreferences", request)
+        return notification_pb2.NotificationPreferences(user_id=principal.user_id)
+
+    def UpdateNotificationPreferences(self, request, context):
+        principal = self.calls.record("UpdateNotificationPreferences", request)
+        answer = notification_pb2.NotificationPreferences()
+        answer.CopyFrom(request.preferences)
+        answer.user_id = principal.user_id
+        answer.webhook.secret_set, answer.webhook.secret = bool(answer.webhook.secret), ""
+        return answer
+
+    def ListDeliveries(self, request, context):
+        self.calls.record("ListDeliveries", request)
+        return notification_pb2.ListDeliveriesResponse()
 
 
 def customer_binding(servicer) -> Callable[[Database], list[ServiceBinding]]:

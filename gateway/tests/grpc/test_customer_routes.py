@@ -27,6 +27,8 @@ def create(client, headers, **fields):
         "display_name": "西湖科技",
         "phone": "13800138000",
         "email": "Contact@Example.com",
+        # an enterprise's required fields (the service refuses one without them)
+        "enterprise": {"legal_name": "杭州西湖科技有限公司", "industry": "software"},
         **fields,
     }
     return client.post("/api/v1/customers", json=body, headers=headers)

@@ -9,7 +9,8 @@ import pytest
 from gateway.identity.models import IdempotencyRecord, User
 from sqlalchemy import func, select
 
-BODY = {"type": "enterprise", "display_name": "西湖科技", "phone": "13800138000"}
+BODY = {"type": "enterprise", "display_name": "西湖科技", "phone": "13800138000",
+        "enterprise": {"legal_name": "杭州西湖科技有限公司", "industry": "software"}}
 
 
 @pytest.fixture

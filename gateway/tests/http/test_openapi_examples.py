@@ -28,7 +28,8 @@ def missing_examples(document) -> list[str]:
 def test_every_request_body_and_success_response_has_an_example(client):
     document = client.get("/api/v1/openapi.json").get_json()
 
-    assert missing_examples(document) == []
+    missing = missing_examples(document)
+    assert missing == [], "\n".join(missing)
 
 
 def test_every_example_is_valid_against_its_own_schema(client):

@@ -9,7 +9,7 @@ import pytest
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.timestamps import to_timestamp
-from gateway.protojson import enum_number, enum_word, enum_words, to_json
+from gateway.protojson import enum_number, enum_word, enum_words, from_json, to_json
 
 
 def test_enum_words_drop_the_type_prefix_and_the_unspecified_value():
@@ -48,3 +48,48 @@ def test_message_fields_follow_the_rest_conventions():
     assert data["enterprise"] is None and data["individual"] is None  # oneof not set
     assert data["missing_fields"] == ["enterprise.industry"]
     assert data["external_ids"] == {"erp": "K-1001"}
+
+
+def test_durations_are_iso_8601_and_from_json_is_the_way_back():
+    from datetime import timedelta
+
+    from crm.ticket.v1 import ticket_pb2
+    from google.protobuf.duration_pb2 import Duration
+    from google.type import dayofweek_pb2
+
+    policy = ticket_pb2.SlaPolicy(
+        display_name="Complaints",
+        ticket_type=ticket_pb2.TICKET_TYPE_COMPLAINT,
+        resolution_target=Duration(seconds=86_400),
+        first_response_target=Duration(seconds=4 * 3600),
+    )
+    data = to_json(policy)
+    assert data["resolution_target"] == "P1D"
+    assert data["first_response_target"] == "PT4H"
+    assert data["warning_before"] is None
+
+    back = from_json(
+        {
+            "display_name": "Complaints",
+            "ticket_type": "complaint",
+            "resolution_target": timedelta(days=1),
+            "first_response_target": "PT4H",
+            "warning_before": None,
+            "create_time": datetime(2024, 3, 1, 8, 30, tzinfo=UTC),
+        },
+        ticket_pb2.SlaPolicy(),
+    )
+    assert back.resolution_target.seconds == 86_400
+    assert back.first_response_target.seconds == 4 * 3600
+    assert not back.HasField("warning_before")
+    assert back.create_time.ToJsonString() == "2024-03-01T08:30:00Z"
+    calendar = from_json(
+        {"working_hours": [{"day": "monday", "opens_at": "09:00"}], "holidays": []},
+        ticket_pb2.BusinessCalendar(),
+    )
+    assert calendar.working_hours[0].day == dayofweek_pb2.MONDAY
+    # An enum without a type prefix still refuses its own full names as words.
+    with pytest.raises(ValueError):
+        enum_number(customer_pb2.CustomerType.DESCRIPTOR, "customer_type_enterprise")
+    with pytest.raises(ValueError):
+        from_json({"colour": "blue"}, ticket_pb2.SlaPolicy())

@@ -1,0 +1,92 @@
+"""CSV import (multipart upload) and export (streamed download) of ``/api/v1/customers``
+against the real customer service."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+CSV = (
+    "type,display_name,phone,email,enterprise.legal_name,enterprise.industry\n"
+    "enterprise,西湖科技,13800138000,info@xihu.example,杭州西湖科技有限公司,manufacturing\n"
+    "individual,李雷,12345,,,\n"
+    "individual,韩梅梅,13912345678,han@example.com,,\n"
+)
+
+
+@pytest.fixture
+def client(make_app, customer_service):
+    return make_app(customer_addr=customer_service.address).test_client()
+
+
+def _upload(client, headers, content: bytes, **fields):
+    return client.post(
+        "/api/v1/customers/import",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(content), "customers.csv"), **fields},
+    )
+
+
+def test_an_uploaded_file_is_imported_with_a_report_per_row(client, auth_header):
+    rep = auth_header("rep.zhang")
+    response = _upload(client, rep, CSV.encode())
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    report = response.get_json()
+    assert report["file_name"] == "customers.csv"
+    assert (report["total_rows"], report["imported_rows"], report["failed_rows"]) == (3, 2, 1)
+    assert [(r["line_number"], r["status"]) for r in report["rows"]] == [
+        (2, "imported"),
+        (3, "failed"),
+        (4, "imported"),
+    ]
+    assert [e["field"] for e in report["rows"][1]["errors"]] == ["phone"]
+    listed = client.get("/api/v1/customers", headers=rep).get_json()
+    assert {c["display_name"] for c in listed["customers"]} == {"西湖科技", "韩梅梅"}
+
+    again = client.get(f"/api/v1/customers/imports/{report['id']}", headers=rep)
+    assert again.status_code == 200
+    assert again.get_json()["rows"] == report["rows"]
+    assert [
+        i["id"] for i in client.get("/api/v1/customers/imports", headers=rep).get_json()["imports"]
+    ] == [report["id"]]
+
+
+def test_validate_only_stores_nothing_and_a_broken_file_is_422(client, auth_header):
+    rep = auth_header("rep.zhang")
+    checked = _upload(client, rep, CSV.encode(), validate_only="true")
+    broken = _upload(client, rep, b"type,display_name,shoe_size\nindividual,x,42\n")
+
+    assert checked.status_code == 200
+    assert checked.get_json()["validate_only"] is True
+    assert client.get("/api/v1/customers", headers=rep).get_json()["customers"] == []
+    assert broken.status_code == 422
+    assert [e["field"] for e in broken.get_json()["errors"]] == ["csv_content"]
+
+
+def test_the_download_is_csv_of_what_the_caller_may_see(client, auth_header):
+    _upload(client, auth_header("rep.zhang"), CSV.encode())
+    _upload(client, auth_header("rep.li"), "type,display_name\nindividual,北方客户\n".encode())
+
+    own = client.get(
+        "/api/v1/customers/export?columns=display_name&columns=phone",
+        headers=auth_header("rep.zhang"),
+    )
+    lead = client.get("/api/v1/customers/export?type=individual", headers=auth_header("sales.lead"))
+    bad = client.get("/api/v1/customers/export?columns=salary", headers=auth_header("rep.zhang"))
+
+    assert own.status_code == 200
+    assert own.mimetype == "text/csv"
+    assert "attachment" in own.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(own.get_data(as_text=True))))
+    assert {(r["display_name"], r["phone"]) for r in rows} == {
+        ("韩梅梅", "+8613912345678"),
+        ("西湖科技", "+8613800138000"),
+    }
+    assert {
+        r["display_name"] for r in csv.DictReader(io.StringIO(lead.get_data(as_text=True)))
+    } == {"北方客户", "韩梅梅"}
+    assert bad.status_code == 422
