@@ -5,7 +5,8 @@ is built here from the same message descriptor, so every field the contract has 
 documented (and validated on the way out) with the REST conventions of :mod:`gateway.protojson`:
 enums as lower-case words or ``null``, timestamps as RFC 3339 strings, unset messages as
 ``null``. Models are named after their message, with ``Customer`` in front where the name
-alone could clash with another area's (``Contact`` → ``CustomerContact``).
+alone could clash with another area's (``Contact`` → ``CustomerContact``). A model carries the
+example the OpenAPI document shows when its first :func:`response_model` call gives one.
 """
 
 from __future__ import annotations
@@ -68,9 +69,18 @@ def _item(field: FieldDescriptor) -> Any:
     return _SCALARS[field.type]
 
 
-def response_model(descriptor: Descriptor) -> type[BaseModel]:
-    """The pydantic model of ``descriptor`` as the REST API writes it (built once)."""
+def response_model(
+    descriptor: Descriptor, example: dict[str, Any] | None = None
+) -> type[BaseModel]:
+    """The pydantic model of ``descriptor`` as the REST API writes it (built once).
+
+    ``example`` is the body the OpenAPI document shows for it. It can only come with the call
+    that builds the model: a model already built (directly or as a field of another) is shared
+    as it is, so a late example raises instead of being silently lost.
+    """
     if descriptor.full_name in _BUILT:
+        if example is not None:
+            raise ValueError(f"{descriptor.full_name} is already built; give its example first")
         return _BUILT[descriptor.full_name]
     fields: dict[str, Any] = {}
     for field in descriptor.fields:
@@ -87,7 +97,9 @@ def response_model(descriptor: Descriptor) -> type[BaseModel]:
             fields[field.name] = (_item(field), ...)
     model = create_model(
         model_name(descriptor),
-        __config__=ConfigDict(extra="ignore"),
+        __config__=ConfigDict(
+            extra="ignore", json_schema_extra={"examples": [example]} if example else None
+        ),
         __doc__=f"``{descriptor.full_name}`` in the REST conventions.",
         __module__=__name__,
         **fields,

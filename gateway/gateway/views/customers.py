@@ -31,7 +31,9 @@ from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
 from gateway.protojson import enum_number, enum_words, from_json, to_json
+from gateway.views import customer_examples as ex
 from gateway.views import json_response
+from gateway.views.customer_examples import CUSTOMER_EXAMPLE
 from gateway.views.customer_schemas import response_model, use_model
 
 PEER = "customer"
@@ -464,7 +466,9 @@ class HandoverBody(BaseModel):
 
 
 class DismissBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "不同公司，同一前台电话"}]}
+    )
 
     reason: str = Field("", max_length=500)
 
@@ -479,54 +483,6 @@ class ImportForm(BaseModel):
 
 
 # --- responses ------------------------------------------------------------------------------
-
-CUSTOMER_EXAMPLE = {
-    "id": "3f2b7c1e-8d4a-4b6f-9e0c-1a2b3c4d5e6f",
-    "number": "C20260301",
-    "type": "enterprise",
-    "display_name": "杭州西湖科技",
-    "owner_id": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
-    "department_path": "/hq/sales/east",
-    "phone": "138****8000",
-    "email": "contact@example.com",
-    "create_time": "2026-03-01T08:30:00Z",
-    "update_time": "2026-03-01T08:30:00Z",
-    "enterprise": {
-        "legal_name": "",
-        "industry": "",
-        "staff_count": 0,
-        "annual_revenue": None,
-        "registration_number": "",
-        "website": "",
-    },
-    "individual": None,
-    "source": None,
-    "source_detail": "",
-    "first_contact_date": "",
-    "needs": "",
-    "tags": [],
-    "value_class": None,
-    "lifecycle_stage": None,
-    "annual_contract_amount": None,
-    "churn_risk": None,
-    "completeness_score": 60,
-    "missing_fields": ["address"],
-    "bank_name": "",
-    "bank_account": "**** **** 1234",
-    "sensitive_fields_masked": True,
-    "state": "active",
-    "merged_into_customer_id": "",
-    "address": "",
-    "wechat_id": "",
-    "primary_contact_id": "",
-    "source_lead_id": "",
-    "source_campaign_id": "",
-    "external_ids": {},
-    "last_interaction_time": None,
-    "created_by": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
-    "updated_by": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
-    "etag": "1",
-}
 
 
 class EnterpriseProfile(BaseModel):
@@ -625,24 +581,31 @@ use_model("crm.customer.v1.Customer", Customer)
 use_model("crm.common.v1.Money", Money)
 use_model("crm.customer.v1.CustomerTag", CustomerTag)
 
+# A message's model takes its example where it is first built: items before their pages.
 M = customer_pb2
-Contact = response_model(M.Contact.DESCRIPTOR)
-ContactPage = response_model(M.ListContactsResponse.DESCRIPTOR)
-RevisionPage = response_model(M.ListCustomerRevisionsResponse.DESCRIPTOR)
-Portrait = response_model(M.CustomerPortrait.DESCRIPTOR)
-TimelinePage = response_model(M.ListTimelineEntriesResponse.DESCRIPTOR)
-Consent = response_model(M.Consent.DESCRIPTOR)
-ConsentPage = response_model(M.ListConsentsResponse.DESCRIPTOR)
-ErasureRequest = response_model(M.ErasureRequest.DESCRIPTOR)
-ErasurePage = response_model(M.ListErasureRequestsResponse.DESCRIPTOR)
-AccessLogPage = response_model(M.ListAccessLogEntriesResponse.DESCRIPTOR)
-CustomerImport = response_model(M.CustomerImport.DESCRIPTOR)
-ImportPage = response_model(M.ListCustomerImportsResponse.DESCRIPTOR)
-DuplicatePage = response_model(M.ListDuplicateCandidatesResponse.DESCRIPTOR)
-DuplicateCandidate = response_model(M.DuplicateCandidate.DESCRIPTOR)
-MergeResult = response_model(M.MergeCustomersResponse.DESCRIPTOR)
-Handover = response_model(M.Handover.DESCRIPTOR)
-PersonalDataExport = response_model(privacy_pb2.PersonalDataExport.DESCRIPTOR)
+Contact = response_model(M.Contact.DESCRIPTOR, ex.CONTACT_EXAMPLE)
+ContactPage = response_model(M.ListContactsResponse.DESCRIPTOR, ex.CONTACT_PAGE_EXAMPLE)
+RevisionPage = response_model(M.ListCustomerRevisionsResponse.DESCRIPTOR, ex.REVISION_PAGE_EXAMPLE)
+Portrait = response_model(M.CustomerPortrait.DESCRIPTOR, ex.PORTRAIT_EXAMPLE)
+TimelinePage = response_model(M.ListTimelineEntriesResponse.DESCRIPTOR, ex.TIMELINE_PAGE_EXAMPLE)
+Consent = response_model(M.Consent.DESCRIPTOR, ex.CONSENT_EXAMPLE)
+ConsentPage = response_model(M.ListConsentsResponse.DESCRIPTOR, ex.CONSENT_PAGE_EXAMPLE)
+ErasureRequest = response_model(M.ErasureRequest.DESCRIPTOR, ex.ERASURE_EXAMPLE)
+ErasurePage = response_model(M.ListErasureRequestsResponse.DESCRIPTOR, ex.ERASURE_PAGE_EXAMPLE)
+AccessLogPage = response_model(
+    M.ListAccessLogEntriesResponse.DESCRIPTOR, ex.ACCESS_LOG_PAGE_EXAMPLE
+)
+CustomerImport = response_model(M.CustomerImport.DESCRIPTOR, ex.IMPORT_EXAMPLE)
+ImportPage = response_model(M.ListCustomerImportsResponse.DESCRIPTOR, ex.IMPORT_PAGE_EXAMPLE)
+DuplicateCandidate = response_model(M.DuplicateCandidate.DESCRIPTOR, ex.DUPLICATE_EXAMPLE)
+DuplicatePage = response_model(
+    M.ListDuplicateCandidatesResponse.DESCRIPTOR, ex.DUPLICATE_PAGE_EXAMPLE
+)
+MergeResult = response_model(M.MergeCustomersResponse.DESCRIPTOR, ex.MERGE_EXAMPLE)
+Handover = response_model(M.Handover.DESCRIPTOR, ex.HANDOVER_EXAMPLE)
+PersonalDataExport = response_model(
+    privacy_pb2.PersonalDataExport.DESCRIPTOR, ex.PERSONAL_DATA_EXPORT_EXAMPLE
+)
 
 CSV_RESPONSE = {
     "description": "The customers as CSV (UTF-8, header line), streamed.",

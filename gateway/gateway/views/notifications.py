@@ -227,7 +227,42 @@ class PreferencesIn(BaseModel):
 
 
 class Preferences(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "user_id": "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b",
+                    "locale": "zh-CN",
+                    "time_zone": "Asia/Shanghai",
+                    "default_channels": ["in_app", "email"],
+                    "categories": [
+                        {
+                            "category": "sla_warning",
+                            "channels": ["in_app", "webhook"],
+                            "muted": False,
+                        },
+                        {"category": "customer.created", "channels": [], "muted": True},
+                    ],
+                    "quiet_hours": {
+                        "enabled": True,
+                        "starts_at": "22:00",
+                        "ends_at": "08:00",
+                        "include_weekends": False,
+                        "allow_urgent": True,
+                    },
+                    "email": "zhang.wei@example.com",
+                    "phone": "+8613800138000",
+                    "webhook": {
+                        "url": "https://hooks.example.com/crm",
+                        "secret_set": True,
+                        "enabled": True,
+                    },
+                    "update_time": "2026-03-01T08:30:00Z",
+                }
+            ]
+        },
+    )
 
     user_id: str
     locale: str
@@ -280,6 +315,34 @@ class Delivery(BaseModel):
 
 
 class DeliveryPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "deliveries": [
+                        {
+                            "id": "9d4e2f1a-7b3c-4e5d-8f6a-2b1c0d9e8f7a",
+                            "notification_id": "6c1d0b3e-0f3a-4f7e-9a55-1f0e8d2c4b7a",
+                            "channel": "email",
+                            "recipient_address": "z***@example.com",
+                            "category": "customer.created",
+                            "subject": "新客户：杭州西湖科技",
+                            "status": "retrying",
+                            "suppress_reason": "",
+                            "attempt_count": 2,
+                            "next_attempt_time": "2026-03-01T08:40:00Z",
+                            "last_error": "421 服务暂时不可用",
+                            "source_event_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                            "deliver_time": None,
+                            "create_time": "2026-03-01T08:30:00Z",
+                        }
+                    ],
+                    "next_page_token": "",
+                }
+            ]
+        }
+    )
+
     deliveries: list[Delivery]
     next_page_token: str = Field(description="Token of the next page; empty on the last page.")
 
