@@ -73,6 +73,36 @@ def test_visibility_is_the_callers_own_rep_lead_and_admin(client, auth_header):
     )
 
 
+# rep.zhang (/hq/sales/east, scope own) owns the customer. Each caller: can they read it,
+# change it, and do they find it in their list?
+VISIBILITY_MATRIX = [
+    ("rep.zhang", True, True, True),  # the owner
+    ("rep.li", False, False, False),  # another rep: someone else's customer is not found
+    ("sales.lead", True, True, True),  # lead of /hq/sales: the owner's department subtree
+    ("service.lead", False, False, False),  # lead of another subtree
+    ("admin", True, True, True),  # scope all
+    ("agent.wang", True, False, False),  # service desk: reads by id only (tickets need it)
+]
+
+
+@pytest.mark.parametrize("caller, reads, changes, lists", VISIBILITY_MATRIX)
+def test_visibility_matrix_over_rest(client, auth_header, caller, reads, changes, lists):
+    created = create(client, auth_header("rep.zhang")).get_json()
+    location = f"/api/v1/customers/{created['id']}"
+    headers = auth_header(caller)
+
+    got = client.get(location, headers=headers)
+    patched = client.patch(location, headers=headers,
+                           json={"needs": f"changed by {caller}", "etag": created["etag"]})
+    listed = client.get("/api/v1/customers?page_size=200", headers=headers).get_json()["customers"]
+
+    assert got.status_code == (200 if reads else 404)
+    assert patched.status_code == (200 if changes else 404), patched.get_data(as_text=True)
+    assert (created["id"] in {c["id"] for c in listed}) is lists
+    after = client.get(location, headers=auth_header("admin")).get_json()
+    assert (after["needs"] == f"changed by {caller}") is changes  # a refused change stored nothing
+
+
 def test_invalid_data_is_422_with_the_services_field_errors(client, auth_header):
     response = create(client, auth_header("rep.zhang"), email="not-an-email", phone="12345")
 
