@@ -30,7 +30,7 @@ from google.protobuf import json_format, struct_pb2
 from google.protobuf.descriptor_pool import Default as default_pool
 from sqlalchemy import select
 
-from notification_service import deliveries
+from notification_service import customer_data, deliveries, inbox
 from notification_service.access import is_operator, require_admin, require_operator
 from notification_service.models import DeadLetterResolution, Delivery, Recipient
 
@@ -83,6 +83,15 @@ def _period(report_range: types_pb2.DateRange) -> tuple[datetime, datetime]:
     tz = utcnow().tzinfo
     return (datetime.combine(start, time(0), tzinfo=tz),
             datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz))
+
+
+def _record(resource_type: str, resource_id: str, create_time, update_time,
+            data: dict) -> privacy_pb2.PersonalDataRecord:
+    return privacy_pb2.PersonalDataRecord(
+        resource_type=resource_type, resource_id=resource_id,
+        audit=types_pb2.AuditStamp(create_time=to_timestamp(create_time),
+                                   update_time=to_timestamp(update_time)),
+        data=json_format.ParseDict(json.loads(json.dumps(data)), struct_pb2.Struct()))
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -227,19 +236,23 @@ class OpsRpcs:
         if not request.customer_id:
             raise InvalidArgument(FieldViolation("customer_id", "is required"))
         with self.database.unit_of_work(readonly=True) as uow:
-            rows = list(uow.session.scalars(select(Delivery).where(
-                Delivery.customer_id == request.customer_id).order_by(Delivery.create_time)))
+            rows = customer_data.rows_about(uow.session, [request.customer_id])
             records = []
-            for row in rows:
+            for row in rows.deliveries:
                 data = json_format.MessageToDict(deliveries.to_proto(row),
                                                  preserving_proto_field_name=True)
-                data["recipient_address"] = row.address  # in clear: the export is for the subject
+                if row.customer_id:
+                    # In clear: the export is for the subject, and this is their own address
+                    # (a notification about them went to an employee, whose address stays masked).
+                    data["recipient_address"] = row.address
                 data["body"] = row.body
-                records.append(privacy_pb2.PersonalDataRecord(
-                    resource_type="message_delivery", resource_id=row.id,
-                    audit=types_pb2.AuditStamp(create_time=to_timestamp(row.create_time),
-                                               update_time=to_timestamp(row.update_time)),
-                    data=json_format.ParseDict(json.loads(json.dumps(data)), struct_pb2.Struct())))
+                records.append(_record("message_delivery", row.id, row.create_time,
+                                       row.update_time, data))
+            for entry in rows.inbox_entries:
+                records.append(_record(
+                    "notification", entry.id, entry.create_time, entry.create_time,
+                    json_format.MessageToDict(inbox.to_proto(entry),
+                                              preserving_proto_field_name=True)))
         return privacy_pb2.PersonalDataExport(
             customer_id=request.customer_id, source_service=SERVICE,
             generate_time=to_timestamp(utcnow()), records=records)

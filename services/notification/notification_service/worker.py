@@ -11,6 +11,7 @@ import logging
 
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.notification.v1 import events_pb2 as notification_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm_shared.db import utcnow
@@ -18,6 +19,7 @@ from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventCo
 from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
+from notification_service import customer_data
 from notification_service.dispatch import DeliveryDispatcher
 from notification_service.models import Department, Recipient
 from notification_service.notify import notify
@@ -115,6 +117,17 @@ class NotificationWorker:
     @on_event(sales_events.PaymentOverdue)
     def payment_overdue(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)
+
+    # -- erasure --------------------------------------------------------------------------------
+
+    @on_event(customer_events.CustomerErased)
+    def customer_erased(self, event, ctx: EventContext) -> None:
+        """Anonymise what this service holds about the customer (the rows the personal-data
+        export lists); acknowledge in the same unit of work."""
+        count = customer_data.erase(ctx.session, [event.customer_id, *event.alias_customer_ids])
+        ctx.emit(notification_events.NotificationCustomerDataErased(
+            erasure_request_id=event.erasure_request_id, customer_id=event.customer_id,
+            erased_record_count=count), key=event.customer_id)
 
     # -- the recipients directory ------------------------------------------------------------
 
