@@ -1,4 +1,4 @@
-"""The whole suite as separate processes, started once per e2e module.
+"""The whole suite as separate processes, started once for the e2e tests.
 
 Everything is real: a private RabbitMQ vhost, SQLite files (or PostgreSQL databases),
 every api, worker and the gateway as processes, and an OTLP collector this test session
@@ -66,8 +66,11 @@ class RunningSuite:
         return self.suite.config
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def running_suite(rabbitmq):
+    """One suite for every e2e test: starting a dozen processes costs ~40 s on two cores.
+    Tests stay independent by working on records of their own (and the crash tests put each
+    process back as it was)."""
     vhost = f"e2e-{uuid.uuid4().hex[:8]}"
     rabbitmq.add_vhost(vhost)
     data_dir = Path(tempfile.mkdtemp(prefix="crm-e2e-"))
