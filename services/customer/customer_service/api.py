@@ -8,7 +8,9 @@ data and the portrait are mixins in the ``api_*`` modules.
 Sensitive fields (``bank_account``, ``individual.id_card_number``) are accepted by Create and
 Update, stored encrypted through ``personal_data`` in the same unit of work, and every answer
 (and event) carries them masked; only GetCustomer with ``reveal_sensitive`` by a privacy role
-returns them in clear, access-logged. Service agents (``repository.SERVICE_DESK_ROLES``) may
+returns them in clear, access-logged as a REVEAL. Every other answer carrying a customer's
+personal fields (Get, BatchGet, List, and the portrait and contact reads in the mixins) writes
+a READ entry per customer in its own unit of work (``access_log.record_reads``). Service agents (``repository.SERVICE_DESK_ROLES``) may
 GetCustomer/BatchGetCustomers any active customer by id, read-only and masked.
 """
 
@@ -43,6 +45,7 @@ from crm_shared.timestamps import from_timestamp, to_timestamp
 from sqlalchemy.exc import IntegrityError
 
 from customer_service import (
+    access_log,
     classification,
     duplicates,
     handover,
@@ -218,6 +221,16 @@ def customer_protos(session, customers: list[Customer],
 def customer_proto(session, customer: Customer, keys: personal_data.FieldKeys | None = None
                    ) -> customer_pb2.Customer:
     return customer_protos(session, [customer], keys)[0]
+
+
+def log_customer_reads(session, principal: Principal, messages, method: str) -> None:
+    """A ``READ`` access-log entry for each returned customer that carried personal values."""
+    access_log.record_reads(
+        session,
+        principal,
+        ((message.id, access_log.personal_paths_of(message)) for message in messages),
+        METHOD_PREFIX + method,
+    )
 
 
 def sensitive_fields_of(message: customer_pb2.Customer, paths) -> dict[str, str]:
@@ -419,8 +432,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         refuse_unsupported(request, {"id", "reveal_sensitive", "access_purpose"})
         if request.reveal_sensitive and not personal_data.may_reveal(principal):
             raise PermissionDenied("your role may not reveal sensitive personal fields")
-        # A reveal writes its access-log entry, committed with this read.
-        with self.database.unit_of_work(readonly=not request.reveal_sensitive) as uow:
+        # The read (or the reveal) writes its access-log entry, committed with this read.
+        with self.database.unit_of_work() as uow:
             customer = repository.get_readable(uow.session, principal, request.id)
             if customer is None:
                 raise NotFound(f"customer {request.id} not found")
@@ -430,6 +443,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                     uow.session, customer, principal, reveal=True,
                     purpose=request.access_purpose, method=METHOD_PREFIX + "GetCustomer",
                     keys=self._keys()))
+            else:
+                log_customer_reads(uow.session, principal, [message], "GetCustomer")
             return message
 
     def BatchGetCustomers(self, request, context):
@@ -437,12 +452,14 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         refuse_unsupported(request, {"ids"})
         if len(request.ids) > MAX_BATCH:
             raise InvalidArgument(FieldViolation("ids", f"must list at most {MAX_BATCH} ids"))
-        with self.database.unit_of_work(readonly=True) as uow:
+        with self.database.unit_of_work() as uow:
             readable = repository.get_many_readable(uow.session, principal, list(request.ids))
             found = {c.id: c for c in readable}
             ordered = [found[i] for i in dict.fromkeys(request.ids) if i in found]
+            messages = customer_protos(uow.session, ordered, self._keys())
+            log_customer_reads(uow.session, principal, messages, "BatchGetCustomers")
             return customer_pb2.BatchGetCustomersResponse(
-                customers=customer_protos(uow.session, ordered, self._keys()),
+                customers=messages,
                 not_found_ids=[i for i in dict.fromkeys(request.ids) if i not in found],
             )
 
@@ -454,7 +471,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         if order is None:
             raise InvalidArgument(FieldViolation(
                 "order_by", f"must be one of {', '.join(repr(o) for o in ORDERS if o)}"))
-        with self.database.unit_of_work(readonly=True) as uow:
+        with self.database.unit_of_work() as uow:
             rows, next_token, total = repository.list_visible(
                 uow.session,
                 principal,
@@ -463,8 +480,10 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 page_token=request.page_token,
                 order=order,
             )
+            messages = customer_protos(uow.session, rows, self._keys())
+            log_customer_reads(uow.session, principal, messages, "ListCustomers")
             return customer_pb2.ListCustomersResponse(
-                customers=customer_protos(uow.session, rows, self._keys()),
+                customers=messages,
                 next_page_token=next_token,
                 total_size=total,
             )

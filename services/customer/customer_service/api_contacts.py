@@ -1,6 +1,7 @@
 """gRPC methods of ``crm.customer.v1.CustomerService`` for contacts and the decision chain.
 Mixed into :class:`customer_service.api.CustomerServicer`; a contact is visible exactly when its
-customer is."""
+customer is. Reads returning contacts' personal fields are access-logged (READ) against
+their customer."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from crm_shared.grpc.paging import keyset_page, page_size_of
 from google.protobuf import empty_pb2
 from sqlalchemy import func, select, update
 
-from customer_service import api, contacts
+from customer_service import access_log, api, contacts
+from customer_service.api_personal import METHOD_PREFIX
 from customer_service.models import Contact, Customer
 
 CONTACT_OUTPUT_ONLY = {"id", "create_time", "update_time", "created_by", "updated_by", "etag"}
@@ -101,16 +103,21 @@ class ContactRpcs:
     def GetContact(self, request, context):
         principal = current_principal()
         refuse_unsupported(request, {"id"})
-        with self.database.unit_of_work(readonly=True) as uow:
+        with self.database.unit_of_work() as uow:
             contact, _ = _visible_contact(uow.session, principal, request.id)
-            return contacts.to_proto(contact)
+            message = contacts.to_proto(contact)
+            access_log.record_reads(
+                uow.session, principal,
+                [(contact.customer_id, access_log.contact_paths_of(message))],
+                METHOD_PREFIX + "GetContact")
+            return message
 
     def ListContacts(self, request, context):
         principal = current_principal()
         refuse_unsupported(request, {"page_size", "page_token", "customer_id", "decision_role"})
         if request.decision_role not in contacts.ROLE_NAMES:
             raise InvalidArgument(FieldViolation("decision_role", "is not a decision role"))
-        with self.database.unit_of_work(readonly=True) as uow:
+        with self.database.unit_of_work() as uow:
             customer = api.visible_customer(uow.session, principal, request.customer_id)
             where = [Contact.customer_id == customer.id]
             if request.decision_role:
@@ -124,8 +131,14 @@ class ContactRpcs:
                 page_token=request.page_token,
             )
             total = uow.session.scalar(select(func.count()).select_from(Contact).where(*where))
+            messages = [contacts.to_proto(row) for row in rows]
+            # All of one customer's: one READ entry naming every field any of them carried.
+            access_log.record_reads(
+                uow.session, principal,
+                [(customer.id, access_log.contact_paths_of(m)) for m in messages],
+                METHOD_PREFIX + "ListContacts")
             return customer_pb2.ListContactsResponse(
-                contacts=[contacts.to_proto(row) for row in rows],
+                contacts=messages,
                 next_page_token=next_token,
                 total_size=total,
             )
@@ -205,14 +218,19 @@ class ContactRpcs:
     def GetDecisionChain(self, request, context):
         principal = current_principal()
         refuse_unsupported(request, {"customer_id"})
-        with self.database.unit_of_work(readonly=True) as uow:
+        with self.database.unit_of_work() as uow:
             customer = api.visible_customer(uow.session, principal, request.customer_id)
             if customer.type != "enterprise":
                 raise FailedPrecondition("only enterprise customers have a decision chain")
             rows = list(
                 uow.session.scalars(select(Contact).where(Contact.customer_id == customer.id))
             )
-            return contacts.decision_chain(customer.id, rows)
+            chain = contacts.decision_chain(customer.id, rows)
+            access_log.record_reads(
+                uow.session, principal,
+                [(customer.id, access_log.contact_paths_of(c)) for c in chain.contacts],
+                METHOD_PREFIX + "GetDecisionChain")
+            return chain
 
     def _contacts_changed(self, session, customer: Customer, actor_id: str, now) -> None:
         """The completeness score may count contacts; keep it current."""

@@ -23,7 +23,16 @@ from crm_shared.timestamps import from_timestamp, to_timestamp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from customer_service import classification, contacts, kpis, portrait, repository, timeline
+from customer_service import (
+    access_log,
+    classification,
+    contacts,
+    kpis,
+    portrait,
+    repository,
+    timeline,
+)
+from customer_service.api_personal import METHOD_PREFIX
 from customer_service.classification import Policy
 from customer_service.models import Contact
 
@@ -144,13 +153,19 @@ class PortraitRpcs:
         from customer_service.api import customer_proto  # api imports this module
 
         _refuse(request, {"customer_id"})
-        with self.database.unit_of_work(readonly=True) as uow:
+        # Not read-only: the personal fields returned are access-logged with this read.
+        with self.database.unit_of_work() as uow:
             customer = self._visible_customer(uow.session, request.customer_id)
             message = customer_proto(uow.session, customer, self._keys())
             view = portrait.build_portrait(uow.session, customer, message, utcnow())
             view.contacts.extend(contacts.to_proto(contact) for contact in uow.session.scalars(
                 select(Contact).where(Contact.customer_id == customer.id)
                 .order_by(Contact.is_primary.desc(), Contact.create_time, Contact.id)))
+            access_log.record_reads(
+                uow.session, current_principal(),
+                [(customer.id, access_log.personal_paths_of(view.customer)),
+                 *((customer.id, access_log.contact_paths_of(c)) for c in view.contacts)],
+                METHOD_PREFIX + "GetCustomerPortrait")
             return view
 
     def ListTimelineEntries(self, request, context):
