@@ -18,11 +18,42 @@ from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Link, Span
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _provider: TracerProvider | None = None
+
+
+class _NoOrphanClientCalls(Sampler):
+    """Root sampler: drop client calls (SQL above all) that would start a trace of their own.
+
+    Every request starts a SERVER span and every event handler a CONSUMER span, so a CLIENT
+    span without a parent is background chatter: the outbox relay's poll and the workers'
+    timers query the database every second or so, and each query would be a one-span trace
+    burying the ones people look for. Work with a parent is always kept (this sampler only
+    decides for roots), and a timer's real actions run in their own spans (e.g. a ticket's).
+    """
+
+    def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None,
+                      links=None, trace_state=None) -> SamplingResult:
+        if kind == trace.SpanKind.CLIENT:
+            return SamplingResult(Decision.DROP)
+        return ALWAYS_ON.should_sample(parent_context, trace_id, name, kind, attributes, links,
+                                       trace_state)
+
+    def get_description(self) -> str:
+        return "NoOrphanClientCalls"
+
+
+SAMPLER = ParentBased(root=_NoOrphanClientCalls())
 
 
 def init_telemetry(service_name: str, role: str) -> TracerProvider:
@@ -38,7 +69,7 @@ def init_telemetry(service_name: str, role: str) -> TracerProvider:
             "crm.process.role": role,
         }
     )
-    provider = TracerProvider(resource=resource)
+    provider = TracerProvider(resource=resource, sampler=SAMPLER)
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get(
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
     ):

@@ -53,3 +53,24 @@ def test_without_a_stored_trace_the_action_stays_in_the_callers_trace(spans):
 
 def test_outside_any_trace_there_is_nothing_to_store(spans):
     assert current_traceparent() == ""
+
+
+def test_background_client_calls_start_no_trace_but_calls_inside_work_are_kept():
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.trace import SpanKind
+
+    from crm_shared.telemetry import SAMPLER
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=SAMPLER)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+    with tracer.start_as_current_span("SELECT outbox", kind=SpanKind.CLIENT):  # a relay poll
+        pass
+    with tracer.start_as_current_span("POST /api/v1/tickets", kind=SpanKind.SERVER):
+        with tracer.start_as_current_span("INSERT tickets", kind=SpanKind.CLIENT):
+            pass
+    with tracer.start_as_current_span("ticket.sla_scan"):  # a timer's own action
+        pass
+    assert sorted(s.name for s in exporter.get_finished_spans()) == [
+        "INSERT tickets", "POST /api/v1/tickets", "ticket.sla_scan"]
