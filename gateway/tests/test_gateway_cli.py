@@ -238,7 +238,14 @@ def test_each_worker_relays_the_identity_events_to_rabbitmq(
         "rep.zhang",
         "marketer.chen",
     }
-    workers = [r for r in gateway.log_records() if r.get("message") == "gateway worker ready"]
+    # The relay of the first worker may have published everything before the second worker
+    # logged its start, so wait for both lines rather than reading the log once.
+    deadline = time.monotonic() + 30
+    while True:
+        workers = [r for r in gateway.log_records() if r.get("message") == "gateway worker ready"]
+        if len(workers) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert [w["relay"] for w in workers] == [True, True]
 
 
