@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crm_shared.auth import TokenIssuer, TokenVerifier, public_jwks
+from crm_shared.db import Database
 from flask_openapi3 import Info
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
 
-from crm_shared.auth import TokenIssuer, TokenVerifier
-from crm_shared.db import Database
-from crm_shared.auth import public_jwks
 from gateway.authn import install_authentication
+from gateway.cors import install_cors
 from gateway.endpoints import BEARER_SCHEME, GatewayOpenAPI
 from gateway.identity.passwords import PasswordHashing
 from gateway.peers import Peers
 from gateway.problems import Problem, from_validation_error, install_error_handlers
-from gateway.cors import install_cors
 from gateway.ratelimits import LoginThrottle, WindowCounters, install_rate_limits
 from gateway.request_context import install_request_context
 from gateway.settings import GatewaySettings
@@ -101,7 +100,12 @@ def create_app(
         explorer,
         health,
         knowledge,
+        marketing_segments,
+        marketing_surveys,
         notifications,
+        sales_activities,
+        sales_deals,
+        sales_leads,
         ticket_setup,
         tickets,
     )
@@ -149,6 +153,11 @@ def create_app(
     tickets.register(app, deps)
     ticket_setup.register(app, deps)
     knowledge.register(app, deps)
+    sales_leads.register(app, deps)
+    sales_deals.register(app, deps)
+    sales_activities.register(app, deps)
+    marketing_segments.register(app, deps)
+    marketing_surveys.register(app, deps)
     directory.register(app, deps)
     dashboard.register(app, deps)
     explorer.register(app, deps)

@@ -9,6 +9,8 @@ ENTRY_POINTS = ServiceEntryPoints(
     package="marketing_service",
     api="marketing_service.api:build_bindings",
     worker="marketing_service.worker:MarketingWorker",
+    api_settings="marketing_service.settings:MarketingApiSettings",
+    worker_settings="marketing_service.settings:MarketingWorkerSettings",
 )
 
 

@@ -1,7 +1,9 @@
-"""gRPC api of ``crm.marketing.v1.MarketingService``.
+"""gRPC api of ``crm.marketing.v1.MarketingService``: translation between proto and domain.
 
-The servicer is the contract's generated base until the marketing issue implements it, so every
-method answers UNIMPLEMENTED; the process around it (health, auth, relay) is the real one.
+One servicer class with the RPCs of each part mixed in from its own module: segments, profiles
+and campaigns (:mod:`marketing_service.api_segments`), triggers and surveys
+(:mod:`marketing_service.api_surveys`). Every method opens one unit of work: the change and its
+event (outbox) commit together.
 """
 
 from __future__ import annotations
@@ -11,12 +13,21 @@ from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.settings import ApiSettings
 
+from marketing_service.api_segments import SegmentRpcs
+from marketing_service.api_surveys import SurveyRpcs
+
+
+class MarketingServicer(SegmentRpcs, SurveyRpcs, marketing_pb2_grpc.MarketingServiceServicer):
+    def __init__(self, database: Database, settings: ApiSettings | None = None) -> None:
+        self.database = database
+        self.settings = settings
+
 
 def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
     return [
         ServiceBinding(
             descriptor=marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"],
-            servicer=marketing_pb2_grpc.MarketingServiceServicer(),
+            servicer=MarketingServicer(database, settings),
             add_to_server=marketing_pb2_grpc.add_MarketingServiceServicer_to_server,
         )
     ]

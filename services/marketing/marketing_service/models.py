@@ -1,13 +1,75 @@
-"""The marketing service's tables. Its domain tables arrive with the marketing issue; until then the
-database holds the runtime tables (outbox, processed events) its api and worker rely on."""
+"""The marketing service's tables.
+
+First the read model of the customer facts marketing needs, kept current from customer and
+sales events (marketing never reads another service's database and never asks the customer
+service once per customer); then one section per part of the service (segments, campaigns and
+attribution; triggers, surveys and improvement items).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from datetime import date, datetime
 
-from crm_shared.db import NAMING_CONVENTION
+from crm_shared.db import NAMING_CONVENTION, UtcDateTime
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CustomerProfile(Base):
+    """What marketing knows of one customer, from events. Value classes are stored as their
+    letter (``A``), lifecycle stages by their short lower-case name (``potential``); unknown
+    facts are NULL."""
+
+    __tablename__ = "customer_profiles"
+    __table_args__ = (
+        Index("ix_customer_profiles_owner_id", "owner_id"),
+        Index("ix_customer_profiles_department_path", "department_path"),
+        Index("ix_customer_profiles_birth_month_day", "birth_month_day"),
+        Index("ix_customer_profiles_contract_end_date", "contract_end_date"),
+    )
+
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    """``active``, ``merged`` (into ``merged_into_id``) or ``erased``."""
+    merged_into_id: Mapped[str | None] = mapped_column(String(36))
+    customer_type: Mapped[str] = mapped_column(String(20))
+    """``enterprise`` or ``individual``."""
+    display_name: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(10))
+    """``zh-CN`` or ``en-US``: the language of the messages the customer gets."""
+    tag_ids: Mapped[list] = mapped_column(JSON)
+    value_class: Mapped[str | None] = mapped_column(String(1))
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(20))
+    rfm_recency_score: Mapped[int] = mapped_column(Integer)
+    """1..5, 0 while unknown (likewise frequency and monetary)."""
+    rfm_frequency_score: Mapped[int] = mapped_column(Integer)
+    rfm_monetary_score: Mapped[int] = mapped_column(Integer)
+    at_risk: Mapped[bool] = mapped_column(Boolean)
+    risk_reason: Mapped[str | None] = mapped_column(String(500))
+    marketing_consent: Mapped[bool] = mapped_column(Boolean)
+    """False until the customer service says the customer consents to marketing."""
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_month_day: Mapped[str | None] = mapped_column(String(5))
+    """``MM-DD`` of ``birth_date``: the birthday trigger's index."""
+    contract_end_date: Mapped[date | None] = mapped_column(Date)
+    last_purchase_date: Mapped[date | None] = mapped_column(Date)
+    facts_version: Mapped[int] = mapped_column(Integer)
+    """The customer record's version the facts were taken from: an older event arriving late
+    does not overwrite newer facts."""
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- Segments, campaigns, recipients, responses, attribution, the marketing policy -------------
+
+
+
+# --- Triggers and their firings; surveys, invitations, answers, improvement items -------------

@@ -1,6 +1,14 @@
-"""The marketing service's nameko worker. It runs, with health and the dead-letter set-up, and gains
-its event handlers (`@on_event`) and timers with the marketing issue."""
+"""The marketing service's nameko worker: one class with the handlers and timers of each part
+mixed in from its own module."""
+
+from __future__ import annotations
+
+from nameko.dependency_providers import Config
+
+from marketing_service.worker_segments import SegmentWork
+from marketing_service.worker_surveys import SurveyWork
 
 
-class MarketingWorker:
+class MarketingWorker(SegmentWork, SurveyWork):
     name = "marketing"
+    config = Config()

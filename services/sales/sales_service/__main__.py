@@ -9,6 +9,8 @@ ENTRY_POINTS = ServiceEntryPoints(
     package="sales_service",
     api="sales_service.api:build_bindings",
     worker="sales_service.worker:SalesWorker",
+    api_settings="sales_service.settings:SalesApiSettings",
+    worker_settings="sales_service.settings:SalesWorkerSettings",
 )
 
 

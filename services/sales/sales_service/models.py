@@ -1,13 +1,41 @@
-"""The sales service's tables. Its domain tables arrive with the sales issue; until then the
-database holds the runtime tables (outbox, processed events) its api and worker rely on."""
+"""The sales service's tables.
+
+Grouped by part of the service, each part in its own section (leads and their rules and reps;
+opportunities, quotes, contracts and payments; activities, follow-ups and comments), after the
+sales policy every part reads.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from datetime import datetime
 
-from crm_shared.db import NAMING_CONVENTION
+from crm_shared.db import NAMING_CONVENTION, UtcDateTime
+from sqlalchemy import JSON, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SalesPolicyRow(Base):
+    """The one row (id 1) of sales configuration: the proto3 JSON of ``crm.sales.v1.SalesPolicy``
+    (read through :func:`sales_service.policy.current`, which fills in the defaults)."""
+
+    __tablename__ = "sales_policy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[dict] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- Leads: leads, grading and assignment rules, reps, assignments ------------------------------
+
+
+
+# --- Deals: opportunities, stage changes, quotes, contracts, payment plans, payments, purchases -
+
+
+
+# --- Activities: follow-up records, comments, follow-up tasks and plans -------------------------

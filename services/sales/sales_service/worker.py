@@ -1,6 +1,15 @@
-"""The sales service's nameko worker. It runs, with health and the dead-letter set-up, and gains
-its event handlers (`@on_event`) and timers with the sales issue."""
+"""The sales service's nameko worker: one class with the handlers and timers of each part of
+the sales process mixed in from its own module."""
+
+from __future__ import annotations
+
+from nameko.dependency_providers import Config
+
+from sales_service.worker_activities import ActivityWork
+from sales_service.worker_deals import DealWork
+from sales_service.worker_leads import LeadWork
 
 
-class SalesWorker:
+class SalesWorker(LeadWork, DealWork, ActivityWork):
     name = "sales"
+    config = Config()

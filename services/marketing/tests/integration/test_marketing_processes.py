@@ -1,7 +1,6 @@
 """The marketing service's processes as they run in production (see crm_devstack.service_process)."""
 
 import pytest
-
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm_devstack.service_process import ServiceProcessChecks
 

@@ -1,7 +1,6 @@
 """The sales service's migrations: head matches the models, and they go down and up again."""
 
 import pytest
-
 from crm_devstack.migration_checks import MigrationChecks
 
 pytestmark = pytest.mark.integration

@@ -1,7 +1,6 @@
 """The sales service's processes as they run in production (see crm_devstack.service_process)."""
 
 import pytest
-
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_devstack.service_process import ServiceProcessChecks
 

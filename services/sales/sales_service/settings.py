@@ -1,0 +1,19 @@
+"""The sales service's process settings: the shared ones plus its peers and timers."""
+
+from __future__ import annotations
+
+from crm_shared.settings import ApiSettings, WorkerSettings
+from pydantic import Field
+
+
+class SalesApiSettings(ApiSettings):
+    """The api: lead conversion creates the customer in the customer service."""
+
+    customer_addr: str = "127.0.0.1:50051"  # CUSTOMER_ADDR, like every peer address
+    customer_timeout_seconds: float = Field(default=5.0, gt=0)
+
+
+class SalesWorkerSettings(WorkerSettings):
+    """The worker: how often the timers look for due reminders, overdue tasks and contracts."""
+
+    sales_scan_seconds: float = Field(default=60.0, gt=0)
