@@ -19,6 +19,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+PERSONAL = {"personal": True}
+"""Column ``info`` of columns holding a customer's personal data: erasure blanks exactly these and
+the personal-data export lists them; every table about a customer has a ``customer_id`` column,
+which a merge re-points to the surviving customer."""
+
+
 class CustomerProfile(Base):
     """What marketing knows of one customer, from events. Value classes are stored as their
     letter (``A``), lifecycle stages by their short lower-case name (``potential``); unknown
@@ -38,11 +44,11 @@ class CustomerProfile(Base):
     merged_into_id: Mapped[str | None] = mapped_column(String(36))
     customer_type: Mapped[str] = mapped_column(String(20))
     """``enterprise`` or ``individual``."""
-    display_name: Mapped[str] = mapped_column(String(300))
+    display_name: Mapped[str] = mapped_column(String(300), info=PERSONAL)
     owner_id: Mapped[str] = mapped_column(String(64))
     department_path: Mapped[str] = mapped_column(String(255))
-    email: Mapped[str | None] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(320), info=PERSONAL)
+    phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
     locale: Mapped[str] = mapped_column(String(10))
     """``zh-CN`` or ``en-US``: the language of the messages the customer gets."""
     tag_ids: Mapped[list] = mapped_column(JSON)
@@ -56,8 +62,8 @@ class CustomerProfile(Base):
     risk_reason: Mapped[str | None] = mapped_column(String(500))
     marketing_consent: Mapped[bool] = mapped_column(Boolean)
     """False until the customer service says the customer consents to marketing."""
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    birth_month_day: Mapped[str | None] = mapped_column(String(5))
+    birth_date: Mapped[date | None] = mapped_column(Date, info=PERSONAL)
+    birth_month_day: Mapped[str | None] = mapped_column(String(5), info=PERSONAL)
     """``MM-DD`` of ``birth_date``: the birthday trigger's index."""
     contract_end_date: Mapped[date | None] = mapped_column(Date)
     last_purchase_date: Mapped[date | None] = mapped_column(Date)

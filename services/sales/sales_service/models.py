@@ -18,6 +18,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+PERSONAL = {"personal": True}
+"""Column ``info`` of columns holding personal data of a customer or contact: erasure blanks
+exactly these and the personal-data export lists them. Every table about a customer has a
+``customer_id`` column, which a merge re-points to the surviving customer; a table of work that
+moves to the new owner on a handover declares ``__handover__ = ("<state column>", (<open
+states>))`` and has ``owner_id`` and ``department_path`` columns."""
+
+
 class SalesPolicyRow(Base):
     """The one row (id 1) of sales configuration: the proto3 JSON of ``crm.sales.v1.SalesPolicy``
     (read through :func:`sales_service.policy.current`, which fills in the defaults)."""
