@@ -100,6 +100,7 @@ def create_app(
         explorer,
         health,
         knowledge,
+        marketing_campaigns,
         marketing_segments,
         marketing_surveys,
         notifications,
@@ -157,6 +158,7 @@ def create_app(
     sales_deals.register(app, deps)
     sales_activities.register(app, deps)
     marketing_segments.register(app, deps)
+    marketing_campaigns.register(app, deps)
     marketing_surveys.register(app, deps)
     directory.register(app, deps)
     dashboard.register(app, deps)

@@ -1,4 +1,4 @@
-"""REST over gRPC: segments, profiles, campaigns and ROI (/api/v1/segments, /api/v1/campaigns)."""
+"""REST over gRPC: segments and marketing profiles (/api/v1/segments)."""
 
 from __future__ import annotations
 

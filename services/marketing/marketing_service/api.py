@@ -1,8 +1,8 @@
 """gRPC api of ``crm.marketing.v1.MarketingService``: translation between proto and domain.
 
-One servicer class with the RPCs of each part mixed in from its own module: segments, profiles
-and campaigns (:mod:`marketing_service.api_segments`), triggers and surveys
-(:mod:`marketing_service.api_surveys`). Every method opens one unit of work: the change and its
+One servicer class with the RPCs of each part mixed in from its own module: segments and
+profiles (:mod:`marketing_service.api_segments`), campaigns (:mod:`marketing_service.api_campaigns`),
+triggers and surveys (:mod:`marketing_service.api_surveys`). Every method opens one unit of work: the change and its
 event (outbox) commit together.
 """
 
@@ -13,11 +13,12 @@ from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.settings import ApiSettings
 
+from marketing_service.api_campaigns import CampaignRpcs
 from marketing_service.api_segments import SegmentRpcs
 from marketing_service.api_surveys import SurveyRpcs
 
 
-class MarketingServicer(SegmentRpcs, SurveyRpcs, marketing_pb2_grpc.MarketingServiceServicer):
+class MarketingServicer(SegmentRpcs, CampaignRpcs, SurveyRpcs, marketing_pb2_grpc.MarketingServiceServicer):
     def __init__(self, database: Database, settings: ApiSettings | None = None) -> None:
         self.database = database
         self.settings = settings

@@ -1,6 +1,6 @@
-"""Segment, profile and campaign RPCs of ``crm.marketing.v1.MarketingService`` (segments and
-their members, marketing profiles, campaigns, recipients, responses, ROI, the marketing policy
-and KPIs). Mixed into :class:`marketing_service.api.MarketingServicer`."""
+"""Segment and profile RPCs of ``crm.marketing.v1.MarketingService`` (segments, preview and
+evaluation, members, marketing profiles). Mixed into
+:class:`marketing_service.api.MarketingServicer`."""
 
 from __future__ import annotations
 

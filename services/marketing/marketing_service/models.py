@@ -2,7 +2,7 @@
 
 First the read model of the customer facts marketing needs, kept current from customer and
 sales events (marketing never reads another service's database and never asks the customer
-service once per customer); then one section per part of the service (segments, campaigns and
+service once per customer); then one section per part of the service (segments; campaigns and
 attribution; triggers, surveys and improvement items).
 """
 
@@ -74,7 +74,11 @@ class CustomerProfile(Base):
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-# --- Segments, campaigns, recipients, responses, attribution, the marketing policy -------------
+# --- Segments and their members ----------------------------------------------------------------
+
+
+
+# --- Campaigns, variants, the sending queue, recipients, responses, attribution, the policy ----
 
 
 

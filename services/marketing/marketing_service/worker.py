@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from nameko.dependency_providers import Config
 
+from marketing_service.worker_campaigns import CampaignWork
 from marketing_service.worker_segments import SegmentWork
 from marketing_service.worker_surveys import SurveyWork
 
 
-class MarketingWorker(SegmentWork, SurveyWork):
+class MarketingWorker(SegmentWork, CampaignWork, SurveyWork):
     name = "marketing"
     config = Config()

@@ -1,4 +1,4 @@
-"""the triggers and surveys of the marketing service (filled in by its work; empty until then so
+"""the campaigns of the marketing service (filled in by its work; empty until then so
 the parts can be built side by side on one revision chain)
 
 Revision ID: 0004
