@@ -16,7 +16,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -177,7 +176,8 @@ class ProfileInteraction(Base):
     customer_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(30))
     occur_time: Mapped[datetime] = mapped_column(UtcDateTime)
-    score: Mapped[float | None] = mapped_column(Float)
+    score_hundredths: Mapped[int | None] = mapped_column(Integer)
+    """A survey's overall score ×100 (4.25 is 425): averages compare exactly in SQL and Python."""
     source_id: Mapped[str] = mapped_column(String(36), unique=True)
     """Id of the response or answer: the same fact told twice is stored once."""
 

@@ -150,7 +150,7 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.String(length=36), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('occur_time', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('score_hundredths', sa.Integer(), nullable=True),
     sa.Column('source_id', sa.String(length=36), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_profile_interactions')),
     sa.UniqueConstraint('source_id', name=op.f('uq_profile_interactions_source_id'))
