@@ -223,21 +223,6 @@ def evaluate_segment(uow: UnitOfWork, segment: Segment, *, now: datetime,
     return MembershipChange(joined=len(joining), left=len(leaving))
 
 
-def remove_all_members(uow: UnitOfWork, segment: Segment, *, now: datetime) -> int:
-    """A deleted segment's members leave it (with their events); how many there were."""
-    session = uow.session
-    rows = session.execute(
-        select(SegmentMember.customer_id, CustomerProfile.owner_id,
-               CustomerProfile.department_path)
-        .outerjoin(CustomerProfile, CustomerProfile.customer_id == SegmentMember.customer_id)
-        .where(SegmentMember.segment_id == segment.id)).all()
-    session.execute(delete(SegmentMember).where(SegmentMember.segment_id == segment.id))
-    for row in rows:
-        uow.emit(_left_event(segment, row.customer_id, row.owner_id or "",
-                             row.department_path or "", now, None), key=row.customer_id)
-    return len(rows)
-
-
 def reevaluate_time_relative(database, now: datetime) -> MembershipChange:
     """The daily pass over segments whose rules read the clock (day windows, birthdays,
     90-day counts): each active one not yet evaluated today (UTC) is evaluated in SQL, in its
