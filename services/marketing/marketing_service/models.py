@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, MetaData, String
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -79,6 +79,63 @@ class CustomerProfile(Base):
 
 
 # --- Campaigns, variants, the sending queue, recipients, responses, attribution, the policy ----
+
+
+class OutboundMessage(Base):
+    """One message to one customer waiting in (or gone through) the sending queue: the one
+    way marketing sends (campaigns, trigger messages, survey invitations). Written in the
+    business transaction by :func:`marketing_service.outbound.enqueue`; the worker's
+    dispatcher re-checks consent and the frequency cap at send time and hands it to the
+    notification service. ``state`` is one of ``queued``, ``held`` (its campaign is paused),
+    ``sending`` (claimed; in flight until ``lease_expire_time``), ``sent``, ``delivered``,
+    ``failed``, ``cancelled``, ``suppressed_no_consent``, ``suppressed_frequency_cap``."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        Index("ix_outbound_messages_state_next_attempt_time", "state", "next_attempt_time"),
+        Index("ix_outbound_messages_customer_id_send_time", "customer_id", "send_time"),
+        Index("ix_outbound_messages_group_key_state", "group_key", "state"),
+        Index("ix_outbound_messages_delivery_id", "delivery_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(190), unique=True)
+    """The sender's key, passed on to the notification service (a repeated send is harmless)."""
+    customer_id: Mapped[str] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(20))
+    """``email``, ``sms`` (the channels that reach a customer's address)."""
+    category: Mapped[str] = mapped_column(String(50))
+    """``campaign``, ``survey_invitation``, ``birthday_greeting``...: who reacts to outcomes."""
+    source_ref: Mapped[str] = mapped_column(String(200))
+    """The sender's reference, e.g. ``campaign:<id>:variant:A``."""
+    group_key: Mapped[str | None] = mapped_column(String(100))
+    """Messages held, released or cancelled together (a campaign's id)."""
+    template_key: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    variables: Mapped[dict] = mapped_column(JSON)
+    """Template values without personal data; the recipient's are added at send time."""
+    locale: Mapped[str | None] = mapped_column(String(10))
+    """``zh-CN``/``en-US``; NULL: the recipient's at send time."""
+    requires_consent: Mapped[bool] = mapped_column(Boolean)
+    counts_toward_cap: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(String(30))
+    attempt_count: Mapped[int] = mapped_column(Integer)
+    next_attempt_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    """Not before this (``not_before``, then the back-off after a failed attempt)."""
+    lease_expire_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """While ``sending``: after this a dispatcher that died is presumed gone and the message
+    is claimed again (the idempotency key makes the repeat harmless)."""
+    recipient_address: Mapped[str | None] = mapped_column(String(320), info=PERSONAL)
+    """The e-mail or phone it was sent to, copied from the read model at send time."""
+    delivery_id: Mapped[str | None] = mapped_column(String(36))
+    send_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When it was claimed for sending (what the frequency cap counts)."""
+    deliver_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
 
 
 
