@@ -99,6 +99,16 @@ def customer_service(tmp_path, start_grpc_api) -> RunningApi:
 
 
 @pytest.fixture
+def marketing_service(tmp_path, start_grpc_api) -> RunningApi:
+    """The real marketing service (its api and its migrations) on its own SQLite database."""
+    from marketing_service.api import build_bindings
+
+    url = f"sqlite:///{tmp_path / 'marketing.db'}"
+    upgrade("marketing_service", url)
+    return start_grpc_api(build_bindings, database_url=url, name="marketing")
+
+
+@pytest.fixture
 def ticket_customer_address() -> str:
     """Where the ticket service asks for customers' facts: nothing listens here, so tickets
     that name a customer are routed without them. A module needing them overrides this
