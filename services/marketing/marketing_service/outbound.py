@@ -48,20 +48,50 @@ Outcomes: whenever a message reaches a final or visible state (sent, delivered, 
 cancelled, suppressed), the listeners registered for its ``category`` with :func:`on_outcome`
 run in the same transaction (a campaign records its recipient's status and emits
 ``campaign.message_sent`` there).
+
+Sending (:func:`dispatch_due`, run by the worker's timer with the clock and a notification
+client it is given) goes in three steps, so that no network call happens inside a
+transaction and a crash between any two loses nothing and sends nothing twice:
+
+1. :func:`claim_due` — one short transaction: the due messages (queued and due, or in flight
+   with an expired lease) are claimed; for each, consent, the customer's state, an address
+   for the channel and the frequency caps of the marketing policy are checked against the read
+   model NOW (consent withdrawn after queueing cancels the message: suppressed, never sent).
+   Messages that may go become ``sending`` with a lease and count against the caps from then on.
+2. :func:`hand_over` — no transaction: the notification service's ``SendMessages`` in batches,
+   keyed by each message's idempotency key (a repeat returns the first delivery, sends nothing).
+3. :func:`record` — another transaction: delivery ids and ``sent``; a refused message
+   (INVALID_ARGUMENT) ``failed``; an unreachable service (or any other error) puts the message
+   back in the queue with exponential back-off (30 s, 1, 2, 4... min, at most 1 h) until
+   :data:`MAX_ATTEMPTS`, then ``failed``.
+
+A dispatcher that dies after step 1 leaves ``sending`` messages whose lease expires; the next
+run claims them again and hands them over again without a second check (the first decision
+stands: the message may already be with the notification service), and the idempotency key
+makes that repeat return the delivery of the first hand-over.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+import grpc
 from crm.common.v1 import types_pb2
-from crm_shared.db import UnitOfWork, utcnow
-from sqlalchemy import select, update
+from crm.notification.v1 import notification_pb2
+from crm_shared.db import Database, UnitOfWork, utcnow
+from google.rpc import code_pb2
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from marketing_service.models import OutboundMessage
+from marketing_service import frequency_cap, marketing_policy
+from marketing_service.models import CustomerProfile, OutboundMessage
+
+log = logging.getLogger(__name__)
 
 # states of a queued message
 QUEUED = "queued"
@@ -204,3 +234,288 @@ def cancel_group(uow: UnitOfWork, group_key: str, now: datetime, reason: str) ->
     for message in messages:
         settle(uow, message, CANCELLED, now, error=reason)
     return len(messages)
+
+
+# -- sending --------------------------------------------------------------------------------------
+
+COUNTED_STATES = (SENDING, SENT, DELIVERED)
+"""Messages that count against the frequency caps (from the moment they are claimed)."""
+MAX_ATTEMPTS = 6
+RETRY_BASE = timedelta(seconds=30)
+RETRY_MAX = timedelta(hours=1)
+LEASE = timedelta(minutes=5)
+"""Longer than a whole hand-over can take (batches of 200 with the notification deadline)."""
+CLAIM_BATCH = 500
+SEND_BATCH = 200
+"""Messages per ``SendMessages`` call (the service takes at most 500)."""
+ACTIVE = "active"
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """The wait after the ``attempt``-th failed hand-over (1-based)."""
+    return min(RETRY_BASE * 2 ** max(attempt - 1, 0), RETRY_MAX)
+
+
+def phone_e164(phone: str | None) -> str | None:
+    """A customer's phone as E.164 (an 11-digit mainland mobile gets +86), or None."""
+    if not phone:
+        return None
+    digits = re.sub(r"[\s\-()]", "", phone)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if MAINLAND_MOBILE.match(digits):
+        digits = "+86" + digits
+    return digits if E164.match(digits) else None
+
+
+def address_for(channel: str, email: str | None, phone: str | None) -> str | None:
+    if channel == "email":
+        address = (email or "").strip()
+        return address if "@" in address else None
+    if channel == "sms":
+        return phone_e164(phone)
+    return None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What the read model says about a message's customer at send time."""
+
+    state: str
+    marketing_consent: bool
+    email: str | None
+    phone: str | None
+    locale: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: str
+    """``sending`` (it may go) or the final state it ends in instead."""
+    error: str | None = None
+    address: str | None = None
+
+
+def decide(*, channel: str, requires_consent: bool, counts_toward_cap: bool,
+           recipient: Recipient | None, history: Sequence[tuple[str, datetime]],
+           caps: Sequence[frequency_cap.Cap], now: datetime) -> Decision:
+    """Whether a message may go now, and if not, why not. Pure."""
+    if recipient is None:
+        if requires_consent:
+            return Decision(SUPPRESSED_NO_CONSENT, "the customer is unknown to marketing")
+        return Decision(FAILED, "the customer is unknown to marketing")
+    if recipient.state != ACTIVE:
+        return Decision(CANCELLED, f"the customer is {recipient.state}")
+    if requires_consent and not recipient.marketing_consent:
+        return Decision(SUPPRESSED_NO_CONSENT, "no marketing consent")
+    address = address_for(channel, recipient.email, recipient.phone)
+    if address is None:
+        return Decision(FAILED, f"no {'e-mail address' if channel == 'email' else 'mobile phone'}"
+                                " known for the customer")
+    if counts_toward_cap:
+        cap = frequency_cap.blocking_cap(caps, history, channel, now)
+        if cap is not None:
+            return Decision(SUPPRESSED_FREQUENCY_CAP, f"frequency cap: {cap.describe()}")
+    return Decision(SENDING, address=address)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message on its way to the notification service (what step 2 needs)."""
+
+    message_id: str
+    request: notification_pb2.OutboundMessage
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    suppressed: int = 0
+    cancelled: int = 0
+
+    def count(self, state: str) -> None:
+        if state in (SUPPRESSED_NO_CONSENT, SUPPRESSED_FREQUENCY_CAP):
+            self.suppressed += 1
+        elif state == CANCELLED:
+            self.cancelled += 1
+        elif state == FAILED:
+            self.failed += 1
+
+    def __bool__(self) -> bool:
+        return any((self.claimed, self.sent, self.retrying, self.failed, self.suppressed,
+                    self.cancelled))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message_id: str
+    delivery_id: str = ""
+    error: str = ""
+    permanent: bool = False
+    """For an error: the notification service refused the message itself; no retry."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def _request_of(message: OutboundMessage, address: str, locale: str,
+                display_name: str) -> notification_pb2.OutboundMessage:
+    variables = dict(message.variables or {})
+    variables.setdefault("display_name", display_name)
+    return notification_pb2.OutboundMessage(
+        idempotency_key=message.idempotency_key, channel=CHANNEL_VALUES[message.channel],
+        customer_id=message.customer_id, recipient_address=address, locale=locale,
+        template_key=message.template_key, variables=variables, subject=message.subject,
+        body=message.body, category=message.category, source_ref=message.source_ref)
+
+
+def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
+              report: DispatchReport | None = None) -> list[Claimed]:
+    """Step 1: claim the due messages, decide each against the read model and the caps."""
+    report = report if report is not None else DispatchReport()
+    claimed: list[Claimed] = []
+    with database.unit_of_work() as uow:
+        session = uow.session
+        policy = marketing_policy.current(session)
+        due = session.scalars(
+            select(OutboundMessage)
+            .where(or_(and_(OutboundMessage.state == QUEUED,
+                            OutboundMessage.next_attempt_time <= now),
+                       and_(OutboundMessage.state == SENDING,
+                            OutboundMessage.lease_expire_time <= now)))
+            .order_by(OutboundMessage.next_attempt_time, OutboundMessage.id)
+            .limit(limit).with_for_update(skip_locked=True)).all()
+        # Customers are locked in one order, so two dispatchers never wait on each other in a
+        # circle; the lock makes the cap count of one customer a critical section.
+        for message in sorted(due, key=lambda row: (row.customer_id, row.next_attempt_time,
+                                                    row.id)):
+            profile = session.get(CustomerProfile, message.customer_id, with_for_update=True)
+            reclaimed = message.state == SENDING
+            if reclaimed and message.recipient_address:
+                decision = Decision(SENDING, address=message.recipient_address)
+            else:
+                history = [] if not message.counts_toward_cap else session.execute(
+                    select(OutboundMessage.channel, OutboundMessage.send_time).where(
+                        OutboundMessage.customer_id == message.customer_id,
+                        OutboundMessage.id != message.id,
+                        OutboundMessage.counts_toward_cap.is_(True),
+                        OutboundMessage.state.in_(COUNTED_STATES),
+                        OutboundMessage.send_time > now - frequency_cap.longest_window(
+                            policy.frequency_caps))).all()
+                recipient = None if profile is None else Recipient(
+                    state=profile.state, marketing_consent=profile.marketing_consent,
+                    email=profile.email, phone=profile.phone, locale=profile.locale)
+                decision = decide(channel=message.channel,
+                                  requires_consent=message.requires_consent,
+                                  counts_toward_cap=message.counts_toward_cap,
+                                  recipient=recipient, history=[tuple(row) for row in history],
+                                  caps=policy.frequency_caps, now=now)
+            if decision.state != SENDING:
+                settle(uow, message, decision.state, now, error=decision.error)
+                report.count(decision.state)
+                continue
+            message.state = SENDING
+            message.attempt_count += 1
+            message.lease_expire_time = now + LEASE
+            message.send_time = message.send_time or now
+            message.recipient_address = decision.address
+            message.update_time = now
+            locale = message.locale or (profile.locale if profile is not None else "") \
+                or policy.default_locale
+            display_name = profile.display_name if profile is not None else ""
+            claimed.append(Claimed(message.id, _request_of(message, decision.address, locale,
+                                                           display_name)))
+            session.flush()
+    report.claimed += len(claimed)
+    return claimed
+
+
+def hand_over(notification, claimed: Sequence[Claimed], *,
+              batch_size: int = SEND_BATCH) -> list[Outcome]:
+    """Step 2 (outside any transaction): ``SendMessages`` in batches; one outcome per message."""
+    outcomes: list[Outcome] = []
+    for start in range(0, len(claimed), batch_size):
+        batch = claimed[start:start + batch_size]
+        try:
+            response = notification.SendMessages(notification_pb2.SendMessagesRequest(
+                messages=[item.request for item in batch]))
+        except grpc.RpcError as exc:
+            error = f"notification service: {exc.code().name}: {exc.details() or ''}".strip()
+            log.warning("hand-over of %d message(s) failed, will retry: %s", len(batch), error)
+            outcomes += [Outcome(item.message_id, error=error) for item in batch]
+            continue
+        results = list(response.results)
+        for index, item in enumerate(batch):
+            result = results[index] if index < len(results) else None
+            if result is None:
+                outcomes.append(Outcome(item.message_id, error="no result returned"))
+            elif result.status.code == code_pb2.OK and result.delivery_id:
+                outcomes.append(Outcome(item.message_id, delivery_id=result.delivery_id))
+            else:
+                outcomes.append(Outcome(
+                    item.message_id, error=result.status.message or "refused",
+                    permanent=result.status.code == code_pb2.INVALID_ARGUMENT))
+    return outcomes
+
+
+def record(database: Database, outcomes: Sequence[Outcome], now: datetime, *,
+           report: DispatchReport | None = None) -> None:
+    """Step 3: store what the hand-over achieved (and tell the senders' listeners)."""
+    report = report if report is not None else DispatchReport()
+    if not outcomes:
+        return
+    with database.unit_of_work() as uow:
+        for outcome in outcomes:
+            message = uow.session.get(OutboundMessage, outcome.message_id, with_for_update=True)
+            if message is None or message.state != SENDING:
+                continue  # recorded by a dispatcher that claimed it again meanwhile
+            if outcome.ok:
+                message.delivery_id = outcome.delivery_id
+                message.last_error = None
+                settle(uow, message, SENT, now)
+                report.sent += 1
+            elif outcome.permanent or message.attempt_count >= MAX_ATTEMPTS:
+                settle(uow, message, FAILED, now, error=outcome.error)
+                report.failed += 1
+            else:
+                message.state = QUEUED
+                message.lease_expire_time = None
+                message.send_time = None
+                message.next_attempt_time = now + retry_delay(message.attempt_count)
+                message.last_error = outcome.error[:1000]
+                message.update_time = now
+                report.retrying += 1
+
+
+def dispatch_due(database: Database, notification, now: datetime, *,
+                 limit: int = CLAIM_BATCH) -> DispatchReport:
+    """Send what is due at ``now`` (claim, hand over, record; see the module's text).
+    ``notification`` is a ``NotificationServiceStub`` whose channel carries service
+    credentials. Returns what happened."""
+    report = DispatchReport()
+    claimed = claim_due(database, now, limit=limit, report=report)
+    outcomes = hand_over(notification, claimed)
+    record(database, outcomes, now, report=report)
+    return report
+
+
+def record_delivery(uow: UnitOfWork, delivery_id: str, now: datetime, *, delivered: bool,
+                    error: str = "", deliver_time: datetime | None = None) -> bool:
+    """The notification service confirmed (or finally failed) a delivery: the message it
+    belongs to becomes ``delivered`` (or ``failed``). False when no sent message has that id."""
+    message = uow.session.scalars(select(OutboundMessage).where(
+        OutboundMessage.delivery_id == delivery_id)).first()
+    if message is None or message.state != SENT:
+        return False
+    if delivered:
+        message.deliver_time = deliver_time or now
+        settle(uow, message, DELIVERED, now)
+    else:
+        settle(uow, message, FAILED, now, error=error or "delivery failed")
+    return True
