@@ -33,20 +33,29 @@ def weight_problems(weights: Sequence[int]) -> list[str]:
     return problems
 
 
+def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
+    """``total`` (customers, minor units of money) apportioned to ``weights`` (any
+    non-negative numbers, not all 0): each share is the floor of its exact part, the units
+    left over go one each to the largest remainders, ties to the earlier weight."""
+    whole = sum(weights)
+    if total < 0 or whole <= 0 or any(weight < 0 for weight in weights):
+        raise ValueError("a non-negative total over non-negative weights, not all zero")
+    exact = [weight * total for weight in weights]  # in units of 1/whole
+    shares = [part // whole for part in exact]
+    left_over = total - sum(shares)
+    by_remainder = sorted(range(len(weights)), key=lambda index: (-(exact[index] % whole), index))
+    for index in by_remainder[:left_over]:
+        shares[index] += 1
+    return shares
+
+
 def split_counts(weights: Sequence[int], audience_size: int) -> list[int]:
     """How many customers each variant gets: largest remainder over ``audience_size``."""
     if weight_problems(weights):
         raise ValueError("; ".join(weight_problems(weights)))
     if audience_size < 0:
         raise ValueError("audience_size must not be negative")
-    exact = [weight * audience_size for weight in weights]  # in hundredths of a customer
-    counts = [share // TOTAL_PERCENT for share in exact]
-    left_over = audience_size - sum(counts)
-    by_remainder = sorted(range(len(weights)),
-                          key=lambda index: (-(exact[index] % TOTAL_PERCENT), index))
-    for index in by_remainder[:left_over]:
-        counts[index] += 1
-    return counts
+    return largest_remainder(audience_size, weights)
 
 
 def order_key(campaign_id: str, customer_id: str) -> str:

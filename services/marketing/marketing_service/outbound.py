@@ -445,8 +445,9 @@ def hand_over(notification, claimed: Sequence[Claimed], *,
         try:
             response = notification.SendMessages(notification_pb2.SendMessagesRequest(
                 messages=[item.request for item in batch]))
-        except grpc.RpcError as exc:
-            error = f"notification service: {exc.code().name}: {exc.details() or ''}".strip()
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the batch waits and retries
+            error = (f"notification service: {exc.code().name}: {exc.details() or ''}".strip()
+                     if isinstance(exc, grpc.RpcError) else f"{type(exc).__name__}: {exc}")
             log.warning("hand-over of %d message(s) failed, will retry: %s", len(batch), error)
             outcomes += [Outcome(item.message_id, error=error) for item in batch]
             continue
