@@ -31,7 +31,7 @@ from crm_shared.auth.visibility import can_see, visibility_clause
 from crm_shared.db import Database, UnitOfWork
 from crm_shared.errors import FailedPrecondition, FieldViolation
 from crm_shared.timestamps import from_timestamp, to_timestamp
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from marketing_service import ab_split, outbound, segments
@@ -271,24 +271,21 @@ def launch(uow: UnitOfWork, campaign: Campaign, now: datetime, *, actor_id: str,
     variants = {variant["id"]: variant for variant in campaign.variants}
     allotted = ab_split.assign(campaign.id, consent, [(variant["id"], variant["weight_percent"])
                                                       for variant in campaign.variants])
-    for customer_id, variant_id in sorted(allotted.items()):
-        recipient = CampaignRecipient(campaign_id=campaign.id, customer_id=customer_id,
-                                      variant_id=variant_id, status=PENDING)
-        if not consent[customer_id]:
-            recipient.status = SUPPRESSED_NO_CONSENT
-            recipient.error = "no marketing consent at launch"
-        else:
-            variant = variants[variant_id]
-            message = outbound.enqueue(
-                session, customer_id=customer_id, channel=campaign.channel,
-                idempotency_key=message_key(campaign.id, customer_id), category=CATEGORY,
-                source_ref=source_ref(campaign.id, variant_id), template_key=variant["template_key"],
-                subject=variant["subject"], body=variant["body"],
-                variables={"campaign_name": campaign.name, "landing_url": variant["landing_url"],
-                           "variant_id": variant_id},
-                locale=variant["locale"] or None, group_key=campaign.id, now=now)
-            recipient.outbound_message_id = message.id
-        session.add(recipient)
+    members = sorted(allotted.items())
+    sending = [(customer_id, variant_id) for customer_id, variant_id in members
+               if consent[customer_id]]
+    message_ids = dict(zip((customer_id for customer_id, _ in sending), outbound.enqueue_new(
+        session, [_message_of(campaign, variants[variant_id], customer_id)
+                  for customer_id, variant_id in sending], now=now), strict=True))
+    recipients = [{"campaign_id": campaign.id, "customer_id": customer_id,
+                   "variant_id": variant_id,
+                   "status": PENDING if customer_id in message_ids else SUPPRESSED_NO_CONSENT,
+                   "error": None if customer_id in message_ids
+                   else "no marketing consent at launch",
+                   "outbound_message_id": message_ids.get(customer_id)}
+                  for customer_id, variant_id in members]
+    for start in range(0, len(recipients), 1000):
+        session.execute(insert(CampaignRecipient), recipients[start:start + 1000])
     campaign.state = lifecycle.RUNNING
     campaign.audience_count = len(allotted)
     campaign.launch_time = now
@@ -298,6 +295,18 @@ def launch(uow: UnitOfWork, campaign: Campaign, now: datetime, *, actor_id: str,
     uow.emit(marketing_events.CampaignLaunched(
         campaign=campaign_to_proto(campaign, stats_of(session, [campaign.id])[campaign.id]),
         actor_id=actor_id), key=campaign.id)
+
+
+def _message_of(campaign: Campaign, variant: dict, customer_id: str) -> dict:
+    """The queue row of one campaign message (``outbound.enqueue``'s arguments)."""
+    return {"customer_id": customer_id, "channel": campaign.channel,
+            "idempotency_key": message_key(campaign.id, customer_id), "category": CATEGORY,
+            "source_ref": source_ref(campaign.id, variant["id"]),
+            "template_key": variant["template_key"], "subject": variant["subject"],
+            "body": variant["body"],
+            "variables": {"campaign_name": campaign.name, "landing_url": variant["landing_url"],
+                          "variant_id": variant["id"]},
+            "locale": variant["locale"] or None, "group_key": campaign.id}
 
 
 def pause(uow: UnitOfWork, campaign: Campaign, now: datetime, *, actor_id: str) -> None:

@@ -26,6 +26,9 @@ The exact signature (keyword-only; later additions only ever get defaults)::
             requires_consent=True, counts_toward_cap=True, not_before=None,
             group_key=None, now=None) -> OutboundMessage
 
+(``enqueue_new(session, [dict of those arguments...], now=...)`` queues many at once when their
+keys are known to be new, e.g. a campaign's launch.)
+
 * ``channel``: ``"email"`` or ``"sms"`` (or the ``crm.common.v1.DeliveryChannel`` value): the
   channels that reach a customer's own address (the notification service's in-app inbox is for
   users of the suite, and the read model holds no WeChat id).
@@ -85,7 +88,7 @@ from crm.common.v1 import types_pb2
 from crm.notification.v1 import notification_pb2
 from crm_shared.db import Database, UnitOfWork, utcnow
 from google.rpc import code_pb2
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from marketing_service import frequency_cap, marketing_policy
@@ -123,6 +126,35 @@ def channel_name(channel: int | str) -> str:
     return name
 
 
+def _validated_values(*, customer_id: str, channel: int | str, idempotency_key: str,
+                      category: str, source_ref: str, template_key: str, subject: str, body: str,
+                      variables: dict[str, str] | None, locale: str | None,
+                      requires_consent: bool, counts_toward_cap: bool,
+                      not_before: datetime | None, group_key: str | None,
+                      now: datetime) -> dict:
+    """The column values of a new queue row; ValueError for a programming error."""
+    name = channel_name(channel)
+    if not customer_id:
+        raise ValueError("customer_id is required")
+    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
+        raise ValueError(f"idempotency_key must be 1..{MAX_KEY_LENGTH} characters")
+    if not category or not source_ref:
+        raise ValueError("category and source_ref are required")
+    if not template_key and not (subject or body):
+        raise ValueError("give a template_key or a subject and body")
+    if locale is not None and locale not in ("zh-CN", "en-US"):
+        raise ValueError("locale must be zh-CN or en-US")
+    return {
+        "id": str(uuid.uuid4()), "idempotency_key": idempotency_key, "customer_id": customer_id,
+        "channel": name, "category": category, "source_ref": source_ref, "group_key": group_key,
+        "template_key": template_key, "subject": subject[:300], "body": body,
+        "variables": {str(key): str(value) for key, value in (variables or {}).items()},
+        "locale": locale, "requires_consent": requires_consent,
+        "counts_toward_cap": counts_toward_cap, "state": QUEUED, "attempt_count": 0,
+        "next_attempt_time": max(not_before, now) if not_before else now,
+        "create_time": now, "update_time": now}
+
+
 def enqueue(
     session: Session,
     *,
@@ -144,32 +176,33 @@ def enqueue(
 ) -> OutboundMessage:
     """Queue one message to one customer in the caller's transaction (see the module's text).
     A programming error (unknown channel, no content, bad key) raises ValueError."""
-    name = channel_name(channel)
-    if not customer_id:
-        raise ValueError("customer_id is required")
-    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
-        raise ValueError(f"idempotency_key must be 1..{MAX_KEY_LENGTH} characters")
-    if not category or not source_ref:
-        raise ValueError("category and source_ref are required")
-    if not template_key and not (subject or body):
-        raise ValueError("give a template_key or a subject and body")
-    if locale is not None and locale not in ("zh-CN", "en-US"):
-        raise ValueError("locale must be zh-CN or en-US")
+    values = _validated_values(
+        customer_id=customer_id, channel=channel, idempotency_key=idempotency_key,
+        category=category, source_ref=source_ref, template_key=template_key, subject=subject,
+        body=body, variables=variables, locale=locale, requires_consent=requires_consent,
+        counts_toward_cap=counts_toward_cap, not_before=not_before, group_key=group_key,
+        now=now or utcnow())
     existing = session.scalars(select(OutboundMessage).where(
         OutboundMessage.idempotency_key == idempotency_key)).first()
     if existing is not None:
         return existing
-    now = now or utcnow()
-    message = OutboundMessage(
-        id=str(uuid.uuid4()), idempotency_key=idempotency_key, customer_id=customer_id,
-        channel=name, category=category, source_ref=source_ref, group_key=group_key,
-        template_key=template_key, subject=subject[:300], body=body,
-        variables={str(key): str(value) for key, value in (variables or {}).items()},
-        locale=locale, requires_consent=requires_consent, counts_toward_cap=counts_toward_cap,
-        state=QUEUED, attempt_count=0, next_attempt_time=max(not_before, now) if not_before else now,
-        create_time=now, update_time=now)
+    message = OutboundMessage(**values)
     session.add(message)
     return message
+
+
+def enqueue_new(session: Session, messages: Sequence[dict], *, now: datetime) -> list[str]:
+    """Queue many messages whose keys cannot have been queued before (a campaign's launch,
+    which happens once) in one bulk insert; each dict holds :func:`enqueue`'s keyword
+    arguments. A key queued before fails the whole transaction (the key is unique). Returns
+    the new rows' ids in order."""
+    defaults = {"template_key": "", "subject": "", "body": "", "variables": None,
+                "locale": None, "requires_consent": True, "counts_toward_cap": True,
+                "not_before": None, "group_key": None}
+    rows = [_validated_values(**{**defaults, **message, "now": now}) for message in messages]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(OutboundMessage), rows[start:start + 1000])
+    return [row["id"] for row in rows]
 
 
 # -- outcomes -------------------------------------------------------------------------------------
