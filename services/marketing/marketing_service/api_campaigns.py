@@ -43,7 +43,7 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from marketing_service import attribution, campaign_kpis, campaigns, marketing_policy
+from marketing_service import attribution, campaign_kpis, campaigns, marketing_policy, outbound
 from marketing_service import campaign_lifecycle as lifecycle
 from marketing_service.campaign_views import (
     RECIPIENT_STATUSES,
@@ -117,6 +117,24 @@ Change = Callable[[UnitOfWork, Campaign, Principal], None]
 
 
 class CampaignRpcs:
+    # -- what the segments part asks of campaigns -------------------------------------------------
+
+    @staticmethod
+    def campaigns_targeting_segment(session, segment_id: str) -> list[str]:
+        """Ids of the scheduled, running or paused campaigns whose audience names the segment
+        (targeted or excluded): such a segment may not be deleted."""
+        needle = f'"{segment_id}"'
+        return list(session.scalars(select(Campaign.id).where(
+            Campaign.state.in_([lifecycle.SCHEDULED, *lifecycle.LIVE_STATES]),
+            cast(Campaign.segment_ids, String).contains(needle, autoescape=True)
+            | cast(Campaign.excluded_segment_ids, String).contains(needle, autoescape=True))
+            .order_by(Campaign.id)))
+
+    @staticmethod
+    def messages_in_cap_window(session, customer_id: str) -> int:
+        """Marketing messages the customer was sent within the policy's longest cap window."""
+        return outbound.messages_in_window(session, customer_id, utcnow())
+
     # -- helpers ----------------------------------------------------------------------------------
 
     def _visible_campaign(self, uow: UnitOfWork, principal: Principal, campaign_id: str, *,

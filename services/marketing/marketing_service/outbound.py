@@ -88,7 +88,7 @@ from crm.common.v1 import types_pb2
 from crm.notification.v1 import notification_pb2
 from crm_shared.db import Database, UnitOfWork, utcnow
 from google.rpc import code_pb2
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from marketing_service import frequency_cap, marketing_policy
@@ -537,6 +537,16 @@ def dispatch_due(database: Database, notification, now: datetime, *,
     outcomes = hand_over(notification, claimed)
     record(database, outcomes, now, report=report)
     return report
+
+
+def messages_in_window(session: Session, customer_id: str, now: datetime) -> int:
+    """How many messages counting against the caps the customer got in the policy's longest
+    window up to ``now``."""
+    window = frequency_cap.longest_window(marketing_policy.current(session).frequency_caps)
+    return session.scalar(select(func.count()).select_from(OutboundMessage).where(
+        OutboundMessage.customer_id == customer_id, OutboundMessage.counts_toward_cap.is_(True),
+        OutboundMessage.state.in_(COUNTED_STATES), OutboundMessage.send_time > now - window,
+        OutboundMessage.send_time <= now))
 
 
 def record_delivery(uow: UnitOfWork, delivery_id: str, now: datetime, *, delivered: bool,

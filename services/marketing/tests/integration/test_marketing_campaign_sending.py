@@ -159,7 +159,7 @@ def sent_events(api, campaign_id: str) -> list:
 
 
 def test_a_launched_campaign_sends_one_message_per_consenting_member_with_exact_variant_counts(
-        api, notification):
+        api, notification, rpc_error):
     consenting = add_customers(api.database, 23)
     refusing = add_customers(api.database, 4, consent=False)
     campaign = launched_campaign(api, add_segment(api.database, consenting + refusing),
@@ -199,6 +199,14 @@ def test_a_launched_campaign_sends_one_message_per_consenting_member_with_exact_
     listed = api.stub("u-marketer").ListCampaignRecipients(marketing_pb2.ListCampaignRecipientsRequest(
         campaign_id=campaign.id, statuses=[marketing_pb2.RECIPIENT_STATUS_SUPPRESSED_NO_CONSENT]))
     assert sorted(row.customer_id for row in listed.recipients) == sorted(refusing)
+
+    profile = api.stub("u-marketer").GetMarketingProfile(marketing_pb2.GetMarketingProfileRequest(
+        customer_id=consenting[0]))
+    assert profile.messages_in_cap_window == 1
+    segment_in_use = rpc_error(api.stub("u-marketer").DeleteSegment,
+                               marketing_pb2.DeleteSegmentRequest(id=campaign.segment_ids[0]))
+    assert segment_in_use.code == grpc.StatusCode.FAILED_PRECONDITION
+    assert campaign.id in segment_in_use.message
 
     # a second pass finds nothing due: nothing is sent twice
     assert not outbound.dispatch_due(api.database, notification.stub, utcnow())
