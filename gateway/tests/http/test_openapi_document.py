@@ -132,6 +132,24 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/segments/{segment_id}/evaluate"),
     ("get", "/api/v1/segments/{segment_id}/members"),
     ("get", "/api/v1/marketing/profiles/{customer_id}"),
+    # marketing campaigns, the policy and KPIs (views/marketing_campaigns.py)
+    ("post", "/api/v1/campaigns"),
+    ("get", "/api/v1/campaigns"),
+    ("get", "/api/v1/campaigns/{campaign_id}"),
+    ("patch", "/api/v1/campaigns/{campaign_id}"),
+    ("delete", "/api/v1/campaigns/{campaign_id}"),
+    ("post", "/api/v1/campaigns/{campaign_id}/schedule"),
+    ("post", "/api/v1/campaigns/{campaign_id}/launch"),
+    ("post", "/api/v1/campaigns/{campaign_id}/pause"),
+    ("post", "/api/v1/campaigns/{campaign_id}/resume"),
+    ("post", "/api/v1/campaigns/{campaign_id}/complete"),
+    ("post", "/api/v1/campaigns/{campaign_id}/cancel"),
+    ("get", "/api/v1/campaigns/{campaign_id}/recipients"),
+    ("post", "/api/v1/campaigns/{campaign_id}/responses"),
+    ("get", "/api/v1/campaigns/{campaign_id}/roi"),
+    ("get", "/api/v1/marketing/policy"),
+    ("patch", "/api/v1/marketing/policy"),
+    ("get", "/api/v1/marketing/kpis"),
 }
 # The explorer's bundled static files (Swagger UI's JavaScript and CSS) are not API operations.
 STATIC_ASSETS = "/api/v1/explorer/assets/{filename}"

@@ -16,11 +16,13 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -185,6 +187,208 @@ class ProfileInteraction(Base):
 
 # --- Campaigns, variants, the sending queue, recipients, responses, attribution, the policy ----
 
+
+class OutboundMessage(Base):
+    """One message to one customer waiting in (or gone through) the sending queue: the one
+    way marketing sends (campaigns, trigger messages, survey invitations). Written in the
+    business transaction by :func:`marketing_service.outbound.enqueue`; the worker's
+    dispatcher re-checks consent and the frequency cap at send time and hands it to the
+    notification service. ``state`` is one of ``queued``, ``held`` (its campaign is paused),
+    ``sending`` (claimed; in flight until ``lease_expire_time``), ``sent``, ``delivered``,
+    ``failed``, ``cancelled``, ``suppressed_no_consent``, ``suppressed_frequency_cap``."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        Index("ix_outbound_messages_state_next_attempt_time", "state", "next_attempt_time"),
+        Index("ix_outbound_messages_customer_id_send_time", "customer_id", "send_time"),
+        Index("ix_outbound_messages_group_key_state", "group_key", "state"),
+        Index("ix_outbound_messages_delivery_id", "delivery_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(190), unique=True)
+    """The sender's key, passed on to the notification service (a repeated send is harmless)."""
+    customer_id: Mapped[str] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(20))
+    """``email``, ``sms`` (the channels that reach a customer's address)."""
+    category: Mapped[str] = mapped_column(String(50))
+    """``campaign``, ``survey_invitation``, ``birthday_greeting``...: who reacts to outcomes."""
+    source_ref: Mapped[str] = mapped_column(String(200))
+    """The sender's reference, e.g. ``campaign:<id>:variant:A``."""
+    group_key: Mapped[str | None] = mapped_column(String(100))
+    """Messages held, released or cancelled together (a campaign's id)."""
+    template_key: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    variables: Mapped[dict] = mapped_column(JSON)
+    """Template values without personal data; the recipient's are added at send time."""
+    locale: Mapped[str | None] = mapped_column(String(10))
+    """``zh-CN``/``en-US``; NULL: the recipient's at send time."""
+    requires_consent: Mapped[bool] = mapped_column(Boolean)
+    counts_toward_cap: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(String(30))
+    attempt_count: Mapped[int] = mapped_column(Integer)
+    next_attempt_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    """Not before this (``not_before``, then the back-off after a failed attempt)."""
+    lease_expire_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """While ``sending``: after this a dispatcher that died is presumed gone and the message
+    is claimed again (the idempotency key makes the repeat harmless)."""
+    recipient_address: Mapped[str | None] = mapped_column(String(320), info=PERSONAL)
+    """The e-mail or phone it was sent to, copied from the read model at send time."""
+    delivery_id: Mapped[str | None] = mapped_column(String(36))
+    send_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When it was claimed for sending (what the frequency cap counts)."""
+    deliver_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+
+
+class Campaign(Base):
+    """A campaign (plan -> schedule -> run -> evaluate; states in
+    :mod:`marketing_service.campaign_lifecycle`). The variants are part of the campaign
+    (``variants``: a list of ``{"id", "name", "weight_percent", "template_key", "subject",
+    "body", "locale", "landing_url"}``); the channel is stored by short name (``email``);
+    money as currency code + minor units (NULL currency: not given)."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        Index("ix_campaigns_owner_id", "owner_id"),
+        Index("ix_campaigns_department_path", "department_path"),
+        Index("ix_campaigns_create_time", "create_time"),
+        Index("ix_campaigns_state_schedule_time", "state", "schedule_time"),
+        Index("ix_campaigns_state_end_time", "state", "end_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(2000))
+    objective: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    segment_ids: Mapped[list] = mapped_column(JSON)
+    excluded_segment_ids: Mapped[list] = mapped_column(JSON)
+    variants: Mapped[list] = mapped_column(JSON)
+    survey_id: Mapped[str | None] = mapped_column(String(36))
+    schedule_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    end_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    budget_minor: Mapped[int] = mapped_column(BigInteger)
+    cost_currency: Mapped[str | None] = mapped_column(String(3))
+    cost_minor: Mapped[int] = mapped_column(BigInteger)
+    audience_count: Mapped[int] = mapped_column(Integer)
+    """Customers in the audience frozen at launch (0 before)."""
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    launch_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    complete_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    launch_request_id: Mapped[str | None] = mapped_column(String(36))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class CampaignRecipient(Base):
+    """One customer of a campaign's frozen audience: the variant allotted and what became of
+    the message (``pending``, ``sent``, ``delivered``, ``failed``, ``suppressed_no_consent``,
+    ``suppressed_frequency_cap``, ``cancelled``). No unique key over (campaign, customer): a
+    customer merge re-points ``customer_id`` and may leave the survivor twice in one campaign."""
+
+    __tablename__ = "campaign_recipients"
+    __table_args__ = (
+        Index("ix_campaign_recipients_campaign_id_id", "campaign_id", "id"),
+        Index("ix_campaign_recipients_campaign_id_status", "campaign_id", "status"),
+        Index("ix_campaign_recipients_customer_id", "customer_id"),
+        Index("ix_campaign_recipients_outbound_message_id", "outbound_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("campaigns.id", ondelete="CASCADE"))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    variant_id: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(30))
+    outbound_message_id: Mapped[str | None] = mapped_column(String(36))
+    delivery_id: Mapped[str | None] = mapped_column(String(36))
+    send_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deliver_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    response_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(String(1000))
+
+
+class CampaignResponseRecord(Base):
+    """A customer's response to a campaign (click, reply, registration...). Kinds by short
+    name (``click``)."""
+
+    __tablename__ = "campaign_responses"
+    __table_args__ = (
+        Index("ix_campaign_responses_campaign_id_occur_time", "campaign_id", "occur_time"),
+        Index("ix_campaign_responses_customer_id", "customer_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("campaigns.id", ondelete="CASCADE"))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    variant_id: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    occur_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    detail: Mapped[str] = mapped_column(String(1000))
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CampaignAttribution(Base):
+    """A sales fact attributed to a campaign (and variant) from a sales event: ``lead`` (from
+    ``lead.created``), ``won`` (``opportunity.won``: a conversion and its amount) or
+    ``purchase`` (``purchase.recorded``: revenue). One row per fact (``kind``, ``source_id``):
+    the same event told twice counts once."""
+
+    __tablename__ = "campaign_attributions"
+    __table_args__ = (
+        Index("ix_campaign_attributions_campaign_id", "campaign_id"),
+        Index("ix_campaign_attributions_customer_id", "customer_id"),
+        Index("ix_campaign_attributions_kind_source_id", "kind", "source_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(String(36))
+    variant_id: Mapped[str] = mapped_column(String(20))
+    """The variant the fact names, else the one allotted to the customer, else ``""``."""
+    customer_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[str] = mapped_column(String(100))
+    """Id of the lead, opportunity or purchase."""
+    currency_code: Mapped[str | None] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    occur_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    event_id: Mapped[str] = mapped_column(String(36))
+
+
+class MarketingPolicySettings(Base):
+    """The one row (id 1) of marketing configuration; absent until first changed (the
+    defaults of :mod:`marketing_service.marketing_policy` apply)."""
+
+    __tablename__ = "marketing_policy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    frequency_caps: Mapped[list] = mapped_column(JSON)
+    """``[{"channel": "" | "email" | "sms", "max_messages": 3, "window_days": 7}]``."""
+    low_score_threshold: Mapped[int] = mapped_column(Integer)
+    improvement_low_score_share: Mapped[float] = mapped_column(Float)
+    survey_invitation_valid_days: Mapped[int] = mapped_column(Integer)
+    default_locale: Mapped[str] = mapped_column(String(10))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 # --- Triggers and their firings; surveys, invitations, answers, improvement items -------------

@@ -38,6 +38,8 @@ MARKETING_SERVICE = marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"
 PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
     "u-admin": (("admin",), "/hq", "all"),
     "u-marketer": (("marketer",), "/hq/marketing", "own"),
+    "u-marketer-2": (("marketer",), "/hq/marketing", "own"),
+    "u-marketing-lead": (("marketer", "manager"), "/hq/marketing", "department"),
     "u-sales-lead": (("manager", "sales_lead"), "/hq/sales", "department"),
     "u-east-lead": (("sales_lead",), "/hq/sales/east", "department"),
     "u-rep": (("sales_rep",), "/hq/sales/east", "own"),
