@@ -139,6 +139,9 @@ def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_addre
         grpc_reflection=False,
         health_check_seconds=3600,
         customer_addr=ticket_customer_address,
+        # Generous: on a loaded test machine a 2 s look-up can time out and route the ticket
+        # without its customer, which the tests that name a customer would misread.
+        customer_lookup_timeout_seconds=10,
     )
     return start_grpc_api(
         lambda database: build_bindings(database, settings, rng=random.Random(7)),

@@ -7,28 +7,12 @@ from datetime import date
 
 from crm.common.v1 import rules_pb2
 from crm.marketing.v1 import marketing_pb2
+from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
 
 from marketing_service.models import CustomerProfile, Segment
 from marketing_service.segment_rules import STAGES, VALUE_CLASSES
-
-
-class EnumNames:
-    """Short names of one proto enum: ``SEGMENT_KIND_HIGH_VALUE`` ⇄ ``high_value``."""
-
-    def __init__(self, enum, prefix: str) -> None:
-        self.by_value = {value.number: value.name.removeprefix(prefix).lower()
-                         for value in enum.DESCRIPTOR.values if value.number != 0}
-        self.by_name = {name: number for number, name in self.by_value.items()}
-
-    def name(self, value: int) -> str:
-        """The short name, or ``""`` for unspecified/unknown values."""
-        return self.by_value.get(value, "")
-
-    def value(self, name: str | None) -> int:
-        return self.by_name.get(name or "", 0)
-
 
 KINDS = EnumNames(marketing_pb2.SegmentKind, "SEGMENT_KIND_")
 
