@@ -150,6 +150,27 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/marketing/policy"),
     ("patch", "/api/v1/marketing/policy"),
     ("get", "/api/v1/marketing/kpis"),
+    # marketing surveys, the public form, improvement items, triggers (views/marketing_surveys.py)
+    ("post", "/api/v1/surveys"),
+    ("get", "/api/v1/surveys"),
+    ("get", "/api/v1/surveys/{survey_id}"),
+    ("patch", "/api/v1/surveys/{survey_id}"),
+    ("delete", "/api/v1/surveys/{survey_id}"),
+    ("post", "/api/v1/surveys/{survey_id}/invitations"),
+    ("get", "/api/v1/surveys/{survey_id}/invitations"),
+    ("get", "/api/v1/surveys/{survey_id}/answers"),
+    ("get", "/api/v1/surveys/{survey_id}/results"),
+    ("get", "/api/v1/surveys/respond/{token}"),
+    ("post", "/api/v1/surveys/respond/{token}"),
+    ("get", "/api/v1/surveys/improvement-items"),
+    ("post", "/api/v1/surveys/improvement-items"),
+    ("patch", "/api/v1/surveys/improvement-items/{item_id}"),
+    ("post", "/api/v1/triggers"),
+    ("get", "/api/v1/triggers"),
+    ("get", "/api/v1/triggers/firings"),
+    ("get", "/api/v1/triggers/{trigger_id}"),
+    ("patch", "/api/v1/triggers/{trigger_id}"),
+    ("delete", "/api/v1/triggers/{trigger_id}"),
 }
 # The explorer's bundled static files (Swagger UI's JavaScript and CSS) are not API operations.
 STATIC_ASSETS = "/api/v1/explorer/assets/{filename}"
@@ -208,6 +229,7 @@ def test_protected_routes_declare_bearer_auth_and_errors_are_problems(document):
             "/api/v1/auth/token",
             "/api/v1/auth/logout",
             "/api/v1/explorer",
+            "/api/v1/surveys/respond/{token}",  # a customer's signed link is the key
         }
         assert (op.get("security") is None) == public, (method, path)
         if not public:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -392,3 +393,184 @@ class MarketingPolicySettings(Base):
 
 
 # --- Triggers and their firings; surveys, invitations, answers, improvement items -------------
+
+
+class Trigger(Base):
+    """A journey step as data: what fires it (``kind``: ``birthday``, ``contract_renewal``,
+    ``customer_at_risk``, ``ticket_closed``, ``lead_cold``, ``purchase_milestone``,
+    ``segment_joined``) and what it does (``action``: ``{"kind", "channel", "template_key",
+    "survey_id", "campaign_id"}`` with short names). Fires at most once per occasion."""
+
+    __tablename__ = "triggers"
+    __table_args__ = (Index("ix_triggers_kind_enabled", "kind", "enabled"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    offset_days: Mapped[int] = mapped_column(Integer)
+    milestones: Mapped[list] = mapped_column(JSON)
+    segment_id: Mapped[str | None] = mapped_column(String(36))
+    condition: Mapped[dict] = mapped_column(JSON)
+    """The proto3 JSON of a ``crm.common.v1.ConditionGroup`` over the read model; ``{}``: none."""
+    action: Mapped[dict] = mapped_column(JSON)
+    fire_count: Mapped[int] = mapped_column(BigInteger)
+    last_fire_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TriggerFiring(Base):
+    """One firing of a trigger for a customer on one occasion (``birthday:2026``,
+    ``ticket:<id>``, ``contract:<id>``, ``purchases:5``...): the unique key is what makes a
+    redelivered event or a second timer pass do nothing."""
+
+    __tablename__ = "trigger_firings"
+    __table_args__ = (
+        UniqueConstraint("trigger_id", "customer_id", "occasion_key"),
+        Index("ix_trigger_firings_customer_id", "customer_id"),
+        Index("ix_trigger_firings_fire_time", "fire_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    trigger_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(30))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    occasion_key: Mapped[str] = mapped_column(String(150))
+    source_event_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(40))
+    """``done``, ``suppressed_no_consent``, ``suppressed_frequency_cap``, ``failed``; a message
+    action is ``done`` once queued and follows its message's outcome afterwards."""
+    outbound_message_id: Mapped[str | None] = mapped_column(String(36))
+    delivery_id: Mapped[str | None] = mapped_column(String(36))
+    survey_invitation_id: Mapped[str | None] = mapped_column(String(36))
+    fire_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Survey(Base):
+    """A questionnaire (``questions``: ``[{"id", "dimension", "text", "type", "required",
+    "options"}]``, types by short name ``rating_1_to_5``, ``nps_0_to_10``, ``text``,
+    ``single_choice``); ``state`` ``draft``, ``active`` or ``closed``."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (Index("ix_surveys_owner_id", "owner_id"),
+                      Index("ix_surveys_create_time", "create_time"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30))
+    questions: Mapped[list] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    locale: Mapped[str] = mapped_column(String(10))
+    answer_count: Mapped[int] = mapped_column(BigInteger)
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SurveyInvitation(Base):
+    """An invitation of one customer to one survey, answered through a signed link
+    (:mod:`marketing_service.survey_links`); ``state`` ``pending`` (queued), ``sent``,
+    ``answered``, ``expired``, ``suppressed`` (never sent: no consent, no address, failed)."""
+
+    __tablename__ = "survey_invitations"
+    __table_args__ = (
+        Index("ix_survey_invitations_survey_id", "survey_id"),
+        Index("ix_survey_invitations_customer_id", "customer_id"),
+        Index("ix_survey_invitations_ticket_id", "ticket_id"),
+        Index("ix_survey_invitations_create_time", "create_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    survey_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    contact_id: Mapped[str | None] = mapped_column(String(36))
+    ticket_id: Mapped[str | None] = mapped_column(String(36))
+    ticket_number: Mapped[str | None] = mapped_column(String(40))
+    campaign_id: Mapped[str | None] = mapped_column(String(36))
+    trigger_id: Mapped[str | None] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    expire_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    outbound_message_id: Mapped[str | None] = mapped_column(String(36))
+    delivery_id: Mapped[str | None] = mapped_column(String(36))
+    send_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answer_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SurveyAnswerRecord(Base):
+    """The answer to one invitation (at most one: the unique invitation). Scores and choices
+    are kept apart from the free texts, which are the customer's own words (personal)."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        Index("ix_survey_answers_survey_id_submit_time", "survey_id", "submit_time"),
+        Index("ix_survey_answers_customer_id", "customer_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    survey_id: Mapped[str] = mapped_column(String(36))
+    invitation_id: Mapped[str] = mapped_column(String(36), unique=True)
+    customer_id: Mapped[str] = mapped_column(String(36))
+    ticket_id: Mapped[str | None] = mapped_column(String(36))
+    campaign_id: Mapped[str | None] = mapped_column(String(36))
+    scores: Mapped[dict] = mapped_column(JSON)
+    """Question id -> score (ratings 1..5, NPS 0..10)."""
+    choices: Mapped[dict] = mapped_column(JSON)
+    """Question id -> chosen option."""
+    texts: Mapped[dict] = mapped_column(JSON, info=PERSONAL)
+    """Question id -> free text."""
+    comment: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    overall_score: Mapped[float] = mapped_column(Float)
+    nps: Mapped[int | None] = mapped_column(Integer)
+    low_score: Mapped[bool] = mapped_column(Boolean)
+    submit_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ImprovementItem(Base):
+    """Something to improve, from low scores in a dimension (``automatic``) or by hand;
+    ``state`` ``open``, ``in_progress``, ``done`` or ``dismissed``."""
+
+    __tablename__ = "improvement_items"
+    __table_args__ = (Index("ix_improvement_items_survey_id_dimension", "survey_id", "dimension"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    survey_id: Mapped[str | None] = mapped_column(String(36))
+    dimension: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    low_score_share: Mapped[float] = mapped_column(Float)
+    answer_count: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(20))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    automatic: Mapped[bool] = mapped_column(Boolean)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PurchaseTally(Base):
+    """Purchases recorded per customer since marketing started counting: what purchase
+    milestone triggers compare (the read model's count is a 12-month window)."""
+
+    __tablename__ = "purchase_tallies"
+
+    customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    purchase_count: Mapped[int] = mapped_column(Integer)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from crm_shared.settings import ApiSettings, ServiceCredentialsSettings, WorkerSettings
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from marketing_service.survey_links import MIN_SECRET_LENGTH
 
 
-class MarketingApiSettings(ApiSettings, ServiceCredentialsSettings):
+class SurveyLinkSettings(BaseSettings):
+    """How survey links are signed and where they point (the api and the worker both create
+    invitations). Without a secret no invitation can be created: the call or the trigger
+    fails with a message naming ``SURVEY_LINK_SECRET``."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    survey_link_secret: str | None = Field(default=None, repr=False)
+    survey_link_base_url: str = "http://127.0.0.1:8080"  # the gateway as customers reach it
+
+    @field_validator("survey_link_secret")
+    @classmethod
+    def _long_enough(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < MIN_SECRET_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters")
+        return value
+
+
+class MarketingApiSettings(ApiSettings, ServiceCredentialsSettings, SurveyLinkSettings):
     """The api: campaign and survey messages go out through the notification service, as the
     marketing service account (``SERVICE_*``) when no user is behind the call."""
 
@@ -14,7 +35,7 @@ class MarketingApiSettings(ApiSettings, ServiceCredentialsSettings):
     notification_timeout_seconds: float = Field(default=5.0, gt=0)
 
 
-class MarketingWorkerSettings(WorkerSettings, ServiceCredentialsSettings):
+class MarketingWorkerSettings(WorkerSettings, ServiceCredentialsSettings, SurveyLinkSettings):
     """The worker: sends go through the notification service as the marketing service account
     (``SERVICE_*``); timers scan dates and sends."""
 

@@ -83,6 +83,24 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "zh-CN": ("合同 {{contract.number}} 即将到期", "合同 {{contract.number}}「{{contract.title}}」将在 {{days_until_end}} 天后到期，请安排续约。"),
         "en": ("Contract {{contract.number}} expires soon", "Contract {{contract.number}} \"{{contract.title}}\" ends in {{days_until_end}} day(s); plan the renewal."),
     },
+    # Marketing: to customers (sent through SendMessages with the recipient's display_name)
+    # and to owners (trigger.fired with a notify_owner action).
+    "survey_invitation": {
+        "zh-CN": ("{{survey_title}}", "{{display_name}}，您好！感谢您选择我们。{{context}}\n请花一分钟告诉我们您的感受：{{survey_url}}\n（链接 {{expire_date}} 前有效）"),
+        "en": ("{{survey_title}}", "Hello {{display_name}}, thank you for choosing us. {{context}}\nPlease tell us how we did, it takes a minute: {{survey_url}}\n(The link works until {{expire_date}}.)"),
+    },
+    "birthday_greeting": {
+        "zh-CN": ("生日快乐，{{display_name}}！", "{{display_name}}，祝您生日快乐！感谢您一直以来的信任与支持。"),
+        "en": ("Happy birthday, {{display_name}}!", "Happy birthday, {{display_name}}! Thank you for your trust and support."),
+    },
+    "renewal_offer": {
+        "zh-CN": ("续约专属优惠", "{{display_name}}，您的合同即将到期，现在续约可享专属优惠，详情请联系您的客户经理。"),
+        "en": ("Your renewal offer", "{{display_name}}, your contract ends soon: renew now for an offer reserved for you. Your account manager has the details."),
+    },
+    "trigger_fired": {
+        "zh-CN": ("{{trigger_name}}：{{customer_display_name}}", "客户 {{customer_display_name}} 触发了「{{trigger_name}}」（{{firing.occasion_key}}），请及时跟进。"),
+        "en": ("{{trigger_name}}: {{customer_display_name}}", "Customer {{customer_display_name}} triggered \"{{trigger_name}}\" ({{firing.occasion_key}}); please follow up."),
+    },
     "payment_overdue": {
         "zh-CN": ("合同 {{receivable.contract_number}} 回款逾期", "合同 {{receivable.contract_number}} 的回款已逾期 {{receivable.days_overdue}} 天。"),
         "en": ("Payment overdue on contract {{receivable.contract_number}}", "A payment on contract {{receivable.contract_number}} is {{receivable.days_overdue}} day(s) overdue."),

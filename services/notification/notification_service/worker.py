@@ -11,6 +11,7 @@ import logging
 
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.notification.v1 import events_pb2 as notification_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.ticket.v1 import events_pb2 as ticket_events
@@ -116,6 +117,10 @@ class NotificationWorker:
 
     @on_event(sales_events.PaymentOverdue)
     def payment_overdue(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(marketing_events.TriggerFired)
+    def trigger_fired(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)
 
     # -- erasure --------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ from marketing_service.settings import MarketingApiSettings
 from sqlalchemy import select
 
 MARKETING_SERVICE = marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"]
+SURVEY_LINK_SECRET = "survey-link-secret-of-the-tests"
+SURVEY_LINK_BASE_URL = "https://crm.example.com"
 
 # user id -> (roles, department path, data scope)
 PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -57,7 +59,8 @@ class MarketingApi:
         self.settings = MarketingApiSettings(
             service_name="marketing", database_url=database_url,
             amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600)
+            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
+            survey_link_secret=SURVEY_LINK_SECRET, survey_link_base_url=SURVEY_LINK_BASE_URL)
         self.database = Database(database_url)
         verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
         self.server = GrpcApi(self.settings, self.database,
@@ -156,6 +159,12 @@ def _rpc_error(call, *args, **kwargs) -> CallError:
     with pytest.raises(grpc.RpcError) as caught:
         call(*args, **kwargs)
     return describe_rpc_error(caught.value)
+
+
+@pytest.fixture(scope="session")
+def survey_link_secret() -> str:
+    """The secret the test apis sign survey links with (a test may sign a link of its own)."""
+    return SURVEY_LINK_SECRET
 
 
 @pytest.fixture

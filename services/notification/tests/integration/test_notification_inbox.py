@@ -19,6 +19,8 @@ from aiosmtpd.controller import Controller
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.marketing.v1 import events_pb2 as marketing_events
+from crm.marketing.v1 import marketing_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm.ticket.v1 import ticket_pb2
@@ -510,3 +512,24 @@ def test_the_worker_emails_the_owner_in_their_language(publisher, inbox, mailbox
     (message,) = wait_until(received, timeout=15, message=lambda: inbox.worker.log_tail())
     assert message["Subject"] == "New customer C00000123: ACME"
     assert "you are its owner" in message.get_content()
+
+
+def _trigger_fired(owner_id: str, action_kind: int):
+    return marketing_events.TriggerFired(
+        firing=marketing_pb2.TriggerFiring(id=str(uuid.uuid4()), customer_id=str(uuid.uuid4()),
+                                           occasion_key="at_risk:2026-03-01"),
+        trigger_name="流失风险：提醒负责人", action=marketing_pb2.TriggerAction(kind=action_kind),
+        owner_id=owner_id, customer_display_name="杭州某某贸易")
+
+
+def test_a_marketing_trigger_that_notifies_the_owner_reaches_only_the_owner(publisher, inbox):
+    owner, other = _user_id(), _user_id()
+    told = _trigger_fired(owner, marketing_pb2.TRIGGER_ACTION_KIND_NOTIFY_OWNER)
+    inbox.handled(publisher.publish(told), handler="trigger_fired")
+    (entry,) = inbox.entries(recipient_id=owner)
+    assert entry["subject_id"] == told.firing.customer_id
+    assert entry["title"] == "流失风险：提醒负责人：杭州某某贸易"
+    # a trigger that messages the customer is not the owner's business
+    inbox.handled(publisher.publish(_trigger_fired(
+        other, marketing_pb2.TRIGGER_ACTION_KIND_SEND_MESSAGE)), handler="trigger_fired")
+    assert inbox.entries(recipient_id=other) == []

@@ -1,0 +1,169 @@
+"""``/api/v1/surveys`` (with the public form a customer answers by link), ``/api/v1/triggers``
+and the improvement list, against the real marketing service on one SQLite database for the
+module."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from crm.customer.v1 import customer_pb2
+from crm.customer.v1 import events_pb2 as customer_events
+from crm_shared.auth import TokenVerifier
+from crm_shared.db import Database, utcnow
+from crm_shared.grpc.server import GrpcApi
+from crm_shared.migrations import upgrade
+from crm_shared.settings import load_settings
+from gateway.identity.demo import USERS
+from marketing_service import read_model
+from marketing_service.api import build_bindings
+from marketing_service.settings import MarketingApiSettings
+
+pytestmark = pytest.mark.integration
+
+USER_IDS = {user.username: user.user_id for user in USERS}
+PROBLEM = "application/problem+json"
+QUESTIONS = [
+    {"id": "q1", "dimension": "response_speed", "text": "响应速度？", "type": "rating_1_to_5",
+     "required": True},
+    {"id": "q2", "dimension": "nps", "text": "推荐？", "type": "nps_0_to_10"},
+    {"id": "q3", "text": "意见？", "type": "text"},
+]
+
+
+@pytest.fixture(scope="module")
+def marketing(tmp_path_factory, signing_keys):
+    """The real marketing api signing survey links; yields (address, database)."""
+    url = f"sqlite:///{Path(tmp_path_factory.mktemp('marketing')) / 'marketing.db'}"
+    upgrade("marketing_service", url)
+    database = Database(url)
+    settings = load_settings(
+        MarketingApiSettings, service_name="marketing", database_url=url,
+        jwt_public_key_file=signing_keys.public, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
+        outbox_relay=False, grpc_reflection=False, health_check_seconds=3600,
+        survey_link_secret="a-secret-for-the-gateway-tests",
+        survey_link_base_url="https://crm.example.com")
+    verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
+    api = GrpcApi(settings, database, build_bindings(database, settings), verifier)
+    port = api.start("127.0.0.1:0")
+    yield f"127.0.0.1:{port}", database
+    api.stop(grace=0)
+    database.dispose()
+
+
+@pytest.fixture
+def client(make_app, marketing):
+    return make_app(marketing_addr=marketing[0],
+                    rate_limit_user_requests=1_000_000).test_client()
+
+
+def _customer(marketing, owner: str = "rep.zhang", department: str = "/hq/sales/east") -> str:
+    customer_id = str(uuid.uuid4())
+    event = customer_events.CustomerCreated(customer=customer_pb2.Customer(
+        id=customer_id, type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL, display_name="李雷",
+        owner_id=USER_IDS[owner], department_path=department, etag='W/"1"',
+        email="li.lei@example.com"))
+    now = utcnow()
+    with marketing[1].unit_of_work() as uow:
+        read_model.record_event(uow, event, event_id=str(uuid.uuid4()), occurred_at=now, now=now)
+    return customer_id
+
+
+def _survey(client, headers) -> dict:
+    created = client.post("/api/v1/surveys", headers=headers, json={
+        "title": "服务满意度", "kind": "service_satisfaction", "questions": QUESTIONS,
+        "state": "active"})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    return created.get_json()
+
+
+def test_a_customer_answers_by_link_without_an_account_and_only_once(client, auth_header,
+                                                                     marketing):
+    headers = auth_header("marketer.chen")
+    survey = _survey(client, headers)
+    invited = client.post(f"/api/v1/surveys/{survey['id']}/invitations", headers=headers,
+                          json={"customer_id": _customer(marketing)})
+    assert invited.status_code == 201, invited.get_data(as_text=True)
+    link = invited.get_json()["link_url"]
+    assert link.startswith("https://crm.example.com/api/v1/surveys/respond/")
+    path = link.removeprefix("https://crm.example.com")
+
+    form = client.get(path)  # no Authorization header: the link is the key
+    assert form.status_code == 200, form.get_data(as_text=True)
+    assert [q["id"] for q in form.get_json()["questions"]] == ["q1", "q2", "q3"]
+    assert form.get_json()["answered"] is False
+
+    bad = client.post(path, json={"answers": [{"question_id": "q1", "score": 9}]})
+    assert bad.status_code == 422 and bad.content_type == PROBLEM
+    assert [e["field"] for e in bad.get_json()["errors"]] == ["answers[0].score"]
+
+    answered = client.post(path, json={
+        "answers": [{"question_id": "q1", "score": 3}, {"question_id": "q2", "score": 10},
+                    {"question_id": "q3", "text": "等待时间有点长"}], "comment": "谢谢"})
+    assert answered.status_code == 201, answered.get_data(as_text=True)
+    body = answered.get_json()
+    assert (body["overall_score"], body["nps"], body["low_score"]) == (3.0, 10, True)
+
+    again = client.post(path, json={"answers": [{"question_id": "q1", "score": 5}]})
+    assert again.status_code == 409 and again.content_type == PROBLEM
+    assert client.get(path).get_json()["answered"] is True
+
+    results = client.get(f"/api/v1/surveys/{survey['id']}/results", headers=headers).get_json()
+    assert results["answer_count"] == 1
+    assert results["dimensions"][0]["low_score_share"] == 1.0
+
+
+def test_a_link_that_is_not_genuine_is_a_404_problem(client):
+    response = client.get("/api/v1/surveys/respond/bm90LWE.c2lnbmF0dXJl")
+    assert response.status_code == 404 and response.content_type == PROBLEM
+    assert "traceback" not in response.get_data(as_text=True).lower()
+
+
+def test_surveys_are_written_by_marketers_and_read_by_leads(client, auth_header, marketing):
+    questions = [{"id": "q1", "text": "?", "type": "rating_1_to_5"}]
+    assert client.post("/api/v1/surveys", headers=auth_header("rep.zhang"), json={
+        "title": "x", "questions": questions}).status_code == 403
+    bad = client.post("/api/v1/surveys", headers=auth_header("marketer.chen"),
+                      json={"title": "x", "questions": questions})
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.get_json()["errors"]] == ["questions[0].dimension"]
+    survey = _survey(client, auth_header("marketer.chen"))
+    assert client.get(f"/api/v1/surveys/{survey['id']}",
+                      headers=auth_header("service.lead")).status_code == 200
+    closed = client.patch(f"/api/v1/surveys/{survey['id']}", headers=auth_header("marketer.chen"),
+                          json={"state": "closed", "etag": survey["etag"]})
+    assert closed.status_code == 200 and closed.get_json()["state"] == "closed"
+
+
+def test_triggers_and_the_improvement_list(client, auth_header):
+    headers = auth_header("marketer.chen")
+    seeded = client.get("/api/v1/triggers?kind=ticket_closed", headers=headers).get_json()
+    assert [t["action"]["kind"] for t in seeded["triggers"]] == ["send_survey"]
+    bad = client.post("/api/v1/triggers", headers=headers, json={
+        "display_name": "生日", "kind": "birthday", "offset_days": 3,
+        "action": {"kind": "send_message"}})
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.get_json()["errors"]] == ["action.template_key"]
+    created = client.post("/api/v1/triggers", headers=headers, json={
+        "display_name": "生日", "kind": "birthday", "offset_days": 3,
+        "action": {"kind": "send_message", "template_key": "birthday_greeting"}})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    trigger = created.get_json()
+    assert trigger["action"]["channel"] == "email" and trigger["condition"] is None
+    disabled = client.patch(f"/api/v1/triggers/{trigger['id']}", headers=headers,
+                            json={"enabled": False})
+    assert disabled.get_json()["enabled"] is False
+    assert client.get("/api/v1/triggers/firings", headers=headers).status_code == 200
+
+    item = client.post("/api/v1/surveys/improvement-items", headers=auth_header("service.lead"),
+                       json={"dimension": "response_speed", "title": "首次响应提速",
+                             "due_date": "2026-06-30"})
+    assert item.status_code == 201, item.get_data(as_text=True)
+    assert item.get_json()["department_path"] == "/hq/service"
+    done = client.patch(f"/api/v1/surveys/improvement-items/{item.get_json()['id']}",
+                        headers=auth_header("service.lead"), json={"state": "done"})
+    assert done.status_code == 200 and done.get_json()["state"] == "done"
+    listed = client.get("/api/v1/surveys/improvement-items?state=done",
+                        headers=headers).get_json()["items"]
+    assert item.get_json()["id"] in {i["id"] for i in listed}

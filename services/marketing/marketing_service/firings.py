@@ -1,0 +1,180 @@
+"""Firing triggers: the occasion found (an event, or a date in the read model), the trigger's
+filters checked, the firing stored once per occasion and its action carried out — all in the
+unit of work of the event or of the timer's pass.
+
+Actions: ``send_message`` queues a message to the customer (marketing: consent and caps are
+checked at send time by the sending queue); ``send_survey`` creates a survey invitation (see
+:mod:`marketing_service.invitations`); ``notify_owner`` only records the firing, and its
+``trigger.fired`` event tells the customer's owner through the notification service. Every
+firing emits ``trigger.fired``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from crm.marketing.v1 import events_pb2 as marketing_events
+from crm_shared.db import Database, UnitOfWork
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketing_service import invitations, outbound, segment_rules, segments, triggers
+from marketing_service.invitations import LinkSigner
+from marketing_service.models import (
+    CustomerProfile,
+    SegmentMember,
+    Survey,
+    Trigger,
+    TriggerFiring,
+)
+from marketing_service.survey_views import action_to_proto, condition_of, firing_to_proto
+
+MESSAGE_CATEGORY = "trigger_message"
+ACTIVE = "active"
+
+
+def enabled_triggers(session, kind: str) -> list[Trigger]:
+    return list(session.scalars(select(Trigger).where(Trigger.kind == kind,
+                                                      Trigger.enabled.is_(True))
+                                .order_by(Trigger.create_time, Trigger.id)))
+
+
+def _passes_filters(session, trigger: Trigger, profile: CustomerProfile | None,
+                    now: datetime) -> bool:
+    """The trigger's segment and condition, over what marketing knows of the customer. A
+    customer the read model does not know yet passes only a trigger without filters."""
+    condition = condition_of(trigger.condition)
+    needs_segment = bool(trigger.segment_id) and trigger.kind != triggers.SEGMENT_JOINED
+    if not needs_segment and not (condition.conditions or condition.groups):
+        return True
+    if profile is None:
+        return False
+    if needs_segment and session.get(SegmentMember, (trigger.segment_id, profile.customer_id)) \
+            is None:
+        return False
+    if condition.conditions or condition.groups:
+        return segment_rules.matches(condition, segments.facts_of(session, profile, now), now)
+    return True
+
+
+def fire(uow: UnitOfWork, trigger: Trigger, customer_id: str, occasion_key: str, *,
+         now: datetime, links: LinkSigner, source_event_id: str | None = None,
+         ticket_id: str | None = None, ticket_number: str | None = None
+         ) -> TriggerFiring | None:
+    """Fire ``trigger`` for ``customer_id`` on ``occasion_key`` unless it already fired then,
+    the customer is gone (merged, erased) or the trigger's filters leave them out."""
+    session = uow.session
+    if session.scalar(select(TriggerFiring.id).where(
+            TriggerFiring.trigger_id == trigger.id, TriggerFiring.customer_id == customer_id,
+            TriggerFiring.occasion_key == occasion_key)) is not None:
+        return None
+    profile = session.get(CustomerProfile, customer_id)
+    if profile is not None and profile.state != ACTIVE:
+        return None
+    if not _passes_filters(session, trigger, profile, now):
+        return None
+    firing = TriggerFiring(id=str(uuid.uuid4()), trigger_id=trigger.id, kind=trigger.kind,
+                           customer_id=customer_id, occasion_key=occasion_key,
+                           source_event_id=source_event_id, outcome="done", fire_time=now)
+    try:
+        with session.begin_nested():  # another replica fired it meanwhile: nothing to do
+            session.add(firing)
+            session.flush()
+    except IntegrityError:
+        return None
+    action = trigger.action or {}
+    kind = action.get("kind")
+    if kind == triggers.SEND_MESSAGE:
+        message = outbound.enqueue(
+            session, customer_id=customer_id, channel=action.get("channel") or "email",
+            idempotency_key=f"trigger:{firing.id}", category=MESSAGE_CATEGORY,
+            source_ref=f"trigger:{trigger.id}:{occasion_key}",
+            template_key=action.get("template_key") or "", subject=trigger.display_name,
+            variables={"trigger_name": trigger.display_name, "occasion": occasion_key},
+            group_key=f"campaign:{action['campaign_id']}" if action.get("campaign_id") else None,
+            now=now)
+        firing.outbound_message_id = message.id
+    elif kind == triggers.SEND_SURVEY:
+        survey = session.get(Survey, action.get("survey_id") or "")
+        if survey is None or survey.state != "active":
+            firing.outcome = "failed"
+        else:
+            invitation = invitations.create_invitation(
+                uow, survey, customer_id=customer_id, channel=action.get("channel") or "email",
+                links=links, now=now, created_by="trigger", ticket_id=ticket_id,
+                ticket_number=ticket_number, trigger_id=trigger.id,
+                campaign_id=action.get("campaign_id") or None)
+            firing.survey_invitation_id = invitation.id
+    trigger.fire_count = (trigger.fire_count or 0) + 1
+    trigger.last_fire_time = now
+    uow.emit(marketing_events.TriggerFired(
+        firing=firing_to_proto(firing), trigger_name=trigger.display_name,
+        action=action_to_proto(action), owner_id=profile.owner_id if profile else "",
+        department_path=profile.department_path if profile else "",
+        customer_display_name=profile.display_name if profile else ""), key=customer_id)
+    return firing
+
+
+def fire_all(uow: UnitOfWork, kind: str, customer_id: str, occasion_key: str, *,
+             now: datetime, links: LinkSigner, **details) -> list[TriggerFiring]:
+    """Fire every enabled trigger of ``kind`` for one occasion."""
+    fired = []
+    for trigger in enabled_triggers(uow.session, kind):
+        firing = fire(uow, trigger, customer_id, occasion_key, now=now, links=links, **details)
+        if firing is not None:
+            fired.append(firing)
+    return fired
+
+
+@outbound.on_outcome(MESSAGE_CATEGORY)
+def _follow_message(uow: UnitOfWork, message, now: datetime) -> None:
+    firing = uow.session.scalars(select(TriggerFiring).where(
+        TriggerFiring.outbound_message_id == message.id)).first()
+    if firing is not None:
+        triggers.follow_message(firing, message.state, message.delivery_id)
+
+
+# --- date triggers -------------------------------------------------------------------------------
+
+
+def scan_date_triggers(database: Database, now: datetime, links: LinkSigner) -> int:
+    """One pass of the date triggers (birthdays, contract ends) over the read model's indexes;
+    returns the number of firings. A second pass on the same day fires nothing."""
+    fired = 0
+    today = now.date()
+    with database.unit_of_work() as uow:
+        for trigger in enabled_triggers(uow.session, triggers.BIRTHDAY):
+            days = triggers.window(today, trigger.offset_days)
+            candidates = uow.session.scalars(select(CustomerProfile).where(
+                CustomerProfile.state == ACTIVE,
+                CustomerProfile.birth_month_day.in_(triggers.month_days(days))))
+            for profile in candidates:
+                birthday = triggers.upcoming_birthday(profile.birth_date, days) \
+                    if profile.birth_date else None
+                if birthday is not None and fire(uow, trigger, profile.customer_id,
+                                                 triggers.birthday_key(birthday), now=now,
+                                                 links=links):
+                    fired += 1
+        for trigger in enabled_triggers(uow.session, triggers.RENEWAL):
+            days = triggers.window(today, trigger.offset_days)
+            candidates = uow.session.scalars(select(CustomerProfile).where(
+                CustomerProfile.state == ACTIVE,
+                CustomerProfile.contract_end_date.between(days[0], days[-1])))
+            for profile in candidates:
+                if fire(uow, trigger, profile.customer_id,
+                        triggers.renewal_key(profile.contract_end_date), now=now, links=links):
+                    fired += 1
+    return fired
+
+
+def renewal_from_event(uow: UnitOfWork, customer_id: str, end_date: date, days_until_end: int,
+                       *, now: datetime, links: LinkSigner, event_id: str) -> int:
+    """The sales service's ``contract.expiring``: the renewal triggers whose offset reaches it."""
+    fired = 0
+    for trigger in enabled_triggers(uow.session, triggers.RENEWAL):
+        if days_until_end <= trigger.offset_days and fire(
+                uow, trigger, customer_id, triggers.renewal_key(end_date), now=now, links=links,
+                source_event_id=event_id):
+            fired += 1
+    return fired

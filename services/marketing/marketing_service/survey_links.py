@@ -1,0 +1,76 @@
+"""The signed link of a survey invitation: a customer answers without an account, and only the
+link authorises the answer.
+
+A token is ``<payload>.<signature>``: the payload is the URL-safe base64 of
+``<invitation id>:<expiry as unix seconds>``, the signature the URL-safe base64 of its
+HMAC-SHA256 under ``SURVEY_LINK_SECRET``. It cannot be forged or extended without the secret,
+it expires by itself, and it is single-use through its invitation's state (an answered
+invitation takes no second answer). Rotating the secret invalidates every open link.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+RESPOND_PATH = "/api/v1/surveys/respond/"
+MIN_SECRET_LENGTH = 16
+
+
+class InvalidLink(Exception):
+    """The token is malformed or its signature does not verify."""
+
+
+class ExpiredLink(Exception):
+    """The token verifies but its time is over."""
+
+
+@dataclass(frozen=True)
+class LinkClaims:
+    invitation_id: str
+    expire_time: datetime
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(secret: str, payload: str) -> str:
+    return _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+
+
+def sign(secret: str, invitation_id: str, expire_time: datetime) -> str:
+    payload = _b64(f"{invitation_id}:{int(expire_time.timestamp())}".encode())
+    return f"{payload}.{_signature(secret, payload)}"
+
+
+def verify(secret: str, token: str, now: datetime) -> LinkClaims:
+    """The claims of a genuine, unexpired token; :class:`InvalidLink` or :class:`ExpiredLink`."""
+    payload, _, signature = token.partition(".")
+    if not payload or not signature or len(token) > 300:
+        raise InvalidLink("not a survey link token")
+    if not hmac.compare_digest(signature, _signature(secret, payload)):
+        raise InvalidLink("the survey link's signature does not verify")
+    try:
+        invitation_id, _, expiry = _unb64(payload).decode().rpartition(":")
+        expire_time = datetime.fromtimestamp(int(expiry), UTC)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidLink("not a survey link token") from None
+    if not invitation_id:
+        raise InvalidLink("not a survey link token")
+    if now >= expire_time:
+        raise ExpiredLink("the survey link has expired")
+    return LinkClaims(invitation_id=invitation_id, expire_time=expire_time)
+
+
+def link_url(base_url: str, token: str) -> str:
+    """The public URL a customer opens (the gateway serves the form there)."""
+    return base_url.rstrip("/") + RESPOND_PATH + token

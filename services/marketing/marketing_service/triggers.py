@@ -1,0 +1,109 @@
+"""Triggers as pure rules: the occasion an event or a date is, and when a date trigger is due.
+
+A trigger fires at most once per (trigger, customer, occasion): the occasion key names the
+thing that happened, so a redelivered event, a second timer pass or a second replica finds the
+firing already there (a unique constraint) and does nothing. Occasions:
+
+============================  ===============================================================
+kind                          occasion key (one firing per ...)
+============================  ===============================================================
+``birthday``                  ``birthday:<year>`` — per birthday
+``contract_renewal``          ``renewal:<end date>`` — per contract end (the sales event and
+                              the date scan name the same occasion, so they never both fire)
+``customer_at_risk``          ``at_risk:<date>`` — per day the customer turned at risk
+``ticket_closed``             ``ticket:<ticket id>`` — per ticket, even if reopened and closed
+                              again (one survey per case)
+``lead_cold``                 ``lead:<lead id>`` — per lead
+``purchase_milestone``        ``purchases:<n>`` — per milestone reached
+``segment_joined``            ``segment:<segment id>:<join date>`` — per day of joining
+============================  ===============================================================
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from marketing_service.segment_rules import birthday_in
+
+BIRTHDAY, RENEWAL, AT_RISK, TICKET_CLOSED, LEAD_COLD, MILESTONE, SEGMENT_JOINED = (
+    "birthday", "contract_renewal", "customer_at_risk", "ticket_closed", "lead_cold",
+    "purchase_milestone", "segment_joined")
+KINDS = (BIRTHDAY, RENEWAL, AT_RISK, TICKET_CLOSED, LEAD_COLD, MILESTONE, SEGMENT_JOINED)
+DATE_KINDS = (BIRTHDAY, RENEWAL)
+SEND_MESSAGE, SEND_SURVEY, NOTIFY_OWNER = "send_message", "send_survey", "notify_owner"
+MAX_OFFSET_DAYS = 90
+
+
+def birthday_key(birthday: date) -> str:
+    return f"birthday:{birthday.year}"
+
+
+def renewal_key(end_date: date) -> str:
+    return f"renewal:{end_date.isoformat()}"
+
+
+def at_risk_key(day: date) -> str:
+    return f"at_risk:{day.isoformat()}"
+
+
+def ticket_key(ticket_id: str) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def lead_key(lead_id: str) -> str:
+    return f"lead:{lead_id}"
+
+
+def milestone_key(count: int) -> str:
+    return f"purchases:{count}"
+
+
+def segment_key(segment_id: str, day: date) -> str:
+    return f"segment:{segment_id}:{day.isoformat()}"
+
+
+def window(today: date, offset_days: int) -> list[date]:
+    """The days a date trigger looks at on ``today``: from today to ``offset_days`` ahead. A
+    whole window, not only the day exactly ``offset_days`` ahead, so a day the worker was down
+    is caught up on the next pass (later than planned rather than never)."""
+    return [today + timedelta(days=n) for n in range(offset_days + 1)]
+
+
+def month_days(days: list[date]) -> set[str]:
+    """The ``MM-DD`` keys of the read model's birthday index whose birthday falls on ``days``
+    (29 February birthdays are celebrated on the 28th in common years)."""
+    keys = {day.strftime("%m-%d") for day in days}
+    if any(day.month == 2 and day.day == 28 and birthday_in(day.year, date(2000, 2, 29)) == day
+           for day in days):
+        keys.add("02-29")
+    return keys
+
+
+def upcoming_birthday(born: date, days: list[date]) -> date | None:
+    """The birthday of ``born`` that falls on one of ``days``, if any."""
+    for day in days:
+        if birthday_in(day.year, born) == day:
+            return day
+    return None
+
+
+def milestone_reached(previous_count: int, count: int, milestones: list[int]) -> list[int]:
+    """The milestones passed going from ``previous_count`` to ``count`` purchases."""
+    return sorted(m for m in set(milestones) if previous_count < m <= count)
+
+
+# The outcome of a firing whose action queued a message, by the state that message reached.
+OUTCOME_BY_MESSAGE_STATE = {
+    "sent": "done", "delivered": "done", "suppressed_no_consent": "suppressed_no_consent",
+    "suppressed_frequency_cap": "suppressed_frequency_cap", "failed": "failed",
+    "cancelled": "failed",
+}
+
+
+def follow_message(firing, message_state: str, delivery_id: str | None) -> None:
+    """A firing's outcome follows the message its action queued."""
+    outcome = OUTCOME_BY_MESSAGE_STATE.get(message_state)
+    if outcome is not None:
+        firing.outcome = outcome
+    if delivery_id:
+        firing.delivery_id = delivery_id

@@ -1,0 +1,238 @@
+"""Surveys, invitations, the signed form and its answer, results and improvement items through
+the real marketing api (in-process server, real migrations, tokens per person)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from crm.common.v1 import types_pb2
+from crm.marketing.v1 import events_pb2 as marketing_events
+from crm.marketing.v1 import marketing_pb2
+from crm_shared.db import utcnow
+from google.protobuf.field_mask_pb2 import FieldMask
+from marketing_service import survey_links
+from marketing_service.models import CustomerProfile, OutboundMessage
+from sqlalchemy import select
+
+pytestmark = pytest.mark.integration
+M = marketing_pb2
+
+
+@pytest.fixture(scope="module")
+def api(start_marketing_api):
+    return start_marketing_api("sqlite")
+
+
+def add_profile(api, *, owner="u-rep", department="/hq/sales/east", consent=False,
+                email="li@example.com", **facts) -> str:
+    customer_id = str(uuid.uuid4())
+    now = utcnow()
+    values = dict(customer_id=customer_id, state="active", customer_type="individual",
+                  display_name="李雷", owner_id=owner, department_path=department, email=email,
+                  phone=None, locale="zh-CN", tag_ids=[], rfm_recency_score=0,
+                  rfm_frequency_score=0, rfm_monetary_score=0, at_risk=False,
+                  marketing_consent=consent, facts_version=1, fact_times={}, create_time=now,
+                  update_time=now)
+    values.update(facts)
+    with api.database.unit_of_work() as uow:
+        uow.session.add(CustomerProfile(**values))
+    return customer_id
+
+
+def questions():
+    return [M.SurveyQuestion(id="q1", dimension="response_speed", text="响应速度？",
+                             type=M.QUESTION_TYPE_RATING_1_TO_5, required=True),
+            M.SurveyQuestion(id="q2", dimension="communication", text="沟通？",
+                             type=M.QUESTION_TYPE_RATING_1_TO_5, required=True),
+            M.SurveyQuestion(id="q3", dimension="nps", text="推荐？", type=M.QUESTION_TYPE_NPS_0_TO_10),
+            M.SurveyQuestion(id="q4", text="意见？", type=M.QUESTION_TYPE_TEXT)]
+
+
+def new_survey(api, **fields):
+    values = dict(title="季度满意度", kind=M.SURVEY_KIND_RELATIONSHIP, questions=questions(),
+                  state=M.SURVEY_STATE_ACTIVE)
+    values.update(fields)
+    return api.stub("u-marketer").CreateSurvey(M.CreateSurveyRequest(survey=M.Survey(**values)))
+
+
+def invite(api, survey_id, customer_id, caller="u-marketer", **fields):
+    return api.stub(caller).CreateSurveyInvitation(M.CreateSurveyInvitationRequest(
+        invitation=M.SurveyInvitation(survey_id=survey_id, customer_id=customer_id, **fields)))
+
+
+def token_of(invitation) -> str:
+    return invitation.link_url.rsplit("/", 1)[1]
+
+
+def answer(api, token, speed=5, communication=5, nps=None, comment=""):
+    replies = [M.QuestionAnswer(question_id="q1", score=speed),
+               M.QuestionAnswer(question_id="q2", score=communication)]
+    if nps is not None:
+        replies.append(M.QuestionAnswer(question_id="q3", score=nps))
+    # The gateway calls with its own service token on the customer's behalf.
+    return api.stub("u-admin").SubmitSurveyAnswer(M.SubmitSurveyAnswerRequest(
+        token=token, answers=replies, comment=comment))
+
+
+def test_a_survey_is_validated_field_by_field_and_nothing_is_stored(api, rpc_error):
+    before = api.stub("u-marketer").ListSurveys(M.ListSurveysRequest()).surveys
+    error = rpc_error(api.stub("u-marketer").CreateSurvey, M.CreateSurveyRequest(survey=M.Survey(
+        title="", questions=[M.SurveyQuestion(id="q1", text="?",
+                                              type=M.QUESTION_TYPE_RATING_1_TO_5)])))
+    assert error.code.name == "INVALID_ARGUMENT"
+    assert {v.field for v in error.violations} == {
+        "survey.title", "survey.questions[0].dimension"}
+    assert len(api.stub("u-marketer").ListSurveys(M.ListSurveysRequest()).surveys) == len(before)
+    assert rpc_error(api.stub("u-rep").CreateSurvey, M.CreateSurveyRequest(
+        survey=M.Survey(title="x", questions=questions()))).code.name == "PERMISSION_DENIED"
+
+
+def test_an_invitation_queues_one_message_with_its_signed_link(api):
+    customer = add_profile(api, consent=True)
+    survey = new_survey(api)
+    invitation = invite(api, survey.id, customer)
+    assert invitation.state == M.INVITATION_STATE_PENDING
+    assert invitation.link_url.startswith("https://crm.example.com/api/v1/surveys/respond/")
+    with api.database.unit_of_work(readonly=True) as uow:
+        message = uow.session.scalars(select(OutboundMessage).where(
+            OutboundMessage.customer_id == customer)).one()
+        assert message.category == "survey_invitation" and message.state == "queued"
+        assert message.variables["survey_url"] == invitation.link_url
+        assert message.requires_consent  # a relationship survey is marketing
+    invited = [e for e in api.events("survey.invited", marketing_events.SurveyInvited)
+               if e.invitation.id == invitation.id]
+    assert len(invited) == 1 and invited[0].survey_title == "季度满意度"
+
+
+def test_the_form_is_read_by_its_link_and_answered_once(api, rpc_error):
+    customer = add_profile(api)
+    survey = new_survey(api)
+    invitation = invite(api, survey.id, customer)
+    form = api.stub("u-admin").GetSurveyForm(M.GetSurveyFormRequest(token=token_of(invitation)))
+    assert form.invitation_id == invitation.id and not form.answered
+    assert [q.id for q in form.questions] == ["q1", "q2", "q3", "q4"]
+
+    stored = answer(api, token_of(invitation), speed=3, communication=5, nps=9, comment="还行")
+    assert stored.overall_score == 4.0 and stored.nps == 9 and stored.low_score
+    again = rpc_error(answer, api, token_of(invitation))
+    assert again.code.name == "ALREADY_EXISTS"
+    assert api.stub("u-admin").GetSurveyForm(
+        M.GetSurveyFormRequest(token=token_of(invitation))).answered
+    answered = [e for e in api.events("survey.answered", marketing_events.SurveyAnswered)
+                if e.answer.invitation_id == invitation.id]
+    assert len(answered) == 1
+    assert dict(answered[0].dimension_scores) == {"response_speed": 3.0, "communication": 5.0,
+                                                  "nps": 9.0}
+    assert answered[0].owner_id == "u-rep" and answered[0].answer.comment == "还行"
+
+
+def test_a_bad_answer_names_its_field_and_leaves_the_invitation_open(api, rpc_error):
+    invitation = invite(api, new_survey(api).id, add_profile(api))
+    error = rpc_error(answer, api, token_of(invitation), speed=7)
+    assert error.code.name == "INVALID_ARGUMENT"
+    assert [v.field for v in error.violations] == ["answers[0].score"]
+    assert answer(api, token_of(invitation)).overall_score == 5.0
+
+
+def test_a_forged_or_expired_link_is_refused(api, rpc_error, survey_link_secret):
+    invitation = invite(api, new_survey(api).id, add_profile(api))
+    token = token_of(invitation)
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert rpc_error(api.stub("u-admin").GetSurveyForm,
+                     M.GetSurveyFormRequest(token=forged)).code.name == "NOT_FOUND"
+    expired = survey_links.sign(survey_link_secret, invitation.id, datetime(2020, 1, 1,
+                                                                            tzinfo=UTC))
+    assert rpc_error(answer, api, expired).code.name == "FAILED_PRECONDITION"
+    unknown = survey_links.sign(survey_link_secret, str(uuid.uuid4()), datetime(2099, 1, 1,
+                                                                                tzinfo=UTC))
+    assert rpc_error(answer, api, unknown).code.name == "NOT_FOUND"
+    assert answer(api, token).overall_score == 5.0  # the genuine link still works
+
+
+def test_results_give_the_share_of_low_scores_per_dimension_and_open_an_improvement(api):
+    survey = new_survey(api)
+    for speed, nps in ((2, 10), (3, 9), (5, 6), (4, 8), (5, 10)):
+        answer(api, token_of(invite(api, survey.id, add_profile(api))), speed=speed, nps=nps)
+    results = api.stub("u-marketer").GetSurveyResults(M.GetSurveyResultsRequest(
+        survey_id=survey.id))
+    assert results.answer_count == 5
+    speed = {d.dimension: d for d in results.dimensions}["response_speed"]
+    assert speed.low_score_share == 0.4 and speed.answer_count == 5
+    assert results.nps.promoter_count == 3 and results.nps.detractor_count == 1
+    assert results.nps.score == 40.0
+    q1 = {q.question_id: q for q in results.questions}["q1"]
+    assert dict(q1.score_counts) == {2: 1, 3: 1, 4: 1, 5: 2}
+    items = api.stub("u-marketer").ListImprovementItems(M.ListImprovementItemsRequest(
+        survey_id=survey.id)).items
+    assert [(i.dimension, i.automatic, i.low_score_share) for i in items] == [
+        ("response_speed", True, 0.4)]
+
+
+def test_an_improvement_item_is_worked_by_the_department(api, rpc_error):
+    created = api.stub("u-admin").CreateImprovementItem(M.CreateImprovementItemRequest(
+        item=M.ImprovementItem(dimension="response_speed", title="首次响应提速",
+                               department_path="/hq/service", due_date="2026-06-30")))
+    assert created.state == M.IMPROVEMENT_STATE_OPEN and not created.automatic
+    changed = api.stub("u-admin").UpdateImprovementItem(M.UpdateImprovementItemRequest(
+        item=M.ImprovementItem(id=created.id, state=M.IMPROVEMENT_STATE_IN_PROGRESS),
+        update_mask=FieldMask(paths=["state"])))
+    assert changed.state == M.IMPROVEMENT_STATE_IN_PROGRESS
+    error = rpc_error(api.stub("u-admin").UpdateImprovementItem, M.UpdateImprovementItemRequest(
+        item=M.ImprovementItem(id=created.id, automatic=True),
+        update_mask=FieldMask(paths=["automatic"])))
+    assert error.code.name == "INVALID_ARGUMENT"
+    assert rpc_error(api.stub("u-rep").CreateImprovementItem, M.CreateImprovementItemRequest(
+        item=M.ImprovementItem(dimension="x", title="y"))).code.name == "PERMISSION_DENIED"
+
+
+def test_answers_of_customers_a_lead_may_not_see_are_left_out(api):
+    survey = new_survey(api)
+    east = add_profile(api, owner="u-rep", department="/hq/sales/east")
+    north = add_profile(api, owner="u-rep-north", department="/hq/sales/north")
+    for customer in (east, north):
+        answer(api, token_of(invite(api, survey.id, customer)))
+    seen = {a.customer_id for a in api.stub("u-east-lead").ListSurveyAnswers(
+        M.ListSurveyAnswersRequest(survey_id=survey.id)).answers}
+    assert seen == {east}
+    assert {a.customer_id for a in api.stub("u-marketer").ListSurveyAnswers(
+        M.ListSurveyAnswersRequest(survey_id=survey.id)).answers} == {east, north}
+
+
+def test_a_draft_survey_takes_no_invitation(api, rpc_error):
+    survey = new_survey(api, state=M.SURVEY_STATE_DRAFT)
+    assert rpc_error(invite, api, survey.id, add_profile(api)).code.name == "FAILED_PRECONDITION"
+
+
+def test_the_export_lists_every_row_about_the_customer(api, rpc_error):
+    customer = add_profile(api)
+    answer(api, token_of(invite(api, new_survey(api).id, customer)), comment="很好")
+    export = api.stub("u-admin").ExportCustomerData(M.ExportCustomerDataRequest(
+        customer_id=customer))
+    kinds = {record.resource_type for record in export.records}
+    assert {"customer_profiles", "survey_invitations", "survey_answers",
+            "outbound_messages"} <= kinds
+    comment = [r for r in export.records if r.resource_type == "survey_answers"][0]
+    assert comment.data["comment"] == "很好"
+    assert rpc_error(api.stub("u-marketer").ExportCustomerData, M.ExportCustomerDataRequest(
+        customer_id=customer)).code.name == "PERMISSION_DENIED"
+
+
+def test_triggers_are_data_validated_field_by_field(api, rpc_error):
+    error = rpc_error(api.stub("u-marketer").CreateTrigger, M.CreateTriggerRequest(
+        trigger=M.Trigger(display_name="生日", kind=M.TRIGGER_KIND_BIRTHDAY, offset_days=400,
+                          action=M.TriggerAction(kind=M.TRIGGER_ACTION_KIND_SEND_MESSAGE,
+                                                 channel=types_pb2.DELIVERY_CHANNEL_IN_APP))))
+    assert {v.field for v in error.violations} == {
+        "trigger.offset_days", "trigger.action.channel", "trigger.action.template_key"}
+    created = api.stub("u-marketer").CreateTrigger(M.CreateTriggerRequest(trigger=M.Trigger(
+        display_name="第 5 次购买", kind=M.TRIGGER_KIND_PURCHASE_MILESTONE, enabled=True,
+        milestones=[5], action=M.TriggerAction(kind=M.TRIGGER_ACTION_KIND_NOTIFY_OWNER))))
+    assert created.kind == M.TRIGGER_KIND_PURCHASE_MILESTONE and created.fire_count == 0
+    seeded = api.stub("u-marketer").ListTriggers(M.ListTriggersRequest(
+        kind=M.TRIGGER_KIND_TICKET_CLOSED)).triggers
+    assert [t.action.kind for t in seeded] == [M.TRIGGER_ACTION_KIND_SEND_SURVEY]
+    survey = api.stub("u-marketer").GetSurvey(M.GetSurveyRequest(id=seeded[0].action.survey_id))
+    assert survey.kind == M.SURVEY_KIND_SERVICE_SATISFACTION
+    assert survey.state == M.SURVEY_STATE_ACTIVE
