@@ -34,7 +34,8 @@ def marketing(tmp_path_factory, signing_keys):
     settings = load_settings(
         MarketingApiSettings, service_name="marketing", database_url=url,
         jwt_public_key_file=signing_keys.public, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
-        outbox_relay=False, grpc_reflection=False, health_check_seconds=3600)
+        outbox_relay=False, grpc_reflection=False, health_check_seconds=3600,
+        outbound_dispatch=False)
     verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
     api = GrpcApi(settings, database, build_bindings(database, settings), verifier)
     port = api.start("127.0.0.1:0")

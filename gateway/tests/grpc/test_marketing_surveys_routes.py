@@ -42,6 +42,7 @@ def marketing(tmp_path_factory, signing_keys):
         MarketingApiSettings, service_name="marketing", database_url=url,
         jwt_public_key_file=signing_keys.public, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
         outbox_relay=False, grpc_reflection=False, health_check_seconds=3600,
+        outbound_dispatch=False,
         survey_link_secret="a-secret-for-the-gateway-tests",
         survey_link_base_url="https://crm.example.com")
     verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")

@@ -28,17 +28,18 @@ class SurveyLinkSettings(BaseSettings):
 
 
 class MarketingApiSettings(ApiSettings, ServiceCredentialsSettings, SurveyLinkSettings):
-    """The api: campaign and survey messages go out through the notification service, as the
-    marketing service account (``SERVICE_*``) when no user is behind the call."""
+    """The api, and beside it the sending queue's dispatcher: campaign, trigger and survey
+    messages go to the notification service as the marketing service account (``SERVICE_*``)."""
 
     notification_addr: str = "127.0.0.1:50055"  # NOTIFICATION_ADDR, like every peer address
     notification_timeout_seconds: float = Field(default=5.0, gt=0)
+    outbound_dispatch: bool = True
+    """Run the sending queue's dispatcher beside the server (off in tests that drive it)."""
+    outbound_dispatch_seconds: float = Field(default=2.0, gt=0)
 
 
-class MarketingWorkerSettings(WorkerSettings, ServiceCredentialsSettings, SurveyLinkSettings):
-    """The worker: sends go through the notification service as the marketing service account
-    (``SERVICE_*``); timers scan dates and sends."""
+class MarketingWorkerSettings(WorkerSettings, SurveyLinkSettings):
+    """The worker: event handlers and the timers of campaigns, date triggers and segments
+    (it signs the links of the survey invitations its triggers create)."""
 
-    notification_addr: str = "127.0.0.1:50055"
-    notification_timeout_seconds: float = Field(default=5.0, gt=0)
     marketing_scan_seconds: float = Field(default=60.0, gt=0)

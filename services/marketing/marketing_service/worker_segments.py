@@ -18,22 +18,13 @@ from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm_shared.db import utcnow
 from crm_shared.events import wire
-from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
-from nameko.timer import Timer
+from crm_shared.events.handlers import CONFIG_DATABASE, EventContext, on_event
 
 from marketing_service import read_model, segments
-from marketing_service.settings import MarketingWorkerSettings
+from marketing_service.timers import scan_timer
 
 log = logging.getLogger(__name__)
 
-
-class SegmentScanTimer(Timer):
-    """nameko's timer with its interval from ``MARKETING_SCAN_SECONDS`` (known only at start)."""
-
-    def setup(self) -> None:
-        settings = self.container.config.get(CONFIG_SETTINGS)
-        if isinstance(settings, MarketingWorkerSettings):
-            self.interval = settings.marketing_scan_seconds
 
 
 def occurred_at(ctx: EventContext, now: datetime) -> datetime:
@@ -154,7 +145,7 @@ class SegmentWork:
 
     # -- timers -----------------------------------------------------------------------------------
 
-    @SegmentScanTimer.decorator(interval=60.0)
+    @scan_timer(interval=60.0)
     def reevaluate_time_relative_segments(self) -> None:
         """Segments whose rules read the clock, once a day each (see
         :func:`segments.reevaluate_time_relative`)."""

@@ -23,10 +23,10 @@ from sqlalchemy import update
 from marketing_service import customer_data, firings, invitations, triggers
 from marketing_service.invitations import LinkSigner
 from marketing_service.models import PurchaseTally, SurveyInvitation
-from marketing_service.worker_segments import SegmentScanTimer, occurred_at
+from marketing_service.timers import scan_timer
+from marketing_service.worker_segments import occurred_at
 
 log = logging.getLogger(__name__)
-survey_timer = SegmentScanTimer.decorator
 
 
 def expire_invitations(database, now) -> int:
@@ -45,7 +45,7 @@ class SurveyWork:
 
     # -- timers -----------------------------------------------------------------------------------
 
-    @survey_timer(interval=60.0)
+    @scan_timer(interval=60.0)
     def fire_date_triggers(self) -> None:
         """Birthdays and contract ends coming up (each occasion once), expired links."""
         database, now = self.config[CONFIG_DATABASE], utcnow()

@@ -5,7 +5,8 @@ the database and the broker answer — readiness; ``liveness`` reports SERVING w
 process runs, so a broker outage takes pods out of rotation without restarting them;
 reflection is on unless ``GRPC_REFLECTION=false``; SIGTERM flips health to NOT_SERVING and
 drains in-flight calls for ``GRPC_SHUTDOWN_GRACE_SECONDS`` before stopping; the outbox relay
-runs beside the server.
+and the bindings' background tasks (:class:`crm_shared.background.PeriodicTask`) run beside the
+server.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import grpc
@@ -57,11 +58,13 @@ CONNECTION_AGE_OPTIONS = [
 
 @dataclass(frozen=True)
 class ServiceBinding:
-    """A servicer, the generated function that registers it, and its descriptor."""
+    """A servicer, the generated function that registers it, and its descriptor; with the
+    background tasks (``start()``/``stop()``) that run beside it in the api process."""
 
     descriptor: ServiceDescriptor
     servicer: object
     add_to_server: Callable[[object, grpc.Server], None]
+    background: Sequence[object] = field(default_factory=tuple)
 
 
 def broker_reachable(amqp_url: str) -> bool:
@@ -101,6 +104,7 @@ class GrpcApi:
         )
         for binding in bindings:
             binding.add_to_server(binding.servicer, self.server)
+        self.background = [task for binding in bindings for task in binding.background]
         self.service_names = [b.descriptor.full_name for b in bindings]
         self.health = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
@@ -156,6 +160,8 @@ class GrpcApi:
         self.server.start()
         if self.relay is not None:
             self.relay.start()
+        for task in self.background:
+            task.start()
         self._checker = threading.Thread(
             target=self._watch_dependencies, name="health-check", daemon=True
         )
@@ -171,6 +177,8 @@ class GrpcApi:
         self.health.enter_graceful_shutdown()
         grace = self.settings.grpc_shutdown_grace_seconds if grace is None else grace
         self.server.stop(grace).wait()
+        for task in self.background:
+            task.stop()
         if self.relay is not None:
             self.relay.stop()
         log.info("gRPC api stopped")

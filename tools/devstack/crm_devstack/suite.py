@@ -100,9 +100,10 @@ def ensure_field_key(key_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def ensure_service_secret(key_dir: Path, client_id: str) -> Path:
-    """The client secret of a service account of a local suite (made once, kept with the data)."""
-    path = key_dir / f"{client_id}.secret"
+def ensure_secret(key_dir: Path, name: str) -> Path:
+    """A random secret of a local suite (a service account's client secret, the survey-link
+    key), made once and kept with the data."""
+    path = key_dir / f"{name}.secret"
     if not path.exists():
         key_dir.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
@@ -120,7 +121,9 @@ class Suite:
         (config.data_dir / "db").mkdir(parents=True, exist_ok=True)
         self.private_key, self.public_key = ensure_keys(config.key_dir)
         self.field_key = ensure_field_key(config.key_dir)
-        self.service_secrets = {component: ensure_service_secret(config.key_dir, client_id)
+        self.survey_link_secret = ensure_secret(
+            config.key_dir, "survey-links").read_text().strip()
+        self.service_secrets = {component: ensure_secret(config.key_dir, client_id)
                                 for component, (client_id, _) in SERVICE_ACCOUNTS.items()}
         self.supervisor = Supervisor(self._specs(), config.data_dir / "logs", echo=config.echo)
 
@@ -137,6 +140,9 @@ class Suite:
         }
         if component == "customer":
             env["FIELD_ENCRYPTION_KEY"] = self.field_key
+        if component == "marketing":
+            env.update(SURVEY_LINK_SECRET=self.survey_link_secret,
+                       SURVEY_LINK_BASE_URL=cfg.gateway_url)
         if component in SERVICE_ACCOUNTS:
             env.update(SERVICE_TOKEN_URL=f"{cfg.gateway_url}/api/v1/auth/token",
                        SERVICE_CLIENT_ID=SERVICE_ACCOUNTS[component][0],
@@ -232,7 +238,8 @@ class Suite:
             argv = [*self.command("gateway", "service-account"), "--client-id", client_id,
                     "--secret-file", str(self.service_secrets[component]), "--department", "/hq",
                     *(arg for role in roles for arg in ("--role", role))]
-            done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120,
+                                  check=False)
             if done.returncode != 0:
                 raise RuntimeError(f"service account {client_id}: {done.stderr[-2000:]}")
 

@@ -60,7 +60,8 @@ class MarketingApi:
             service_name="marketing", database_url=database_url,
             amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
             jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
-            survey_link_secret=SURVEY_LINK_SECRET, survey_link_base_url=SURVEY_LINK_BASE_URL)
+            survey_link_secret=SURVEY_LINK_SECRET, survey_link_base_url=SURVEY_LINK_BASE_URL,
+            outbound_dispatch=False)
         self.database = Database(database_url)
         verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
         self.server = GrpcApi(self.settings, self.database,
