@@ -196,13 +196,15 @@ def test_the_token_url_names_the_releases_gateway_service(case: tuple[Rendered, 
     assert url.port in {p["port"] for p in service["spec"]["ports"]}
 
 
-def test_survey_links_are_signed_with_a_secret_of_the_marketing_api_only(
+def test_survey_links_are_signed_with_a_secret_of_the_marketing_service_only(
     rendered: Rendered,
 ) -> None:
+    """The api and the worker (whose triggers invite to surveys) sign links; nobody else."""
+    signers = {f"{RELEASE}-marketing-api", f"{RELEASE}-marketing-worker"}
     for owner in pod_owners(rendered):
         for container in containers(owner):
             env = env_of(container)
-            if owner["metadata"]["name"] == f"{RELEASE}-marketing-api":
+            if owner["metadata"]["name"] in signers:
                 assert env["SURVEY_LINK_SECRET"] == {
                     "name": "SURVEY_LINK_SECRET",
                     "valueFrom": {

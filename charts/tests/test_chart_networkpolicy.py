@@ -115,7 +115,7 @@ def test_customer_api_callers(rendered: Rendered) -> None:
     }
     assert expected_callers(rendered.values, "notification") == {
         ("gateway", "gateway"),
-        ("marketing", "worker"),
+        ("marketing", "api"),  # the sending queue's dispatcher runs beside the api
     }
 
 

@@ -424,7 +424,8 @@ def test_the_call_graph_is_the_documented_one(rendered: Rendered) -> None:
     assert graph[("gateway", "gateway")] == everyone
     assert graph[("ticket", "api")] == graph[("ticket", "worker")] == {"customer"}
     assert graph[("sales", "api")] == graph[("sales", "worker")] == {"customer"}
-    assert graph[("marketing", "worker")] == {"notification"}
+    assert graph[("marketing", "api")] == {"notification"}  # the dispatcher beside the api
+    assert graph[("marketing", "worker")] == set()
     assert graph[("notification", "worker")] == set()
 
 
