@@ -441,6 +441,16 @@ def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
                         OutboundMessage.state.in_(COUNTED_STATES),
                         OutboundMessage.send_time > now - frequency_cap.longest_window(
                             policy.frequency_caps))).all()
+                if profile is None and message.attempt_count + 1 < MAX_ATTEMPTS:
+                    # The customer's events may still be on their way to the read model (a
+                    # ticket closed moments after the customer was created): wait and look
+                    # again, as for an unreachable notification service, before giving up.
+                    message.attempt_count += 1
+                    message.next_attempt_time = now + retry_delay(message.attempt_count)
+                    message.last_error = "the customer is not in the read model yet"
+                    message.update_time = now
+                    report.retrying += 1
+                    continue
                 recipient = None if profile is None else Recipient(
                     state=profile.state, marketing_consent=profile.marketing_consent,
                     email=profile.email, phone=profile.phone, locale=profile.locale)

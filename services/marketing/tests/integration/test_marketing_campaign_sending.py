@@ -342,3 +342,29 @@ def test_the_notification_service_refuses_a_caller_without_a_service_account(api
     [message] = read_rows(api.database, select(OutboundMessage).where(
         OutboundMessage.customer_id == customers[0]))
     assert grpc.StatusCode.PERMISSION_DENIED.name in message.last_error
+
+
+def test_a_message_to_a_customer_the_read_model_does_not_know_yet_waits_for_it(api, notification):
+    """The customer's events may still be on their way (a ticket closed moments after the
+    customer was created): the message waits and goes once the profile is there."""
+    customer_id = str(uuid.uuid4())
+    with api.database.unit_of_work() as uow:
+        outbound.enqueue(uow.session, customer_id=customer_id, channel="email",
+                         idempotency_key=f"late:{customer_id}", category="survey_invitation",
+                         source_ref="test", subject="s", body="b", requires_consent=False,
+                         counts_toward_cap=False)
+    now = utcnow()
+    outbound.dispatch_due(api.database, notification.stub, now)
+    (waiting,) = read_rows(api.database, select(OutboundMessage).where(
+        OutboundMessage.customer_id == customer_id))
+    assert (waiting.state, waiting.next_attempt_time) == ("queued", now + outbound.retry_delay(1))
+    with api.database.unit_of_work() as uow:
+        uow.session.add(CustomerProfile(
+            customer_id=customer_id, state="active", customer_type="individual",
+            display_name="迟到", owner_id="u-rep", department_path="/hq/sales/east",
+            email="late@example.com", phone=None, locale="zh-CN", tag_ids=[],
+            rfm_recency_score=0, rfm_frequency_score=0, rfm_monetary_score=0, at_risk=False,
+            marketing_consent=False, facts_version=1, fact_times={}, create_time=now,
+            update_time=now))
+    outbound.dispatch_due(api.database, notification.stub, now + outbound.retry_delay(1))
+    assert [row.address for row in notification.deliveries([customer_id])] == ["late@example.com"]
