@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
-from sqlalchemy import JSON, Integer, MetaData, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -47,3 +47,154 @@ class SalesPolicyRow(Base):
 
 
 # --- Activities: follow-up records, comments, follow-up tasks and plans -------------------------
+
+
+class Activity(Base):
+    """A follow-up record: one contact with a customer or a lead (``method`` is a short
+    ``FollowUpMethod`` name, dates are ``YYYY-MM-DD``). History, not open work: a handover
+    leaves it with its author, and the customer's current owner reads it through the customer
+    facts (:mod:`sales_service.activities`)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_owner_id_occur_time", "owner_id", "occur_time"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    lead_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    opportunity_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    contact_id: Mapped[str | None] = mapped_column(String(64))
+    contact_name: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
+    method: Mapped[str] = mapped_column(String(20))
+    occur_time: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255), index=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    customer_feedback: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    objection: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    next_step: Mapped[str] = mapped_column(String(500))
+    next_step_due_date: Mapped[str | None] = mapped_column(String(10))
+    qualification: Mapped[dict | None] = mapped_column(JSON, info=PERSONAL)
+    """``LeadQualification`` as proto3 JSON (need, budget, decision maker...)."""
+    follow_up_task_id: Mapped[str | None] = mapped_column(String(36))
+    """The task this record fulfilled (completed it)."""
+    next_step_task_id: Mapped[str | None] = mapped_column(String(36))
+    """The task its next step created."""
+    first_contact: Mapped[bool] = mapped_column(Boolean)
+    comment_count: Mapped[int] = mapped_column(Integer)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class ActivityComment(Base):
+    """A manager comment (批示) on a follow-up record; carries the record's customer so a merge
+    re-points it and an export finds it."""
+
+    __tablename__ = "activity_comments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    activity_id: Mapped[str] = mapped_column(ForeignKey("activities.id"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    author_id: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    activity_owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+
+
+class FollowUpTask(Base):
+    """A contact due with a customer or lead (``state``: open, overdue, done, cancelled;
+    ``reason``: a short ``FollowUpReason`` name). Open and overdue tasks move to the successor
+    on a handover."""
+
+    __tablename__ = "follow_up_tasks"
+    __handover__ = ("state", ("open", "overdue"))
+    __table_args__ = (Index("ix_follow_up_tasks_state_due_date", "state", "due_date"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    lead_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    opportunity_id: Mapped[str | None] = mapped_column(String(64))
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[str] = mapped_column(String(10))
+    suggested_method: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    remind_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    overdue_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    complete_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_activity_id: Mapped[str | None] = mapped_column(String(36))
+    completed_late: Mapped[bool] = mapped_column(Boolean)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class FollowUpPlan(Base):
+    """A customer's follow-up plan from its value class (one per customer). ``*_override`` are
+    the plan's own figures (None: the policy's cadence for the class); ``next_due_date`` keeps
+    the last computed date while the plan is paused, so paging by it stays stable."""
+
+    __tablename__ = "follow_up_plans"
+    __handover__ = ("active", (True, False))  # a plan always follows the customer's owner
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255), index=True)
+    value_class: Mapped[str | None] = mapped_column(String(1))
+    interval_override: Mapped[int | None] = mapped_column(Integer)
+    senior_override: Mapped[int | None] = mapped_column(Integer)
+    next_due_date: Mapped[str] = mapped_column(String(10))
+    next_senior_due_date: Mapped[str | None] = mapped_column(String(10))
+    last_contact_date: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class CustomerFact(Base):
+    """What the sales service knows of a customer from the customer service's events: owner,
+    department, value class, lifecycle stage, state (active, merged, erased). No personal data.
+    ``fact_time`` is when the newest applied event happened, so a late, older one is ignored."""
+
+    __tablename__ = "sales_customer_facts"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255))
+    value_class: Mapped[str | None] = mapped_column(String(1))
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(10))
+    merged_into: Mapped[str | None] = mapped_column(String(64))
+    fact_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DepartmentLead(Base):
+    """The lead of each department, from identity events: who makes an A-class customer's
+    monthly senior contact."""
+
+    __tablename__ = "sales_department_leads"
+
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    parent_path: Mapped[str | None] = mapped_column(String(255))
+    lead_user_id: Mapped[str | None] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
