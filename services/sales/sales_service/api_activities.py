@@ -246,6 +246,10 @@ class ActivityRpcs:
                 if earlier is None:
                     raise
                 return earlier
+        except StaleDataError as exc:
+            # A task or plan this record completes changed meanwhile (the timer flagged it).
+            raise Conflict("a follow-up task of this customer changed meanwhile; "
+                           "record the follow-up again") from exc
 
     @staticmethod
     def _activity_by_request(uow: UnitOfWork, request_id: str,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from crm.sales.v1 import events_pb2
 from crm_shared.auth import Principal, visibility_clause
@@ -293,7 +293,7 @@ def scan_follow_ups(database: Database, now: datetime) -> dict[str, int]:
     today = follow_ups.day_of(now)
     with database.unit_of_work(readonly=True) as uow:
         days_before = policy.current(uow.session).reminder_days_before
-        horizon = follow_ups.recontact_due(today, days_before).isoformat()
+        horizon = (today + timedelta(days=days_before)).isoformat()
         candidates = uow.session.execute(
             select(FollowUpTask.id, FollowUpTask.version).where(
                 FollowUpTask.state == OPEN, FollowUpTask.due_date <= horizon,
