@@ -5,7 +5,7 @@ pydantic models mirroring ``crm.sales.v1`` follow-ups in the REST conventions of
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from crm.common.v1 import types_pb2
 from crm.sales.v1 import sales_pb2
@@ -442,8 +442,9 @@ class LeadResponseTarget(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     grade: GradeWord
-    first_contact_within: timedelta
-    remind_before: timedelta
+    first_contact_within: timedelta = Field(gt=timedelta(0), le=timedelta(days=30))
+    remind_before: timedelta = Field(ge=timedelta(0), le=timedelta(days=30),
+                                     description="Shorter than `first_contact_within`.")
 
 
 class FollowUpCadence(BaseModel):
@@ -508,7 +509,8 @@ class _PolicyChanges(BaseModel):
     reminder_days_before: int = Field(ge=1, le=30)
     renewal_reminder_days: int = Field(ge=1, le=365)
     lead_cold_after_days: int = Field(ge=1, le=365)
-    stage_probabilities: dict[str, int] = Field(
+    stage_probabilities: dict[Annotated[str, Field(max_length=64)],
+                              Annotated[int, Field(ge=0, le=100)]] = Field(
         max_length=10, description="Keys such as `OPPORTUNITY_STAGE_PROPOSAL`, percent 0..100.")
 
 

@@ -7,8 +7,8 @@ on and its event commit together. Anything the caller may not see is NOT_FOUND; 
 caller sees but may not do is PERMISSION_DENIED (a rep commenting, a lead editing a rep's
 record); a task or plan in the wrong state is FAILED_PRECONDITION; a stale etag ABORTED.
 
-Leads are the leads part's (``self._visible_lead``, ``self._lead_contacted``); opportunities the
-deals part's (:func:`_opportunity_violations`).
+Leads are the leads part's (``self._visible_lead``, ``self._lead_contacted``), opportunities the
+deals part's (``self._visible_opportunity``): hooks those parts' mixins define.
 """
 
 from __future__ import annotations
@@ -190,14 +190,24 @@ class ActivityRpcs:
     def _opportunity_violations(self, uow: UnitOfWork, principal: Principal, opportunity_id: str,
                                 customer_id: str, field: str) -> list[FieldViolation]:
         """An opportunity named by a record or task must be visible and of its customer."""
-        from sales_service import opportunities  # the deals part's
-
-        opportunity = opportunities.get_visible(uow.session, principal, opportunity_id)
-        if opportunity is None:
-            raise NotFound(f"opportunity {opportunity_id} not found")
+        opportunity = self._visible_opportunity(uow, principal, opportunity_id)
         if customer_id and opportunity.customer_id != customer_id:
             return [FieldViolation(field, "is an opportunity of another customer")]
         return []
+
+    # The two parts' hooks. LeadRpcs and DealRpcs come before this mixin in the servicer, so
+    # their cores' definitions are the ones that run; these answer until they are merged.
+
+    def _visible_lead(self, uow: UnitOfWork, principal: Principal, lead_id: str):
+        """The leads part's: the lead, or NOT_FOUND when the caller may not see it."""
+        raise NotFound(f"lead {lead_id} not found")
+
+    def _lead_contacted(self, uow: UnitOfWork, lead, *, at, actor_id: str) -> None:
+        """The leads part's: the lead had a follow-up (its first contact, its cold clock)."""
+
+    def _visible_opportunity(self, uow: UnitOfWork, principal: Principal, opportunity_id: str):
+        """The deals part's: the opportunity, or NOT_FOUND when the caller may not see it."""
+        raise NotFound(f"opportunity {opportunity_id} not found")
 
     def _owner_for(self, uow: UnitOfWork, principal: Principal, owner_id: str, *,
                    fact: CustomerFact | None, lead, field: str) -> tuple[str, str]:
