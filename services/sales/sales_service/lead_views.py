@@ -8,6 +8,7 @@ from datetime import datetime
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
 
@@ -18,23 +19,6 @@ from sales_service.models import (
     LeadGradingRuleRecord,
     SalesRep,
 )
-
-
-class EnumNames:
-    """Short names of one proto enum: ``LEAD_STATUS_CONTACTED`` ⇄ ``contacted``."""
-
-    def __init__(self, enum, prefix: str) -> None:
-        self.by_value = {value.number: value.name.removeprefix(prefix).lower()
-                         for value in enum.DESCRIPTOR.values if value.number != 0}
-        self.by_name = {name: number for number, name in self.by_value.items()}
-
-    def name(self, value: int) -> str:
-        """The short name, or ``""`` for unspecified/unknown values."""
-        return self.by_value.get(value, "")
-
-    def value(self, name: str | None) -> int:
-        return self.by_name.get(name or "", 0)
-
 
 STATUSES = EnumNames(sales_pb2.LeadStatus, "LEAD_STATUS_")
 SOURCES = EnumNames(types_pb2.SourceChannel, "SOURCE_CHANNEL_")
