@@ -80,6 +80,11 @@ MEMORY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"
 PERCENT = "^[0-9]{1,3}%$"
 ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
 SECRET_KEY = "^[-._a-zA-Z0-9]+$"
+# The gateway's own rules for a service account (gateway/identity/directory.py, views).
+CLIENT_ID = "^[a-z0-9][a-z0-9._-]{1,63}$"
+DEPARTMENT_PATH = "^(/[a-z0-9][a-z0-9_-]{0,62})+$"
+ROLE = "^[a-z][a-z0-9_]{0,62}$"
+SCOPE = "^[a-z][a-z0-9_.:-]{0,62}$"
 
 DEFS: dict[str, Schema] = {
     "serviceName": string("a service under `services`", pattern=SERVICE_NAME),
@@ -158,6 +163,25 @@ DEFS: dict[str, Schema] = {
             required=["name", "key"],
         ),
     },
+    # A service's own account: SERVICE_CLIENT_ID/SECRET in its api and worker; department,
+    # roles, scopes and dataScope are what the bootstrap Job (or the platform team) writes.
+    "clientCredentials": obj(
+        {
+            "clientId": string("client id of the service account", pattern=CLIENT_ID),
+            "secret": obj(
+                {
+                    "name": string("Secret name", pattern=DNS_SUBDOMAIN),
+                    "key": string("key of the client secret", pattern=SECRET_KEY),
+                },
+                required=["name", "key"],
+            ),
+            "department": string("department path of the account", pattern=DEPARTMENT_PATH),
+            "roles": {**array(string(pattern=ROLE)), "uniqueItems": True},
+            "scopes": {**array(string(pattern=SCOPE)), "uniqueItems": True},
+            "dataScope": {"enum": ["own", "department", "all"]},
+        },
+        required=["clientId", "secret"],
+    ),
     "labelSelector": obj(
         {
             "matchLabels": string_map(),
@@ -263,6 +287,7 @@ DEFS["service"] = obj(
         "image": ref("image"),
         "databaseSecret": ref("secretRef"),
         "fieldEncryption": boolean(),
+        "clientCredentials": ref("clientCredentials"),
         "api": ref("api"),
         "worker": ref("worker"),
         "migrate": ref("migrate"),
@@ -354,6 +379,7 @@ ROOT: Schema = obj(
                 ),
             }
         ),
+        "clientCredentials": obj({"bootstrap": obj({"enabled": boolean()})}),
         "migrations": obj(
             {
                 "enabled": boolean(),
@@ -405,6 +431,8 @@ ROOT: Schema = obj(
                 "jwtPublicKey": string(),
                 "jwtPrivateKey": string(),
                 "fieldEncryptionKey": string(),
+                "serviceClientSecret": string(),
+                "secretEnv": ref("env"),
             }
         ),
     },

@@ -66,6 +66,15 @@ class Rendered:
     def jobs(self) -> list[dict[str, Any]]:
         return self.of_kind("Job")
 
+    @property
+    def migration_jobs(self) -> list[dict[str, Any]]:
+        """The migration Jobs (component `migrate`), not the account bootstrap Jobs."""
+        return [
+            j
+            for j in self.jobs
+            if j["metadata"]["labels"]["app.kubernetes.io/component"] == "migrate"
+        ]
+
     def components(self, role: str) -> list[dict[str, Any]]:
         """Deployments whose app.kubernetes.io/component is `role` (api, worker, gateway)."""
         return [

@@ -17,7 +17,7 @@ from chart_support import (
 
 
 def hook_jobs(rendered: Rendered) -> dict[str, dict]:
-    return {j["metadata"]["labels"]["app.kubernetes.io/name"]: j for j in rendered.jobs}
+    return {j["metadata"]["labels"]["app.kubernetes.io/name"]: j for j in rendered.migration_jobs}
 
 
 def test_one_migration_job_per_service_and_the_gateway(rendered: Rendered) -> None:
@@ -32,14 +32,14 @@ def test_jobs_are_pre_install_and_pre_upgrade_hooks(
     rendered_default: Rendered, rendered_prod: Rendered
 ) -> None:
     for rendered in (rendered_default, rendered_prod):
-        for job in rendered.jobs:
+        for job in rendered.migration_jobs:
             annotations = job["metadata"]["annotations"]
             assert annotations[HOOK] == "pre-install,pre-upgrade"
             assert "before-hook-creation" in annotations["helm.sh/hook-delete-policy"]
 
 
 def test_dev_migrates_after_its_in_release_database_exists(rendered_dev: Rendered) -> None:
-    for job in rendered_dev.jobs:
+    for job in rendered_dev.migration_jobs:
         assert job["metadata"]["annotations"][HOOK] == "post-install,pre-upgrade"
 
 

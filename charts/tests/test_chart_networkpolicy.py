@@ -126,14 +126,24 @@ def test_workers_and_migrations_admit_nobody(rendered: Rendered) -> None:
 
 
 def test_gateway_admits_only_the_configured_peers(rendered: Rendered) -> None:
+    """allowFrom (the ingress controller), and the components whose service has its own
+    account (they fetch tokens); test_chart_client_credentials.py checks the latter."""
     (gateway,) = rendered.components("gateway")
     (policy,) = policies_for(rendered, pod_labels(gateway))
     allowed = rendered.values["gateway"]["server"]["allowFrom"]
+    token_clients = {
+        (svc, role)
+        for svc in enabled_services(rendered.values)
+        if rendered.values["services"][svc].get("clientCredentials")
+        for role in ("api", "worker")
+    }
     rules = policy["spec"]["ingress"]
-    if not allowed:
+    if not allowed and not token_clients:
         assert rules == []
     else:
-        assert [peer for rule in rules for peer in rule["from"]] == allowed
+        peers = [peer for rule in rules for peer in rule["from"]]
+        assert {peer_identity(p) for p in peers if peer_identity(p)} == token_clients
+        assert [p for p in peers if not peer_identity(p)] == allowed
         assert [p["port"] for rule in rules for p in rule["ports"]] == ["http"]
 
 
@@ -166,7 +176,7 @@ def test_egress_to_dns_otlp_broker_and_database(rendered: Rendered) -> None:
         ports = egress_ports(policy)
         for needed in (dns, otlp, amqp, database):
             assert needed <= ports, f"{deployment['metadata']['name']}: {needed} not in {ports}"
-    for job in rendered.jobs:
+    for job in rendered.migration_jobs:
         (policy,) = policies_for(rendered, pod_labels(job))
         ports = egress_ports(policy)
         # migrations reach the database and the broker (to declare queues), nothing else

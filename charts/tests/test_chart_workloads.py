@@ -222,11 +222,12 @@ def test_selectors_do_not_overlap(rendered: Rendered) -> None:
 
 def test_otel_service_name_comes_from_the_pod_label(rendered: Rendered) -> None:
     for owner in [*rendered.of_kind("Deployment"), *rendered.jobs]:
-        (container,) = containers(owner)
-        env = env_of(container)["OTEL_SERVICE_NAME"]
-        assert (
-            env["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.labels['app.kubernetes.io/name']"
-        )
+        for container in containers(owner):
+            env = env_of(container)["OTEL_SERVICE_NAME"]
+            assert (
+                env["valueFrom"]["fieldRef"]["fieldPath"]
+                == "metadata.labels['app.kubernetes.io/name']"
+            )
         assert pod_labels(owner)["app.kubernetes.io/name"] == service(owner)
 
 
@@ -345,8 +346,8 @@ def test_images_follow_the_values(rendered: Rendered) -> None:
         repository = image["repository"]
         if values["image"]["registry"]:
             repository = f"{values['image']['registry']}/{repository}"
-        (container,) = containers(owner)
-        assert container["image"] == f"{repository}:{tag}", owner["metadata"]["name"]
+        for container in containers(owner):
+            assert container["image"] == f"{repository}:{tag}", owner["metadata"]["name"]
 
 
 def test_secrets_are_referenced_not_inlined(rendered: Rendered) -> None:

@@ -1,4 +1,4 @@
-"""``crm-gateway serve | migrate | seed-demo | keygen``."""
+"""``crm-gateway serve | migrate | seed-demo | keygen | service-account``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,19 @@ def main(argv: list[str] | None = None) -> int:
     keygen.add_argument("--private", required=True, type=Path, help="PEM file of the private key")
     keygen.add_argument("--public", required=True, type=Path, help="PEM file of the public key")
     keygen.add_argument("--force", action="store_true", help="overwrite existing files")
+    account = sub.add_parser(
+        "service-account",
+        help="create or update a service's own account (client credentials) from a secret file")
+    account.add_argument("--client-id", required=True, help="e.g. svc.marketing")
+    account.add_argument("--secret-file", required=True, type=Path,
+                         help="the client secret; written (mode 600) with a new one if missing")
+    account.add_argument("--display-name", default="", help="defaults to the client id")
+    account.add_argument("--department", required=True, help="department path, e.g. /hq")
+    account.add_argument("--role", action="append", default=[], dest="roles",
+                         help="a role besides `service` (repeatable)")
+    account.add_argument("--scope", action="append", default=[], dest="scopes",
+                         help="an OAuth scope (repeatable)")
+    account.add_argument("--data-scope", default="all", choices=("own", "department", "all"))
     args = parser.parse_args(argv)
 
     from crm_shared.log import configure_logging
@@ -67,6 +80,42 @@ def main(argv: list[str] | None = None) -> int:
             "gateway: demo organisation " + ("seeded" if seeded else "already present"),
             file=sys.stderr,
         )
+    elif args.command == "service-account":
+        return _ensure_service_account(args, settings.database_url)
+    return 0
+
+
+def _ensure_service_account(args, database_url: str) -> int:
+    """Bootstrap a service's credentials: the gateway stores the account, the service reads the
+    same secret (a Kubernetes Secret, or the local suite's key folder)."""
+    import secrets
+
+    from crm_shared.db import Database
+    from gateway.identity.directory import ensure_service_account
+    from gateway.identity.passwords import PasswordHashing
+
+    if args.secret_file.exists():
+        secret = args.secret_file.read_text().strip()
+    else:
+        secret = secrets.token_urlsafe(32)
+        args.secret_file.parent.mkdir(parents=True, exist_ok=True)
+        args.secret_file.touch(mode=0o600)
+        args.secret_file.write_text(secret + "\n")
+    if not secret:
+        print(f"{args.secret_file} is empty", file=sys.stderr)
+        return 1
+    database = Database(database_url)
+    try:
+        with database.unit_of_work() as uow:
+            _, changed = ensure_service_account(
+                uow, hashing=PasswordHashing(), client_id=args.client_id, secret=secret,
+                display_name=args.display_name or args.client_id,
+                department_path=args.department, roles=args.roles, scopes=args.scopes,
+                data_scope=args.data_scope)
+    finally:
+        database.dispose()
+    print(f"gateway: service account {args.client_id} "
+          + ("written" if changed else "already up to date"), file=sys.stderr)
     return 0
 
 

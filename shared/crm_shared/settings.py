@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -91,6 +91,35 @@ class WorkerSettings(ProcessSettings, TopologySettings):
     worker_http_port: int = 8000
     max_workers: int = 10
     processed_event_retention_days: float = 30.0
+
+
+class ServiceCredentialsSettings(BaseSettings):
+    """The service account a process authenticates as for background calls to its peers
+    (:class:`crm_shared.auth.service_credentials.ClientCredentials`): mixed into the settings of
+    a process that has such calls. All three are needed together."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    service_token_url: str | None = None  # the gateway's /api/v1/auth/token
+    service_client_id: str | None = None
+    service_client_secret: str | None = Field(default=None, repr=False)
+
+    @model_validator(mode="after")
+    def _all_or_none(self):
+        given = [self.service_token_url, self.service_client_id, self.service_client_secret]
+        if any(given) and not all(given):
+            raise ValueError("SERVICE_TOKEN_URL, SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET "
+                             "go together: set all three or none")
+        return self
+
+    def service_token_provider(self):
+        """The token provider for background peer calls, or None when no account is set."""
+        from crm_shared.auth.service_credentials import ClientCredentials
+
+        if not self.service_client_id:
+            return None
+        return ClientCredentials(self.service_token_url, self.service_client_id,
+                                 self.service_client_secret)
 
 
 S = TypeVar("S", bound=BaseSettings)

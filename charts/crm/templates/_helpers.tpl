@@ -94,8 +94,11 @@ The component model: every long-running process of the release, as YAML
   port      {name, number}
   image     image reference; version: its tag
   databaseSecret, fieldEncryption, jwtPrivateKey, demoMode
+  clientCredentials  the service's own account ({clientId, secret, ...}; {} when it has none),
+            the same for its api and its worker; always {} for the gateway
   values    defaults.<role> merged with the service's overrides
-Every name in a `calls` list is checked here: an unknown or disabled service fails the render.
+Every name in a `calls` list is checked here: an unknown or disabled service fails the render;
+so is `clientCredentials` without the gateway that issues the tokens.
 */}}
 {{- define "crm.components" -}}
 {{- $root := . -}}
@@ -107,6 +110,10 @@ Every name in a `calls` list is checked here: an unknown or disabled service fai
 {{- range $svc, $spec := .Values.services -}}
 {{- if or (not (hasKey $spec "enabled")) $spec.enabled -}}
 {{- $version := $spec.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString -}}
+{{- $credentials := $spec.clientCredentials | default dict -}}
+{{- if and $credentials (not $root.Values.gateway.enabled) -}}
+{{- fail (printf "services.%s.clientCredentials: the gateway issues the tokens, so it must be enabled (gateway.enabled)" $svc) -}}
+{{- end -}}
 {{- range $role := list "api" "worker" -}}
 {{- $values := include "crm.merge" (dict "base" (index $root.Values.defaults $role) "override" (index $spec $role | default dict)) | fromYaml -}}
 {{- range $values.calls -}}
@@ -120,7 +127,7 @@ Every name in a `calls` list is checked here: an unknown or disabled service fai
       "service" $svc "role" $role "args" (list $role) "port" $port
       "image" (include "crm.image" (dict "root" $root "image" $spec.image)) "version" $version
       "databaseSecret" $spec.databaseSecret "fieldEncryption" ($spec.fieldEncryption | default false)
-      "jwtPrivateKey" false "demoMode" false "values" $values) -}}
+      "jwtPrivateKey" false "demoMode" false "clientCredentials" $credentials "values" $values) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -137,7 +144,33 @@ Every name in a `calls` list is checked here: an unknown or disabled service fai
       "image" (include "crm.image" (dict "root" $root "image" .image))
       "version" (.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString)
       "databaseSecret" .databaseSecret "fieldEncryption" false
-      "jwtPrivateKey" true "demoMode" .demoMode "values" .server) -}}
+      "jwtPrivateKey" true "demoMode" .demoMode "clientCredentials" dict "values" .server) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml (dict "items" $items) -}}
+{{- end -}}
+
+{{/*
+SERVICE_TOKEN_URL: the gateway's token route through its in-cluster Service (same namespace).
+*/}}
+{{- define "crm.tokenUrl" -}}
+{{- printf "http://%s:8080/api/v1/auth/token" (include "crm.name" (dict "root" . "suffix" "gateway")) -}}
+{{- end -}}
+
+{{/*
+The service accounts: one per enabled service with `clientCredentials`, as YAML {items: [...]}
+with service, name (of its bootstrap Job) and credentials ({clientId, secret, department,
+roles, scopes, dataScope}).
+*/}}
+{{- define "crm.accounts" -}}
+{{- $root := . -}}
+{{- $items := list -}}
+{{- range $svc, $spec := .Values.services -}}
+{{- if and (or (not (hasKey $spec "enabled")) $spec.enabled) $spec.clientCredentials -}}
+{{- $items = append $items (dict
+      "service" $svc
+      "name" (include "crm.name" (dict "root" $root "suffix" (printf "%s-account-bootstrap" $svc)))
+      "credentials" $spec.clientCredentials) -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml (dict "items" $items) -}}
@@ -318,6 +351,23 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 - name: {{ printf "%s_ADDR" ($peer | upper | replace "-" "_") }}
   value: {{ printf "%s:50051" (include "crm.name" (dict "root" $root "suffix" (printf "%s-api" $peer))) | quote }}
 {{- end }}
+{{- with $c.clientCredentials }}
+{{- range $name := list "SERVICE_TOKEN_URL" "SERVICE_CLIENT_ID" "SERVICE_CLIENT_SECRET" }}
+{{- if or (hasKey ($c.values.env | default dict) $name) (hasKey ($c.values.secretEnv | default dict) $name) (hasKey ($root.Values.config.extraEnv | default dict) $name) }}
+{{- fail (printf "%s: %s comes from services.%s.clientCredentials; remove it from env/secretEnv/extraEnv" $c.name $name $c.service) }}
+{{- end }}
+{{- end }}
+{{- /* The service account background calls authenticate as (client-credentials grant). */}}
+- name: SERVICE_TOKEN_URL
+  value: {{ include "crm.tokenUrl" $root | quote }}
+- name: SERVICE_CLIENT_ID
+  value: {{ .clientId | quote }}
+- name: SERVICE_CLIENT_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret.name | quote }}
+      key: {{ .secret.key | quote }}
+{{- end }}
 {{- end }}
 {{- include "crm.envMap" $root.Values.config.extraEnv }}
 {{- include "crm.envMap" $c.values.env }}
@@ -327,6 +377,24 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- end }}
 {{- end }}
 {{- include "crm.secretEnvMap" $c.values.secretEnv }}
+{{- end -}}
+
+{{/*
+Environment of an account bootstrap Job (`crm-gateway service-account`, `seed-demo`): the
+gateway's database and nothing else. Context: dict "root" $.
+*/}}
+{{- define "crm.accountBootstrapEnv" -}}
+- name: OTEL_SERVICE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.labels['app.kubernetes.io/name']
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.gateway.databaseSecret.name }}
+      key: {{ .root.Values.gateway.databaseSecret.key }}
+- name: LOG_LEVEL
+  value: {{ .root.Values.config.logLevel | quote }}
 {{- end -}}
 
 {{/* OTEL_RESOURCE_ATTRIBUTES (uses the K8S_* variables defined before it). */}}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm_shared.auth import DataScope
 from crm_shared.db import UnitOfWork, utcnow
-from crm_shared.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
+from crm_shared.errors import AlreadyExists, Conflict, FieldViolation, InvalidArgument, NotFound
 from gateway.identity import events
 from gateway.identity.models import LOCALES, Department, User
 from gateway.identity.passwords import PasswordHashing
@@ -339,11 +339,13 @@ def create_service_account(
     roles: Iterable[str],
     scopes: Iterable[str],
     data_scope: str,
+    secret: str | None = None,
 ) -> tuple[User, str]:
-    """A service account (an internal system): returns it and its client secret (shown once)."""
+    """A service account (an internal system): returns it and its client secret (shown once;
+    generated unless given)."""
     import secrets
 
-    secret = secrets.token_urlsafe(32)
+    secret = secret or secrets.token_urlsafe(32)
     user = create_user(
         uow,
         hashing=hashing,
@@ -358,6 +360,45 @@ def create_service_account(
     user.scopes = sorted(set(scopes))
     _publish_user(uow, user)
     return user, secret
+
+
+def ensure_service_account(
+    uow: UnitOfWork,
+    *,
+    hashing: PasswordHashing,
+    client_id: str,
+    secret: str,
+    display_name: str,
+    department_path: str,
+    roles: Iterable[str],
+    scopes: Iterable[str],
+    data_scope: str,
+) -> tuple[User, bool]:
+    """The service account ``client_id`` with exactly this secret, roles, scopes and data scope,
+    created when missing (bootstrapping a service's own credentials); returns it and whether
+    anything changed. Running it again with the same values changes nothing."""
+    user = find_user(uow.session, client_id)
+    if user is None:
+        user, _ = create_service_account(
+            uow, hashing=hashing, client_id=client_id, display_name=display_name,
+            department_path=department_path, roles=roles, scopes=scopes,
+            data_scope=data_scope, secret=secret)
+        return user, True
+    if not user.service_account:
+        raise Conflict(f"{client_id} is a person's account, not a service account")
+    wanted_roles, wanted_scopes = sorted({"service", *roles}), sorted(set(scopes))
+    changed = not hashing.verify(user.password_hash, secret)
+    if changed:
+        user.password_hash = hashing.hash(secret)
+    if (list(user.roles) != wanted_roles or list(user.scopes or []) != wanted_scopes
+            or user.data_scope != data_scope or not user.active):
+        user.roles, user.scopes, user.data_scope, user.active = (
+            wanted_roles, wanted_scopes, data_scope, True)
+        changed = True
+    if changed:
+        user.update_time = utcnow()
+        _publish_user(uow, user)
+    return user, changed
 
 
 def rotate_client_secret(uow: UnitOfWork, *, hashing: PasswordHashing, user_id: str) -> str:

@@ -99,6 +99,16 @@ def customer_service(tmp_path, start_grpc_api) -> RunningApi:
 
 
 @pytest.fixture
+def marketing_service(tmp_path, start_grpc_api) -> RunningApi:
+    """The real marketing service (its api and its migrations) on its own SQLite database."""
+    from marketing_service.api import build_bindings
+
+    url = f"sqlite:///{tmp_path / 'marketing.db'}"
+    upgrade("marketing_service", url)
+    return start_grpc_api(build_bindings, database_url=url, name="marketing")
+
+
+@pytest.fixture
 def ticket_customer_address() -> str:
     """Where the ticket service asks for customers' facts: nothing listens here, so tickets
     that name a customer are routed without them. A module needing them overrides this
@@ -129,6 +139,9 @@ def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_addre
         grpc_reflection=False,
         health_check_seconds=3600,
         customer_addr=ticket_customer_address,
+        # Generous: on a loaded test machine a 2 s look-up can time out and route the ticket
+        # without its customer, which the tests that name a customer would misread.
+        customer_lookup_timeout_seconds=10,
     )
     return start_grpc_api(
         lambda database: build_bindings(database, settings, rng=random.Random(7)),

@@ -122,6 +122,16 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/callback-tasks"),
     ("get", "/api/v1/callback-tasks/{task_id}"),
     ("post", "/api/v1/callback-tasks/{task_id}/complete"),
+    # marketing segments and profiles (views/marketing_segments.py)
+    ("post", "/api/v1/segments"),
+    ("get", "/api/v1/segments"),
+    ("post", "/api/v1/segments/preview"),
+    ("get", "/api/v1/segments/{segment_id}"),
+    ("patch", "/api/v1/segments/{segment_id}"),
+    ("delete", "/api/v1/segments/{segment_id}"),
+    ("post", "/api/v1/segments/{segment_id}/evaluate"),
+    ("get", "/api/v1/segments/{segment_id}/members"),
+    ("get", "/api/v1/marketing/profiles/{customer_id}"),
     # follow-ups of the sales service (views/sales_activities.py)
     ("post", "/api/v1/activities"),
     ("get", "/api/v1/activities"),

@@ -5,27 +5,11 @@ from __future__ import annotations
 
 from crm.common.v1 import types_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
 
 from sales_service.models import Activity, ActivityComment, FollowUpPlan, FollowUpTask
-
-
-class EnumNames:
-    """Short names of one proto enum: ``FOLLOW_UP_TASK_STATE_OVERDUE`` ⇄ ``overdue``."""
-
-    def __init__(self, enum, prefix: str) -> None:
-        self.by_value = {value.number: value.name.removeprefix(prefix).lower()
-                         for value in enum.DESCRIPTOR.values if value.number != 0}
-        self.by_name = {name: number for number, name in self.by_value.items()}
-
-    def name(self, value: int) -> str:
-        """The short name, or ``""`` for unspecified/unknown values."""
-        return self.by_value.get(value, "")
-
-    def value(self, name: str | None) -> int:
-        return self.by_name.get(name or "", 0)
-
 
 METHODS = EnumNames(sales_pb2.FollowUpMethod, "FOLLOW_UP_METHOD_")
 REASONS = EnumNames(sales_pb2.FollowUpReason, "FOLLOW_UP_REASON_")

@@ -13,9 +13,10 @@ from datetime import datetime
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal, can_see
+from crm_shared.grpc.enums import EnumNames
 from sqlalchemy.orm import Session
 
-from sales_service.activity_views import EnumNames, class_letter
+from sales_service.activity_views import class_letter
 from sales_service.models import CustomerFact
 
 ACTIVE, MERGED, ERASED = "active", "merged", "erased"

@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -39,6 +49,202 @@ class SalesPolicyRow(Base):
 
 
 # --- Leads: leads, grading and assignment rules, reps, assignments ------------------------------
+
+
+class Lead(Base):
+    """A sales lead: who may buy, where they came from, their grade and the rep who owns them.
+
+    Enums are stored by their short lower-case names (``website_form``, ``high``, ``assigned``);
+    the grade by its letter (``A``). ``owner_id`` is NULL while the lead is unassigned; its
+    ``department_path`` is then the intake department (the department of the assignment rule
+    that matched, else the sales root), whose leads see it. Leads are not handed over with a
+    customer (no ``__handover__``): they move between reps only through assignment.
+    """
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_create_time_id", "create_time", "id"),
+        Index("ix_leads_owner_id_status", "owner_id", "status"),
+        Index("ix_leads_department_path", "department_path"),
+        Index("ix_leads_phone_key", "phone_key"),
+        Index("ix_leads_email_key", "email_key"),
+        Index("ix_leads_customer_id", "customer_id"),
+        Index("ix_leads_status_first_contact_due_time", "status", "first_contact_due_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    contact_name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    company_name: Mapped[str] = mapped_column(String(300))
+    job_title: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
+    email: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
+    phone_key: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
+    """The phone normalised to E.164 (duplicate detection)."""
+    email_key: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
+    """The e-mail normalised (lower case; Gmail dots and +tags dropped)."""
+    source: Mapped[str] = mapped_column(String(20))
+    source_detail: Mapped[str] = mapped_column(String(300))
+    source_labelled: Mapped[bool] = mapped_column(Boolean)
+    """True when the source was labelled from the intake parameters, not given."""
+    intake_params: Mapped[dict] = mapped_column(JSON)
+    campaign_id: Mapped[str | None] = mapped_column(String(64))
+    campaign_variant_id: Mapped[str | None] = mapped_column(String(64))
+    intent_level: Mapped[str] = mapped_column(String(10))
+    need_clarity: Mapped[str] = mapped_column(String(10))
+    need_description: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    product_interests: Mapped[list] = mapped_column(JSON)
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    budget_minor: Mapped[int | None] = mapped_column(BigInteger)
+    decision_maker: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    grade: Mapped[str] = mapped_column(String(1))
+    """``A``, ``B`` or ``C``."""
+    grade_reason: Mapped[str] = mapped_column(String(500))
+    grade_rule_id: Mapped[str | None] = mapped_column(String(36))
+    grade_locked: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20))
+    owner_id: Mapped[str | None] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    assign_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_contact_due_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_contact_remind_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When ``lead.first_contact_due`` should go out (due time minus the reminder lead time)."""
+    first_contact_reminded_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When ``lead.first_contact_due`` went out for the current assignment (it fires once)."""
+    first_contact_overdue: Mapped[bool] = mapped_column(Boolean)
+    first_contact_escalated_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When ``lead.first_contact_overdue`` went out for the current assignment."""
+    first_contact_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_activity_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    """The latest follow-up, or the creation; the cold-lead clock runs from it."""
+    went_cold_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status_before_cold: Mapped[str | None] = mapped_column(String(20))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    opportunity_id: Mapped[str | None] = mapped_column(String(36))
+    customer_created: Mapped[bool] = mapped_column(Boolean)
+    convert_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    convert_request_id: Mapped[str | None] = mapped_column(String(64))
+    disqualify_reason: Mapped[str | None] = mapped_column(String(1000))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    """Bumped by every flush that changes the row (optimistic locking); the etag shows it."""
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class LeadNumberSequence(Base):
+    """The last lead number issued per day (``L<yyyymmdd>-<nnnn>``)."""
+
+    __tablename__ = "lead_number_sequences"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class LeadGradingRuleRecord(Base):
+    """A grading rule (data): the first enabled rule in ``priority`` order whose condition
+    matches gives the grade; none matching is C. ``condition`` is the ConditionGroup in proto3
+    JSON."""
+
+    __tablename__ = "lead_grading_rules"
+    __table_args__ = (Index("ix_lead_grading_rules_priority_id", "priority", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    grade: Mapped[str] = mapped_column(String(1))
+    condition: Mapped[dict] = mapped_column(JSON)
+    priority: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class AssignmentRuleRecord(Base):
+    """An assignment rule (data): the first enabled rule in ``priority`` order whose condition
+    matches names the eligible reps (a department subtree, a minimum seniority, or a list) and
+    how one is picked (``round_robin`` or ``least_loaded``)."""
+
+    __tablename__ = "lead_assignment_rules"
+    __table_args__ = (Index("ix_lead_assignment_rules_priority_id", "priority", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    condition: Mapped[dict] = mapped_column(JSON)
+    department_path: Mapped[str] = mapped_column(String(255))
+    min_seniority: Mapped[str] = mapped_column(String(10))
+    """``junior``, ``regular`` or ``senior``; empty: any."""
+    user_ids: Mapped[list] = mapped_column(JSON)
+    strategy: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class SalesRep(Base):
+    """A person who can hold leads (role ``sales_rep``/``sales_lead``, or the lead of a
+    ``/hq/sales`` department): identity facts from identity events, the sales profile
+    (seniority, capacity, availability) set by UpdateSalesRep."""
+
+    __tablename__ = "sales_reps"
+    __table_args__ = (Index("ix_sales_reps_department_path", "department_path"),)
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(200))
+    department_path: Mapped[str] = mapped_column(String(255))
+    team_lead: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    """False when disabled in identity, or no longer in sales."""
+    seniority: Mapped[str] = mapped_column(String(10))
+    """``junior``, ``regular`` or ``senior``."""
+    max_open_leads: Mapped[int] = mapped_column(Integer)
+    """0: no limit."""
+    available: Mapped[bool] = mapped_column(Boolean)
+    available_again_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_assign_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the rep last received a lead automatically: the round-robin position."""
+    revision: Mapped[int] = mapped_column(BigInteger)
+    """The identity revision held: an older upsert arriving late is ignored."""
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class LeadAssignmentRecord(Base):
+    """One assignment decision: to whom, how, by which rule, and every candidate considered
+    with why they were or were not eligible."""
+
+    __tablename__ = "lead_assignments"
+    __table_args__ = (Index("ix_lead_assignments_lead_id", "lead_id"),
+                      Index("ix_lead_assignments_assign_time_id", "assign_time", "id"),
+                      Index("ix_lead_assignments_assignee_id", "assignee_id"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"))
+    assignee_id: Mapped[str | None] = mapped_column(String(64))
+    previous_assignee_id: Mapped[str | None] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(20))
+    """``automatic``, ``manual`` or ``handover``."""
+    rule_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    candidates: Mapped[list] = mapped_column(JSON)
+    """``[{"user_id", "eligible", "skip_reason", "open_lead_count", "last_assign_time",
+    "selected"}]``"""
+    tie_broken_at_random: Mapped[bool] = mapped_column(Boolean)
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    assign_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
 
 
 

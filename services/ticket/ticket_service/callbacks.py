@@ -17,13 +17,13 @@ from datetime import datetime
 from crm.ticket.v1 import events_pb2, ticket_pb2
 from crm_shared.auth import Principal, visibility_clause
 from crm_shared.errors import FailedPrecondition
+from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ticket_service.models import Agent, CallbackTask
 from ticket_service.sla_policies import ticket_policy
-from ticket_service.views import EnumNames
 
 OPEN, OVERDUE, DONE, CANCELLED = "open", "overdue", "done", "cancelled"
 LIVE_STATES = (OPEN, OVERDUE)

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from crm.ticket.v1 import ticket_pb2
 from crm_shared.auth import DataScope, Principal, can_see, visibility_clause
 from crm_shared.errors import FieldViolation
+from crm_shared.grpc.enums import EnumNames
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ticket_service.models import KnowledgeArticle
-from ticket_service.views import EnumNames
 
 KINDS = EnumNames(ticket_pb2.KnowledgeArticleKind, "KNOWLEDGE_ARTICLE_KIND_")
 STATES = EnumNames(ticket_pb2.KnowledgeArticleState, "KNOWLEDGE_ARTICLE_STATE_")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.ticket.v1 import ticket_pb2
+from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
 from google.protobuf.duration_pb2 import Duration
@@ -20,25 +21,6 @@ from ticket_service.models import (
     TicketCommentRecord,
     TicketHistoryEntry,
 )
-
-
-class EnumNames:
-    """Short names of one proto enum: ``TICKET_STATE_IN_PROGRESS`` ⇄ ``in_progress``."""
-
-    def __init__(self, enum, prefix: str) -> None:
-        self.enum = enum
-        self.prefix = prefix
-        self.by_value = {value.number: value.name.removeprefix(prefix).lower()
-                         for value in enum.DESCRIPTOR.values if value.number != 0}
-        self.by_name = {name: number for number, name in self.by_value.items()}
-
-    def name(self, value: int) -> str:
-        """The short name, or ``""`` for unspecified/unknown values."""
-        return self.by_value.get(value, "")
-
-    def value(self, name: str | None) -> int:
-        return self.by_name.get(name or "", 0)
-
 
 TYPES = EnumNames(ticket_pb2.TicketType, "TICKET_TYPE_")
 PRIORITIES = EnumNames(ticket_pb2.TicketPriority, "TICKET_PRIORITY_")

@@ -50,15 +50,26 @@ def rabbitmq() -> Iterator[object]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def rabbitmq_vhosts(rabbitmq) -> Iterator[object]:
+    """The session's pool of fresh vhosts (VhostPool) behind ``amqp_url``."""
+    from .rabbitmq import VhostPool
+
+    pool = VhostPool(rabbitmq)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
 @pytest.fixture
-def amqp_url(rabbitmq) -> Iterator[str]:
+def amqp_url(rabbitmq, rabbitmq_vhosts) -> Iterator[str]:
     """AMQP URL of a fresh vhost (guest has all permissions), deleted after the test."""
-    vhost = f"test-{uuid.uuid4().hex[:12]}"
-    rabbitmq.add_vhost(vhost)
+    vhost = rabbitmq_vhosts.lease()
     try:
         yield rabbitmq.url_for_vhost(vhost)
     finally:
-        rabbitmq.delete_vhost(vhost)
+        rabbitmq_vhosts.release(vhost)
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,9 @@ DEFAULT_GRPC_PORTS = {
 DEFAULT_WORKER_PORTS = {
     "customer": 8101, "sales": 8102, "ticket": 8103, "marketing": 8104, "notification": 8105,
 }
+# Services whose background work calls peers with no user behind it authenticate as their own
+# service account (client credentials): component -> (client id, roles besides `service`).
+SERVICE_ACCOUNTS = {"marketing": ("svc.marketing", ("marketer",))}
 DEMO_USERS = (
     ("admin", "everything"),
     ("sales.lead", "lead of /hq/sales"),
@@ -97,6 +100,16 @@ def ensure_field_key(key_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def ensure_service_secret(key_dir: Path, client_id: str) -> Path:
+    """The client secret of a service account of a local suite (made once, kept with the data)."""
+    path = key_dir / f"{client_id}.secret"
+    if not path.exists():
+        key_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=") + "\n")
+    return path
+
+
 def _module(component: str) -> str:
     return "gateway" if component == "gateway" else f"{component}_service"
 
@@ -107,6 +120,8 @@ class Suite:
         (config.data_dir / "db").mkdir(parents=True, exist_ok=True)
         self.private_key, self.public_key = ensure_keys(config.key_dir)
         self.field_key = ensure_field_key(config.key_dir)
+        self.service_secrets = {component: ensure_service_secret(config.key_dir, client_id)
+                                for component, (client_id, _) in SERVICE_ACCOUNTS.items()}
         self.supervisor = Supervisor(self._specs(), config.data_dir / "logs", echo=config.echo)
 
     # -- environment ----------------------------------------------------------------------
@@ -122,6 +137,10 @@ class Suite:
         }
         if component == "customer":
             env["FIELD_ENCRYPTION_KEY"] = self.field_key
+        if component in SERVICE_ACCOUNTS:
+            env.update(SERVICE_TOKEN_URL=f"{cfg.gateway_url}/api/v1/auth/token",
+                       SERVICE_CLIENT_ID=SERVICE_ACCOUNTS[component][0],
+                       SERVICE_CLIENT_SECRET=self.service_secrets[component].read_text().strip())
         if cfg.otlp_endpoint:
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = cfg.otlp_endpoint
             env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf"
@@ -204,9 +223,24 @@ class Suite:
             details = "\n".join(f"--- {name}\n{out}" for name, out in failed.items())
             raise RuntimeError(f"migrations failed for {', '.join(failed)}:\n{details}")
 
+    def bootstrap_service_accounts(self) -> None:
+        """Store each service account (with the secret its service was started with) in the
+        gateway; run once the gateway has seeded the organisation. Until then the services'
+        first background calls fail and are retried."""
+        env = {**os.environ, **self.env_for("gateway", "migrate")}
+        for component, (client_id, roles) in SERVICE_ACCOUNTS.items():
+            argv = [*self.command("gateway", "service-account"), "--client-id", client_id,
+                    "--secret-file", str(self.service_secrets[component]), "--department", "/hq",
+                    *(arg for role in roles for arg in ("--role", role))]
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+            if done.returncode != 0:
+                raise RuntimeError(f"service account {client_id}: {done.stderr[-2000:]}")
+
     def start(self) -> Suite:
         self.migrate()
         self.supervisor.start()
+        if self.config.demo_mode:
+            self.bootstrap_service_accounts()
         return self
 
     def stop(self) -> None:
