@@ -7,8 +7,8 @@ on and its event commit together. Anything the caller may not see is NOT_FOUND; 
 caller sees but may not do is PERMISSION_DENIED (a rep commenting, a lead editing a rep's
 record); a task or plan in the wrong state is FAILED_PRECONDITION; a stale etag ABORTED.
 
-Leads are the leads part's (``self._visible_lead``, ``self._lead_contacted``), opportunities the
-deals part's (``self._visible_opportunity``): hooks those parts' mixins define.
+Leads are the leads part's (its hooks ``self._visible_lead``, ``self._lead_contacted``);
+opportunities the deals part's (read here through the caller's visibility over its table).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ from sales_service.models import (
     CustomerFact,
     FollowUpPlan,
     FollowUpTask,
+    Opportunity,
     SalesPolicyRow,
 )
 
@@ -195,19 +196,18 @@ class ActivityRpcs:
             return [FieldViolation(field, "is an opportunity of another customer")]
         return []
 
-    # The two parts' hooks. LeadRpcs and DealRpcs come before this mixin in the servicer, so
-    # their cores' definitions are the ones that run; these answer until they are merged.
-
-    def _visible_lead(self, uow: UnitOfWork, principal: Principal, lead_id: str):
-        """The leads part's: the lead, or NOT_FOUND when the caller may not see it."""
-        raise NotFound(f"lead {lead_id} not found")
-
-    def _lead_contacted(self, uow: UnitOfWork, lead, *, at, actor_id: str) -> None:
-        """The leads part's: the lead had a follow-up (its first contact, its cold clock)."""
-
-    def _visible_opportunity(self, uow: UnitOfWork, principal: Principal, opportunity_id: str):
-        """The deals part's: the opportunity, or NOT_FOUND when the caller may not see it."""
-        raise NotFound(f"opportunity {opportunity_id} not found")
+    @staticmethod
+    def _visible_opportunity(uow: UnitOfWork, principal: Principal,
+                             opportunity_id: str) -> Opportunity:
+        """The deals part's opportunity the caller may see (its owner, their leads, ``all``);
+        NOT_FOUND otherwise."""
+        found = uow.session.scalars(select(Opportunity).where(
+            Opportunity.id == opportunity_id,
+            visibility_clause(principal, Opportunity.owner_id, Opportunity.department_path)
+        )).first()
+        if found is None:
+            raise NotFound(f"opportunity {opportunity_id} not found")
+        return found
 
     def _owner_for(self, uow: UnitOfWork, principal: Principal, owner_id: str, *,
                    fact: CustomerFact | None, lead, field: str) -> tuple[str, str]:

@@ -49,11 +49,9 @@ PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
 
 
 class SalesApi:
-    """An in-process sales api on a migrated database, with a stub per caller; ``bindings``
-    builds the servicer (the real one unless a test says otherwise)."""
+    """An in-process sales api on a migrated database, with a stub per caller."""
 
-    def __init__(self, database_url: str, keys, *, customer_addr: str | None = None,
-                 bindings=build_bindings) -> None:
+    def __init__(self, database_url: str, keys, *, customer_addr: str | None = None) -> None:
         issuer, public_key = keys
         self.issuer = issuer
         self.settings = SalesApiSettings(
@@ -65,7 +63,7 @@ class SalesApi:
         self.database = Database(database_url)
         verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
         self.server = GrpcApi(self.settings, self.database,
-                              bindings(self.database, self.settings), verifier)
+                              build_bindings(self.database, self.settings), verifier)
         self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
         self._channels: list[grpc.Channel] = []
         self._stubs: dict[str, sales_pb2_grpc.SalesServiceStub] = {}

@@ -245,6 +245,33 @@ def test_only_the_author_changes_a_record_and_a_stale_etag_is_refused(api, rpc_e
     assert api.stub("u-rep").GetActivity(S.GetActivityRequest(id=created.id)).summary == "客户同意试用"
 
 
+def opportunity_of(api, customer_id: str, owner="u-rep", department="/hq/sales/east") -> str:
+    """An opportunity as the deals core opens it."""
+    from sales_service import opportunities
+
+    with api.database.unit_of_work() as uow:
+        return opportunities.open_opportunity(
+            uow.session, uow.emit, customer_id=customer_id, name="200 坐席", owner_id=owner,
+            department_path=department, amount=None, expected_close_date=None, lead_id=None,
+            campaign_id=None, campaign_variant_id=None, source=None, actor_id=owner,
+            now=utcnow()).id
+
+
+def test_a_record_about_an_opportunity_names_one_of_its_customer_the_caller_sees(api, rpc_error):
+    customer_id, other = customer(api), customer(api)
+    opportunity_id = opportunity_of(api, customer_id)
+    made = record(api, customer_id=customer_id, opportunity_id=opportunity_id)
+    assert made.opportunity_id == opportunity_id
+    assert [a.id for a in api.stub("u-rep").ListActivities(
+        S.ListActivitiesRequest(opportunity_id=opportunity_id)).activities] == [made.id]
+    wrong = rpc_error(record, api, customer_id=other, opportunity_id=opportunity_id)
+    assert [v.field for v in wrong.violations] == ["activity.opportunity_id"]
+    hidden = opportunity_of(api, customer_id, owner="u-rep-north", department="/hq/sales/north")
+    assert rpc_error(record, api, customer_id=customer_id,
+                     opportunity_id=hidden).code is Code.NOT_FOUND
+    assert count_activities(api, other) == 0
+
+
 # -- manager comments ---------------------------------------------------------------------------
 
 

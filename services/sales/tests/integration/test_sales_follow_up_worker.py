@@ -21,17 +21,19 @@ from crm_shared.db import Database
 from crm_shared.events import wire
 from crm_shared.events.handlers import _Delivery
 from crm_shared.events.outbox import OutboxMessage
-from sales_service import follow_up_events, plans_and_tasks
+from sales_service import follow_up_events, opportunities, plans_and_tasks
 from sales_service.models import (
     Activity,
     ActivityComment,
     CustomerFact,
     FollowUpPlan,
     FollowUpTask,
+    Lead,
+    Opportunity,
 )
 from sales_service.plans_and_tasks import scan_follow_ups
 from sales_service.worker import SalesWorker
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 pytestmark = pytest.mark.integration
 
@@ -288,6 +290,7 @@ def test_a_merge_repoints_every_table_to_the_survivor(database):
                                         create_time=T0))
     manual = task_row(database, date(2025, 6, 20), customer_id=merged)
     merged_plan = get_plan_id(database, merged)
+    deal = opportunity_row(database, merged, "u-rep")  # the deals part's table, too
 
     deliver(database, follow_up_events.customer_merged, customer_events.CustomerMerged(
         merge_id="m-1", surviving_customer_id=survivor, merged_customer_ids=[merged],
@@ -302,6 +305,7 @@ def test_a_merge_repoints_every_table_to_the_survivor(database):
         assert {c.customer_id for c in session.scalars(select(ActivityComment).where(
             ActivityComment.activity_id == merged_activity.id))} == {survivor}
         assert session.get(FollowUpTask, manual).customer_id == survivor
+        assert session.get(Opportunity, deal).customer_id == survivor
         assert session.get(FollowUpPlan, merged_plan) is None  # the survivor's plan stays
         fact = session.get(CustomerFact, merged)
         assert (fact.state, fact.merged_into) == ("merged", survivor)
@@ -310,6 +314,33 @@ def test_a_merge_repoints_every_table_to_the_survivor(database):
     plan_id = get_plan_id(database, survivor)
     assert tasks["cadence"][0].plan_id == plan_id
     assert live(database, merged) == {}
+
+
+def opportunity_row(database, customer_id, owner, stage="potential") -> str:
+    """An opportunity as the deals core opens it (then moved to ``stage`` directly)."""
+    with database.unit_of_work() as uow:
+        row = opportunities.open_opportunity(
+            uow.session, uow.emit, customer_id=customer_id, name="200 坐席", owner_id=owner,
+            department_path=EAST, amount=None, expected_close_date=None, lead_id=None,
+            campaign_id=None, campaign_variant_id=None, source=None, actor_id=owner, now=T0)
+        row.stage = stage
+        return row.id
+
+
+def lead_row(database, customer_id, owner="u-rep") -> str:
+    """A converted lead as the leads core keeps it (required columns neutral)."""
+    values = {column.name: "" for column in Lead.__table__.columns
+              if not column.nullable and isinstance(column.type, String)}
+    values.update(id=str(uuid.uuid4()), number=f"L{uuid.uuid4().hex[:10]}", grade="A",
+                  status="converted", owner_id=owner, department_path=EAST,
+                  contact_name="周先生", phone="+8613812345678", email="zhou@example.com",
+                  need_description="坐席扩容", decision_maker="周总", customer_id=customer_id,
+                  intake_params={}, product_interests=[], source_labelled=False,
+                  grade_locked=False, first_contact_overdue=False, customer_created=True,
+                  last_activity_time=T0, create_time=T0, update_time=T0, version=1)
+    with database.unit_of_work() as uow:
+        uow.session.add(Lead(**values))
+    return values["id"]
 
 
 def get_plan_id(database, customer_id) -> str:
@@ -327,6 +358,8 @@ def test_a_handover_moves_exactly_the_open_work_of_the_handed_over_customers(dat
     kept_task = task_row(database, date(2025, 6, 20), customer_id=kept, owner_id=leaver)
     lead_task = task_row(database, date(2025, 6, 20), customer_id=None, lead_id="l-1",
                          owner_id=leaver)
+    open_deal = opportunity_row(database, handed, leaver, stage="proposal")
+    won_deal = opportunity_row(database, handed, leaver, stage="won")
     with database.unit_of_work() as uow:
         uow.session.get(FollowUpTask, done_task).state = "done"
         uow.session.add(_activity(handed, owner=leaver))
@@ -346,6 +379,9 @@ def test_a_handover_moves_exactly_the_open_work_of_the_handed_over_customers(dat
     assert owners == {open_task: successor, done_task: leaver, others_task: "u-rep-2",
                       kept_task: leaver, lead_task: leaver}
     assert get(database, FollowUpTask, open_task).department_path == "/hq/sales/north"
+    # The deals part's open opportunity moves; a won one is history and stays.
+    assert (get(database, Opportunity, open_deal).owner_id,
+            get(database, Opportunity, won_deal).owner_id) == (successor, leaver)
     assert live(database, handed)["cadence"][0].owner_id == successor
     with database.unit_of_work(readonly=True) as uow:  # history stays with its author
         assert {a.owner_id for a in uow.session.scalars(
@@ -363,6 +399,7 @@ def test_an_erasure_blanks_exactly_the_personal_columns_and_is_acknowledged_once
         rows = [_activity(erased), _activity(alias), _activity(other)]
         uow.session.add_all(rows)
     open_task = task_row(database, date(2025, 6, 20), customer_id=erased)
+    lead = lead_row(database, erased)  # the leads part's table, too
     event = customer_events.CustomerErased(erasure_request_id="er-1", customer_id=erased,
                                            alias_customer_ids=[alias], actor_id="u-dpo")
     event_id = str(uuid.uuid4())
@@ -381,13 +418,18 @@ def test_an_erasure_blanks_exactly_the_personal_columns_and_is_acknowledged_once
             assert (stored.topic, stored.method, stored.owner_id) == ("报价", "phone", "u-rep")
         untouched = uow.session.get(Activity, rows[2].id)
         assert (untouched.contact_name, untouched.summary) == ("李女士", "李女士说预算有限")
+        erased_lead = uow.session.get(Lead, lead)
+        assert (erased_lead.contact_name, erased_lead.phone, erased_lead.email,
+                erased_lead.need_description, erased_lead.decision_maker) == ("", None, None, "", "")
+        assert (erased_lead.company_name, erased_lead.grade) == ("", "A")
         assert uow.session.get(FollowUpTask, open_task).state == "cancelled"
         assert uow.session.get(CustomerFact, erased).state == "erased"
     acknowledgements = [e for e in events_of(database, "sales.customer_data_erased",
                                              sales_events.SalesCustomerDataErased)
                         if e.erasure_request_id == "er-1"]
     assert len(acknowledgements) == 1
-    assert (acknowledgements[0].customer_id, acknowledgements[0].erased_record_count) == (erased, 2)
+    # two follow-up records and the lead held personal data
+    assert (acknowledgements[0].customer_id, acknowledgements[0].erased_record_count) == (erased, 3)
 
 
 def test_department_leads_follow_identity_revisions(database):
