@@ -2,7 +2,7 @@
 timeliness (1 - overdue tasks / all tasks due in the period), over what the caller may see.
 
 The database aggregates (counts per group and contacted customer or lead, task counts per
-group); grouping by department folds each department into the direct sub-department of the
+group; a rep's display name from the leads part's directory of reps); grouping by department folds each department into the direct sub-department of the
 report's root it lies in (:func:`department_row_key`, pure). A task counts as overdue when it
 became overdue or was completed after its due date; cancelled tasks do not count.
 """
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sales_service.activities import activity_visibility
 from sales_service.follow_ups import CANCELLED
-from sales_service.models import Activity, FollowUpTask
+from sales_service.models import Activity, FollowUpTask, SalesRep
 from sales_service.plans_and_tasks import task_visibility
 
 
@@ -43,10 +43,10 @@ class Tally:
     task_count: int = 0
     overdue_task_count: int = 0
 
-    def to_row(self, key: str) -> sales_pb2.FollowUpRow:
+    def to_row(self, key: str, display_name: str = "") -> sales_pb2.FollowUpRow:
         contacted = len(self.contacts)
         return sales_pb2.FollowUpRow(
-            group_key=key, display_name=key, activity_count=self.activity_count,
+            group_key=key, display_name=display_name or key, activity_count=self.activity_count,
             contacted_count=contacted,
             activities_per_contact=self.activity_count / contacted if contacted else 0.0,
             task_count=self.task_count, overdue_task_count=self.overdue_task_count,
@@ -98,7 +98,12 @@ def follow_up_report(session: Session, principal: Principal, *, start: date, end
         tally.overdue_task_count += int(late or 0)
         total.task_count += count
         total.overdue_task_count += int(late or 0)
+    names: dict[str, str] = {}
+    if tallies and not by_department:
+        names = {user_id: name for user_id, name in session.execute(
+            select(SalesRep.user_id, SalesRep.display_name)
+            .where(SalesRep.user_id.in_(list(tallies))))}
     return sales_pb2.FollowUpReport(
         period=types_pb2.DateRange(start_date=start.isoformat(), end_date=end.isoformat()),
-        rows=[tallies[name].to_row(name) for name in sorted(tallies)],
+        rows=[tallies[name].to_row(name, names.get(name, "")) for name in sorted(tallies)],
         total=total.to_row("total"))

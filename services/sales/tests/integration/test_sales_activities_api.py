@@ -19,7 +19,7 @@ from crm_shared.db import utcnow
 from crm_shared.timestamps import to_timestamp
 from google.protobuf.field_mask_pb2 import FieldMask
 from sales_service import follow_up_events, plans_and_tasks
-from sales_service.models import Activity, FollowUpTask
+from sales_service.models import Activity, FollowUpTask, SalesRep
 from sqlalchemy import func, select
 
 pytestmark = pytest.mark.integration
@@ -500,6 +500,12 @@ def test_the_follow_up_report_counts_frequency_and_timeliness_per_rep_and_team(a
                                             customer_id=east_customer)
             task.completed_late = late
             task.overdue_time = at if overdue else None
+        if uow.session.get(SalesRep, "u-rep") is None:  # the leads part's directory of reps
+            uow.session.add(SalesRep(
+                user_id="u-rep", username="u-rep", display_name="张伟",
+                department_path="/hq/sales/east", team_lead=False, active=True,
+                seniority="regular", max_open_leads=0, available=True, revision=1,
+                update_time=at, updated_by="system"))
 
     report = api.stub("u-sales-lead").GetFollowUpReport(S.GetFollowUpReportRequest(
         period=types_pb2.DateRange(start_date="2024-03-01", end_date="2024-03-31")))
@@ -510,6 +516,7 @@ def test_the_follow_up_report_counts_frequency_and_timeliness_per_rep_and_team(a
     assert (east.activity_count, east.contacted_count, east.activities_per_contact) == (4, 2, 2.0)
     assert (east.task_count, east.overdue_task_count) == (3, 2)
     assert east.timeliness_rate == pytest.approx(1 / 3)
+    assert (east.display_name, rows["u-rep-north"].display_name) == ("张伟", "u-rep-north")
     assert (report.total.activity_count, report.total.task_count,
             report.total.overdue_task_count) == (5, 4, 2)
     teams = api.stub("u-sales-lead").GetFollowUpReport(S.GetFollowUpReportRequest(
