@@ -5,7 +5,8 @@ content type, headers, body schema).
 
 The gateway runs as its WSGI app over the demo organisation, with the real customer, ticket,
 marketing and sales services and a scripted notification service behind it (the dashboard must
-survive the KPI calls those services do not answer yet). Deterministic (derandomized hypothesis) and bounded in examples.
+survive the KPI calls those services do not answer yet). Deterministic (derandomized
+hypothesis) and bounded in examples.
 """
 
 from __future__ import annotations
