@@ -171,6 +171,25 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/triggers/{trigger_id}"),
     ("patch", "/api/v1/triggers/{trigger_id}"),
     ("delete", "/api/v1/triggers/{trigger_id}"),
+    # follow-ups of the sales service (views/sales_activities.py)
+    ("post", "/api/v1/activities"),
+    ("get", "/api/v1/activities"),
+    ("get", "/api/v1/activities/{activity_id}"),
+    ("patch", "/api/v1/activities/{activity_id}"),
+    ("post", "/api/v1/activities/{activity_id}/comments"),
+    ("get", "/api/v1/activities/{activity_id}/comments"),
+    ("post", "/api/v1/follow-up-tasks"),
+    ("get", "/api/v1/follow-up-tasks"),
+    ("get", "/api/v1/follow-up-tasks/{task_id}"),
+    ("patch", "/api/v1/follow-up-tasks/{task_id}"),
+    ("post", "/api/v1/follow-up-tasks/{task_id}/complete"),
+    ("post", "/api/v1/follow-up-tasks/{task_id}/cancel"),
+    ("get", "/api/v1/follow-up-plans"),
+    ("get", "/api/v1/follow-up-plans/{customer_id}"),
+    ("patch", "/api/v1/follow-up-plans/{customer_id}"),
+    ("get", "/api/v1/sales/policy"),
+    ("patch", "/api/v1/sales/policy"),
+    ("get", "/api/v1/sales/reports/follow-ups"),
 }
 # The explorer's bundled static files (Swagger UI's JavaScript and CSS) are not API operations.
 STATIC_ASSETS = "/api/v1/explorer/assets/{filename}"

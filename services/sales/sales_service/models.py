@@ -7,10 +7,21 @@ sales policy every part reads.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
-from sqlalchemy import JSON, Integer, MetaData, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -41,9 +52,436 @@ class SalesPolicyRow(Base):
 # --- Leads: leads, grading and assignment rules, reps, assignments ------------------------------
 
 
+class Lead(Base):
+    """A sales lead: who may buy, where they came from, their grade and the rep who owns them.
+
+    Enums are stored by their short lower-case names (``website_form``, ``high``, ``assigned``);
+    the grade by its letter (``A``). ``owner_id`` is NULL while the lead is unassigned; its
+    ``department_path`` is then the intake department (the department of the assignment rule
+    that matched, else the sales root), whose leads see it. Leads are not handed over with a
+    customer (no ``__handover__``): they move between reps only through assignment.
+    """
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_create_time_id", "create_time", "id"),
+        Index("ix_leads_owner_id_status", "owner_id", "status"),
+        Index("ix_leads_department_path", "department_path"),
+        Index("ix_leads_phone_key", "phone_key"),
+        Index("ix_leads_email_key", "email_key"),
+        Index("ix_leads_customer_id", "customer_id"),
+        Index("ix_leads_status_first_contact_due_time", "status", "first_contact_due_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    contact_name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    company_name: Mapped[str] = mapped_column(String(300))
+    job_title: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
+    email: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
+    phone_key: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
+    """The phone normalised to E.164 (duplicate detection)."""
+    email_key: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
+    """The e-mail normalised (lower case; Gmail dots and +tags dropped)."""
+    source: Mapped[str] = mapped_column(String(20))
+    source_detail: Mapped[str] = mapped_column(String(300))
+    source_labelled: Mapped[bool] = mapped_column(Boolean)
+    """True when the source was labelled from the intake parameters, not given."""
+    intake_params: Mapped[dict] = mapped_column(JSON)
+    campaign_id: Mapped[str | None] = mapped_column(String(64))
+    campaign_variant_id: Mapped[str | None] = mapped_column(String(64))
+    intent_level: Mapped[str] = mapped_column(String(10))
+    need_clarity: Mapped[str] = mapped_column(String(10))
+    need_description: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    product_interests: Mapped[list] = mapped_column(JSON)
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    budget_minor: Mapped[int | None] = mapped_column(BigInteger)
+    decision_maker: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    grade: Mapped[str] = mapped_column(String(1))
+    """``A``, ``B`` or ``C``."""
+    grade_reason: Mapped[str] = mapped_column(String(500))
+    grade_rule_id: Mapped[str | None] = mapped_column(String(36))
+    grade_locked: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20))
+    owner_id: Mapped[str | None] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    assign_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_contact_due_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_contact_remind_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When ``lead.first_contact_due`` should go out (due time minus the reminder lead time)."""
+    first_contact_reminded_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When ``lead.first_contact_due`` went out for the current assignment (it fires once)."""
+    first_contact_overdue: Mapped[bool] = mapped_column(Boolean)
+    first_contact_escalated_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When ``lead.first_contact_overdue`` went out for the current assignment."""
+    first_contact_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_activity_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    """The latest follow-up, or the creation; the cold-lead clock runs from it."""
+    went_cold_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status_before_cold: Mapped[str | None] = mapped_column(String(20))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    opportunity_id: Mapped[str | None] = mapped_column(String(36))
+    customer_created: Mapped[bool] = mapped_column(Boolean)
+    convert_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    convert_request_id: Mapped[str | None] = mapped_column(String(64))
+    disqualify_reason: Mapped[str | None] = mapped_column(String(1000))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    """Bumped by every flush that changes the row (optimistic locking); the etag shows it."""
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class LeadNumberSequence(Base):
+    """The last lead number issued per day (``L<yyyymmdd>-<nnnn>``)."""
+
+    __tablename__ = "lead_number_sequences"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class LeadGradingRuleRecord(Base):
+    """A grading rule (data): the first enabled rule in ``priority`` order whose condition
+    matches gives the grade; none matching is C. ``condition`` is the ConditionGroup in proto3
+    JSON."""
+
+    __tablename__ = "lead_grading_rules"
+    __table_args__ = (Index("ix_lead_grading_rules_priority_id", "priority", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    grade: Mapped[str] = mapped_column(String(1))
+    condition: Mapped[dict] = mapped_column(JSON)
+    priority: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class AssignmentRuleRecord(Base):
+    """An assignment rule (data): the first enabled rule in ``priority`` order whose condition
+    matches names the eligible reps (a department subtree, a minimum seniority, or a list) and
+    how one is picked (``round_robin`` or ``least_loaded``)."""
+
+    __tablename__ = "lead_assignment_rules"
+    __table_args__ = (Index("ix_lead_assignment_rules_priority_id", "priority", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    condition: Mapped[dict] = mapped_column(JSON)
+    department_path: Mapped[str] = mapped_column(String(255))
+    min_seniority: Mapped[str] = mapped_column(String(10))
+    """``junior``, ``regular`` or ``senior``; empty: any."""
+    user_ids: Mapped[list] = mapped_column(JSON)
+    strategy: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class SalesRep(Base):
+    """A person who can hold leads (role ``sales_rep``/``sales_lead``, or the lead of a
+    ``/hq/sales`` department): identity facts from identity events, the sales profile
+    (seniority, capacity, availability) set by UpdateSalesRep."""
+
+    __tablename__ = "sales_reps"
+    __table_args__ = (Index("ix_sales_reps_department_path", "department_path"),)
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(200))
+    department_path: Mapped[str] = mapped_column(String(255))
+    team_lead: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    """False when disabled in identity, or no longer in sales."""
+    seniority: Mapped[str] = mapped_column(String(10))
+    """``junior``, ``regular`` or ``senior``."""
+    max_open_leads: Mapped[int] = mapped_column(Integer)
+    """0: no limit."""
+    available: Mapped[bool] = mapped_column(Boolean)
+    available_again_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_assign_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the rep last received a lead automatically: the round-robin position."""
+    revision: Mapped[int] = mapped_column(BigInteger)
+    """The identity revision held: an older upsert arriving late is ignored."""
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class LeadAssignmentRecord(Base):
+    """One assignment decision: to whom, how, by which rule, and every candidate considered
+    with why they were or were not eligible."""
+
+    __tablename__ = "lead_assignments"
+    __table_args__ = (Index("ix_lead_assignments_lead_id", "lead_id"),
+                      Index("ix_lead_assignments_assign_time_id", "assign_time", "id"),
+                      Index("ix_lead_assignments_assignee_id", "assignee_id"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"))
+    assignee_id: Mapped[str | None] = mapped_column(String(64))
+    previous_assignee_id: Mapped[str | None] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(20))
+    """``automatic``, ``manual`` or ``handover``."""
+    rule_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    candidates: Mapped[list] = mapped_column(JSON)
+    """``[{"user_id", "eligible", "skip_reason", "open_lead_count", "last_assign_time",
+    "selected"}]``"""
+    tie_broken_at_random: Mapped[bool] = mapped_column(Boolean)
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    assign_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+
 
 # --- Deals: opportunities, stage changes, quotes, contracts, payment plans, payments, purchases -
 
 
+class Opportunity(Base):
+    """A sales opportunity with a customer, moving potential → intent → proposal → negotiation →
+    won / lost (:mod:`sales_service.opportunities`).
+
+    Stages and sources are stored by their short lower-case names. ``peak_stage`` is the furthest
+    open stage (or ``won``) the opportunity ever reached: the funnel counts an opportunity in
+    every stage up to it with one GROUP BY, without reading the history. Amounts are integer
+    minor units with their currency; no amount is NULL in both columns.
+    """
+
+    __tablename__ = "opportunities"
+    __handover__ = ("stage", ("potential", "intent", "proposal", "negotiation"))
+    __table_args__ = (
+        Index("ix_opportunities_create_time_id", "create_time", "id"),
+        Index("ix_opportunities_owner_id_expected_close_date", "owner_id",
+              "expected_close_date"),
+        Index("ix_opportunities_department_path_expected_close_date", "department_path",
+              "expected_close_date"),
+        Index("ix_opportunities_expected_close_date", "expected_close_date"),
+        Index("ix_opportunities_close_date", "close_date"),
+        Index("ix_opportunities_customer_id", "customer_id"),
+        Index("ix_opportunities_lead_id", "lead_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    lead_id: Mapped[str | None] = mapped_column(String(36))
+    stage: Mapped[str] = mapped_column(String(20))
+    peak_stage: Mapped[str] = mapped_column(String(20))
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency_code: Mapped[str | None] = mapped_column(String(3))
+    expected_close_date: Mapped[date | None] = mapped_column(Date)
+    probability: Mapped[int] = mapped_column(Integer)
+    lost_reason: Mapped[str | None] = mapped_column(String(500))
+    close_date: Mapped[date | None] = mapped_column(Date)
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    campaign_id: Mapped[str | None] = mapped_column(String(36))
+    campaign_variant_id: Mapped[str | None] = mapped_column(String(36))
+    source: Mapped[str | None] = mapped_column(String(30))
+    """``crm.common.v1.SourceChannel`` short name (``exhibition``), from the lead when converted."""
+    next_step: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text)
+    stage_enter_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    cycle_start_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    """Creation of the lead it came from (or of the opportunity): the start of the deal cycle."""
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    """Bumped by every flush that changes the row (optimistic locking); the etag shows it."""
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class OpportunityStageChange(Base):
+    """One stage change of an opportunity (the first row: its opening, from no stage)."""
+
+    __tablename__ = "opportunity_stage_changes"
+    __table_args__ = (
+        Index("ix_opportunity_stage_changes_opportunity_id_id", "opportunity_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    opportunity_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("opportunities.id", ondelete="CASCADE"))
+    from_stage: Mapped[str] = mapped_column(String(20))
+    """Empty for the opening row."""
+    to_stage: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    change_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(String(1000))
+    seconds_in_from_stage: Mapped[int] = mapped_column(BigInteger)
+    """How long the opportunity stayed in ``from_stage`` (0 for the opening row): the funnel's
+    average days in a stage is one AVG over these."""
+
+
+
 
 # --- Activities: follow-up records, comments, follow-up tasks and plans -------------------------
+
+
+class Activity(Base):
+    """A follow-up record: one contact with a customer or a lead (``method`` is a short
+    ``FollowUpMethod`` name, dates are ``YYYY-MM-DD``). History, not open work: a handover
+    leaves it with its author, and the customer's current owner reads it through the customer
+    facts (:mod:`sales_service.activities`)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_owner_id_occur_time", "owner_id", "occur_time"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    lead_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    opportunity_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    contact_id: Mapped[str | None] = mapped_column(String(64))
+    contact_name: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
+    method: Mapped[str] = mapped_column(String(20))
+    occur_time: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255), index=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    customer_feedback: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    objection: Mapped[str] = mapped_column(Text, info=PERSONAL)
+    next_step: Mapped[str] = mapped_column(String(500))
+    next_step_due_date: Mapped[str | None] = mapped_column(String(10))
+    qualification: Mapped[dict | None] = mapped_column(JSON, info=PERSONAL)
+    """``LeadQualification`` as proto3 JSON (need, budget, decision maker...)."""
+    follow_up_task_id: Mapped[str | None] = mapped_column(String(36))
+    """The task this record fulfilled (completed it)."""
+    next_step_task_id: Mapped[str | None] = mapped_column(String(36))
+    """The task its next step created."""
+    first_contact: Mapped[bool] = mapped_column(Boolean)
+    comment_count: Mapped[int] = mapped_column(Integer)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class ActivityComment(Base):
+    """A manager comment (批示) on a follow-up record; carries the record's customer so a merge
+    re-points it and an export finds it."""
+
+    __tablename__ = "activity_comments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    activity_id: Mapped[str] = mapped_column(ForeignKey("activities.id"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    author_id: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    activity_owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+
+
+class FollowUpTask(Base):
+    """A contact due with a customer or lead (``state``: open, overdue, done, cancelled;
+    ``reason``: a short ``FollowUpReason`` name). Open and overdue tasks move to the successor
+    on a handover."""
+
+    __tablename__ = "follow_up_tasks"
+    __handover__ = ("state", ("open", "overdue"))
+    __table_args__ = (Index("ix_follow_up_tasks_state_due_date", "state", "due_date"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    lead_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    opportunity_id: Mapped[str | None] = mapped_column(String(64))
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[str] = mapped_column(String(10))
+    suggested_method: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    remind_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    overdue_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    complete_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_activity_id: Mapped[str | None] = mapped_column(String(36))
+    completed_late: Mapped[bool] = mapped_column(Boolean)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class FollowUpPlan(Base):
+    """A customer's follow-up plan from its value class (one per customer). ``*_override`` are
+    the plan's own figures (None: the policy's cadence for the class); ``next_due_date`` keeps
+    the last computed date while the plan is paused, so paging by it stays stable."""
+
+    __tablename__ = "follow_up_plans"
+    __handover__ = ("active", (True, False))  # a plan always follows the customer's owner
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255), index=True)
+    value_class: Mapped[str | None] = mapped_column(String(1))
+    interval_override: Mapped[int | None] = mapped_column(Integer)
+    senior_override: Mapped[int | None] = mapped_column(Integer)
+    next_due_date: Mapped[str] = mapped_column(String(10))
+    next_senior_due_date: Mapped[str | None] = mapped_column(String(10))
+    last_contact_date: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class CustomerFact(Base):
+    """What the sales service knows of a customer from the customer service's events: owner,
+    department, value class, lifecycle stage, state (active, merged, erased). No personal data.
+    ``fact_time`` is when the newest applied event happened, so a late, older one is ignored."""
+
+    __tablename__ = "sales_customer_facts"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    department_path: Mapped[str] = mapped_column(String(255))
+    value_class: Mapped[str | None] = mapped_column(String(1))
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(10))
+    merged_into: Mapped[str | None] = mapped_column(String(64))
+    fact_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DepartmentLead(Base):
+    """The lead of each department, from identity events: who makes an A-class customer's
+    monthly senior contact."""
+
+    __tablename__ = "sales_department_leads"
+
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    parent_path: Mapped[str | None] = mapped_column(String(255))
+    lead_user_id: Mapped[str | None] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
