@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sales_service import (
+    lead_assignment,
     lead_assignments,
     lead_clocks,
     lead_contacts,
@@ -50,7 +51,6 @@ from sales_service import (
 )
 from sales_service.lead_views import (
     CLARITIES,
-    GRADES,
     INTENTS,
     SENIORITIES,
     SOURCES,
@@ -59,6 +59,8 @@ from sales_service.lead_views import (
     assignment_rule_to_proto,
     assignment_to_proto,
     condition_json,
+    condition_of,
+    etag_of,
     grade_letter,
     grade_value,
     grading_rule_to_proto,
@@ -96,7 +98,8 @@ LIST_FILTERS = {"page_size", "page_token", "query", "statuses", "grades", "owner
 # Orders of ListLeads: (column, descending). `first_contact_due_time` lists the leads that have
 # a first-contact clock (the work queue), soonest due first.
 ORDERS = {"": (Lead.create_time, True), "create_time desc": (Lead.create_time, True),
-          "grade": (Lead.grade, False), "first_contact_due_time": (Lead.first_contact_due_time, False),
+          "grade": (Lead.grade, False),
+          "first_contact_due_time": (Lead.first_contact_due_time, False),
           "update_time desc": (Lead.update_time, True)}
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 RULE_OUTPUT_ONLY = {"id", "create_time", "update_time", "created_by", "updated_by"}
@@ -120,10 +123,10 @@ def lead_violations(data: sales_pb2.Lead, fields: set[str],
     for name, limit in TEXT_LIMITS.items():
         if name in fields and len(getattr(data, name)) > limit:
             violations.append(FieldViolation(prefix + name, f"must be at most {limit} characters"))
-    if "phone" in fields and data.phone.strip() and lead_contacts.normalise_phone(data.phone) is None:
+    if "phone" in fields and data.phone.strip() and not lead_contacts.normalise_phone(data.phone):
         violations.append(FieldViolation(prefix + "phone",
                                          "must be an 11-digit mainland mobile or E.164 number"))
-    if "email" in fields and data.email.strip() and lead_contacts.normalise_email(data.email) is None:
+    if "email" in fields and data.email.strip() and not lead_contacts.normalise_email(data.email):
         violations.append(FieldViolation(prefix + "email", "is not an e-mail address"))
     for name, names in (("source", SOURCES), ("intent_level", INTENTS),
                         ("need_clarity", CLARITIES)):
@@ -161,18 +164,7 @@ def identity_violations(contact_name: str, company_name: str, phone: str, email:
     return violations
 
 
-def facts_of(lead: Lead) -> lead_grading.LeadFacts:
-    return lead_grading.LeadFacts(
-        source=lead.source, intent_level=lead.intent_level, need_clarity=lead.need_clarity,
-        budget_minor=lead.budget_minor, product_interests=tuple(lead.product_interests or ()),
-        company_name=lead.company_name, job_title=lead.job_title,
-        decision_maker=lead.decision_maker, campaign_id=lead.campaign_id or "",
-        intake_params=dict(lead.intake_params or {}), grade=lead.grade)
-
-
 def load_grading_rules(session) -> list[lead_grading.GradingRule]:
-    from sales_service.lead_views import condition_of
-
     rows = session.scalars(select(LeadGradingRuleRecord)
                            .where(LeadGradingRuleRecord.enabled.is_(True))
                            .order_by(LeadGradingRuleRecord.priority, LeadGradingRuleRecord.id))
@@ -210,8 +202,6 @@ def apply_descriptive(lead: Lead, data: sales_pb2.Lead, fields: set[str]) -> Non
 
 
 def check_etag(lead: Lead, etag: str) -> None:
-    from sales_service.lead_views import etag_of
-
     if etag and etag != etag_of(lead):
         raise Conflict(f"lead {lead.id} changed since it was read (etag {etag} is stale)")
 
@@ -253,7 +243,7 @@ class LeadRpcs:
         """Grade ``lead`` by the rules; emit ``lead.graded`` when its grade changed (or on the
         first grading)."""
         before = lead.grade
-        grading = lead_grading.grade_lead(load_grading_rules(session), facts_of(lead), now)
+        grading = lead_grading.grade_lead(load_grading_rules(session), leads.facts_of(lead), now)
         lead.grade, lead.grade_reason = grading.grade, grading.reason
         lead.grade_rule_id = grading.rule_id or None
         if before != lead.grade:
@@ -352,8 +342,8 @@ class LeadRpcs:
             return ""
 
         self._grade(session, lead, now, later)
-        lead_assignments.assign_automatically(session, lead, facts=facts_of(lead), now=now,
-                                              rng=self.rng, emit=later)
+        lead_assignments.assign_automatically(session, lead, facts=leads.facts_of(lead),
+                                              now=now, rng=self.rng, emit=later)
         session.flush()
         created = self._lead_proto(session, lead)
         uow.emit(events_pb2.LeadCreated(lead=created, actor_id=principal.user_id), key=lead.id)
@@ -537,7 +527,7 @@ class LeadRpcs:
                                                   now, uow.emit)
                 else:
                     record = lead_assignments.assign_automatically(
-                        session, lead, facts=facts_of(lead), now=now, rng=self.rng,
+                        session, lead, facts=leads.facts_of(lead), now=now, rng=self.rng,
                         emit=uow.emit, actor_id=principal.user_id,
                         request_id=request.request_id or None)
                     if record is None:
@@ -562,7 +552,7 @@ class LeadRpcs:
             raise PermissionDenied("you may not give leads to reps outside your department")
         counts = leads.open_lead_counts(session, [rep.user_id])
         profile = reps.profiles([rep], counts)[0]
-        why = lead_assignments.lead_assignment.skip_reason(profile, "", now)
+        why = lead_assignment.skip_reason(profile, "", now)
         candidate = {"user_id": rep.user_id, "eligible": not why, "skip_reason": why,
                      "open_lead_count": counts[rep.user_id],
                      "last_assign_time": rep.last_assign_time.isoformat()
@@ -833,12 +823,16 @@ class LeadRpcs:
             raise NotFound(f"sales rep {user_id} not found")
         return rep
 
+    @staticmethod
+    def _rep_proto(session, rep: SalesRep) -> sales_pb2.SalesRep:
+        return rep_to_proto(rep, leads.open_lead_counts(session, [rep.user_id])[rep.user_id])
+
     def GetSalesRep(self, request, context):
         principal = current_principal()
         refuse_unsupported(request, {"user_id"})
         with self.database.unit_of_work(readonly=True) as uow:
             rep = self._visible_rep(uow, principal, request.user_id)
-            return rep_to_proto(rep, leads.open_lead_counts(uow.session, [rep.user_id])[rep.user_id])
+            return self._rep_proto(uow.session, rep)
 
     def ListSalesReps(self, request, context):
         principal = current_principal()
@@ -897,7 +891,7 @@ class LeadRpcs:
                     setattr(rep, path, getattr(data, path))
             rep.update_time, rep.updated_by = utcnow(), principal.user_id
             uow.session.flush()
-            return rep_to_proto(rep, leads.open_lead_counts(uow.session, [rep.user_id])[rep.user_id])
+            return self._rep_proto(uow.session, rep)
 
 
 def _name_violations(name: str, fields: set[str]) -> list[FieldViolation]:

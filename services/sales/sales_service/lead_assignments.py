@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from crm.common.v1 import types_pb2
@@ -39,12 +38,6 @@ def _candidate_json(candidate: lead_assignment.Candidate) -> dict:
             if candidate.last_assign_time else None, "selected": candidate.selected}
 
 
-@dataclass
-class Outcome:
-    record: LeadAssignmentRecord | None
-    """None when nobody could take the lead and nobody held it (nothing to record)."""
-
-
 def assign_automatically(session: Session, lead: Lead, *, facts, now: datetime,
                          rng: random.Random, emit: Emit, actor_id: str = "",
                          request_id: str | None = None,
@@ -54,24 +47,23 @@ def assign_automatically(session: Session, lead: Lead, *, facts, now: datetime,
     root), and the decision is stored all the same (so the candidates explain why)."""
     rule = lead_assignment.match_rule(load_rules(session), facts, now)
     if rule is None:
-        _unassign(lead, reps.SALES_ROOT)
+        unassign(lead, reps.SALES_ROOT)
         return None
     group = reps.reps_of_group(session, department_path=rule.department_path,
                                user_ids=rule.user_ids, lock=True)
     group = [rep for rep in group if rep.user_id not in exclude]
     counts = leads.open_lead_counts(session, [rep.user_id for rep in group])
     selection = lead_assignment.select_rep(
-        [p for p in reps.profiles(group, counts)
-         if lead_assignment.in_group(p, rule)],
-        min_seniority=rule.min_seniority, strategy=rule.strategy, rng=rng, now=now)
+        reps.profiles(group, counts), min_seniority=rule.min_seniority, strategy=rule.strategy,
+        rng=rng, now=now)
     reason = f"rule '{rule.name}': {selection.reason}"
     if selection.assignee_id is None:
         previous = lead.owner_id
-        _unassign(lead, rule.department_path or reps.SALES_ROOT)
+        unassign(lead, rule.department_path or reps.SALES_ROOT)
         return _record(session, lead, assignee=None, previous=previous, method="automatic",
                        rule_id=rule.id, reason=reason + "; waits for a manual assignment",
                        candidates=selection.candidates, tie=False, actor_id=actor_id,
-                       now=now, request_id=request_id, emit=None)
+                       now=now, request_id=request_id)
     rep = session.get(SalesRep, selection.assignee_id)
     rep.last_assign_time = now
     return apply(session, lead, rep, method="automatic", rule_id=rule.id, reason=reason,
@@ -79,7 +71,7 @@ def assign_automatically(session: Session, lead: Lead, *, facts, now: datetime,
                  actor_id=actor_id, now=now, request_id=request_id, emit=emit)
 
 
-def _unassign(lead: Lead, department_path: str) -> None:
+def unassign(lead: Lead, department_path: str) -> None:
     lead.owner_id = None
     lead.department_path = department_path
     if lead.status == "assigned":
@@ -106,7 +98,7 @@ def apply(session: Session, lead: Lead, rep: SalesRep, *, method: str, rule_id: 
         lead.first_contact_overdue = False
     record = _record(session, lead, assignee=rep.user_id, previous=previous_owner, method=method,
                      rule_id=rule_id, reason=reason, candidates=candidates, tie=tie,
-                     actor_id=actor_id, now=now, request_id=request_id, emit=None)
+                     actor_id=actor_id, now=now, request_id=request_id)
     emit(events_pb2.LeadAssigned(
         lead_id=lead.id, lead_number=lead.number, grade=grade_value(lead.grade),
         contact_name=lead.contact_name, company_name=lead.company_name,
@@ -120,7 +112,7 @@ def apply(session: Session, lead: Lead, rep: SalesRep, *, method: str, rule_id: 
 
 def _record(session: Session, lead: Lead, *, assignee: str | None, previous: str | None,
             method: str, rule_id: str | None, reason: str, candidates, tie: bool, actor_id: str,
-            now: datetime, request_id: str | None, emit) -> LeadAssignmentRecord:
+            now: datetime, request_id: str | None) -> LeadAssignmentRecord:
     record = LeadAssignmentRecord(
         id=str(uuid.uuid4()), lead_id=lead.id, assignee_id=assignee,
         previous_assignee_id=previous, department_path=lead.department_path, method=method,
