@@ -150,6 +150,39 @@ def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_addre
     )
 
 
+@pytest.fixture
+def sales_customer_address() -> str:
+    """Where the sales service asks about customers it has not heard of yet: nothing listens
+    here. A module needing answers overrides this with ``customer_service.address``."""
+    from crm_devstack.ports import free_port
+
+    return f"127.0.0.1:{free_port()}"
+
+
+@pytest.fixture
+def sales_service(tmp_path, start_grpc_api, signing_keys, sales_customer_address) -> RunningApi:
+    """The real sales service (its api and its migrations) on its own SQLite database."""
+    from sales_service.api import build_bindings
+    from sales_service.settings import SalesApiSettings
+
+    url = f"sqlite:///{tmp_path / 'sales.db'}"
+    upgrade("sales_service", url)
+    settings = load_settings(
+        SalesApiSettings,
+        service_name="sales",
+        database_url=url,
+        jwt_public_key_file=signing_keys.public,
+        amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
+        outbox_relay=False,
+        grpc_reflection=False,
+        health_check_seconds=3600,
+        customer_addr=sales_customer_address,
+        customer_timeout_seconds=2.0,
+    )
+    return start_grpc_api(lambda database: build_bindings(database, settings),
+                          database_url=url, name="sales")
+
+
 # --- scripted servicers -------------------------------------------------------------------
 
 
