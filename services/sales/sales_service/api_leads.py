@@ -334,14 +334,14 @@ class LeadRpcs:
         apply_descriptive(lead, data, CREATE_FIELDS)
         lead.source, lead.source_detail = label.source, label.detail
         lead.source_labelled = label.labelled
-        session.add(lead)
         deferred: Deferred = []
 
         def later(message, *, key: str) -> str:
             deferred.append((message, key))
             return ""
 
-        self._grade(session, lead, now, later)
+        self._grade(session, lead, now, later)  # before it is added: one INSERT, graded
+        session.add(lead)
         lead_assignments.assign_automatically(session, lead, facts=leads.facts_of(lead),
                                               now=now, rng=self.rng, emit=later)
         session.flush()

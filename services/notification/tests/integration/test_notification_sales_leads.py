@@ -94,7 +94,7 @@ def test_an_overdue_first_contact_is_escalated_to_the_team_lead_in_their_languag
 
 
 def test_a_first_contact_coming_due_reminds_the_owner(database):
-    department, team_lead, rep = team(database)
+    department, _team_lead, rep = team(database)  # the reminder is the owner's alone
     event = sales_events.LeadFirstContactDue(**lead_facts(rep, department))
     entries = inbox(database, handle(database, "lead_first_contact_due", event))
     assert set(entries) == {rep}
