@@ -99,6 +99,14 @@ class NotificationWorker:
     def lead_assigned(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)
 
+    @on_event(sales_events.LeadFirstContactDue)
+    def lead_first_contact_due(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(sales_events.LeadFirstContactOverdue)
+    def lead_first_contact_overdue(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
     @on_event(sales_events.ActivityCommented)
     def activity_commented(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)

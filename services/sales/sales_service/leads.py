@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from sales_service.lead_grading import LeadFacts
 from sales_service.models import Lead, LeadNumberSequence
 
 OPEN_STATUSES = ("new", "assigned", "contacted", "cold")
@@ -127,3 +128,13 @@ def record_contact(lead: Lead, *, at: datetime, actor_id: str, now: datetime) ->
     lead.went_cold_time = None
     lead.status_before_cold = None
     touch(lead, now, actor_id)
+
+
+def facts_of(lead: Lead) -> LeadFacts:
+    """What grading and assignment rules can read of a lead."""
+    return LeadFacts(
+        source=lead.source, intent_level=lead.intent_level, need_clarity=lead.need_clarity,
+        budget_minor=lead.budget_minor, product_interests=tuple(lead.product_interests or ()),
+        company_name=lead.company_name, job_title=lead.job_title,
+        decision_maker=lead.decision_maker, campaign_id=lead.campaign_id or "",
+        intake_params=dict(lead.intake_params or {}), grade=lead.grade)

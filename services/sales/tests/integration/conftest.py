@@ -49,9 +49,11 @@ PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
 
 
 class SalesApi:
-    """An in-process sales api on a migrated database, with a stub per caller."""
+    """An in-process sales api on a migrated database, with a stub per caller; ``bindings``
+    builds the servicer (the real one unless a test says otherwise)."""
 
-    def __init__(self, database_url: str, keys, *, customer_addr: str | None = None) -> None:
+    def __init__(self, database_url: str, keys, *, customer_addr: str | None = None,
+                 bindings=build_bindings) -> None:
         issuer, public_key = keys
         self.issuer = issuer
         self.settings = SalesApiSettings(
@@ -63,7 +65,7 @@ class SalesApi:
         self.database = Database(database_url)
         verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
         self.server = GrpcApi(self.settings, self.database,
-                              build_bindings(self.database, self.settings), verifier)
+                              bindings(self.database, self.settings), verifier)
         self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
         self._channels: list[grpc.Channel] = []
         self._stubs: dict[str, sales_pb2_grpc.SalesServiceStub] = {}

@@ -1,7 +1,7 @@
 """default rule for the marketing service's triggers: a trigger that notifies the owner
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 
 A marketing trigger whose action is NOTIFY_OWNER (the at-risk follow-up, a cold lead, a
 birthday reminder for the owner) publishes `trigger.fired` with the customer's owner; this rule
@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
