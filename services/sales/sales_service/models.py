@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -331,6 +332,182 @@ class OpportunityStageChange(Base):
     average days in a stage is one AVG over these."""
 
 
+
+
+class Quote(Base):
+    """A quote for an opportunity: its lines (JSON, each with quantity as a decimal string and
+    the unit price in minor units), the totals computed by :mod:`sales_service.quotes` when the
+    lines change, validity and status (draft → sent → accepted / rejected / expired)."""
+
+    __tablename__ = "quotes"
+    __handover__ = ("status", ("draft", "sent"))
+    __table_args__ = (
+        Index("ix_quotes_create_time_id", "create_time", "id"),
+        Index("ix_quotes_opportunity_id", "opportunity_id"),
+        Index("ix_quotes_customer_id", "customer_id"),
+        Index("ix_quotes_owner_id", "owner_id"),
+        Index("ix_quotes_status_valid_until_date", "status", "valid_until_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    opportunity_id: Mapped[str] = mapped_column(String(36), ForeignKey("opportunities.id"))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    line_items: Mapped[list] = mapped_column(JSON)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    discount_basis_points: Mapped[int] = mapped_column(Integer)
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_minor: Mapped[int] = mapped_column(BigInteger)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    valid_until_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    send_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decide_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reject_reason: Mapped[str | None] = mapped_column(String(1000))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class Contract(Base):
+    """A contract with a customer: draft → active (signed) → expired / terminated; a renewal
+    is the next contract, linked both ways. ``expiring_notice_time`` and
+    ``expired_notice_time`` record that the timer announced it, so each fires once."""
+
+    __tablename__ = "contracts"
+    __handover__ = ("status", ("draft", "active"))
+    __table_args__ = (
+        Index("ix_contracts_create_time_id", "create_time", "id"),
+        Index("ix_contracts_customer_id_sign_date", "customer_id", "sign_date"),
+        Index("ix_contracts_owner_id", "owner_id"),
+        Index("ix_contracts_department_path", "department_path"),
+        Index("ix_contracts_status_end_date", "status", "end_date"),
+        Index("ix_contracts_opportunity_id", "opportunity_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    customer_id: Mapped[str] = mapped_column(String(36))
+    opportunity_id: Mapped[str | None] = mapped_column(String(36))
+    quote_id: Mapped[str | None] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(300))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    sign_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    renewal_of_contract_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    """Unique: a contract is renewed once."""
+    renewed_by_contract_id: Mapped[str | None] = mapped_column(String(36))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    termination_reason: Mapped[str | None] = mapped_column(String(1000))
+    external_ids: Mapped[dict] = mapped_column(JSON)
+    expiring_notice_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expired_notice_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    plan_update_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    plan_updated_by: Mapped[str | None] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class Installment(Base):
+    """One planned installment of a contract. ``received_minor`` is what the payments of the
+    contract credit to it (:func:`sales_service.payments.allocate`, recomputed whenever the
+    plan or a payment changes); ``overdue_notice_time`` records the one overdue event."""
+
+    __tablename__ = "installments"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "sequence"),
+        Index("ix_installments_due_date", "due_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(String(36),
+                                             ForeignKey("contracts.id", ondelete="CASCADE"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    received_minor: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(String(500))
+    overdue_notice_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Payment(Base):
+    """A received payment (回款) on a contract; voided ones stay, not counted."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "reference"),
+        Index("ix_payments_create_time_id", "create_time", "id"),
+        Index("ix_payments_contract_id", "contract_id"),
+        Index("ix_payments_customer_id", "customer_id"),
+        Index("ix_payments_receive_date", "receive_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(String(36), ForeignKey("contracts.id"))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    installment_id: Mapped[str | None] = mapped_column(String(36))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    receive_date: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    """NULL when not given, so references are unique per contract only when present."""
+    note: Mapped[str] = mapped_column(String(1000))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20))
+    void_reason: Mapped[str | None] = mapped_column(String(1000))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class Purchase(Base):
+    """A purchase from ERP or e-commerce; (source system, external order id) is unique, so a
+    resent order is recorded once."""
+
+    __tablename__ = "purchases"
+    __table_args__ = (
+        UniqueConstraint("source_system", "external_order_id"),
+        Index("ix_purchases_purchase_time_id", "purchase_time", "id"),
+        Index("ix_purchases_customer_id_purchase_time", "customer_id", "purchase_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36))
+    source_system: Mapped[str] = mapped_column(String(50))
+    external_order_id: Mapped[str] = mapped_column(String(100))
+    purchase_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    item_count: Mapped[int] = mapped_column(Integer)
+    items_summary: Mapped[str] = mapped_column(String(1000))
+    channel: Mapped[str] = mapped_column(String(50))
+    campaign_id: Mapped[str | None] = mapped_column(String(36))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 # --- Activities: follow-up records, comments, follow-up tasks and plans -------------------------

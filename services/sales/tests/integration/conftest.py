@@ -45,6 +45,7 @@ PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
     "u-rep": (("sales_rep",), "/hq/sales/east", "own"),
     "u-rep-2": (("sales_rep",), "/hq/sales/east", "own"),
     "u-rep-north": (("sales_rep",), "/hq/sales/north", "own"),
+    "u-erp": (("service",), "/", "own"),
 }
 
 

@@ -1,0 +1,209 @@
+"""Deal reports and KPIs: conversion and win rates, deal cycle, traits of won deals, and the
+figures of ``GetSalesKpis`` — SQL aggregates (GROUP BY) over the visible opportunities,
+payments and contracts, with the arithmetic in pure functions.
+
+What the deals part computes from its own tables (the leads table is the leads part's):
+
+* conversion (GetConversionReport): per rep, department, source or campaign; the lead
+  figures (``lead_count``, ``contacted_count``, ``average_first_contact_hours``) come from the
+  leads part, which passes them in as ``lead_figures``; without them ``converted_count`` is
+  the number of opportunities opened from a lead in the period and ``conversion_rate`` is 0.
+  ``closed_opportunity_count``, ``won_count``, ``win_rate`` (won / closed) and ``won_amount``
+  are over the opportunities closed in the period;
+* deal cycle: won deals closed in the period, days from the lead's (else the opportunity's)
+  creation to the win: average, median, 90th percentile (nearest rank), average amount;
+* won-deal traits: ``source`` (of the opportunity; ``unspecified`` when none); customer
+  traits are the customer service's and are added from its ``BatchGetCustomers`` by the api;
+* KPIs (keys): ``opportunity_count`` (opened), ``won_count``, ``won_amount`` (minor:<policy
+  currency>), ``win_rate``, ``deal_cycle_days_avg``, ``payment_received_amount`` — each with
+  the previous period of the same length.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from sales_service.models import Opportunity, Payment
+from sales_service.pipeline import department_group, start_of
+
+
+@dataclass(frozen=True)
+class CycleStats:
+    won_count: int
+    average_days: float
+    median_days: float
+    p90_days: float
+    average_amount_minor: int
+
+
+def cycle_stats(days: list[float], amounts: list[int]) -> CycleStats:
+    """Average, median and nearest-rank 90th percentile of cycle lengths; average amount."""
+    if not days:
+        return CycleStats(0, 0.0, 0.0, 0.0, 0)
+    ordered = sorted(days)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    p90 = ordered[max(math.ceil(0.9 * len(ordered)) - 1, 0)]
+    average_amount = (sum(amounts) * 2 + len(amounts)) // (2 * len(amounts)) if amounts else 0
+    return CycleStats(len(ordered), sum(ordered) / len(ordered), median, p90, average_amount)
+
+
+def rate(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def period_clauses(column, start: date | None, end: date | None) -> list:
+    where = []
+    if start is not None:
+        where.append(column >= start)
+    if end is not None:
+        where.append(column <= end)
+    return where
+
+
+def time_clauses(column, start: date | None, end: date | None) -> list:
+    where = []
+    if start is not None:
+        where.append(column >= start_of(start))
+    if end is not None:
+        where.append(column < start_of(end + timedelta(days=1)))
+    return where
+
+
+GROUP_COLUMNS = {"owner": Opportunity.owner_id, "department": Opportunity.department_path,
+                 "source": Opportunity.source, "campaign": Opportunity.campaign_id}
+
+
+@dataclass
+class ConversionFigures:
+    group_key: str
+    converted_count: int = 0
+    closed_count: int = 0
+    won_count: int = 0
+    won_minor: int = 0
+
+
+def regroup_key(group_by: str, key: str | None, root: str) -> str:
+    if group_by == "department":
+        return department_group(key or "", root)
+    return key or ("unspecified" if group_by == "source" else "")
+
+
+def conversion(session: Session, where: list, *, start: date | None, end: date | None,
+               group_by: str, currency: str, root: str) -> list[ConversionFigures]:
+    column = GROUP_COLUMNS[group_by]
+    figures: dict[str, ConversionFigures] = {}
+
+    def row(key):
+        name = regroup_key(group_by, key, root)
+        return figures.setdefault(name, ConversionFigures(name))
+
+    for key, count in session.execute(
+            select(column, func.count()).where(
+                *where, Opportunity.lead_id.is_not(None),
+                *time_clauses(Opportunity.create_time, start, end)).group_by(column)):
+        row(key).converted_count += count
+    won = Opportunity.stage == "won"
+    for key, closed, won_count, won_minor in session.execute(
+            select(column, func.count(), func.sum(case((won, 1), else_=0)),
+                   func.sum(case(((won & (Opportunity.currency_code == currency)),
+                                  Opportunity.amount_minor), else_=0)))
+            .where(*where, Opportunity.stage.in_(("won", "lost")),
+                   *period_clauses(Opportunity.close_date, start, end)).group_by(column)):
+        figures_row = row(key)
+        figures_row.closed_count += closed
+        figures_row.won_count += int(won_count or 0)
+        figures_row.won_minor += int(won_minor or 0)
+    return [figures[key] for key in sorted(figures)]
+
+
+def won_deals(session: Session, where: list, *, start: date | None, end: date | None,
+              currency: str) -> list[tuple[str, str, float, int, str, str]]:
+    """(owner, department, cycle days, amount in currency, customer id, source) of the deals
+    won in the period: the few columns the cycle and trait reports need."""
+    rows = session.execute(
+        select(Opportunity.owner_id, Opportunity.department_path, Opportunity.cycle_start_time,
+               Opportunity.stage_enter_time, Opportunity.amount_minor, Opportunity.currency_code,
+               Opportunity.customer_id, Opportunity.source)
+        .where(*where, Opportunity.stage == "won",
+               *period_clauses(Opportunity.close_date, start, end))).all()
+    return [(owner, department, max((won - began).total_seconds(), 0) / 86_400,
+             amount if code == currency and amount is not None else 0, customer, source or "")
+            for owner, department, began, won, amount, code, customer, source in rows]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    value: str
+    count: int
+    share: float
+    amount_minor: int
+
+
+def distribution(values: Iterable[tuple[str, int]]) -> list[Bucket]:
+    """Buckets of (value, amount) pairs, largest count first (then amount, then value)."""
+    counts: dict[str, list[int]] = {}
+    for value, amount in values:
+        cell = counts.setdefault(value or "unspecified", [0, 0])
+        cell[0] += 1
+        cell[1] += amount
+    total = sum(cell[0] for cell in counts.values())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [Bucket(value, count, rate(count, total), amount)
+            for value, (count, amount) in ordered]
+
+
+@dataclass(frozen=True)
+class KpiFigures:
+    opportunity_count: int
+    won_count: int
+    closed_count: int
+    won_minor: int
+    cycle_days_total: float
+    payment_received_minor: int
+    payment_count: int
+
+
+def kpi_figures(session: Session, where: list, payment_where: list, *, start: date, end: date,
+                currency: str) -> KpiFigures:
+    opened = session.scalar(select(func.count()).select_from(Opportunity).where(
+        *where, *time_clauses(Opportunity.create_time, start, end)))
+    won = Opportunity.stage == "won"
+    closed, won_count, won_minor = session.execute(
+        select(func.count(), func.sum(case((won, 1), else_=0)),
+               func.sum(case(((won & (Opportunity.currency_code == currency)),
+                              Opportunity.amount_minor), else_=0)))
+        .where(*where, Opportunity.stage.in_(("won", "lost")),
+               *period_clauses(Opportunity.close_date, start, end))).one()
+    cycles = [row[2] for row in won_deals(session, where, start=start, end=end,
+                                          currency=currency)]
+    received, payment_count = session.execute(
+        select(func.coalesce(func.sum(Payment.amount_minor), 0), func.count())
+        .where(*payment_where, Payment.status == "recorded", Payment.currency_code == currency,
+               *period_clauses(Payment.receive_date, start, end))).one()
+    return KpiFigures(int(opened or 0), int(won_count or 0), int(closed or 0),
+                      int(won_minor or 0), sum(cycles), int(received or 0), int(payment_count))
+
+
+def kpi_values(figures: KpiFigures, currency: str) -> list[tuple[str, str, float, str, bool, int]]:
+    """(key, label, value, unit, higher is better, sample size) of each KPI."""
+    return [
+        ("opportunity_count", "Opportunities opened", float(figures.opportunity_count), "count",
+         True, figures.opportunity_count),
+        ("won_count", "Deals won", float(figures.won_count), "count", True, figures.won_count),
+        ("won_amount", "Amount won", float(figures.won_minor), f"minor:{currency}", True,
+         figures.won_count),
+        ("win_rate", "Win rate", rate(figures.won_count, figures.closed_count), "ratio", True,
+         figures.closed_count),
+        ("deal_cycle_days_avg", "Average deal cycle",
+         figures.cycle_days_total / figures.won_count if figures.won_count else 0.0, "days",
+         False, figures.won_count),
+        ("payment_received_amount", "Payments received", float(figures.payment_received_minor),
+         f"minor:{currency}", True, figures.payment_count),
+    ]
