@@ -9,7 +9,6 @@ import re
 import uuid
 
 import pytest
-
 from crm_devstack.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -63,11 +62,13 @@ def test_a_closed_ticket_brings_one_survey_whose_answer_reaches_the_customers_hi
     assert answer["nps"] == 9 and answer["ticket_id"] == ticket["id"]
     assert http.call("POST", path, {"answers": answers}).status == 409
 
-    portrait = wait_until(
-        lambda: (lambda p: p if p["satisfaction"]["record_count"] else None)(
-            _ok(http.call("GET", f"/api/v1/customers/{customer['id']}/portrait",
-                          token=http.login("rep.zhang")))),
-        timeout=30, message="the answer never reached the customer's satisfaction history")
+    def portrait():
+        found = _ok(http.call("GET", f"/api/v1/customers/{customer['id']}/portrait",
+                              token=http.login("rep.zhang")))
+        return found if found["satisfaction"]["record_count"] else None
+
+    portrait = wait_until(portrait, timeout=30,
+                          message="the answer never reached the customer's satisfaction history")
     assert portrait["satisfaction"]["latest_nps"] == 9
     assert portrait["satisfaction"]["latest_score"] == 4.0
 

@@ -187,7 +187,7 @@ class CampaignRpcs:
                 earlier = uow.session.scalars(select(Campaign).where(
                     Campaign.request_id == request.request_id)).first()
                 if earlier is not None:
-                    return self._repeat_of(uow, earlier, principal)
+                    return self._repeated_campaign(uow, earlier, principal)
         try:
             with self.database.unit_of_work() as uow:
                 problems = campaigns.segment_violations(uow.session, data.segment_ids,
@@ -213,10 +213,10 @@ class CampaignRpcs:
                     Campaign.request_id == request.request_id)).first()
                 if earlier is None:
                     raise
-                return self._repeat_of(uow, earlier, principal)
+                return self._repeated_campaign(uow, earlier, principal)
 
     @staticmethod
-    def _repeat_of(uow, earlier: Campaign, principal: Principal) -> marketing_pb2.Campaign:
+    def _repeated_campaign(uow, earlier: Campaign, principal: Principal) -> marketing_pb2.Campaign:
         if earlier.created_by != principal.user_id:
             raise AlreadyExists("request_id was already used by another caller")
         return campaign_to_proto(earlier, _stats(uow.session, earlier))

@@ -184,7 +184,7 @@ class SegmentRpcs:
                 earlier = uow.session.scalar(select(Segment).where(
                     Segment.request_id == request.request_id))
                 if earlier is not None:
-                    return self._repeat_of(earlier, principal)
+                    return self._repeated_segment(earlier, principal)
         now = utcnow()
         try:
             with self.database.unit_of_work() as uow:
@@ -205,10 +205,10 @@ class SegmentRpcs:
                     Segment.request_id == request.request_id)) if request.request_id else None
                 if earlier is None:
                     raise
-                return self._repeat_of(earlier, principal)
+                return self._repeated_segment(earlier, principal)
 
     @staticmethod
-    def _repeat_of(earlier: Segment, principal: Principal) -> marketing_pb2.Segment:
+    def _repeated_segment(earlier: Segment, principal: Principal) -> marketing_pb2.Segment:
         if earlier.created_by != principal.user_id:
             raise AlreadyExists("request_id was already used by another caller")
         return segment_to_proto(earlier)

@@ -188,7 +188,7 @@ class ActivityRpcs:
             raise NotFound(f"customer {customer_id} not found")
         return fact
 
-    def _opportunity_violations(self, uow: UnitOfWork, principal: Principal, opportunity_id: str,
+    def _activity_opportunity_violations(self, uow: UnitOfWork, principal: Principal, opportunity_id: str,
                                 customer_id: str, field: str) -> list[FieldViolation]:
         """An opportunity named by a record or task must be visible and of its customer."""
         opportunity = self._visible_opportunity(uow, principal, opportunity_id)
@@ -286,7 +286,7 @@ class ActivityRpcs:
                 data.qualification if data.HasField("qualification") else None,
                 "activity.qualification.", first_contact=first_contact)
         if data.opportunity_id:
-            violations += self._opportunity_violations(uow, principal, data.opportunity_id,
+            violations += self._activity_opportunity_violations(uow, principal, data.opportunity_id,
                                                        data.customer_id, "activity.opportunity_id")
         task = None
         if data.follow_up_task_id:
@@ -524,7 +524,7 @@ class ActivityRpcs:
                     if data.customer_id else None
                 lead = self._visible_lead(uow, principal, data.lead_id) if data.lead_id else None
                 if data.opportunity_id:
-                    _refuse(self._opportunity_violations(uow, principal, data.opportunity_id,
+                    _refuse(self._activity_opportunity_violations(uow, principal, data.opportunity_id,
                                                          data.customer_id, "task.opportunity_id"))
                 owner, department = self._owner_for(uow, principal, data.owner_id, fact=fact,
                                                     lead=lead, field="task.owner_id")

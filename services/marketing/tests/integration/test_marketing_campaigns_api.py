@@ -372,3 +372,12 @@ def test_kpis_count_responses_of_the_customers_sent_in_the_period(api, rpc_error
     bad = rpc_error(stub.GetMarketingKpis, S.GetMarketingKpisRequest(
         period=types_pb2.DateRange(start_date="2031-05-31", end_date="2031-05-01")))
     assert [v.field for v in bad.violations] == ["period.end_date"]
+
+
+def test_a_create_retried_with_its_request_id_returns_the_first_campaign(api, segment, rpc_error):
+    request = S.CreateCampaignRequest(campaign=campaign_data(segment), request_id=str(uuid.uuid4()))
+    first = api.stub("u-marketer").CreateCampaign(request)
+    before = count(api, Campaign)
+    again = api.stub("u-marketer").CreateCampaign(request)
+    assert again.id == first.id and count(api, Campaign) == before
+    assert rpc_error(api.stub("u-marketer-2").CreateCampaign, request).code.name == "ALREADY_EXISTS"
