@@ -5,6 +5,7 @@ the sales service's events."""
 
 import uuid
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from crm.common.v1 import types_pb2
@@ -55,7 +56,8 @@ def test_an_a_lead_is_assigned_converted_once_and_its_contract_makes_the_custome
     assert again["opportunity"]["id"] == first["opportunity"]["id"]
     customer = _ok(http.call("GET", f"/api/v1/customers/{customer_id}", token=rep_token))
     assert customer["display_name"] == company and customer["owner_id"] == rep_id
-    duplicates = _ok(http.call("GET", f"/api/v1/customers?query={company}", token=rep_token))
+    duplicates = _ok(http.call("GET", f"/api/v1/customers?query={quote(company)}",
+                                 token=rep_token))
     assert [c["id"] for c in duplicates["customers"]] == [customer_id]  # one customer, not two
 
     # One trace: gateway → sales (ConvertLead) → customer (CreateCustomer) over gRPC.
