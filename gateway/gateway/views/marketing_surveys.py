@@ -14,6 +14,7 @@ detail say which).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import marketing_pb2
@@ -403,8 +404,8 @@ class _TriggerFields(BaseModel):
     enabled: bool = True
     offset_days: int = Field(0, ge=0, le=90, description="Days before the date "
                              "(birthday, contract end).")
-    milestones: list[int] = Field(default_factory=list, max_length=20,
-                                  description="Purchase counts (`purchase_milestone`).")
+    milestones: list[Annotated[int, Field(ge=1, le=1_000_000)]] = Field(
+        default_factory=list, max_length=20, description="Purchase counts (`purchase_milestone`).")
     segment_id: str = Field("", max_length=64, description="Segment the customer must be in "
                             "(the segment joined, for `segment_joined`).")
     condition: SegmentConditionGroup | None = Field(None, description="Extra condition on the "

@@ -538,9 +538,8 @@ class CampaignRpcs:
     # -- KPIs -------------------------------------------------------------------------------------
 
     def GetMarketingKpis(self, request, context):
-        """The campaign figures (:mod:`marketing_service.campaign_kpis`) and, when the surveys
-        part provides ``survey_kpis(session, principal, root, period, previous)``, its
-        satisfaction figures."""
+        """The campaign figures (:mod:`marketing_service.campaign_kpis`) and the surveys
+        part's satisfaction figures (``survey_kpis``)."""
         principal = current_principal()
         refuse_unsupported(request, {"period", "department_path", "group_by_department"})
         start, end = _period_dates(request.period)
@@ -550,7 +549,6 @@ class CampaignRpcs:
                                                  "must be a department path like /hq/sales"))
         current, previous, previous_start, previous_end = campaign_kpis.periods(start, end)
         now = utcnow()
-        survey_kpis = getattr(self, "survey_kpis", None)
         report = reporting_pb2.KpiReport(
             period=types_pb2.DateRange(start_date=start.isoformat(), end_date=end.isoformat()),
             previous_period=types_pb2.DateRange(start_date=previous_start.isoformat(),
@@ -565,8 +563,7 @@ class CampaignRpcs:
                           for figure in campaign_kpis.compute(*rows, previous, in_scope)}
                 found = [_kpi(figure, before.get(figure.key))
                          for figure in campaign_kpis.compute(*rows, current, in_scope)]
-                if survey_kpis is not None:
-                    found += survey_kpis(uow.session, principal, scope_root, current, previous)
+                found += self.survey_kpis(uow.session, principal, scope_root, current, previous)
                 return found
 
             report.kpis.extend(kpis_of(root))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
+from crm.common.v1 import reporting_pb2
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.marketing.v1 import marketing_pb2
 from crm_shared.auth import DataScope, Principal, current_principal
@@ -48,10 +49,12 @@ from marketing_service import (
     invitations,
     marketing_policy,
     segment_rules,
+    survey_kpis,
     survey_links,
     surveys,
     triggers,
 )
+from marketing_service.campaign_kpis import Period, in_subtree_of
 from marketing_service.invitations import LinkSigner
 from marketing_service.models import (
     CustomerProfile,
@@ -825,6 +828,30 @@ class SurveyRpcs:
             item.update_time = utcnow()
             uow.session.flush()
             return improvement_to_proto(item)
+
+    # -- KPIs (GetMarketingKpis of the campaigns part adds these) --------------------------------
+
+    def survey_kpis(self, session, principal: Principal, root: str, current: Period,
+                    previous: Period) -> list[reporting_pb2.Kpi]:
+        """The satisfaction figures of :mod:`marketing_service.survey_kpis` for the subtree
+        ``root`` ("" for everything the caller may see), against the previous period."""
+        answers, invited = survey_kpis.load(session, principal, previous.start, current.end)
+        in_scope = in_subtree_of(root)
+        before = {figure.key: figure
+                  for figure in survey_kpis.compute(answers, invited, previous, in_scope)}
+        found = []
+        for figure in survey_kpis.compute(answers, invited, current, in_scope):
+            kpi = reporting_pb2.Kpi(key=figure.key, display_name=figure.display_name,
+                                    value=figure.value, unit=figure.unit,
+                                    higher_is_better=figure.higher_is_better,
+                                    sample_size=figure.sample_size)
+            earlier = before.get(figure.key)
+            if earlier is not None and earlier.sample_size:
+                kpi.previous_value = earlier.value
+            if figure.key in survey_kpis.TARGETS:
+                kpi.target = survey_kpis.TARGETS[figure.key]
+            found.append(kpi)
+        return found
 
     # -- personal data ----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import logging
 
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm_shared.db import utcnow
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
@@ -131,6 +132,18 @@ class TicketWorker:
         ctx.emit(ticket_events.TicketCustomerDataErased(
             erasure_request_id=event.erasure_request_id, customer_id=event.customer_id,
             erased_record_count=len(rows)), key=event.customer_id)
+
+    # -- satisfaction -----------------------------------------------------------------------------
+
+    @on_event(marketing_events.SurveyAnswered)
+    def survey_answered(self, event, ctx: EventContext) -> None:
+        """The satisfaction survey of a ticket was answered: the ticket keeps its score."""
+        answer = event.answer
+        if answer.ticket_id and answer.overall_score > 0:
+            ctx.session.execute(
+                update(Ticket).where(Ticket.id == answer.ticket_id)
+                .values(satisfaction_score=answer.overall_score, version=Ticket.version + 1)
+                .execution_options(synchronize_session=False))
 
     # -- timers -----------------------------------------------------------------------------------
 

@@ -236,3 +236,21 @@ def test_triggers_are_data_validated_field_by_field(api, rpc_error):
     survey = api.stub("u-marketer").GetSurvey(M.GetSurveyRequest(id=seeded[0].action.survey_id))
     assert survey.kind == M.SURVEY_KIND_SERVICE_SATISFACTION
     assert survey.state == M.SURVEY_STATE_ACTIVE
+
+
+def test_the_marketing_kpis_carry_the_satisfaction_of_the_period(api):
+    survey = new_survey(api)
+    for speed, nps in ((5, 10), (3, 6)):
+        answer(api, token_of(invite(api, survey.id, add_profile(api))), speed=speed,
+               communication=5, nps=nps)
+    today = datetime.now(UTC).date().isoformat()
+    report = api.stub("u-marketer").GetMarketingKpis(M.GetMarketingKpisRequest(
+        period=types_pb2.DateRange(start_date=today, end_date=today)))
+    figures = {kpi.key: kpi for kpi in report.kpis}
+    # this module's answers of today, these two included
+    assert figures["satisfaction_score"].sample_size >= 2
+    assert figures["satisfaction_score"].target == 4.5
+    assert 0 < figures["satisfaction_score"].value <= 5
+    assert figures["satisfaction_score_100"].value == pytest.approx(
+        figures["satisfaction_score"].value * 20, abs=0.01)
+    assert "nps" in figures and "survey_response_rate" in figures

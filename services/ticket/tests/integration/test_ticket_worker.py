@@ -10,6 +10,8 @@ import pytest
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.marketing.v1 import events_pb2 as marketing_events
+from crm.marketing.v1 import marketing_pb2
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm_devstack.outbox_publisher import OutboxPublisher
 from crm_devstack.service_process import WorkerProcess
@@ -130,3 +132,15 @@ def test_customer_merges_handovers_and_erasures_reach_the_tickets(worker, publis
         ack = wire.decode(row.payload, ticket_events.TicketCustomerDataErased)
         assert (ack.erasure_request_id, ack.customer_id, ack.erased_record_count) == (
             request_id, erased, 1)
+
+
+def test_a_survey_answer_about_a_ticket_gives_the_ticket_its_score(worker, publisher, db,
+                                                                   new_ticket_row):
+    with db.unit_of_work() as uow:
+        ticket = new_ticket_row(state="closed")
+        uow.session.add(ticket)
+    answered = marketing_events.SurveyAnswered(answer=marketing_pb2.SurveyAnswer(
+        id=str(uuid.uuid4()), ticket_id=ticket.id, overall_score=4.5))
+    _handled(db, worker, "ticket.survey_answered", publisher.publish(answered))
+    with db.unit_of_work(readonly=True) as uow:
+        assert uow.session.get(Ticket, ticket.id).satisfaction_score == 4.5
