@@ -5,7 +5,9 @@ bootstrap: authentication, error mapping) on a SQLite file migrated by the real 
 called over loopback gRPC with signed tokens. The set-up bulk-inserts ``--rows``
 opportunities (default 100,000) spread over 40 reps in 8 teams of 2 regions, every stage
 (weighted towards the early ones), amounts of 1,000-1,000,000 CNY and expected close dates
-over two years, with their opening stage change. Then it runs GetSalesFunnel and
+over two years, with their stage history (opened in potential, then one change per stage
+climbed up to the furthest reached, lost ones a last change to lost: about 2.5 changes per
+opportunity, each stay 1-30 days). Then it runs GetSalesFunnel and
 GetSalesForecast (per rep and per team, monthly, over one year) ``--queries`` times each as a
 rep (own), a team lead (department subtree) and an admin (all), and prints p50/p99.
 
@@ -46,6 +48,22 @@ STAGES = (["potential"] * 30 + ["intent"] * 25 + ["proposal"] * 15 + ["negotiati
 PROBABILITY = {"potential": 10, "intent": 30, "proposal": 50, "negotiation": 70, "won": 100,
                "lost": 0}
 PEAK = {"lost": "proposal"}
+CLIMB = ["potential", "intent", "proposal", "negotiation", "won"]
+
+
+def history(opportunity_id: str, owner: str, stage: str, created, rng: random.Random) -> list:
+    """The stage changes of an opportunity opened in potential that climbed to its peak."""
+    peak = PEAK.get(stage, stage)
+    path = ["potential", *CLIMB[1:CLIMB.index(peak) + 1]] + (["lost"] if stage == "lost" else [])
+    rows, at, previous = [], created, ""
+    for to_stage in path:
+        stayed = rng.randrange(86_400, 30 * 86_400) if previous else 0
+        at += timedelta(seconds=stayed)
+        rows.append({"opportunity_id": opportunity_id, "from_stage": previous,
+                     "to_stage": to_stage, "actor_id": owner, "change_time": at, "note": "",
+                     "seconds_in_from_stage": stayed})
+        previous = to_stage
+    return rows
 
 
 def populate(database: Database, rows: int, rng: random.Random) -> None:
@@ -68,8 +86,13 @@ def populate(database: Database, rows: int, rng: random.Random) -> None:
             "next_step": "", "description": "", "stage_enter_time": created, "cycle_start_time": created,
             "create_time": created, "update_time": created, "created_by": owner, "updated_by": owner,
             "request_id": None, "version": 1})
-        changes.append({"opportunity_id": oid, "from_stage": "", "to_stage": stage, "actor_id": owner,
-                            "change_time": created, "note": "", "seconds_in_from_stage": 0})
+        steps = history(oid, owner, stage, created, rng)
+        changes.extend(steps)
+        for from_stage in ("potential", "intent", "proposal", "negotiation"):
+            stays = [step["seconds_in_from_stage"] for step in steps
+                     if step["from_stage"] == from_stage]
+            opportunities[-1][f"{from_stage}_stays"] = len(stays)
+            opportunities[-1][f"{from_stage}_stay_seconds"] = sum(stays)
     with database.unit_of_work() as uow:
         uow.session.execute(Opportunity.__table__.insert(), opportunities)
         uow.session.execute(OpportunityStageChange.__table__.insert(), changes)

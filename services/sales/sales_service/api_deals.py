@@ -188,6 +188,13 @@ class DealRpcs:
             where.append(_department_clause(model.department_path, department_path))
         return where
 
+    def _pipeline_scope(self, principal: Principal, department_path: str) -> list:
+        """The funnel's and forecast's visibility, plus the index-friendly department list
+        that lets a team's figures be read from ``ix_opportunities_pipeline``."""
+        where = self._scope(principal, Opportunity, department_path)
+        departments = pipeline.department_scope(principal, department_path)
+        return where if departments is None else [*where, departments]
+
     @staticmethod
     def _report_root(principal: Principal, department_path: str) -> str:
         root = department_path.rstrip("/")
@@ -387,7 +394,7 @@ class DealRpcs:
         start, end = parse_range(request.period, "period", violations)
         if violations:
             raise InvalidArgument(violations)
-        where = self._scope(principal, Opportunity, request.department_path)
+        where = self._pipeline_scope(principal, request.department_path)
         if request.owner_id:
             where.append(Opportunity.owner_id == request.owner_id)
         with self.database.unit_of_work(readonly=True) as uow:
@@ -419,7 +426,7 @@ class DealRpcs:
             violations.append(FieldViolation("group_by", "must be OWNER or DEPARTMENT"))
         if violations:
             raise InvalidArgument(violations)
-        where = self._scope(principal, Opportunity, request.department_path)
+        where = self._pipeline_scope(principal, request.department_path)
         if request.owner_id:
             where.append(Opportunity.owner_id == request.owner_id)
         root = self._report_root(principal, request.department_path)

@@ -19,17 +19,30 @@ def text_of(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+"""The dates the deals part accepts: far enough from the calendar's ends that every date
+derived from one (the day after a period, a renewal of the same length, the previous period
+of a KPI report) is a date too."""
+
+
 def parse_date(text: str, field: str, violations: list[FieldViolation]) -> date | None:
-    """The date of a `YYYY-MM-DD` field, None when empty; a violation when malformed."""
+    """The date of a `YYYY-MM-DD` field, None when empty; a violation when malformed or
+    outside ``EARLIEST`` .. ``LATEST``."""
     if not text:
         return None
     try:
         if len(text) != 10:
             raise ValueError(text)
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         violations.append(FieldViolation(field, "must be a date YYYY-MM-DD"))
         return None
+    if not EARLIEST <= value <= LATEST:
+        violations.append(FieldViolation(
+            field, f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}"))
+        return None
+    return value
 
 
 def parse_range(period: types_pb2.DateRange, field: str,

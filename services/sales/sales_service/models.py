@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -258,9 +259,14 @@ class Opportunity(Base):
     won / lost (:mod:`sales_service.opportunities`).
 
     Stages and sources are stored by their short lower-case names. ``peak_stage`` is the furthest
-    open stage (or ``won``) the opportunity ever reached: the funnel counts an opportunity in
-    every stage up to it with one GROUP BY, without reading the history. Amounts are integer
-    minor units with their currency; no amount is NULL in both columns.
+    open stage (or ``won``) the opportunity ever reached, and ``<stage>_stays`` /
+    ``<stage>_stay_seconds`` count and time its completed stays in each open stage (the sums of
+    its stage changes out of that stage): the funnel counts an opportunity in every stage up to
+    its peak and averages the days in each stage with one GROUP BY, without reading the
+    history. ``ix_opportunities_pipeline`` holds every column the funnel and the forecast read,
+    department first, so a team's figures are read from the index alone (see
+    :mod:`sales_service.pipeline`). Amounts are integer minor units with their currency; no
+    amount is NULL in both columns.
     """
 
     __tablename__ = "opportunities"
@@ -269,8 +275,11 @@ class Opportunity(Base):
         Index("ix_opportunities_create_time_id", "create_time", "id"),
         Index("ix_opportunities_owner_id_expected_close_date", "owner_id",
               "expected_close_date"),
-        Index("ix_opportunities_department_path_expected_close_date", "department_path",
-              "expected_close_date"),
+        Index("ix_opportunities_pipeline", "department_path", "stage", "expected_close_date",
+              "close_date", "create_time", "peak_stage", "owner_id", "currency_code",
+              "amount_minor", "probability", "potential_stays", "potential_stay_seconds",
+              "intent_stays", "intent_stay_seconds", "proposal_stays", "proposal_stay_seconds",
+              "negotiation_stays", "negotiation_stay_seconds"),
         Index("ix_opportunities_expected_close_date", "expected_close_date"),
         Index("ix_opportunities_close_date", "close_date"),
         Index("ix_opportunities_customer_id", "customer_id"),
@@ -283,6 +292,15 @@ class Opportunity(Base):
     lead_id: Mapped[str | None] = mapped_column(String(36))
     stage: Mapped[str] = mapped_column(String(20))
     peak_stage: Mapped[str] = mapped_column(String(20))
+    potential_stays: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    potential_stay_seconds: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    intent_stays: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    intent_stay_seconds: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    proposal_stays: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    proposal_stay_seconds: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    negotiation_stays: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    negotiation_stay_seconds: Mapped[int] = mapped_column(BigInteger,
+                                                          server_default=text("0"))
     amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     currency_code: Mapped[str | None] = mapped_column(String(3))
     expected_close_date: Mapped[date | None] = mapped_column(Date)

@@ -39,6 +39,8 @@ CLOSED_STAGES = ("won", "lost")
 FUNNEL_ORDER = (*OPEN_STAGES, "won")
 """The order an opportunity climbs; ``peak_stage`` is the furthest of these it reached."""
 RANK = {stage: index for index, stage in enumerate(FUNNEL_ORDER)}
+STAY_COLUMNS = {stage: (f"{stage}_stays", f"{stage}_stay_seconds") for stage in OPEN_STAGES}
+"""Per open stage, the opportunity's columns counting and timing its completed stays in it."""
 
 Emit = Callable[..., object]
 
@@ -106,11 +108,18 @@ def cycle_days(start: datetime, end: datetime) -> int:
 
 def record_change(session: Session, opportunity: Opportunity, *, from_stage: str, to_stage: str,
                   actor_id: str, now: datetime, note: str = "") -> OpportunityStageChange:
-    stayed = int((now - opportunity.stage_enter_time).total_seconds()) if from_stage else 0
+    """Add the stage change and count the completed stay in ``from_stage`` on the opportunity
+    (its ``<stage>_stays`` / ``<stage>_stay_seconds`` are the sums of these rows)."""
+    stayed = max(int((now - opportunity.stage_enter_time).total_seconds()), 0) if from_stage \
+        else 0
     change = OpportunityStageChange(
         opportunity_id=opportunity.id, from_stage=from_stage, to_stage=to_stage,
-        actor_id=actor_id, change_time=now, note=note[:1000], seconds_in_from_stage=max(stayed, 0))
+        actor_id=actor_id, change_time=now, note=note[:1000], seconds_in_from_stage=stayed)
     session.add(change)
+    if from_stage in STAY_COLUMNS:
+        count_column, seconds_column = STAY_COLUMNS[from_stage]
+        setattr(opportunity, count_column, getattr(opportunity, count_column) + 1)
+        setattr(opportunity, seconds_column, getattr(opportunity, seconds_column) + stayed)
     return change
 
 
@@ -135,7 +144,9 @@ def open_opportunity(session: Session, emit: Emit, *, customer_id: str, name: st
     amount_minor, currency = columns_of(amount)
     opportunity = Opportunity(
         id=str(uuid.uuid4()), name=name.strip(), customer_id=customer_id,
-        lead_id=lead_id or None, stage=stage, peak_stage=stage, amount_minor=amount_minor,
+        lead_id=lead_id or None, stage=stage, peak_stage=stage,
+        **{column: 0 for columns in STAY_COLUMNS.values() for column in columns},
+        amount_minor=amount_minor,
         currency_code=currency, expected_close_date=expected_close_date,
         probability=probability, lost_reason=None, close_date=None, owner_id=owner_id,
         department_path=department_path, campaign_id=campaign_id or None,

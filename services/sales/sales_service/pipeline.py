@@ -9,12 +9,25 @@ its opportunities that reached the next stage (negotiation's next is won). Avera
 stage are over the completed stays (stage changes out of it) of those opportunities. Amounts
 are the current amounts and weighted amounts (amount × probability) in the policy's
 currency; opportunities in another currency are counted, left out of the amounts, and
-reported in ``excluded_count``.
+reported in ``excluded_count``. The stays are summed from the opportunities' own
+``<stage>_stays`` / ``<stage>_stay_seconds`` columns in the same GROUP BY, not by joining the
+stage changes (that join probed the history once per opportunity: seconds for a team).
 
 Forecast (GetSalesForecast): open opportunities by expected close date in the period, per rep
 (OWNER, default) or direct sub-department of the scope (DEPARTMENT), per time bucket (month by
 default); ``won_amount`` is what was won (close date) in the bucket. Weighted amounts are
 summed exactly and rounded half up once per row.
+
+Reading a team's figures fast (:func:`department_scope`): the visibility rule puts a subtree
+as ``department_path = root OR department_path LIKE 'root/%'``, which no index serves (an
+OR with a LIKE; SQLite's LIKE is case-insensitive against a case-sensitive index), so a
+lead's or an admin's query read every row through the ``create_time`` index, one table
+lookup per opportunity. The queries therefore also name the departments the caller may see
+as a list, found by a skip scan of the department index and filtered with the same subtree
+condition; ``department_path IN (...)`` is an index range per department, and
+``ix_opportunities_pipeline`` holds every column read, so the figures come from the index
+alone. The visibility clause stays in the query as the rule: the list only narrows what is
+read, never what counts.
 """
 
 from __future__ import annotations
@@ -23,12 +36,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from crm_shared.auth import Principal
+from crm_shared.auth.principal import DataScope
+from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from sales_service.dates import bucket_start
-from sales_service.models import Opportunity, OpportunityStageChange
-from sales_service.opportunities import FUNNEL_ORDER, OPEN_STAGES, RANK
+from sales_service.dates import DAY, WEEK, bucket_start
+from sales_service.models import Opportunity
+from sales_service.opportunities import FUNNEL_ORDER, OPEN_STAGES, RANK, STAY_COLUMNS
 
 DAY_SECONDS = 86_400.0
 
@@ -50,6 +65,35 @@ def scope_clauses(visibility, *, owner_id: str = "", department_path: str = "") 
 
 def start_of(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def department_paths():
+    """The distinct departments holding opportunities, as a recursive CTE that skips through
+    the department index (one index seek per department, not one row per opportunity)."""
+    column = Opportunity.department_path
+    paths = select(select(func.min(column)).scalar_subquery().label("path")) \
+        .cte("department_paths", recursive=True)
+    following = select(func.min(column)).where(column > paths.c.path).scalar_subquery()
+    return paths.union_all(select(following).where(paths.c.path.is_not(None)))
+
+
+def department_scope(principal: Principal, department_path: str = ""):
+    """A condition on indexed columns that every opportunity visible to ``principal`` (inside
+    ``department_path`` when given) meets: the visible departments that hold opportunities,
+    plus the caller's own opportunities for a lead (who may own some elsewhere). None for
+    ``own`` scope, whose visibility is already one indexed equality. Added to the visibility
+    clause, it changes what the database reads, not the result."""
+    if principal.data_scope is DataScope.OWN:
+        return None
+    paths = department_paths()
+    listed = select(paths.c.path).where(paths.c.path.is_not(None))
+    if department_path:
+        listed = listed.where(subtree_clause(paths.c.path, department_path))
+    if principal.data_scope is DataScope.ALL:
+        return Opportunity.department_path.in_(listed)
+    listed = listed.where(subtree_clause(paths.c.path, principal.department_path))
+    return or_(Opportunity.owner_id == principal.user_id,
+               Opportunity.department_path.in_(listed))
 
 
 # --- funnel ------------------------------------------------------------------------------------
@@ -124,23 +168,30 @@ def funnel(session: Session, where: list, *, start: date | None, end: date | Non
     if start is not None:
         where.append(or_(Opportunity.close_date.is_(None), Opportunity.close_date >= start))
     lost = Opportunity.stage == "lost"
+    stay_sums = [func.coalesce(func.sum(getattr(Opportunity, column)), 0)
+                 for columns in STAY_COLUMNS.values() for column in columns]
     rows = session.execute(
         select(Opportunity.peak_stage, lost, func.count(),
                _in_currency(currency, Opportunity.amount_minor),
                _in_currency(currency, Opportunity.amount_minor * Opportunity.probability),
-               _excluded(currency))
+               _excluded(currency), *stay_sums)
         .where(*where).group_by(Opportunity.peak_stage, lost)).all()
     groups = [PeakGroup(peak, bool(is_lost), count, int(amount), int(weighted))
-              for peak, is_lost, count, amount, weighted, _ in rows]
+              for peak, is_lost, count, amount, weighted, *_ in rows]
     excluded = sum(int(row[5]) for row in rows)
-    stays = session.execute(
-        select(OpportunityStageChange.from_stage,
-               func.avg(OpportunityStageChange.seconds_in_from_stage))
-        .join(Opportunity, Opportunity.id == OpportunityStageChange.opportunity_id)
-        .where(*where, OpportunityStageChange.from_stage != "")
-        .group_by(OpportunityStageChange.from_stage)).all()
-    return funnel_stages(groups, {stage: float(seconds or 0) for stage, seconds in stays}), \
-        excluded
+    return funnel_stages(groups, average_stays([row[6:] for row in rows])), excluded
+
+
+def average_stays(stay_sums: Iterable[Iterable[int]]) -> dict[str, float]:
+    """Average seconds of a completed stay per open stage, from rows of (count, seconds) sums
+    per stage in ``STAY_COLUMNS`` order; stages without a completed stay are left out."""
+    totals = {stage: [0, 0] for stage in STAY_COLUMNS}
+    for row in stay_sums:
+        values = [int(value or 0) for value in row]
+        for index, stage in enumerate(STAY_COLUMNS):
+            totals[stage][0] += values[2 * index]
+            totals[stage][1] += values[2 * index + 1]
+    return {stage: seconds / count for stage, (count, seconds) in totals.items() if count}
 
 
 # --- forecast ----------------------------------------------------------------------------------
@@ -206,29 +257,47 @@ def roll_up(open_days: Iterable[DayGroup], won_days: Iterable[DayGroup], *, gran
             [totals[key] for key in sorted(totals)])
 
 
+def _day_columns(column, granularity: int) -> list:
+    """What to group a date column by: the date itself for day and week buckets; its year and
+    month for month, quarter and year buckets, which never split a month, so the database
+    answers a row per group and month instead of one per group and day."""
+    if granularity in (DAY, WEEK):
+        return [column]
+    return [extract("year", column), extract("month", column)]
+
+
+def _day_of(parts) -> date:
+    """The day a grouped row stands for (the first of its month when grouped by month)."""
+    if len(parts) == 1:
+        return parts[0]
+    year, month = parts
+    return date(int(year), int(month), 1)
+
+
 def forecast(session: Session, where: list, *, start: date, end: date, currency: str,
              by_department: bool, granularity: int, root: str
              ) -> tuple[list[ForecastFigures], list[ForecastFigures], int]:
     """(rows, totals, excluded_count) of the forecast over the opportunities of ``where``."""
     key = Opportunity.department_path if by_department else Opportunity.owner_id
+    expected = _day_columns(Opportunity.expected_close_date, granularity)
+    closed = _day_columns(Opportunity.close_date, granularity)
     open_rows = session.execute(
-        select(key, Opportunity.expected_close_date, func.count(),
-               _in_currency(currency, Opportunity.amount_minor),
+        select(key, func.count(), _in_currency(currency, Opportunity.amount_minor),
                _in_currency(currency, Opportunity.amount_minor * Opportunity.probability),
-               _excluded(currency))
+               _excluded(currency), *expected)
         .where(*where, Opportunity.stage.in_(OPEN_STAGES),
                Opportunity.expected_close_date >= start, Opportunity.expected_close_date <= end)
-        .group_by(key, Opportunity.expected_close_date)).all()
+        .group_by(key, *expected)).all()
     won_rows = session.execute(
-        select(key, Opportunity.close_date, func.count(),
-               _in_currency(currency, Opportunity.amount_minor), _excluded(currency))
+        select(key, func.count(), _in_currency(currency, Opportunity.amount_minor),
+               _excluded(currency), *closed)
         .where(*where, Opportunity.stage == "won", Opportunity.close_date >= start,
                Opportunity.close_date <= end)
-        .group_by(key, Opportunity.close_date)).all()
-    excluded = sum(int(row[5]) for row in open_rows) + sum(int(row[4]) for row in won_rows)
+        .group_by(key, *closed)).all()
+    excluded = sum(int(row[4]) for row in open_rows) + sum(int(row[3]) for row in won_rows)
     rows, totals = roll_up(
-        (DayGroup(k, d, n, int(a), int(w)) for k, d, n, a, w, _ in open_rows),
-        (DayGroup(k, d, n, int(a), 0) for k, d, n, a, _ in won_rows),
+        (DayGroup(k, _day_of(day), n, int(a), int(w)) for k, n, a, w, _, *day in open_rows),
+        (DayGroup(k, _day_of(day), n, int(a), 0) for k, n, a, _, *day in won_rows),
         granularity=granularity,
         regroup=(lambda path: department_group(path, root)) if by_department else (lambda k: k))
     return rows, totals, excluded

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from crm_shared.errors import FailedPrecondition
 from sales_service import contracts, payments, pipeline, quotes, sales_reports
-from sales_service.dates import MONTH, QUARTER, WEEK, add_months, bucket_start
+from sales_service.dates import MONTH, QUARTER, WEEK, add_months, bucket_start, parse_date
 
 D = date
 
@@ -169,6 +169,24 @@ def test_months_are_added_clamped_to_the_month_end():
 
 
 # --- funnel and forecast -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "parsed", "message"), [
+    ("", None, None),
+    ("2026-02-28", date(2026, 2, 28), None),
+    ("1900-01-01", date(1900, 1, 1), None),
+    ("2999-12-31", date(2999, 12, 31), None),
+    ("2026-02-30", None, "must be a date YYYY-MM-DD"),
+    ("2026-2-3", None, "must be a date YYYY-MM-DD"),
+    ("1899-12-31", None, "must lie between 1900-01-01 and 2999-12-31"),
+    ("9999-12-31", None, "must lie between 1900-01-01 and 2999-12-31"),
+])
+def test_dates_are_calendar_days_far_from_the_ends_of_the_calendar(text, parsed, message):
+    # far from the ends: the day after, a renewal or a previous KPI period is a date too
+    violations = []
+    assert parse_date(text, "end_date", violations) == parsed
+    assert [(v.field, v.description) for v in violations] == (
+        [("end_date", message)] if message else [])
 
 
 def test_the_funnel_counts_an_opportunity_in_every_stage_up_to_its_peak():
