@@ -25,19 +25,17 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
 from crm_shared.auth import generate_signing_key
 from crm_shared.db import Database
-from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 from gateway.app import create_app
 from gateway.identity.demo import seed_demo_organisation
 from gateway.identity.passwords import PasswordHashing
 from gateway.settings import GatewaySettings
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
 @dataclass(frozen=True)
@@ -88,10 +86,10 @@ def hashing() -> PasswordHashing:
 
 
 @pytest.fixture
-def database_url(sqlite_url: str) -> str:
-    """A SQLite database migrated to head with the gateway's real migrations."""
-    upgrade("gateway", sqlite_url)
-    return sqlite_url
+def database_url(migrated_database) -> str:
+    """A SQLite database migrated to head with the gateway's real migrations (a copy of the
+    session's template: see ``migrated_database``)."""
+    return migrated_database("gateway")
 
 
 @pytest.fixture
