@@ -44,6 +44,30 @@ class KeyPair:
     public: Path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _model_schemas_made_once() -> Iterator[None]:
+    """flask-openapi3 turns every route's pydantic models into JSON Schema again for each app
+    it builds: about half of ``create_app``, and these tests build an app per test (a server
+    builds one per process). A model's schema is the same every time, so it is made once per
+    model and mode here and each caller gets its own copy, as before; the documents served
+    are unchanged."""
+    import copy
+
+    import flask_openapi3.utils
+
+    made: dict[tuple[type, str], dict] = {}
+    generate = flask_openapi3.utils.get_model_schema
+
+    def get_model_schema(model, mode="validation"):
+        if (model, mode) not in made:
+            made[model, mode] = generate(model, mode)
+        return copy.deepcopy(made[model, mode])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flask_openapi3.utils, "get_model_schema", get_model_schema)
+        yield
+
+
 @pytest.fixture(scope="session")
 def signing_keys(tmp_path_factory) -> KeyPair:
     folder = tmp_path_factory.mktemp("keys")
