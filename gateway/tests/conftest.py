@@ -25,25 +25,47 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
 from crm_shared.auth import generate_signing_key
 from crm_shared.db import Database
-from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 from gateway.app import create_app
 from gateway.identity.demo import seed_demo_organisation
 from gateway.identity.passwords import PasswordHashing
 from gateway.settings import GatewaySettings
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
 @dataclass(frozen=True)
 class KeyPair:
     private: Path
     public: Path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _model_schemas_made_once() -> Iterator[None]:
+    """flask-openapi3 turns every route's pydantic models into JSON Schema again for each app
+    it builds: about half of ``create_app``, and these tests build an app per test (a server
+    builds one per process). A model's schema is the same every time, so it is made once per
+    model and mode here and each caller gets its own copy, as before; the documents served
+    are unchanged."""
+    import copy
+
+    import flask_openapi3.utils
+
+    made: dict[tuple[type, str], dict] = {}
+    generate = flask_openapi3.utils.get_model_schema
+
+    def get_model_schema(model, mode="validation"):
+        if (model, mode) not in made:
+            made[model, mode] = generate(model, mode)
+        return copy.deepcopy(made[model, mode])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flask_openapi3.utils, "get_model_schema", get_model_schema)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -88,10 +110,10 @@ def hashing() -> PasswordHashing:
 
 
 @pytest.fixture
-def database_url(sqlite_url: str) -> str:
-    """A SQLite database migrated to head with the gateway's real migrations."""
-    upgrade("gateway", sqlite_url)
-    return sqlite_url
+def database_url(migrated_database) -> str:
+    """A SQLite database migrated to head with the gateway's real migrations (a copy of the
+    session's template: see ``migrated_database``)."""
+    return migrated_database("gateway")
 
 
 @pytest.fixture

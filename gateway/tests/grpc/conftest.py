@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
-from crm_shared.auth import Principal, current_principal
-from crm_shared.db import Database
+from crm_shared.auth import Principal, TokenVerifier, current_principal
+from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -28,11 +27,8 @@ from crm_shared.errors import (
     PermissionDenied,
 )
 from crm_shared.grpc.server import GrpcApi, ServiceBinding
-from crm_shared.auth import TokenVerifier
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings, load_settings
 from crm_shared.timestamps import to_timestamp
-from crm_shared.db import utcnow
 
 
 @dataclass
@@ -89,22 +85,20 @@ def start_grpc_api(tmp_path, signing_keys) -> Iterator[Callable[..., RunningApi]
 
 
 @pytest.fixture
-def customer_service(tmp_path, start_grpc_api) -> RunningApi:
+def customer_service(tmp_path, start_grpc_api, migrated_database) -> RunningApi:
     """The real customer service (its api and its migrations) on its own SQLite database."""
     from customer_service.api import build_bindings
 
-    url = f"sqlite:///{tmp_path / 'customer.db'}"
-    upgrade("customer_service", url)
+    url = migrated_database("customer_service", path=tmp_path / "customer.db")
     return start_grpc_api(build_bindings, database_url=url, name="customer")
 
 
 @pytest.fixture
-def marketing_service(tmp_path, start_grpc_api) -> RunningApi:
+def marketing_service(tmp_path, start_grpc_api, migrated_database) -> RunningApi:
     """The real marketing service (its api and its migrations) on its own SQLite database."""
     from marketing_service.api import build_bindings
 
-    url = f"sqlite:///{tmp_path / 'marketing.db'}"
-    upgrade("marketing_service", url)
+    url = migrated_database("marketing_service", path=tmp_path / "marketing.db")
     return start_grpc_api(build_bindings, database_url=url, name="marketing")
 
 
@@ -119,7 +113,8 @@ def ticket_customer_address() -> str:
 
 
 @pytest.fixture
-def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_address) -> RunningApi:
+def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_address,
+                   migrated_database) -> RunningApi:
     """The real ticket service (its api and its migrations) on its own SQLite database,
     breaking routing ties with a seed."""
     import random
@@ -127,8 +122,7 @@ def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_addre
     from ticket_service.api import build_bindings
     from ticket_service.settings import TicketApiSettings
 
-    url = f"sqlite:///{tmp_path / 'ticket.db'}"
-    upgrade("ticket_service", url)
+    url = migrated_database("ticket_service", path=tmp_path / "ticket.db")
     settings = load_settings(
         TicketApiSettings,
         service_name="ticket",

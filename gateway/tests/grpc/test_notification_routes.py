@@ -80,13 +80,11 @@ def test_notification_service_down_is_503(scripted_notifications, make_app, auth
 
 
 @pytest.fixture
-def notification_service(tmp_path, start_grpc_api):
+def notification_service(tmp_path, start_grpc_api, migrated_database):
     """The real notification service (its api and its migrations) on its own SQLite database."""
-    from crm_shared.migrations import upgrade
     from notification_service.api import build_bindings
 
-    url = f"sqlite:///{tmp_path / 'notification.db'}"
-    upgrade("notification_service", url)
+    url = migrated_database("notification_service", path=tmp_path / "notification.db")
     return start_grpc_api(build_bindings, database_url=url, name="notification")
 
 

@@ -228,13 +228,18 @@ class PostgresCluster:
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
             conn.execute(statement)
 
-    def create_database(self, name: str) -> str:
-        """Create database `name` (lower-case identifier) and return its SQLAlchemy URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create database `name` (lower-case identifier), a copy of database `template` if
+        given (no one may be connected to that one), and return its SQLAlchemy URL."""
         from psycopg import sql
 
-        if not _DB_NAME.fullmatch(name):
-            raise ValueError(f"database name must be a lower-case identifier: {name!r}")
-        self._admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        for given in (name, template or name):
+            if not _DB_NAME.fullmatch(given):
+                raise ValueError(f"database name must be a lower-case identifier: {given!r}")
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        self._admin(statement)
         return self.url(name)
 
     def drop_database(self, name: str) -> None:

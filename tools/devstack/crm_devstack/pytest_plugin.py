@@ -108,3 +108,77 @@ def postgres_url(postgres) -> Iterator[str]:
 def sqlite_url(tmp_path: Path) -> str:
     """SQLAlchemy URL of a SQLite file in the test's tmp_path."""
     return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+class MigratedTemplates:
+    """Per package and backend, one database the package's real migrations built this session:
+    a SQLite file, or a PostgreSQL database that no one connects to, so that it can be the
+    ``TEMPLATE`` of new ones. Running the migrations for every test costs far more than
+    copying their result."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._sqlite: dict[str, Path] = {}
+        self._postgres: dict[str, str] = {}
+        self._cluster = None
+
+    def sqlite(self, package: str) -> Path:
+        if package not in self._sqlite:
+            from crm_shared.migrations import upgrade
+
+            path = self._folder / f"{package}.db"
+            upgrade(package, f"sqlite:///{path}")
+            self._sqlite[package] = path
+        return self._sqlite[package]
+
+    def postgres(self, package: str, cluster) -> str:
+        if package not in self._postgres:
+            from crm_shared.migrations import upgrade
+
+            name = f"template_{package}_{uuid.uuid4().hex[:8]}"
+            upgrade(package, cluster.create_database(name))
+            self._postgres[package] = name
+            self._cluster = cluster
+        return self._postgres[package]
+
+    def drop(self) -> None:
+        if self._cluster is not None and self._cluster.is_running():
+            for name in self._postgres.values():
+                self._cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory) -> Iterator[MigratedTemplates]:
+    """The session's migrated template databases (see ``migrated_database``)."""
+    templates = MigratedTemplates(tmp_path_factory.mktemp("migrated-templates"))
+    yield templates
+    templates.drop()
+
+
+@pytest.fixture
+def migrated_database(request, tmp_path, migrated_templates):
+    """``migrated_database(package, backend="sqlite", path=None)``: the SQLAlchemy URL of a
+    new database at the head of ``package``'s real migrations (``"sqlite"``: the file ``path``,
+    by default a new one in tmp_path; ``"postgresql"``: a database on the session's cluster,
+    dropped after the test). It is a copy of one the migrations built once this session, so it
+    is exactly what running them would have made, without running them for every test."""
+    created: list[tuple[object, str]] = []
+
+    def make(package: str, backend: str = "sqlite", path: Path | None = None) -> str:
+        if backend == "sqlite":
+            path = path or tmp_path / f"{package}-{uuid.uuid4().hex[:8]}.db"
+            if path.exists():
+                raise FileExistsError(f"{path} exists already")
+            shutil.copyfile(migrated_templates.sqlite(package), path)
+            return f"sqlite:///{path}"
+        if backend != "postgresql":
+            raise ValueError(f"backend must be sqlite or postgresql: {backend!r}")
+        cluster = request.getfixturevalue("postgres")
+        name = f"test_{uuid.uuid4().hex[:16]}"
+        url = cluster.create_database(name, template=migrated_templates.postgres(package, cluster))
+        created.append((cluster, name))
+        return url
+
+    yield make
+    for cluster, name in created:
+        cluster.drop_database(name)

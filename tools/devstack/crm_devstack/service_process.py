@@ -45,6 +45,7 @@ class ServiceProcess:
                                         env={**os.environ, **env}, stdout=self._log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         self.ready = ready
+        self.ready_at: float | None = None  # time.monotonic() when wait_ready saw it ready
 
     def wait_ready(self) -> None:
         try:
@@ -54,6 +55,7 @@ class ServiceProcess:
         except BaseException:
             self.stop()
             raise
+        self.ready_at = time.monotonic()
 
     def log_tail(self) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-30:])
@@ -65,14 +67,24 @@ class ServiceProcess:
 
     def stop(self, grace: float = 2.0) -> None:
         """Clean-up, not under test: SIGTERM, then SIGKILL after `grace` seconds."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(grace)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self._log.close()
+        stop_all([self], grace)
+
+
+def stop_all(processes: list[ServiceProcess], grace: float = 2.0) -> None:
+    """Clean-up, not under test: SIGTERM to all of them at once, then SIGKILL to any still
+    running `grace` seconds later (not `grace` seconds each, one after another)."""
+    running = [p for p in processes if p.process.poll() is None]
+    for p in running:
+        os.killpg(p.process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for p in running:
+        try:
+            p.process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(p.process.pid, signal.SIGKILL)
+            p.process.wait()
+    for p in processes:
+        p._log.close()
 
 
 def migrate(module: str, env: dict[str, str]) -> None:
@@ -118,13 +130,17 @@ class ServiceSetup:
         return worker, health_url
 
 
-def prepare_service(module: str, rabbitmq, folder: Path):
-    """A migrated SQLite database, a fresh vhost and a signing key; yields a ServiceSetup."""
+def prepare_service(module: str, rabbitmq, folder: Path, vhosts=None):
+    """A migrated SQLite database, a fresh vhost (from the session's ``VhostPool`` when one
+    is given) and a signing key; yields a ServiceSetup."""
     from crm_shared.auth import TokenIssuer, generate_signing_key
 
     generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    vhost = f"{module}-{uuid.uuid4().hex[:8]}"
-    rabbitmq.add_vhost(vhost)
+    if vhosts is not None:
+        vhost = vhosts.lease()
+    else:
+        vhost = f"{module}-{uuid.uuid4().hex[:8]}"
+        rabbitmq.add_vhost(vhost)
     env = {"DATABASE_URL": f"sqlite:///{folder / 'service.db'}",
            "AMQP_URL": rabbitmq.url_for_vhost(vhost),
            "JWT_PUBLIC_KEY_FILE": str(folder / "signing.pub")}
@@ -133,7 +149,10 @@ def prepare_service(module: str, rabbitmq, folder: Path):
     try:
         yield ServiceSetup(module, env, folder, issuer.issue)
     finally:
-        rabbitmq.delete_vhost(vhost)
+        if vhosts is not None:
+            vhosts.release(vhost)
+        else:
+            rabbitmq.delete_vhost(vhost)
 
 
 def grpc_health(target: str, service: str) -> int:
@@ -160,21 +179,34 @@ class ServiceProcessChecks:
 
     @pytest.fixture(scope="class")
     @classmethod
-    def setup(cls, rabbitmq, tmp_path_factory):
-        yield from prepare_service(cls.module, rabbitmq, tmp_path_factory.mktemp(cls.module))
+    def setup(cls, rabbitmq, rabbitmq_vhosts, tmp_path_factory):
+        yield from prepare_service(cls.module, rabbitmq, tmp_path_factory.mktemp(cls.module),
+                                   rabbitmq_vhosts)
 
     @pytest.fixture(scope="class")
     @classmethod
-    def running(cls, setup):
-        """An api and a worker that the tests only call, started side by side."""
-        (api, target), (worker, health_url) = setup.start_api(), setup.start_worker()
+    def processes(cls, setup):
+        """Every process of the checks: the worker that the idle-worker check stops, started
+        first so that its idling overlaps the start-up of the others (instead of following
+        the checks that do not need it); then, side by side, an api and a worker that the
+        tests only call and the api that the other stop check stops."""
+        started = {"idle worker": setup.start_worker()}
         try:
-            api.wait_ready()
-            worker.wait_ready()
-            yield target, health_url
+            started["idle worker"][0].wait_ready()
+            others = {"api": setup.start_api(), "worker": setup.start_worker(),
+                      "api to stop": setup.start_api()}
+            started.update(others)
+            for process, _ in others.values():
+                process.wait_ready()
+            yield started
         finally:
-            api.stop()
-            worker.stop()
+            stop_all([process for process, _ in started.values()])
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def running(cls, processes):
+        """(gRPC target of the api, health URL of the worker) the tests only call."""
+        return processes["api"][1], processes["worker"][1]
 
     def _call(self, target: str, token: str | None):
         from crm_shared.grpc.client import connect
@@ -212,19 +244,12 @@ class ServiceProcessChecks:
             with urllib.request.urlopen(f"{health_url}{path}", timeout=5) as response:
                 assert response.status == 200
 
-    def test_api_stops_cleanly_on_sigterm(self, setup):
-        api, target = setup.start_api()
-        try:
-            api.wait_ready()
-            assert_stopped_cleanly(api, int(target.rsplit(":", 1)[1]))
-        finally:
-            api.stop()
+    def test_api_stops_cleanly_on_sigterm(self, processes):
+        api, target = processes["api to stop"]
+        assert_stopped_cleanly(api, int(target.rsplit(":", 1)[1]))
 
-    def test_idle_worker_stops_cleanly_on_sigterm(self, setup):
-        worker, health_url = setup.start_worker()
-        try:
-            worker.wait_ready()
-            time.sleep(SETTLE_SECONDS)  # the scenario itself (an idle worker), not a wait
-            assert_stopped_cleanly(worker, int(health_url.rsplit(":", 1)[1]))
-        finally:
-            worker.stop()
+    def test_idle_worker_stops_cleanly_on_sigterm(self, processes):
+        worker, health_url = processes["idle worker"]
+        # the scenario itself (a worker idle for SETTLE_SECONDS since it was ready), not a wait
+        time.sleep(max(0.0, worker.ready_at + SETTLE_SECONDS - time.monotonic()))
+        assert_stopped_cleanly(worker, int(health_url.rsplit(":", 1)[1]))

@@ -189,12 +189,14 @@ class Suite:
             ready=tcp_open("127.0.0.1", cfg.smtp_port),
         )]
         # Workers first: their queues exist before any api publishes, so no event is unrouted.
+        # Each group starts side by side: nothing in it needs another to become ready.
         for svc in SERVICES:
             specs.append(ProcessSpec(
                 name=f"{svc}-worker",
                 argv=self.command(svc, "worker"),
                 env=self.env_for(svc, "worker"),
                 ready=http_ok(f"http://127.0.0.1:{cfg.worker_ports[svc]}/readyz"),
+                group="workers",
             ))
         for svc in SERVICES:
             specs.append(ProcessSpec(
@@ -202,6 +204,7 @@ class Suite:
                 argv=self.command(svc, "api"),
                 env=self.env_for(svc, "api"),
                 ready=grpc_serving(cfg.grpc_target(svc)),
+                group="apis",
             ))
         specs.append(ProcessSpec(
             name="gateway",

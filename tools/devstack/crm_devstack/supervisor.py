@@ -42,7 +42,10 @@ class SupervisorError(RuntimeError):
 @dataclass
 class ProcessSpec:
     """What to run. `env` holds variables added to (overriding) the supervisor's own
-    environment, since a child with no PATH or HOME is rarely what anyone wants."""
+    environment, since a child with no PATH or HOME is rarely what anyone wants.
+
+    Consecutive specs with the same `group` start side by side (they must not need each
+    other to become ready); the spec after them starts once all of them are ready."""
 
     name: str
     argv: Sequence[str]
@@ -50,6 +53,7 @@ class ProcessSpec:
     cwd: Path | str | None = None
     ready: Callable[[], bool] | None = None
     ready_timeout: float = 60.0
+    group: str | None = None
 
 
 @dataclass
@@ -95,18 +99,31 @@ class Supervisor:
 
     # -- starting -------------------------------------------------------------------------------
     def start(self) -> Supervisor:
-        """Start every spec in order, each only after the previous one is ready.
+        """Start every spec in order, each only after the previous one is ready (the specs of
+        a group side by side, see ProcessSpec).
 
         On failure everything already started is stopped before the error propagates.
         """
         self.log_dir.mkdir(parents=True, exist_ok=True)
         try:
-            for spec in self.specs:
-                self._start_one(spec)
+            for batch in self._batches():
+                for spec in batch:
+                    self._launch(spec)
+                for spec in batch:
+                    self._await_ready(spec, self._running[spec.name].proc)
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _batches(self) -> list[list[ProcessSpec]]:
+        batches: list[list[ProcessSpec]] = []
+        for spec in self.specs:
+            if batches and spec.group is not None and batches[-1][-1].group == spec.group:
+                batches[-1].append(spec)
+            else:
+                batches.append([spec])
+        return batches
 
     def _spec(self, name: str) -> ProcessSpec:
         for spec in self.specs:
@@ -115,6 +132,10 @@ class Supervisor:
         raise KeyError(name)
 
     def _start_one(self, spec: ProcessSpec) -> None:
+        self._launch(spec)
+        self._await_ready(spec, self._running[spec.name].proc)
+
+    def _launch(self, spec: ProcessSpec) -> None:
         log = open(self.log_path(spec.name), "ab")  # noqa: SIM115 - owned by the reader
         log.write(f"==== {time.strftime('%F %T')} start: {' '.join(spec.argv)}\n".encode())
         log.flush()
@@ -136,7 +157,6 @@ class Supervisor:
         )
         reader.start()
         self._running[spec.name] = _Running(spec, proc, reader)
-        self._await_ready(spec, proc)
 
     def _pump(self, name: str, proc: subprocess.Popen, log) -> None:
         prefix = self._prefix[name]
@@ -154,6 +174,7 @@ class Supervisor:
     def _await_ready(self, spec: ProcessSpec, proc: subprocess.Popen) -> None:
         if spec.ready is None:
             return
+        # from now, not from its start: a spec of a group gets as long as it would alone
         deadline = time.monotonic() + spec.ready_timeout
         while True:
             if proc.poll() is not None:

@@ -82,3 +82,32 @@ def test_sqlite_url_fixture_points_into_tmp_path(sqlite_url, tmp_path):
     with sa.create_engine(sqlite_url).begin() as conn:
         conn.execute(sa.text("CREATE TABLE t (id int)"))
     assert (tmp_path / "test.db").exists()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migrated_database_fixture_gives_separate_copies_at_the_head_revision(
+    migrated_database, backend
+):
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from crm_shared.migrations import alembic_config
+
+    urls = [migrated_database("gateway", backend) for _ in range(2)]
+    assert urls[0] != urls[1]
+    head = ScriptDirectory.from_config(alembic_config("gateway", urls[0])).get_current_head()
+    engines = [sa.create_engine(url) for url in urls]
+    try:
+        for engine in engines:
+            with engine.connect() as conn:
+                assert MigrationContext.configure(conn).get_current_revision() == head
+                assert "users" in sa.inspect(conn).get_table_names()
+        with engines[0].begin() as conn:
+            conn.execute(sa.text("CREATE TABLE only_in_the_first (id int)"))
+        with engines[1].connect() as conn:
+            assert "only_in_the_first" not in sa.inspect(conn).get_table_names()
+        engines.append(sa.create_engine(migrated_database("gateway", backend)))
+        with engines[-1].connect() as conn:  # the template itself is untouched
+            assert "only_in_the_first" not in sa.inspect(conn).get_table_names()
+    finally:
+        for engine in engines:
+            engine.dispose()

@@ -1,6 +1,7 @@
 """RabbitNode against a real rabbitmq-server, and the amqp_url fixture's vhost isolation."""
 
 import shutil
+import socket
 import tempfile
 import textwrap
 import uuid
@@ -70,11 +71,13 @@ def test_second_start_on_the_same_dir_keeps_a_persistent_message(node_dir):
 
 
 def test_start_failure_raises_with_the_log_tail(node_dir):
-    # the second node cannot take the AMQP port the first one already listens on
-    with RabbitNode(node_dir / "a", f"t{uuid.uuid4().hex[:8]}") as first:
-        clash = RabbitNode(node_dir / "b", f"t{uuid.uuid4().hex[:8]}", port=first.port)
+    # the node cannot take its AMQP port: something already listens on it (a plain socket,
+    # so that no second node has to boot first)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        clash = RabbitNode(node_dir, f"t{uuid.uuid4().hex[:8]}", port=taken.getsockname()[1])
         with pytest.raises(RuntimeError, match="failed to start") as info:
             clash.start(timeout=60)
+        assert "could_not_start_listener" in str(info.value)  # the likely cause, found
         assert "---" in str(info.value)  # the log tail follows the reason
         assert not clash.is_running()
 

@@ -55,6 +55,33 @@ def test_starts_in_order_kill_restart_and_stop_leaves_nothing(tmp_path):
     assert log.count("==== ") == 2  # one header per start: the restart appended
 
 
+def test_a_group_starts_side_by_side_and_the_spec_after_it_waits_for_all_of_it(tmp_path):
+    # "first" is only ready once "second" runs: started one after the other, "first" would
+    # time out. "after" fails at once if it starts before both are ready.
+    first_up, second_up = tmp_path / "first-up", tmp_path / "second-up"
+
+    def sleeper(name, writes, group=None, needs=None, ready=None):
+        code = f"import pathlib, time; pathlib.Path({str(writes)!r}).touch(); time.sleep(600)"
+        if needs is not None:
+            code = f"import pathlib; assert pathlib.Path({str(needs)!r}).exists(); " + code
+        return ProcessSpec(name, [sys.executable, "-c", code], group=group,
+                           ready=ready or writes.exists, ready_timeout=10)
+
+    after_up = tmp_path / "after-up"
+    sup = Supervisor(
+        [
+            sleeper("first", first_up, group="pair",
+                    ready=lambda: first_up.exists() and second_up.exists()),
+            sleeper("second", second_up, group="pair"),
+            sleeper("after", after_up, needs=second_up),
+        ],
+        tmp_path / "logs",
+    )
+    with sup:
+        assert all(sup.is_running(name) for name in ("first", "second", "after"))
+    assert after_up.exists()
+
+
 def test_stop_kills_the_whole_process_group(tmp_path):
     # a shell that starts a child and ignores SIGTERM: only the group SIGKILL ends both
     port = free_port()

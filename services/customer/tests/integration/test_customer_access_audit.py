@@ -19,7 +19,6 @@ from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service import erasure
 from customer_service.api import build_bindings
@@ -48,13 +47,11 @@ INDIVIDUAL_PATHS = ["bank_account", "display_name", "email", "individual.birth_d
 class Api:
     """The customer api in-process on a migrated SQLite file."""
 
-    def __init__(self, path: Path, keys_folder: Path) -> None:
+    def __init__(self, url: str, keys_folder: Path) -> None:
         generate_signing_key(keys_folder / "signing.pem", keys_folder / "signing.pub")
         self.issuer = TokenIssuer(
             (keys_folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
         )
-        url = f"sqlite:///{path}"
-        upgrade("customer_service", url)
         settings = ApiSettings(
             service_name="customer",
             database_url=url,
@@ -139,10 +136,10 @@ class Api:
 
 
 @pytest.fixture
-def api(tmp_path):
+def api(tmp_path, migrated_database):
     keys_folder = tmp_path / "keys"
     keys_folder.mkdir()
-    server = Api(tmp_path / "customer.db", keys_folder)
+    server = Api(migrated_database("customer_service"), keys_folder)
     yield server
     server.stop()
 

@@ -100,7 +100,6 @@ class CustomerApi:
 
     def __init__(self, database_url: str, keys) -> None:
         self.issuer, public_key = keys
-        upgrade("customer_service", database_url)
         settings = ApiSettings(
             service_name="customer",
             database_url=database_url,
@@ -164,14 +163,10 @@ class CustomerApi:
         self.database.dispose()
 
 
-def _database_url(request, backend: str) -> str:
-    return request.getfixturevalue("sqlite_url" if backend == "sqlite" else "postgres_url")
-
-
 @pytest.fixture(params=BACKENDS)
-def api(request, keys):
+def api(request, keys, migrated_database):
     """A fresh database and server for each test (tests that count rows and numbers)."""
-    server = CustomerApi(_database_url(request, request.param), keys)
+    server = CustomerApi(migrated_database("customer_service", request.param), keys)
     yield server
     server.stop()
 
@@ -396,6 +391,7 @@ def matrix(request, keys, tmp_path_factory):
         postgres = request.getfixturevalue("postgres")
         name = f"matrix_{uuid.uuid4().hex[:12]}"
         url, drop = postgres.create_database(name), lambda: postgres.drop_database(name)
+    upgrade("customer_service", url)
     server = CustomerApi(url, keys)
     serial = itertools.count(1)
     owned = {

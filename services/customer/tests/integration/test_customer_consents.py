@@ -16,7 +16,6 @@ from crm_shared.events.outbox import OutboxMessage
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service.api import build_bindings
 from customer_service.models import Consent, ConsentChange
@@ -48,13 +47,12 @@ OTHER_REP = {
 
 
 @pytest.fixture
-def api(tmp_path):
+def api(tmp_path, migrated_database):
     generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
     issuer = TokenIssuer(
         (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
     )
-    url = f"sqlite:///{tmp_path / 'customer.db'}"
-    upgrade("customer_service", url)
+    url = migrated_database("customer_service")
     settings = ApiSettings(
         service_name="customer",
         database_url=url,

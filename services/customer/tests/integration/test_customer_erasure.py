@@ -18,7 +18,6 @@ from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service import erasure, personal_data
 from customer_service.api import build_bindings
@@ -51,13 +50,12 @@ ID_CARD, BANK_ACCOUNT = "330106199001011234", "6222020200112233445"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def api(request, tmp_path):
+def api(request, tmp_path, migrated_database):
     generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
     issuer = TokenIssuer(
         (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
     )
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    upgrade("customer_service", url)
+    url = migrated_database("customer_service", request.param)
     settings = ApiSettings(
         service_name="customer",
         database_url=url,

@@ -16,7 +16,6 @@ from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service import personal_data
 from customer_service.api import build_bindings
@@ -63,13 +62,12 @@ DPO = {
 
 
 @pytest.fixture
-def api(tmp_path):
+def api(tmp_path, migrated_database):
     generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
     issuer = TokenIssuer(
         (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
     )
-    url = f"sqlite:///{tmp_path / 'customer.db'}"
-    upgrade("customer_service", url)
+    url = migrated_database("customer_service")
     settings = ApiSettings(
         service_name="customer",
         database_url=url,

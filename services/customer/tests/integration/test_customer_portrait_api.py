@@ -28,7 +28,6 @@ from crm_shared.events.outbox import OutboxMessage
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service import portrait, timeline
 from customer_service.api import build_bindings
@@ -74,7 +73,6 @@ def keys(tmp_path_factory):
 class PortraitApi:
     def __init__(self, database_url: str, keys) -> None:
         self.issuer, public_key = keys
-        upgrade("customer_service", database_url)
         settings = ApiSettings(
             service_name="customer",
             database_url=database_url,
@@ -179,17 +177,15 @@ class PortraitApi:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def api(request, keys):
-    server = PortraitApi(
-        request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url"), keys
-    )
+def api(request, keys, migrated_database):
+    server = PortraitApi(migrated_database("customer_service", request.param), keys)
     yield server
     server.stop()
 
 
 @pytest.fixture
-def sqlite_api(sqlite_url, keys):
-    server = PortraitApi(sqlite_url, keys)
+def sqlite_api(migrated_database, keys):
+    server = PortraitApi(migrated_database("customer_service"), keys)
     yield server
     server.stop()
 

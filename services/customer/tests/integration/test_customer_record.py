@@ -27,7 +27,6 @@ from crm_shared.events.outbox import OutboxMessage
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service import handover, merge, personal_data
 from customer_service.api import build_bindings
@@ -87,7 +86,6 @@ class CustomerApi:
 
     def __init__(self, database_url: str, keys) -> None:
         self.issuer, public_key = keys
-        upgrade("customer_service", database_url)
         settings = ApiSettings(
             service_name="customer",
             database_url=database_url,
@@ -176,16 +174,15 @@ class CustomerApi:
 
 
 @pytest.fixture
-def api(sqlite_url, keys):
-    server = CustomerApi(sqlite_url, keys)
+def api(migrated_database, keys):
+    server = CustomerApi(migrated_database("customer_service"), keys)
     yield server
     server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def api_on_both(request, keys):
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
-    server = CustomerApi(url, keys)
+def api_on_both(request, keys, migrated_database):
+    server = CustomerApi(migrated_database("customer_service", request.param), keys)
     yield server
     server.stop()
 

@@ -25,7 +25,6 @@ from crm_shared.events.outbox import OutboxMessage
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service import personal_data
 from customer_service.api import build_bindings
@@ -62,14 +61,12 @@ ADMIN = Principal("u-admin", "admin", frozenset({"admin"}), "/hq", DataScope.ALL
 class Api:
     """The customer api in-process on a migrated SQLite file, with one configured key."""
 
-    def __init__(self, path: Path, keys_folder: Path) -> None:
+    def __init__(self, url: str, keys_folder: Path) -> None:
         generate_signing_key(keys_folder / "signing.pem", keys_folder / "signing.pub")
         self.issuer = TokenIssuer(
             (keys_folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
         )
-        self.path = path
-        url = f"sqlite:///{path}"
-        upgrade("customer_service", url)
+        self.path = Path(url.removeprefix("sqlite:///"))
         settings = ApiSettings(
             service_name="customer",
             database_url=url,
@@ -144,10 +141,10 @@ class Api:
 
 
 @pytest.fixture
-def api(tmp_path):
+def api(tmp_path, migrated_database):
     keys_folder = tmp_path / "keys"
     keys_folder.mkdir()
-    server = Api(tmp_path / "customer.db", keys_folder)
+    server = Api(migrated_database("customer_service"), keys_folder)
     yield server
     server.stop()
 
