@@ -64,11 +64,13 @@ def test_an_a_lead_is_assigned_converted_once_and_its_contract_makes_the_custome
     trace_id = converted.headers["traceparent"].split("-")[1]
     across = {("sales", "/crm.sales.v1.SalesService/ConvertLead"),
               ("customer", "/crm.customer.v1.CustomerService/CreateCustomer")}
-    collector.wait_for_spans(
-        lambda _: across <= {(s.service_name, s.name) for s in collector.spans(trace_id)},
-        timeout=30)
-    assert any(span.service_name == "gateway" and span.kind == "SERVER"
-               for span in collector.spans(trace_id))
+
+    def chain_complete(_):  # each process exports on its own schedule: wait for all of them
+        spans = collector.spans(trace_id)
+        return (across <= {(s.service_name, s.name) for s in spans}
+                and any(s.service_name == "gateway" and s.kind == "SERVER" for s in spans))
+
+    collector.wait_for_spans(chain_complete, timeout=30)
 
     # The contract, over the public gRPC contract with the rep's own token.
     channel = connect(running_suite.config.grpc_target("sales"), [SALES],

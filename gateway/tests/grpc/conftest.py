@@ -154,13 +154,13 @@ def sales_customer_address() -> str:
 
 
 @pytest.fixture
-def sales_service(tmp_path, start_grpc_api, signing_keys, sales_customer_address) -> RunningApi:
+def sales_service(tmp_path, start_grpc_api, signing_keys, sales_customer_address,
+                  migrated_database) -> RunningApi:
     """The real sales service (its api and its migrations) on its own SQLite database."""
     from sales_service.api import build_bindings
     from sales_service.settings import SalesApiSettings
 
-    url = f"sqlite:///{tmp_path / 'sales.db'}"
-    upgrade("sales_service", url)
+    url = migrated_database("sales_service", path=tmp_path / "sales.db")
     settings = load_settings(
         SalesApiSettings,
         service_name="sales",
