@@ -178,10 +178,10 @@ FORECAST_ROW_EXAMPLE = {"group_key": USER, "display_name": USER,
                         "pipeline_amount": cny(280_000_000), "weighted_amount": cny(98_000_000),
                         "won_amount": cny(45_000_000)}
 CONVERSION_ROW_EXAMPLE = {
-    "group_key": USER, "display_name": USER, "lead_count": 0, "contacted_count": 0,
-    "converted_count": 18, "conversion_rate": 0.0, "closed_opportunity_count": 20,
+    "group_key": USER, "display_name": USER, "lead_count": 60, "contacted_count": 57,
+    "converted_count": 18, "conversion_rate": 0.3, "closed_opportunity_count": 20,
     "won_count": 8, "win_rate": 0.4, "won_amount": cny(160_000_000),
-    "average_first_contact_hours": 0.0}
+    "average_first_contact_hours": 1.5}
 CYCLE_ROW_EXAMPLE = {"group_key": USER, "display_name": USER, "won_count": 8,
                      "average_cycle_days": 41.5, "median_cycle_days": 38.0,
                      "p90_cycle_days": 70.0, "average_deal_amount": cny(20_000_000)}
@@ -879,20 +879,24 @@ class ConversionRow(BaseModel):
 
     group_key: str = Field(description="User id, department path, source or campaign id.")
     display_name: str
-    lead_count: int
-    contacted_count: int
-    converted_count: int
-    conversion_rate: float
-    closed_opportunity_count: int
+    lead_count: int = Field(description="Leads created in the period.")
+    contacted_count: int = Field(description="Of those, contacted at least once.")
+    converted_count: int = Field(description="Of those, converted so far.")
+    conversion_rate: float = Field(description="converted / leads, 0..1.")
+    closed_opportunity_count: int = Field(description="Opportunities closed in the period.")
     won_count: int
-    win_rate: float
+    win_rate: float = Field(description="won / closed, 0..1.")
     won_amount: Money | None = None
-    average_first_contact_hours: float
+    average_first_contact_hours: float = Field(
+        description="Hours from assignment to first contact, over the contacted leads.")
 
 
 class ConversionReport(BaseModel):
-    """Lead figures come from the leads part; until it supplies them, `converted_count` is
-    the opportunities opened from leads in the period."""
+    """Lead figures are the cohort of leads created in the period: how many were contacted
+    and converted so far (`conversion_rate` = converted / leads) and the average hours from
+    assignment to first contact. Opportunity figures are over those closed in the period.
+    Records without an owner, source or campaign group as `unassigned`, `unspecified`,
+    `none`."""
 
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
         "period": PERIOD_EXAMPLE, "group_by": "owner", "rows": [CONVERSION_ROW_EXAMPLE],

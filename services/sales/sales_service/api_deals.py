@@ -55,6 +55,7 @@ from sales_service.deal_views import (
 from sales_service.models import (
     Contract,
     Installment,
+    Lead,
     Opportunity,
     Payment,
     Purchase,
@@ -1340,23 +1341,23 @@ class DealRpcs:
             raise InvalidArgument(FieldViolation("group_by", "is not a known grouping"))
         with self.database.unit_of_work(readonly=True) as uow:
             currency = self._policy_currency(uow)
-            figures = sales_reports.conversion(uow.session, where, start=start, end=end,
-                                               group_by=group, currency=currency, root=root)
+            figures = sales_reports.conversion(
+                uow.session, where, self._scope(principal, Lead, request.department_path),
+                start=start, end=end, group_by=group, currency=currency, root=root)
 
         def row(item, key):
             return sales_pb2.ConversionRow(
                 group_key=key, display_name=key.rsplit("/", 1)[-1] if group == "department"
-                else key, converted_count=item.converted_count,
+                else key, lead_count=item.lead_count, contacted_count=item.contacted_count,
+                converted_count=item.converted_count, conversion_rate=item.conversion_rate,
+                average_first_contact_hours=item.average_first_contact_hours,
                 closed_opportunity_count=item.closed_count, won_count=item.won_count,
                 win_rate=sales_reports.rate(item.won_count, item.closed_count),
                 won_amount=money(item.won_minor, currency))
 
         total = sales_reports.ConversionFigures("")
         for item in figures:
-            total.converted_count += item.converted_count
-            total.closed_count += item.closed_count
-            total.won_count += item.won_count
-            total.won_minor += item.won_minor
+            total.add(item)
         return sales_pb2.ConversionReport(
             period=request.period, group_by=request.group_by or sales_pb2.REPORT_GROUP_BY_OWNER,
             rows=[row(item, item.group_key) for item in figures], total=row(total, ""))

@@ -4,12 +4,15 @@ payments and contracts, with the arithmetic in pure functions.
 
 What the deals part computes from its own tables (the leads table is the leads part's):
 
-* conversion (GetConversionReport): per rep, department, source or campaign; the lead
-  figures (``lead_count``, ``contacted_count``, ``average_first_contact_hours``) come from the
-  leads part, which passes them in as ``lead_figures``; without them ``converted_count`` is
-  the number of opportunities opened from a lead in the period and ``conversion_rate`` is 0.
-  ``closed_opportunity_count``, ``won_count``, ``win_rate`` (won / closed) and ``won_amount``
-  are over the opportunities closed in the period;
+* conversion (GetConversionReport): per rep, department, source or campaign. The lead
+  figures are a cohort: the visible leads created in the period, how many of them have been
+  contacted (``contacted_count``) and converted so far (``converted_count``, and
+  ``conversion_rate`` = converted / leads), and the average hours from assignment to the first
+  contact (``average_first_contact_hours``, over the contacted ones). A cohort keeps the rate
+  between 0 and 1 and lets a lead that converts next month still count for the month it came
+  in. ``closed_opportunity_count``, ``won_count``, ``win_rate`` (won / closed) and
+  ``won_amount`` are over the opportunities closed in the period. Leads with no owner or
+  campaign group as ``unassigned`` / ``none``, without a source as ``unspecified``;
 * deal cycle: won deals closed in the period, days from the lead's (else the opportunity's)
   creation to the win: average, median, 90th percentile (nearest rank), average amount;
 * won-deal traits: ``source`` (of the opportunity; ``unspecified`` when none); customer
@@ -24,12 +27,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from sales_service.models import Opportunity, Payment
+from sales_service.models import Lead, Opportunity, Payment
 from sales_service.pipeline import department_group, start_of
 
 
@@ -78,25 +81,55 @@ def time_clauses(column, start: date | None, end: date | None) -> list:
 
 GROUP_COLUMNS = {"owner": Opportunity.owner_id, "department": Opportunity.department_path,
                  "source": Opportunity.source, "campaign": Opportunity.campaign_id}
+LEAD_GROUP_COLUMNS = {"owner": Lead.owner_id, "department": Lead.department_path,
+                      "source": Lead.source, "campaign": Lead.campaign_id}
+# The group of a record without the grouping's value; "" would read as the total row.
+UNGROUPED = {"owner": "unassigned", "source": "unspecified", "campaign": "none"}
 
 
 @dataclass
 class ConversionFigures:
     group_key: str
+    lead_count: int = 0
+    contacted_count: int = 0
     converted_count: int = 0
+    first_contact_hours: float = 0.0
+    """The sum over the contacted leads; ``average_first_contact_hours`` divides it."""
     closed_count: int = 0
     won_count: int = 0
     won_minor: int = 0
+
+    @property
+    def conversion_rate(self) -> float:
+        return rate(self.converted_count, self.lead_count)
+
+    @property
+    def average_first_contact_hours(self) -> float:
+        return self.first_contact_hours / self.contacted_count if self.contacted_count else 0.0
+
+    def add(self, other: ConversionFigures) -> None:
+        for name in ("lead_count", "contacted_count", "converted_count", "first_contact_hours",
+                     "closed_count", "won_count", "won_minor"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def regroup_key(group_by: str, key: str | None, root: str) -> str:
     if group_by == "department":
         return department_group(key or "", root)
-    return key or ("unspecified" if group_by == "source" else "")
+    return key or UNGROUPED.get(group_by, "")
 
 
-def conversion(session: Session, where: list, *, start: date | None, end: date | None,
-               group_by: str, currency: str, root: str) -> list[ConversionFigures]:
+def _hours(start: datetime | None, end: datetime) -> float:
+    if start is None:  # contacted before it was ever assigned: no assignment clock ran
+        return 0.0
+    return max((end - start).total_seconds(), 0.0) / 3600
+
+
+def conversion(session: Session, where: list, lead_where: list, *, start: date | None,
+               end: date | None, group_by: str, currency: str,
+               root: str) -> list[ConversionFigures]:
+    """``where`` scopes the opportunities, ``lead_where`` the leads (visibility and
+    department)."""
     column = GROUP_COLUMNS[group_by]
     figures: dict[str, ConversionFigures] = {}
 
@@ -104,11 +137,20 @@ def conversion(session: Session, where: list, *, start: date | None, end: date |
         name = regroup_key(group_by, key, root)
         return figures.setdefault(name, ConversionFigures(name))
 
-    for key, count in session.execute(
-            select(column, func.count()).where(
-                *where, Opportunity.lead_id.is_not(None),
-                *time_clauses(Opportunity.create_time, start, end)).group_by(column)):
-        row(key).converted_count += count
+    lead_column = LEAD_GROUP_COLUMNS[group_by]
+    cohort = [*lead_where, *time_clauses(Lead.create_time, start, end)]
+    for key, count, contacted, converted in session.execute(
+            select(lead_column, func.count(), func.count(Lead.first_contact_time),
+                   func.count(Lead.convert_time)).where(*cohort).group_by(lead_column)):
+        figures_row = row(key)
+        figures_row.lead_count += count
+        figures_row.contacted_count += contacted
+        figures_row.converted_count += converted
+    # Durations in Python: SQLite and PostgreSQL subtract timestamps differently.
+    for key, assigned, contacted in session.execute(
+            select(lead_column, Lead.assign_time, Lead.first_contact_time)
+            .where(*cohort, Lead.first_contact_time.is_not(None))):
+        row(key).first_contact_hours += _hours(assigned, contacted)
     won = Opportunity.stage == "won"
     for key, closed, won_count, won_minor in session.execute(
             select(column, func.count(), func.sum(case((won, 1), else_=0)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import uuid
+from datetime import timedelta
 
 import grpc
 import pytest
@@ -22,6 +23,7 @@ from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi
 from crm_shared.migrations import upgrade
+from crm_shared.timestamps import to_timestamp
 from customer_service.api import build_bindings as customer_bindings
 from customer_service.settings import CustomerApiSettings
 from sales_service.api import build_bindings
@@ -250,3 +252,53 @@ def test_with_the_customer_service_down_conversion_is_unavailable_and_nothing_is
     assert api.events("lead.converted") == [] and api.events("opportunity.created") == []
     with api.database.unit_of_work(readonly=True) as uow:
         assert uow.session.get(Lead, lead.id).convert_time is None
+
+
+def test_the_conversion_report_follows_the_leads_of_the_period_to_contact_conversion_and_win(
+        start_sales_api, customers):
+    api = start_sales_api("sqlite", customer_addr=customers.address, bindings=patient_bindings)
+    add_senior_rep(api)
+    qualified = S.LeadQualification(need="200 个坐席", decision_maker="王总",
+                                    budget=types_pb2.Money(currency_code="CNY", amount_minor=10**8))
+    fair = [hot_lead(api) for _ in range(3)]
+    referred = hot_lead(api, source=types_pb2.SOURCE_CHANNEL_REFERRAL, intake_params={})
+    last_quarter = hot_lead(api)
+    assert {lead.source for lead in fair} == {types_pb2.SOURCE_CHANNEL_EXHIBITION}
+    assert referred.source == types_pb2.SOURCE_CHANNEL_REFERRAL
+    now = utcnow()
+    with api.database.unit_of_work() as uow:  # the clock: when each lead came in and was assigned
+        for lead, assigned_hours_ago in ((fair[0], 3), (fair[1], 5)):
+            uow.session.get(Lead, lead.id).assign_time = now - timedelta(hours=assigned_hours_ago)
+        uow.session.get(Lead, last_quarter.id).create_time = now - timedelta(days=100)
+    for lead in (fair[0], fair[1], last_quarter):  # contacted an hour ago: after 2 h and 4 h
+        api.stub("u-rep").CreateActivity(S.CreateActivityRequest(activity=S.Activity(
+            lead_id=lead.id, method=S.FOLLOW_UP_METHOD_PHONE, topic="首次联系", summary="需求",
+            occur_time=to_timestamp(now - timedelta(hours=1)), qualification=qualified)))
+    won = convert(api, fair[0].id).opportunity
+    convert(api, referred.id)
+    convert(api, last_quarter.id)
+    api.stub("u-rep").ChangeOpportunityStage(S.ChangeOpportunityStageRequest(
+        id=won.id, stage=S.OPPORTUNITY_STAGE_WON))
+
+    period = types_pb2.DateRange(start_date=(now.date() - timedelta(days=30)).isoformat(),
+                                 end_date=now.date().isoformat())
+
+    def report(caller="u-sales-lead", group_by=S.REPORT_GROUP_BY_SOURCE):
+        return api.stub(caller).GetConversionReport(S.GetConversionReportRequest(
+            period=period, group_by=group_by))
+
+    def figures(row):
+        return (row.lead_count, row.contacted_count, row.converted_count,
+                round(row.conversion_rate, 4), round(row.average_first_contact_hours, 4),
+                row.closed_opportunity_count, row.won_count, row.win_rate)
+
+    by_source = report()
+    assert {row.group_key: figures(row) for row in by_source.rows} == {
+        "exhibition": (3, 2, 1, round(1 / 3, 4), 3.0, 1, 1, 1.0),
+        "referral": (1, 0, 1, 1.0, 0.0, 0, 0, 0.0)}
+    assert figures(by_source.total) == (4, 2, 2, 0.5, 3.0, 1, 1, 1.0)
+    assert by_source.total.won_amount == won.amount
+    by_rep = report(group_by=S.REPORT_GROUP_BY_OWNER)
+    assert [(row.group_key, row.lead_count) for row in by_rep.rows] == [("u-rep", 4)]
+    # Another rep of the same team sees none of it: the leads and deals are u-rep's own.
+    assert figures(report(caller="u-rep-2").total) == (0, 0, 0, 0.0, 0.0, 0, 0, 0.0)
