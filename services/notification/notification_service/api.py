@@ -22,7 +22,7 @@ from crm_shared.timestamps import from_timestamp
 from google.rpc import code_pb2, status_pb2
 from sqlalchemy import select
 
-from notification_service import deliveries, inbox, preferences, template_store
+from notification_service import deliveries, inbox, preferences, template_store, templates
 from notification_service.access import is_operator, require_operator, user_of
 from notification_service.api_ops import OpsRpcs
 from notification_service.api_setup import SetupRpcs
@@ -242,8 +242,9 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
         if message.template_key:
             subject, body = template_store.render_message(
                 session, message.template_key, message.channel, locale, values)
-        else:
-            subject, body = message.subject, message.body
+        else:  # inline text takes the same {{placeholders}} as a template
+            subject = templates.fill(message.subject, values)
+            body = templates.fill(message.body, values)
         address = message.recipient_address
         if not address and message.channel == C.DELIVERY_CHANNEL_EMAIL:
             address = (prefs.email if prefs and prefs.email else "") or (

@@ -464,6 +464,18 @@ def test_send_messages_is_idempotent_per_key(api, database):
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
+def test_an_inline_message_has_its_placeholders_filled_like_a_template(api, database):
+    user = _agent(database, _department())
+    api("svc-marketing", role="service").SendMessages(notification_pb2.SendMessagesRequest(
+        messages=[notification_pb2.OutboundMessage(
+            idempotency_key=f"campaign:c-2:{user}", channel=C.DELIVERY_CHANNEL_IN_APP,
+            recipient_user_id=user, subject="{{display_name}}，春季活动",
+            body="{{ display_name }} 您好，{{offer}}。{{unknown}}", category="campaign",
+            variables={"display_name": "李雷", "offer": "八折"})]))
+    (entry,) = _rows(database, select(InboxEntry).where(InboxEntry.recipient_id == user))
+    assert (entry.title, entry.body) == ("李雷，春季活动", "李雷 您好，八折。")
+
+
 def test_a_user_disabled_in_identity_is_told_nothing_more(database, clock):
     department = _department()
     lead = _agent(database, department, lead=True)
