@@ -943,7 +943,9 @@ class TraitBucket(BaseModel):
 class TraitDistribution(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    trait: str
+    trait: str = Field(description="`industry`, `source`, `value_class`, `staff_size_band` "
+                       "(1-9, 10-49, 50-249, 250-999, 1000+) or `customer_type`; a customer "
+                       "the sales service has not heard of yet counts as `unknown`.")
     buckets: list[TraitBucket] = Field(description="Largest first.")
 
 
@@ -951,7 +953,10 @@ class WonDealTraitsReport(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
         "period": PERIOD_EXAMPLE, "won_count": 8, "traits": [{"trait": "source", "buckets": [
             {"value": "exhibition", "count": 5, "share": 0.625, "amount": cny(100_000_000)},
-            {"value": "referral", "count": 3, "share": 0.375, "amount": cny(60_000_000)}]}]}]})
+            {"value": "referral", "count": 3, "share": 0.375, "amount": cny(60_000_000)}]},
+            {"trait": "staff_size_band", "buckets": [
+                {"value": "50-249", "count": 6, "share": 0.75, "amount": cny(130_000_000)},
+                {"value": "1-9", "count": 2, "share": 0.25, "amount": cny(30_000_000)}]}]}]})
 
     period: SalesPeriod | None = None
     won_count: int

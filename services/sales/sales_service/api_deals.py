@@ -63,7 +63,6 @@ from sales_service.models import (
 )
 from sales_service.opportunities import (
     OPEN_STAGES,
-    SOURCES,
     STAGES,
     change_stage,
     history_of,
@@ -1401,9 +1400,8 @@ class DealRpcs:
             currency = self._policy_currency(uow)
             won = sales_reports.won_deals(uow.session, where, start=start, end=end,
                                           currency=currency)
+            names = sales_reports.won_deal_traits(uow.session, won)
         traits = []
-        names = {"source": [(SOURCES.name(SOURCES.value(item[5])) or item[5], item[3])
-                            for item in won]}
         for trait, values in names.items():
             traits.append(sales_pb2.TraitDistribution(trait=trait, buckets=[
                 sales_pb2.TraitBucket(value=bucket.value, count=bucket.count, share=bucket.share,

@@ -1,6 +1,7 @@
 """The customer facts the sales service keeps from the customer service's events (owner,
-department, value class, lifecycle stage, state): whom a plan's tasks go to, which cadence it
-follows, and who may read a customer's follow-up records. Never commits.
+department, value class, lifecycle stage, state, and type, industry and staff count): whom a
+plan's tasks go to, which cadence it follows, who may read a customer's follow-up records, and
+the traits of won customers. Never commits.
 
 Events can arrive late or twice: a fact is only changed by an event that happened at or after
 the newest one already applied (``fact_time``).
@@ -21,13 +22,15 @@ from sales_service.models import CustomerFact
 
 ACTIVE, MERGED, ERASED = "active", "merged", "erased"
 STAGES = EnumNames(types_pb2.LifecycleStage, "LIFECYCLE_STAGE_")
+CUSTOMER_TYPES = EnumNames(customer_pb2.CustomerType, "CUSTOMER_TYPE_")
 _STATES = {customer_pb2.CUSTOMER_STATE_MERGED: MERGED, customer_pb2.CUSTOMER_STATE_ERASED: ERASED}
 _KEEP = object()
 
 
 def record(session: Session, customer_id: str, at: datetime, *, owner_id=_KEEP,
            department_path=_KEEP, value_class=_KEEP, lifecycle_stage=_KEEP, state=_KEEP,
-           merged_into=_KEEP) -> CustomerFact | None:
+           merged_into=_KEEP, customer_type=_KEEP, industry=_KEEP,
+           staff_count=_KEEP) -> CustomerFact | None:
     """Apply what an event that happened ``at`` says of the customer (arguments left out are
     unchanged); None when a newer event was already applied. A customer first heard of by an
     event without an owner is kept with an empty owner until one arrives."""
@@ -42,7 +45,9 @@ def record(session: Session, customer_id: str, at: datetime, *, owner_id=_KEEP,
         return None
     for name, value in (("owner_id", owner_id), ("department_path", department_path),
                         ("value_class", value_class), ("lifecycle_stage", lifecycle_stage),
-                        ("state", state), ("merged_into", merged_into)):
+                        ("state", state), ("merged_into", merged_into),
+                        ("customer_type", customer_type), ("industry", industry),
+                        ("staff_count", staff_count)):
         if value is not _KEEP:
             setattr(fact, name, value)
     fact.fact_time = at
@@ -56,7 +61,10 @@ def record_customer(session: Session, customer: customer_pb2.Customer, at: datet
                   value_class=class_letter(customer.value_class),
                   lifecycle_stage=STAGES.name(customer.lifecycle_stage) or None,
                   state=_STATES.get(customer.state, ACTIVE),
-                  merged_into=customer.merged_into_customer_id or None)
+                  merged_into=customer.merged_into_customer_id or None,
+                  customer_type=CUSTOMER_TYPES.name(customer.type) or None,
+                  industry=customer.enterprise.industry.strip() or None,
+                  staff_count=customer.enterprise.staff_count or None)
 
 
 def visible(principal: Principal, fact: CustomerFact | None) -> bool:

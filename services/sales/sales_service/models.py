@@ -654,7 +654,8 @@ class FollowUpPlan(Base):
 
 class CustomerFact(Base):
     """What the sales service knows of a customer from the customer service's events: owner,
-    department, value class, lifecycle stage, state (active, merged, erased). No personal data.
+    department, value class, lifecycle stage, state (active, merged, erased), and the traits
+    the won-deal report groups by (type, industry, staff count). No personal data.
     ``fact_time`` is when the newest applied event happened, so a late, older one is ignored."""
 
     __tablename__ = "sales_customer_facts"
@@ -666,6 +667,9 @@ class CustomerFact(Base):
     lifecycle_stage: Mapped[str | None] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(10))
     merged_into: Mapped[str | None] = mapped_column(String(64))
+    customer_type: Mapped[str | None] = mapped_column(String(20))
+    industry: Mapped[str | None] = mapped_column(String(200))
+    staff_count: Mapped[int | None] = mapped_column(Integer)
     fact_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

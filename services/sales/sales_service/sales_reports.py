@@ -15,8 +15,9 @@ What the deals part computes from its own tables (the leads table is the leads p
   campaign group as ``unassigned`` / ``none``, without a source as ``unspecified``;
 * deal cycle: won deals closed in the period, days from the lead's (else the opportunity's)
   creation to the win: average, median, 90th percentile (nearest rank), average amount;
-* won-deal traits: ``source`` (of the opportunity; ``unspecified`` when none); customer
-  traits are the customer service's and are added from its ``BatchGetCustomers`` by the api;
+* won-deal traits: ``source`` (of the opportunity; ``unspecified`` when none), and the won
+  customers' ``industry``, ``value_class``, ``staff_size_band`` and ``customer_type`` from the
+  customer facts kept here from the customer service's events (``unknown`` until one told);
 * KPIs (keys): ``opportunity_count`` (opened), ``won_count``, ``won_amount`` (minor:<policy
   currency>), ``win_rate``, ``deal_cycle_days_avg``, ``payment_received_amount`` — each with
   the previous period of the same length.
@@ -32,7 +33,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from sales_service.models import Lead, Opportunity, Payment
+from sales_service.models import CustomerFact, Lead, Opportunity, Payment
 from sales_service.pipeline import department_group, start_of
 
 
@@ -199,6 +200,43 @@ def distribution(values: Iterable[tuple[str, int]]) -> list[Bucket]:
     ordered = sorted(counts.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return [Bucket(value, count, rate(count, total), amount)
             for value, (count, amount) in ordered]
+
+
+# Staff-count bands of won enterprise customers: (lowest count, label), ascending.
+STAFF_SIZE_BANDS = ((1, "1-9"), (10, "10-49"), (50, "50-249"), (250, "250-999"),
+                    (1000, "1000+"))
+UNKNOWN = "unknown"
+TRAITS = ("industry", "source", "value_class", "staff_size_band", "customer_type")
+"""The traits of won customers in the order the report lists them."""
+_FACTS_PER_QUERY = 500  # bound on the IN list of one query
+
+
+def staff_size_band(staff_count: int | None) -> str:
+    if not staff_count or staff_count < 1:
+        return UNKNOWN
+    return [label for lowest, label in STAFF_SIZE_BANDS if staff_count >= lowest][-1]
+
+
+def won_deal_traits(session: Session, won: list[tuple[str, str, float, int, str, str]]
+                    ) -> dict[str, list[tuple[str, int]]]:
+    """Per trait, (value, amount) of each won deal (from :func:`won_deals`): ``source`` is the
+    deal's, the others the customer's from the facts the customer
+    service's events keep here; a customer not heard of yet counts as ``unknown``."""
+    customer_ids = sorted({item[4] for item in won if item[4]})
+    facts: dict[str, CustomerFact] = {}
+    for at in range(0, len(customer_ids), _FACTS_PER_QUERY):
+        chunk = customer_ids[at:at + _FACTS_PER_QUERY]
+        facts.update((fact.customer_id, fact) for fact in session.scalars(
+            select(CustomerFact).where(CustomerFact.customer_id.in_(chunk))))
+    values: dict[str, list[tuple[str, int]]] = {trait: [] for trait in TRAITS}
+    for _owner, _department, _days, amount, customer_id, source in won:
+        fact = facts.get(customer_id)
+        values["source"].append((source, amount))
+        values["industry"].append(((fact and fact.industry) or UNKNOWN, amount))
+        values["value_class"].append(((fact and fact.value_class or UNKNOWN).lower(), amount))
+        values["staff_size_band"].append((staff_size_band(fact and fact.staff_count), amount))
+        values["customer_type"].append(((fact and fact.customer_type) or UNKNOWN, amount))
+    return values
 
 
 @dataclass(frozen=True)

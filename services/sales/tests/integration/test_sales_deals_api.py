@@ -324,3 +324,56 @@ def test_a_purchase_is_recorded_once_per_order_by_service_accounts_only(api, rpc
                 if e.purchase.customer_id == purchase.customer_id]
     assert [(e.customer_purchase_count_12m, e.customer_purchase_amount_12m) for e in recorded] \
         == [(1, cny(9900))]
+
+
+def test_won_deal_traits_describe_the_won_customers_from_the_customer_events(start_sales_api):
+    from crm.customer.v1 import customer_pb2
+    from crm.customer.v1 import events_pb2 as customer_events
+    from sales_service import follow_up_events
+
+    server = start_sales_api("sqlite")
+    C = customer_pb2
+    now = utcnow()
+    known = {  # what customer.created told the sales service of each customer
+        "big": C.Customer(type=C.CUSTOMER_TYPE_ENTERPRISE, value_class=types_pb2.VALUE_CLASS_A,
+                          enterprise=C.EnterpriseProfile(industry="manufacturing",
+                                                         staff_count=120)),
+        "small": C.Customer(type=C.CUSTOMER_TYPE_ENTERPRISE, value_class=types_pb2.VALUE_CLASS_B,
+                            enterprise=C.EnterpriseProfile(industry="manufacturing",
+                                                           staff_count=5)),
+        "person": C.Customer(type=C.CUSTOMER_TYPE_INDIVIDUAL, value_class=types_pb2.VALUE_CLASS_B),
+    }
+    ids = {name: str(uuid.uuid4()) for name in (*known, "unheard")}
+    with server.database.unit_of_work() as uow:
+        for name, customer in known.items():
+            customer.MergeFrom(C.Customer(id=ids[name], owner_id="u-rep",
+                                          department_path="/hq/sales/east"))
+            follow_up_events.customer_created(uow, customer_events.CustomerCreated(
+                customer=customer), at=now, now=now)
+    stub = server.stub("u-rep")
+    amounts = {"big": 3_000_000, "small": 1_000_000, "person": 500_000, "unheard": 200_000}
+    for name, amount in amounts.items():
+        deal = open_deal(server, customer_id=ids[name], amount=cny(amount))
+        stub.ChangeOpportunityStage(sales_pb2.ChangeOpportunityStageRequest(
+            id=deal.id, stage=sales_pb2.OPPORTUNITY_STAGE_WON))
+
+    report = server.stub("u-east-lead").GetWonDealTraitsReport(
+        sales_pb2.GetWonDealTraitsReportRequest(period=types_pb2.DateRange(
+            start_date=TODAY.isoformat(), end_date=TODAY.isoformat())))
+    assert report.won_count == 4
+    traits = {t.trait: [(b.value, b.count, b.amount.amount_minor) for b in t.buckets]
+              for t in report.traits}
+    assert traits == {
+        "industry": [("manufacturing", 2, 4_000_000), ("unknown", 2, 700_000)],
+        "source": [("unspecified", 4, 4_700_000)],  # opened here, not from a lead
+        "value_class": [("b", 2, 1_500_000), ("a", 1, 3_000_000), ("unknown", 1, 200_000)],
+        "staff_size_band": [("unknown", 2, 700_000), ("50-249", 1, 3_000_000),
+                            ("1-9", 1, 1_000_000)],
+        "customer_type": [("enterprise", 2, 4_000_000), ("individual", 1, 500_000),
+                          ("unknown", 1, 200_000)]}
+    assert [t.trait for t in report.traits] == [  # the order the contract documents
+        "industry", "source", "value_class", "staff_size_band", "customer_type"]
+    # A rep of another team sees none of these deals.
+    other = server.stub("u-rep-north").GetWonDealTraitsReport(
+        sales_pb2.GetWonDealTraitsReportRequest())
+    assert other.won_count == 0

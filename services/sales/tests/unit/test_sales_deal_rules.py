@@ -264,3 +264,11 @@ def test_trait_buckets_are_largest_first_with_shares():
                                           ("exhibition", 10), ("", 5)])
     assert [(b.value, b.count, b.share, b.amount_minor) for b in buckets] == [
         ("exhibition", 2, 0.5, 110), ("referral", 1, 0.25, 50), ("unspecified", 1, 0.25, 5)]
+
+
+@pytest.mark.parametrize(("staff", "band"), [
+    (None, "unknown"), (0, "unknown"), (1, "1-9"), (9, "1-9"), (10, "10-49"), (49, "10-49"),
+    (50, "50-249"), (249, "50-249"), (250, "250-999"), (999, "250-999"), (1000, "1000+"),
+    (120_000, "1000+")])
+def test_staff_counts_fall_into_bands_at_their_lower_bounds(staff, band):
+    assert sales_reports.staff_size_band(staff) == band
