@@ -970,8 +970,11 @@ class SalesKpiGroup(BaseModel):
 
 
 class SalesKpis(BaseModel):
-    """`opportunity_count`, `won_count`, `won_amount`, `win_rate`, `deal_cycle_days_avg`,
-    `payment_received_amount`, each with the previous period of the same length."""
+    """`lead_conversion_rate`, `win_rate`, `follow_up_timeliness`,
+    `first_contact_on_time_rate`, `average_deal_cycle_days`, `won_amount`, `weighted_pipeline`
+    (open deals now), `overdue_receivables`, `opportunity_count`, `won_count`,
+    `payment_received_amount`; each with the previous period of the same length, except the
+    weighted pipeline (no past snapshot)."""
 
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
         "period": {"start_date": "2026-03-01", "end_date": "2026-03-31"},

@@ -1429,13 +1429,16 @@ class DealRpcs:
         now = utcnow()
 
         def kpis(session, currency, path):
-            where = self._scope(principal, Opportunity, path)
-            payment_where = self._scope(principal, Payment, path)
-            current = sales_reports.kpi_figures(session, where, payment_where, start=start,
-                                                end=end, currency=currency)
-            before = sales_reports.kpi_figures(session, where, payment_where,
-                                               start=previous_start, end=previous_end,
-                                               currency=currency)
+            def scope(model):
+                return self._scope(principal, model, path)
+
+            today = _today(now)
+            current = sales_reports.kpi_figures(session, scope, start=start, end=end,
+                                                currency=currency, today=today,
+                                                with_pipeline=True)
+            before = sales_reports.kpi_figures(session, scope, start=previous_start,
+                                               end=previous_end, currency=currency, today=today,
+                                               with_pipeline=False)
             values = []
             for now_value, then_value in zip(sales_reports.kpi_values(current, currency),
                                              sales_reports.kpi_values(before, currency),

@@ -18,9 +18,14 @@ What the deals part computes from its own tables (the leads table is the leads p
 * won-deal traits: ``source`` (of the opportunity; ``unspecified`` when none), and the won
   customers' ``industry``, ``value_class``, ``staff_size_band`` and ``customer_type`` from the
   customer facts kept here from the customer service's events (``unknown`` until one told);
-* KPIs (keys): ``opportunity_count`` (opened), ``won_count``, ``won_amount`` (minor:<policy
-  currency>), ``win_rate``, ``deal_cycle_days_avg``, ``payment_received_amount`` — each with
-  the previous period of the same length.
+* KPIs (keys): ``lead_conversion_rate`` (the period's leads converted so far),
+  ``win_rate``, ``follow_up_timeliness`` (1 - overdue / tasks due in the period),
+  ``first_contact_on_time_rate`` (leads assigned in the period first contacted by their due
+  time, over those contacted or past due), ``average_deal_cycle_days``, ``won_amount``
+  (minor:<policy currency>), ``weighted_pipeline`` (open deals now), ``overdue_receivables``
+  (unpaid installments due before the period's end), and ``opportunity_count``,
+  ``won_count``, ``payment_received_amount`` — each with the previous period of the same
+  length (not the weighted pipeline: it cannot be reconstructed for the past).
 """
 
 from __future__ import annotations
@@ -30,10 +35,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from crm_shared.db import utcnow
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from sales_service.models import CustomerFact, Lead, Opportunity, Payment
+from sales_service.models import (
+    Contract,
+    CustomerFact,
+    FollowUpTask,
+    Installment,
+    Lead,
+    Opportunity,
+    Payment,
+)
+from sales_service.opportunities import OPEN_STAGES
 from sales_service.pipeline import department_group, start_of
 
 
@@ -248,10 +263,27 @@ class KpiFigures:
     cycle_days_total: float
     payment_received_minor: int
     payment_count: int
+    lead_count: int
+    converted_count: int
+    first_contact_decided: int
+    """Leads assigned in the period whose first contact is made or overdue."""
+    first_contact_on_time: int
+    task_count: int
+    overdue_task_count: int
+    overdue_receivable_minor: int
+    overdue_installment_count: int
+    weighted_pipeline_minor: int | None
+    """Open deals as they stand now; None for a past period (stages and probabilities have
+    moved on since, so it cannot be reconstructed)."""
+    open_count: int
 
 
-def kpi_figures(session: Session, where: list, payment_where: list, *, start: date, end: date,
-                currency: str) -> KpiFigures:
+def kpi_figures(session: Session, scope, *, start: date, end: date, currency: str,
+                today: date, with_pipeline: bool) -> KpiFigures:
+    """The figures behind the KPIs of the period; ``scope(model)`` is the caller's visibility
+    (and department) clause for a table. Overdue receivables are as of the period's end (or
+    today, if sooner); the weighted pipeline only ``with_pipeline`` (the current period)."""
+    where = scope(Opportunity)
     opened = session.scalar(select(func.count()).select_from(Opportunity).where(
         *where, *time_clauses(Opportunity.create_time, start, end)))
     won = Opportunity.stage == "won"
@@ -265,25 +297,77 @@ def kpi_figures(session: Session, where: list, payment_where: list, *, start: da
                                           currency=currency)]
     received, payment_count = session.execute(
         select(func.coalesce(func.sum(Payment.amount_minor), 0), func.count())
-        .where(*payment_where, Payment.status == "recorded", Payment.currency_code == currency,
+        .where(*scope(Payment), Payment.status == "recorded", Payment.currency_code == currency,
                *period_clauses(Payment.receive_date, start, end))).one()
-    return KpiFigures(int(opened or 0), int(won_count or 0), int(closed or 0),
-                      int(won_minor or 0), sum(cycles), int(received or 0), int(payment_count))
+    leads, converted = session.execute(
+        select(func.count(), func.count(Lead.convert_time))
+        .where(*scope(Lead), *time_clauses(Lead.create_time, start, end))).one()
+    now = utcnow()
+    made = Lead.first_contact_time.is_not(None)
+    on_time = made & (Lead.first_contact_time <= Lead.first_contact_due_time)
+    decided, in_time = session.execute(
+        select(func.count(), func.sum(case((on_time, 1), else_=0)))
+        .where(*scope(Lead), Lead.first_contact_due_time.is_not(None),
+               made | (Lead.first_contact_due_time < now),
+               *time_clauses(Lead.assign_time, start, end))).one()
+    late = or_(FollowUpTask.overdue_time.is_not(None), FollowUpTask.completed_late.is_(True))
+    tasks, late_tasks = session.execute(
+        select(func.count(), func.sum(case((late, 1), else_=0)))
+        .where(*scope(FollowUpTask), FollowUpTask.state != "cancelled",
+               FollowUpTask.due_date >= start.isoformat(),
+               FollowUpTask.due_date <= end.isoformat())).one()
+    as_of = min(end + timedelta(days=1), today)  # overdue = due before this day, unpaid
+    overdue, installments = session.execute(
+        select(func.coalesce(func.sum(Installment.amount_minor - Installment.received_minor), 0),
+               func.count())
+        .join(Contract, Contract.id == Installment.contract_id)
+        .where(*scope(Contract), Contract.status.in_(("active", "expired")),
+               Contract.currency_code == currency, Installment.due_date < as_of,
+               Installment.received_minor < Installment.amount_minor)).one()
+    weighted, open_count = None, 0
+    if with_pipeline:
+        weighted_sum, open_count = session.execute(
+            select(func.coalesce(func.sum(Opportunity.amount_minor * Opportunity.probability),
+                                 0), func.count())
+            .where(*where, Opportunity.stage.in_(OPEN_STAGES),
+                   Opportunity.currency_code == currency)).one()
+        weighted = (int(weighted_sum or 0) + 50) // 100
+    return KpiFigures(
+        int(opened or 0), int(won_count or 0), int(closed or 0), int(won_minor or 0),
+        sum(cycles), int(received or 0), int(payment_count), int(leads or 0),
+        int(converted or 0), int(decided or 0), int(in_time or 0), int(tasks or 0),
+        int(late_tasks or 0), int(overdue or 0), int(installments or 0), weighted,
+        int(open_count or 0))
 
 
 def kpi_values(figures: KpiFigures, currency: str) -> list[tuple[str, str, float, str, bool, int]]:
-    """(key, label, value, unit, higher is better, sample size) of each KPI."""
+    """(key, label, value, unit, higher is better, sample size) of each KPI; a sample size of
+    0 means there is nothing to compare with."""
+    money_unit = f"minor:{currency}"
+    weighted = figures.weighted_pipeline_minor
     return [
+        ("lead_conversion_rate", "Lead conversion rate",
+         rate(figures.converted_count, figures.lead_count), "ratio", True, figures.lead_count),
+        ("win_rate", "Win rate", rate(figures.won_count, figures.closed_count), "ratio", True,
+         figures.closed_count),
+        ("follow_up_timeliness", "Follow-ups on time",
+         1 - rate(figures.overdue_task_count, figures.task_count) if figures.task_count
+         else 1.0, "ratio", True, figures.task_count),
+        ("first_contact_on_time_rate", "First contact on time",
+         rate(figures.first_contact_on_time, figures.first_contact_decided), "ratio", True,
+         figures.first_contact_decided),
+        ("average_deal_cycle_days", "Average deal cycle",
+         figures.cycle_days_total / figures.won_count if figures.won_count else 0.0, "days",
+         False, figures.won_count),
+        ("won_amount", "Amount won", float(figures.won_minor), money_unit, True,
+         figures.won_count),
+        ("weighted_pipeline", "Weighted pipeline", float(weighted or 0), money_unit, True,
+         figures.open_count if weighted is not None else 0),
+        ("overdue_receivables", "Overdue receivables", float(figures.overdue_receivable_minor),
+         money_unit, False, figures.overdue_installment_count),
         ("opportunity_count", "Opportunities opened", float(figures.opportunity_count), "count",
          True, figures.opportunity_count),
         ("won_count", "Deals won", float(figures.won_count), "count", True, figures.won_count),
-        ("won_amount", "Amount won", float(figures.won_minor), f"minor:{currency}", True,
-         figures.won_count),
-        ("win_rate", "Win rate", rate(figures.won_count, figures.closed_count), "ratio", True,
-         figures.closed_count),
-        ("deal_cycle_days_avg", "Average deal cycle",
-         figures.cycle_days_total / figures.won_count if figures.won_count else 0.0, "days",
-         False, figures.won_count),
         ("payment_received_amount", "Payments received", float(figures.payment_received_minor),
-         f"minor:{currency}", True, figures.payment_count),
+         money_unit, True, figures.payment_count),
     ]

@@ -254,8 +254,12 @@ def test_with_the_customer_service_down_conversion_is_unavailable_and_nothing_is
         assert uow.session.get(Lead, lead.id).convert_time is None
 
 
-def test_the_conversion_report_follows_the_leads_of_the_period_to_contact_conversion_and_win(
-        start_sales_api, customers):
+@pytest.fixture(scope="module")
+def month(start_sales_api, customers):
+    """A month of one senior rep's work, on an api of its own: five A leads (three from an
+    exhibition, one referral, one that came in last quarter), three of them contacted an hour
+    ago after 2 h, 4 h and some minutes, three converted, one deal won and contracted with an
+    installment five days overdue and partly paid."""
     api = start_sales_api("sqlite", customer_addr=customers.address, bindings=patient_bindings)
     add_senior_rep(api)
     qualified = S.LeadQualification(need="200 个坐席", decision_maker="王总",
@@ -277,11 +281,31 @@ def test_the_conversion_report_follows_the_leads_of_the_period_to_contact_conver
     won = convert(api, fair[0].id).opportunity
     convert(api, referred.id)
     convert(api, last_quarter.id)
-    api.stub("u-rep").ChangeOpportunityStage(S.ChangeOpportunityStageRequest(
+    stub = api.stub("u-rep")
+    stub.ChangeOpportunityStage(S.ChangeOpportunityStageRequest(
         id=won.id, stage=S.OPPORTUNITY_STAGE_WON))
+    today = now.date()
+    contract = stub.CreateContract(S.CreateContractRequest(contract=S.Contract(
+        opportunity_id=won.id, title="200 seats", amount=won.amount,
+        start_date=(today - timedelta(days=10)).isoformat(),
+        end_date=(today + timedelta(days=355)).isoformat())))
+    stub.SetPaymentPlan(S.SetPaymentPlanRequest(contract_id=contract.id, installments=[
+        S.Installment(sequence=1, due_date=(today - timedelta(days=5)).isoformat(),
+                      amount=types_pb2.Money(currency_code="CNY", amount_minor=20_000_000)),
+        S.Installment(sequence=2, due_date=(today + timedelta(days=60)).isoformat(),
+                      amount=types_pb2.Money(currency_code="CNY", amount_minor=10_000_000))]))
+    stub.SignContract(S.SignContractRequest(id=contract.id))
+    stub.RecordPayment(S.RecordPaymentRequest(payment=S.Payment(
+        contract_id=contract.id, receive_date=today.isoformat(),
+        amount=types_pb2.Money(currency_code="CNY", amount_minor=5_000_000))))
+    period = types_pb2.DateRange(start_date=(today - timedelta(days=30)).isoformat(),
+                                 end_date=today.isoformat())
+    return api, period, won
 
-    period = types_pb2.DateRange(start_date=(now.date() - timedelta(days=30)).isoformat(),
-                                 end_date=now.date().isoformat())
+
+def test_the_conversion_report_follows_the_leads_of_the_period_to_contact_conversion_and_win(
+        month):
+    api, period, won = month
 
     def report(caller="u-sales-lead", group_by=S.REPORT_GROUP_BY_SOURCE):
         return api.stub(caller).GetConversionReport(S.GetConversionReportRequest(
@@ -302,3 +326,25 @@ def test_the_conversion_report_follows_the_leads_of_the_period_to_contact_conver
     assert [(row.group_key, row.lead_count) for row in by_rep.rows] == [("u-rep", 4)]
     # Another rep of the same team sees none of it: the leads and deals are u-rep's own.
     assert figures(report(caller="u-rep-2").total) == (0, 0, 0, 0.0, 0.0, 0, 0, 0.0)
+
+
+def test_the_sales_kpis_are_the_ones_the_contract_names_with_their_samples(month):
+    api, period, won = month
+    report = api.stub("u-sales-lead").GetSalesKpis(S.GetSalesKpisRequest(period=period))
+    kpis = {k.key: k for k in report.kpis}
+    assert {key: (round(k.value, 4), k.sample_size) for key, k in kpis.items()
+            if key in ("lead_conversion_rate", "first_contact_on_time_rate", "win_rate",
+                       "won_amount", "weighted_pipeline", "overdue_receivables")} == {
+        "lead_conversion_rate": (0.5, 4),  # this period's four leads, two converted
+        "first_contact_on_time_rate": (1.0, 3),  # contacted before the 2 h were up
+        "win_rate": (1.0, 1),
+        "won_amount": (won.amount.amount_minor, 1),
+        # the two open deals opened from the leads' budgets at the potential stage's 10 %
+        "weighted_pipeline": (2 * 30_000_000 // 10, 2),
+        "overdue_receivables": (15_000_000, 1)}  # 20 M due five days ago, 5 M received
+    assert {"follow_up_timeliness", "average_deal_cycle_days"} <= set(kpis)
+    assert not kpis["weighted_pipeline"].HasField("previous_value")  # no past snapshot
+    rep_2 = {k.key: k for k in api.stub("u-rep-2").GetSalesKpis(
+        S.GetSalesKpisRequest(period=period)).kpis}
+    assert (rep_2["overdue_receivables"].value, rep_2["lead_conversion_rate"].sample_size) == (
+        0, 0)
