@@ -1,10 +1,16 @@
-"""Sending over the network: e-mail over SMTP and signed webhooks. Called by the delivery
-dispatcher outside any transaction; each returns an :class:`Outcome`, never raises."""
+"""Sending over the network: e-mail over SMTP, signed webhooks, and text messages through a
+signed HTTP SMS gateway. Called by the delivery dispatcher outside any transaction; each
+returns an :class:`Outcome`, never raises.
+
+SMS carriers (Aliyun, Tencent Cloud, Twilio ...) each have their own API and credentials, so
+the service speaks one small signed JSON contract to a gateway the operator runs in front of
+theirs (:func:`send_sms`), the same way it signs webhooks."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -23,6 +29,16 @@ class Outcome:
     success: bool
     response_code: str = ""
     error: str = ""
+    suppress_reason: str = ""
+    """Set when the message cannot be sent here at all (no provider): no retry helps."""
+
+
+@dataclass(frozen=True)
+class SmsGateway:
+    url: str
+    secret: str = ""
+    sender: str = ""
+    timeout_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -96,3 +112,17 @@ def post_webhook(url: str, *, secret: str, body: bytes, delivery_id: str, timest
         return Outcome(True, str(response.status_code))
     return Outcome(False, str(response.status_code),
                    f"HTTP {response.status_code}: {response.text[:200]}")
+
+
+def send_sms(gateway: SmsGateway, *, to: str, text: str, delivery_id: str,
+             timestamp: int) -> Outcome:
+    """POST ``{"delivery_id", "to" (E.164), "text", "sender"}`` to the gateway, signed like a
+    webhook (with ``SMS_GATEWAY_SECRET``); a 2xx answer means the gateway took the message.
+    ``delivery_id`` lets the gateway drop a repeated attempt."""
+    if not gateway.url:
+        return Outcome(False, "", "no SMS gateway configured (SMS_GATEWAY_URL)",
+                       suppress_reason="no_provider")
+    body = json.dumps({"delivery_id": delivery_id, "to": to, "text": text,
+                       "sender": gateway.sender}, ensure_ascii=False, sort_keys=True).encode()
+    return post_webhook(gateway.url, secret=gateway.secret, body=body, delivery_id=delivery_id,
+                        timestamp=timestamp, timeout_seconds=gateway.timeout_seconds)

@@ -21,7 +21,7 @@ from notification_service.quiet_hours import QuietHours
 S = notification_pb2.DeliveryStatus
 C = types_pb2.DeliveryChannel
 DUE_STATUSES = (S.DELIVERY_STATUS_PENDING, S.DELIVERY_STATUS_SCHEDULED, S.DELIVERY_STATUS_RETRYING)
-SENDABLE_CHANNELS = (C.DELIVERY_CHANNEL_EMAIL, C.DELIVERY_CHANNEL_WEBHOOK)
+SENDABLE_CHANNELS = (C.DELIVERY_CHANNEL_EMAIL, C.DELIVERY_CHANNEL_WEBHOOK, C.DELIVERY_CHANNEL_SMS)
 URGENT = notification_pb2.NOTIFICATION_PRIORITY_URGENT
 
 
@@ -40,7 +40,7 @@ def plan(
     not_before: datetime | None = None,
     **fields,
 ) -> Delivery:
-    """Add one delivery: in-app is delivered already; e-mail and webhook wait for the
+    """Add one delivery: in-app is delivered already; e-mail, webhook and SMS wait for the
     dispatcher (after quiet hours or ``not_before``); a channel without an address or a
     sender here is suppressed, visibly."""
     delivery = Delivery(

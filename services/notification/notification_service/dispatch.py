@@ -1,4 +1,4 @@
-"""The delivery dispatcher: sends due e-mail and webhook deliveries.
+"""The delivery dispatcher: sends due e-mail, webhook and SMS deliveries.
 
 Three steps, so no network I/O ever runs inside a transaction (SQLite has one writer; a slow
 SMTP server must not stall every event handler): claim due rows in one short transaction
@@ -6,7 +6,8 @@ SMTP server must not stall every event handler): claim due rows in one short tra
 them up), send outside any transaction, then record each result in its own transaction with
 its event (``notification.delivered`` / ``notification.delivery_failed``). A failure is
 retried with exponential back-off; after ``max_attempts`` the delivery is FAILED (parked) and
-can be retried by hand (RetryDelivery).
+can be retried by hand (RetryDelivery). A message no sender here can take (SMS without a
+gateway) is SUPPRESSED with the reason at once: retrying cannot help.
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ class DeliveryDispatcher:
                     job.address, secret=job.secret, body=body, delivery_id=job.id,
                     timestamp=int(self.clock().timestamp()),
                     timeout_seconds=self.settings.webhook_timeout_seconds)
+            if job.channel == C.DELIVERY_CHANNEL_SMS:
+                return channels.send_sms(self.settings.sms, to=job.address, text=job.body,
+                                         delivery_id=job.id,
+                                         timestamp=int(self.clock().timestamp()))
         except Exception as exc:
             log.exception("delivery %s: sender failed", job.id)
             return channels.Outcome(False, "", f"{type(exc).__name__}: {exc}")
@@ -112,8 +117,13 @@ class DeliveryDispatcher:
             row = uow.session.get(Delivery, job.id)
             if row is None or row.status not in deliveries.DUE_STATUSES:
                 return  # cancelled or retried by hand meanwhile
-            row.attempt_count += 1
             row.update_time = now
+            if outcome.suppress_reason:
+                row.status, row.suppress_reason = S.DELIVERY_STATUS_SUPPRESSED, outcome.suppress_reason
+                row.next_attempt_time, row.last_error = None, outcome.error[:2000]
+                log.warning("delivery %s suppressed: %s", row.id, outcome.error)
+                return
+            row.attempt_count += 1
             uow.session.add(DeliveryAttempt(
                 delivery_id=row.id, number=row.attempt_count, attempt_time=now,
                 success=outcome.success, error=outcome.error[:2000],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crm_shared.settings import WorkerSettings
 
-from notification_service.channels import SmtpConfig
+from notification_service.channels import SmsGateway, SmtpConfig
 
 
 class NotificationWorkerSettings(WorkerSettings):
@@ -17,6 +17,12 @@ class NotificationWorkerSettings(WorkerSettings):
     smtp_password: str = ""
     smtp_timeout_seconds: float = 10.0
     webhook_timeout_seconds: float = 10.0
+    sms_gateway_url: str = ""
+    """The operator's SMS gateway (see ``channels.send_sms``); empty: SMS is suppressed."""
+    sms_gateway_secret: str = ""
+    sms_sender: str = ""
+    """Sender id or signature the carrier shows, e.g. 【某某科技】; passed on as is."""
+    sms_timeout_seconds: float = 10.0
     delivery_poll_seconds: float = 2.0
     delivery_batch_size: int = 20
     delivery_max_attempts: int = 5
@@ -32,3 +38,8 @@ class NotificationWorkerSettings(WorkerSettings):
             starttls=self.smtp_starttls, ssl=self.smtp_ssl, username=self.smtp_username,
             password=self.smtp_password, timeout_seconds=self.smtp_timeout_seconds,
         )
+
+    @property
+    def sms(self) -> SmsGateway:
+        return SmsGateway(url=self.sms_gateway_url, secret=self.sms_gateway_secret,
+                          sender=self.sms_sender, timeout_seconds=self.sms_timeout_seconds)

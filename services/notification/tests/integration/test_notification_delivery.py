@@ -652,3 +652,44 @@ def test_export_lists_the_messages_sent_to_a_customer(api, database):
         api("agent").ExportCustomerData(notification_pb2.ExportCustomerDataRequest(
             customer_id=customer))
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+# -- SMS -----------------------------------------------------------------------------------------
+
+
+def test_a_text_message_goes_to_the_sms_gateway_signed_and_without_one_is_suppressed(
+        api, database, dispatcher, clock, webhook_server):
+    url, hooks = webhook_server
+    hooks.status = 202
+    gateway = DeliveryDispatcher(database, dispatcher.settings.model_copy(update={
+        "sms_gateway_url": url, "sms_gateway_secret": SECRET, "sms_sender": "【某某科技】"}),
+        clock=clock)
+    operator = api("svc-marketing", role="service")
+
+    def send(key: str) -> str:
+        sent = operator.SendMessages(notification_pb2.SendMessagesRequest(messages=[
+            notification_pb2.OutboundMessage(
+                idempotency_key=key, channel=C.DELIVERY_CHANNEL_SMS,
+                customer_id=f"c-{uuid.uuid4().hex[:8]}", recipient_address="+8613812345678",
+                body="{{display_name}}，春季新品 8 折", variables={"display_name": "李雷"},
+                category="campaign")]))
+        return sent.results[0].delivery_id
+
+    clock.now = utcnow() + timedelta(seconds=1)  # the api plans by the real clock
+    texted = send(f"sms:{uuid.uuid4()}")
+    _run_until_idle(gateway)
+    (headers, body), = [(h, b) for h, b in hooks.received
+                        if json.loads(b).get("delivery_id") == texted]
+    assert verify(SECRET, headers[SIGNATURE_HEADER], body)
+    assert json.loads(body) == {"delivery_id": texted, "to": "+8613812345678",
+                                "text": "李雷，春季新品 8 折", "sender": "【某某科技】"}
+    (row,) = _rows(database, select(Delivery).where(Delivery.id == texted))
+    assert (row.status, row.attempt_count) == (S.DELIVERY_STATUS_DELIVERED, 1)
+
+    heard = len(hooks.received)
+    unsent = send(f"sms:{uuid.uuid4()}")
+    _run_until_idle(dispatcher)  # no SMS_GATEWAY_URL: nothing can send it, so no retries
+    (row,) = _rows(database, select(Delivery).where(Delivery.id == unsent))
+    assert (row.status, row.suppress_reason, row.attempt_count, row.next_attempt_time) == (
+        S.DELIVERY_STATUS_SUPPRESSED, "no_provider", 0, None)
+    assert len(hooks.received) == heard
