@@ -13,7 +13,6 @@ opportunities the deals part's (read here through the caller's visibility over i
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import date
 
@@ -60,7 +59,7 @@ from sales_service.activity_views import (
     plan_to_proto,
     task_to_proto,
 )
-from sales_service.customer_lookup import CustomerLookup
+from sales_service.customer_client import customer_client
 from sales_service.follow_up_report import follow_up_report
 from sales_service.models import (
     Activity,
@@ -146,24 +145,7 @@ class ActivityRpcs:
     """Follow-up records, comments, tasks, plans, the sales policy, the follow-up report and
     the personal-data export."""
 
-    _customer_lookup_lock = threading.Lock()
-
     # -- helpers ----------------------------------------------------------------------------------
-
-    def _customers(self) -> CustomerLookup | None:
-        """The customer service, asked about customers not heard of yet; None without one."""
-        lookup = getattr(self, "_activity_customer_lookup", None)
-        if lookup is None:
-            address = getattr(self.settings, "customer_addr", None)
-            if not address:
-                return None
-            with self._customer_lookup_lock:
-                lookup = getattr(self, "_activity_customer_lookup", None)
-                if lookup is None:
-                    lookup = CustomerLookup(address, timeout_seconds=getattr(
-                        self.settings, "customer_timeout_seconds", 5.0))
-                    self._activity_customer_lookup = lookup
-        return lookup
 
     def _learn_customer(self, customer_id: str) -> None:
         """Make sure the customer facts know ``customer_id``: asked of the customer service
@@ -173,7 +155,7 @@ class ActivityRpcs:
         with self.database.unit_of_work(readonly=True) as uow:
             if uow.session.get(CustomerFact, customer_id) is not None:
                 return
-        lookup = self._customers()
+        lookup = customer_client(self)
         found = lookup.get(customer_id) if lookup is not None else None
         if found is None:
             return  # the visibility check in the unit of work answers NOT_FOUND

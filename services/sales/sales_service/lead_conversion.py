@@ -12,12 +12,10 @@ A converted lead answers a repeated ConvertLead with the same customer and oppor
 
 from __future__ import annotations
 
-import threading
 import uuid
 
-import grpc
 from crm.common.v1 import types_pb2
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
 from crm_shared.auth import current_principal
 from crm_shared.db import utcnow
@@ -26,21 +24,17 @@ from crm_shared.errors import (
     FailedPrecondition,
     FieldViolation,
     InvalidArgument,
-    PermissionDenied,
     Unavailable,
 )
-from crm_shared.grpc.client import connect
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
-from crm_shared.grpc.status import describe_rpc_error
 from sqlalchemy.orm.exc import StaleDataError
 
 from sales_service import leads, opportunities
+from sales_service.customer_client import CustomerClient, customer_client
 from sales_service.dates import parse_date
 from sales_service.lead_views import SOURCES
 from sales_service.models import Lead, Opportunity
 
-CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
-UNREACHABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 CONVERSION_NAMESPACE = uuid.UUID("2d8e4b61-0f3a-4c5e-9b7d-6a1c2e3f4d50")
 OPPORTUNITY_FIELDS = {"name", "amount", "expected_close_date", "next_step", "description"}
 REQUEST_FIELDS = {"lead_id", "request_id", "existing_customer_id", "customer",
@@ -83,73 +77,12 @@ def customer_from_lead(lead: Lead, given: customer_pb2.Customer) -> customer_pb2
     return customer
 
 
-class CustomerPeer:
-    """One channel to the customer service, opened on first use and shared by every call."""
-
-    def __init__(self, address: str, *, timeout_seconds: float) -> None:
-        self.address = address
-        self.timeout_seconds = timeout_seconds
-        self._stub: customer_pb2_grpc.CustomerServiceStub | None = None
-        self._lock = threading.Lock()
-
-    def _customers(self) -> customer_pb2_grpc.CustomerServiceStub:
-        with self._lock:
-            if self._stub is None:
-                channel = connect(self.address, [CUSTOMER_SERVICE],
-                                  default_timeout=self.timeout_seconds)
-                self._stub = customer_pb2_grpc.CustomerServiceStub(channel)
-            return self._stub
-
-    def create(self, customer: customer_pb2.Customer, request_id: str) -> customer_pb2.Customer:
-        try:
-            return self._customers().CreateCustomer(customer_pb2.CreateCustomerRequest(
-                customer=customer, request_id=request_id))
-        except grpc.RpcError as exc:
-            raise _translated(exc, "create the lead's customer") from exc
-
-    def exists_for_caller(self, customer_id: str) -> bool:
-        try:
-            self._customers().GetCustomer(customer_pb2.GetCustomerRequest(id=customer_id))
-        except grpc.RpcError as exc:
-            if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
-                return False
-            raise _translated(exc, f"check customer {customer_id}") from exc
-        return True
-
-
-def _translated(exc: grpc.RpcError, doing: str):
-    """The customer service's answer as this service's error (its field paths are those of
-    ``ConvertLeadRequest.customer``, so they pass through unchanged)."""
-    error = describe_rpc_error(exc)
-    if error.code in UNREACHABLE:
-        return Unavailable(f"the customer service could not {doing} ({error.code.name}); "
-                           "nothing was converted, try again")
-    if error.code == grpc.StatusCode.INVALID_ARGUMENT:
-        return InvalidArgument(error.violations or [FieldViolation("customer", error.message)])
-    if error.code == grpc.StatusCode.PERMISSION_DENIED:
-        return PermissionDenied(error.message)
-    if error.code == grpc.StatusCode.ALREADY_EXISTS:
-        return Conflict("another user started converting this lead; they can finish it by "
-                        "converting it again")
-    if error.code == grpc.StatusCode.FAILED_PRECONDITION:
-        return FailedPrecondition(error.message, reason=error.reason or None)
-    return Unavailable(f"the customer service could not {doing} ({error.code.name}); "
-                       "nothing was converted, try again")
-
-
-_PEER_LOCK = threading.Lock()
-
-
-def customer_peer(servicer) -> CustomerPeer:
-    """The servicer's customer service client (made on first conversion)."""
-    with _PEER_LOCK:
-        peer = getattr(servicer, "_lead_customer_peer", None)
-        if peer is None:
-            settings = servicer.settings
-            peer = CustomerPeer(getattr(settings, "customer_addr", "127.0.0.1:50051"),
-                                timeout_seconds=getattr(settings, "customer_timeout_seconds", 5.0))
-            servicer._lead_customer_peer = peer
-        return peer
+def _client(servicer) -> CustomerClient:
+    client = customer_client(servicer)
+    if client is None:
+        raise Unavailable("no customer service is configured (CUSTOMER_ADDR) to create the "
+                          "lead's customer")
+    return client
 
 
 def _request_violations(request: sales_pb2.ConvertLeadRequest) -> list[FieldViolation]:
@@ -208,12 +141,12 @@ def convert(servicer, request: sales_pb2.ConvertLeadRequest) -> sales_pb2.Conver
     # The customer service, outside any transaction: a slow peer must hold no lock here.
     existing = request.existing_customer_id.strip() or (lead.customer_id or "")
     if existing:
-        if not customer_peer(servicer).exists_for_caller(existing):
+        if _client(servicer).get(existing) is None:
             field = "existing_customer_id" if request.existing_customer_id else "lead.customer_id"
             raise InvalidArgument(FieldViolation(field, "is not a customer you can see"))
         customer_id, created = existing, False
     else:
-        customer = customer_peer(servicer).create(customer_from_lead(lead, request.customer),
+        customer = _client(servicer).create(customer_from_lead(lead, request.customer),
                                                   customer_request_id(lead.id))
         customer_id, created = customer.id, True
 

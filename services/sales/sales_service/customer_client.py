@@ -1,0 +1,106 @@
+"""The sales api's one client of the customer service: reading a customer the sales service
+has not heard of yet (its ``customer.created`` is still on its way) and creating the customer
+of a converted lead.
+
+Calls carry the caller's own token (the suite's client factory forwards it), so the customer
+service applies the caller's rights, and a deadline (``CUSTOMER_TIMEOUT_SECONDS``). They are
+made before a unit of work opens, never inside one. The customer service's errors come back
+as this service's (its field paths are those of ``ConvertLeadRequest.customer``, so they pass
+through unchanged); one that is down or too slow is UNAVAILABLE.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import grpc
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm_shared.errors import (
+    Conflict,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    PermissionDenied,
+    Unavailable,
+)
+from crm_shared.grpc.client import connect
+from crm_shared.grpc.status import describe_rpc_error
+
+CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
+NOT_THE_CALLERS = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
+
+
+class CustomerClient:
+    """One channel to the customer service, opened on first use and shared by every call."""
+
+    def __init__(self, address: str, *, timeout_seconds: float) -> None:
+        self.address = address
+        self.timeout_seconds = timeout_seconds
+        self._channel: grpc.Channel | None = None
+        self._stub: customer_pb2_grpc.CustomerServiceStub | None = None
+        self._lock = threading.Lock()
+
+    def _customers(self) -> customer_pb2_grpc.CustomerServiceStub:
+        with self._lock:
+            if self._stub is None:
+                self._channel = connect(self.address, [CUSTOMER_SERVICE],
+                                        default_timeout=self.timeout_seconds)
+                self._stub = customer_pb2_grpc.CustomerServiceStub(self._channel)
+            return self._stub
+
+    def get(self, customer_id: str) -> customer_pb2.Customer | None:
+        """The customer as the caller may see it; None when it does not exist or is not the
+        caller's to see."""
+        try:
+            return self._customers().GetCustomer(customer_pb2.GetCustomerRequest(id=customer_id))
+        except grpc.RpcError as exc:
+            if exc.code() in NOT_THE_CALLERS:
+                return None
+            raise translated(exc, f"check customer {customer_id}") from exc
+
+    def create(self, customer: customer_pb2.Customer, request_id: str) -> customer_pb2.Customer:
+        try:
+            return self._customers().CreateCustomer(customer_pb2.CreateCustomerRequest(
+                customer=customer, request_id=request_id))
+        except grpc.RpcError as exc:
+            raise translated(exc, "create the lead's customer") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._channel is not None:
+                self._channel.close()
+            self._channel = self._stub = None
+
+
+def translated(exc: grpc.RpcError, doing: str):
+    """The customer service's answer as this service's error; nothing was done here."""
+    error = describe_rpc_error(exc)
+    if error.code == grpc.StatusCode.INVALID_ARGUMENT:
+        return InvalidArgument(error.violations or [FieldViolation("customer", error.message)])
+    if error.code == grpc.StatusCode.PERMISSION_DENIED:
+        return PermissionDenied(error.message)
+    if error.code == grpc.StatusCode.ALREADY_EXISTS:
+        return Conflict("another user started converting this lead; they can finish it by "
+                        "converting it again")
+    if error.code == grpc.StatusCode.FAILED_PRECONDITION:
+        return FailedPrecondition(error.message, reason=error.reason or None)
+    return Unavailable(f"the customer service could not {doing} ({error.code.name}); nothing "
+                       "was changed, try again")
+
+
+_CLIENT_LOCK = threading.Lock()
+
+
+def customer_client(servicer) -> CustomerClient | None:
+    """The servicer's customer service client (made on first use); None when its settings
+    name no customer service (then nothing is looked up)."""
+    with _CLIENT_LOCK:
+        client = getattr(servicer, "_customer_client", None)
+        if client is None:
+            address = getattr(servicer.settings, "customer_addr", "")
+            if not address:
+                return None
+            client = CustomerClient(address, timeout_seconds=getattr(
+                servicer.settings, "customer_timeout_seconds", 5.0))
+            servicer._customer_client = client
+        return client
