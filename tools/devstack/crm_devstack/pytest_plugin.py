@@ -7,6 +7,10 @@ other's queues or rows. Nothing is imported or started unless a test asks for it
 
 A missing rabbitmq-server makes the `rabbitmq` fixture *fail*, never skip: a skipped
 integration test would look like a pass.
+
+For the services' in-process apis (``inprocess_api.InProcessApi``) there are the session's
+token ``keys`` and ``rpc_error``; ``migrated_database`` / ``module_migrated_database`` give
+them databases the real migrations built.
 """
 
 from __future__ import annotations
@@ -155,30 +159,73 @@ def migrated_templates(tmp_path_factory) -> Iterator[MigratedTemplates]:
     templates.drop()
 
 
-@pytest.fixture
-def migrated_database(request, tmp_path, migrated_templates):
-    """``migrated_database(package, backend="sqlite", path=None)``: the SQLAlchemy URL of a
-    new database at the head of ``package``'s real migrations (``"sqlite"``: the file ``path``,
-    by default a new one in tmp_path; ``"postgresql"``: a database on the session's cluster,
-    dropped after the test). It is a copy of one the migrations built once this session, so it
-    is exactly what running them would have made, without running them for every test."""
-    created: list[tuple[object, str]] = []
+class MigratedDatabases:
+    """Called as ``(package, backend="sqlite", path=None)``: the SQLAlchemy URL of a new
+    database at the head of ``package``'s real migrations (``"sqlite"``: the file ``path``, by
+    default a new one in ``folder``; ``"postgresql"``: a database on the session's cluster,
+    dropped by ``drop``). It is a copy of one the migrations built once this session, so it is
+    exactly what running them would have made, without running them for every database."""
 
-    def make(package: str, backend: str = "sqlite", path: Path | None = None) -> str:
+    def __init__(self, templates: MigratedTemplates, folder: Path, request) -> None:
+        self._templates = templates
+        self._folder = folder
+        self._request = request
+        self._created: list[tuple[object, str]] = []
+
+    def __call__(self, package: str, backend: str = "sqlite", path: Path | None = None) -> str:
         if backend == "sqlite":
-            path = path or tmp_path / f"{package}-{uuid.uuid4().hex[:8]}.db"
+            path = path or self._folder / f"{package}-{uuid.uuid4().hex[:8]}.db"
             if path.exists():
                 raise FileExistsError(f"{path} exists already")
-            shutil.copyfile(migrated_templates.sqlite(package), path)
+            shutil.copyfile(self._templates.sqlite(package), path)
             return f"sqlite:///{path}"
         if backend != "postgresql":
             raise ValueError(f"backend must be sqlite or postgresql: {backend!r}")
-        cluster = request.getfixturevalue("postgres")
+        # Asked for only here, so that SQLite-only tests never start a cluster.
+        cluster = self._request.getfixturevalue("postgres")
         name = f"test_{uuid.uuid4().hex[:16]}"
-        url = cluster.create_database(name, template=migrated_templates.postgres(package, cluster))
-        created.append((cluster, name))
+        url = cluster.create_database(name, template=self._templates.postgres(package, cluster))
+        self._created.append((cluster, name))
         return url
 
-    yield make
-    for cluster, name in created:
-        cluster.drop_database(name)
+    def drop(self) -> None:
+        for cluster, name in self._created:
+            cluster.drop_database(name)
+
+
+@pytest.fixture
+def migrated_database(request, tmp_path, migrated_templates) -> Iterator[MigratedDatabases]:
+    """``migrated_database(package, backend="sqlite", path=None)``: a new migrated database
+    for the test (see ``MigratedDatabases``), SQLite files in tmp_path."""
+    databases = MigratedDatabases(migrated_templates, tmp_path, request)
+    yield databases
+    databases.drop()
+
+
+@pytest.fixture(scope="module")
+def module_migrated_database(request, tmp_path_factory,
+                             migrated_templates) -> Iterator[MigratedDatabases]:
+    """``migrated_database`` for a module's fixtures: its databases last until the module ends
+    (a server a whole module calls)."""
+    databases = MigratedDatabases(migrated_templates, tmp_path_factory.mktemp("migrated"),
+                                  request)
+    yield databases
+    databases.drop()
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory):
+    """The test token issuer and the public key file the in-process apis verify its tokens
+    with (``inprocess_api.InProcessApi``)."""
+    from .inprocess_api import signing_keys
+
+    return signing_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def rpc_error():
+    """``rpc_error(call, *args, **kwargs)``: the described error (code, message, field
+    violations) of a call that must fail."""
+    from .inprocess_api import failed_call
+
+    return failed_call

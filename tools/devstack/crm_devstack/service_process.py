@@ -133,9 +133,9 @@ class ServiceSetup:
 def prepare_service(module: str, rabbitmq, folder: Path, vhosts=None):
     """A migrated SQLite database, a fresh vhost (from the session's ``VhostPool`` when one
     is given) and a signing key; yields a ServiceSetup."""
-    from crm_shared.auth import TokenIssuer, generate_signing_key
+    from .inprocess_api import signing_keys
 
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
+    issuer, public_key = signing_keys(folder)
     if vhosts is not None:
         vhost = vhosts.lease()
     else:
@@ -143,9 +143,8 @@ def prepare_service(module: str, rabbitmq, folder: Path, vhosts=None):
         rabbitmq.add_vhost(vhost)
     env = {"DATABASE_URL": f"sqlite:///{folder / 'service.db'}",
            "AMQP_URL": rabbitmq.url_for_vhost(vhost),
-           "JWT_PUBLIC_KEY_FILE": str(folder / "signing.pub")}
+           "JWT_PUBLIC_KEY_FILE": str(public_key)}
     migrate(module, env)
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm")
     try:
         yield ServiceSetup(module, env, folder, issuer.issue)
     finally:

@@ -7,19 +7,12 @@ through ListAccessLogEntries. The outbox relay is off: no test here needs the br
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import Principal, TokenIssuer, generate_signing_key
+from crm_devstack.inprocess_api import InProcessApi, principal_claims
+from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.settings import ApiSettings
 from customer_service import erasure
 from customer_service.api import build_bindings
 from customer_service.models import AccessLogEntry
@@ -44,41 +37,12 @@ SYNC = Principal("svc-sync", "sync", frozenset({"service"}), "/", DataScope.ALL)
 INDIVIDUAL_PATHS = ["bank_account", "display_name", "email", "individual.birth_date", "phone"]
 
 
-class Api:
+class Api(InProcessApi):
     """The customer api in-process on a migrated SQLite file."""
 
-    def __init__(self, url: str, keys_folder: Path) -> None:
-        generate_signing_key(keys_folder / "signing.pem", keys_folder / "signing.pub")
-        self.issuer = TokenIssuer(
-            (keys_folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-        )
-        settings = ApiSettings(
-            service_name="customer",
-            database_url=url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=keys_folder / "signing.pub",
-            outbox_relay=False,
-            health_check_seconds=3600,
-        )
-        self.database = Database(url)
-        verifier = TokenVerifier.from_file(
-            keys_folder / "signing.pub", issuer="crm-gateway", audience="crm"
-        )
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self.channels: list[grpc.Channel] = []
-
-    def stub(self, who: Principal) -> customer_pb2_grpc.CustomerServiceStub:
-        token = self.issuer.issue(
-            user_id=who.user_id,
-            username=who.username,
-            roles=sorted(who.roles),
-            department_path=who.department_path,
-            data_scope=who.data_scope.value,
-        )
-        channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-        self.channels.append(channel)
-        return customer_pb2_grpc.CustomerServiceStub(channel)
+    def __init__(self, url: str, keys) -> None:
+        super().__init__("customer", build_bindings, url, keys, service=SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims)
 
     def individual(self, who: Principal, name: str = "韩梅梅") -> customer_pb2.Customer:
         return self.stub(who).CreateCustomer(customer_pb2.CreateCustomerRequest(
@@ -128,18 +92,10 @@ class Api:
         with self.database.unit_of_work() as uow:
             uow.session.execute(delete(AccessLogEntry))
 
-    def stop(self) -> None:
-        for channel in self.channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture
-def api(tmp_path, migrated_database):
-    keys_folder = tmp_path / "keys"
-    keys_folder.mkdir()
-    server = Api(migrated_database("customer_service"), keys_folder)
+def api(keys, migrated_database):
+    server = Api(migrated_database("customer_service"), keys)
     yield server
     server.stop()
 

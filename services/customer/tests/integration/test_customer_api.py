@@ -16,17 +16,10 @@ from dataclasses import dataclass
 import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, utcnow
+from crm_devstack.inprocess_api import InProcessApi, failed_call, principal_claims
+from crm_shared.db import utcnow
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
 from customer_service.api import build_bindings
 from customer_service.models import Customer, Employee
 from sqlalchemy import func, select, text
@@ -46,6 +39,10 @@ class Caller:
     role: str
     department_path: str
     data_scope: str
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role,)
 
 
 REP_EAST = Caller("u-rep-east", "rep.zhang", "sales_rep", "/hq/sales/east", "own")
@@ -86,51 +83,12 @@ READABLE_BY_ID_OWNERS = {**VISIBLE_OWNERS, "agent": set(MATRIX_OWNERS)}
 # -- the server and its clients ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
-                         audience="crm")
-    return issuer, folder / "signing.pub"
-
-
-class CustomerApi:
-    """A running in-process api on a migrated database, and clients for any caller."""
+class CustomerApi(InProcessApi):
+    """The customer api in-process, and clients for any caller (None: without a token)."""
 
     def __init__(self, database_url: str, keys) -> None:
-        self.issuer, public_key = keys
-        settings = ApiSettings(
-            service_name="customer",
-            database_url=database_url,
-            # No broker is needed: the relay is off. The health checker looks once and finds
-            # nothing listening, which only affects health, not calls.
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key,
-            outbox_relay=False,
-            health_check_seconds=3600,
-        )
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels: list[grpc.Channel] = []
-        self._stubs: dict[Caller | None, customer_pb2_grpc.CustomerServiceStub] = {}
-
-    def token(self, caller: Caller) -> str:
-        return self.issuer.issue(
-            user_id=caller.user_id, username=caller.username, roles=[caller.role],
-            department_path=caller.department_path, data_scope=caller.data_scope,
-        )
-
-    def stub(self, caller: Caller | None) -> customer_pb2_grpc.CustomerServiceStub:
-        """A client calling as `caller` (None: without a token)."""
-        if caller not in self._stubs:
-            token = self.token(caller) if caller is not None else None
-            channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-            self._channels.append(channel)
-            self._stubs[caller] = customer_pb2_grpc.CustomerServiceStub(channel)
-        return self._stubs[caller]
+        super().__init__("customer", build_bindings, database_url, keys, service=SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims)
 
     def create(self, caller: Caller, request_id: str = "", **fields) -> customer_pb2.Customer:
         values = {"type": INDIVIDUAL, "display_name": "李雷"}
@@ -156,12 +114,6 @@ class CustomerApi:
                                      department_path=caller.department_path, active=active,
                                      update_time=utcnow()))
 
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture(params=BACKENDS)
 def api(request, keys, migrated_database):
@@ -169,12 +121,6 @@ def api(request, keys, migrated_database):
     server = CustomerApi(migrated_database("customer_service", request.param), keys)
     yield server
     server.stop()
-
-
-def _error(call, *args, **kwargs):
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
 
 
 NOTHING = {"customers": 0, "outbox": 0}
@@ -208,7 +154,7 @@ def test_customer_numbers_follow_each_other(api):
 
 
 def test_invalid_input_reports_every_violation_and_stores_nothing(api):
-    error = _error(api.stub(REP_EAST).CreateCustomer, customer_pb2.CreateCustomerRequest(
+    error = failed_call(api.stub(REP_EAST).CreateCustomer, customer_pb2.CreateCustomerRequest(
         customer=customer_pb2.Customer(display_name="   ", phone="010-65529988",
                                        email="not-an-email")))
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
@@ -252,7 +198,7 @@ def _refuse_outbox_inserts(api: CustomerApi) -> None:
 
 def test_customer_and_its_event_are_one_transaction(api):
     _refuse_outbox_inserts(api)
-    error = _error(api.create, REP_EAST)
+    error = failed_call(api.create, REP_EAST)
     assert error.code == grpc.StatusCode.INTERNAL
     assert "outbox refuses" not in error.message  # no internals leak to the caller
     assert _stored(api) == NOTHING  # the customer and its number went with the event
@@ -276,7 +222,7 @@ def test_validate_only_answers_the_customer_as_it_would_be_stored_and_stores_not
 
 
 def test_validate_only_still_reports_the_violations(api):
-    error = _error(api.stub(REP_EAST).CreateCustomer, customer_pb2.CreateCustomerRequest(
+    error = failed_call(api.stub(REP_EAST).CreateCustomer, customer_pb2.CreateCustomerRequest(
         customer=customer_pb2.Customer(type=INDIVIDUAL, display_name="", phone="010-65529988"),
         validate_only=True))
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
@@ -285,8 +231,8 @@ def test_validate_only_still_reports_the_violations(api):
 
 def test_input_the_service_does_not_store_is_refused_not_dropped(api):
     # primary_contact_id is set with UpdateCustomer once the customer has contacts
-    error = _error(api.create, REP_EAST, needs="a CRM", primary_contact_id=str(uuid.uuid4()),
-                   request_id="not-a-uuid")
+    error = failed_call(api.create, REP_EAST, needs="a CRM", primary_contact_id=str(uuid.uuid4()),
+                        request_id="not-a-uuid")
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert sorted(v.field for v in error.violations) == [
         "customer.primary_contact_id", "request_id"]
@@ -315,7 +261,7 @@ def test_retry_with_the_same_request_id_returns_the_same_customer(api):
 def test_request_id_reused_by_another_caller_is_already_exists(api):
     request_id = str(uuid.uuid4())
     first = api.create(REP_EAST, request_id=request_id, display_name="王芳")
-    error = _error(api.create, REP_NORTH, request_id=request_id, display_name="王芳")
+    error = failed_call(api.create, REP_NORTH, request_id=request_id, display_name="王芳")
     assert error.code == grpc.StatusCode.ALREADY_EXISTS
     assert first.id not in error.message and first.number not in error.message
     assert (api.count(Customer), len(api.outbox_rows())) == (1, 1)
@@ -331,13 +277,13 @@ def test_request_id_reused_by_another_caller_is_already_exists(api):
     ("ListCustomers", customer_pb2.ListCustomersRequest()),
 ])
 def test_call_without_a_token_is_unauthenticated(api, method, request_message):
-    error = _error(getattr(api.stub(None), method), request_message)
+    error = failed_call(getattr(api.stub(None), method), request_message)
     assert error.code == grpc.StatusCode.UNAUTHENTICATED
     assert _stored(api) == NOTHING
 
 
 def test_owner_id_of_an_unknown_employee_is_invalid(api):
-    error = _error(api.create, SALES_LEAD, owner_id="u-nobody")
+    error = failed_call(api.create, SALES_LEAD, owner_id="u-nobody")
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in error.violations] == ["customer.owner_id"]
     assert _stored(api) == NOTHING
@@ -345,7 +291,7 @@ def test_owner_id_of_an_unknown_employee_is_invalid(api):
 
 def test_owner_id_of_an_inactive_employee_is_invalid(api):
     api.add_employee(REP_EAST, active=False)
-    error = _error(api.create, SALES_LEAD, owner_id=REP_EAST.user_id)
+    error = failed_call(api.create, SALES_LEAD, owner_id=REP_EAST.user_id)
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in error.violations] == ["customer.owner_id"]
     assert _stored(api) == NOTHING
@@ -369,7 +315,7 @@ def test_lead_gives_a_new_customer_to_a_rep_in_their_subtree(api, lead):
 ], ids=["rep-to-other-rep", "rep-to-own-lead", "lead-outside-subtree"])
 def test_giving_a_customer_outside_ones_scope_is_permission_denied(api, caller, owner):
     api.add_employee(owner)
-    error = _error(api.create, caller, owner_id=owner.user_id)
+    error = failed_call(api.create, caller, owner_id=owner.user_id)
     assert error.code == grpc.StatusCode.PERMISSION_DENIED
     assert _stored(api) == NOTHING
 
@@ -383,16 +329,9 @@ def test_owner_id_of_the_caller_is_the_default(api):
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def matrix(request, keys, tmp_path_factory):
+def matrix(request, keys, module_migrated_database):
     """One server with customers of several owners; only read by the tests that use it."""
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'customer.db'}", None
-    else:
-        postgres = request.getfixturevalue("postgres")
-        name = f"matrix_{uuid.uuid4().hex[:12]}"
-        url, drop = postgres.create_database(name), lambda: postgres.drop_database(name)
-    upgrade("customer_service", url)
-    server = CustomerApi(url, keys)
+    server = CustomerApi(module_migrated_database("customer_service", request.param), keys)
     serial = itertools.count(1)
     owned = {
         owner: [server.create(owner, display_name=f"{owner.username} 客户 {n}",
@@ -402,8 +341,6 @@ def matrix(request, keys, tmp_path_factory):
     }
     yield server, owned
     server.stop()
-    if drop:
-        drop()
 
 
 def _visible(owned, caller_name) -> dict[str, customer_pb2.Customer]:
@@ -419,7 +356,7 @@ def test_get_returns_a_visible_customer_and_not_found_for_any_other(matrix, call
         if customer.id in visible:
             assert stub.GetCustomer(customer_pb2.GetCustomerRequest(id=customer.id)) == customer
         else:
-            error = _error(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=customer.id))
+            error = failed_call(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=customer.id))
             assert (error.code, error.reason) == (grpc.StatusCode.NOT_FOUND, "NOT_FOUND")
             for secret in (customer.display_name, customer.number, customer.phone,
                            customer.owner_id):
@@ -430,8 +367,8 @@ def test_someone_elses_customer_looks_exactly_like_a_missing_one(matrix):
     server, owned = matrix
     stub = server.stub(REP_NORTH)
     hidden_id, missing_id = owned[REP_EAST][0].id, str(uuid.uuid4())
-    hidden = _error(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=hidden_id))
-    missing = _error(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=missing_id))
+    hidden = failed_call(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=hidden_id))
+    missing = failed_call(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=missing_id))
     assert (hidden.code, hidden.reason, hidden.violations) == (
         missing.code, missing.reason, missing.violations)
     assert hidden.message.replace(hidden_id, "<id>") == missing.message.replace(missing_id, "<id>")
@@ -472,8 +409,8 @@ def test_pages_of_two_walk_the_visible_customers_once(matrix, caller_name):
 
 def test_negative_page_size_is_invalid_argument(matrix):
     server, _ = matrix
-    error = _error(server.stub(ADMIN).ListCustomers,
-                   customer_pb2.ListCustomersRequest(page_size=-1))
+    error = failed_call(server.stub(ADMIN).ListCustomers,
+                        customer_pb2.ListCustomersRequest(page_size=-1))
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in error.violations] == ["page_size"]
 
@@ -496,7 +433,7 @@ FORGED_TOKENS = {
 @pytest.mark.parametrize("token", FORGED_TOKENS.values(), ids=FORGED_TOKENS.keys())
 def test_forged_page_token_is_invalid_argument(matrix, token):
     server, _ = matrix
-    error = _error(server.stub(ADMIN).ListCustomers,
-                   customer_pb2.ListCustomersRequest(page_token=token))
+    error = failed_call(server.stub(ADMIN).ListCustomers,
+                        customer_pb2.ListCustomersRequest(page_token=token))
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in error.violations] == ["page_token"]

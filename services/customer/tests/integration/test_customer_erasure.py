@@ -9,38 +9,20 @@ import uuid
 
 import grpc
 import pytest
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, RuntimeBase
+from crm.customer.v1 import customer_pb2, events_pb2
+from crm_shared.auth import Principal
+from crm_shared.auth.principal import DataScope
+from crm_shared.db import RuntimeBase
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.settings import ApiSettings
 from customer_service import erasure, personal_data
-from customer_service.api import build_bindings
 from customer_service.models import Base, Customer
 from sqlalchemy import select, update
 
 pytestmark = pytest.mark.integration
 
-SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
-REP = {
-    "user_id": "u-rep",
-    "username": "rep.zhang",
-    "roles": ["sales_rep"],
-    "department_path": "/hq/sales/east",
-    "data_scope": "own",
-}
-DPO = {
-    "user_id": "u-dpo",
-    "username": "dpo.chen",
-    "roles": ["dpo"],
-    "department_path": "/hq/legal",
-    "data_scope": "all",
-}
+REP = Principal("u-rep", "rep.zhang", frozenset({"sales_rep"}), "/hq/sales/east", DataScope.OWN)
+DPO = Principal("u-dpo", "dpo.chen", frozenset({"dpo"}), "/hq/legal", DataScope.ALL)
 
 # What the customer told us; none of it may remain after the erasure.
 NAME, PHONE, EMAIL = "韩梅梅", "13912345678", "han.meimei@example.com"
@@ -50,41 +32,9 @@ ID_CARD, BANK_ACCOUNT = "330106199001011234", "6222020200112233445"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def api(request, tmp_path, migrated_database):
-    generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
-    issuer = TokenIssuer(
-        (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-    )
-    url = migrated_database("customer_service", request.param)
-    settings = ApiSettings(
-        service_name="customer",
-        database_url=url,
-        amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-        jwt_public_key_file=tmp_path / "signing.pub",
-        outbox_relay=False,
-        health_check_seconds=3600,
-    )
-    database = Database(url)
-    server = GrpcApi(
-        settings,
-        database,
-        build_bindings(database),
-        TokenVerifier.from_file(tmp_path / "signing.pub", issuer="crm-gateway", audience="crm"),
-    )
-    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
-    channels = []
-
-    def stub(who):
-        token = issuer.issue(**who)
-        channel = connect(target, [SERVICE], token_provider=lambda: token)
-        channels.append(channel)
-        return customer_pb2_grpc.CustomerServiceStub(channel)
-
-    yield stub, database
-    for channel in channels:
-        channel.close()
-    server.stop(grace=0)
-    database.dispose()
+def api(request, start_customer_api):
+    server = start_customer_api(request.param)
+    return server.stub, server.database
 
 
 def _customer_with_history(stub, database) -> str:

@@ -9,94 +9,33 @@ import io
 
 import grpc
 import pytest
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.settings import ApiSettings
+from crm.customer.v1 import customer_pb2
+from crm_shared.auth import Principal
+from crm_shared.auth.principal import DataScope
 from customer_service import personal_data
-from customer_service.api import build_bindings
 from google.protobuf.json_format import MessageToDict
 
 pytestmark = pytest.mark.integration
 
-SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
-REP_EAST = {
-    "user_id": "u-east",
-    "username": "rep.zhang",
-    "roles": ["sales_rep"],
-    "department_path": "/hq/sales/east",
-    "data_scope": "own",
-}
-REP_NORTH = {
-    "user_id": "u-north",
-    "username": "rep.li",
-    "roles": ["sales_rep"],
-    "department_path": "/hq/sales/north",
-    "data_scope": "own",
-}
-SALES_LEAD = {
-    "user_id": "u-lead",
-    "username": "sales.lead",
-    "roles": ["sales_lead"],
-    "department_path": "/hq/sales",
-    "data_scope": "department",
-}
-EAST_LEAD = {
-    "user_id": "u-east-lead",
-    "username": "east.lead",
-    "roles": ["sales_lead"],
-    "department_path": "/hq/sales/east",
-    "data_scope": "department",
-}
-DPO = {
-    "user_id": "u-dpo",
-    "username": "dpo.chen",
-    "roles": ["dpo"],
-    "department_path": "/hq/legal",
-    "data_scope": "all",
-}
+REP_EAST = Principal(
+    "u-east", "rep.zhang", frozenset({"sales_rep"}), "/hq/sales/east", DataScope.OWN
+)
+REP_NORTH = Principal(
+    "u-north", "rep.li", frozenset({"sales_rep"}), "/hq/sales/north", DataScope.OWN
+)
+SALES_LEAD = Principal(
+    "u-lead", "sales.lead", frozenset({"sales_lead"}), "/hq/sales", DataScope.DEPARTMENT
+)
+EAST_LEAD = Principal(
+    "u-east-lead", "east.lead", frozenset({"sales_lead"}), "/hq/sales/east", DataScope.DEPARTMENT
+)
+DPO = Principal("u-dpo", "dpo.chen", frozenset({"dpo"}), "/hq/legal", DataScope.ALL)
 
 
 @pytest.fixture
-def api(tmp_path, migrated_database):
-    generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
-    issuer = TokenIssuer(
-        (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-    )
-    url = migrated_database("customer_service")
-    settings = ApiSettings(
-        service_name="customer",
-        database_url=url,
-        amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-        jwt_public_key_file=tmp_path / "signing.pub",
-        outbox_relay=False,
-        health_check_seconds=3600,
-    )
-    database = Database(url)
-    server = GrpcApi(
-        settings,
-        database,
-        build_bindings(database),
-        TokenVerifier.from_file(tmp_path / "signing.pub", issuer="crm-gateway", audience="crm"),
-    )
-    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
-    channels = []
-
-    def stub(who):
-        token = issuer.issue(**who)
-        channel = connect(target, [SERVICE], token_provider=lambda: token)
-        channels.append(channel)
-        return customer_pb2_grpc.CustomerServiceStub(channel)
-
-    yield stub, database
-    for channel in channels:
-        channel.close()
-    server.stop(grace=0)
-    database.dispose()
+def api(start_customer_api):
+    server = start_customer_api()
+    return server.stub, server.database
 
 
 def _create(stub, owner, name, **fields) -> customer_pb2.Customer:

@@ -7,44 +7,21 @@ import uuid
 
 import grpc
 import pytest
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
+from crm.customer.v1 import customer_pb2
+from crm_shared.auth import Principal
+from crm_shared.auth.principal import DataScope
 from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.settings import ApiSettings
-from customer_service.api import build_bindings
 from customer_service.models import Customer
 from sqlalchemy import func, select
 
 pytestmark = pytest.mark.integration
 
-SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
-REP = {
-    "user_id": "u-rep",
-    "username": "rep.zhang",
-    "roles": ["sales_rep"],
-    "department_path": "/hq/sales/east",
-    "data_scope": "own",
-}
-ADMIN = {
-    "user_id": "u-admin",
-    "username": "admin",
-    "roles": ["admin"],
-    "department_path": "/hq",
-    "data_scope": "all",
-}
-OTHER_REP = {
-    "user_id": "u-rep-2",
-    "username": "rep.li",
-    "roles": ["sales_rep"],
-    "department_path": "/hq/sales/north",
-    "data_scope": "own",
-}
+REP = Principal("u-rep", "rep.zhang", frozenset({"sales_rep"}), "/hq/sales/east", DataScope.OWN)
+ADMIN = Principal("u-admin", "admin", frozenset({"admin"}), "/hq", DataScope.ALL)
+OTHER_REP = Principal(
+    "u-rep-2", "rep.li", frozenset({"sales_rep"}), "/hq/sales/north", DataScope.OWN
+)
 IMPORTED = customer_pb2.IMPORT_ROW_STATUS_IMPORTED
 FAILED = customer_pb2.IMPORT_ROW_STATUS_FAILED
 SKIPPED = customer_pb2.IMPORT_ROW_STATUS_SKIPPED_DUPLICATE
@@ -70,41 +47,9 @@ FILE = (
 
 
 @pytest.fixture
-def api(tmp_path, migrated_database):
-    generate_signing_key(tmp_path / "signing.pem", tmp_path / "signing.pub")
-    issuer = TokenIssuer(
-        (tmp_path / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-    )
-    url = migrated_database("customer_service")
-    settings = ApiSettings(
-        service_name="customer",
-        database_url=url,
-        amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-        jwt_public_key_file=tmp_path / "signing.pub",
-        outbox_relay=False,
-        health_check_seconds=3600,
-    )
-    database = Database(url)
-    server = GrpcApi(
-        settings,
-        database,
-        build_bindings(database),
-        TokenVerifier.from_file(tmp_path / "signing.pub", issuer="crm-gateway", audience="crm"),
-    )
-    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
-    channels = []
-
-    def stub(who):
-        token = issuer.issue(**who)
-        channel = connect(target, [SERVICE], token_provider=lambda: token)
-        channels.append(channel)
-        return customer_pb2_grpc.CustomerServiceStub(channel)
-
-    yield stub, database
-    for channel in channels:
-        channel.close()
-    server.stop(grace=0)
-    database.dispose()
+def api(start_customer_api):
+    server = start_customer_api()
+    return server.stub, server.database
 
 
 def _count(database, model) -> int:

@@ -19,16 +19,10 @@ import pytest
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.customer.v1 import events_pb2 as customer_events
-from crm_devstack.ports import free_port
+from crm_devstack.inprocess_api import InProcessApi, failed_call, principal_claims
 from crm_devstack.waiting import wait_until
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, utcnow
+from crm_shared.db import utcnow
 from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.settings import ApiSettings
 from customer_service import portrait, timeline
 from customer_service.api import build_bindings
 from customer_service.classification import DEAL
@@ -53,6 +47,14 @@ class Caller:
     department_path: str
     data_scope: str
 
+    @property
+    def username(self) -> str:
+        return self.user_id
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role,)
+
 
 REP_EAST = Caller("u-rep-east", "sales_rep", "/hq/sales/east", "own")
 REP_NORTH = Caller("u-rep-north", "sales_rep", "/hq/sales/north", "own")
@@ -60,48 +62,11 @@ SALES_LEAD = Caller("u-sales-lead", "sales_lead", "/hq/sales", "department")
 ADMIN = Caller("u-admin", "admin", "/hq", "all")
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer(
-        (folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-    )
-    return issuer, folder / "signing.pub"
-
-
-class PortraitApi:
+class PortraitApi(InProcessApi):
     def __init__(self, database_url: str, keys) -> None:
-        self.issuer, public_key = keys
-        settings = ApiSettings(
-            service_name="customer",
-            database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key,
-            outbox_relay=False,
-            health_check_seconds=3600,
-        )
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels = []
-        self._stubs = {}
+        super().__init__("customer", build_bindings, database_url, keys, service=SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims)
         self._numbers = itertools.count(1)
-
-    def stub(self, caller: Caller) -> customer_pb2_grpc.CustomerServiceStub:
-        if caller not in self._stubs:
-            token = self.issuer.issue(
-                user_id=caller.user_id,
-                username=caller.user_id,
-                roles=[caller.role],
-                department_path=caller.department_path,
-                data_scope=caller.data_scope,
-            )
-            channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-            self._channels.append(channel)
-            self._stubs[caller] = customer_pb2_grpc.CustomerServiceStub(channel)
-        return self._stubs[caller]
 
     def customer(self, owner: Caller, **fields) -> str:
         """A customer row as the customer api stores it (the create path is tested elsewhere)."""
@@ -169,12 +134,6 @@ class PortraitApi:
         with self.database.unit_of_work(readonly=True) as uow:
             return uow.session.scalar(select(func.count()).select_from(model))
 
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def api(request, keys, migrated_database):
@@ -188,12 +147,6 @@ def sqlite_api(migrated_database, keys):
     server = PortraitApi(migrated_database("customer_service"), keys)
     yield server
     server.stop()
-
-
-def _error(call, *args):
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args)
-    return describe_rpc_error(caught.value)
 
 
 def cny(yuan: int) -> types_pb2.Money:
@@ -347,7 +300,7 @@ def test_someone_elses_customer_is_not_found_for_every_portrait_read(api):
             customer_pb2.ListSatisfactionRecordsRequest(customer_id=customer_id),
         ),
     ):
-        assert _error(call, request).code == grpc.StatusCode.NOT_FOUND
+        assert failed_call(call, request).code == grpc.StatusCode.NOT_FOUND
     # The lead of the department above sees it.
     assert (
         len(
@@ -360,7 +313,7 @@ def test_someone_elses_customer_is_not_found_for_every_portrait_read(api):
 
 
 def test_bad_timeline_requests_name_the_fields(api):
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).ListTimelineEntries,
         customer_pb2.ListTimelineEntriesRequest(
             kinds=[customer_pb2.TIMELINE_ENTRY_KIND_UNSPECIFIED], source_service="erp"
@@ -560,7 +513,7 @@ def test_kpis_count_classes_stages_and_risk_in_the_callers_scope(api):
 
 
 def test_a_bad_kpi_period_is_invalid(api):
-    error = _error(
+    error = failed_call(
         api.stub(ADMIN).GetCustomerKpis,
         customer_pb2.GetCustomerKpisRequest(
             period=types_pb2.DateRange(start_date="2026-13-01", end_date="2026-01-01")
@@ -584,7 +537,7 @@ def test_the_policy_defaults_and_only_an_admin_changes_it(sqlite_api):
         policy.completeness_target,
     ) == (90, 90, 95)
 
-    error = _error(
+    error = failed_call(
         sqlite_api.stub(REP_EAST).UpdateClassificationPolicy,
         customer_pb2.UpdateClassificationPolicyRequest(
             policy=customer_pb2.ClassificationPolicy(lost_after_inactive_days=30)
@@ -605,7 +558,7 @@ def test_bad_policy_values_are_refused_and_nothing_is_stored(sqlite_api):
     request.update_mask.paths.extend(
         ["value_class_a_min", "value_class_b_min", "churn_interaction_drop_ratio", "no_such_field"]
     )
-    error = _error(sqlite_api.stub(ADMIN).UpdateClassificationPolicy, request)
+    error = failed_call(sqlite_api.stub(ADMIN).UpdateClassificationPolicy, request)
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in error.violations] == [
         "policy.value_class_b_min.currency_code",

@@ -18,17 +18,14 @@ from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm.ticket.v1 import ticket_pb2
+from crm_devstack.inprocess_api import InProcessApi, principal_claims
 from crm_devstack.outbox_publisher import OutboxPublisher as Publisher
-from crm_devstack.ports import free_port
 from crm_devstack.service_process import WorkerProcess
 from crm_devstack.waiting import wait_until
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, utcnow
+from crm_shared.auth import Principal
+from crm_shared.auth.principal import DataScope
+from crm_shared.db import utcnow
 from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.settings import ApiSettings
 from crm_shared.timestamps import to_timestamp
 from customer_service.api import build_bindings
 from customer_service.models import Customer, TimelineEntry
@@ -38,6 +35,7 @@ pytestmark = pytest.mark.integration
 
 SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 OWNER = "u-rep-east"
+REP = Principal(OWNER, "rep.zhang", frozenset({"sales_rep"}), "/hq/sales/east", DataScope.OWN)
 
 
 @pytest.fixture(scope="module")
@@ -69,38 +67,13 @@ def publisher(vhost_url, worker, tmp_path_factory):
     side.close()
 
 
-class Side:
-    """The api on the worker's database (relay off: the worker's outbox rows stay readable)."""
+class Side(InProcessApi):
+    """The api on the worker's database (relay off: the worker's outbox rows stay readable),
+    called by the owner of the customers."""
 
-    def __init__(self, db_url: str, folder) -> None:
-        generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-        issuer = TokenIssuer(
-            (folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-        )
-        settings = ApiSettings(
-            service_name="customer",
-            database_url=db_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=folder / "signing.pub",
-            outbox_relay=False,
-            health_check_seconds=3600,
-        )
-        self.database = Database(db_url)
-        verifier = TokenVerifier.from_file(
-            folder / "signing.pub", issuer="crm-gateway", audience="crm"
-        )
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        token = issuer.issue(
-            user_id=OWNER,
-            username="rep.zhang",
-            roles=["sales_rep"],
-            department_path="/hq/sales/east",
-            data_scope="own",
-        )
-        self.channel = connect(
-            f"127.0.0.1:{self.server.start('127.0.0.1:0')}", [SERVICE], token_provider=lambda: token
-        )
-        self.stub = customer_pb2_grpc.CustomerServiceStub(self.channel)
+    def __init__(self, db_url: str, keys) -> None:
+        super().__init__("customer", build_bindings, db_url, keys, service=SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims)
 
     def customer(self) -> str:
         now = utcnow()
@@ -122,7 +95,7 @@ class Side:
         return customer_id
 
     def portrait(self, customer_id: str) -> customer_pb2.CustomerPortrait:
-        return self.stub.GetCustomerPortrait(
+        return self.stub(REP).GetCustomerPortrait(
             customer_pb2.GetCustomerPortraitRequest(customer_id=customer_id)
         )
 
@@ -151,17 +124,12 @@ class Side:
                 text("SELECT count(*) FROM processed_events WHERE event_id = :id"), {"id": event_id}
             ).scalar_one()
 
-    def close(self) -> None:
-        self.channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture(scope="module")
-def side(worker, db_url, tmp_path_factory):
-    api = Side(db_url, tmp_path_factory.mktemp("portrait-keys"))
+def side(worker, db_url, keys):
+    api = Side(db_url, keys)
     yield api
-    api.close()
+    api.stop()
 
 
 def _handled(side: Side, worker: WorkerProcess, event_id: str) -> None:

@@ -13,18 +13,14 @@ from pathlib import Path
 import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import Principal, TokenIssuer, generate_signing_key
+from crm_devstack.inprocess_api import InProcessApi, principal_claims
+from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
 from crm_shared.errors import PermissionDenied
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.settings import ApiSettings
 from customer_service import personal_data
 from customer_service.api import build_bindings
 from customer_service.models import Customer, CustomerPersonalField
+from customer_service.settings import CustomerApiSettings
 from sqlalchemy import select
 
 pytestmark = pytest.mark.integration
@@ -41,46 +37,17 @@ DPO = Principal("u-dpo", "dpo.chen", frozenset({"dpo"}), "/hq/legal", DataScope.
 ADMIN = Principal("u-admin", "admin", frozenset({"admin"}), "/hq", DataScope.ALL)
 
 
-class Api:
+class Api(InProcessApi):
     """The customer api in-process on a migrated SQLite file, with one configured key."""
 
-    def __init__(self, url: str, keys_folder: Path) -> None:
-        generate_signing_key(keys_folder / "signing.pem", keys_folder / "signing.pub")
-        self.issuer = TokenIssuer(
-            (keys_folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-        )
+    def __init__(self, url: str, keys) -> None:
         self.path = Path(url.removeprefix("sqlite:///"))
-        settings = ApiSettings(
-            service_name="customer",
-            database_url=url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=keys_folder / "signing.pub",
-            outbox_relay=False,
-            health_check_seconds=3600,
-        )
         self.key = os.urandom(32)
-        self.keys = personal_data.FieldKeys(self.key)
-        self.database = Database(url)
-        bindings = build_bindings(self.database)
-        bindings[0].servicer.field_keys = self.keys
-        verifier = TokenVerifier.from_file(
-            keys_folder / "signing.pub", issuer="crm-gateway", audience="crm"
-        )
-        self.server = GrpcApi(settings, self.database, bindings, verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self.channels: list[grpc.Channel] = []
-
-    def stub(self, who: Principal) -> customer_pb2_grpc.CustomerServiceStub:
-        token = self.issuer.issue(
-            user_id=who.user_id,
-            username=who.username,
-            roles=sorted(who.roles),
-            department_path=who.department_path,
-            data_scope=who.data_scope.value,
-        )
-        channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-        self.channels.append(channel)
-        return customer_pb2_grpc.CustomerServiceStub(channel)
+        super().__init__("customer", build_bindings, url, keys, service=SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims,
+                         settings_cls=CustomerApiSettings,
+                         field_encryption_key=base64.b64encode(self.key).decode())
+        self.keys = self.settings.field_keys
 
     def customer_with_secrets(self, owner: Principal) -> str:
         created = self.stub(owner).CreateCustomer(
@@ -101,18 +68,10 @@ class Api:
             )
         return created.id
 
-    def stop(self) -> None:
-        for channel in self.channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture
-def api(tmp_path, migrated_database):
-    keys_folder = tmp_path / "keys"
-    keys_folder.mkdir()
-    server = Api(migrated_database("customer_service"), keys_folder)
+def api(keys, migrated_database):
+    server = Api(migrated_database("customer_service"), keys)
     yield server
     server.stop()
 

@@ -18,16 +18,11 @@ import grpc
 import pytest
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, utcnow
+from crm_devstack.inprocess_api import InProcessApi, failed_call, principal_claims
+from crm_shared.db import utcnow
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.settings import ApiSettings
 from customer_service import handover, merge, personal_data
 from customer_service.api import build_bindings
 from customer_service.models import Customer, CustomerRevision, Employee
@@ -61,6 +56,10 @@ class Caller:
     department_path: str
     data_scope: str
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (self.role,)
+
 
 # The demo organisation's shape: two reps in two sales teams, their lead, and the admin.
 REP_EAST = Caller("u-rep-east", "rep.zhang", "sales_rep", "/hq/sales/east", "own")
@@ -71,35 +70,12 @@ ADMIN = Caller("u-admin", "admin", "admin", "/hq", "all")
 EMPLOYEES = (REP_EAST, REP_NORTH, SALES_LEAD, EAST_LEAD, ADMIN)
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer(
-        (folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-    )
-    return issuer, folder / "signing.pub"
-
-
-class CustomerApi:
-    """A running in-process api on a migrated database with the employee directory filled."""
+class CustomerApi(InProcessApi):
+    """The customer api in-process with the employee directory filled."""
 
     def __init__(self, database_url: str, keys) -> None:
-        self.issuer, public_key = keys
-        settings = ApiSettings(
-            service_name="customer",
-            database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key,
-            outbox_relay=False,
-            health_check_seconds=3600,
-        )
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database, build_bindings(self.database), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels: list[grpc.Channel] = []
-        self._stubs: dict[Caller, customer_pb2_grpc.CustomerServiceStub] = {}
+        super().__init__("customer", build_bindings, database_url, keys, service=SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims)
         with self.database.unit_of_work() as uow:
             for caller in EMPLOYEES:
                 uow.session.add(
@@ -111,20 +87,6 @@ class CustomerApi:
                         update_time=utcnow(),
                     )
                 )
-
-    def stub(self, caller: Caller) -> customer_pb2_grpc.CustomerServiceStub:
-        if caller not in self._stubs:
-            token = self.issuer.issue(
-                user_id=caller.user_id,
-                username=caller.username,
-                roles=[caller.role],
-                department_path=caller.department_path,
-                data_scope=caller.data_scope,
-            )
-            channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-            self._channels.append(channel)
-            self._stubs[caller] = customer_pb2_grpc.CustomerServiceStub(channel)
-        return self._stubs[caller]
 
     def individual(self, caller: Caller, name: str = "李雷", **fields) -> customer_pb2.Customer:
         return self.stub(caller).CreateCustomer(
@@ -166,12 +128,6 @@ class CustomerApi:
             for name, value in values.items():
                 setattr(customer, name, value)
 
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture
 def api(migrated_database, keys):
@@ -185,12 +141,6 @@ def api_on_both(request, keys, migrated_database):
     server = CustomerApi(migrated_database("customer_service", request.param), keys)
     yield server
     server.stop()
-
-
-def _error(call, *args, **kwargs):
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
 
 
 def _mask(*paths: str) -> field_mask_pb2.FieldMask:
@@ -338,7 +288,7 @@ def test_individual_lists_what_is_missing(api):
     ],
 )
 def test_bad_input_names_every_field_and_stores_nothing(api, customer, fields):
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).CreateCustomer, customer_pb2.CreateCustomerRequest(customer=customer)
     )
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
@@ -394,7 +344,7 @@ def test_update_with_a_stale_etag_is_aborted_and_changes_nothing(api):
             customer=customer_pb2.Customer(id=created.id, needs="first"), update_mask=_mask("needs")
         )
     )
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).UpdateCustomer,
         customer_pb2.UpdateCustomerRequest(
             customer=customer_pb2.Customer(id=created.id, etag=created.etag, needs="second"),
@@ -419,7 +369,7 @@ def test_update_with_a_stale_etag_is_aborted_and_changes_nothing(api):
 )
 def test_bad_update_is_refused_and_stores_nothing(api, mask, change, field):
     created = api.individual(REP_EAST, email="li@example.com")
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).UpdateCustomer,
         customer_pb2.UpdateCustomerRequest(
             customer=customer_pb2.Customer(id=created.id, **change), update_mask=_mask(*mask)
@@ -585,7 +535,9 @@ def test_reassign_moves_the_customer_records_the_revision_and_emits_owner_change
         REP_NORTH.user_id,
         "territory",
     )
-    error = _error(api.stub(REP_EAST).GetCustomer, customer_pb2.GetCustomerRequest(id=created.id))
+    error = failed_call(
+        api.stub(REP_EAST).GetCustomer, customer_pb2.GetCustomerRequest(id=created.id)
+    )
     assert error.code == grpc.StatusCode.NOT_FOUND  # the previous owner no longer sees it
     revisions = (
         api.stub(REP_NORTH)
@@ -601,7 +553,7 @@ def test_reassign_moves_the_customer_records_the_revision_and_emits_owner_change
 
 def test_rep_cannot_give_a_customer_away(api):
     created = api.individual(REP_EAST)
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).ReassignCustomer,
         customer_pb2.ReassignCustomerRequest(id=created.id, owner_id=REP_NORTH.user_id),
     )
@@ -654,12 +606,12 @@ def test_handover_is_for_leads_and_admins_within_their_subtree(api):
         from_user_id=REP_EAST.user_id, to_user_id=REP_NORTH.user_id
     )
     assert (
-        _error(api.stub(REP_EAST).HandOverCustomers, request).code
+        failed_call(api.stub(REP_EAST).HandOverCustomers, request).code
         == grpc.StatusCode.PERMISSION_DENIED
     )
     # the east lead may not give customers to someone in the north team
     assert (
-        _error(api.stub(EAST_LEAD).HandOverCustomers, request).code
+        failed_call(api.stub(EAST_LEAD).HandOverCustomers, request).code
         == grpc.StatusCode.PERMISSION_DENIED
     )
     assert api.events(events_pb2.CustomerHandedOver) == []
@@ -705,7 +657,7 @@ def test_contacts_build_the_decision_chain_and_emit_their_events(api):
         )
     )
     assert updated.decision_role == customer_pb2.DECISION_ROLE_INFLUENCER
-    stale = _error(
+    stale = failed_call(
         stub.UpdateContact,
         customer_pb2.UpdateContactRequest(
             contact=customer_pb2.Contact(id=user.id, etag=user.etag, notes="x"),
@@ -729,7 +681,7 @@ def test_contacts_build_the_decision_chain_and_emit_their_events(api):
 def test_bad_contacts_are_refused(api):
     company, person = api.enterprise(REP_EAST), api.individual(REP_EAST)
     stub = api.stub(REP_EAST)
-    error = _error(
+    error = failed_call(
         stub.CreateContact,
         customer_pb2.CreateContactRequest(
             contact=customer_pb2.Contact(
@@ -748,7 +700,7 @@ def test_bad_contacts_are_refused(api):
         "contact.name",
         "contact.phone",
     ]
-    error = _error(
+    error = failed_call(
         stub.CreateContact,
         customer_pb2.CreateContactRequest(
             contact=customer_pb2.Contact(customer_id=person.id, name="王五", job_title="CTO")
@@ -861,7 +813,7 @@ def test_rules_run_when_a_customers_facts_change_and_leave_manual_tags_alone(api
 
 
 def test_reps_cannot_curate_the_catalogue_and_bad_rules_are_refused(api):
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).CreateTag,
         customer_pb2.CreateTagRequest(tag=customer_pb2.Tag(name="vip", dimension="free")),
     )
@@ -869,7 +821,7 @@ def test_reps_cannot_curate_the_catalogue_and_bad_rules_are_refused(api):
     tag = api.stub(ADMIN).CreateTag(
         customer_pb2.CreateTagRequest(tag=customer_pb2.Tag(name="vip", dimension="free"))
     )
-    twice = _error(
+    twice = failed_call(
         api.stub(ADMIN).CreateTag,
         customer_pb2.CreateTagRequest(tag=customer_pb2.Tag(name="vip", dimension="free")),
     )
@@ -890,7 +842,9 @@ def test_reps_cannot_curate_the_catalogue_and_bad_rules_are_refused(api):
             ]
         ),
     )
-    error = _error(api.stub(ADMIN).CreateTagRule, customer_pb2.CreateTagRuleRequest(tag_rule=bad))
+    error = failed_call(
+        api.stub(ADMIN).CreateTagRule, customer_pb2.CreateTagRuleRequest(tag_rule=bad)
+    )
     assert [v.field for v in error.violations] == [
         "tag_rule.condition.conditions[0].field",
         "tag_rule.condition.conditions[1].values",
@@ -1103,7 +1057,7 @@ def test_merge_keeps_every_child_record_of_both_customers(api_on_both):
         == []
     )
     # the merged record is read-only
-    error = _error(
+    error = failed_call(
         stub.UpdateCustomer,
         customer_pb2.UpdateCustomerRequest(
             customer=customer_pb2.Customer(id=loser.id, needs="x"), update_mask=_mask("needs")
@@ -1114,7 +1068,7 @@ def test_merge_keeps_every_child_record_of_both_customers(api_on_both):
 
 def test_merge_of_a_customer_the_caller_cannot_see_is_not_found_and_changes_nothing(api):
     mine, theirs = api.individual(REP_EAST, "甲"), api.individual(REP_NORTH, "甲")
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).MergeCustomers,
         customer_pb2.MergeCustomersRequest(
             surviving_customer_id=mine.id, merged_customer_ids=[theirs.id]
@@ -1191,7 +1145,7 @@ def test_a_disabled_employee_with_a_named_successor_is_handed_over_once(api):
     with api.database.unit_of_work(readonly=True) as uow:
         assert uow.session.get(Employee, REP_EAST.user_id).active is False
     # a disabled employee can no longer be given customers
-    error = _error(
+    error = failed_call(
         api.stub(SALES_LEAD).ReassignCustomer,
         customer_pb2.ReassignCustomerRequest(id=leaving[0].id, owner_id=REP_EAST.user_id),
     )
@@ -1243,7 +1197,7 @@ def test_merge_applies_overrides_and_a_retry_returns_the_first_merge(api):
 
 def test_profile_fields_of_the_other_type_cannot_be_updated(api):
     person = api.individual(REP_EAST)
-    error = _error(
+    error = failed_call(
         api.stub(REP_EAST).UpdateCustomer,
         customer_pb2.UpdateCustomerRequest(
             customer=customer_pb2.Customer(
@@ -1302,7 +1256,7 @@ def test_pages_walk_every_order_once_in_order(api, order_by):
     # a token of one order is refused by another, not misread
     first = stub.ListCustomers(customer_pb2.ListCustomersRequest(order_by=order_by, page_size=2))
     other_order = "number" if order_by != "number" else "display_name"
-    error = _error(
+    error = failed_call(
         stub.ListCustomers,
         customer_pb2.ListCustomersRequest(order_by=other_order, page_token=first.next_page_token),
     )

@@ -9,26 +9,22 @@ prove the clear values never reach the disk.
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
 import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
-from crm_devstack.ports import free_port
-from crm_shared.auth import Principal, TokenIssuer, generate_signing_key
+from crm_devstack.inprocess_api import InProcessApi, failed_call, principal_claims
+from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.settings import ApiSettings
 from customer_service import personal_data
 from customer_service.api import build_bindings
 from customer_service.models import AccessLogEntry, Customer, CustomerPersonalField
+from customer_service.settings import CustomerApiSettings
 from google.protobuf.field_mask_pb2 import FieldMask
 from sqlalchemy import func, select
 
@@ -58,45 +54,17 @@ SERVICE_AGENT = Principal(
 ADMIN = Principal("u-admin", "admin", frozenset({"admin"}), "/hq", DataScope.ALL)
 
 
-class Api:
+class Api(InProcessApi):
     """The customer api in-process on a migrated SQLite file, with one configured key."""
 
-    def __init__(self, url: str, keys_folder: Path) -> None:
-        generate_signing_key(keys_folder / "signing.pem", keys_folder / "signing.pub")
-        self.issuer = TokenIssuer(
-            (keys_folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm"
-        )
+    def __init__(self, url: str, keys) -> None:
         self.path = Path(url.removeprefix("sqlite:///"))
-        settings = ApiSettings(
-            service_name="customer",
-            database_url=url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=keys_folder / "signing.pub",
-            outbox_relay=False,
-            health_check_seconds=3600,
-        )
-        self.keys = personal_data.FieldKeys(os.urandom(32))
-        self.database = Database(url)
-        bindings = build_bindings(self.database)
-        bindings[0].servicer.field_keys = self.keys
-        verifier = TokenVerifier.from_file(
-            keys_folder / "signing.pub", issuer="crm-gateway", audience="crm"
-        )
-        self.server = GrpcApi(settings, self.database, bindings, verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self.channels: list[grpc.Channel] = []
-
-    def stub(self, who: Principal) -> customer_pb2_grpc.CustomerServiceStub:
-        token = self.issuer.issue(
-            user_id=who.user_id,
-            username=who.username,
-            roles=sorted(who.roles),
-            department_path=who.department_path,
-            data_scope=who.data_scope.value,
-        )
-        channel = connect(self.target, [SERVICE], token_provider=lambda: token)
-        self.channels.append(channel)
-        return customer_pb2_grpc.CustomerServiceStub(channel)
+        key = os.urandom(32)
+        super().__init__("customer", build_bindings, url, keys, service=SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims,
+                         settings_cls=CustomerApiSettings,
+                         field_encryption_key=base64.b64encode(key).decode())
+        self.keys = self.settings.field_keys
 
     def create(self, who: Principal, **fields) -> customer_pb2.Customer:
         values = {"type": INDIVIDUAL, "display_name": "韩梅梅", "phone": "13812345678"}
@@ -133,26 +101,12 @@ class Api:
             uow.session.expunge_all()  # keep the loaded values past the read-only rollback
             return rows
 
-    def stop(self) -> None:
-        for channel in self.channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture
-def api(tmp_path, migrated_database):
-    keys_folder = tmp_path / "keys"
-    keys_folder.mkdir()
-    server = Api(migrated_database("customer_service"), keys_folder)
+def api(keys, migrated_database):
+    server = Api(migrated_database("customer_service"), keys)
     yield server
     server.stop()
-
-
-def _error(call, *args, **kwargs):
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
 
 
 def _raw_bytes(path: Path) -> bytes:
@@ -251,7 +205,7 @@ def test_a_bad_id_card_or_bank_account_is_a_field_violation_and_nothing_is_store
     api, fields, violations
 ):
     profile = customer_pb2.IndividualProfile(id_card_number=fields.get("id_card_number", ""))
-    error = _error(
+    error = failed_call(
         api.create,
         REP,
         bank_account=fields.get("bank_account", ""),
@@ -269,7 +223,7 @@ def test_a_bad_id_card_or_bank_account_is_a_field_violation_and_nothing_is_store
 
 
 def test_an_id_card_on_an_enterprise_is_refused(api):
-    error = _error(
+    error = failed_call(
         api.create,
         REP,
         type=ENTERPRISE,
@@ -307,7 +261,7 @@ def test_an_admin_reveals_the_clear_values_and_the_reveal_is_access_logged_once(
 def test_a_rep_asking_to_reveal_is_permission_denied_and_nothing_is_logged(api):
     created = api.create_with_secrets(REP)
 
-    error = _error(
+    error = failed_call(
         api.stub(REP).GetCustomer,
         customer_pb2.GetCustomerRequest(id=created.id, reveal_sensitive=True),
     )
@@ -368,7 +322,7 @@ def test_a_mask_naming_the_whole_profile_leaves_the_id_card_alone(api):
 
 def test_a_bad_id_card_in_an_update_is_refused_and_the_old_one_kept(api):
     created = api.create_with_secrets(REP)
-    error = _error(
+    error = failed_call(
         _update,
         api.stub(REP),
         created.id,
@@ -420,13 +374,13 @@ def test_an_agent_reads_a_reps_customer_by_id_masked_but_lists_updates_and_revea
     assert (list(batch.customers), list(batch.not_found_ids)) == ([created], [])
 
     assert list(stub.ListCustomers(customer_pb2.ListCustomersRequest()).customers) == []
-    error = _error(_update, stub, created.id, ["needs"], needs="换货")
+    error = failed_call(_update, stub, created.id, ["needs"], needs="换货")
     assert error.code == grpc.StatusCode.NOT_FOUND
-    error = _error(
+    error = failed_call(
         stub.GetCustomer, customer_pb2.GetCustomerRequest(id=created.id, reveal_sensitive=True)
     )
     assert error.code == grpc.StatusCode.PERMISSION_DENIED
-    error = _error(
+    error = failed_call(
         stub.ListCustomerRevisions,
         customer_pb2.ListCustomerRevisionsRequest(customer_id=created.id),
     )
@@ -444,7 +398,7 @@ def test_a_rep_still_cannot_read_another_reps_customer_by_id(api):
     created = api.create_with_secrets(REP)
     stub = api.stub(OTHER_REP)
 
-    error = _error(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=created.id))
+    error = failed_call(stub.GetCustomer, customer_pb2.GetCustomerRequest(id=created.id))
     batch = stub.BatchGetCustomers(customer_pb2.BatchGetCustomersRequest(ids=[created.id]))
 
     assert error.code == grpc.StatusCode.NOT_FOUND

@@ -1,43 +1,32 @@
 """The harness of the marketing service's integration tests, shared as fixtures.
 
-``start_marketing_api(url)`` is the real servicer (``build_bindings``) inside the real server
-bootstrap (``GrpcApi``: auth and error mapping) on a database the real migrations built, called
-through the suite's client factory with tokens from a test issuer for the people of
-``PEOPLE``. The outbox relay is off: the events a call wrote stay in the outbox, where
-``api.events(routing_key, type)`` reads them. ``marketing_database_url(backend)`` gives a fresh
-migrated database (SQLite copied from a template migrated once per session, or PostgreSQL).
+``start_marketing_api(backend)`` is a ``MarketingApi``: the devstack's in-process api
+(``crm_devstack.inprocess_api``: the real servicer inside the real server bootstrap, called
+through the suite's client factory with tokens from the session's test issuer) on a database the
+real migrations built, called by the people of ``PEOPLE``; it signs survey links with the
+tests' secret and dispatches nothing outbound by itself. The outbox relay is off: the events a
+call wrote stay in the outbox, where ``api.events(routing_key, type)`` reads them.
+``marketing_database_url(backend)`` gives a fresh migrated database (a copy of a template
+migrated once per session, SQLite or PostgreSQL).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import uuid
+import functools
 from collections.abc import Callable, Iterator
 
-import grpc
 import pytest
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
-from crm_shared.events import wire
-from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import CallError, describe_rpc_error
-from crm_shared.migrations import upgrade
+from crm_devstack.inprocess_api import InProcessApi, Person
 from marketing_service.api import build_bindings
 from marketing_service.settings import MarketingApiSettings
-from sqlalchemy import select
 
 MARKETING_SERVICE = marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"]
 SURVEY_LINK_SECRET = "survey-link-secret-of-the-tests"
 SURVEY_LINK_BASE_URL = "https://crm.example.com"
 
 # user id -> (roles, department path, data scope)
-PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
+PEOPLE: dict[str, Person] = {
     "u-admin": (("admin",), "/hq", "all"),
     "u-marketer": (("marketer",), "/hq/marketing", "own"),
     "u-marketer-2": (("marketer",), "/hq/marketing", "own"),
@@ -50,94 +39,22 @@ PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
-class MarketingApi:
-    """An in-process marketing api on a migrated database, with a stub per caller."""
+class MarketingApi(InProcessApi):
+    """The marketing api, with a stub per caller."""
 
     def __init__(self, database_url: str, keys) -> None:
-        issuer, public_key = keys
-        self.issuer = issuer
-        self.settings = MarketingApiSettings(
-            service_name="marketing", database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
-            survey_link_secret=SURVEY_LINK_SECRET, survey_link_base_url=SURVEY_LINK_BASE_URL,
-            outbound_dispatch=False)
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(self.settings, self.database,
-                              build_bindings(self.database, self.settings), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels: list[grpc.Channel] = []
-        self._stubs: dict[str, marketing_pb2_grpc.MarketingServiceStub] = {}
-
-    def token(self, caller: str) -> str:
-        roles, department_path, data_scope = PEOPLE[caller]
-        return self.issuer.issue(user_id=caller, username=caller, roles=list(roles),
-                                 department_path=department_path, data_scope=data_scope)
-
-    def stub(self, caller: str) -> marketing_pb2_grpc.MarketingServiceStub:
-        if caller not in self._stubs:
-            token = self.token(caller)
-            channel = connect(self.target, [MARKETING_SERVICE], token_provider=lambda: token)
-            self._channels.append(channel)
-            self._stubs[caller] = marketing_pb2_grpc.MarketingServiceStub(channel)
-        return self._stubs[caller]
-
-    def events(self, routing_key: str, message_type=None) -> list:
-        """The outbox's events of ``routing_key`` in order (decoded as ``message_type``)."""
-        with self.database.unit_of_work(readonly=True) as uow:
-            rows = uow.session.scalars(select(OutboxMessage).where(
-                OutboxMessage.routing_key == routing_key).order_by(OutboxMessage.id)).all()
-            if message_type is None:
-                return [json.loads(row.payload) for row in rows]
-            return [wire.decode(row.payload, message_type) for row in rows]
-
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
-
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory):
-    """The test token issuer and the public key the apis verify with."""
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
-                         audience="crm")
-    return issuer, folder / "signing.pub"
-
-
-@pytest.fixture(scope="session")
-def migrated_marketing_sqlite(tmp_path_factory):
-    """A SQLite file the marketing migrations built once; tests work on copies of it."""
-    path = tmp_path_factory.mktemp("marketing-migrated") / "marketing.db"
-    upgrade("marketing_service", f"sqlite:///{path}")
-    return path
+        super().__init__("marketing", build_bindings, database_url, keys,
+                         service=MARKETING_SERVICE,
+                         stub_class=marketing_pb2_grpc.MarketingServiceStub, people=PEOPLE,
+                         settings_cls=MarketingApiSettings, survey_link_secret=SURVEY_LINK_SECRET,
+                         survey_link_base_url=SURVEY_LINK_BASE_URL, outbound_dispatch=False)
 
 
 @pytest.fixture(scope="module")
-def marketing_database_url(request, tmp_path_factory) -> Iterator[Callable[[str], str]]:
+def marketing_database_url(module_migrated_database) -> Callable[..., str]:
     """``marketing_database_url(backend)``: a new migrated database ("sqlite" or
     "postgresql"), for the module."""
-    created: list[str] = []
-
-    def fresh(backend: str = "sqlite") -> str:
-        if backend == "sqlite":
-            path = tmp_path_factory.mktemp("marketing") / f"{uuid.uuid4().hex[:8]}.db"
-            shutil.copyfile(request.getfixturevalue("migrated_marketing_sqlite"), path)
-            return f"sqlite:///{path}"
-        postgres = request.getfixturevalue("postgres")
-        name = f"marketing_{uuid.uuid4().hex[:12]}"
-        url = postgres.create_database(name)
-        upgrade("marketing_service", url)
-        created.append(name)
-        return url
-
-    yield fresh
-    for name in created:
-        request.getfixturevalue("postgres").drop_database(name)
+    return functools.partial(module_migrated_database, "marketing_service")
 
 
 @pytest.fixture(scope="module")
@@ -156,19 +73,7 @@ def start_marketing_api(keys, marketing_database_url) -> Iterator[Callable[..., 
         server.stop()
 
 
-def _rpc_error(call, *args, **kwargs) -> CallError:
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
-
-
 @pytest.fixture(scope="session")
 def survey_link_secret() -> str:
     """The secret the test apis sign survey links with (a test may sign a link of its own)."""
     return SURVEY_LINK_SECRET
-
-
-@pytest.fixture
-def rpc_error() -> Callable[..., CallError]:
-    """``rpc_error(call, *args, **kwargs)``: the described error of a call that must fail."""
-    return _rpc_error

@@ -17,13 +17,10 @@ from crm.common.v1 import types_pb2
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.marketing.v1 import marketing_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
+from crm_devstack.inprocess_api import InProcessApi
 from crm_devstack.ports import free_port
-from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
 from google.protobuf.field_mask_pb2 import FieldMask
 from marketing_service import ab_split, outbound
 from marketing_service.models import (
@@ -43,25 +40,16 @@ NOTIFICATION_SERVICE = notification_pb2.DESCRIPTOR.services_by_name["Notificatio
 EMAIL = types_pb2.DELIVERY_CHANNEL_EMAIL
 
 
-class NotificationApi:
-    """The real notification api in-process on its own migrated SQLite database."""
+class NotificationApi(InProcessApi):
+    """The real notification api in-process on its own migrated SQLite database; ``marketing``
+    is its client as the marketing service's account."""
 
     def __init__(self, database_url: str, keys) -> None:
-        self.issuer, public_key = keys
-        upgrade("notification_service", database_url)
-        settings = ApiSettings(
-            service_name="notification", database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600)
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database,
-                              notification_bindings(self.database, settings), verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        token = self.issuer.issue(user_id="svc.marketing", username="svc.marketing",
-                                  roles=["service"], department_path="/hq", data_scope="all")
-        self.channel = connect(self.target, [NOTIFICATION_SERVICE], token_provider=lambda: token)
-        self.stub = notification_pb2_grpc.NotificationServiceStub(self.channel)
+        super().__init__("notification", notification_bindings, database_url, keys,
+                         service=NOTIFICATION_SERVICE,
+                         stub_class=notification_pb2_grpc.NotificationServiceStub,
+                         people={"svc.marketing": (("service",), "/hq", "all")})
+        self.marketing = self.stub("svc.marketing")
 
     def deliveries(self, customer_ids) -> list:
         """The deliveries it holds for these customers (id, customer, source ref, subject,
@@ -73,15 +61,10 @@ class NotificationApi:
                 .where(Delivery.customer_id.in_(list(customer_ids)))
                 .order_by(Delivery.create_time)))
 
-    def stop(self) -> None:
-        self.channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
 
 @pytest.fixture(scope="module")
-def notification(tmp_path_factory, keys):
-    server = NotificationApi(f"sqlite:///{tmp_path_factory.mktemp('notification') / 'n.db'}", keys)
+def notification(module_migrated_database, keys):
+    server = NotificationApi(module_migrated_database("notification_service"), keys)
     yield server
     server.stop()
 
@@ -174,7 +157,7 @@ def test_a_launched_campaign_sends_one_message_per_consenting_member_with_exact_
     assert api.events("campaign.launched", marketing_events.CampaignLaunched)[-1].campaign.id \
         == campaign.id
 
-    report = outbound.dispatch_due(api.database, notification.stub, utcnow())
+    report = outbound.dispatch_due(api.database, notification.marketing, utcnow())
     assert report.sent == 23
 
     deliveries = notification.deliveries(consenting + refusing)
@@ -209,7 +192,7 @@ def test_a_launched_campaign_sends_one_message_per_consenting_member_with_exact_
     assert campaign.id in segment_in_use.message
 
     # a second pass finds nothing due: nothing is sent twice
-    assert not outbound.dispatch_due(api.database, notification.stub, utcnow())
+    assert not outbound.dispatch_due(api.database, notification.marketing, utcnow())
     assert len(notification.deliveries(consenting)) == 23
 
 
@@ -220,7 +203,7 @@ def test_consent_withdrawn_before_the_message_goes_cancels_it(api, notification)
     with api.database.unit_of_work() as uow:
         uow.session.get(CustomerProfile, withdrawn).marketing_consent = False
 
-    outbound.dispatch_due(api.database, notification.stub, utcnow())
+    outbound.dispatch_due(api.database, notification.marketing, utcnow())
 
     assert sorted(delivery.customer_id for delivery in notification.deliveries(customers)) \
         == sorted(set(customers) - {withdrawn})
@@ -237,10 +220,10 @@ def test_the_frequency_cap_holds_across_two_campaigns(api, notification):
     try:
         earlier = add_customers(api.database, 2)
         first = launched_campaign(api, add_segment(api.database, earlier))
-        outbound.dispatch_due(api.database, notification.stub, utcnow())
+        outbound.dispatch_due(api.database, notification.marketing, utcnow())
         newcomer = add_customers(api.database, 1)
         second = launched_campaign(api, add_segment(api.database, earlier + newcomer))
-        outbound.dispatch_due(api.database, notification.stub, utcnow())
+        outbound.dispatch_due(api.database, notification.marketing, utcnow())
     finally:
         admin.UpdateMarketingPolicy(marketing_pb2.UpdateMarketingPolicyRequest(
             policy=before, update_mask=FieldMask(paths=["frequency_caps"])))
@@ -263,12 +246,12 @@ def test_a_dispatcher_that_dies_after_handing_over_sends_nothing_twice(api, noti
     claimed = outbound.claim_due(api.database, now)
     mine = [item for item in claimed if item.request.customer_id in customers]
     assert len(mine) == 4
-    outbound.hand_over(notification.stub, claimed)  # ... and the process dies before record()
+    outbound.hand_over(notification.marketing, claimed)  # ... and the process dies before record()
     assert len(notification.deliveries(customers)) == 4
-    assert not outbound.dispatch_due(api.database, notification.stub, now + timedelta(seconds=1))
+    assert not outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=1))
 
     later = now + outbound.LEASE + timedelta(seconds=1)  # the lease of the dead dispatcher ended
-    report = outbound.dispatch_due(api.database, notification.stub, later)
+    report = outbound.dispatch_due(api.database, notification.marketing, later)
 
     assert report.sent == 4
     deliveries = notification.deliveries(customers)
@@ -277,7 +260,7 @@ def test_a_dispatcher_that_dies_after_handing_over_sends_nothing_twice(api, noti
     assert {by_customer[delivery.customer_id].delivery_id for delivery in deliveries} \
         == {delivery.id for delivery in deliveries}
     assert sorted(event.customer_id for event in sent_events(api, campaign.id)) == sorted(customers)
-    assert not outbound.dispatch_due(api.database, notification.stub, later + outbound.LEASE * 2)
+    assert not outbound.dispatch_due(api.database, notification.marketing, later + outbound.LEASE * 2)
 
 
 def test_an_unreachable_notification_service_means_back_off_then_sending(api, notification):
@@ -299,8 +282,8 @@ def test_an_unreachable_notification_service_means_back_off_then_sending(api, no
     assert all("UNAVAILABLE" in message.last_error for message in waiting)
     assert recipients(api, campaign.id)[customers[0]].status == "pending"
 
-    assert not outbound.dispatch_due(api.database, notification.stub, now + timedelta(seconds=29))
-    outbound.dispatch_due(api.database, notification.stub, now + timedelta(seconds=30))
+    assert not outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=29))
+    outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=30))
     assert len(notification.deliveries(customers)) == 2
     assert {row.status for row in recipients(api, campaign.id).values()} == {"sent"}
 
@@ -310,14 +293,14 @@ def test_pausing_holds_and_cancelling_cancels_the_unsent_messages(api, notificat
     campaign = launched_campaign(api, add_segment(api.database, customers))
     stub = api.stub("u-marketer")
     stub.PauseCampaign(marketing_pb2.PauseCampaignRequest(id=campaign.id))
-    outbound.dispatch_due(api.database, notification.stub, utcnow())
+    outbound.dispatch_due(api.database, notification.marketing, utcnow())
     assert notification.deliveries(customers) == []
 
     stub.ResumeCampaign(marketing_pb2.ResumeCampaignRequest(id=campaign.id))
     stub.PauseCampaign(marketing_pb2.PauseCampaignRequest(id=campaign.id))
     cancelled = stub.CancelCampaign(marketing_pb2.CancelCampaignRequest(id=campaign.id,
                                                                         reason="budget cut"))
-    outbound.dispatch_due(api.database, notification.stub, utcnow())
+    outbound.dispatch_due(api.database, notification.marketing, utcnow())
 
     assert cancelled.state == marketing_pb2.CAMPAIGN_STATE_CANCELLED
     assert notification.deliveries(customers) == []
@@ -354,7 +337,7 @@ def test_a_message_to_a_customer_the_read_model_does_not_know_yet_waits_for_it(a
                          source_ref="test", subject="s", body="b", requires_consent=False,
                          counts_toward_cap=False)
     now = utcnow()
-    outbound.dispatch_due(api.database, notification.stub, now)
+    outbound.dispatch_due(api.database, notification.marketing, now)
     (waiting,) = read_rows(api.database, select(OutboundMessage).where(
         OutboundMessage.customer_id == customer_id))
     assert (waiting.state, waiting.next_attempt_time) == ("queued", now + outbound.retry_delay(1))
@@ -366,5 +349,5 @@ def test_a_message_to_a_customer_the_read_model_does_not_know_yet_waits_for_it(a
             rfm_recency_score=0, rfm_frequency_score=0, rfm_monetary_score=0, at_risk=False,
             marketing_consent=False, facts_version=1, fact_times={}, create_time=now,
             update_time=now))
-    outbound.dispatch_due(api.database, notification.stub, now + outbound.retry_delay(1))
+    outbound.dispatch_due(api.database, notification.marketing, now + outbound.retry_delay(1))
     assert [row.address for row in notification.deliveries([customer_id])] == ["late@example.com"]

@@ -22,17 +22,12 @@ from crm.notification.v1 import events_pb2 as notification_events
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm.ticket.v1 import ticket_pb2
+from crm_devstack.inprocess_api import InProcessApi
 from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database, utcnow
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
 from google.protobuf import field_mask_pb2
 from notification_service.api import build_bindings
 from notification_service.channels import SIGNATURE_HEADER, verify
@@ -108,10 +103,8 @@ def webhook_server():
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('notification-delivery') / 'notification.db'}"
-    upgrade("notification_service", url)
-    db = Database(url)
+def database(module_migrated_database):
+    db = Database(module_migrated_database("notification_service"))
     yield db
     db.dispose()
 
@@ -321,32 +314,24 @@ def test_a_failing_webhook_is_retried_with_back_off_then_parked_with_its_error(
 # -- the api -----------------------------------------------------------------------------------
 
 
+def _tech_claims(caller: tuple[str, str]) -> dict:
+    """A caller is a user id and a role in the tech department."""
+    user_id, role = caller
+    return {"user_id": user_id, "username": user_id, "roles": [role],
+            "department_path": "/hq/tech", "data_scope": "own"}
+
+
 @pytest.fixture(scope="module")
-def api(database, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    settings = ApiSettings(service_name="notification", database_url=database.url,
-                           jwt_public_key_file=folder / "signing.pub", outbox_relay=False,
-                           health_check_seconds=3600)
-    verifier = TokenVerifier.from_file(folder / "signing.pub", issuer="crm-gateway",
-                                       audience="crm")
-    server = GrpcApi(settings, database, build_bindings(database, settings), verifier)
-    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
-                         audience="crm")
-    channels = []
+def api(database, keys):
+    server = InProcessApi("notification", build_bindings, database, keys, service=SERVICE,
+                          stub_class=notification_pb2_grpc.NotificationServiceStub,
+                          claims=_tech_claims)
 
     def stub_for(user_id: str, role: str = "service_agent"):
-        token = issuer.issue(user_id=user_id, username=user_id, roles=[role],
-                             department_path="/hq/tech", data_scope="own")
-        channel = connect(target, [SERVICE], token_provider=lambda: token)
-        channels.append(channel)
-        return notification_pb2_grpc.NotificationServiceStub(channel)
+        return server.stub((user_id, role))
 
     yield stub_for
-    for channel in channels:
-        channel.close()
-    server.stop(grace=0)
+    server.stop()
 
 
 def _mask(*paths):

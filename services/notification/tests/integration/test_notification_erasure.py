@@ -13,15 +13,10 @@ from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.notification.v1 import events_pb2 as notification_events
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
+from crm_devstack.inprocess_api import InProcessApi
 from crm_shared.db import Database, utcnow
 from crm_shared.events import handlers, wire
 from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
 from google.protobuf import json_format
 from notification_service.api import build_bindings
 from notification_service.customer_data import ERASED
@@ -40,33 +35,20 @@ ADDRESS = "li.lei@example.com"
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('notification-erasure') / 'notification.db'}"
-    upgrade("notification_service", url)
-    db = Database(url)
+def database(module_migrated_database):
+    db = Database(module_migrated_database("notification_service"))
     yield db
     db.dispose()
 
 
 @pytest.fixture(scope="module")
-def api(database, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    settings = ApiSettings(service_name="notification", database_url=database.url,
-                           jwt_public_key_file=folder / "signing.pub", outbox_relay=False,
-                           health_check_seconds=3600)
-    verifier = TokenVerifier.from_file(folder / "signing.pub", issuer="crm-gateway",
-                                       audience="crm")
-    server = GrpcApi(settings, database, build_bindings(database, settings), verifier)
-    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
-                         audience="crm")
-    token = issuer.issue(user_id="svc-customer", username="svc-customer", roles=["service"],
-                         department_path="/hq", data_scope="all")
-    channel = connect(target, [SERVICE], token_provider=lambda: token)
-    yield notification_pb2_grpc.NotificationServiceStub(channel)
-    channel.close()
-    server.stop(grace=0)
+def api(database, keys):
+    """The api as the customer service's account calls it."""
+    server = InProcessApi("notification", build_bindings, database, keys, service=SERVICE,
+                          stub_class=notification_pb2_grpc.NotificationServiceStub,
+                          people={"svc-customer": (("service",), "/hq", "all")})
+    yield server.stub("svc-customer")
+    server.stop()
 
 
 def _customer_created(customer_id: str, owner_id: str) -> customer_events.CustomerCreated:

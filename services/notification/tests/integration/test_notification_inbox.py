@@ -24,18 +24,13 @@ from crm.marketing.v1 import marketing_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm.ticket.v1 import ticket_pb2
+from crm_devstack.inprocess_api import InProcessApi
 from crm_devstack.outbox_publisher import OutboxPublisher as Publisher
 from crm_devstack.ports import free_port
 from crm_devstack.service_process import WorkerProcess
 from crm_devstack.waiting import wait_until
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database
 from crm_shared.events import topology, wire
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.settings import ApiSettings
 from notification_service.api import build_bindings
 from sqlalchemy import create_engine, text
 
@@ -213,34 +208,24 @@ def test_an_older_upsert_arriving_late_does_not_change_the_language(publisher, i
 # -- the api -----------------------------------------------------------------------------------
 
 
+def _east_claims(caller: tuple[str, str]) -> dict:
+    """A caller is a user id and a role in the east sales team."""
+    user_id, role = caller
+    return {"user_id": user_id, "username": user_id, "roles": [role],
+            "department_path": "/hq/sales/east", "data_scope": "own"}
+
+
 @pytest.fixture(scope="module")
-def api(database_url, vhost_url, worker, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    settings = ApiSettings(service_name="notification", database_url=database_url,
-                           amqp_url=vhost_url, jwt_public_key_file=folder / "signing.pub",
-                           outbox_relay=False, health_check_seconds=3600)
-    database = Database(database_url)
-    verifier = TokenVerifier.from_file(folder / "signing.pub", issuer="crm-gateway",
-                                       audience="crm")
-    server = GrpcApi(settings, database, build_bindings(database, settings), verifier)
-    target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
-                         audience="crm")
-    channels = []
+def api(database_url, vhost_url, worker, keys):
+    server = InProcessApi("notification", build_bindings, database_url, keys, service=SERVICE,
+                          stub_class=notification_pb2_grpc.NotificationServiceStub,
+                          claims=_east_claims, amqp_url=vhost_url)
 
     def stub_for(user_id: str, role: str = "sales_rep") -> notification_pb2_grpc.NotificationServiceStub:
-        token = issuer.issue(user_id=user_id, username=user_id, roles=[role],
-                             department_path="/hq/sales/east", data_scope="own")
-        channel = connect(target, [SERVICE], token_provider=lambda: token)
-        channels.append(channel)
-        return notification_pb2_grpc.NotificationServiceStub(channel)
+        return server.stub((user_id, role))
 
     yield stub_for
-    for channel in channels:
-        channel.close()
-    server.stop(grace=0)
-    database.dispose()
+    server.stop()
 
 
 def _notify(publisher, inbox, owner: str, count: int) -> list[str]:

@@ -17,12 +17,9 @@ import pytest
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.sales.v1 import events_pb2, sales_pb2
+from crm_devstack.inprocess_api import InProcessApi
 from crm_devstack.ports import free_port
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, utcnow
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.migrations import upgrade
+from crm_shared.db import utcnow
 from crm_shared.timestamps import to_timestamp
 from customer_service.api import build_bindings as customer_bindings
 from customer_service.settings import CustomerApiSettings
@@ -38,56 +35,26 @@ C = customer_pb2
 CUSTOMER_SERVICE = C.DESCRIPTOR.services_by_name["CustomerService"]
 
 
-class CustomerApi:
-    """The customer service's api in-process, with a stub per caller."""
+# The people of the harness this module calls the customer service as (same token issuer).
+CALLERS = {"u-admin": (("admin",), "/hq", "all"), "u-rep": (("sales_rep",), "/hq/sales/east", "own")}
 
-    def __init__(self, url: str, keys, tokens) -> None:
-        _, public_key = keys
-        upgrade("customer_service", url)
-        settings = CustomerApiSettings(
-            service_name="customer", database_url=url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
-            field_encryption_key=base64.b64encode(os.urandom(32)).decode())
-        self.database = Database(url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(settings, self.database,
-                              customer_bindings(self.database, settings), verifier)
-        self.address = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self.tokens = tokens
-        self.channels = []
 
-    def stub(self, caller: str) -> customer_pb2_grpc.CustomerServiceStub:
-        token = self.tokens(caller)
-        channel = connect(self.address, [CUSTOMER_SERVICE], token_provider=lambda: token)
-        self.channels.append(channel)
-        return customer_pb2_grpc.CustomerServiceStub(channel)
+class CustomerApi(InProcessApi):
+    """The customer service's api in-process, with a field-encryption key of the test."""
+
+    def __init__(self, url: str, keys) -> None:
+        super().__init__("customer", customer_bindings, url, keys, service=CUSTOMER_SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, people=CALLERS,
+                         settings_cls=CustomerApiSettings,
+                         field_encryption_key=base64.b64encode(os.urandom(32)).decode())
 
     def count(self) -> int:
         return self.stub("u-admin").ListCustomers(C.ListCustomersRequest()).total_size
 
-    def stop(self) -> None:
-        for channel in self.channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
-
-# The people of the harness this module calls the customer service as (same token issuer).
-CALLERS = {"u-admin": (["admin"], "/hq", "all"), "u-rep": (["sales_rep"], "/hq/sales/east", "own")}
-
 
 @pytest.fixture(scope="module")
-def customers(keys, tmp_path_factory):
-    issuer, _ = keys
-
-    def tokens(caller: str) -> str:
-        roles, path, scope = CALLERS[caller]
-        return issuer.issue(user_id=caller, username=caller, roles=roles, department_path=path,
-                            data_scope=scope)
-
-    server = CustomerApi(f"sqlite:///{tmp_path_factory.mktemp('customer') / 'customer.db'}",
-                         keys, tokens)
+def customers(keys, module_migrated_database):
+    server = CustomerApi(module_migrated_database("customer_service"), keys)
     yield server
     server.stop()
 
@@ -100,7 +67,7 @@ def patient_bindings(database, settings):
 
 @pytest.fixture(scope="module")
 def api(start_sales_api, customers):
-    server = start_sales_api("sqlite", customer_addr=customers.address, bindings=patient_bindings)
+    server = start_sales_api("sqlite", customer_addr=customers.target, bindings=patient_bindings)
     add_senior_rep(server)
     return server
 
@@ -260,7 +227,7 @@ def month(start_sales_api, customers):
     exhibition, one referral, one that came in last quarter), three of them contacted an hour
     ago after 2 h, 4 h and some minutes, three converted, one deal won and contracted with an
     installment five days overdue and partly paid."""
-    api = start_sales_api("sqlite", customer_addr=customers.address, bindings=patient_bindings)
+    api = start_sales_api("sqlite", customer_addr=customers.target, bindings=patient_bindings)
     add_senior_rep(api)
     qualified = S.LeadQualification(need="200 个坐席", decision_maker="王总",
                                     budget=types_pb2.Money(currency_code="CNY", amount_minor=10**8))

@@ -1,44 +1,30 @@
 """The harness of the ticket service's integration tests, shared as fixtures (test folders are
 not packages, so fixtures are the only way to share code between the test modules).
 
-``api`` is the real servicer (`build_bindings`) inside the real server bootstrap (`GrpcApi`:
-auth and error mapping) on a fresh database built by the real migrations (with the seeded
-routing rules, SLA policies and calendar; migrated once per session and copied per test), called through the suite's client factory with tokens from a
-test issuer. It runs on SQLite; a module runs it on both databases with
+``api`` is a ``TicketApi``: the devstack's in-process api (``crm_devstack.inprocess_api``: the
+real servicer inside the real server bootstrap, called through the suite's client factory with
+tokens from the session's test issuer) on a fresh database built by the real migrations (with
+the seeded routing rules, SLA policies and calendar; migrated once per session and copied per
+test). It runs on SQLite; a module runs it on both databases with
 ``pytest.mark.parametrize("api", BACKENDS, indirect=True)`` (BACKENDS = sqlite, postgresql).
 The outbox relay is off, so the events a call wrote stay in the outbox where a test reads them.
 
 Callers are user ids of the small organisation in ``PEOPLE``; their tokens carry its roles,
 department and data scope. Helpers a test needs are fixtures: ``rpc_error`` (a call that must
-fail), ``new_ticket_row``; the ``api`` object itself stores and creates tickets and reads the
-outbox.
+fail; the devstack's), ``new_ticket_row``; the ``api`` object itself stores and creates tickets
+and reads the outbox.
 """
 
 from __future__ import annotations
 
-import json
 import random
-import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import grpc
-import psycopg
 import pytest
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
-from crm_shared.db import Database, UtcDateTime, utcnow
-from crm_shared.events import wire
-from crm_shared.events.outbox import OutboxMessage
-from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
-from crm_shared.grpc.status import CallError, describe_rpc_error
-from crm_shared.migrations import upgrade
-from crm_shared.settings import ApiSettings
-from psycopg import sql
+from crm_devstack.inprocess_api import InProcessApi, Person
+from crm_shared.db import UtcDateTime, utcnow
 from sqlalchemy import JSON, Boolean, Integer, func, select
 from ticket_service.api import build_bindings
 from ticket_service.models import Agent, Department, Ticket
@@ -47,7 +33,7 @@ from ticket_service.settings import TicketApiSettings
 TICKET_SERVICE = ticket_pb2.DESCRIPTOR.services_by_name["TicketService"]
 
 # user id -> (roles, department path, data scope)
-PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {
+PEOPLE: dict[str, Person] = {
     "u-admin": (("admin",), "/hq", "all"),
     "u-dpo": (("dpo",), "/hq", "all"),
     "u-service-lead": (("service_lead",), "/hq/service", "department"),
@@ -87,48 +73,13 @@ def ticket_row(**fields) -> Ticket:
     return Ticket(**values)
 
 
-class InProcessApi:
-    """An in-process api of ``package`` on a migrated database, with clients per caller."""
-
-    def __init__(self, package: str, bindings, database_url: str, keys,
-                 settings_cls=ApiSettings, *, migrate: bool = True, **settings) -> None:
-        self.issuer, public_key = keys
-        if migrate:
-            upgrade(package, database_url)
-        self.settings = settings_cls(
-            service_name=package.removesuffix("_service"), database_url=database_url,
-            amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
-            jwt_public_key_file=public_key, outbox_relay=False, health_check_seconds=3600,
-            **settings)
-        self.database = Database(database_url)
-        verifier = TokenVerifier.from_file(public_key, issuer="crm-gateway", audience="crm")
-        self.server = GrpcApi(self.settings, self.database, bindings(self.database, self.settings),
-                              verifier)
-        self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
-        self._channels: list[grpc.Channel] = []
-
-    def channel(self, caller: str, service) -> grpc.Channel:
-        roles, department_path, data_scope = PEOPLE[caller]
-        token = self.issuer.issue(user_id=caller, username=caller, roles=list(roles),
-                                  department_path=department_path, data_scope=data_scope)
-        channel = connect(self.target, [service], token_provider=lambda: token)
-        self._channels.append(channel)
-        return channel
-
-    def stop(self) -> None:
-        for channel in self._channels:
-            channel.close()
-        self.server.stop(grace=0)
-        self.database.dispose()
-
-
 class TicketApi(InProcessApi):
     """The ticket api on an already migrated database, breaking routing ties with a seeded
     random; with a customer address it asks that customer service for facts, without one it
     does no lookups at all."""
 
     def __init__(self, database_url: str, keys, *, customer_address: str | None = None,
-                 customer_timeout: float = 2.0, people=({}, {})) -> None:
+                 customer_timeout: float = 2.0, staff=({}, {})) -> None:
         self.rng = random.Random(4)
 
         def bindings(database, settings):
@@ -136,10 +87,10 @@ class TicketApi(InProcessApi):
 
         extra = {"customer_addr": customer_address,
                  "customer_lookup_timeout_seconds": customer_timeout} if customer_address else {}
-        super().__init__("ticket_service", bindings, database_url, keys, TicketApiSettings,
-                         migrate=False, **extra)
-        self._stubs: dict[str, ticket_pb2_grpc.TicketServiceStub] = {}
-        self._seed_people(*people)
+        super().__init__("ticket", bindings, database_url, keys, service=TICKET_SERVICE,
+                         stub_class=ticket_pb2_grpc.TicketServiceStub, people=PEOPLE,
+                         settings_cls=TicketApiSettings, **extra)
+        self._seed_people(*staff)
 
     def _seed_people(self, departments: dict[str, str], agents: dict[str, str]) -> None:
         if not departments and not agents:
@@ -162,12 +113,6 @@ class TicketApi(InProcessApi):
         session.add(Agent(user_id=user_id, username=user_id, display_name=user_id,
                           department_path=path, revision=1, update_time=now or utcnow(), **values))
 
-    def stub(self, caller: str) -> ticket_pb2_grpc.TicketServiceStub:
-        if caller not in self._stubs:
-            self._stubs[caller] = ticket_pb2_grpc.TicketServiceStub(
-                self.channel(caller, TICKET_SERVICE))
-        return self._stubs[caller]
-
     def create(self, caller: str = "u-rep", request_id: str = "", **fields) -> ticket_pb2.Ticket:
         """A complaint created through the api (``fields`` override its defaults)."""
         values = {"type": ticket_pb2.TICKET_TYPE_COMPLAINT, "title": "问题",
@@ -187,25 +132,6 @@ class TicketApi(InProcessApi):
         with self.database.unit_of_work(readonly=True) as uow:
             return uow.session.scalar(select(func.count()).select_from(model))
 
-    def events(self, routing_key: str, message_type=None) -> list:
-        """The outbox's events of ``routing_key`` in order: decoded as ``message_type``, or as
-        the JSON the wire carries."""
-        with self.database.unit_of_work(readonly=True) as uow:
-            rows = uow.session.scalars(select(OutboxMessage).where(
-                OutboxMessage.routing_key == routing_key).order_by(OutboxMessage.id)).all()
-            if message_type is None:
-                return [json.loads(row.payload) for row in rows]
-            return [wire.decode(row.payload, message_type) for row in rows]
-
-
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory):
-    """The test token issuer and the public key the apis verify with."""
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway", audience="crm")
-    return issuer, folder / "signing.pub"
-
 
 @pytest.fixture
 def ticket_people() -> tuple[dict[str, str], dict[str, str]]:
@@ -215,58 +141,15 @@ def ticket_people() -> tuple[dict[str, str], dict[str, str]]:
     return {}, {}
 
 
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory) -> Path:
-    """A SQLite file the ticket migrations built once; each test works on a copy of it (the
-    migrations run per test would be most of the suite's time)."""
-    path = tmp_path_factory.mktemp("ticket-migrated") / "ticket.db"
-    upgrade("ticket_service", f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-def migrated_postgres(postgres) -> Iterator[str]:
-    """The name of a PostgreSQL database the ticket migrations built once, the template each
-    test's database is created from."""
-    name = f"ticket_migrated_{uuid.uuid4().hex[:12]}"
-    upgrade("ticket_service", postgres.create_database(name))
-    yield name
-    postgres.drop_database(name)
-
-
 @pytest.fixture
-def fresh_database(request, tmp_path) -> Iterator[Callable[[str], str]]:
-    """``fresh_database(backend)``: the URL of a new migrated database ("sqlite" or
-    "postgresql"), dropped after the test."""
-    created: list[str] = []
-
-    def fresh(backend: str) -> str:
-        if backend == "sqlite":
-            path = tmp_path / f"ticket-{uuid.uuid4().hex[:8]}.db"
-            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
-            return f"sqlite:///{path}"
-        postgres = request.getfixturevalue("postgres")
-        template = request.getfixturevalue("migrated_postgres")
-        name = f"test_{uuid.uuid4().hex[:16]}"
-        with psycopg.connect(postgres.dsn(), autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)))
-        created.append(name)
-        return postgres.url(name)
-
-    yield fresh
-    for name in created:
-        request.getfixturevalue("postgres").drop_database(name)
-
-
-@pytest.fixture
-def start_ticket_api(keys, ticket_people, fresh_database) -> Iterator[Callable[..., TicketApi]]:
+def start_ticket_api(keys, ticket_people, migrated_database) -> Iterator[Callable[..., TicketApi]]:
     """Start a ticket api on a fresh migrated database (SQLite unless ``backend`` says
     "postgresql"); stopped after the test."""
     started: list[TicketApi] = []
 
     def start(backend: str = "sqlite", **options) -> TicketApi:
-        server = TicketApi(fresh_database(backend), keys, people=ticket_people, **options)
+        server = TicketApi(migrated_database("ticket_service", backend), keys,
+                           staff=ticket_people, **options)
         started.append(server)
         return server
 
@@ -283,27 +166,14 @@ def api(request, start_ticket_api) -> TicketApi:
 
 
 @pytest.fixture
-def customer_api(tmp_path, keys) -> Iterator[InProcessApi]:
-    """The real customer api in-process on its own SQLite database."""
+def customer_api(keys, migrated_database) -> Iterator[InProcessApi]:
+    """The real customer api in-process on its own SQLite database, called by ``PEOPLE``."""
     from customer_service.api import build_bindings as customer_bindings
 
-    server = InProcessApi("customer_service", customer_bindings,
-                          f"sqlite:///{tmp_path / 'customer.db'}", keys)
+    server = InProcessApi("customer", customer_bindings, migrated_database("customer_service"),
+                          keys, people=PEOPLE)
     yield server
     server.stop()
-
-
-def _rpc_error(call, *args, **kwargs) -> CallError:
-    with pytest.raises(grpc.RpcError) as caught:
-        call(*args, **kwargs)
-    return describe_rpc_error(caught.value)
-
-
-@pytest.fixture
-def rpc_error() -> Callable[..., CallError]:
-    """``rpc_error(call, *args, **kwargs)``: the described error (code, message, field
-    violations) of a call that must fail."""
-    return _rpc_error
 
 
 @pytest.fixture
