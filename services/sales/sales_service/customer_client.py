@@ -23,7 +23,7 @@ from crm_shared.errors import (
     PermissionDenied,
     Unavailable,
 )
-from crm_shared.grpc.client import connect
+from crm_shared.grpc.client import LazyStub
 from crm_shared.grpc.status import describe_rpc_error
 
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
@@ -31,22 +31,12 @@ NOT_THE_CALLERS = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
 
 
 class CustomerClient:
-    """One channel to the customer service, opened on first use and shared by every call."""
+    """The customer service's calls this service makes, on one shared channel."""
 
     def __init__(self, address: str, *, timeout_seconds: float) -> None:
-        self.address = address
-        self.timeout_seconds = timeout_seconds
-        self._channel: grpc.Channel | None = None
-        self._stub: customer_pb2_grpc.CustomerServiceStub | None = None
-        self._lock = threading.Lock()
-
-    def _customers(self) -> customer_pb2_grpc.CustomerServiceStub:
-        with self._lock:
-            if self._stub is None:
-                self._channel = connect(self.address, [CUSTOMER_SERVICE],
-                                        default_timeout=self.timeout_seconds)
-                self._stub = customer_pb2_grpc.CustomerServiceStub(self._channel)
-            return self._stub
+        self._customers = LazyStub(address, CUSTOMER_SERVICE,
+                                   customer_pb2_grpc.CustomerServiceStub,
+                                   default_timeout=timeout_seconds)
 
     def get(self, customer_id: str) -> customer_pb2.Customer | None:
         """The customer as the caller may see it; None when it does not exist or is not the
@@ -66,10 +56,7 @@ class CustomerClient:
             raise translated(exc, "create the lead's customer") from exc
 
     def close(self) -> None:
-        with self._lock:
-            if self._channel is not None:
-                self._channel.close()
-            self._channel = self._stub = None
+        self._customers.close()
 
 
 def translated(exc: grpc.RpcError, doing: str):

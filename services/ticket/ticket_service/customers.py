@@ -8,13 +8,12 @@ customer never fails a ticket: routing goes on without the facts and says so in 
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 import grpc
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
-from crm_shared.grpc.client import connect
+from crm_shared.grpc.client import LazyStub
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +41,14 @@ NO_CUSTOMER = CustomerFacts(known=False, note="no customer given")
 
 
 class CustomerDirectory:
-    """One channel to the customer service, opened on first use and shared by every call."""
+    """The customer facts routing reads, asked of the customer service on one shared
+    channel."""
 
     def __init__(self, address: str, *, timeout_seconds: float = 2.0) -> None:
         self.address = address
         self.timeout_seconds = timeout_seconds
-        self._stub: customer_pb2_grpc.CustomerServiceStub | None = None
-        self._channel: grpc.Channel | None = None
-        self._lock = threading.Lock()
-
-    def _customers(self) -> customer_pb2_grpc.CustomerServiceStub:
-        with self._lock:
-            if self._stub is None:
-                self._channel = connect(self.address, [SERVICE],
-                                        default_timeout=self.timeout_seconds)
-                self._stub = customer_pb2_grpc.CustomerServiceStub(self._channel)
-            return self._stub
+        self._customers = LazyStub(address, SERVICE, customer_pb2_grpc.CustomerServiceStub,
+                                   default_timeout=timeout_seconds)
 
     def facts(self, customer_id: str) -> CustomerFacts:
         if not customer_id:
@@ -77,7 +68,4 @@ class CustomerDirectory:
         )
 
     def close(self) -> None:
-        with self._lock:
-            if self._channel is not None:
-                self._channel.close()
-            self._channel = self._stub = None
+        self._customers.close()

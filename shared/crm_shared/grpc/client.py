@@ -10,7 +10,9 @@ principal's access token is forwarded, so the callee applies the caller's rights
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 import grpc
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
@@ -22,6 +24,7 @@ from crm_shared.auth.principal import current_principal
 from crm_shared.grpc.server import KEEPALIVE_OPTIONS
 
 SAFE_TO_REPEAT = (MethodOptions.NO_SIDE_EFFECTS, MethodOptions.IDEMPOTENT)
+StubT = TypeVar("StubT")
 
 
 def is_safe_to_repeat(method: MethodDescriptor) -> bool:
@@ -116,3 +119,36 @@ def connect(
     # carries the deadline and the forwarded credentials.
     traced = grpcext.intercept_channel(channel, otel_client_interceptor())
     return grpc.intercept_channel(traced, _DeadlineAndCredentials(default_timeout, token_provider))
+
+
+class LazyStub(Generic[StubT]):
+    """The stub of one service on ``target`` (a :func:`connect` channel), connected on first
+    use and shared by every thread: a servicer is built before it is served, and a peer that
+    is not up yet must not stop it from starting."""
+
+    def __init__(self, target: str, service: ServiceDescriptor,
+                 stub_class: Callable[[grpc.Channel], StubT], *, default_timeout: float = 5.0,
+                 token_provider: Callable[[], str | None] = forwarded_token) -> None:
+        self.target = target
+        self._service = service
+        self._stub_class = stub_class
+        self._timeout = default_timeout
+        self._token_provider = token_provider
+        self._lock = threading.Lock()
+        self._channel: grpc.Channel | None = None
+        self._stub: StubT | None = None
+
+    def __call__(self) -> StubT:
+        with self._lock:
+            if self._stub is None:
+                self._channel = connect(self.target, [self._service],
+                                        default_timeout=self._timeout,
+                                        token_provider=self._token_provider)
+                self._stub = self._stub_class(self._channel)
+            return self._stub
+
+    def close(self) -> None:
+        with self._lock:
+            if self._channel is not None:
+                self._channel.close()
+            self._channel = self._stub = None

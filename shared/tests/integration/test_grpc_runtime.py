@@ -16,7 +16,7 @@ from crm_shared.auth import TokenIssuer, current_principal, generate_signing_key
 from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database, RuntimeBase
 from crm_shared.errors import FieldViolation, InvalidArgument, Unavailable
-from crm_shared.grpc.client import connect
+from crm_shared.grpc.client import LazyStub, connect
 from crm_shared.grpc.server import GrpcApi, ServiceBinding
 from crm_shared.grpc.status import describe_rpc_error
 from crm_shared.settings import ApiSettings
@@ -247,3 +247,31 @@ def test_client_retries_idempotent_reads_but_not_writes(server, issuer):
     channel.close()
     assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
     assert probe.calls["CreateCustomer"] == 1
+
+
+def test_a_lazy_stub_connects_on_first_use_shares_one_stub_and_reconnects_after_close(
+        server, issuer):
+    _, _, target = server
+    down = LazyStub(f"127.0.0.1:{free_port()}", SERVICE, customer_pb2_grpc.CustomerServiceStub,
+                    default_timeout=1)  # a peer not up yet: making the stub does not fail
+    with pytest.raises(grpc.RpcError) as caught:
+        down().CreateCustomer(customer_pb2.CreateCustomerRequest())  # not retried
+    down.close()
+    # the call says the peer is unreachable, not the start of the process that made the stub
+    assert caught.value.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+    stub = LazyStub(target, SERVICE, customer_pb2_grpc.CustomerServiceStub,
+                    default_timeout=2, token_provider=lambda: _token(issuer, "u-9"))
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(stub())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(s) for s in seen}) == 1  # one stub (one channel) for every thread
+    assert stub().GetCustomer(customer_pb2.GetCustomerRequest(id="x")).owner_id == "u-9"
+    first = stub()
+    stub.close()
+    assert stub() is not first  # a closed stub connects again on the next use
+    assert stub().GetCustomer(customer_pb2.GetCustomerRequest(id="y")).owner_id == "u-9"
+    stub.close()
