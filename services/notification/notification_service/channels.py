@@ -8,8 +8,6 @@ theirs (:func:`send_sms`), the same way it signs webhooks."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import smtplib
 import ssl
@@ -18,10 +16,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 
 import requests
-
-SIGNATURE_HEADER = "X-CRM-Signature"
-TIMESTAMP_HEADER = "X-CRM-Timestamp"
-DELIVERY_HEADER = "X-CRM-Delivery-Id"
+from crm_shared.webhook_signatures import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 
 @dataclass(frozen=True)
@@ -76,22 +71,6 @@ def send_email(config: SmtpConfig, *, to: str, subject: str, body: str,
     if refused:
         return Outcome(False, "", f"recipient refused: {refused}")
     return Outcome(True, "250")
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The contract's signature header value: ``t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">``."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
-
-
-def verify(secret: str, header: str, body: bytes) -> bool:
-    """What a receiver does (and the tests do): recompute and compare in constant time."""
-    parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
-    try:
-        timestamp = int(parts["t"])
-    except (KeyError, ValueError):
-        return False
-    return hmac.compare_digest(sign(secret, timestamp, body), header)
 
 
 def post_webhook(url: str, *, secret: str, body: bytes, delivery_id: str, timestamp: int,

@@ -28,9 +28,9 @@ from crm_shared.db import Database, utcnow
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
 from crm_shared.grpc.status import describe_rpc_error
+from crm_shared.webhook_signatures import SIGNATURE_HEADER, verify
 from google.protobuf import field_mask_pb2
 from notification_service.api import build_bindings
-from notification_service.channels import SIGNATURE_HEADER, verify
 from notification_service.dispatch import DeliveryDispatcher
 from notification_service.models import Delivery, InboxEntry, Preferences, Recipient
 from notification_service.notify import notify

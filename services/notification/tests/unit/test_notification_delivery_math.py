@@ -5,7 +5,7 @@ import hmac
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from notification_service.channels import sign, verify
+from crm_shared.webhook_signatures import sign, verify
 from notification_service.dispatch import backoff_delay
 from notification_service.quiet_hours import QuietHours, parse_hhmm
 
