@@ -52,11 +52,12 @@ def run(args: argparse.Namespace) -> int:
             grpc_ports={s: _int_env(f"{s.upper()}_GRPC_PORT", DEFAULT_GRPC_PORTS[s]) for s in SERVICES},
             otlp_endpoint=otlp,
             smtp_port=_int_env("SMTP_SINK_PORT", 2525),
+            sms_port=_int_env("SMS_SINK_PORT", 2526),
             demo_mode=os.environ.get("DEMO_MODE", "true").lower() == "true",
             echo=not args.quiet,
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
         )
-        print("migrating databases and starting 12 processes ...", flush=True)
+        print("migrating databases and starting 13 processes ...", flush=True)
         suite = Suite(config)
         suite.start()
         _banner(config, collector)
@@ -85,6 +86,8 @@ def _banner(config: SuiteConfig, collector: TraceCollector | None) -> None:
         f"data and logs:    {config.data_dir}",
         f"e-mail:           sent to a local SMTP sink on port {config.smtp_port}; "
         f"read it in {config.mail_dir} (a maildir)",
+        f"SMS:              sent to a local SMS gateway on port {config.sms_port}; one file "
+        f"per message in {config.sms_dir}",
     ]
     if collector is not None:
         lines.append(f"traces:           collector {collector.endpoint}; show one with `make trace` "

@@ -53,6 +53,9 @@ class SuiteConfig:
     otlp_endpoint: str | None = None
     smtp_port: int = 2525
     """The local mail sink's port: the notification service's e-mail lands in ``mail_dir``."""
+    sms_port: int = 2526
+    """The local SMS gateway's port: the notification service's text messages land in
+    ``sms_dir``."""
     demo_mode: bool = True
     database_urls: Mapping[str, str] = field(default_factory=dict)
     extra_env: Mapping[str, str] = field(default_factory=dict)
@@ -67,6 +70,11 @@ class SuiteConfig:
     def mail_dir(self) -> Path:
         """A maildir (``mailbox.Maildir``) holding every e-mail the suite sent."""
         return self.data_dir / "mail"
+
+    @property
+    def sms_dir(self) -> Path:
+        """One ``<delivery id>.json`` per text message the suite sent."""
+        return self.data_dir / "sms"
 
     @property
     def gateway_url(self) -> str:
@@ -123,6 +131,7 @@ class Suite:
         self.field_key = ensure_field_key(config.key_dir)
         self.survey_link_secret = ensure_secret(
             config.key_dir, "survey-links").read_text().strip()
+        self.sms_secret_file = ensure_secret(config.key_dir, "sms-gateway")
         self.service_secrets = {component: ensure_secret(config.key_dir, client_id)
                                 for component, (client_id, _) in SERVICE_ACCOUNTS.items()}
         self.supervisor = Supervisor(self._specs(), config.data_dir / "logs", echo=config.echo)
@@ -169,7 +178,10 @@ class Suite:
         elif role == "worker":
             env["WORKER_HTTP_PORT"] = str(cfg.worker_ports[component])
             if component == "notification":
-                env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(cfg.smtp_port))
+                env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(cfg.smtp_port),
+                           SMS_GATEWAY_URL=f"http://127.0.0.1:{cfg.sms_port}/sms",
+                           SMS_GATEWAY_SECRET=self.sms_secret_file.read_text().strip(),
+                           SMS_SENDER="【CRM】")
             env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
         return env
 
@@ -187,6 +199,11 @@ class Suite:
                   f"127.0.0.1:{cfg.smtp_port}", "--class", "aiosmtpd.handlers.Mailbox",
                   str(cfg.mail_dir)],
             ready=tcp_open("127.0.0.1", cfg.smtp_port),
+        ), ProcessSpec(  # and the SMS gateway, keeping each text message as a file
+            name="sms-sink",
+            argv=[sys.executable, "-m", "crm_devstack.sms_sink", "--port", str(cfg.sms_port),
+                  "--dir", str(cfg.sms_dir), "--secret-file", str(self.sms_secret_file)],
+            ready=tcp_open("127.0.0.1", cfg.sms_port),
         )]
         # Workers first: their queues exist before any api publishes, so no event is unrouted.
         # Each group starts side by side: nothing in it needs another to become ready.
