@@ -83,6 +83,7 @@ def running_suite(rabbitmq):
         worker_ports={svc: free_port() for svc in SERVICES},
         otlp_endpoint=collector.endpoint,
         smtp_port=free_port(),
+        sms_port=free_port(),
         extra_env={"EVENT_RETRY_DELAYS": "0.5,1", "HEALTH_CHECK_SECONDS": "1"},
     )
     suite = Suite(config)
