@@ -27,7 +27,6 @@ from crm.marketing.v1 import marketing_pb2
 from crm_shared.auth import Principal, current_principal
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     Conflict,
     FailedPrecondition,
     FieldViolation,
@@ -37,6 +36,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp, to_timestamp
 from google.protobuf.empty_pb2 import Empty
 from sqlalchemy import String, cast, func, select
@@ -182,12 +182,11 @@ class CampaignRpcs:
         violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
-        if request.request_id:
-            with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalars(select(Campaign).where(
-                    Campaign.request_id == request.request_id)).first()
-                if earlier is not None:
-                    return self._repeated_campaign(uow, earlier, principal)
+        with self.database.unit_of_work(readonly=True) as uow:
+            earlier = earlier_request(uow.session, Campaign, request.request_id,
+                                      principal.user_id)
+            if earlier is not None:
+                return campaign_to_proto(earlier, _stats(uow.session, earlier))
         try:
             with self.database.unit_of_work() as uow:
                 problems = campaigns.segment_violations(uow.session, data.segment_ids,
@@ -205,21 +204,13 @@ class CampaignRpcs:
                 uow.session.add(campaign)
                 uow.session.flush()
                 return campaign_to_proto(campaign, _stats(uow.session, campaign))
-        except IntegrityError:
-            if not request.request_id:
-                raise
+        except IntegrityError:  # two retries raced and the other one stored it
             with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalars(select(Campaign).where(
-                    Campaign.request_id == request.request_id)).first()
+                earlier = earlier_request(uow.session, Campaign, request.request_id,
+                                          principal.user_id)
                 if earlier is None:
                     raise
-                return self._repeated_campaign(uow, earlier, principal)
-
-    @staticmethod
-    def _repeated_campaign(uow, earlier: Campaign, principal: Principal) -> marketing_pb2.Campaign:
-        if earlier.created_by != principal.user_id:
-            raise AlreadyExists("request_id was already used by another caller")
-        return campaign_to_proto(earlier, _stats(uow.session, earlier))
+                return campaign_to_proto(earlier, _stats(uow.session, earlier))
 
     def GetCampaign(self, request, context):
         principal = current_principal()
@@ -445,23 +436,19 @@ class CampaignRpcs:
         violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
-        if request.request_id:
-            with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalars(select(CampaignResponseRecord).where(
-                    CampaignResponseRecord.request_id == request.request_id)).first()
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return response_to_proto(earlier)
+        with self.database.unit_of_work(readonly=True) as uow:
+            earlier = earlier_request(uow.session, CampaignResponseRecord, request.request_id,
+                                      principal.user_id)
+            if earlier is not None:
+                return response_to_proto(earlier)
         try:
             return self._record_response(principal, data, request.request_id, occur, now)
-        except IntegrityError:
-            if not request.request_id:
-                raise
-            # two retries of one request raced and the other one stored it
+        except IntegrityError:  # two retries raced and the other one stored it
             with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalars(select(CampaignResponseRecord).where(
-                    CampaignResponseRecord.request_id == request.request_id)).one()
+                earlier = earlier_request(uow.session, CampaignResponseRecord,
+                                          request.request_id, principal.user_id)
+                if earlier is None:
+                    raise
                 return response_to_proto(earlier)
 
     def _record_response(self, principal, data, request_id, occur, now):

@@ -21,7 +21,6 @@ from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.visibility import can_see, visibility_clause
 from crm_shared.db import utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     Conflict,
     FailedPrecondition,
     FieldViolation,
@@ -31,6 +30,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by
+from crm_shared.repeated_requests import earlier_request
 from google.protobuf import json_format
 from google.protobuf.empty_pb2 import Empty
 from sqlalchemy import delete, func, or_, select, true
@@ -179,12 +179,10 @@ class SegmentRpcs:
                                              "can only be yourself (the default)"))
         if violations:
             raise InvalidArgument(violations)
-        if request.request_id:
-            with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalar(select(Segment).where(
-                    Segment.request_id == request.request_id))
-                if earlier is not None:
-                    return self._repeated_segment(earlier, principal)
+        with self.database.unit_of_work(readonly=True) as uow:
+            earlier = earlier_request(uow.session, Segment, request.request_id, principal.user_id)
+            if earlier is not None:
+                return segment_to_proto(earlier)
         now = utcnow()
         try:
             with self.database.unit_of_work() as uow:
@@ -199,19 +197,13 @@ class SegmentRpcs:
                 uow.session.flush()
                 segments.evaluate_segment(uow, row, now=now)
                 return segment_to_proto(row)
-        except IntegrityError:
+        except IntegrityError:  # two retries raced and the other one stored it
             with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalar(select(Segment).where(
-                    Segment.request_id == request.request_id)) if request.request_id else None
+                earlier = earlier_request(uow.session, Segment, request.request_id,
+                                          principal.user_id)
                 if earlier is None:
                     raise
-                return self._repeated_segment(earlier, principal)
-
-    @staticmethod
-    def _repeated_segment(earlier: Segment, principal: Principal) -> marketing_pb2.Segment:
-        if earlier.created_by != principal.user_id:
-            raise AlreadyExists("request_id was already used by another caller")
-        return segment_to_proto(earlier)
+                return segment_to_proto(earlier)
 
     def GetSegment(self, request, context):
         principal = current_principal()

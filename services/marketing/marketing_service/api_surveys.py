@@ -38,6 +38,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp, to_timestamp
 from google.protobuf.empty_pb2 import Empty
 from sqlalchemy import func, select, true
@@ -265,13 +266,10 @@ class SurveyRpcs:
         fields = TRIGGER_INPUT - {"kind"}
         now = utcnow()
         with self.database.unit_of_work() as uow:
-            if request.request_id:
-                earlier = uow.session.scalars(select(Trigger).where(
-                    Trigger.request_id == request.request_id)).first()
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return trigger_to_proto(earlier)
+            earlier = earlier_request(uow.session, Trigger, request.request_id,
+                                      principal.user_id)
+            if earlier is not None:
+                return trigger_to_proto(earlier)
             violations += self._trigger_violations(uow.session, data, fields, kind)
             if violations:
                 raise InvalidArgument(violations)
@@ -397,13 +395,10 @@ class SurveyRpcs:
             raise InvalidArgument(violations)
         now = utcnow()
         with self.database.unit_of_work() as uow:
-            if request.request_id:
-                earlier = uow.session.scalars(select(Survey).where(
-                    Survey.request_id == request.request_id)).first()
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return survey_to_proto(earlier)
+            earlier = earlier_request(uow.session, Survey, request.request_id,
+                                      principal.user_id)
+            if earlier is not None:
+                return survey_to_proto(earlier)
             survey = Survey(
                 id=str(uuid.uuid4()), title=data.title.strip(), description=data.description,
                 kind=SURVEY_KINDS.name(data.kind) or invitations.SERVICE_SATISFACTION,
@@ -521,13 +516,10 @@ class SurveyRpcs:
         now = utcnow()
         try:
             with self.database.unit_of_work() as uow:
-                if request.request_id:
-                    earlier = uow.session.scalars(select(SurveyInvitation).where(
-                        SurveyInvitation.request_id == request.request_id)).first()
-                    if earlier is not None:
-                        if earlier.created_by != principal.user_id:
-                            raise AlreadyExists("request_id was already used by another caller")
-                        return invitation_to_proto(earlier, self.links.url(earlier))
+                earlier = earlier_request(uow.session, SurveyInvitation, request.request_id,
+                                          principal.user_id)
+                if earlier is not None:
+                    return invitation_to_proto(earlier, self.links.url(earlier))
                 survey = self._survey(uow, data.survey_id)
                 visible = uow.session.scalar(select(func.count()).select_from(CustomerProfile)
                                              .where(CustomerProfile.customer_id == data.customer_id,
@@ -775,13 +767,10 @@ class SurveyRpcs:
             raise InvalidArgument(violations)
         now = utcnow()
         with self.database.unit_of_work() as uow:
-            if request.request_id:
-                earlier = uow.session.scalars(select(ImprovementItem).where(
-                    ImprovementItem.request_id == request.request_id)).first()
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return improvement_to_proto(earlier)
+            earlier = earlier_request(uow.session, ImprovementItem, request.request_id,
+                                      principal.user_id)
+            if earlier is not None:
+                return improvement_to_proto(earlier)
             if data.survey_id:
                 self._survey(uow, data.survey_id, "item.survey_id")
             item = ImprovementItem(
