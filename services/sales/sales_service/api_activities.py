@@ -22,7 +22,6 @@ from crm_shared.auth import Principal, current_principal, visibility_clause
 from crm_shared.auth.principal import DataScope
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     Conflict,
     FailedPrecondition,
     FieldViolation,
@@ -32,6 +31,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp, to_timestamp
 from google.protobuf import json_format
 from google.protobuf.struct_pb2 import Struct
@@ -246,13 +246,8 @@ class ActivityRpcs:
     @staticmethod
     def _activity_by_request(uow: UnitOfWork, request_id: str,
                              principal: Principal) -> sales_pb2.Activity | None:
-        earlier = uow.session.scalars(select(Activity).where(
-            Activity.request_id == request_id)).first()
-        if earlier is None:
-            return None
-        if earlier.created_by != principal.user_id:
-            raise AlreadyExists("request_id was already used by another caller")
-        return activity_to_proto(earlier)
+        earlier = earlier_request(uow.session, Activity, request_id, principal.user_id)
+        return None if earlier is None else activity_to_proto(earlier)
 
     def _record_activity(self, uow: UnitOfWork, principal: Principal, data: sales_pb2.Activity,
                          request_id: str, now) -> sales_pb2.Activity:
@@ -425,13 +420,10 @@ class ActivityRpcs:
         _refuse(violations)
         try:
             with self.database.unit_of_work() as uow:
-                if request.request_id:
-                    earlier = uow.session.scalars(select(ActivityComment).where(
-                        ActivityComment.request_id == request.request_id)).first()
-                    if earlier is not None:
-                        if earlier.author_id != principal.user_id:
-                            raise AlreadyExists("request_id was already used by another caller")
-                        return comment_to_proto(earlier)
+                earlier = earlier_request(uow.session, ActivityComment, request.request_id,
+                                          principal.user_id, creator="author_id")
+                if earlier is not None:
+                    return comment_to_proto(earlier)
                 activity = activities.get_visible(uow.session, principal, data.activity_id)
                 if activity is None:
                     raise NotFound(f"follow-up record {data.activity_id} not found")
@@ -532,13 +524,8 @@ class ActivityRpcs:
     @staticmethod
     def _task_by_request(uow: UnitOfWork, request_id: str,
                          principal: Principal) -> sales_pb2.FollowUpTask | None:
-        earlier = uow.session.scalars(select(FollowUpTask).where(
-            FollowUpTask.request_id == request_id)).first()
-        if earlier is None:
-            return None
-        if earlier.created_by != principal.user_id:
-            raise AlreadyExists("request_id was already used by another caller")
-        return task_to_proto(earlier)
+        earlier = earlier_request(uow.session, FollowUpTask, request_id, principal.user_id)
+        return None if earlier is None else task_to_proto(earlier)
 
     def GetFollowUpTask(self, request, context):
         principal = current_principal()

@@ -30,6 +30,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp, to_timestamp
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -240,14 +241,11 @@ class DealRpcs:
         violations += request_id_violations(request.request_id)
         if violations:
             raise InvalidArgument(violations)
-        if request.request_id:
-            with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalar(select(Opportunity).where(
-                    Opportunity.request_id == request.request_id))
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return opportunity_to_proto(earlier, history_of(uow.session, earlier.id))
+        with self.database.unit_of_work(readonly=True) as uow:
+            earlier = earlier_request(uow.session, Opportunity, request.request_id,
+                                      principal.user_id)
+            if earlier is not None:
+                return opportunity_to_proto(earlier, history_of(uow.session, earlier.id))
         now = utcnow()
         try:
             with self.database.unit_of_work() as uow:
@@ -501,13 +499,9 @@ class DealRpcs:
             raise InvalidArgument(violations)
         now = utcnow()
         with self.database.unit_of_work() as uow:
-            if request.request_id:
-                earlier = uow.session.scalar(select(Quote).where(
-                    Quote.request_id == request.request_id))
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return quote_to_proto(earlier, _today(now))
+            earlier = earlier_request(uow.session, Quote, request.request_id, principal.user_id)
+            if earlier is not None:
+                return quote_to_proto(earlier, _today(now))
             opportunity = self._visible_row(uow, principal, Opportunity, data.opportunity_id,
                                             "opportunity")
             if opportunity.stage not in OPEN_STAGES:
@@ -714,13 +708,10 @@ class DealRpcs:
         now = utcnow()
         try:
             with self.database.unit_of_work() as uow:
-                if request.request_id:
-                    earlier = uow.session.scalar(select(Contract).where(
-                        Contract.request_id == request.request_id))
-                    if earlier is not None:
-                        if earlier.created_by != principal.user_id:
-                            raise AlreadyExists("request_id was already used by another caller")
-                        return self._contract_proto(uow, earlier)
+                earlier = earlier_request(uow.session, Contract, request.request_id,
+                                          principal.user_id)
+                if earlier is not None:
+                    return self._contract_proto(uow, earlier)
                 customer_id = data.customer_id.strip()
                 owner_id, department = None, None
                 if data.opportunity_id:
@@ -1080,13 +1071,10 @@ class DealRpcs:
                                                  "must not be in the future"))
         try:
             with self.database.unit_of_work() as uow:
-                if request.request_id:
-                    earlier = uow.session.scalar(select(Payment).where(
-                        Payment.request_id == request.request_id))
-                    if earlier is not None:
-                        if earlier.created_by != principal.user_id:
-                            raise AlreadyExists("request_id was already used by another caller")
-                        return payment_to_proto(earlier)
+                earlier = earlier_request(uow.session, Payment, request.request_id,
+                                          principal.user_id)
+                if earlier is not None:
+                    return payment_to_proto(earlier)
                 contract = self._visible_row(uow, principal, Contract, data.contract_id,
                                              "contract")
                 contracts.require_status(contract.status, ("active", "expired", "terminated"),

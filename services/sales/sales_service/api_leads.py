@@ -21,7 +21,6 @@ from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.principal import DataScope
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     Conflict,
     FailedPrecondition,
     FieldViolation,
@@ -31,6 +30,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp
 from google.protobuf import empty_pb2
 from sqlalchemy import func, or_, select
@@ -294,28 +294,21 @@ class LeadRpcs:
         violations += lead_violations(data, CREATE_FIELDS)
         violations += request_id_violations(request.request_id)
         _refuse(violations)
-        if request.request_id:
-            with self.database.unit_of_work(readonly=True) as uow:
-                earlier = leads.find_by_request_id(uow.session, request.request_id)
-                if earlier is not None:
-                    return self._repeat_of(uow.session, earlier, principal)
+        with self.database.unit_of_work(readonly=True) as uow:
+            earlier = earlier_request(uow.session, Lead, request.request_id, principal.user_id)
+            if earlier is not None:
+                return self._lead_proto(uow.session, earlier)
         try:
             with self.database.unit_of_work() as uow:
                 return self._create(uow, principal, data, request.request_id)
         except IntegrityError:
-            if not request.request_id:
-                raise
             # Two retries of one request raced; the other one won. Answer with its result.
             with self.database.unit_of_work(readonly=True) as uow:
-                earlier = leads.find_by_request_id(uow.session, request.request_id)
+                earlier = earlier_request(uow.session, Lead, request.request_id,
+                                          principal.user_id)
                 if earlier is None:
                     raise
-                return self._repeat_of(uow.session, earlier, principal)
-
-    def _repeat_of(self, session, earlier: Lead, principal: Principal) -> sales_pb2.Lead:
-        if earlier.created_by != principal.user_id:
-            raise AlreadyExists("request_id was already used by another caller")
-        return self._lead_proto(session, earlier)
+                return self._lead_proto(uow.session, earlier)
 
     def _create(self, uow: UnitOfWork, principal: Principal, data: sales_pb2.Lead,
                 request_id: str) -> sales_pb2.Lead:
@@ -502,16 +495,13 @@ class LeadRpcs:
         if len(request.reason) > 1000:
             violations.append(FieldViolation("reason", "must be at most 1000 characters"))
         _refuse(violations)
-        if request.request_id:
-            with self.database.unit_of_work(readonly=True) as uow:
-                earlier = uow.session.scalars(select(LeadAssignmentRecord).where(
-                    LeadAssignmentRecord.request_id == request.request_id)).first()
-                if earlier is not None:
-                    if earlier.actor_id != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    lead = self._visible_lead(uow, principal, earlier.lead_id)
-                    return sales_pb2.AssignLeadResponse(lead=self._lead_proto(uow.session, lead),
-                                                        assignment=assignment_to_proto(earlier))
+        with self.database.unit_of_work(readonly=True) as uow:
+            earlier = earlier_request(uow.session, LeadAssignmentRecord, request.request_id,
+                                      principal.user_id, creator="actor_id")
+            if earlier is not None:
+                lead = self._visible_lead(uow, principal, earlier.lead_id)
+                return sales_pb2.AssignLeadResponse(lead=self._lead_proto(uow.session, lead),
+                                                    assignment=assignment_to_proto(earlier))
         now = utcnow()
         try:
             with self.database.unit_of_work() as uow:
@@ -647,13 +637,9 @@ class LeadRpcs:
 
     def _create_rule(self, model, request_id: str, principal: Principal, fill, to_proto):
         with self.database.unit_of_work() as uow:
-            if request_id:
-                earlier = uow.session.scalars(select(model).where(
-                    model.request_id == request_id)).first()
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return to_proto(earlier)
+            earlier = earlier_request(uow.session, model, request_id, principal.user_id)
+            if earlier is not None:
+                return to_proto(earlier)
             now = utcnow()
             row = model(id=str(uuid.uuid4()), created_by=principal.user_id,
                         updated_by=principal.user_id, create_time=now, update_time=now,

@@ -52,10 +52,6 @@ def get_visible(session: Session, principal: Principal, lead_id: str) -> Lead | 
                                               lead_visibility(principal))).first()
 
 
-def find_by_request_id(session: Session, request_id: str) -> Lead | None:
-    return session.scalars(select(Lead).where(Lead.request_id == request_id)).first()
-
-
 def duplicate_ids(session: Session, lead: Lead) -> list[str]:
     """Ids of the other leads with the same normalised phone or e-mail, oldest first."""
     keys = []
