@@ -24,7 +24,6 @@ from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
 from crm_shared.auth import Principal, can_see, current_principal
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     Conflict,
     FailedPrecondition,
     FieldViolation,
@@ -40,6 +39,7 @@ from crm_shared.grpc.fields import (
 )
 from crm_shared.grpc.paging import page_size_of
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.settings import ApiSettings
 from crm_shared.timestamps import from_timestamp, to_timestamp
 from sqlalchemy.exc import IntegrityError
@@ -342,10 +342,10 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 return checked
         try:
             with self.database.unit_of_work() as uow:
-                if request.request_id:
-                    earlier = repository.find_by_request_id(uow.session, request.request_id)
-                    if earlier is not None:
-                        return self._repeat_of(uow.session, earlier, principal, self._keys())
+                earlier = earlier_request(uow.session, Customer, request.request_id,
+                                          principal.user_id)
+                if earlier is not None:
+                    return customer_proto(uow.session, earlier, self._keys())
                 owner_id, department_path = self._owner(uow.session, principal, data.owner_id)
                 tags = catalogue_tags(uow.session, tag_ids)
                 repository.check_external_ids_free(uow.session, dict(data.external_ids), None)
@@ -383,17 +383,11 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         except IntegrityError:
             # Two retries of one request raced; the other one won. Answer with its result.
             with self.database.unit_of_work(readonly=True) as uow:
-                earlier = repository.find_by_request_id(uow.session, request.request_id)
+                earlier = earlier_request(uow.session, Customer, request.request_id,
+                                          principal.user_id)
                 if earlier is None:
                     raise
-                return self._repeat_of(uow.session, earlier, principal, self._keys())
-
-    @staticmethod
-    def _repeat_of(session, earlier: Customer, principal: Principal,
-                   keys: personal_data.FieldKeys) -> customer_pb2.Customer:
-        if earlier.created_by != principal.user_id:
-            raise AlreadyExists("request_id was already used by another caller")
-        return customer_proto(session, earlier, keys)
+                return customer_proto(uow.session, earlier, self._keys())
 
     @staticmethod
     def _owner(session, principal: Principal, owner_id: str, field: str = "customer.owner_id"

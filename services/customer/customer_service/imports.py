@@ -21,12 +21,12 @@ from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal, can_see
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     DomainError,
     FieldViolation,
     InvalidArgument,
     PermissionDenied,
 )
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import to_timestamp
 from google.rpc import error_details_pb2
 from sqlalchemy import or_, select
@@ -133,15 +133,11 @@ def run(
     request: customer_pb2.ImportCustomersRequest,
 ) -> customer_pb2.CustomerImport:
     """Import the file (or only check it, with ``validate_only``) and store the report."""
-    if request.request_id:
-        with database.unit_of_work(readonly=True) as uow:
-            earlier = uow.session.scalars(
-                select(CustomerImport).where(CustomerImport.request_id == request.request_id)
-            ).first()
-            if earlier is not None:
-                if earlier.actor_id != principal.user_id:
-                    raise AlreadyExists("request_id was already used by another caller")
-                return to_proto(earlier)
+    with database.unit_of_work(readonly=True) as uow:
+        earlier = earlier_request(uow.session, CustomerImport, request.request_id,
+                                  principal.user_id, creator="actor_id")
+        if earlier is not None:
+            return to_proto(earlier)
     _header, rows = customer_csv.read(request.csv_content)
     tags = tag_ids_by_name(database)
     duplicates = _Duplicates(database)

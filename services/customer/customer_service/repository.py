@@ -135,10 +135,6 @@ def get_tags(session: Session, tag_ids: list[str]) -> dict[str, Tag]:
     return {tag.id: tag for tag in session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))}
 
 
-def find_by_request_id(session: Session, request_id: str) -> Customer | None:
-    return session.scalars(select(Customer).where(Customer.request_id == request_id)).first()
-
-
 def get_employee(session: Session, user_id: str) -> Employee | None:
     return session.get(Employee, user_id)
 

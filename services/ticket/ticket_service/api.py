@@ -22,7 +22,6 @@ from crm.ticket.v1 import events_pb2, ticket_pb2, ticket_pb2_grpc
 from crm_shared.auth import Principal, current_principal
 from crm_shared.db import Database, UnitOfWork, utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     Conflict,
     FieldViolation,
     InvalidArgument,
@@ -31,6 +30,7 @@ from crm_shared.errors import (
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.settings import ApiSettings
 from crm_shared.telemetry import current_traceparent, within_trace_of
 from crm_shared.timestamps import from_timestamp
@@ -232,11 +232,10 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, ticket_pb2_grpc.Ticke
         if violations:
             raise InvalidArgument(violations)
 
-        if request.request_id:
-            with self.database.unit_of_work(readonly=True) as uow:
-                earlier = tickets.find_by_request_id(uow.session, request.request_id)
-                if earlier is not None:
-                    return self._repeat_of(earlier, principal)
+        with self.database.unit_of_work(readonly=True) as uow:
+            earlier = earlier_request(uow.session, Ticket, request.request_id, principal.user_id)
+            if earlier is not None:
+                return ticket_to_proto(earlier)
         # Asked before the transaction opens: a slow peer must not hold the write lock.
         facts = self._customer_facts(data.customer_id)
         try:
@@ -244,20 +243,13 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, ticket_pb2_grpc.Ticke
                 created = self._create(uow, principal, data, request.request_id, facts)
             return created
         except IntegrityError:
-            if not request.request_id:
-                raise
             # Two retries of one request raced; the other one won. Answer with its result.
             with self.database.unit_of_work(readonly=True) as uow:
-                earlier = tickets.find_by_request_id(uow.session, request.request_id)
+                earlier = earlier_request(uow.session, Ticket, request.request_id,
+                                          principal.user_id)
                 if earlier is None:
                     raise
-                return self._repeat_of(earlier, principal)
-
-    @staticmethod
-    def _repeat_of(earlier: Ticket, principal: Principal) -> ticket_pb2.Ticket:
-        if earlier.created_by != principal.user_id:
-            raise AlreadyExists("request_id was already used by another caller")
-        return ticket_to_proto(earlier)
+                return ticket_to_proto(earlier)
 
     def _create(self, uow: UnitOfWork, principal: Principal, data: ticket_pb2.Ticket,
                 request_id: str, facts: CustomerFacts) -> ticket_pb2.Ticket:

@@ -12,9 +12,10 @@ from datetime import timedelta
 from crm.ticket.v1 import events_pb2, ticket_pb2
 from crm_shared.auth import current_principal
 from crm_shared.db import utcnow
-from crm_shared.errors import AlreadyExists, FieldViolation, NotFound
+from crm_shared.errors import FieldViolation, NotFound
 from crm_shared.grpc.fields import request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -53,13 +54,10 @@ class ActivityRpcs:
         visibility = VISIBILITIES.name(data.visibility) or "internal"
         try:
             with self.database.unit_of_work() as uow:
-                if request.request_id:
-                    earlier = uow.session.scalars(select(TicketCommentRecord).where(
-                        TicketCommentRecord.request_id == request.request_id)).first()
-                    if earlier is not None:
-                        if earlier.author_id != principal.user_id:
-                            raise AlreadyExists("request_id was already used by another caller")
-                        return comment_to_proto(earlier)
+                earlier = earlier_request(uow.session, TicketCommentRecord, request.request_id,
+                                          principal.user_id, creator="author_id")
+                if earlier is not None:
+                    return comment_to_proto(earlier)
                 ticket = tickets.get_visible(uow.session, principal, data.ticket_id)
                 if ticket is None:
                     raise NotFound(f"ticket {data.ticket_id} not found")
@@ -124,13 +122,10 @@ class ActivityRpcs:
                                              "must not be in the future"))
         refuse(violations)
         with self.database.unit_of_work() as uow:
-            if request.request_id:
-                earlier = uow.session.scalars(select(ServiceRecordEntry).where(
-                    ServiceRecordEntry.request_id == request.request_id)).first()
-                if earlier is not None:
-                    if earlier.author_id != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return service_record_to_proto(earlier)
+            earlier = earlier_request(uow.session, ServiceRecordEntry, request.request_id,
+                                      principal.user_id, creator="author_id")
+            if earlier is not None:
+                return service_record_to_proto(earlier)
             ticket = tickets.get_visible(uow.session, principal, data.ticket_id)
             if ticket is None:
                 raise NotFound(f"ticket {data.ticket_id} not found")

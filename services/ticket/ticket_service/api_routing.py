@@ -16,13 +16,13 @@ from crm_shared.auth.principal import DataScope
 from crm_shared.auth.visibility import in_subtree
 from crm_shared.db import utcnow
 from crm_shared.errors import (
-    AlreadyExists,
     FieldViolation,
     NotFound,
     PermissionDenied,
 )
 from crm_shared.grpc.fields import request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page_by, page_size_of
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp
 from google.protobuf.empty_pb2 import Empty
 from sqlalchemy import String, cast, select
@@ -98,13 +98,10 @@ class RoutingRpcs:
         if not _manages(principal, rule.target_department_path):
             raise PermissionDenied("you may not route tickets to departments outside your scope")
         with self.database.unit_of_work() as uow:
-            if request.request_id:
-                earlier = uow.session.scalars(select(RoutingRuleRecord).where(
-                    RoutingRuleRecord.request_id == request.request_id)).first()
-                if earlier is not None:
-                    if earlier.created_by != principal.user_id:
-                        raise AlreadyExists("request_id was already used by another caller")
-                    return rule_to_proto(earlier)
+            earlier = earlier_request(uow.session, RoutingRuleRecord, request.request_id,
+                                      principal.user_id)
+            if earlier is not None:
+                return rule_to_proto(earlier)
             now = utcnow()
             row = RoutingRuleRecord(id=str(uuid.uuid4()), created_by=principal.user_id,
                                     updated_by=principal.user_id, create_time=now,

@@ -36,6 +36,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, page_size_of
+from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
 from google.protobuf.duration_pb2 import Duration
@@ -126,12 +127,6 @@ def _may_manage_department(principal: Principal, department_path: str) -> bool:
         return True
     return (principal.data_scope is DataScope.DEPARTMENT and bool(department_path)
             and in_subtree(department_path, principal.department_path))
-
-
-def _repeat_of(row, principal: Principal):
-    if row.created_by != principal.user_id:
-        raise AlreadyExists("request_id was already used by another caller")
-    return row
 
 
 def _offset_token(offset: int) -> str:
@@ -334,25 +329,20 @@ class SetupRpcs:
         the first result, also when two retries race (the loser's insert fails on the unique
         request id). ``conflict`` is raised for other unique violations."""
 
-        def earlier(session):
-            if not request_id:
-                return None
-            return session.scalars(select(model).where(model.request_id == request_id)).first()
-
         try:
             with self.database.unit_of_work() as uow:
-                row = earlier(uow.session)
+                row = earlier_request(uow.session, model, request_id, principal.user_id)
                 if row is not None:
-                    return to_proto(_repeat_of(row, principal))
+                    return to_proto(row)
                 row = build(uow.session)
                 uow.session.add(row)
                 uow.session.flush()
                 return to_proto(row)
         except IntegrityError:
             with self.database.unit_of_work(readonly=True) as uow:
-                row = earlier(uow.session)
+                row = earlier_request(uow.session, model, request_id, principal.user_id)
                 if row is not None:
-                    return to_proto(_repeat_of(row, principal))
+                    return to_proto(row)
             if conflict is not None:
                 raise conflict from None
             raise

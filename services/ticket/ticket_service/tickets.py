@@ -81,10 +81,6 @@ def get_visible(session: Session, principal: Principal, ticket_id: str) -> Ticke
     ).first()
 
 
-def find_by_request_id(session: Session, request_id: str) -> Ticket | None:
-    return session.scalars(select(Ticket).where(Ticket.request_id == request_id)).first()
-
-
 # -- history ------------------------------------------------------------------------------------
 
 
