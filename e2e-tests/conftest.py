@@ -79,6 +79,7 @@ def running_suite(rabbitmq):
         data_dir=data_dir,
         amqp_url=rabbitmq.url_for_vhost(vhost),
         gateway_port=free_port(),
+        console_port=free_port(),
         grpc_ports={svc: free_port() for svc in SERVICES},
         worker_ports={svc: free_port() for svc in SERVICES},
         otlp_endpoint=collector.endpoint,
@@ -95,3 +96,70 @@ def running_suite(rabbitmq):
         collector.stop()
         rabbitmq.delete_vhost(vhost)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+# -- the console in a real browser (Debian's chromium, driven by Playwright) ----------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Console:
+    """Signed-in browser pages on the suite's console; every request a page makes is kept,
+    so a test can assert that nothing left the console's origin."""
+
+    def __init__(self, running_suite: RunningSuite, browser) -> None:
+        self.url = running_suite.config.console_url
+        self.browser = browser
+        self.contexts = []
+        self.requests: list[str] = []
+
+    def new_page(self, *, language: str = "zh-CN", viewport=DESKTOP):
+        context = self.browser.new_context(viewport=viewport, locale=language,
+                                           extra_http_headers={"Accept-Language": language})
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda request: self.requests.append(request.url))
+        return page
+
+    def page_as(self, username: str, *, language: str = "zh-CN", viewport=DESKTOP,
+                password: str = "demo"):
+        """A page signed in as ``username``, its language chosen on the sign-in page."""
+        page = self.new_page(language=language, viewport=viewport)
+        page.goto(f"{self.url}/sign-in?lang={language}")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url(lambda url: "/sign-in" not in url)
+        return page
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests
+                if not url.startswith(self.url) and not url.startswith("data:")]
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def console(running_suite, browser):
+    driver = Console(running_suite, browser)
+    try:
+        yield driver
+    finally:
+        driver.close()

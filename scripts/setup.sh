@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need on a fresh Debian machine, and nothing twice:
 # uv (from PyPI), the locked Python environment, and as root the Debian packages
-# rabbitmq-server and postgresql (for the integration tests' private servers).
+# rabbitmq-server and postgresql (for the integration tests' private servers), and chromium
+# with fonts-noto-cjk (the console's browser tests; Chinese renders instead of boxes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,8 @@ uv sync --frozen --quiet --compile-bytecode
 need=()
 command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || need+=(rabbitmq-server)
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] && compgen -G "/usr/share/fonts/opentype/noto/NotoSansCJK*" >/dev/null || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: please install the Debian packages: ${need[*]} (needs root)" >&2

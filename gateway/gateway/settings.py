@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from crm_shared.settings import ProcessSettings
+from crm_shared.settings import PeerAddressSettings, ProcessSettings
 
 
-class GatewaySettings(ProcessSettings):
+class GatewaySettings(ProcessSettings, PeerAddressSettings):
     """``crm-gateway serve``: HTTP server, token issuing, identity database, peers' addresses."""
 
     service_name: str = "gateway"
@@ -50,25 +50,8 @@ class GatewaySettings(ProcessSettings):
 
     demo_mode: bool = False
 
-    customer_addr: str = "127.0.0.1:50051"
-    sales_addr: str = "127.0.0.1:50052"
-    ticket_addr: str = "127.0.0.1:50053"
-    marketing_addr: str = "127.0.0.1:50054"
-    notification_addr: str = "127.0.0.1:50055"
-    grpc_timeout_seconds: float = Field(5.0, gt=0, le=120)
-
     outbox_relay: bool = True
     outbox_poll_seconds: float = Field(0.5, gt=0)
-
-    def peer_addresses(self) -> dict[str, str]:
-        """``host:port`` of each service's gRPC api, by service name."""
-        return {
-            "customer": self.customer_addr,
-            "sales": self.sales_addr,
-            "ticket": self.ticket_addr,
-            "marketing": self.marketing_addr,
-            "notification": self.notification_addr,
-        }
 
     def cors_origins(self) -> frozenset[str]:
         return frozenset(o.strip() for o in self.cors_allowed_origins.split(",") if o.strip())

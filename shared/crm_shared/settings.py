@@ -122,6 +122,30 @@ class ServiceCredentialsSettings(BaseSettings):
                                  self.service_client_secret)
 
 
+class PeerAddressSettings(BaseSettings):
+    """Where each service's gRPC api listens (``<SVC>_ADDR``), mixed into the settings of every
+    process that calls them all (the gateway, the console)."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    customer_addr: str = "127.0.0.1:50051"
+    sales_addr: str = "127.0.0.1:50052"
+    ticket_addr: str = "127.0.0.1:50053"
+    marketing_addr: str = "127.0.0.1:50054"
+    notification_addr: str = "127.0.0.1:50055"
+    grpc_timeout_seconds: float = Field(5.0, gt=0, le=120)
+
+    def peer_addresses(self) -> dict[str, str]:
+        """``host:port`` of each service's gRPC api, by service name."""
+        return {
+            "customer": self.customer_addr,
+            "sales": self.sales_addr,
+            "ticket": self.ticket_addr,
+            "marketing": self.marketing_addr,
+            "notification": self.notification_addr,
+        }
+
+
 S = TypeVar("S", bound=BaseSettings)
 
 

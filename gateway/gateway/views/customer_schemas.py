@@ -2,7 +2,7 @@
 
 A response body is ``protojson.to_json`` of a ``crm.customer.v1`` message; its pydantic model
 is built here from the same message descriptor, so every field the contract has is
-documented (and validated on the way out) with the REST conventions of :mod:`gateway.protojson`:
+documented (and validated on the way out) with the REST conventions of :mod:`crm_shared.protojson`:
 enums as lower-case words or ``null``, timestamps as RFC 3339 strings, unset messages as
 ``null``. Models are named after their message, with ``Customer`` in front where the name
 alone could clash with another area's (``Contact`` → ``CustomerContact``). A model carries the
@@ -17,7 +17,7 @@ from typing import Any, Literal
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from pydantic import BaseModel, ConfigDict, create_model
 
-from gateway.protojson import enum_words
+from crm_shared.protojson import enum_words
 
 _SCALARS: dict[int, type] = {
     FieldDescriptor.TYPE_STRING: str,

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from gateway.protojson import enum_number, enum_words, from_json, to_json
+from crm_shared.protojson import enum_number, enum_words, from_json, to_json
 from gateway.views import customer_examples as ex
 from gateway.views import json_response
 from gateway.views.customer_examples import CUSTOMER_EXAMPLE

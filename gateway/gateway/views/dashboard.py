@@ -25,7 +25,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.endpoints import operation
-from gateway.protojson import to_json
+from crm_shared.protojson import to_json
 from gateway.views import json_response
 
 # (peer, module, stub, service name, rpc, request)

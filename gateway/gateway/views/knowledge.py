@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from gateway.protojson import enum_number, from_json, to_json
+from crm_shared.protojson import enum_number, from_json, to_json
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.ticket_schemas import (

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gateway.endpoints import operation
 from gateway.peers import call
-from gateway.protojson import enum_number, enum_words, from_json, to_json
+from crm_shared.protojson import enum_number, enum_words, from_json, to_json
 from gateway.views import json_response
 
 PEER = "notification"

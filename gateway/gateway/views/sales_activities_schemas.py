@@ -1,6 +1,6 @@
 """Request and response schemas of the follow-up routes (:mod:`gateway.views.sales_activities`):
 pydantic models mirroring ``crm.sales.v1`` follow-ups in the REST conventions of
-:mod:`gateway.protojson`, with the examples the OpenAPI document shows."""
+:mod:`crm_shared.protojson`, with the examples the OpenAPI document shows."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Request and response schemas of the deal routes (:mod:`gateway.views.sales_deals`):
 pydantic models mirroring the deal messages of ``crm.sales.v1`` in the REST conventions of
-:mod:`gateway.protojson`, with the examples the OpenAPI document shows.
+:mod:`crm_shared.protojson`, with the examples the OpenAPI document shows.
 
 Money is ``crm.common.v1.Money`` as the customer routes write it (``currency_code`` +
 integer ``amount_minor``). Calendar dates are ``YYYY-MM-DD``; a date the contract leaves
@@ -17,7 +17,7 @@ from crm.sales.v1 import sales_pb2
 from google.protobuf.message import Message
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from gateway.protojson import to_json
+from crm_shared.protojson import to_json
 from gateway.views.customers import Money
 from gateway.views.dashboard import DateRange, Kpi
 from gateway.views.ticket_schemas import department_path_field, partial_model, words

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from gateway.protojson import enum_number, from_json
+from crm_shared.protojson import enum_number, from_json
 from gateway.views import json_response
 from gateway.views import sales_deal_schemas as s
 from gateway.views.customers import idempotency_request_id

@@ -1,7 +1,7 @@
 """Request and response schemas of the lead routes (:mod:`gateway.views.sales_leads`): leads,
 their grading, assignment, conversion and disqualification, the grading and assignment rules
 and the sales reps, mirroring ``crm.sales.v1`` in the REST conventions of
-:mod:`gateway.protojson`, with the examples the OpenAPI document shows.
+:mod:`crm_shared.protojson`, with the examples the OpenAPI document shows.
 """
 
 from __future__ import annotations

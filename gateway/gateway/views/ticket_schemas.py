@@ -1,6 +1,6 @@
 """Request and response schemas of the ticket routes (and the helpers the ticket set-up and
 knowledge routes share): pydantic models mirroring ``crm.ticket.v1`` in the REST conventions of
-:mod:`gateway.protojson`, with the examples the OpenAPI document shows.
+:mod:`crm_shared.protojson`, with the examples the OpenAPI document shows.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from crm.ticket.v1 import ticket_pb2
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic.fields import FieldInfo
 
-from gateway.protojson import enum_words
+from crm_shared.protojson import enum_words
 from gateway.views.dashboard import DateRange, Kpi
 
 DEPARTMENT_PATH = r"^(/[a-z0-9][a-z0-9_-]{0,62})+$"

@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             data_dir=data_dir,
             amqp_url=node.amqp_url,
             gateway_port=_int_env("GATEWAY_PORT", 8080),
+            console_port=_int_env("CONSOLE_PORT", 8090),
             grpc_ports={s: _int_env(f"{s.upper()}_GRPC_PORT", DEFAULT_GRPC_PORTS[s]) for s in SERVICES},
             otlp_endpoint=otlp,
             smtp_port=_int_env("SMTP_SINK_PORT", 2525),
@@ -57,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
             echo=not args.quiet,
             log_level=os.environ.get("LOG_LEVEL", "INFO"),
         )
-        print("migrating databases and starting 13 processes ...", flush=True)
         suite = Suite(config)
+        print(f"migrating databases and starting {len(suite.supervisor.specs)} processes ...",
+              flush=True)
         suite.start()
         _banner(config, collector)
         crashed = suite.supervisor.wait()
@@ -80,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
 def _banner(config: SuiteConfig, collector: TraceCollector | None) -> None:
     lines = [
         "",
+        f"CRM console:      {config.console_url}   (sign in as one of the demo logins below)",
         f"CRM suite is up:  gateway {config.gateway_url}   (OpenAPI: {config.gateway_url}/api/v1/openapi.json)",
         "gRPC apis:        " + "  ".join(f"{s} {config.grpc_target(s)}" for s in SERVICES),
         f"RabbitMQ:         {config.amqp_url}",

@@ -48,6 +48,7 @@ class SuiteConfig:
     data_dir: Path
     amqp_url: str
     gateway_port: int = 8080
+    console_port: int = 8090
     grpc_ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_GRPC_PORTS))
     worker_ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_WORKER_PORTS))
     otlp_endpoint: str | None = None
@@ -79,6 +80,10 @@ class SuiteConfig:
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
 
     def grpc_target(self, service: str) -> str:
         return f"127.0.0.1:{self.grpc_ports[service]}"
@@ -120,7 +125,9 @@ def ensure_secret(key_dir: Path, name: str) -> Path:
 
 
 def _module(component: str) -> str:
-    return "gateway" if component == "gateway" else f"{component}_service"
+    if component in ("gateway", "console"):
+        return {"gateway": "gateway", "console": "crm_console"}[component]
+    return f"{component}_service"
 
 
 class Suite:
@@ -132,6 +139,7 @@ class Suite:
         self.survey_link_secret = ensure_secret(
             config.key_dir, "survey-links").read_text().strip()
         self.sms_secret_file = ensure_secret(config.key_dir, "sms-gateway")
+        self.console_secret = ensure_secret(config.key_dir, "console-session").read_text().strip()
         self.service_secrets = {component: ensure_secret(config.key_dir, client_id)
                                 for component, (client_id, _) in SERVICE_ACCOUNTS.items()}
         self.supervisor = Supervisor(self._specs(), config.data_dir / "logs", echo=config.echo)
@@ -170,6 +178,16 @@ class Suite:
                 HTTP_PORT=str(cfg.gateway_port),
                 JWT_PRIVATE_KEY_FILE=str(self.private_key),
                 DEMO_MODE="true" if cfg.demo_mode else "false",
+                **{f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES},
+            )
+        elif component == "console":
+            env = {key: value for key, value in env.items() if key != "DATABASE_URL"}
+            env.update(
+                CONSOLE_PORT=str(cfg.console_port),
+                CONSOLE_SECRET_KEY=self.console_secret,
+                CONSOLE_SECURE_COOKIES="false",  # plain HTTP on this machine
+                GATEWAY_URL=cfg.gateway_url,
+                HTTP_WORKERS="1",
                 **{f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES},
             )
         elif role == "api":
@@ -228,6 +246,12 @@ class Suite:
             argv=self.command("gateway", "serve"),
             env=self.env_for("gateway", "serve"),
             ready=http_ok(f"{cfg.gateway_url}/readyz"),
+        ))
+        specs.append(ProcessSpec(
+            name="console",
+            argv=self.command("console", "serve"),
+            env=self.env_for("console", "serve"),
+            ready=http_ok(f"{cfg.console_url}/readyz"),
         ))
         return specs
 

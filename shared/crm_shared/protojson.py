@@ -1,4 +1,4 @@
-"""Proto messages ⇄ the REST API's JSON conventions.
+"""Proto messages ⇄ the JSON conventions of the REST API (and the console's pages).
 
 The REST API uses snake_case field names (the proto names), enums as lower-case words
 without the type prefix (``CUSTOMER_TYPE_ENTERPRISE`` → ``enterprise``, the zero

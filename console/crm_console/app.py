@@ -1,0 +1,222 @@
+"""The console's Flask application, built by :func:`create_app` (nothing is built at import).
+
+A request: language → session (the user's verified token, renewed when due) → the view, run
+as that principal so every gRPC call carries the user's own token → a refusal of the suite
+becomes a readable page or message, never a stack trace. Every view module in
+:mod:`crm_console.views` that defines ``blueprint`` is registered, with its ``NAV`` entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import pkgutil
+from dataclasses import dataclass
+
+from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask_compress import Compress
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from opentelemetry.instrumentation.flask import FlaskInstrumentor
+from werkzeug.exceptions import HTTPException
+
+from crm_console import display, views
+from crm_console.i18n import (DEFAULT_LANGUAGE, LANGUAGES, load_catalogs, match_language,
+                              normalise, translations)
+from crm_console.identity import GatewayIdentity
+from crm_console.navigation import SECTION_ORDER, NavItem
+from crm_console.refusals import Refusal
+from crm_console.session import (NeedsSignIn, SealedSessionInterface, authenticate,
+                                 enter_principal, leave_principal)
+from crm_console.settings import ConsoleSettings
+from crm_shared.auth import TokenVerifier
+from crm_shared.grpc.peers import Peers
+
+log = logging.getLogger(__name__)
+
+UNTRACED_URLS = "healthz,readyz,static"
+# Endpoints that need no session.
+PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.set_language", "health.healthz",
+                              "health.readyz", "static"})
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass
+class Dependencies:
+    settings: ConsoleSettings
+    peers: Peers
+    identity: GatewayIdentity
+    verifier: TokenVerifier
+    catalogs: dict
+    nav: list[NavItem]
+
+
+def _view_modules():
+    for info in pkgutil.iter_modules(views.__path__):
+        module = importlib.import_module(f"{views.__name__}.{info.name}")
+        if hasattr(module, "blueprint"):
+            yield module
+
+
+def _static_version(app: Flask) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in __import__("pathlib").Path(app.static_folder).rglob("*")
+                       if p.is_file()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flask:
+    app = Flask(__name__)
+    # The span first, so every later hook and the view run inside it.
+    FlaskInstrumentor().instrument_app(app, excluded_urls=UNTRACED_URLS)
+    app.secret_key = settings.console_secret_key
+    app.config.update(
+        SESSION_COOKIE_NAME="crm_console",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.console_secure_cookies,
+        PERMANENT_SESSION_LIFETIME=7 * 24 * 3600,
+        WTF_CSRF_TIME_LIMIT=None,  # bound to the session, which ends with the sign-in
+        WTF_CSRF_SSL_STRICT=settings.console_secure_cookies,
+        SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,  # static URLs carry a content version
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript",
+                            "text/javascript", "application/json", "image/svg+xml"],
+        COMPRESS_ALGORITHM=["gzip"],
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.session_interface = SealedSessionInterface()
+    CSRFProtect(app)
+    Compress(app)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.install_gettext_callables(
+        lambda message: translations().gettext(message),
+        lambda singular, plural, n: translations().ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    display.install(app)
+
+    nav: list[NavItem] = []
+    for module in _view_modules():
+        app.register_blueprint(module.blueprint)
+        nav.extend(getattr(module, "NAV", ()))
+    nav.sort(key=lambda item: (SECTION_ORDER.index(item.section)
+                               if item.section in SECTION_ORDER else 99, item.order))
+    deps = Dependencies(
+        settings=settings,
+        peers=peers or Peers(settings.peer_addresses(),
+                             timeout_seconds=settings.grpc_timeout_seconds),
+        identity=GatewayIdentity(settings.gateway_url,
+                                 timeout_seconds=settings.grpc_timeout_seconds),
+        verifier=TokenVerifier.from_file(settings.jwt_public_key_file,
+                                         issuer=settings.jwt_issuer,
+                                         audience=settings.jwt_audience),
+        catalogs=load_catalogs(),
+        nav=nav,
+    )
+    app.extensions["crm.console"] = deps
+    static_version = _static_version(app)
+
+    @app.before_request
+    def _language_and_session():
+        from_url = normalise(request.args.get("lang"))
+        if from_url and session.get("language") != from_url:
+            session["language"] = from_url  # a link's explicit choice is remembered
+        chosen = from_url or normalise(session.get("language"))
+        g.language = chosen or (
+            normalise(session.get("profile_language"))
+            or match_language(request.accept_languages) or DEFAULT_LANGUAGE)
+        g.translations = deps.catalogs[g.language]
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        enter_principal(authenticate(deps.verifier, deps.identity))
+        return None
+
+    @app.teardown_request
+    def _leave(_exc):
+        leave_principal()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers["Content-Language"] = g.get("language", DEFAULT_LANGUAGE)
+            response.vary.add("Cookie")
+        return response
+
+    @app.context_processor
+    def _globals():
+        principal = g.get("principal")
+        return {
+            "principal": principal,
+            "language": g.get("language", DEFAULT_LANGUAGE),
+            "languages": LANGUAGES,
+            "nav": [item for item in deps.nav if principal and item.visible_to(principal)],
+            "nav_sections": SECTION_ORDER,
+            "static_version": static_version,
+            "display_name": session.get("display_name") or (principal.display_name
+                                                            if principal else ""),
+        }
+
+    @app.errorhandler(NeedsSignIn)
+    def _sign_in_first(_exc):
+        target = url_for("auth.sign_in", next=request.full_path if request.method == "GET"
+                         and not request.headers.get("HX-Request") else None)
+        if request.headers.get("HX-Request"):
+            return "", 401, {"HX-Redirect": target}
+        return redirect(target)
+
+    @app.errorhandler(Refusal)
+    def _refused(exc: Refusal):
+        return render_refusal(exc)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return render_refusal(Refusal(status=400, message=exc.description or "CSRF"),
+                              title_id="The form has expired. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return render_refusal(Refusal(status=exc.code or 500, message=exc.description or ""))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unexpected error in %s", request.path)
+        return render_refusal(Refusal(status=500, message=""))
+
+    return app
+
+
+# What a person reads for each status (message ids).
+STATUS_TITLES = {
+    400: "The request could not be understood.",
+    401: "Please sign in again.",
+    403: "You do not have access to this.",
+    404: "Not found, or not visible to you.",
+    409: "This cannot be done in the record's current state.",
+    422: "Some fields need correcting.",
+    429: "Too many requests. Wait a moment and try again.",
+    503: "A service is not available right now. Try again shortly.",
+    504: "A service took too long to answer. Try again shortly.",
+}
+
+
+def render_refusal(refusal: Refusal, *, title_id: str | None = None):
+    """A refused request as a readable page (or, for htmx, a message in the page's message
+    area). Never a stack trace: the service's own message is shown under a plain title."""
+    status = refusal.status if 400 <= refusal.status < 600 else 500
+    title = title_id or STATUS_TITLES.get(status, "Something went wrong. Try again later.")
+    context = {"status": status, "title": title, "refusal": refusal}
+    if request.headers.get("HX-Request"):
+        return (render_template("_message.html", kind="error", **context), status,
+                {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"})
+    return render_template("error.html", **context), status

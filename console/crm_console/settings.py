@@ -1,0 +1,58 @@
+"""Configuration of the console, read once in ``main()`` (never at import time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from crm_shared.settings import PeerAddressSettings
+
+
+class ConsoleSettings(PeerAddressSettings, BaseSettings):
+    """``crm-console serve``: the staff web console."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    service_name: str = "console"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # The gateway's base URL as this process reaches it: sign-in, refresh, sign-out and the
+    # identity directory (users, departments, the caller's profile) are the gateway's.
+    gateway_url: str = "http://127.0.0.1:8080"
+    # Verifies the access tokens the gateway issues, so the console knows who is signed in.
+    jwt_public_key_file: Path
+    jwt_issuer: str = "crm-gateway"
+    jwt_audience: str = "crm"
+
+    # Encrypts and authenticates the session cookie (it holds the user's tokens) and keys the
+    # CSRF tokens. At least 32 characters; every replica must share it.
+    console_secret_key: str = Field(min_length=32, repr=False)
+    # Send the session cookie over HTTPS only. Set false only for plain-HTTP local runs.
+    console_secure_cookies: bool = True
+    # The zone dates and times are shown in (IANA name).
+    console_time_zone: str = "Asia/Shanghai"
+
+    http_host: str = "0.0.0.0"
+    console_port: int = Field(8090, ge=1, le=65_535)
+    http_workers: int = Field(2, ge=1)
+    http_threads: int = Field(8, ge=1)
+    http_graceful_timeout_seconds: int = Field(30, ge=1)
+
+    @field_validator("console_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone, e.g. Asia/Shanghai") from None
+        return value
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")

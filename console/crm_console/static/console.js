@@ -1,0 +1,68 @@
+/* The console's only script of its own: the phone menu, charts, and small keyboard helps.
+   Pages are server-rendered; htmx does partial updates. Nothing here sees a token. */
+(function () {
+  "use strict";
+
+  function initCharts(root) {
+    if (typeof echarts === "undefined") return;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.chartReady) return;
+      var source = document.getElementById(el.id + "-option");
+      if (!source) return;
+      el.style.height = (el.dataset.height || 320) + "px";
+      var option = JSON.parse(source.textContent);
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option);
+      el.dataset.chartReady = "1";
+      new ResizeObserver(function () { chart.resize(); }).observe(el);
+    });
+  }
+
+  function initMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var sidebar = document.getElementById("sidebar");
+    if (!toggle || !sidebar) return;
+    toggle.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  /* Kanban: a card is a form; dragging it onto a column submits it with the column's stage.
+     Keyboard and touch users use the card's own stage selector (the same form). */
+  function initKanban(root) {
+    root.querySelectorAll("[data-kanban-card]").forEach(function (card) {
+      if (card.dataset.kanbanReady) return;
+      card.dataset.kanbanReady = "1";
+      card.setAttribute("draggable", "true");
+      card.addEventListener("dragstart", function (event) {
+        event.dataTransfer.setData("text/plain", card.id);
+      });
+    });
+    root.querySelectorAll("[data-kanban-column]").forEach(function (column) {
+      if (column.dataset.kanbanReady) return;
+      column.dataset.kanbanReady = "1";
+      column.addEventListener("dragover", function (event) { event.preventDefault(); });
+      column.addEventListener("drop", function (event) {
+        event.preventDefault();
+        var card = document.getElementById(event.dataTransfer.getData("text/plain"));
+        if (!card) return;
+        var select = card.querySelector("select[name=stage]");
+        if (!select || select.value === column.dataset.kanbanColumn) return;
+        select.value = column.dataset.kanbanColumn;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    });
+  }
+
+  function init(root) {
+    initCharts(root);
+    initKanban(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initMenu();
+    init(document);
+    if (window.htmx) htmx.onLoad(function (el) { init(el); });
+  });
+})();
