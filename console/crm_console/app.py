@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from crm_console import display, views
 from crm_console.i18n import (DEFAULT_LANGUAGE, LANGUAGES, load_catalogs, match_language,
-                              normalise, translations)
+                              N_, normalise, translations)
 from crm_console.identity import GatewayIdentity
 from crm_console.navigation import SECTION_ORDER, NavItem
 from crm_console.refusals import Refusal
@@ -182,7 +182,7 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         return render_refusal(Refusal(status=400, message=exc.description or "CSRF"),
-                              title_id="The form has expired. Reload the page and try again.")
+                              title_id=CSRF_TITLE)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -198,23 +198,25 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
 
 # What a person reads for each status (message ids).
 STATUS_TITLES = {
-    400: "The request could not be understood.",
-    401: "Please sign in again.",
-    403: "You do not have access to this.",
-    404: "Not found, or not visible to you.",
-    409: "This cannot be done in the record's current state.",
-    422: "Some fields need correcting.",
-    429: "Too many requests. Wait a moment and try again.",
-    503: "A service is not available right now. Try again shortly.",
-    504: "A service took too long to answer. Try again shortly.",
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in again."),
+    403: N_("You do not have access to this."),
+    404: N_("Not found, or not visible to you."),
+    409: N_("This cannot be done in the record's current state."),
+    422: N_("Some fields need correcting."),
+    429: N_("Too many requests. Wait a moment and try again."),
+    503: N_("A service is not available right now. Try again shortly."),
+    504: N_("A service took too long to answer. Try again shortly."),
 }
+UNEXPECTED_TITLE = N_("Something went wrong. Try again later.")
+CSRF_TITLE = N_("The form has expired. Reload the page and try again.")
 
 
 def render_refusal(refusal: Refusal, *, title_id: str | None = None):
     """A refused request as a readable page (or, for htmx, a message in the page's message
     area). Never a stack trace: the service's own message is shown under a plain title."""
     status = refusal.status if 400 <= refusal.status < 600 else 500
-    title = title_id or STATUS_TITLES.get(status, "Something went wrong. Try again later.")
+    title = title_id or STATUS_TITLES.get(status, UNEXPECTED_TITLE)
     context = {"status": status, "title": title, "refusal": refusal}
     if request.headers.get("HX-Request"):
         return (render_template("_message.html", kind="error", **context), status,

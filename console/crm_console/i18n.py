@@ -83,3 +83,9 @@ def ngettext(singular: str, plural: str, count: int, **variables) -> str:
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, do not translate"
+    """Marks a message id kept as data (a sidebar label, a status title) for extraction; it is
+    translated where it is shown."""
+    return message

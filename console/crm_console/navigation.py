@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crm_console.i18n import N_
 from crm_shared.auth import Principal
 
 SALES = frozenset({"sales_rep", "sales_lead", "manager", "admin"})
@@ -32,4 +33,5 @@ class NavItem:
         return not self.roles or principal.has_role(*self.roles)
 
 
-SECTION_ORDER = ("", "Sales", "Service", "Marketing", "Reports", "Administration")
+SECTION_ORDER = ("", N_("Sales"), N_("Service"), N_("Marketing"), N_("Reports"),
+                 N_("Administration"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from crm.notification.v1 import notification_pb2
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from crm_console.i18n import N_
 from crm_console.navigation import NavItem
 from crm_console.rpc import call
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
-NAV = [NavItem("inbox.inbox", "Inbox", order=20)]
+NAV = [NavItem("inbox.inbox", N_("Inbox"), order=20)]
 PAGE_SIZE = 30
 
 
