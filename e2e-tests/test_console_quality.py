@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.e2e
 
-# Text nodes of the page outside the users' data (translate="no"), scripts, code and elements
+# Text nodes of the page (hidden ones too: a screen reader reads them) outside the users' data (translate="no"), scripts, code and elements
 # that declare another language (the language switcher's own name). Each: [text, tag path].
 _UI_TEXT = """
 () => {
@@ -25,10 +25,6 @@ _UI_TEXT = """
     if (el.closest('[translate="no"], script, style, code, noscript, template')) continue;
     const declared = el.closest('[lang]');
     if (declared && declared !== document.documentElement && declared.lang !== pageLang) continue;
-    if (el.closest('.visually-hidden') === null && el.offsetParent === null
-        && getComputedStyle(el).position !== 'fixed') {
-      // hidden text (a closed menu) still counts: a screen reader may read it
-    }
     out.push([text, el.tagName + (el.className ? '.' + el.className : '')]);
   }
   for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
