@@ -4,8 +4,10 @@ Reads follow the caller's visibility (own / department / all). One exception, fo
 desk: principals with a role in :data:`SERVICE_DESK_ROLES` may read any *active* customer by
 id (:func:`get_readable`, :func:`get_many_readable`), because the ticket service reads the
 customer a ticket is about with the agent's own token while routing it (account manager,
-value class, churn risk). Only GetCustomer and BatchGetCustomers use these; agents gain no
-listing, no updates and no clear sensitive values through them.
+value class, churn risk); and they may find active customers by their exact phone number
+(:func:`list_visible` with only ``phone`` narrowing it beyond the defaults), because an
+agent taking a call starts from the caller's number. Agents gain no other listing, no
+updates and no clear sensitive values through them.
 """
 
 from __future__ import annotations
@@ -219,6 +221,11 @@ class CustomerFilters:
         return clauses
 
 
+def is_phone_lookup(filters: CustomerFilters) -> bool:
+    """An exact phone number and nothing else: the service desk's lookup of a caller."""
+    return bool(filters.phone) and filters == CustomerFilters(phone=filters.phone)
+
+
 def _tagged(tag_ids) -> object:
     return exists().where(CustomerTag.customer_id == Customer.id,
                           CustomerTag.tag_id.in_(list(tag_ids)))
@@ -238,8 +245,9 @@ def list_visible(
     ``order``: ``create_time`` or ``update_time`` (newest first), or a column name with an
     optional `` desc`` (``display_name``, ``number``, ``annual_contract_amount desc``).
     """
-    where = [visibility_clause(principal, Customer.owner_id, Customer.department_path),
-             *filters.clauses()]
+    visible = (_readable_clause(principal) if is_phone_lookup(filters)
+               else visibility_clause(principal, Customer.owner_id, Customer.department_path))
+    where = [visible, *filters.clauses()]
     query = select(Customer).where(*where)
     if order in ("create_time", "update_time"):
         rows, next_token = keyset_page(

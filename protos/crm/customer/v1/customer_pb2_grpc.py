@@ -331,7 +331,8 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListCustomers(self, request, context):
-        """Lists the customers the caller may see, filtered and paginated.
+        """Lists the customers the caller may see, filtered and paginated. Service agents may also
+        find any active customer by its exact `phone` (with no other filter), read-only and masked.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -361,7 +361,7 @@ def test_created_and_updated_events_carry_no_clear_sensitive_value(api):
 
 
 @pytest.mark.parametrize("agent", [AGENT, SERVICE_AGENT], ids=["agent", "service_agent"])
-def test_an_agent_reads_a_reps_customer_by_id_masked_but_lists_updates_and_reveals_nothing(
+def test_an_agent_reads_a_reps_customer_by_id_or_phone_masked_but_lists_updates_and_reveals_nothing(
     api, agent
 ):
     created = api.create_with_secrets(REP)
@@ -374,6 +374,13 @@ def test_an_agent_reads_a_reps_customer_by_id_masked_but_lists_updates_and_revea
     assert (list(batch.customers), list(batch.not_found_ids)) == ([created], [])
 
     assert list(stub.ListCustomers(customer_pb2.ListCustomersRequest()).customers) == []
+    assert list(stub.ListCustomers(customer_pb2.ListCustomersRequest(
+        query="韩梅梅")).customers) == []
+    # the caller's number finds the customer (a call comes in), masked, with nothing else
+    by_phone = stub.ListCustomers(customer_pb2.ListCustomersRequest(phone="13812345678"))
+    assert list(by_phone.customers) == [created]
+    assert list(stub.ListCustomers(customer_pb2.ListCustomersRequest(
+        phone="13812345678", owner_id=REP.user_id)).customers) == []
     error = failed_call(_update, stub, created.id, ["needs"], needs="换货")
     assert error.code == grpc.StatusCode.NOT_FOUND
     error = failed_call(
@@ -390,6 +397,7 @@ def test_an_agent_reads_a_reps_customer_by_id_masked_but_lists_updates_and_revea
     assert sorted((e.action, e.actor_id, e.method.rsplit("/", 1)[-1]) for e in entries) == [
         ("read", agent.user_id, "BatchGetCustomers"),
         ("read", agent.user_id, "GetCustomer"),
+        ("read", agent.user_id, "ListCustomers"),
     ]
     assert api.stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=created.id)) == created
 
