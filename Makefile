@@ -57,6 +57,7 @@ images:
 	@for svc in customer sales ticket marketing notification; do \
 	  DOCKER_BUILDKIT=1 docker build -f services/$$svc/Dockerfile -t crm-$$svc-service:dev . || exit 1; done
 	DOCKER_BUILDKIT=1 docker build -f gateway/Dockerfile -t crm-gateway:dev .
+	DOCKER_BUILDKIT=1 docker build -f console/Dockerfile -t crm-console:dev .
 
 lint:
 	$(UV) run --frozen ruff check .

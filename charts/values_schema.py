@@ -379,6 +379,16 @@ ROOT: Schema = obj(
                 ),
             }
         ),
+        "console": obj(
+            {
+                "enabled": boolean(),
+                "image": ref("image"),
+                "secretKey": ref("secretRef"),
+                "timeZone": string("IANA time zone", pattern="^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$"),
+                "ingressPath": string(pattern="^/"),
+                "server": ref("gatewayServer"),
+            }
+        ),
         "clientCredentials": obj({"bootstrap": obj({"enabled": boolean()})}),
         "migrations": obj(
             {
@@ -432,6 +442,7 @@ ROOT: Schema = obj(
                 "jwtPrivateKey": string(),
                 "fieldEncryptionKey": string(),
                 "serviceClientSecret": string(),
+                "consoleSecretKey": {"type": "string", "pattern": "^(.{32,})?$"},
                 "secretEnv": ref("env"),
             }
         ),

@@ -155,8 +155,8 @@ def enabled_services(values: dict[str, Any]) -> list[str]:
 
 def component_values(values: dict[str, Any], service: str, role: str) -> dict[str, Any]:
     """defaults.<role> merged with services.<service>.<role> (maps merge, the rest replaces)."""
-    if service == "gateway":
-        return values["gateway"]["server"]
+    if service in ("gateway", "console"):
+        return values[service]["server"]
 
     def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
         out = dict(base)

@@ -20,11 +20,12 @@ HADOLINT = Path(sys.executable).parent / "hadolint"
 class Image:
     """What an image must be, read from its workspace member's pyproject.toml."""
 
-    member: str  # folder of the workspace member: services/customer, gateway
+    member: str  # folder of the workspace member: services/customer, gateway, console
     distribution: str  # crm-customer-service
     script: str  # customer-service
     default_command: str
     ports: tuple[int, ...]
+    package: str  # the import package inside the wheel: customer_service, gateway, crm_console
 
     @property
     def dockerfile(self) -> Path:
@@ -34,17 +35,18 @@ class Image:
 def image_for(member: str) -> Image:
     project = tomllib.loads((REPO / member / "pyproject.toml").read_text())["project"]
     (script,) = project["scripts"]
-    gateway = member == "gateway"
-    return Image(
-        member=member,
-        distribution=project["name"],
-        script=script,
-        default_command="serve" if gateway else "api",
-        ports=(8080,) if gateway else (50051, 8000),
-    )
+    http = {"gateway": ((8080,), "gateway"), "console": ((8090,), "crm_console")}
+    if member in http:
+        ports, package = http[member]
+        return Image(member, project["name"], script, "serve", ports, package)
+    name = member.split("/")[-1]
+    return Image(member, project["name"], script, "api", (50051, 8000), f"{name}_service")
 
 
-IMAGES = [image_for(f"services/{name}") for name in SERVICES] + [image_for("gateway")]
+IMAGES = [image_for(f"services/{name}") for name in SERVICES] + [
+    image_for("gateway"),
+    image_for("console"),
+]
 IDS = [image.member for image in IMAGES]
 
 

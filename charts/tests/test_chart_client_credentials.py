@@ -218,11 +218,17 @@ def test_survey_links_are_signed_with_a_secret_of_the_marketing_service_only(
 # --- NetworkPolicies ---------------------------------------------------------------------
 
 
-def test_components_with_an_account_and_only_they_reach_the_gateway_on_8080(
+def gateway_clients(values: dict[str, Any]) -> set[tuple[str, str]]:
+    """The components with an account, and the console (it signs people in)."""
+    console = {("console", "console")} if values["console"]["enabled"] else set()
+    return token_clients(values) | console
+
+
+def test_components_with_an_account_the_console_and_only_they_reach_the_gateway_on_8080(
     case: tuple[Rendered, str],
 ) -> None:
     rendered, release = case
-    clients = token_clients(rendered.values)
+    clients = gateway_clients(rendered.values)
     for owner in pod_owners(rendered):
         if owner["kind"] == "StatefulSet":
             continue  # the dev PostgreSQL and RabbitMQ have their own policies
@@ -240,7 +246,7 @@ def test_components_with_an_account_and_only_they_reach_the_gateway_on_8080(
             assert not rules, f"{rendered.profile}: {owner['metadata']['name']} reaches the gateway"
 
 
-def test_the_gateway_admits_exactly_the_components_with_an_account(
+def test_the_gateway_admits_exactly_the_components_with_an_account_and_the_console(
     case: tuple[Rendered, str],
 ) -> None:
     rendered, release = case
@@ -252,7 +258,7 @@ def test_the_gateway_admits_exactly_the_components_with_an_account(
         for peer in rule["from"]
         if pod_peer(peer, release)
     }
-    assert admitted == token_clients(rendered.values)
+    assert admitted == gateway_clients(rendered.values)
     (port,) = containers(gateway)[0]["ports"]
     for rule in policy["spec"]["ingress"]:
         assert rule["from"], "a rule without `from` admits everyone"

@@ -61,6 +61,8 @@ def expected_callers(values: dict[str, Any], callee: str) -> set[tuple[str, str]
                 callers.add((svc, role))
     if callee in values["gateway"]["server"]["calls"]:
         callers.add(("gateway", "gateway"))
+    if values["console"]["enabled"] and callee in values["console"]["server"]["calls"]:
+        callers.add(("console", "console"))
     return callers
 
 
@@ -108,6 +110,7 @@ def test_customer_api_callers(rendered: Rendered) -> None:
     """The documented graph, spelled out once."""
     assert expected_callers(rendered.values, "customer") == {
         ("gateway", "gateway"),
+        ("console", "console"),
         ("sales", "api"),
         ("sales", "worker"),
         ("ticket", "api"),
@@ -115,6 +118,7 @@ def test_customer_api_callers(rendered: Rendered) -> None:
     }
     assert expected_callers(rendered.values, "notification") == {
         ("gateway", "gateway"),
+        ("console", "console"),
         ("marketing", "api"),  # the sending queue's dispatcher runs beside the api
     }
 
@@ -126,8 +130,9 @@ def test_workers_and_migrations_admit_nobody(rendered: Rendered) -> None:
 
 
 def test_gateway_admits_only_the_configured_peers(rendered: Rendered) -> None:
-    """allowFrom (the ingress controller), and the components whose service has its own
-    account (they fetch tokens); test_chart_client_credentials.py checks the latter."""
+    """allowFrom (the ingress controller), the console (it signs people in) and the
+    components whose service has its own account (they fetch tokens);
+    test_chart_client_credentials.py checks the latter."""
     (gateway,) = rendered.components("gateway")
     (policy,) = policies_for(rendered, pod_labels(gateway))
     allowed = rendered.values["gateway"]["server"]["allowFrom"]
@@ -137,6 +142,8 @@ def test_gateway_admits_only_the_configured_peers(rendered: Rendered) -> None:
         if rendered.values["services"][svc].get("clientCredentials")
         for role in ("api", "worker")
     }
+    if rendered.values["console"]["enabled"]:
+        token_clients.add(("console", "console"))
     rules = policy["spec"]["ingress"]
     if not allowed and not token_clients:
         assert rules == []
@@ -174,6 +181,10 @@ def test_egress_to_dns_otlp_broker_and_database(rendered: Rendered) -> None:
     for deployment in rendered.of_kind("Deployment"):
         (policy,) = policies_for(rendered, pod_labels(deployment))
         ports = egress_ports(policy)
+        if identity(deployment)[1] == "console":  # holds nothing: no broker, no database
+            assert dns | otlp <= ports
+            assert not (amqp | database) & ports - {(8080, "TCP"), (50051, "TCP")}
+            continue
         for needed in (dns, otlp, amqp, database):
             assert needed <= ports, f"{deployment['metadata']['name']}: {needed} not in {ports}"
     for job in rendered.migration_jobs:
@@ -238,3 +249,60 @@ def test_an_edge_to_an_unknown_service_fails_the_render() -> None:
         render_chart({"services": {"ticket": {"api": {"calls": ["custmer"]}}}})
     with pytest.raises(helm_python.HelmError, match="is not an enabled service"):
         render_chart({"services": {"customer": {"enabled": False}}})
+
+
+# --- the console ---------------------------------------------------------------------------
+
+
+def test_console_reaches_the_gateway_and_the_five_apis_only(rendered: Rendered) -> None:
+    (console,) = rendered.components("console")
+    (policy,) = policies_for(rendered, pod_labels(console))
+    reached = {}
+    for rule in policy["spec"]["egress"]:
+        for peer in rule.get("to", []):
+            ident = peer_identity(peer)
+            if ident:
+                reached[ident] = rule["ports"]
+    apis = {(svc, "api") for svc in ("customer", "sales", "ticket", "marketing", "notification")}
+    assert set(reached) == apis | {("gateway", "gateway")}, rendered.profile
+    assert reached[("gateway", "gateway")] == [{"port": 8080, "protocol": "TCP"}]
+    for api in apis:
+        assert reached[api] == [{"port": 50051, "protocol": "TCP"}]
+    # Nothing open to any destination except DNS and the OTLP collector's ports.
+    np = rendered.values["networkPolicy"]
+    open_ports = {
+        (p["port"], p.get("protocol", "TCP"))
+        for rule in policy["spec"]["egress"]
+        if not rule.get("to")
+        for p in rule["ports"]
+    }
+    allowed = {(p["port"], p["protocol"]) for p in np["dns"]["ports"] + np["otlp"]["ports"]}
+    assert open_ports <= allowed, open_ports
+
+
+def test_the_five_apis_and_the_gateway_admit_the_console(rendered: Rendered) -> None:
+    for deployment in [*rendered.components("api"), *rendered.components("gateway")]:
+        (policy,) = policies_for(rendered, pod_labels(deployment))
+        admitted = {peer_identity(p) for r in policy["spec"]["ingress"] for p in r.get("from", [])}
+        assert ("console", "console") in admitted, deployment["metadata"]["name"]
+
+
+def test_console_admits_the_ingress_controller_only(rendered: Rendered) -> None:
+    (console,) = rendered.components("console")
+    (policy,) = policies_for(rendered, pod_labels(console))
+    allowed = rendered.values["console"]["server"]["allowFrom"]
+    rules = policy["spec"]["ingress"]
+    if not allowed:
+        assert rules == [], rendered.profile
+    else:
+        (rule,) = rules
+        assert rule["from"] == allowed
+        assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
+
+
+def test_without_the_console_no_policy_mentions_it() -> None:
+    rendered = parse("no-console", render_chart({"console": {"enabled": False}}), {})
+    assert not rendered.components("console")
+    for policy in policies(rendered):
+        for rule in policy["spec"].get("ingress") or []:
+            assert ("console", "console") not in {peer_identity(p) for p in rule.get("from", [])}

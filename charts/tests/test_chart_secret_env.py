@@ -53,10 +53,11 @@ def test_every_role_takes_a_secret_key_as_an_environment_variable() -> None:
                 "migrate": {"secretEnv": {"EXTRA_TOKEN": ref}},
             },
             "gateway": {"server": {"secretEnv": {"EXTRA_TOKEN": ref}}},
+            "console": {"server": {"secretEnv": {"EXTRA_TOKEN": ref}}},
         }
     )
     owners = [*rendered.of_kind("Deployment"), *rendered.jobs]
-    assert {role(o) for o in owners} == {"api", "worker", "gateway", "migrate"}
+    assert {role(o) for o in owners} == {"api", "worker", "gateway", "console", "migrate"}
     for owner in owners:
         name = owner["metadata"]["name"]
         item = pod_env(owner)["EXTRA_TOKEN"]

@@ -16,13 +16,22 @@ from chart_support import (
     containers,
     enabled_services,
     env_of,
+    parse,
     pod_labels,
     pod_spec,
+    render_chart,
     selects,
 )
 
 APP_VERSION = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
-PORTS = {"api": ("grpc", 50051), "worker": ("http", 8000), "gateway": ("http", 8080)}
+PORTS = {
+    "api": ("grpc", 50051),
+    "worker": ("http", 8000),
+    "gateway": ("http", 8080),
+    "console": ("http", 8090),
+}
+# The top-level entries of the values that are one component each (not a `services` entry).
+SINGLE = ("gateway", "console")
 
 
 def all_pod_owners(rendered: Rendered) -> list[dict[str, Any]]:
@@ -73,7 +82,7 @@ def test_apis_use_native_grpc_probes_on_50051(rendered: Rendered) -> None:
         assert {"name": "grpc", "containerPort": 50051, "protocol": "TCP"} in container["ports"]
 
 
-@pytest.mark.parametrize("component", ["worker", "gateway"])
+@pytest.mark.parametrize("component", ["worker", "gateway", "console"])
 def test_http_processes_probe_healthz_and_readyz(rendered: Rendered, component: str) -> None:
     port_name, port = PORTS[component]
     found = rendered.components(component)
@@ -331,7 +340,12 @@ def test_a_service_can_turn_off_what_the_defaults_turn_on() -> None:
 def test_processes_run_the_right_sub_command(rendered: Rendered) -> None:
     for deployment in rendered.of_kind("Deployment"):
         (container,) = containers(deployment)
-        expected = {"api": ["api"], "worker": ["worker"], "gateway": ["serve"]}[role(deployment)]
+        expected = {
+            "api": ["api"],
+            "worker": ["worker"],
+            "gateway": ["serve"],
+            "console": ["serve"],
+        }[role(deployment)]
         assert container["args"] == expected
         assert "command" not in container  # the image's ENTRYPOINT is the console script
         assert container["name"] == role(deployment)
@@ -341,7 +355,7 @@ def test_images_follow_the_values(rendered: Rendered) -> None:
     values = rendered.values
     for owner in [*rendered.of_kind("Deployment"), *rendered.jobs]:
         svc = service(owner)
-        image = values["gateway"]["image"] if svc == "gateway" else values["services"][svc]["image"]
+        image = values[svc]["image"] if svc in SINGLE else values["services"][svc]["image"]
         tag = image["tag"] or values["image"]["tag"] or APP_VERSION
         repository = image["repository"]
         if values["image"]["registry"]:
@@ -354,8 +368,15 @@ def test_secrets_are_referenced_not_inlined(rendered: Rendered) -> None:
     values = rendered.values
     for deployment in rendered.of_kind("Deployment"):
         svc = service(deployment)
-        spec = values["gateway"] if svc == "gateway" else values["services"][svc]
         env = env_of(containers(deployment)[0])
+        if svc == "console":  # no database, no broker: only its session key, from a Secret
+            assert "DATABASE_URL" not in env and "AMQP_URL" not in env
+            ref = env["CONSOLE_SECRET_KEY"]["valueFrom"]["secretKeyRef"]
+            assert (
+                ref == values["console"]["secretKey"] and "value" not in env["CONSOLE_SECRET_KEY"]
+            )
+            continue
+        spec = values["gateway"] if svc == "gateway" else values["services"][svc]
         assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == spec["databaseSecret"]
         assert env["AMQP_URL"]["valueFrom"]["secretKeyRef"] == values["secrets"]["amqp"]
         for item in env.values():
@@ -367,7 +388,7 @@ def test_field_encryption_key_goes_to_the_services_that_ask_for_it(rendered: Ren
     for deployment in rendered.of_kind("Deployment"):
         svc = service(deployment)
         env = env_of(containers(deployment)[0])
-        wanted = svc != "gateway" and values["services"][svc]["fieldEncryption"]
+        wanted = svc not in SINGLE and values["services"][svc]["fieldEncryption"]
         assert ("FIELD_ENCRYPTION_KEY" in env) == bool(wanted), deployment["metadata"]["name"]
         if wanted:
             secret = values["secrets"]["fieldEncryption"]
@@ -389,7 +410,7 @@ def test_previous_field_encryption_keys_are_optional_and_only_where_encryption_i
         env = env_of(containers(owner)[0])
         wanted = (
             role(owner) != "migrate"
-            and svc != "gateway"
+            and svc not in SINGLE
             and values["services"][svc]["fieldEncryption"]
         )
         assert ("FIELD_ENCRYPTION_PREVIOUS_KEYS" in env) == bool(wanted), owner["metadata"]["name"]
@@ -422,6 +443,7 @@ def test_the_call_graph_is_the_documented_one(rendered: Rendered) -> None:
     }
     everyone = set(enabled_services(rendered.values))
     assert graph[("gateway", "gateway")] == everyone
+    assert graph[("console", "console")] == everyone  # pages call every api as the user
     assert graph[("ticket", "api")] == graph[("ticket", "worker")] == {"customer"}
     assert graph[("sales", "api")] == graph[("sales", "worker")] == {"customer"}
     assert graph[("marketing", "api")] == {"notification"}  # the dispatcher beside the api
@@ -449,6 +471,12 @@ def test_process_settings(rendered: Rendered) -> None:
             assert config["AMQP_QUEUE_TYPE"] == values["config"]["amqpQueueType"] == "quorum"
         if role(deployment) == "gateway":
             assert env["DEMO_MODE"] == str(values["gateway"]["demoMode"]).lower()
+        if role(deployment) == "console":
+            assert env["CONSOLE_PORT"] == "8090"
+            assert env["GATEWAY_URL"] == f"http://{RELEASE}-gateway:8080"
+            assert env["CONSOLE_SECURE_COOKIES"] == "true"
+            assert env["CONSOLE_TIME_ZONE"] == values["console"]["timeZone"]
+            assert env["JWT_PUBLIC_KEY_FILE"] == "/etc/crm/jwt/public.pem"
 
 
 def test_reflection_is_off_unless_asked_for(
@@ -467,9 +495,11 @@ def test_config_change_rolls_the_pods(rendered: Rendered) -> None:
     assert len(checksums) == 1 and len(next(iter(checksums))) == 64
 
 
-def test_services_expose_the_apis_and_the_gateway(rendered: Rendered) -> None:
+def test_services_expose_the_apis_the_gateway_and_the_console(rendered: Rendered) -> None:
     services = {s["metadata"]["name"]: s for s in rendered.of_kind("Service")}
-    for deployment in [*rendered.components("api"), *rendered.components("gateway")]:
+    servers = [*rendered.components("gateway"), *rendered.components("console")]
+    assert len(servers) == 2
+    for deployment in [*rendered.components("api"), *servers]:
         name = deployment["metadata"]["name"]
         port_name, port = PORTS[role(deployment)]
         spec = services[name]["spec"]
@@ -483,8 +513,15 @@ def test_gateway_ingress_in_prod(rendered_prod: Rendered, rendered_dev: Rendered
     ingress = rendered_prod.get("Ingress", f"{RELEASE}-gateway")
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == rendered_prod.values["gateway"]["ingress"]["host"]
-    backend = rule["http"]["paths"][0]["backend"]["service"]
-    assert backend == {"name": f"{RELEASE}-gateway", "port": {"name": "http"}}
+    backends = {
+        path["path"]: (path["pathType"], path["backend"]["service"])
+        for path in rule["http"]["paths"]
+    }
+    # /api (REST, survey links, the API explorer) to the gateway, everything else to the console.
+    assert backends == {
+        "/api": ("Prefix", {"name": f"{RELEASE}-gateway", "port": {"name": "http"}}),
+        "/": ("Prefix", {"name": f"{RELEASE}-console", "port": {"name": "http"}}),
+    }
     assert (
         ingress["spec"]["tls"][0]["secretName"]
         == rendered_prod.values["gateway"]["ingress"]["tls"]["secretName"]
@@ -547,3 +584,57 @@ def test_hook_objects_are_marked(rendered: Rendered) -> None:
         annotations = obj["metadata"].get("annotations") or {}
         if obj["kind"] in ("Job",):
             assert HOOK in annotations, obj["metadata"]["name"]
+
+
+# --- the console -------------------------------------------------------------------------
+
+
+def test_console_is_rendered_as_one_http_component(rendered: Rendered) -> None:
+    (console,) = rendered.components("console")
+    name = f"{RELEASE}-console"
+    assert console["metadata"]["name"] == name
+    (container,) = containers(console)
+    assert container["ports"] == [{"name": "http", "containerPort": 8090, "protocol": "TCP"}]
+    env = env_of(container)
+    # The same public key Secret the gateway and the services mount; never the private key.
+    (jwt,) = [v for v in pod_spec(console)["volumes"] if v["name"] == "jwt"]
+    assert jwt["secret"]["secretName"] == rendered.values["secrets"]["jwt"]["name"]
+    assert [i["path"] for i in jwt["secret"]["items"]] == ["public.pem"]
+    assert "JWT_PRIVATE_KEY_FILE" not in env
+    for kind in ("Service", "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy"):
+        assert rendered.has(kind, name), kind
+    if rendered.values["console"]["server"]["autoscaling"]["enabled"]:
+        hpa = rendered.get("HorizontalPodAutoscaler", name)
+        assert hpa["spec"]["scaleTargetRef"]["name"] == name
+        assert "replicas" not in console["spec"]
+    # Nothing in the console's pods is a migration: it has no database.
+    assert not any(service(j) == "console" for j in rendered.jobs)
+
+
+def test_console_needs_the_gateway() -> None:
+    import helm_python
+
+    without_gateway = {
+        "gateway": {"enabled": False},
+        "services": {"marketing": {"clientCredentials": None}},
+    }
+    with pytest.raises(helm_python.HelmError, match=r"console\.enabled.*gateway\.enabled"):
+        render_chart(without_gateway)
+    rendered = parse("no-console", render_chart({"console": {"enabled": False}}), {})
+    assert not rendered.components("console") and not rendered.has("Service", f"{RELEASE}-console")
+
+
+def test_ingress_without_the_console_sends_only_api_to_the_gateway() -> None:
+    values = {"gateway": {"ingress": {"enabled": True}}, "console": {"enabled": False}}
+    rendered = parse("ingress", render_chart(values), {})
+    (ingress,) = rendered.of_kind("Ingress")
+    paths = ingress["spec"]["rules"][0]["http"]["paths"]
+    assert [(p["path"], p["backend"]["service"]["name"]) for p in paths] == [
+        ("/api", f"{RELEASE}-gateway")
+    ]
+
+
+def test_dev_stack_creates_the_console_secret(rendered_dev: Rendered) -> None:
+    ref = rendered_dev.values["console"]["secretKey"]
+    secret = rendered_dev.get("Secret", ref["name"])
+    assert len(secret["stringData"][ref["key"]]) >= 32

@@ -1,4 +1,4 @@
-"""The images: one per service and one for the gateway, multi-stage, slim, pinned, non-root,
+"""The images: one per service, one for the gateway and one for the console, multi-stage, slim, pinned, non-root,
 holding only their own workspace members. Linted with hadolint; the builder's `uv sync`
 commands are run for real against the build context `.dockerignore` lets through."""
 
@@ -118,6 +118,7 @@ def test_build_context_holds_what_the_images_need_and_nothing_else() -> None:
         "protos",
         "shared",
         "gateway",
+        "console",
         "tools/devstack",
         *(f"services/{s}" for s in SERVICES),
     ]:
@@ -126,6 +127,14 @@ def test_build_context_holds_what_the_images_need_and_nothing_else() -> None:
         assert f"services/{name}/{name}_service/__init__.py" in files
     assert "shared/crm_shared/__init__.py" in files
     assert "gateway/gateway/__init__.py" in files
+    # The console's wheel carries its templates, catalogs and vendored files.
+    for path in (
+        "console/crm_console/__init__.py",
+        "console/crm_console/templates/base.html",
+        "console/crm_console/translations/zh_CN/core.po",
+        "console/crm_console/static/vendor/htmx.min.js",
+    ):
+        assert path in files, path
     for path in files:
         assert not path.startswith(
             (".git/", ".venv/", "charts/", "docs/", "e2e-tests/", "bench/")
@@ -227,8 +236,14 @@ def test_image_venv_holds_the_member_its_runtime_and_contracts_only(
         assert dev_only not in installed
     # Installed as wheels (not editable): the runtime stage has no source tree.
     site = next(venv.glob("lib/python3.*/site-packages"))
-    package = image.member.split("/")[-1]
-    package = "gateway" if package == "gateway" else f"{package}_service"
-    assert (site / package / "__init__.py").is_file()
+    assert (site / image.package / "__init__.py").is_file()
+    if image.package == "crm_console":  # package data, not only modules
+        for data in (
+            "templates/base.html",
+            "translations/zh_CN/core.po",
+            "static/vendor/echarts.min.js",
+            "static/vendor/manifest.json",
+        ):
+            assert (site / image.package / data).is_file(), data
     for pth in site.glob("*.pth"):
         assert "editable" not in pth.name and str(venv.parent) not in pth.read_text(), pth

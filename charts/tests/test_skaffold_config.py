@@ -26,13 +26,15 @@ def releases(config: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def chart_repository(member: str) -> str:
-    if member == "gateway":
-        return VALUES["gateway"]["image"]["repository"]
+    if member in ("gateway", "console"):
+        return VALUES[member]["image"]["repository"]
     return VALUES["services"][member.split("/")[1]]["image"]["repository"]
 
 
 def value_path(member: str) -> str:
-    return "gateway.image" if member == "gateway" else f"services.{member.split('/')[1]}.image"
+    if member in ("gateway", "console"):
+        return f"{member}.image"
+    return f"services.{member.split('/')[1]}.image"
 
 
 def test_skaffold_schema_version() -> None:
@@ -146,14 +148,16 @@ def test_the_images_skaffold_builds_are_the_images_deployed(profile: str) -> Non
     assert built == deployed
 
 
-def test_gateway_is_port_forwarded() -> None:
-    (forward,) = SKAFFOLD["portForward"]
-    assert forward["resourceType"] == "service"
-    assert forward["port"] == 8080
+def test_gateway_and_console_are_port_forwarded() -> None:
+    forwards = {f["resourceName"]: f for f in SKAFFOLD["portForward"]}
     dev = rendered_profile("dev")
-    service = dev.get("Service", forward["resourceName"])
-    assert service["spec"]["ports"][0]["port"] == forward["port"]
-    assert service["metadata"]["labels"]["app.kubernetes.io/name"] == "gateway"
+    for name, port in (("gateway", 8080), ("console", 8090)):
+        forward = forwards[f"{RELEASE}-{name}"]
+        assert forward["resourceType"] == "service"
+        assert forward["port"] == forward["localPort"] == port
+        service = dev.get("Service", forward["resourceName"])
+        assert service["spec"]["ports"][0]["port"] == forward["port"]
+        assert service["metadata"]["labels"]["app.kubernetes.io/name"] == name
 
 
 def test_buildkit_is_on_for_the_cache_mounts() -> None:

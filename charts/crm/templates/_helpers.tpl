@@ -88,12 +88,14 @@ Returns YAML.
 The component model: every long-running process of the release, as YAML
 {items: [component...]}. A component is
   name      resource name (<release>-<service>-<role>, or <release>-gateway)
-  service   customer | sales | ... | gateway      (label app.kubernetes.io/name)
-  role      api | worker | gateway                (label app.kubernetes.io/component)
+  service   customer | sales | ... | gateway | console (label app.kubernetes.io/name)
+  role      api | worker | gateway | console      (label app.kubernetes.io/component)
   args      the image's sub-command
   port      {name, number}
   image     image reference; version: its tag
-  databaseSecret, fieldEncryption, jwtPrivateKey, demoMode
+  databaseSecret, fieldEncryption, jwtPrivateKey, demoMode ({} / false for the console,
+            which holds no data and talks to no broker)
+  secretKey, timeZone  the console's only (CONSOLE_SECRET_KEY's Secret, CONSOLE_TIME_ZONE)
   clientCredentials  the service's own account ({clientId, secret, ...}; {} when it has none),
             the same for its api and its worker; always {} for the gateway
   values    defaults.<role> merged with the service's overrides
@@ -147,7 +149,34 @@ so is `clientCredentials` without the gateway that issues the tokens.
       "jwtPrivateKey" true "demoMode" .demoMode "clientCredentials" dict "values" .server) -}}
 {{- end -}}
 {{- end -}}
+{{- with .Values.console -}}
+{{- if .enabled -}}
+{{- if not $root.Values.gateway.enabled -}}
+{{- fail "console.enabled: people sign in to the console through the gateway, so it must be enabled (gateway.enabled)" -}}
+{{- end -}}
+{{- range .server.calls -}}
+{{- if not (has . $enabled) -}}
+{{- fail (printf "console.server.calls: %q is not an enabled service (enabled: %s)" . (join ", " $enabled)) -}}
+{{- end -}}
+{{- end -}}
+{{- $items = append $items (dict
+      "name" (include "crm.name" (dict "root" $root "suffix" "console"))
+      "service" "console" "role" "console" "args" (list "serve") "port" (dict "name" "http" "number" 8090)
+      "image" (include "crm.image" (dict "root" $root "image" .image))
+      "version" (.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString)
+      "databaseSecret" dict "fieldEncryption" false "secretKey" .secretKey "timeZone" .timeZone
+      "jwtPrivateKey" false "demoMode" false "clientCredentials" dict "values" .server) -}}
+{{- end -}}
+{{- end -}}
 {{- toYaml (dict "items" $items) -}}
+{{- end -}}
+
+{{/*
+The gateway's base URL through its in-cluster Service (same namespace): the console's
+GATEWAY_URL (sign-in, refresh, sign-out, the identity directory).
+*/}}
+{{- define "crm.gatewayUrl" -}}
+{{- printf "http://%s:8080" (include "crm.name" (dict "root" . "suffix" "gateway")) -}}
 {{- end -}}
 
 {{/*
@@ -299,6 +328,7 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
       fieldPath: spec.nodeName
 - name: OTEL_RESOURCE_ATTRIBUTES
   value: {{ include "crm.resourceAttributes" . | quote }}
+{{- if ne .role "console" }}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:
@@ -309,6 +339,7 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
     secretKeyRef:
       name: {{ $root.Values.secrets.amqp.name }}
       key: {{ $root.Values.secrets.amqp.key }}
+{{- end }}
 {{- if eq .role "migrate" }}
 - name: LOG_LEVEL
   value: {{ $root.Values.config.logLevel | quote }}
@@ -345,6 +376,21 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- else if eq .role "gateway" }}
 - name: DEMO_MODE
   value: {{ $c.demoMode | toString | quote }}
+{{- else if eq .role "console" }}
+- name: CONSOLE_PORT
+  value: "8090"
+- name: GATEWAY_URL
+  value: {{ include "crm.gatewayUrl" $root | quote }}
+- name: CONSOLE_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $c.secretKey.name | quote }}
+      key: {{ $c.secretKey.key | quote }}
+{{- /* Behind the Ingress the console is reached over HTTPS only. */}}
+- name: CONSOLE_SECURE_COOKIES
+  value: "true"
+- name: CONSOLE_TIME_ZONE
+  value: {{ $c.timeZone | quote }}
 {{- end }}
 {{- if ne .role "migrate" }}
 {{- range $peer := $c.values.calls }}
