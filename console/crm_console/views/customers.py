@@ -1,0 +1,375 @@
+"""Customers: the list (filters, keyset pages over any number of rows), the quick create, and
+the customer 360 page with its tags and the audited reveal of masked fields. The 360 page's
+slower or other-service panels (sales, tickets, revisions, the full timeline) load by htmx
+from :mod:`crm_console.views.customers_panels`, each failing on its own.
+
+RPCs: CustomerService.ListCustomers, ListTags, CreateCustomer, GetCustomerPortrait,
+GetCustomer (also with ``reveal_sensitive``), GetDecisionChain, ListSatisfactionRecords,
+ListDuplicateCandidates, AddCustomerTags, RemoveCustomerTags; SalesService.ListSalesReps
+(owners' names)."""
+
+from __future__ import annotations
+
+import uuid
+
+from crm.common.v1 import types_pb2
+from crm.customer.v1 import customer_pb2
+from crm.sales.v1 import sales_pb2
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+
+from crm_console import navigation
+from crm_console.display import format_date
+from crm_console.i18n import N_
+from crm_console.i18n import gettext as _
+from crm_console.navigation import NavItem
+from crm_console.refusals import Refusal
+from crm_console.rpc import call
+from crm_console.views import customers_forms as forms
+
+blueprint = Blueprint("customers", __name__, url_prefix="/customers")
+NAV = [NavItem("customers.customer_list", N_("Customers"), roles=navigation.SALES, order=20,
+               section=N_("Sales"))]
+PAGE_SIZE = 50
+# Roles the customer service lets reveal masked fields (its personal_data.REVEAL_ROLES); the
+# service decides, this only chooses whether to offer the button.
+REVEAL_ROLES = ("admin", "dpo", "data_protection_officer")
+SATISFACTION_POINTS = 50
+
+ENUMS = {
+    "type": customer_pb2.CustomerType.DESCRIPTOR,
+    "value_class": types_pb2.ValueClass.DESCRIPTOR,
+    "stage": types_pb2.LifecycleStage.DESCRIPTOR,
+    "source": types_pb2.SourceChannel.DESCRIPTOR,
+    "gender": customer_pb2.Gender.DESCRIPTOR,
+    "decision_role": customer_pb2.DecisionRole.DESCRIPTOR,
+    "tag_source": customer_pb2.TagSource.DESCRIPTOR,
+    "timeline_kind": customer_pb2.TimelineEntryKind.DESCRIPTOR,
+    "satisfaction_source": customer_pb2.SatisfactionSource.DESCRIPTOR,
+    "revision_source": customer_pb2.RevisionSource.DESCRIPTOR,
+    "duplicate_reason": customer_pb2.DuplicateReason.DESCRIPTOR,
+    "state": customer_pb2.CustomerState.DESCRIPTOR,
+}
+# Field paths a person reads on the page (revisions, missing fields) → their label.
+FIELD_LABELS = {
+    "display_name": N_("Name"), "phone": N_("Phone"), "email": N_("E-mail"),
+    "owner_id": N_("Owner"), "source": N_("Source"), "source_detail": N_("Source detail"),
+    "first_contact_date": N_("First contact"), "needs": N_("Needs"), "address": N_("Address"),
+    "wechat_id": N_("WeChat"), "bank_name": N_("Bank"), "bank_account": N_("Bank account"),
+    "lifecycle_stage": N_("Lifecycle stage"), "tags": N_("Tags"),
+    "primary_contact_id": N_("Primary contact"), "external_ids": N_("External ids"),
+    "contacts": N_("Contacts"),
+    "enterprise.legal_name": N_("Legal name"), "enterprise.industry": N_("Industry"),
+    "enterprise.staff_count": N_("Staff"), "enterprise.annual_revenue": N_("Annual revenue"),
+    "enterprise.registration_number": N_("Registration number"),
+    "enterprise.website": N_("Website"),
+    "individual.gender": N_("Gender"), "individual.age": N_("Age"),
+    "individual.birth_date": N_("Birth date"), "individual.occupation": N_("Occupation"),
+    "individual.id_card_number": N_("ID card number"),
+}
+
+
+def field_label(path: str) -> str:
+    label = FIELD_LABELS.get(path)
+    return _(label) if label else path
+
+
+SIGNALS = {"interaction_drop": N_("Interactions dropping"),
+           "complaint_rise": N_("Complaints rising"),
+           "overdue_payment": N_("Overdue payment"),
+           "low_satisfaction": N_("Low satisfaction")}
+SOURCE_SERVICES = {"sales": N_("Sales"), "ticket": N_("Tickets"), "marketing": N_("Marketing"),
+                   "customer": N_("Customer record")}
+CALLBACK_RESULTS = {"resolved": N_("Resolved"), "satisfied": N_("Satisfied"),
+                    "needs_follow_up": N_("Needs follow-up")}
+PANEL_REFUSED = N_("This part is not available right now.")
+
+
+@blueprint.app_template_global("customer_enums")
+def customer_enums() -> dict:
+    return ENUMS
+
+
+@blueprint.app_template_global("customer_refusal_title")
+def customer_refusal_title(refusal: Refusal) -> str:
+    """The message id of a panel's refusal: the console's status title, or a short default."""
+    from crm_console.app import STATUS_TITLES
+
+    return STATUS_TITLES.get(refusal.status, PANEL_REFUSED)
+
+
+@blueprint.app_template_global("customer_signal_label")
+def customer_signal_label(code: str) -> str:
+    return SIGNALS.get(code, code)
+
+
+@blueprint.app_template_global("customer_source_label")
+def customer_source_label(service: str) -> str:
+    return SOURCE_SERVICES.get(service, service)
+
+
+@blueprint.app_template_global("customer_callback_label")
+def customer_callback_label(result: str) -> str:
+    return CALLBACK_RESULTS.get(result, result)
+
+
+@blueprint.app_template_global("customer_subject_url")
+def customer_subject_url(subject_type: str, subject_id: str) -> str | None:
+    from crm_console.views.customers_panels import subject_url
+
+    return subject_url(subject_type, subject_id)
+
+
+def may_reveal() -> bool:
+    return g.principal.has_role(*REVEAL_ROLES)
+
+
+def is_lead() -> bool:
+    return g.principal.has_role(*navigation.SALES_LEADS)
+
+
+def owner_names() -> dict[str, str]:
+    """Owner id → name, for the reps this user may see (the sales service's rep list); once
+    per request. Unknown owners are shown by the template as a short id."""
+    names = g.get("_customer_owner_names")
+    if names is None:
+        names = {}
+        try:
+            reps = call("sales", "ListSalesReps", sales_pb2.ListSalesRepsRequest(page_size=500))
+            names = {rep.user_id: rep.display_name for rep in reps.sales_reps}
+        except Refusal:
+            pass  # names are a nicety: the table still lists the customers
+        principal = g.principal
+        names.setdefault(principal.user_id, principal.display_name or principal.username)
+        g._customer_owner_names = names
+    return names
+
+
+def translated_errors(errors: dict[str, str]) -> dict[str, str]:
+    """The service's field messages in the user's language where the catalog has them."""
+    return {name: _(text) if text in forms.SERVICE_MESSAGES else text
+            for name, text in errors.items()}
+
+
+def catalogue_tags() -> list[customer_pb2.Tag]:
+    try:
+        return list(call("customer", "ListTags",
+                         customer_pb2.ListTagsRequest(page_size=500)).tags)
+    except Refusal:
+        return []
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+@blueprint.get("/")
+def customer_list():
+    filters = forms.list_filters(request.args)
+    lead = is_lead()
+    list_request = forms.list_request(filters, page_size=PAGE_SIZE,
+                                      page_token=request.args.get("page_token", "")[:2048],
+                                      may_filter_owner=lead)
+    page, refusal = None, None
+    try:
+        page = call("customer", "ListCustomers", list_request)
+    except Refusal as exc:
+        if exc.status not in (400, 422):
+            raise
+        refusal = exc  # a stale page token or a filter the service refuses: say so
+    context = {"page": page, "refusal": refusal, "filters": filters, "owners": owner_names(),
+               "lead": lead}
+    partial = (request.headers.get("HX-Request") == "true"
+               and not request.headers.get("HX-History-Restore-Request")
+               and request.headers.get("HX-Target") == "customer-results")
+    if partial:
+        return render_template("customers/_results.html", **context)
+    return render_template("customers/list.html", tags=catalogue_tags(), **context)
+
+
+# --- quick create -----------------------------------------------------------------------------
+
+@blueprint.route("/new", methods=["GET", "POST"])
+def new_customer():
+    values = request.form if request.method == "POST" else request.args
+    kind = values.get("type", "")
+    if kind not in forms.TYPES:
+        return render_template("customers/new.html", kind="", values={}, errors={},
+                               request_id="")
+    if request.method == "GET":
+        return render_template("customers/new.html", kind=kind, values={"type": kind},
+                               errors={}, request_id=str(uuid.uuid4()))
+    request_id = values.get("request_id", "")
+    try:
+        uuid.UUID(request_id)
+    except ValueError:
+        request_id = str(uuid.uuid4())
+    customer, errors = forms.customer_from_form(values)
+    status = 422
+    if not errors:
+        try:
+            created = call("customer", "CreateCustomer", customer_pb2.CreateCustomerRequest(
+                customer=customer, request_id=request_id), field_prefix="customer.")
+        except Refusal as refusal:
+            errors = translated_errors(refusal.field_errors)
+            if not errors:
+                errors = {"": refusal.message or _("The customer could not be created.")}
+            status = refusal.status if refusal.status in (400, 403, 409, 422) else 422
+        else:
+            return redirect(url_for("customers.customer", customer_id=created.id, created=1))
+    return render_template("customers/new.html", kind=kind, values=values, errors=errors,
+                           request_id=request_id), status
+
+
+# --- the customer 360 page --------------------------------------------------------------------
+
+def _load_customer(customer_id: str):
+    """The portrait, or (when it is refused or down) at least the customer record. A customer
+    the user may not see is the service's NOT_FOUND: the error page, nothing of the record."""
+    try:
+        return call("customer", "GetCustomerPortrait",
+                    customer_pb2.GetCustomerPortraitRequest(customer_id=customer_id)), None
+    except Refusal as refusal:
+        customer = call("customer", "GetCustomer", customer_pb2.GetCustomerRequest(id=customer_id))
+        return customer_pb2.CustomerPortrait(customer=customer), refusal
+
+
+def _satisfaction_chart(records) -> dict:
+    """ECharts line of the scores (1-5) and NPS answers (0-10) over time, oldest first."""
+    points = sorted((r for r in records if r.score or r.HasField("nps")),
+                    key=lambda r: (r.record_time.seconds, r.record_time.nanos))
+    days = [format_date(r.record_time) for r in points]
+    score = [round(r.score, 2) if r.score else None for r in points]
+    nps = [r.nps if r.HasField("nps") else None for r in points]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [_("Score (1-5)"), _("NPS (0-10)")], "bottom": 0},
+        "grid": {"left": 8, "right": 8, "top": 36, "bottom": 40, "containLabel": True},
+        "xAxis": {"type": "category", "data": days},
+        "yAxis": [{"type": "value", "min": 0, "max": 5, "name": _("Score")},
+                  {"type": "value", "min": 0, "max": 10, "name": "NPS"}],
+        "series": [
+            {"name": _("Score (1-5)"), "type": "line", "data": score, "connectNulls": True,
+             "smooth": False, "symbolSize": 8},
+            {"name": _("NPS (0-10)"), "type": "line", "yAxisIndex": 1, "data": nps,
+             "connectNulls": True, "lineStyle": {"type": "dashed"}, "symbolSize": 8},
+        ],
+    }
+
+
+@blueprint.get("/<customer_id>")
+def customer(customer_id: str):
+    if len(customer_id) > 64:
+        abort(404)
+    portrait, portrait_refusal = _load_customer(customer_id)
+    record = portrait.customer
+    panels: dict[str, Refusal] = {}
+    if portrait_refusal is not None:
+        panels["portrait"] = portrait_refusal
+
+    chain = None
+    if record.type == customer_pb2.CUSTOMER_TYPE_ENTERPRISE:
+        try:
+            chain = call("customer", "GetDecisionChain",
+                         customer_pb2.GetDecisionChainRequest(customer_id=record.id))
+        except Refusal as refusal:
+            panels["contacts"] = refusal
+    contacts = list(chain.contacts) if chain is not None else list(portrait.contacts)
+
+    satisfaction = []
+    try:
+        satisfaction = list(call("customer", "ListSatisfactionRecords",
+                                 customer_pb2.ListSatisfactionRecordsRequest(
+                                     customer_id=record.id,
+                                     page_size=SATISFACTION_POINTS)).satisfaction_records)
+    except Refusal as refusal:
+        panels["satisfaction"] = refusal
+
+    duplicates = []
+    if request.args.get("created"):
+        try:
+            duplicates = list(call("customer", "ListDuplicateCandidates",
+                                   customer_pb2.ListDuplicateCandidatesRequest(
+                                       customer_id=record.id, page_size=10)
+                                   ).duplicate_candidates)
+        except Refusal:
+            pass  # the warning is a help, not the point of the page
+
+    tags_on = {tag.tag_id for tag in record.tags}
+    addable = [tag for tag in catalogue_tags() if not tag.system and tag.id not in tags_on]
+    return render_template(
+        "customers/customer.html", portrait=portrait, c=record, panels=panels, chain=chain,
+        contacts=contacts, contact_names={ct.id: ct.name for ct in contacts},
+        satisfaction=satisfaction, chart=_satisfaction_chart(satisfaction),
+        duplicates=duplicates, addable_tags=addable, owners=owner_names(),
+        may_reveal=may_reveal(), field_label=field_label,
+        created=bool(request.args.get("created")))
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+def _tags_response(customer_id: str, record=None, refusal: Refusal | None = None):
+    """The tags panel again (htmx) or the page (a plain form post)."""
+    if not request.headers.get("HX-Request"):
+        if refusal is not None:
+            raise refusal
+        return redirect(url_for("customers.customer", customer_id=customer_id) + "#tags")
+    if record is None:
+        record = call("customer", "GetCustomer", customer_pb2.GetCustomerRequest(id=customer_id))
+    tags_on = {tag.tag_id for tag in record.tags}
+    addable = [tag for tag in catalogue_tags() if not tag.system and tag.id not in tags_on]
+    return render_template("customers/_tags.html", c=record, addable_tags=addable,
+                           tag_refusal=refusal)
+
+
+@blueprint.post("/<customer_id>/tags")
+def add_tags(customer_id: str):
+    tag_ids = [tag for tag in request.form.getlist("tag_id") if tag]
+    if not tag_ids:
+        return _tags_response(customer_id, refusal=Refusal(
+            status=422, message=_("Choose a tag to add.")))
+    try:
+        record = call("customer", "AddCustomerTags", customer_pb2.AddCustomerTagsRequest(
+            customer_id=customer_id, tag_ids=tag_ids))
+    except Refusal as refusal:
+        if refusal.status == 404:
+            raise
+        return _tags_response(customer_id, refusal=refusal)
+    return _tags_response(customer_id, record)
+
+
+@blueprint.post("/<customer_id>/tags/<tag_id>/remove")
+def remove_tag(customer_id: str, tag_id: str):
+    try:
+        record = call("customer", "RemoveCustomerTags", customer_pb2.RemoveCustomerTagsRequest(
+            customer_id=customer_id, tag_ids=[tag_id]))
+    except Refusal as refusal:
+        if refusal.status == 404:
+            raise
+        return _tags_response(customer_id, refusal=refusal)
+    return _tags_response(customer_id, record)
+
+
+# --- reveal -----------------------------------------------------------------------------------
+
+@blueprint.post("/<customer_id>/reveal")
+def reveal(customer_id: str):
+    """The masked fields in clear, for a role the service lets reveal; the service writes the
+    reveal (who, when, why) to its access log. Anyone else reads the service's refusal."""
+    purpose = (request.form.get("access_purpose") or "").strip()[:500]
+    revealed, refusal = None, None
+    try:
+        revealed = call("customer", "GetCustomer", customer_pb2.GetCustomerRequest(
+            id=customer_id, reveal_sensitive=True, access_purpose=purpose))
+    except Refusal as exc:
+        if exc.status == 404 or not request.headers.get("HX-Request"):
+            raise
+        refusal = exc
+    template = "customers/_revealed.html"
+    if not request.headers.get("HX-Request"):
+        return render_template("customers/revealed_page.html", c=revealed)
+    return render_template(template, c=revealed, refusal=refusal,
+                           customer_id=customer_id)
+
+
+
+# The 360 page's htmx panels live in their own module; importing it here attaches its routes
+# to this blueprint before the app registers it.
+from crm_console.views import customers_panels  # noqa: E402,F401
