@@ -178,8 +178,26 @@ def _preview(match: str, rows: list[rules.Row]) -> dict:
     except Refusal as refusal:
         if refusal.status != 422:
             raise
-        return {"errors": translated_errors(refusal.field_errors) or {"": refusal.message}}
+        return {"errors": preview_problems(translated_errors(refusal.field_errors))
+                or {"": refusal.message}}
     return {"count": answer.member_count, "sample": list(answer.sample)}
+
+
+PARTS = {"field": N_("Field"), "operator": N_("Operator"), "values": N_("Values")}
+
+
+def preview_problems(errors: dict[str, str]) -> dict[str, str]:
+    """The violations of a previewed rule, named as the rows are: "Condition 2 · Values"."""
+    named: dict[str, str] = {}
+    for key, text in rules.row_errors(errors).items():
+        matched = rules.ROW.match(key)
+        if matched is None:
+            named[""] = text
+            continue
+        label = _("Condition %(n)s", n=int(matched.group(1)) + 1) + " · " + _(
+            PARTS[matched.group(2)])
+        named[label] = text
+    return named
 
 
 def _builder_choices() -> dict:

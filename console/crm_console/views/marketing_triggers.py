@@ -108,8 +108,8 @@ def _render_form(values, errors=None):
         action_options=[(str(v.number), display.enum_label(ACTIONS, v.number))
                         for v in ACTIONS.values if v.number],
         channel_options=[(str(n), display.enum_label(CHANNELS, n)) for n in CAMPAIGN_CHANNELS],
-        segment_options=[("", "—")] + [(s.id, s.display_name) for s in segments],
-        survey_options=[("", "—")] + [(s.id, s.title) for s in surveys])
+        segment_options=[(s.id, s.display_name) for s in segments],
+        survey_options=[(s.id, s.title) for s in surveys])
 
 
 def _int(text) -> int:
