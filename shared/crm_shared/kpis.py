@@ -1,0 +1,207 @@
+"""Every service's KPI report, gathered in parallel with a deadline: one panel per service.
+
+Used by the gateway (``GET /api/v1/dashboard``) and the console (the dashboard page), so both
+ask the same services the same way. Each panel is one service's ``Get<Service>Kpis`` RPC; a
+service that is down, slow or does not implement its report yet gives an ``unavailable``
+panel with the reason, never a failed page. The calls run in a shared thread pool, each
+inside a copy of the caller's context, so the caller's token (forwarded to the service by
+:mod:`crm_shared.grpc.client`) and the trace go with it.
+
+    gatherer = KpiGatherer(peers, timeout_seconds=3.0)
+    start, end = period_range("last_30_days", date.today())
+    panels = gatherer.gather(date_range(start, end), department="/hq/sales")
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import grpc
+from crm.common.v1 import reporting_pb2, types_pb2
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
+from crm.notification.v1 import notification_pb2, notification_pb2_grpc
+from crm.sales.v1 import sales_pb2, sales_pb2_grpc
+from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
+
+from crm_shared.grpc.status import describe_rpc_error
+
+
+@dataclass(frozen=True)
+class KpiSource:
+    """Where one panel comes from: ``rpc`` of ``service_name`` on ``peer``."""
+
+    peer: str
+    module: Any
+    stub_class: Any
+    service_name: str
+    rpc: str
+    request_class: Any
+
+    @property
+    def service(self):
+        return self.module.DESCRIPTOR.services_by_name[self.service_name]
+
+
+# One panel per service, in the order dashboards show them.
+SOURCES: tuple[KpiSource, ...] = (
+    KpiSource("customer", customer_pb2, customer_pb2_grpc.CustomerServiceStub,
+              "CustomerService", "GetCustomerKpis", customer_pb2.GetCustomerKpisRequest),
+    KpiSource("sales", sales_pb2, sales_pb2_grpc.SalesServiceStub,
+              "SalesService", "GetSalesKpis", sales_pb2.GetSalesKpisRequest),
+    KpiSource("ticket", ticket_pb2, ticket_pb2_grpc.TicketServiceStub,
+              "TicketService", "GetTicketKpis", ticket_pb2.GetTicketKpisRequest),
+    KpiSource("marketing", marketing_pb2, marketing_pb2_grpc.MarketingServiceStub,
+              "MarketingService", "GetMarketingKpis", marketing_pb2.GetMarketingKpisRequest),
+    KpiSource("notification", notification_pb2, notification_pb2_grpc.NotificationServiceStub,
+              "NotificationService", "GetNotificationKpis",
+              notification_pb2.GetNotificationKpisRequest),
+)
+SOURCES_BY_PEER = {source.peer: source for source in SOURCES}
+SERVICES = tuple(SOURCES_BY_PEER)
+
+# The period words a dashboard offers, each a range of days ending today.
+PERIODS = (
+    "last_7_days",
+    "last_30_days",
+    "last_90_days",
+    "month_to_date",
+    "quarter_to_date",
+    "year_to_date",
+)
+DEFAULT_PERIOD = "last_30_days"
+
+
+def period_range(word: str, today: date) -> tuple[date, date]:
+    """The first and last day (inclusive) of a period word, ending ``today``."""
+    if word.startswith("last_"):
+        days = int(word.split("_")[1])
+        return today - timedelta(days=days - 1), today
+    if word == "month_to_date":
+        return today.replace(day=1), today
+    if word == "quarter_to_date":
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    return today.replace(month=1, day=1), today
+
+
+def previous_range(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length immediately before ``start..end`` (what the services
+    compare with in ``Kpi.previous_value``)."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def date_range(start: date, end: date) -> types_pb2.DateRange:
+    return types_pb2.DateRange(start_date=start.isoformat(), end_date=end.isoformat())
+
+
+# Why a panel is unavailable: gRPC status → (reason word, English detail with the service).
+REASONS = {
+    grpc.StatusCode.UNAVAILABLE: ("unavailable", "the {} service is unavailable"),
+    grpc.StatusCode.DEADLINE_EXCEEDED: ("timeout", "the {} service did not answer in time"),
+    grpc.StatusCode.UNIMPLEMENTED: ("not_implemented", "the {} service does not report KPIs yet"),
+    grpc.StatusCode.PERMISSION_DENIED: ("permission_denied", "not allowed to see the {} figures"),
+    grpc.StatusCode.INVALID_ARGUMENT: ("invalid_argument", "the {} service refused the request"),
+}
+FAILED = ("failed", "the {} service failed")
+TIMEOUT = ("timeout", "the {} service did not answer in time")
+
+
+@dataclass(frozen=True)
+class KpiPanel:
+    """One service's answer: its report, or why there is none."""
+
+    service: str
+    status: str
+    """``available`` or ``unavailable``."""
+    reason: str | None = None
+    """Why unavailable: ``unavailable``, ``timeout``, ``not_implemented``,
+    ``permission_denied``, ``invalid_argument`` or ``failed``."""
+    detail: str | None = None
+    report: reporting_pb2.KpiReport | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.status == "available"
+
+    @classmethod
+    def unavailable(cls, service: str, reason_and_detail: tuple[str, str]) -> KpiPanel:
+        reason, detail = reason_and_detail
+        return cls(service=service, status="unavailable", reason=reason,
+                   detail=detail.format(service))
+
+
+class KpiGatherer:
+    """Asks the services for their KPI reports through ``peers``
+    (:class:`crm_shared.grpc.peers.Peers`), in parallel, each call bounded by
+    ``timeout_seconds``. One per process; its threads start on first use (and again in a
+    forked child)."""
+
+    def __init__(self, peers, *, timeout_seconds: float, sources: Iterable[KpiSource] = SOURCES,
+                 thread_name_prefix: str = "kpis") -> None:
+        self.peers = peers
+        self.timeout_seconds = timeout_seconds
+        self.sources = tuple(sources)
+        self._prefix = thread_name_prefix
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pid = os.getpid()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._pool = ThreadPoolExecutor(max_workers=4 * len(self.sources),
+                                                thread_name_prefix=self._prefix)
+            return self._pool
+
+    def fetch(self, source: KpiSource | str, period: types_pb2.DateRange,
+              department: str = "") -> KpiPanel:
+        """One service's panel, in the calling thread."""
+        if isinstance(source, str):
+            source = SOURCES_BY_PEER[source]
+        try:
+            stub = self.peers.stub(source.peer, source.service, source.stub_class)
+            report = getattr(stub, source.rpc)(
+                source.request_class(period=period, department_path=department or ""),
+                timeout=self.timeout_seconds,
+            )
+        except grpc.RpcError as exc:
+            error = describe_rpc_error(exc)
+            return KpiPanel.unavailable(source.peer, REASONS.get(error.code, FAILED))
+        return KpiPanel(service=source.peer, status="available", report=report)
+
+    def gather(self, period: types_pb2.DateRange, department: str = "",
+               services: Iterable[str] | None = None) -> list[KpiPanel]:
+        """Every source's panel (or those of ``services``), in the sources' order, asked in
+        parallel; a call that has not answered a second after its deadline is a timeout."""
+        wanted = set(services) if services is not None else None
+        pool = self._executor()
+        futures = {
+            source.peer: pool.submit(
+                contextvars.copy_context().run, self.fetch, source, period, department
+            )
+            for source in self.sources
+            if wanted is None or source.peer in wanted
+        }
+        wait(futures.values(), timeout=self.timeout_seconds + 1)
+        panels = []
+        for peer, future in futures.items():
+            if future.done() and future.exception() is None:
+                panels.append(future.result())
+            else:
+                panels.append(KpiPanel.unavailable(peer, TIMEOUT))
+        return panels
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None and self._pid == os.getpid():
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
