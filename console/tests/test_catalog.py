@@ -51,7 +51,8 @@ def extracted_ids() -> dict[str | tuple[str, str], set[str]]:
         else:
             method, options = "jinja2.ext.babel_extract", JINJA_OPTIONS
         for _line, message, _comments, _context in extract_from_file(
-                method, str(path), keywords=KEYWORDS, options=options):
+            method, str(path), keywords=KEYWORDS, options=options
+        ):
             if isinstance(message, tuple):
                 message = tuple(text for text in message if text)[:2]
                 if len(message) == 1:
@@ -79,8 +80,11 @@ def _common_modules() -> list[str]:
 
     import crm.common.v1 as common
 
-    return [f"crm.common.v1.{info.name}" for info in pkgutil.iter_modules(common.__path__)
-            if info.name.endswith("_pb2")]
+    return [
+        f"crm.common.v1.{info.name}"
+        for info in pkgutil.iter_modules(common.__path__)
+        if info.name.endswith("_pb2")
+    ]
 
 
 def enum_labels() -> dict[str, set[str]]:
@@ -120,19 +124,25 @@ def _translated(chinese, msgid: str | tuple[str, str]) -> bool:
 def test_every_message_id_of_the_console_has_chinese(chinese):
     ids = extracted_ids()
     assert "Sign in" in ids and "Inbox" in ids  # the extraction itself works
-    missing = sorted((str(msgid), sorted(files)) for msgid, files in ids.items()
-                     if not _translated(chinese, msgid))
+    missing = sorted(
+        (str(msgid), sorted(files))
+        for msgid, files in ids.items()
+        if not _translated(chinese, msgid)
+    )
     assert not missing, "message ids without Chinese:\n" + "\n".join(
-        f"  {msgid!r}  ({', '.join(files)})" for msgid, files in missing)
+        f"  {msgid!r}  ({', '.join(files)})" for msgid, files in missing
+    )
 
 
 def test_every_enum_label_has_chinese(chinese):
     labels = enum_labels()
     assert len(labels) > 200
-    missing = sorted((label, sorted(enums)) for label, enums in labels.items()
-                     if not _translated(chinese, label))
+    missing = sorted(
+        (label, sorted(enums)) for label, enums in labels.items() if not _translated(chinese, label)
+    )
     assert not missing, "enum labels without Chinese:\n" + "\n".join(
-        f"  {label!r}  ({', '.join(enums)})" for label, enums in missing)
+        f"  {label!r}  ({', '.join(enums)})" for label, enums in missing
+    )
 
 
 def test_catalogs_parse_and_agree():
@@ -148,8 +158,9 @@ def test_catalogs_parse_and_agree():
                 empty.append(f"{name}: {msgid!r}")
             text = " | ".join(strings)
             if msgid in seen and seen[msgid][1] != text:
-                conflicts.append(f"{msgid!r}: {seen[msgid][0]} {seen[msgid][1]!r} vs "
-                                 f"{name} {text!r}")
+                conflicts.append(
+                    f"{msgid!r}: {seen[msgid][0]} {seen[msgid][1]!r} vs {name} {text!r}"
+                )
             seen.setdefault(msgid, (name, text))
     assert not empty, "entries with an empty msgstr:\n  " + "\n  ".join(empty)
     assert not conflicts, "translated differently in two catalogs:\n  " + "\n  ".join(conflicts)
