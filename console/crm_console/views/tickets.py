@@ -304,7 +304,7 @@ def _refused_on_page(ticket_id: str, form: str, refusal: Refusal):
     values = request.form
     if refusal.field_errors and refusal.status in (400, 422):
         return render_ticket(ticket_id, status=422, form=form, values=values,
-                             errors=_translated(refusal.field_errors))
+                             errors=forms.form_errors(form, _translated(refusal.field_errors)))
     if refusal.status == 404:
         raise refusal
     return render_ticket(ticket_id, status=refusal.status, form=form, values=values,
@@ -324,7 +324,7 @@ def act(ticket_id: str, action: str):
             status=404, message=_("Unknown action.")))
     method, request_class, text_field = forms.TRANSITIONS[action]
     req = request_class(id=ticket_id)
-    setattr(req, text_field, request.form.get(text_field, "").strip())
+    setattr(req, text_field, request.form.get(forms.form_field(action, text_field), "").strip())
     if "etag" in request_class.DESCRIPTOR.fields_by_name and request.form.get("etag"):
         req.etag = request.form["etag"]
     if action == "resolve":
@@ -340,7 +340,8 @@ def act(ticket_id: str, action: str):
 def transfer(ticket_id: str):
     target = request.form.get("department_path", "").strip()
     req = ticket_pb2.TransferTicketRequest(
-        id=ticket_id, department_path=target, reason=request.form.get("reason", "").strip(),
+        id=ticket_id, department_path=target,
+        reason=request.form.get("transfer_reason", "").strip(),
         request_id=request.form.get("request_id") or str(uuid.uuid4()),
         etag=request.form.get("etag", ""))
     try:

@@ -26,6 +26,7 @@ SKIP_REASON_LABELS = {
     "missing_skills": N_("Missing skills"),
     "inactive": N_("Inactive"),
 }
+NOT_ELIGIBLE = N_("Not eligible")
 # Ticket KPI keys → message ids (the service's display names are English data).
 KPI_LABELS = {
     "ticket_count": N_("Tickets created"),
@@ -66,7 +67,7 @@ ACTIONS_BY_STATE = {
     _S.TICKET_STATE_CONFIRMED: ("close", "reopen"),
     _S.TICKET_STATE_CLOSED: ("reopen",),
 }
-# action → (RPC, request class, the form field carrying the text, the request's text field)
+# action → (RPC, request class, the request's text field)
 TRANSITIONS = {
     "start": ("StartTicket", ticket_pb2.StartTicketRequest, "reason"),
     "hold": ("HoldTicket", ticket_pb2.HoldTicketRequest, "reason"),
@@ -77,6 +78,17 @@ TRANSITIONS = {
     "reopen": ("ReopenTicket", ticket_pb2.ReopenTicketRequest, "reason"),
     "escalate": ("EscalateTicket", ticket_pb2.EscalateTicketRequest, "reason"),
 }
+
+
+def form_field(action: str, request_field: str) -> str:
+    """The form's name of a request field: every action's ``reason`` is its own input on the
+    ticket page (``hold_reason``, ``transfer_reason``...), so ids and errors never collide."""
+    return f"{action}_reason" if request_field == "reason" else request_field
+
+
+def form_errors(action: str, errors: dict[str, str]) -> dict[str, str]:
+    """The service's field errors keyed by the form's names."""
+    return {form_field(action, name): text for name, text in errors.items()}
 DONE_MESSAGES = {
     "start": N_("Work on the ticket has started."),
     "hold": N_("The ticket is waiting on the customer; the SLA clock is paused."),
