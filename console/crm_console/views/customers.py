@@ -82,6 +82,7 @@ SOURCE_SERVICES = {"sales": N_("Sales"), "ticket": N_("Tickets"), "marketing": N
 CALLBACK_RESULTS = {"resolved": N_("Resolved"), "satisfied": N_("Satisfied"),
                     "needs_follow_up": N_("Needs follow-up")}
 PANEL_REFUSED = N_("This part is not available right now.")
+NOT_VISIBLE = N_("No customer with this id exists among the customers you may see.")
 
 
 @blueprint.app_template_global("customer_enums")
@@ -227,7 +228,13 @@ def _load_customer(customer_id: str):
         return call("customer", "GetCustomerPortrait",
                     customer_pb2.GetCustomerPortraitRequest(customer_id=customer_id)), None
     except Refusal as refusal:
-        customer = call("customer", "GetCustomer", customer_pb2.GetCustomerRequest(id=customer_id))
+        try:
+            customer = call("customer", "GetCustomer",
+                            customer_pb2.GetCustomerRequest(id=customer_id))
+        except Refusal as again:
+            if again.status == 404:  # the service's words name the id; say it in the user's
+                raise Refusal(status=404, message=_(NOT_VISIBLE), service="customer") from again
+            raise
         return customer_pb2.CustomerPortrait(customer=customer), refusal
 
 
@@ -264,8 +271,11 @@ def customer(customer_id: str):
     if portrait_refusal is not None:
         panels["portrait"] = portrait_refusal
 
+    # Someone who may read the record by id but not its portrait (a service agent taking a
+    # call): the record alone, read-only, without the panels that would only say "not found".
+    limited = portrait_refusal is not None and portrait_refusal.status in (403, 404)
     chain = None
-    if record.type == customer_pb2.CUSTOMER_TYPE_ENTERPRISE:
+    if record.type == customer_pb2.CUSTOMER_TYPE_ENTERPRISE and not limited:
         try:
             chain = call("customer", "GetDecisionChain",
                          customer_pb2.GetDecisionChainRequest(customer_id=record.id))
@@ -275,6 +285,8 @@ def customer(customer_id: str):
 
     satisfaction = []
     try:
+        if limited:
+            raise portrait_refusal
         satisfaction = list(call("customer", "ListSatisfactionRecords",
                                  customer_pb2.ListSatisfactionRecordsRequest(
                                      customer_id=record.id,
@@ -293,9 +305,10 @@ def customer(customer_id: str):
             pass  # the warning is a help, not the point of the page
 
     tags_on = {tag.tag_id for tag in record.tags}
-    addable = [tag for tag in catalogue_tags() if not tag.system and tag.id not in tags_on]
+    addable = [] if limited else [tag for tag in catalogue_tags()
+                                  if not tag.system and tag.id not in tags_on]
     return render_template(
-        "customers/customer.html", portrait=portrait, c=record, panels=panels, chain=chain,
+        "customers/customer.html", limited=limited, tags_editable=not limited, portrait=portrait, c=record, panels=panels, chain=chain,
         contacts=contacts, contact_names={ct.id: ct.name for ct in contacts},
         satisfaction=satisfaction, chart=_satisfaction_chart(satisfaction),
         duplicates=duplicates, addable_tags=addable, owners=owner_names(),
@@ -316,7 +329,7 @@ def _tags_response(customer_id: str, record=None, refusal: Refusal | None = None
     tags_on = {tag.tag_id for tag in record.tags}
     addable = [tag for tag in catalogue_tags() if not tag.system and tag.id not in tags_on]
     return render_template("customers/_tags.html", c=record, addable_tags=addable,
-                           tag_refusal=refusal)
+                           tag_refusal=refusal, tags_editable=True)
 
 
 @blueprint.post("/<customer_id>/tags")
