@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from crm_shared import references
 from crm_shared.auth import Principal, visibility_clause
 from crm_shared.errors import AlreadyExists
 from crm_shared.grpc.paging import keyset_page, keyset_page_by
@@ -59,8 +60,10 @@ def get_visible(session: Session, principal: Principal, customer_id: str, *,
     return session.scalars(query).first()
 
 
-SERVICE_DESK_ROLES = frozenset({"agent", "service_agent"})
-"""Roles that may read any active customer by id (see the module docstring)."""
+SERVICE_DESK_ROLES = references.SERVICE_DESK_ROLES
+"""Roles that may read any active customer by id (see the module docstring); declared once in
+``crm_shared.references``, where it is also the one rule letting them open a ticket for any
+active customer (the ticket service checks that reference through their token, here)."""
 
 
 def _readable_clause(principal: Principal):

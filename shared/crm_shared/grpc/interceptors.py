@@ -2,7 +2,8 @@
 
 Both wrap the method's behaviour, so they run in the thread that runs the method, where
 the principal context variable is visible to the servicer. Order (outermost first):
-OpenTelemetry, error mapping, authentication.
+OpenTelemetry, error mapping, authentication, then the reference check of
+``crm_shared.references`` (innermost, installed by the server bootstrap).
 """
 
 from __future__ import annotations

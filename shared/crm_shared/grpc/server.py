@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,6 +32,7 @@ from crm_shared.db import Database
 from crm_shared.events.relay import OutboxRelay
 from crm_shared.grpc.interceptors import AuthInterceptor, ErrorMappingInterceptor
 from crm_shared.log import configure_logging
+from crm_shared.references import Lookup, ReferenceGuard
 from crm_shared.settings import ApiSettings
 from crm_shared.telemetry import init_telemetry, shutdown_telemetry
 
@@ -59,12 +60,16 @@ CONNECTION_AGE_OPTIONS = [
 @dataclass(frozen=True)
 class ServiceBinding:
     """A servicer, the generated function that registers it, and its descriptor; with the
-    background tasks (``start()``/``stop()``) that run beside it in the api process."""
+    background tasks (``start()``/``stop()``) that run beside it in the api process, and the
+    look-ups (kind -> :data:`crm_shared.references.Lookup`) that check the references its
+    RPCs declare in ``crm_shared.references.REFERENCES`` (a declared RPC without its look-up
+    is refused UNAVAILABLE)."""
 
     descriptor: ServiceDescriptor
     servicer: object
     add_to_server: Callable[[object, grpc.Server], None]
     background: Sequence[object] = field(default_factory=tuple)
+    references: Mapping[str, Lookup] = field(default_factory=dict)
 
 
 def broker_reachable(amqp_url: str) -> bool:
@@ -99,6 +104,8 @@ class GrpcApi:
                 otel_server_interceptor(),
                 ErrorMappingInterceptor(),
                 AuthInterceptor(verifier),
+                # innermost: the principal is known, its errors are mapped
+                ReferenceGuard({b.descriptor.full_name: b.references for b in bindings}),
             ],
             options=[*KEEPALIVE_OPTIONS, *CONNECTION_AGE_OPTIONS],
         )
