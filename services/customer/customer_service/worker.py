@@ -1,4 +1,14 @@
-"""The customer service's nameko worker: event handlers that keep its own data current."""
+"""The customer service's nameko worker: event handlers that keep its own data current.
+
+Sales, ticket and marketing events change a customer here (value class, lifecycle stage,
+timeline, satisfaction, churn signals) without a second check of who caused them: their
+producers checked, at the write, with the caller's own token, that the caller may see the
+customer the record names (``crm_shared.references``: opportunities, contracts, leads,
+purchases, tickets; the records later events are about inherit that customer). So an event
+changes no more than its producer's caller could. An event naming a customer that does not
+exist here (erased, or never created) is ignored: ``portrait.take_fact`` and
+``portrait.take_signal`` store nothing and raise nothing for it.
+"""
 
 from __future__ import annotations
 

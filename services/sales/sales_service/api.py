@@ -4,7 +4,10 @@ The servicer is one class with the RPCs of each part of the sales process mixed 
 own module: leads (:mod:`sales_service.api_leads`), deals (:mod:`sales_service.api_deals`) and
 activities and follow-ups (:mod:`sales_service.api_activities`). Every method opens one unit of
 work: the change and its event (outbox) commit together. A record the caller may not see is
-NOT_FOUND, exactly as if it did not exist.
+NOT_FOUND, exactly as if it did not exist. A write that names a customer (a lead's, an
+opportunity's, a contract's, a purchase's, a conversion's existing customer) is checked first,
+with the caller's token, against the customer service (``crm_shared.references``): one the
+caller may not see is INVALID_ARGUMENT on that field and nothing is stored.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import random
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.references import CUSTOMER
 from crm_shared.settings import ApiSettings
 
 from sales_service.api_activities import ActivityRpcs
 from sales_service.api_deals import DealRpcs
 from sales_service.api_leads import LeadRpcs
+from sales_service.customer_client import referenced_customer_lookup
 
 
 class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, sales_pb2_grpc.SalesServiceServicer):
@@ -31,10 +36,13 @@ class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, sales_pb2_grpc.SalesServic
 
 
 def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
+    servicer = SalesServicer(database, settings)
     return [
         ServiceBinding(
             descriptor=sales_pb2.DESCRIPTOR.services_by_name["SalesService"],
-            servicer=SalesServicer(database, settings),
+            servicer=servicer,
             add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server,
+            # the customers its writes name (crm_shared.references), asked with the caller's token
+            references={CUSTOMER: referenced_customer_lookup(servicer)},
         )
     ]

@@ -1,6 +1,7 @@
-"""The sales api's one client of the customer service: reading a customer the sales service
-has not heard of yet (its ``customer.created`` is still on its way) and creating the customer
-of a converted lead.
+"""The sales api's one client of the customer service: checking that a customer a write names
+is one the caller may see (``crm_shared.references``: leads, conversion, opportunities,
+contracts, purchases), reading a customer the sales service has not heard of yet (its
+``customer.created`` is still on its way) and creating the customer of a converted lead.
 
 Calls carry the caller's own token (the suite's client factory forwards it), so the customer
 service applies the caller's rights, and a deadline (``CUSTOMER_TIMEOUT_SECONDS``). They are
@@ -25,6 +26,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.client import LazyStub
 from crm_shared.grpc.status import describe_rpc_error
+from crm_shared.references import CUSTOMER, Referenced, checked
 
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 NOT_THE_CALLERS = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
@@ -40,13 +42,20 @@ class CustomerClient:
 
     def get(self, customer_id: str) -> customer_pb2.Customer | None:
         """The customer as the caller may see it; None when it does not exist or is not the
-        caller's to see."""
+        caller's to see. One this call's reference check found already is not asked again."""
+        known = checked(CUSTOMER, customer_id)
+        if known is not None:
+            return known.record
         try:
             return self._customers().GetCustomer(customer_pb2.GetCustomerRequest(id=customer_id))
         except grpc.RpcError as exc:
             if exc.code() in NOT_THE_CALLERS:
                 return None
             raise translated(exc, f"check customer {customer_id}") from exc
+
+    def referenced(self, customer_id: str) -> Referenced | None:
+        """The look-up of ``crm_shared.references`` (the caller's token is forwarded)."""
+        return referenced_customer(self.get(customer_id))
 
     def create(self, customer: customer_pb2.Customer, request_id: str) -> customer_pb2.Customer:
         try:
@@ -73,6 +82,30 @@ def translated(exc: grpc.RpcError, doing: str):
         return FailedPrecondition(error.message, reason=error.reason or None)
     return Unavailable(f"the customer service could not {doing} ({error.code.name}); nothing "
                        "was changed, try again")
+
+
+def referenced_customer(customer: customer_pb2.Customer | None) -> Referenced | None:
+    """A customer as ``crm_shared.references`` judges a reference to it."""
+    if customer is None:
+        return None
+    return Referenced(owner_id=customer.owner_id, department_path=customer.department_path,
+                      active=customer.state in (customer_pb2.CUSTOMER_STATE_ACTIVE,
+                                                customer_pb2.CUSTOMER_STATE_UNSPECIFIED),
+                      record=customer)
+
+
+def referenced_customer_lookup(servicer):
+    """The servicer's look-up for ``ServiceBinding.references``: UNAVAILABLE when no customer
+    service is configured (a reference is never accepted unchecked)."""
+
+    def lookup(customer_id: str) -> Referenced | None:
+        client = customer_client(servicer)
+        if client is None:
+            raise Unavailable("no customer service is configured (CUSTOMER_ADDR) to check the "
+                              "customer this write names; nothing was changed")
+        return client.referenced(customer_id)
+
+    return lookup
 
 
 _CLIENT_LOCK = threading.Lock()

@@ -7,18 +7,25 @@ through the suite's client factory with tokens from the session's test issuer) o
 real migrations built (a copy of a template migrated once per session, SQLite or PostgreSQL),
 called by the people of ``PEOPLE``. The outbox relay is off: the events a call wrote stay in the
 outbox, where ``api.events(routing_key, type)`` reads them. The customer service is really down
-(a closed port) unless a test says otherwise.
+(a closed port) unless a test says otherwise: ``start_sales_api(customers=sales_customers)``
+puts the real customer api (``CustomerApi``, in-process, same people and token issuer) behind
+it, and ``api.customers.customer(owner)`` creates a customer that owner may name. A write that
+names a customer is checked against it with the caller's token (``crm_shared.references``).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_devstack.inprocess_api import InProcessApi, Person
 from crm_devstack.ports import free_port
+from crm_shared.db import Database
 from sales_service.api import build_bindings
 from sales_service.settings import SalesApiSettings
 
@@ -34,8 +41,31 @@ PEOPLE: dict[str, Person] = {
     "u-rep": (("sales_rep",), "/hq/sales/east", "own"),
     "u-rep-2": (("sales_rep",), "/hq/sales/east", "own"),
     "u-rep-north": (("sales_rep",), "/hq/sales/north", "own"),
-    "u-erp": (("service",), "/", "own"),
+    "u-erp": (("service",), "/", "all"),  # an ERP's service account: it books any customer
+    "u-erp-own": (("service",), "/", "own"),
+    "u-agent": (("service_agent",), "/hq/service", "own"),
 }
+CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
+
+
+class CustomerApi(InProcessApi):
+    """The real customer api in-process (its servicer, migrations, a field-encryption key of
+    the test), called by ``PEOPLE`` with tokens of the same issuer as the sales api's."""
+
+    def __init__(self, database: str | Database, keys) -> None:
+        from customer_service.api import build_bindings as customer_bindings
+        from customer_service.settings import CustomerApiSettings
+
+        super().__init__("customer", customer_bindings, database, keys, service=CUSTOMER_SERVICE,
+                         stub_class=customer_pb2_grpc.CustomerServiceStub, people=PEOPLE,
+                         settings_cls=CustomerApiSettings,
+                         field_encryption_key=base64.b64encode(os.urandom(32)).decode())
+
+    def customer(self, owner: str = "u-rep", name: str = "华东客户") -> str:
+        """A new customer of ``owner`` (created by them, so theirs and their department's)."""
+        return self.stub(owner).CreateCustomer(customer_pb2.CreateCustomerRequest(
+            customer=customer_pb2.Customer(type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL,
+                                           display_name=name))).id
 
 
 class SalesApi(InProcessApi):
@@ -43,12 +73,17 @@ class SalesApi(InProcessApi):
     unless a test says otherwise)."""
 
     def __init__(self, database_url: str, keys, *, customer_addr: str | None = None,
-                 bindings=build_bindings) -> None:
+                 customers: CustomerApi | None = None, bindings=build_bindings) -> None:
+        self.customers = customers
+        if customers is not None:
+            customer_addr = customers.target
         super().__init__("sales", bindings, database_url, keys, service=SALES_SERVICE,
                          stub_class=sales_pb2_grpc.SalesServiceStub, people=PEOPLE,
                          settings_cls=SalesApiSettings,
                          customer_addr=customer_addr or f"127.0.0.1:{free_port()}",
-                         customer_timeout_seconds=2.0)
+                         # a customer service that is up answers well within 15 s on a loaded
+                         # machine; the down one (a closed port) is refused at once
+                         customer_timeout_seconds=15.0 if customers is not None else 2.0)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +91,28 @@ def sales_database_url(module_migrated_database) -> Callable[..., str]:
     """``sales_database_url(backend)``: a new migrated database ("sqlite" or "postgresql"),
     for the module."""
     return functools.partial(module_migrated_database, "sales_service")
+
+
+@pytest.fixture(scope="module")
+def start_customer_api(keys) -> Iterator[Callable[..., CustomerApi]]:
+    """``start_customer_api(database)``: the real customer api on that migrated database (a
+    URL, or a ``Database`` the test shares with it), stopped after the module."""
+    started: list[CustomerApi] = []
+
+    def start(database: str | Database) -> CustomerApi:
+        server = CustomerApi(database, keys)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def sales_customers(start_customer_api, module_migrated_database) -> CustomerApi:
+    """The real customer api for the module, on its own migrated SQLite database."""
+    return start_customer_api(module_migrated_database("customer_service"))
 
 
 @pytest.fixture(scope="module")

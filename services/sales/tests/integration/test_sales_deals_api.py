@@ -1,11 +1,11 @@
 """The deals part through the in-process sales api (real server bootstrap, tokens, migrated
 SQLite database; the core create/list path also on PostgreSQL): validation, visibility,
 etags, stage changes, quotes → contracts → payments, timers on a clock the test controls, and
-the events in the outbox with the fields their consumers read."""
+the events in the outbox with the fields their consumers read. The real customer api stands
+behind it: a deal names a customer its creator may see (``crm_shared.references``)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -28,8 +28,8 @@ def cny(minor: int) -> types_pb2.Money:
 
 
 @pytest.fixture(scope="module")
-def api(start_sales_api):
-    return start_sales_api("sqlite")
+def api(start_sales_api, sales_customers):
+    return start_sales_api("sqlite", customers=sales_customers)
 
 
 def outbox_count(api) -> int:
@@ -38,7 +38,10 @@ def outbox_count(api) -> int:
 
 
 def open_deal(api, caller="u-rep", **fields) -> sales_pb2.Opportunity:
-    values = {"name": "ACME - 200 seats", "customer_id": str(uuid.uuid4()),
+    """A deal of ``caller`` (for a new customer of theirs unless ``customer_id`` is given)."""
+    if "customer_id" not in fields:
+        fields["customer_id"] = api.customers.customer(caller)
+    values = {"name": "ACME - 200 seats",
               "amount": cny(20_000_000), "expected_close_date": (TODAY + timedelta(days=30))
               .isoformat()} | fields
     return api.stub(caller).CreateOpportunity(sales_pb2.CreateOpportunityRequest(
@@ -47,8 +50,8 @@ def open_deal(api, caller="u-rep", **fields) -> sales_pb2.Opportunity:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_an_opportunity_opens_for_its_creator_with_the_stage_probability_and_an_event(
-        start_sales_api, backend):
-    server = start_sales_api(backend)
+        start_sales_api, sales_customers, backend):
+    server = start_sales_api(backend, customers=sales_customers)
     created = open_deal(server)
     assert (created.stage, created.probability, created.owner_id, created.department_path) == (
         sales_pb2.OPPORTUNITY_STAGE_POTENTIAL, 10, "u-rep", "/hq/sales/east")
@@ -105,7 +108,8 @@ def test_who_sees_a_reps_opportunity_and_quote(api, rpc_error, caller, sees):
 
 def test_a_rep_cannot_open_a_deal_for_someone_else(api, rpc_error):
     error = rpc_error(api.stub("u-rep").CreateOpportunity, sales_pb2.CreateOpportunityRequest(
-        opportunity=sales_pb2.Opportunity(name="x", customer_id="c", owner_id="u-rep-north")))
+        opportunity=sales_pb2.Opportunity(name="x", customer_id=api.customers.customer("u-rep"),
+                                          owner_id="u-rep-north")))
     assert error.code is grpc.StatusCode.PERMISSION_DENIED
 
 
@@ -243,7 +247,7 @@ def test_quote_to_contract_to_payments(api, rpc_error):
 
 def test_the_contract_timer_announces_expiry_once_each_and_renewal_links_both(api):
     stub = api.stub("u-rep")
-    customer = str(uuid.uuid4())
+    customer = api.customers.customer("u-rep")
     start = TODAY - timedelta(days=200)
     end = TODAY + timedelta(days=10)
     contract = stub.CreateContract(sales_pb2.CreateContractRequest(contract=sales_pb2.Contract(
@@ -275,8 +279,8 @@ def test_the_contract_timer_announces_expiry_once_each_and_renewal_links_both(ap
                                                          False)
 
 
-def test_funnel_and_forecast_count_what_the_caller_may_see(start_sales_api):
-    server = start_sales_api("sqlite")
+def test_funnel_and_forecast_count_what_the_caller_may_see(start_sales_api, sales_customers):
+    server = start_sales_api("sqlite", customers=sales_customers)
     close = (TODAY + timedelta(days=3)).isoformat()
     east = [open_deal(server, "u-rep", amount=cny(1000), expected_close_date=close)
             for _ in range(3)]
@@ -312,7 +316,7 @@ def test_funnel_and_forecast_count_what_the_caller_may_see(start_sales_api):
 
 def test_a_purchase_is_recorded_once_per_order_by_service_accounts_only(api, rpc_error):
     purchase = sales_pb2.Purchase(
-        customer_id=str(uuid.uuid4()), source_system="erp", external_order_id="SO-1",
+        customer_id=api.customers.customer("u-rep"), source_system="erp", external_order_id="SO-1",
         amount=cny(9900), item_count=2)
     purchase.purchase_time.FromDatetime(utcnow() - timedelta(days=3))
     assert rpc_error(api.stub("u-rep").RecordPurchase, sales_pb2.RecordPurchaseRequest(
@@ -326,12 +330,13 @@ def test_a_purchase_is_recorded_once_per_order_by_service_accounts_only(api, rpc
         == [(1, cny(9900))]
 
 
-def test_won_deal_traits_describe_the_won_customers_from_the_customer_events(start_sales_api):
+def test_won_deal_traits_describe_the_won_customers_from_the_customer_events(
+        start_sales_api, sales_customers):
     from crm.customer.v1 import customer_pb2
     from crm.customer.v1 import events_pb2 as customer_events
     from sales_service import follow_up_events
 
-    server = start_sales_api("sqlite")
+    server = start_sales_api("sqlite", customers=sales_customers)
     C = customer_pb2
     now = utcnow()
     known = {  # what customer.created told the sales service of each customer
@@ -343,7 +348,7 @@ def test_won_deal_traits_describe_the_won_customers_from_the_customer_events(sta
                                                            staff_count=5)),
         "person": C.Customer(type=C.CUSTOMER_TYPE_INDIVIDUAL, value_class=types_pb2.VALUE_CLASS_B),
     }
-    ids = {name: str(uuid.uuid4()) for name in (*known, "unheard")}
+    ids = {name: sales_customers.customer("u-rep") for name in (*known, "unheard")}
     with server.database.unit_of_work() as uow:
         for name, customer in known.items():
             customer.MergeFrom(C.Customer(id=ids[name], owner_id="u-rep",

@@ -1,0 +1,149 @@
+"""Sales writes that name a customer name one their caller may see (``crm_shared.references``):
+checked with the caller's own token against the real customer api, in-process beside the sales
+api. A rep (own scope) naming a colleague's customer, a lead naming a customer of another
+subtree, a service account that may not see the customer: INVALID_ARGUMENT on the referencing
+field, and nothing is stored (no row, no outbox event). The owner, and leads over the owner,
+go ahead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import grpc
+import pytest
+from crm.common.v1 import types_pb2
+from crm.sales.v1 import sales_pb2 as S
+from crm_devstack.ports import free_port
+from crm_shared.db import utcnow
+from crm_shared.events.outbox import OutboxMessage
+from google.protobuf.field_mask_pb2 import FieldMask
+from sales_service.models import Contract, Lead, Opportunity, Purchase
+from sqlalchemy import func, select
+
+pytestmark = pytest.mark.integration
+
+TODAY = utcnow().date()
+NOT_VISIBLE = "customer not found or not visible to you"
+
+
+def cny(minor: int) -> types_pb2.Money:
+    return types_pb2.Money(currency_code="CNY", amount_minor=minor)
+
+
+@pytest.fixture(scope="module")
+def api(start_sales_api, sales_customers):
+    return start_sales_api("sqlite", customers=sales_customers)
+
+
+def stored(api) -> tuple[int, ...]:
+    """Rows of every kind a refused write could have left, and the outbox."""
+    with api.database.unit_of_work(readonly=True) as uow:
+        return tuple(uow.session.scalar(select(func.count()).select_from(model))
+                     for model in (Opportunity, Contract, Lead, Purchase, OutboxMessage))
+
+
+def refused(api, rpc_error, field: str, call, request) -> None:
+    before = stored(api)
+    error = rpc_error(call, request)
+    assert error.code is grpc.StatusCode.INVALID_ARGUMENT, error
+    assert [(v.field, v.description) for v in error.violations] == [(field, NOT_VISIBLE)]
+    assert stored(api) == before
+
+
+def opportunity(customer_id: str) -> S.CreateOpportunityRequest:
+    return S.CreateOpportunityRequest(opportunity=S.Opportunity(
+        name="200 坐席", customer_id=customer_id, amount=cny(1_000_000)))
+
+
+def contract(customer_id: str) -> S.CreateContractRequest:
+    return S.CreateContractRequest(contract=S.Contract(
+        customer_id=customer_id, title="年度维护", amount=cny(600_000),
+        start_date=TODAY.isoformat(), end_date=(TODAY + timedelta(days=364)).isoformat()))
+
+
+def lead(customer_id: str) -> S.CreateLeadRequest:
+    return S.CreateLeadRequest(lead=S.Lead(
+        contact_name="李雷", company_name="上海某某科技有限公司", phone="13900001111",
+        intent_level=S.INTENT_LEVEL_LOW, customer_id=customer_id))
+
+
+def purchase(customer_id: str, order: str) -> S.RecordPurchaseRequest:
+    data = S.Purchase(customer_id=customer_id, source_system="erp", external_order_id=order,
+                      amount=cny(9900), item_count=1)
+    data.purchase_time.FromDatetime(utcnow() - timedelta(days=1))
+    return S.RecordPurchaseRequest(purchase=data)
+
+
+DOORS = {
+    "CreateOpportunity": (opportunity, "opportunity.customer_id"),
+    "CreateContract": (contract, "contract.customer_id"),
+    "CreateLead": (lead, "lead.customer_id"),
+}
+
+
+@pytest.mark.parametrize("rpc", DOORS)
+def test_a_rep_cannot_name_a_colleagues_customer(api, rpc_error, rpc):
+    request_of, field = DOORS[rpc]
+    colleagues = api.customers.customer("u-rep-2")  # same team, own scope
+    refused(api, rpc_error, field, getattr(api.stub("u-rep"), rpc), request_of(colleagues))
+
+
+@pytest.mark.parametrize("rpc", DOORS)
+def test_the_owner_names_their_customer(api, rpc):
+    request_of, _field = DOORS[rpc]
+    mine = api.customers.customer("u-rep-2")
+    made = getattr(api.stub("u-rep-2"), rpc)(request_of(mine))
+    assert made.customer_id == mine
+
+
+@pytest.mark.parametrize("rpc", DOORS)
+def test_a_customer_that_does_not_exist_is_refused_the_same_way(api, rpc_error, rpc):
+    request_of, field = DOORS[rpc]
+    refused(api, rpc_error, field, getattr(api.stub("u-admin"), rpc),
+            request_of("0b5c1f9e-0000-4000-8000-000000000000"))
+
+
+def test_a_lead_names_customers_of_their_subtree_only(api, rpc_error):
+    easts = api.customers.customer("u-rep")  # /hq/sales/east
+    refused(api, rpc_error, "opportunity.customer_id", api.stub("u-north-lead").CreateOpportunity,
+            opportunity(easts))
+    refused(api, rpc_error, "contract.customer_id", api.stub("u-north-lead").CreateContract,
+            contract(easts))
+    assert api.stub("u-east-lead").CreateOpportunity(opportunity(easts)).customer_id == easts
+    assert api.stub("u-sales-lead").CreateContract(contract(easts)).customer_id == easts
+
+
+def test_the_service_desks_read_exception_does_not_open_sales_doors(api, rpc_error):
+    """An agent may read any active customer (to take a call), not sell to it."""
+    reps = api.customers.customer("u-rep")
+    refused(api, rpc_error, "opportunity.customer_id", api.stub("u-agent").CreateOpportunity,
+            opportunity(reps))
+
+
+def test_a_lead_update_that_names_another_customer_is_checked(api, rpc_error):
+    made = api.stub("u-rep-north").CreateLead(lead(""))
+    refused(api, rpc_error, "lead.customer_id", api.stub("u-admin").UpdateLead,
+            S.UpdateLeadRequest(lead=S.Lead(id=made.id,
+                                            customer_id="0b5c1f9e-0000-4000-8000-000000000000"),
+                                update_mask=FieldMask(paths=["customer_id"])))
+    theirs = api.customers.customer("u-rep")
+    updated = api.stub("u-admin").UpdateLead(S.UpdateLeadRequest(
+        lead=S.Lead(id=made.id, customer_id=theirs), update_mask=FieldMask(paths=["customer_id"])))
+    assert updated.customer_id == theirs
+
+
+def test_purchases_from_other_systems_name_customers_their_account_may_see(api, rpc_error):
+    reps = api.customers.customer("u-rep")
+    refused(api, rpc_error, "purchase.customer_id", api.stub("u-erp-own").RecordPurchase,
+            purchase(reps, "SO-OWN-1"))
+    assert api.stub("u-erp").RecordPurchase(purchase(reps, "SO-ALL-1")).customer_id == reps
+
+
+def test_a_customer_service_that_is_down_refuses_the_write(start_sales_api, rpc_error):
+    down = start_sales_api("sqlite", customer_addr=f"127.0.0.1:{free_port()}")
+    before = stored(down)
+    error = rpc_error(down.stub("u-rep").CreateOpportunity,
+                      opportunity("0b5c1f9e-0000-4000-8000-000000000000"))
+    assert error.code is grpc.StatusCode.UNAVAILABLE
+    assert stored(down) == before
