@@ -1,8 +1,17 @@
-"""What routing needs to know about a customer, asked of the customer service over gRPC.
+"""The ticket api's one client of the customer service: whether a ticket may name a customer,
+and what routing needs to know about it.
 
 The caller's token is forwarded (``crm_shared.grpc.client.connect``), so the customer service
-answers with the caller's rights. A customer service that is down, slow, or does not show the
-customer never fails a ticket: routing goes on without the facts and says so in its decision.
+answers with the caller's rights. A ticket that names a customer is checked first
+(``crm_shared.references``, :meth:`CustomerDirectory.referenced`): a customer the caller may not
+see (service agents see any active one: they take phone calls) refuses the ticket with
+INVALID_ARGUMENT, and a customer service that is down or slower than
+``CUSTOMER_LOOKUP_TIMEOUT_SECONDS`` refuses it with UNAVAILABLE, since a customer id nobody
+checked must not reach the customer's timeline or survey. A ticket that names no customer
+(the reporter's phone or e-mail) needs no customer service at all. Routing then reads the
+customer the check found, without asking again; outside a checked call (``facts`` on its own)
+a customer service that cannot answer leaves routing to go on without the facts, saying so in
+its decision.
 """
 
 from __future__ import annotations
@@ -13,7 +22,9 @@ from dataclasses import dataclass
 import grpc
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm_shared.errors import Unavailable
 from crm_shared.grpc.client import LazyStub
+from crm_shared.references import CUSTOMER, Referenced, checked
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +61,41 @@ class CustomerDirectory:
         self._customers = LazyStub(address, SERVICE, customer_pb2_grpc.CustomerServiceStub,
                                    default_timeout=timeout_seconds)
 
+    def referenced(self, customer_id: str) -> Referenced | None:
+        """The look-up of ``crm_shared.references``: the customer as the caller may see it,
+        None when it does not exist or is not theirs to see; UNAVAILABLE when the customer
+        service cannot tell."""
+        try:
+            customer = self._customers().GetCustomer(customer_pb2.GetCustomerRequest(id=customer_id))
+        except grpc.RpcError as error:
+            code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+            if code in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
+                return None
+            log.warning("customer %s not checked: %s", customer_id, code.name)
+            raise Unavailable(f"the customer service could not check customer {customer_id} "
+                              f"({code.name}); nothing was changed, try again, or create the "
+                              "ticket with the reporter's phone or e-mail only") from error
+        return Referenced(owner_id=customer.owner_id, department_path=customer.department_path,
+                          active=customer.state in (customer_pb2.CUSTOMER_STATE_ACTIVE,
+                                                    customer_pb2.CUSTOMER_STATE_UNSPECIFIED),
+                          record=customer)
+
     def facts(self, customer_id: str) -> CustomerFacts:
         if not customer_id:
             return NO_CUSTOMER
+        known = checked(CUSTOMER, customer_id)
+        if known is not None:
+            return self._facts_of(known.record)
         try:
             customer = self._customers().GetCustomer(customer_pb2.GetCustomerRequest(id=customer_id))
         except grpc.RpcError as error:
             code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
             log.warning("customer %s not looked up: %s", customer_id, code.name)
             return CustomerFacts(known=False, note=f"customer service answered {code.name}")
+        return self._facts_of(customer)
+
+    @staticmethod
+    def _facts_of(customer: customer_pb2.Customer) -> CustomerFacts:
         return CustomerFacts(
             known=True,
             value_class=VALUE_CLASS_LETTERS.get(customer.value_class, ""),
