@@ -1,7 +1,9 @@
 """``/api/v1/opportunities``, ``quotes``, ``contracts``, ``payments``, ``purchases`` and the
 ``/api/v1/sales/`` reports against the real sales service (its migrations, its servicer, the
 real auth and error interceptors) on one SQLite database for the module, called as the demo
-users, whose forwarded tokens the service applies its visibility to.
+users, whose forwarded tokens the service applies its visibility to. The real customer service
+runs beside it: a deal, contract or purchase names a customer its caller may see
+(``crm_shared.references``), so each test's customers are created over REST by their owners.
 
 The database is shared by the tests of the module, so figures over many deals (funnel,
 forecast) are asserted as the change a test's own deals make.
@@ -18,7 +20,7 @@ from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.grpc.server import GrpcApi
 from crm_shared.migrations import upgrade
-from crm_shared.settings import load_settings
+from crm_shared.settings import ApiSettings, load_settings
 from gateway.identity.demo import USERS
 from sales_service.api import build_bindings
 from sales_service.settings import SalesApiSettings
@@ -38,26 +40,38 @@ def day(offset: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def sales(tmp_path_factory, signing_keys):
-    """The real sales api; yields its address."""
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('sales')) / 'sales.db'}"
-    upgrade("sales_service", url)
-    database = Database(url)
-    settings = load_settings(
-        SalesApiSettings, service_name="sales", database_url=url,
-        jwt_public_key_file=signing_keys.public, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
-        outbox_relay=False, grpc_reflection=False, health_check_seconds=3600)
+def services(tmp_path_factory, signing_keys):
+    """The real customer and sales apis, each on its own SQLite database; yields their
+    addresses."""
+    from customer_service.api import build_bindings as customer_bindings
+
+    folder = Path(tmp_path_factory.mktemp("sales"))
     verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
-    api = GrpcApi(settings, database, build_bindings(database, settings), verifier)
-    port = api.start("127.0.0.1:0")
-    yield f"127.0.0.1:{port}"
-    api.stop(grace=0)
-    database.dispose()
+    started = []
+    for name, settings_class, bindings, extra in (
+            ("customer", ApiSettings, lambda db, _settings: customer_bindings(db), {}),
+            ("sales", SalesApiSettings, build_bindings, {"customer_timeout_seconds": 10})):
+        url = f"sqlite:///{folder / name}.db"
+        upgrade(f"{name}_service", url)
+        database = Database(url)
+        if started:
+            extra["customer_addr"] = started[0][2]
+        settings = load_settings(
+            settings_class, service_name=name, database_url=url,
+            jwt_public_key_file=signing_keys.public,
+            amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", outbox_relay=False,
+            grpc_reflection=False, health_check_seconds=3600, **extra)
+        api = GrpcApi(settings, database, bindings(database, settings), verifier)
+        started.append((api, database, f"127.0.0.1:{api.start('127.0.0.1:0')}"))
+    yield {"customer_addr": started[0][2], "sales_addr": started[1][2]}
+    for api, database, _address in started:
+        api.stop(grace=0)
+        database.dispose()
 
 
 @pytest.fixture
-def client(make_app, sales):
-    return make_app(sales_addr=sales, rate_limit_user_requests=1_000_000).test_client()
+def client(make_app, services):
+    return make_app(**services, rate_limit_user_requests=1_000_000).test_client()
 
 
 @pytest.fixture
@@ -77,8 +91,16 @@ def ok(response) -> dict:
     return response.get_json()
 
 
+def new_customer(client, headers) -> str:
+    """A new customer of the caller (``headers``), created over REST."""
+    return created(client.post("/api/v1/customers", headers=headers, json={
+        "type": "individual", "display_name": "李雷"}))["id"]
+
+
 def open_deal(client, headers, **fields) -> dict:
-    body = {"name": "ACME - 200 seats", "customer_id": str(uuid.uuid4()),
+    if "customer_id" not in fields:
+        fields["customer_id"] = new_customer(client, headers)
+    body = {"name": "ACME - 200 seats",
             "amount": cny(20_000_000), "expected_close_date": day(30)} | fields
     return created(client.post("/api/v1/opportunities", json=body, headers=headers))
 
@@ -87,7 +109,7 @@ def test_a_deal_goes_from_opportunity_to_quote_to_a_signed_contract_and_its_paym
         client, as_user):
     rep = as_user("rep.zhang")
     response = client.post("/api/v1/opportunities", headers=rep, json={
-        "name": "ACME - 200 seats", "customer_id": str(uuid.uuid4()),
+        "name": "ACME - 200 seats", "customer_id": new_customer(client, rep),
         "amount": cny(20_000_000), "expected_close_date": day(30)})
     deal = created(response)
     assert response.headers["Location"] == f"/api/v1/opportunities/{deal['id']}"
@@ -169,7 +191,7 @@ def test_a_deal_goes_from_opportunity_to_quote_to_a_signed_contract_and_its_paym
 
 def test_bad_input_is_a_422_naming_each_field_and_nothing_is_stored(client, as_user):
     rep = as_user("rep.zhang")
-    customer = str(uuid.uuid4())
+    customer = new_customer(client, rep)
     by_the_gateway = client.post("/api/v1/opportunities", headers=rep, json={
         "name": "x", "probability": 150, "expected_close_date": "2026-02-30"})
     assert by_the_gateway.status_code == 422
@@ -272,7 +294,7 @@ MATRIX = (
 def test_only_the_owner_their_leads_and_admins_read_change_and_list_a_deal(client, as_user):
     owner = as_user("rep.zhang")
     for username, sees in MATRIX:
-        customer = str(uuid.uuid4())
+        customer = new_customer(client, owner)
         deal = open_deal(client, owner, customer_id=customer)
         quote = created(client.post("/api/v1/quotes", headers=owner, json={
             "opportunity_id": deal["id"], "line_items": [
@@ -366,7 +388,7 @@ def test_funnel_forecast_and_reports_count_the_callers_team(client, as_user):
 
 
 def test_purchases_arrive_once_per_order_from_admins_and_service_accounts(client, as_user):
-    customer = str(uuid.uuid4())
+    customer = new_customer(client, as_user("rep.zhang"))
     order = {"customer_id": customer, "source_system": "shop",
              "external_order_id": f"SO-{uuid.uuid4().hex[:8]}",
              "purchase_time": "2026-03-01T10:15:00Z", "amount": cny(129_900), "item_count": 3}
@@ -379,3 +401,25 @@ def test_purchases_arrive_once_per_order_from_admins_and_service_accounts(client
     listed = ok(client.get(f"/api/v1/purchases?customer_id={customer}",
                            headers=as_user("admin")))
     assert [p["id"] for p in listed["purchases"]] == [first["id"]]
+
+
+def test_a_deal_or_contract_for_a_customer_the_caller_may_not_see_is_a_422_storing_nothing(
+        client, as_user):
+    """crm_shared.references through the front door: rep.li (/hq/sales/north) names
+    rep.zhang's customer; a lead of another subtree likewise; the owner goes ahead."""
+    zhangs = new_customer(client, as_user("rep.zhang"))
+    for username in ("rep.li", "service.lead"):
+        for path, body in (
+                ("/api/v1/opportunities", {"name": "poached", "customer_id": zhangs}),
+                ("/api/v1/contracts", {"customer_id": zhangs, "amount": cny(1000),
+                                       "start_date": day(0), "end_date": day(30)})):
+            response = client.post(path, headers=as_user(username), json=body)
+            assert response.status_code == 422, (username, path, response.get_data(as_text=True))
+            assert response.headers["Content-Type"] == "application/problem+json"
+            assert [(e["field"], e["message"]) for e in response.get_json()["errors"]] == [
+                ("customer_id", "customer not found or not visible to you")], response.get_json()
+    admin = as_user("admin")
+    for listing in ("opportunities", "contracts"):
+        assert ok(client.get(f"/api/v1/{listing}?customer_id={zhangs}",
+                             headers=admin))["total_size"] == 0
+    assert open_deal(client, as_user("rep.zhang"), customer_id=zhangs)["customer_id"] == zhangs
