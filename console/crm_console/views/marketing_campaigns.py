@@ -310,7 +310,7 @@ def variants_chart(campaign: marketing_pb2.Campaign) -> dict:
     series = []
     for label, attribute in ((_("Sent"), "sent_count"), (_("Delivered"), "delivered_count"),
                              (_("Responded"), "response_count")):
-        series.append({"type": "bar", "name": label, "data": [
+        series.append({"type": "bar", "name": label, "barMaxWidth": 40, "data": [
             getattr(by_id[key], attribute) if key in by_id else 0 for key in keys]})
     return {
         "tooltip": {"trigger": "axis"}, "legend": {"top": 0},

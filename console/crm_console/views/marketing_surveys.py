@@ -205,7 +205,7 @@ def dimensions_chart(results: marketing_pb2.SurveyResults) -> dict:
         "yAxis": [{"type": "value", "name": _("Average score"), "min": 0, "max": 5},
                   {"type": "value", "name": _("Low scores (%)"), "min": 0, "max": 100}],
         "series": [
-            {"type": "bar", "name": _("Average score"),
+            {"type": "bar", "name": _("Average score"), "barMaxWidth": 48,
              "data": [round(d.average_score, 2) for d in rated]},
             {"type": "line", "name": _("Low scores (%)"), "yAxisIndex": 1,
              "data": [round(d.low_score_share * 100, 1) for d in rated]},
