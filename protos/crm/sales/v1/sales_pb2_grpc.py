@@ -440,6 +440,9 @@ class SalesServiceServicer:
         """Creates a lead: labels its source, detects duplicates (same phone or e-mail), grades it by the
         grading rules and, for grades covered by an assignment rule (A by default), assigns it automatically.
         Publishes `lead.created` (and `lead.graded`, `lead.assigned`).
+        A customer it names (`lead.customer_id`) must exist and be visible to the caller (its owner, a
+        lead of the owner's department, `all` scope); otherwise INVALID_ARGUMENT with a violation on
+        `lead.customer_id` and nothing is stored; UNAVAILABLE when the customer service cannot tell.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -461,6 +464,10 @@ class SalesServiceServicer:
 
     def UpdateLead(self, request, context):
         """Updates a lead's fields named in the mask; a change of intent or need clarity re-grades it.
+        A customer it names when the mask holds `customer_id` must exist and be visible to the caller
+        (its owner, a lead of the owner's department, `all` scope); otherwise INVALID_ARGUMENT with a
+        violation on `lead.customer_id` and nothing is stored; UNAVAILABLE when the customer service
+        cannot tell.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -491,6 +498,10 @@ class SalesServiceServicer:
     def ConvertLead(self, request, context):
         """Converts a lead: creates (or links) the customer in the customer service and an opportunity here,
         in one idempotent operation keyed by `request_id`. Publishes `lead.converted`.
+        An existing customer it names (`existing_customer_id`) must exist and be visible to the caller
+        (its owner, a lead of the owner's department, `all` scope); otherwise INVALID_ARGUMENT with a
+        violation on `existing_customer_id` and nothing is stored; UNAVAILABLE when the customer service
+        cannot tell.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -596,6 +607,10 @@ class SalesServiceServicer:
 
     def CreateOpportunity(self, request, context):
         """Creates an opportunity for a customer. Publishes `opportunity.created`.
+        The customer it names (`opportunity.customer_id`) must exist and be visible to the caller (its
+        owner, a lead of the owner's department, `all` scope); otherwise INVALID_ARGUMENT with a
+        violation on `opportunity.customer_id` and nothing is stored; UNAVAILABLE when the customer
+        service cannot tell.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -702,6 +717,9 @@ class SalesServiceServicer:
 
     def CreateContract(self, request, context):
         """Creates a draft contract.
+        A customer it names (`contract.customer_id`) must exist and be visible to the caller (its owner,
+        a lead of the owner's department, `all` scope); otherwise INVALID_ARGUMENT with a violation on
+        `contract.customer_id` and nothing is stored; UNAVAILABLE when the customer service cannot tell.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -802,6 +820,10 @@ class SalesServiceServicer:
     def RecordPurchase(self, request, context):
         """Records a purchase from ERP or e-commerce; idempotent on (`source_system`, `external_order_id`).
         Publishes `purchase.recorded`.
+        The customer it names (`purchase.customer_id`) must exist and be visible to the calling account
+        (ERP and e-commerce service accounts are given `all` scope); otherwise INVALID_ARGUMENT with a
+        violation on `purchase.customer_id` and nothing is stored; UNAVAILABLE when the customer
+        service cannot tell.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

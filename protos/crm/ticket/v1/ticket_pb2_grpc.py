@@ -337,6 +337,10 @@ class TicketServiceServicer:
         """Creates a ticket and routes it: the customer's value class and risk flag are looked up in the
         customer service, priority is raised for A-class and at-risk customers, a routing rule picks the
         department and an agent is picked by load and skills. Publishes `ticket.created` and `ticket.routed`.
+        The customer it names (`ticket.customer_id`) must exist and be visible to the caller; service
+        agents (roles `agent`, `service_agent`) may name any active customer (they take phone calls).
+        Otherwise INVALID_ARGUMENT on `ticket.customer_id` and nothing is stored; UNAVAILABLE when the
+        customer service cannot tell (a ticket by the reporter's phone or e-mail needs no customer).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
