@@ -1,0 +1,76 @@
+"""My work: who gathers what, and the order of urgency (pure logic, no services)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask import Flask
+
+from crm_console.views.work import (KIND_FIRST_CONTACT, KIND_FOLLOW_UP, KIND_TICKET, WorkItem,
+                                    end_of_day, sort_by_urgency, sources_for)
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def app_context():
+    app = Flask(__name__)
+    app.extensions["crm.console"] = SimpleNamespace(
+        settings=SimpleNamespace(console_time_zone="Asia/Shanghai"))
+    with app.app_context():
+        yield
+
+
+def _item(title, due_in_hours, overdue=False, kind=KIND_FOLLOW_UP):
+    due = None if due_in_hours is None else NOW + timedelta(hours=due_in_hours)
+    return WorkItem(kind=kind, title=title, url="/x", due=due, overdue=overdue)
+
+
+def test_overdue_items_come_first_then_by_due_time_and_undated_last():
+    items = [_item("later", 30), _item("undated", None), _item("soon", 1),
+             _item("flagged overdue", 5, overdue=True), _item("past due", -2)]
+    ordered = sort_by_urgency(items, now=NOW)
+    assert [i.title for i in ordered] == ["past due", "flagged overdue", "soon", "later",
+                                          "undated"]
+
+
+def test_an_item_past_its_due_time_is_overdue_even_when_its_source_did_not_say_so():
+    past, future = _item("past", -0.5), _item("future", 0.5)
+    sort_by_urgency([past, future], now=NOW)
+    assert past.overdue and not future.overdue
+
+
+def test_a_due_date_counts_until_the_end_of_that_day_in_the_consoles_time_zone(app_context):
+    assert end_of_day("2026-03-02") == datetime(2026, 3, 2, 15, 59, 59, tzinfo=UTC)
+    assert end_of_day("not a date") is None and end_of_day("") is None
+
+
+def test_each_role_gathers_only_the_sources_it_uses():
+    assert sources_for(frozenset({"marketer"}), leads_department=False) == []
+    rep = sources_for(frozenset({"sales_rep"}), leads_department=False)
+    assert rep == ["follow_up_tasks", "follow_up_plans", "first_contacts", "callbacks"]
+    assert "team_first_contacts" in sources_for(frozenset({"sales_lead"}), leads_department=True)
+    assert sources_for(frozenset({"agent"}), leads_department=False) == ["my_tickets"]
+    lead = sources_for(frozenset({"manager", "service_lead"}), leads_department=True)
+    assert lead == ["my_tickets", "breaching_tickets"]
+    # A manager who leads no department sees no department-wide breaches.
+    assert "breaching_tickets" not in sources_for(frozenset({"manager"}), leads_department=False)
+
+
+def test_a_failing_source_is_noted_and_the_others_still_count(monkeypatch):
+    from crm_console.refusals import Refusal
+    from crm_console.views import work
+
+    def broken():
+        raise Refusal(status=503, message="down")
+
+    monkeypatch.setitem(work.SOURCES, "first_contacts",
+                        work.Source("first_contacts", "Leads to contact", broken))
+    monkeypatch.setitem(work.SOURCES, "my_tickets", work.Source(
+        "my_tickets", "My tickets", lambda: [_item("T1", -1, kind=KIND_TICKET)]))
+    gathered = work.gather(["first_contacts", "my_tickets"])
+    assert gathered.failed == ["Leads to contact"]
+    assert [i.title for i in gathered.items] == ["T1"] and gathered.items[0].overdue
+    assert KIND_FIRST_CONTACT  # the kinds are message ids
