@@ -14,9 +14,8 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import expect
-
 from crm_devstack.waiting import wait_until
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 

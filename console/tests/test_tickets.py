@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from crm.ticket.v1 import ticket_pb2
+from crm_console.views import tickets_forms as forms
 from google.protobuf.timestamp_pb2 import Timestamp
 from werkzeug.datastructures import MultiDict
-
-from crm_console.views import tickets_forms as forms
 
 
 def _ts(moment: datetime) -> Timestamp:

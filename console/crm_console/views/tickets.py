@@ -14,12 +14,22 @@ from datetime import datetime
 
 from crm.customer.v1 import customer_pb2
 from crm.ticket.v1 import ticket_pb2
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from crm_console import navigation
 from crm_console.display import enum_label, time_zone
-from crm_console.i18n import N_, gettext as _
+from crm_console.i18n import N_
+from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
