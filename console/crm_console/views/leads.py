@@ -62,7 +62,7 @@ def lead_list():
     return render_template(
         template, page=page, reasons=assignment_reasons(page.leads), names=forms.rep_names(),
         enums=enums(), filters={"status": status, "grade": grade, "q": query, "order": order_by},
-        status_options=[("open", _label("Open")), ("", _label("All"))]
+        status_options=[("open", _label("Still open")), ("", _label("All"))]
         + forms.enum_options(sales_pb2.LeadStatus.DESCRIPTOR, blank=None),
         grade_options=forms.enum_options(sales_pb2.LeadGrade.DESCRIPTOR, blank=_label("Any")))
 
@@ -152,7 +152,7 @@ def _lead_page(lead_id: str, *, follow_up=None, convert=None, assign=None, statu
         can_comment=is_sales_lead(), skip_reasons=SKIP_REASONS,
         rep_choices=forms.rep_options(blank=None) if can_assign else [],
         method_options=forms.enum_options(sales_pb2.FollowUpMethod.DESCRIPTOR, blank=None),
-        customer_type_options=[("enterprise", _label("Company")),
+        customer_type_options=[("enterprise", _label("Enterprise")),
                                ("individual", _label("Individual"))],
         open_lead=lead.status in (sales_pb2.LEAD_STATUS_NEW, sales_pb2.LEAD_STATUS_ASSIGNED,
                                   sales_pb2.LEAD_STATUS_CONTACTED, sales_pb2.LEAD_STATUS_COLD),

@@ -68,19 +68,16 @@ def load_board(filters: dict[str, str]) -> dict:
 def _board_context(filters, *, errors=None, pending=None) -> dict:
     return {"board": load_board(filters), "filters": filters, "enums": enums(),
             "names": forms.rep_names(), "card_errors": errors or {},
+            "stage_names": forms.stage_names(),
             "pending": pending or {}, "stage_options": stage_options(),
             "owner_options": forms.rep_options(blank=gettext("Everyone I can see"))
             if g.principal.has_role(*SALES_LEADS) else None}
 
 
 def stage_options(closed: bool = True) -> list[tuple[str, str]]:
-    return [(word, gettext(label)) for word, label in STAGE_LABELS.items()
+    names = forms.stage_names()
+    return [(word, names[number]) for word, number in forms.STAGE_NUMBERS.items()
             if closed or word in forms.OPEN_STAGES]
-
-
-STAGE_LABELS = {"potential": N_("Potential"), "intent": N_("Intent"),
-                "proposal": N_("Proposal"), "negotiation": N_("Negotiation"),
-                "won": N_("Won"), "lost": N_("Lost")}
 
 
 @blueprint.get("/")
@@ -166,7 +163,8 @@ def _record_page(opportunity_id: str, *, state=None, status=200):
         "sales/opportunity.html", opportunity=opportunity, quotes=quotes, contracts=contracts,
         plans=plans, payments=payments, receivables=receivables, state=defaults,
         enums=enums(), names=forms.rep_names(), stage_word=stage_word,
-        is_open=stage_word in forms.OPEN_STAGES, stage_labels=STAGE_LABELS,
+        is_open=stage_word in forms.OPEN_STAGES, stage_names=forms.stage_names(),
+        stage_numbers=forms.STAGE_NUMBERS,
         customer_name=forms.customer_names([opportunity.customer_id]).get(
             opportunity.customer_id, ""),
         stage_options=stage_options(),

@@ -38,6 +38,18 @@ PERIODS = {
 DEFAULT_PERIOD = "this_month"
 
 
+# The stages as people name them (won and lost as "Closed won" and "Closed lost", the words of
+# the CRMs reps know; a plain "Lost" means a lost customer elsewhere in the console).
+STAGE_NAMES = {1: N_("Potential"), 2: N_("Intent"), 3: N_("Proposal"), 4: N_("Negotiation"),
+               5: N_("Closed won"), 6: N_("Closed lost")}
+STAGE_NUMBERS = {"potential": 1, "intent": 2, "proposal": 3, "negotiation": 4, "won": 5,
+                 "lost": 6}
+
+
+def stage_names() -> dict[int, str]:
+    return {number: gettext(label) for number, label in STAGE_NAMES.items()}
+
+
 def request_id() -> str:
     return str(uuid.uuid4())
 

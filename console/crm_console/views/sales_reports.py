@@ -17,7 +17,6 @@ from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from crm_console.display import enum_label
 from crm_console.i18n import N_, gettext
 from crm_console.navigation import SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
@@ -34,7 +33,8 @@ FUNNEL_STAGES = ("potential", "intent", "proposal", "negotiation", "won")
 
 def funnel_option(funnel: sales_pb2.SalesFunnel) -> dict:
     """The ECharts funnel of the API's counts per stage (lost is in the table below it)."""
-    data = [{"name": enum_label(STAGE, stage.stage), "value": stage.count,
+    names = forms.stage_names()
+    data = [{"name": names.get(stage.stage, ""), "value": stage.count,
              "stage": forms.enum_word(STAGE, stage.stage)}
             for stage in funnel.stages if forms.enum_word(STAGE, stage.stage) in FUNNEL_STAGES]
     return {
@@ -49,7 +49,8 @@ def forecast_rows(forecast: sales_pb2.SalesForecast, names: dict[str, str]) -> l
     """Per rep over the period's buckets: open count, pipeline, weighted and won amounts."""
     reps: dict[str, dict] = {}
     for row in forecast.rows:
-        name = row.display_name or names.get(row.group_key) or row.group_key
+        name = names[row.group_key] if row.group_key in names else (
+            row.display_name or row.group_key)
         rep = reps.setdefault(row.group_key, {"key": row.group_key, "name": name,
                                               "open_count": 0, "pipeline": 0, "weighted": 0,
                                               "won": 0})
@@ -110,6 +111,7 @@ def _report_context(period_word: str, department: str) -> dict:
         "conversion": conversion, "follow_ups": follow_ups,
         "activities": activities, "comments": comments_of(activities),
         "names": forms.rep_names(), "enums": {**lead_enums(), "stage": STAGE},
+        "stage_names": forms.stage_names(),
         "department_options": _department_options(forms.sales_reps()),
         "rep_choices": forms.rep_options(blank=gettext("Choose a rep")),
         "handovers": handovers,
