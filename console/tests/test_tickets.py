@@ -188,3 +188,8 @@ def test_satisfaction_counts_each_score_and_the_load_chart_each_agent():
     assert option["yAxis"]["data"] == ["王磊", "u-2"]
     assert option["series"][0]["data"] == [3, 0]
     assert option["series"][1]["data"] == [10, None]
+
+
+def test_a_reply_template_gets_the_customers_name_and_keeps_other_placeholders():
+    assert forms.fill_template("{{customer_name}} 您好，{{ customer_name }}，单号 {{number}}",
+                               "宁波某某") == "宁波某某 您好，宁波某某，单号 {{number}}"

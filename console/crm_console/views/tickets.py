@@ -38,12 +38,14 @@ from crm_console.views import tickets_forms as forms
 blueprint = Blueprint("tickets", __name__)
 SERVICE_SECTION = N_("Service")
 LEADS = frozenset({"manager", "service_lead", "admin"})
+# Call-backs are the account manager's (the customer's owner, usually a sales rep).
+CALLBACK_ROLES = navigation.SERVICE | frozenset({"sales_rep", "sales_lead"})
 NAV = [
     NavItem("tickets.queue", N_("Ticket queue"), roles=navigation.SERVICE, order=10,
             section=SERVICE_SECTION),
     NavItem("tickets.new_ticket", N_("New ticket"), roles=navigation.SERVICE, order=20,
             section=SERVICE_SECTION),
-    NavItem("tickets.callbacks", N_("Call-backs"), roles=navigation.SERVICE, order=30,
+    NavItem("tickets.callbacks", N_("Call-backs"), roles=CALLBACK_ROLES, order=30,
             section=SERVICE_SECTION),
     NavItem("tickets.overview", N_("Service overview"), roles=LEADS, order=40,
             section=SERVICE_SECTION),
@@ -305,7 +307,24 @@ def render_ticket(ticket_id: str, *, status: int = 200, form: str = "", values=N
 
 @blueprint.get("/tickets/<ticket_id>")
 def ticket(ticket_id: str):
+    template_id = request.args.get("use_template", "")
+    if template_id:  # a reply template, filled in, as the start of a reply to the customer
+        try:
+            article = call("ticket", "GetKnowledgeArticle",
+                           ticket_pb2.GetKnowledgeArticleRequest(id=template_id))
+        except Refusal:
+            article = None
+        if article is not None:
+            return render_ticket(ticket_id, form="comment", values={
+                "body": forms.fill_template(article.body, _customer_name_of(ticket_id)),
+                "visibility": "public"})
     return render_ticket(ticket_id)
+
+
+def _customer_name_of(ticket_id: str) -> str:
+    found = call("ticket", "GetTicket", ticket_pb2.GetTicketRequest(id=ticket_id))
+    customer = _customer(found.customer_id)
+    return customer.display_name if customer else found.reporter_name
 
 
 def _refused_on_page(ticket_id: str, form: str, refusal: Refusal):

@@ -174,6 +174,15 @@ def create_ticket_request(form, request_id: str) -> ticket_pb2.CreateTicketReque
     return ticket_pb2.CreateTicketRequest(ticket=ticket, request_id=request_id)
 
 
+_PLACEHOLDER = re.compile(r"\{\{\s*customer_name\s*\}\}")
+
+
+def fill_template(body: str, customer_name: str) -> str:
+    """A reply template's ``{{customer_name}}`` filled in; other placeholders stay for the
+    agent to complete."""
+    return _PLACEHOLDER.sub(lambda _m: customer_name or "", body)
+
+
 def suggest_category(results) -> str:
     """The category most of the similar knowledge articles have (best hits count more);
     empty when none of them has one."""
