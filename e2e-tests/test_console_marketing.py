@@ -209,6 +209,38 @@ def test_a_survey_with_questions_is_created_through_the_builder(console, running
         ("q3", "single_choice", "", False, ["电话", "微信", "网站"])]
 
 
+def test_survey_results_show_nps_dimension_scores_and_the_low_score_answers(console, audience):
+    """A customer answers through the signed link with low scores; the survey page shows what
+    the results RPC computed: NPS, the dimension chart's data, the share of low scores, and
+    the answer in the low-score list."""
+    http, marketer = audience["http"], audience["marketer"]
+    survey = _ok(http.call("POST", "/api/v1/surveys", {
+        "title": "季度回访", "kind": "relationship", "state": "active", "questions": [
+            {"id": "q1", "dimension": "response_speed", "text": "响应速度", "type": "rating_1_to_5",
+             "required": True},
+            {"id": "q2", "dimension": "nps", "text": "推荐意愿", "type": "nps_0_to_10",
+             "required": True}]}, token=marketer), 201)
+    invitation = _ok(http.call("POST", f"/api/v1/surveys/{survey['id']}/invitations", {
+        "customer_id": audience["customer_ids"][0], "channel": "sms"}, token=marketer), 201)
+    link = invitation["link_url"]
+    path = link[link.index("/api/v1/surveys/respond/"):]
+    _ok(http.call("POST", path, {"answers": [{"question_id": "q1", "score": 2},
+                                             {"question_id": "q2", "score": 3}],
+                                 "comment": "上门太慢"}), 201)
+    results = _ok(http.call("GET", f"/api/v1/surveys/{survey['id']}/results", token=marketer))
+    assert results["nps"]["score"] == -100
+
+    page = console.page_as("marketer.chen", language="zh-CN")
+    page.goto(f"{console.url}/marketing/surveys/{survey['id']}")
+    expect(page.locator("#survey-nps")).to_have_text("-100.0")
+    expect(page.locator("#survey-low-share")).to_have_text("100.0%")
+    chart = json.loads(page.locator("#chart-survey-dimensions-option").text_content())
+    assert chart["xAxis"]["data"] == ["响应速度"]
+    assert chart["series"][0]["data"] == [results["dimensions"][0]["average_score"]] == [2.0]
+    assert chart["series"][1]["data"] == [100.0]
+    expect(page.locator("#low-scores table.data")).to_contain_text("上门太慢")
+
+
 def test_the_segment_list_fits_a_phone_without_horizontal_scroll(console):
     page = console.page_as("marketer.chen", language="zh-CN", viewport=PHONE)
     page.goto(f"{console.url}/marketing/segments/")
