@@ -35,11 +35,17 @@ TICKET_ENUMS = {
 }
 
 
-def _attempt(peer: str, method: str, message):
-    """(answer, None) or (None, refusal): one part of a panel failing leaves the others."""
+def _attempt(peer: str, method: str, message, down: dict | None = None):
+    """(answer, None) or (None, refusal): one part of a panel failing leaves the others.
+    ``down`` remembers a peer that did not answer, so the panel's other parts do not wait
+    for it again."""
+    if down is not None and peer in down:
+        return None, down[peer]
     try:
         return call(peer, method, message), None
     except Refusal as refusal:
+        if down is not None and refusal.status in (503, 504):
+            down[peer] = refusal
         return None, refusal
 
 
@@ -59,20 +65,21 @@ def subject_url(subject_type: str, subject_id: str) -> str | None:
 @customers_view.blueprint.get("/<customer_id>/panels/sales")
 def sales_panel(customer_id: str):
     customer_id = _checked(customer_id)
+    down: dict[str, Refusal] = {}
     opportunities, opportunities_refusal = _attempt(
         "sales", "ListOpportunities", sales_pb2.ListOpportunitiesRequest(
-            customer_id=customer_id, page_size=PANEL_ROWS, order_by="update_time desc"))
+            customer_id=customer_id, page_size=PANEL_ROWS, order_by="update_time desc"), down)
     quotes, quotes_refusal = _attempt("sales", "ListQuotes", sales_pb2.ListQuotesRequest(
-        customer_id=customer_id, page_size=PANEL_ROWS))
+        customer_id=customer_id, page_size=PANEL_ROWS), down)
     contracts, contracts_refusal = _attempt("sales", "ListContracts", sales_pb2.ListContractsRequest(
-        customer_id=customer_id, page_size=PANEL_ROWS))
+        customer_id=customer_id, page_size=PANEL_ROWS), down)
     receivables, receivables_refusal = _attempt(
         "sales", "ListOverdueReceivables", sales_pb2.ListOverdueReceivablesRequest(
-            customer_id=customer_id, page_size=PANEL_ROWS))
+            customer_id=customer_id, page_size=PANEL_ROWS), down)
     plans = []
     for contract in (contracts.contracts if contracts else [])[:PLANS_SHOWN]:
         plan, refusal = _attempt("sales", "GetPaymentPlan", sales_pb2.GetPaymentPlanRequest(
-            contract_id=contract.id))
+            contract_id=contract.id), down)
         if plan is not None and plan.installments:
             plans.append((contract, plan))
         elif refusal is not None and refusal.status not in (404,):

@@ -1,0 +1,188 @@
+"""The customer pages in process: the console app against a small customer service, the sales
+service down (nothing listens) and the ticket service refusing. The 360 page renders while
+each failing panel says so in its own box; a customer the service hides is a 404 page without
+its data; the list passes the filters and the page token to the service and answers htmx with
+the table alone; the search goes straight to a single exact hit."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from concurrent import futures
+
+import grpc
+import pytest
+from crm.common.v1 import types_pb2
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.ticket.v1 import ticket_pb2_grpc
+from crm_console.app import create_app
+from crm_console.settings import ConsoleSettings
+from crm_devstack.ports import free_port
+from crm_shared.auth import TokenIssuer, generate_signing_key
+from crm_shared.grpc.peers import Peers
+from crm_shared.settings import load_settings
+from google.protobuf.timestamp_pb2 import Timestamp
+
+SECRET = "customers-test-secret-key-of-at-least-32-chars"
+VISIBLE = "c-visible"
+
+
+def _customer() -> customer_pb2.Customer:
+    return customer_pb2.Customer(
+        id=VISIBLE, number="C00000042", type=customer_pb2.CUSTOMER_TYPE_ENTERPRISE,
+        display_name="杭州西湖科技", owner_id="u-rep", phone="+8613800138000",
+        enterprise=customer_pb2.EnterpriseProfile(legal_name="杭州西湖科技有限公司",
+                                                  industry="manufacturing"),
+        value_class=types_pb2.VALUE_CLASS_B, lifecycle_stage=types_pb2.LIFECYCLE_STAGE_CUSTOMER,
+        churn_risk=customer_pb2.ChurnRisk(at_risk=True, reason="interactions -60 % in 90 days",
+                                          signals=["interaction_drop"]),
+        completeness_score=80, bank_account="**** **** 1234", sensitive_fields_masked=True)
+
+
+class Customers(customer_pb2_grpc.CustomerServiceServicer):
+    def __init__(self):
+        self.list_requests = []
+
+    def GetCustomerPortrait(self, request, context):
+        if request.customer_id != VISIBLE:
+            context.abort(grpc.StatusCode.NOT_FOUND, f"customer {request.customer_id} not found")
+        when = Timestamp(seconds=1_790_000_000)
+        return customer_pb2.CustomerPortrait(
+            customer=_customer(),
+            recent_timeline=[customer_pb2.TimelineEntry(
+                id="t1", kind=customer_pb2.TIMELINE_ENTRY_KIND_TICKET_OPENED,
+                title="Ticket T20261123-0001 opened", source_service="ticket",
+                subject_type="ticket", subject_id="tk-1", occur_time=when)],
+            satisfaction=customer_pb2.SatisfactionSummary(average_score=4, record_count=1))
+
+    def GetCustomer(self, request, context):
+        context.abort(grpc.StatusCode.NOT_FOUND, f"customer {request.id} not found")
+
+    def GetDecisionChain(self, request, context):
+        return customer_pb2.DecisionChain(customer_id=request.customer_id, contacts=[
+            customer_pb2.Contact(id="k1", name="王总", job_title="总经理",
+                                 decision_role=customer_pb2.DECISION_ROLE_DECISION_MAKER)],
+            missing_roles=[customer_pb2.DECISION_ROLE_USER])
+
+    def ListSatisfactionRecords(self, request, context):
+        return customer_pb2.ListSatisfactionRecordsResponse(satisfaction_records=[
+            customer_pb2.SatisfactionRecord(id=f"s{i}", score=score, nps=nps,
+                                            source=customer_pb2.SATISFACTION_SOURCE_SURVEY,
+                                            record_time=Timestamp(seconds=1_790_000_000 - i * 86400))
+            for i, (score, nps) in enumerate([(4.0, 9), (2.0, 5)])])  # newest first
+
+    def ListTags(self, request, context):
+        return customer_pb2.ListTagsResponse(tags=[customer_pb2.Tag(id="tag-1", name="重点")])
+
+    def ListCustomers(self, request, context):
+        self.list_requests.append(request)
+        found = [_customer()] if request.phone in ("", "13800138000") else []
+        return customer_pb2.ListCustomersResponse(customers=found, next_page_token="next-tok",
+                                                  total_size=len(found))
+
+
+class Tickets(ticket_pb2_grpc.TicketServiceServicer):
+    def ListTickets(self, request, context):
+        context.abort(grpc.StatusCode.PERMISSION_DENIED, "not for you")
+
+
+@pytest.fixture(scope="module")
+def services():
+    customers = Customers()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    customer_pb2_grpc.add_CustomerServiceServicer_to_server(customers, server)
+    ticket_pb2_grpc.add_TicketServiceServicer_to_server(Tickets(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield f"127.0.0.1:{port}", customers
+    server.stop(grace=0)
+
+
+@pytest.fixture(scope="module")
+def issuer_and_app(services, tmp_path_factory):
+    address, _customers = services
+    folder = tmp_path_factory.mktemp("keys")
+    generate_signing_key(folder / "jwt.key", folder / "jwt.pub")
+    issuer = TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway", audience="crm")
+    down = f"127.0.0.1:{free_port()}"  # nothing listens: the sales service is down
+    settings = load_settings(
+        ConsoleSettings, jwt_public_key_file=folder / "jwt.pub", console_secret_key=SECRET,
+        console_secure_cookies=False, grpc_timeout_seconds=3.0,
+        gateway_url=f"http://127.0.0.1:{free_port()}",
+        customer_addr=address, ticket_addr=address, sales_addr=down,
+        marketing_addr=address, notification_addr=address)
+    app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=3.0))
+    yield issuer, app
+    app.extensions["crm.console"].peers.close()
+
+
+REP = {"user_id": "u-rep", "username": "rep.zhang", "roles": ["sales_rep"],
+       "department_path": "/hq/sales/east", "data_scope": "own", "display_name": "张伟"}
+LEAD = {"user_id": "u-lead", "username": "sales.lead", "roles": ["sales_lead"],
+        "department_path": "/hq/sales", "data_scope": "department"}
+
+
+def client_for(issuer_and_app, who=REP, language="en-US"):
+    issuer, app = issuer_and_app
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["access_token"] = issuer.issue(**who)
+        session["access_expires_at"] = int(time.time()) + 3600
+        session["language"] = language
+    return client
+
+
+def test_the_360_page_renders_while_its_failing_panels_say_so(issuer_and_app):
+    client = client_for(issuer_and_app)
+    response = client.get(f"/customers/{VISIBLE}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[page.find("<main"):][:2000]
+    assert "杭州西湖科技" in page and "王总" in page and "**** **** 1234" in page
+    assert "Interactions dropping" in page  # the risk flag with its reason
+    assert "Ticket T20261123-0001 opened" in page and 'href="/tickets/tk-1"' in page
+    assert "reveal-form" not in page  # a rep is offered no reveal
+    option = json.loads(re.search(r'id="chart-satisfaction-option">(.*?)</script>', page,
+                                  re.S).group(1))
+    assert [s["data"] for s in option["series"]] == [[2.0, 4.0], [5, 9]]  # oldest first
+
+    sales = client.get(f"/customers/{VISIBLE}/panels/sales", headers={"HX-Request": "true"})
+    assert sales.status_code == 200
+    text = sales.get_data(as_text=True)
+    assert text.count('class="message message-info panel-refusal"') == 4  # each part says so
+    assert "A service is not available right now." in text or "took too long" in text
+    tickets = client.get(f"/customers/{VISIBLE}/panels/tickets", headers={"HX-Request": "true"})
+    assert tickets.status_code == 200
+    assert "You do not have access to this." in tickets.get_data(as_text=True)
+
+
+def test_a_customer_the_service_hides_is_a_404_page_without_its_data(issuer_and_app):
+    response = client_for(issuer_and_app).get("/customers/c-someone-elses")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Not found, or not visible to you." in page
+    assert "c-someone-elses" not in page.split("<main", 1)[1]
+
+
+def test_the_list_sends_filters_and_page_token_and_answers_htmx_with_the_table(
+        issuer_and_app, services):
+    _address, customers = services
+    client = client_for(issuer_and_app, who=LEAD)
+    response = client.get("/customers/?q=西湖&value_class=B&at_risk=1&owner=u-rep&page_token=p2",
+                          headers={"HX-Request": "true", "HX-Target": "customer-results"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in fragment and "customer-table" in fragment
+    assert "page_token=next-tok" in fragment  # the service's next page, filters kept
+    sent = customers.list_requests[-1]
+    assert (sent.query, sent.page_token, sent.owner_id) == ("西湖", "p2", "u-rep")
+    assert list(sent.value_classes) == [types_pb2.VALUE_CLASS_B] and sent.at_risk is True
+    full = client.get("/customers/").get_data(as_text=True)
+    assert "<html" in full and 'hx-push-url="true"' in full
+
+
+def test_search_by_phone_opens_the_single_customer(issuer_and_app, services):
+    client = client_for(issuer_and_app)
+    response = client.get("/search?q=138 0013 8000")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/customers/{VISIBLE}")
