@@ -97,6 +97,10 @@ def questions():
 
 @blueprint.get("/<survey_id>")
 def survey(survey_id: str):
+    return _render_survey(survey_id)
+
+
+def _render_survey(survey_id: str, item_values=None, item_errors=None):
     found = call("marketing", "GetSurvey", marketing_pb2.GetSurveyRequest(id=survey_id))
     results = call("marketing", "GetSurveyResults",
                    marketing_pb2.GetSurveyResultsRequest(survey_id=survey_id))
@@ -109,6 +113,11 @@ def survey(survey_id: str):
         "marketing/survey.html", survey=found, results=results, low=low, items=items.items,
         kinds=KINDS, states=STATES, types=TYPES, improvement_states=IMPROVEMENT_STATES,
         dimensions_chart=dimensions_chart(results), low_share=low_score_share(results),
+        item_values=item_values or {"request_id": str(uuid.uuid4())},
+        item_errors=translated_errors(item_errors or {}),
+        dimension_options=[(key, _(dimension_label_id(key))) for key in dict.fromkeys(
+            [d.dimension for d in results.dimensions]
+            + [q.dimension for q in found.questions if q.dimension] + list(dimensions()))],
         improvement_options=[(str(v.number), display.enum_label(IMPROVEMENT_STATES, v.number))
                              for v in IMPROVEMENT_STATES.values if v.number])
 
@@ -121,6 +130,25 @@ def set_state(survey_id: str):
         survey=survey, update_mask=field_mask_pb2.FieldMask(paths=["state"])),
         field_prefix="survey.")
     return redirect(url_for("marketing_surveys.survey", survey_id=survey_id))
+
+
+@blueprint.post("/<survey_id>/improvements")
+def new_improvement(survey_id: str):
+    """An improvement item by hand (the automatic ones come from the results)."""
+    form = request.form
+    item = marketing_pb2.ImprovementItem(
+        survey_id=survey_id, title=form.get("title", "").strip(),
+        description=form.get("description", "").strip(), dimension=form.get("dimension", ""),
+        due_date=form.get("due_date", ""))
+    try:
+        call("marketing", "CreateImprovementItem", marketing_pb2.CreateImprovementItemRequest(
+            item=item, request_id=form.get("request_id") or str(uuid.uuid4())),
+            field_prefix="item.")
+    except Refusal as refusal:
+        if refusal.status != 422:
+            raise
+        return _render_survey(survey_id, form, refusal.field_errors), 422
+    return redirect(url_for("marketing_surveys.survey", survey_id=survey_id) + "#improvements")
 
 
 @blueprint.post("/<survey_id>/improvements/<item_id>")

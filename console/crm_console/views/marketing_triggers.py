@@ -28,10 +28,14 @@ ACTIONS = marketing_pb2.TriggerActionKind.DESCRIPTOR
 
 @blueprint.get("/")
 def triggers():
-    page = call("marketing", "ListTriggers", marketing_pb2.ListTriggersRequest(
-        page_size=PAGE_SIZE, page_token=request.args.get("page_token", "")))
+    listing = marketing_pb2.ListTriggersRequest(
+        page_size=PAGE_SIZE, page_token=request.args.get("page_token", ""),
+        kind=_int(request.args.get("kind")))
+    if request.args.get("enabled") in ("true", "false"):
+        listing.enabled = request.args["enabled"] == "true"
+    page = call("marketing", "ListTriggers", listing)
     return render_template("marketing/triggers.html", page=page, kinds=KINDS, actions=ACTIONS,
-                           channels=CHANNELS)
+                           channels=CHANNELS, values=request.args)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
