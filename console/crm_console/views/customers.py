@@ -10,6 +10,7 @@ ListDuplicateCandidates, AddCustomerTags, RemoveCustomerTags; SalesService.ListS
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from crm.common.v1 import types_pb2
@@ -128,20 +129,30 @@ def is_lead() -> bool:
     return g.principal.has_role(*navigation.SALES_LEADS)
 
 
+# user id → (monotonic expiry, names that user may see): the rep list changes rarely, and
+# every customer page shows owners, so one call a minute per user is enough.
+_OWNER_NAMES: dict[str, tuple[float, dict[str, str]]] = {}
+OWNER_NAMES_SECONDS = 60.0
+
+
 def owner_names() -> dict[str, str]:
-    """Owner id → name, for the reps this user may see (the sales service's rep list); once
-    per request. Unknown owners are shown by the template as a short id."""
-    names = g.get("_customer_owner_names")
-    if names is None:
-        names = {}
-        try:
-            reps = call("sales", "ListSalesReps", sales_pb2.ListSalesRepsRequest(page_size=500))
-            names = {rep.user_id: rep.display_name for rep in reps.sales_reps}
-        except Refusal:
-            pass  # names are a nicety: the table still lists the customers
-        principal = g.principal
-        names.setdefault(principal.user_id, principal.display_name or principal.username)
-        g._customer_owner_names = names
+    """Owner id → name, for the reps this user may see (the sales service's rep list), kept
+    a minute per user. Unknown owners are shown by the templates as a short id."""
+    principal = g.principal
+    cached = _OWNER_NAMES.get(principal.user_id)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    names: dict[str, str] = {}
+    try:
+        reps = call("sales", "ListSalesReps", sales_pb2.ListSalesRepsRequest(page_size=500))
+        names = {rep.user_id: rep.display_name for rep in reps.sales_reps}
+    except Refusal:
+        pass  # names are a nicety: the table still lists the customers (not kept: retry)
+    else:
+        if len(_OWNER_NAMES) > 10_000:
+            _OWNER_NAMES.clear()
+        _OWNER_NAMES[principal.user_id] = (time.monotonic() + OWNER_NAMES_SECONDS, names)
+    names.setdefault(principal.user_id, principal.display_name or principal.username)
     return names
 
 
