@@ -11,16 +11,14 @@ from types import SimpleNamespace
 import pytest
 from crm.common.v1 import rules_pb2
 from crm.marketing.v1 import marketing_pb2
-from flask import Flask
-from werkzeug.datastructures import MultiDict
-
 from crm_console import i18n
 from crm_console.refusals import Refusal
 from crm_console.views import marketing_campaigns as campaigns
 from crm_console.views import marketing_rules as rules
 from crm_console.views import marketing_segments as segments
 from crm_console.views import marketing_surveys as surveys
-
+from flask import Flask
+from werkzeug.datastructures import MultiDict
 
 # --- the rule builder's choices -----------------------------------------------------------------
 

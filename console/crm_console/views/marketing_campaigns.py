@@ -160,7 +160,7 @@ def move(campaign_id: str, move: str):
 
 def variants_from_form(form) -> list[VariantRow]:
     found: dict[int, VariantRow] = {}
-    for key in form.keys():
+    for key in form:
         matched = VARIANT_ROW.match(key)
         if matched is None or matched.group(2) not in VARIANT_FIELDS:
             continue

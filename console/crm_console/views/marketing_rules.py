@@ -105,7 +105,7 @@ class Row:
 def rows_from_form(form) -> list[Row]:
     """The condition rows of a submitted form, in index order (gaps closed)."""
     found: dict[int, Row] = {}
-    for key in form.keys():
+    for key in form:
         matched = ROW.match(key)
         if matched is None:
             continue

@@ -164,7 +164,7 @@ def improvement_state(survey_id: str, item_id: str):
 
 def questions_from_form(form) -> list[QuestionRow]:
     found: dict[int, QuestionRow] = {}
-    for key in form.keys():
+    for key in form:
         matched = QUESTION_ROW.match(key)
         if matched is None:
             continue
