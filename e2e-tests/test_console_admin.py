@@ -9,9 +9,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from playwright.sync_api import expect
-
 from crm_devstack.waiting import wait_until
+from playwright.sync_api import expect
 
 PHONE = {"width": 390, "height": 844}
 
@@ -146,6 +145,28 @@ def test_choosing_english_on_the_profile_page_switches_the_pages_to_english(
     expect(page.locator("main h1")).to_have_text("My work")
     token = running_suite.http.login(username, "a long passphrase")
     assert running_suite.http.call("GET", "/api/v1/me", token=token).body["locale"] == "en-US"
+
+
+def test_quiet_hours_are_saved_and_a_category_someone_must_act_on_cannot_be_muted(
+        console, running_suite):
+    username = f"e2e.quiet{_unique()}"
+    _create_user(running_suite, username=username, password="a long passphrase")
+    page = console.page_as(username, password="a long passphrase", language="en-US")
+    page.goto(console.url + "/profile")
+    page.check("#f-quiet_hours-enabled")
+    page.fill("#f-quiet_hours-starts_at", "22:00")
+    page.fill("#f-quiet_hours-ends_at", "08:00")
+    escalated = page.locator("table.profile-categories tbody tr", has_text="Ticket escalated")
+    escalated.locator("input[name$='.muted']").check()
+    page.click("text=Save notification preferences")
+
+    expect(escalated.locator(".field-error")).to_contain_text("cannot be muted")
+    expect(page.locator("#f-quiet_hours-starts_at")).to_have_value("22:00")  # kept
+    escalated.locator("input[name$='.muted']").uncheck()
+    page.click("text=Save notification preferences")
+    expect(page.locator(".message-ok")).to_be_visible()
+    expect(page.locator("#f-quiet_hours-enabled")).to_be_checked()
+    expect(page.locator("#f-quiet_hours-ends_at")).to_have_value("08:00")
 
 
 def test_a_routing_rule_created_on_the_page_shows_in_the_list(console):

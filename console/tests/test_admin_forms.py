@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.ticket.v1 import ticket_pb2
-from werkzeug.datastructures import MultiDict
-
 from crm_console.views.admin import condition_from_form, condition_values, known_roles, words
 from crm_console.views.admin.directory import department_tree, user_changes, user_from_form
-from crm_console.views.admin.ticket_setup import (calendar_errors, calendar_from_form,
-                                                  duration_of, hours, routing_rule_from_form,
-                                                  routing_rule_values)
-from crm_console.views.profile import (preference_values, preferences_from_form,
-                                       profile_changes)
+from crm_console.views.admin.ticket_setup import (
+    calendar_errors,
+    calendar_from_form,
+    duration_of,
+    hours,
+    routing_rule_from_form,
+    routing_rule_values,
+)
+from crm_console.views.profile import preference_values, preferences_from_form, profile_changes
+from werkzeug.datastructures import MultiDict
 
 CONTAINS_ANY = rules_pb2.CONDITION_OPERATOR_CONTAINS_ANY
 

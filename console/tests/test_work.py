@@ -6,10 +6,16 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from crm_console.views.work import (
+    KIND_FIRST_CONTACT,
+    KIND_FOLLOW_UP,
+    KIND_TICKET,
+    WorkItem,
+    end_of_day,
+    sort_by_urgency,
+    sources_for,
+)
 from flask import Flask
-
-from crm_console.views.work import (KIND_FIRST_CONTACT, KIND_FOLLOW_UP, KIND_TICKET, WorkItem,
-                                    end_of_day, sort_by_urgency, sources_for)
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

@@ -192,7 +192,7 @@ def known_roles(extra=()) -> list[str]:
     return sorted(found)
 
 
-from crm_console.views.admin import (  # noqa: E402,F401 - routes attach to the blueprint
+from crm_console.views.admin import (  # noqa: F401 - routes attach to the blueprint
     directory,
     notifications,
     sales_rules,

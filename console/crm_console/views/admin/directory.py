@@ -9,8 +9,15 @@ from flask import redirect, render_template, request, url_for
 from crm_console.i18n import N_
 from crm_console.i18n import gettext as _
 from crm_console.refusals import Refusal
-from crm_console.views.admin import (blueprint, checked, department_options, departments,
-                                     identity, known_roles, users)
+from crm_console.views.admin import (
+    blueprint,
+    checked,
+    department_options,
+    departments,
+    identity,
+    known_roles,
+    users,
+)
 
 DATA_SCOPES = (("own", N_("Own records")), ("department", N_("Department subtree")),
                ("all", N_("Everything")))

@@ -13,8 +13,16 @@ from google.protobuf.field_mask_pb2 import FieldMask
 
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
-from crm_console.views.admin import (PAGE_SIZE, blueprint, checked, describe_condition,
-                                     enum_options, int_or_zero, new_request_id, request_id)
+from crm_console.views.admin import (
+    PAGE_SIZE,
+    blueprint,
+    checked,
+    describe_condition,
+    enum_options,
+    int_or_zero,
+    new_request_id,
+    request_id,
+)
 
 N = notification_pb2
 

@@ -8,10 +8,21 @@ from google.protobuf.field_mask_pb2 import FieldMask
 
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
-from crm_console.views.admin import (PAGE_SIZE, blueprint, checked, condition_from_form,
-                                     condition_rows, condition_values, department_options,
-                                     describe_condition, enum_options, int_or_zero,
-                                     new_request_id, request_id, users)
+from crm_console.views.admin import (
+    PAGE_SIZE,
+    blueprint,
+    checked,
+    condition_from_form,
+    condition_rows,
+    condition_values,
+    department_options,
+    describe_condition,
+    enum_options,
+    int_or_zero,
+    new_request_id,
+    request_id,
+    users,
+)
 from crm_console.views.admin.ticket_setup import _condition_context
 
 # Fields an assignment rule's condition can read (the contract: LeadGradingRule's plus grade).

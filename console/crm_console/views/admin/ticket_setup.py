@@ -12,10 +12,21 @@ from google.type import dayofweek_pb2
 from crm_console.i18n import N_
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
-from crm_console.views.admin import (PAGE_SIZE, blueprint, checked, condition_from_form,
-                                     condition_rows, condition_values, department_options,
-                                     describe_condition, enum_options, int_or_zero,
-                                     new_request_id, request_id, words)
+from crm_console.views.admin import (
+    PAGE_SIZE,
+    blueprint,
+    checked,
+    condition_from_form,
+    condition_rows,
+    condition_values,
+    department_options,
+    describe_condition,
+    enum_options,
+    int_or_zero,
+    new_request_id,
+    request_id,
+    words,
+)
 
 # Fields a routing rule's condition can read (the contract's comment on RoutingRule).
 ROUTING_FIELDS = ("type", "category", "title", "description", "text", "keywords", "product",
