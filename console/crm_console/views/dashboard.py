@@ -4,8 +4,11 @@ its previous-period value (a table of formatted figures and an ECharts bar chart
 The panels are gathered by :mod:`crm_shared.kpis` (the same gathering as the gateway's
 ``GET /api/v1/dashboard``): the five ``Get<Service>Kpis`` calls run in parallel with the
 signed-in user's token and a deadline, and a service that is down, slow or refuses gives a
-panel that says so while the others render. The page never fails as a whole; one panel can
-be asked again on its own (``/dashboard/panel/<service>``, the "Try again" button).
+panel that says so while the others render. The page never fails as a whole.
+
+The page is one plain GET form and its answer, without htmx partial updates: htmx drops the
+``<script type="application/json">`` that holds each chart's data from the content it swaps
+in (``allowScriptTags: false``), so a swapped panel could not draw its chart.
 
 Who may pick a department: a caller whose data scope is ``all`` (any department) or
 ``department`` (their own subtree); a caller who sees only their own records gets their own
@@ -22,14 +25,13 @@ from crm_shared.auth.principal import DataScope
 from crm_shared.kpis import (
     DEFAULT_PERIOD,
     PERIODS,
-    SERVICES,
     KpiGatherer,
     KpiPanel,
     date_range,
     period_range,
     previous_range,
 )
-from flask import Blueprint, abort, current_app, g, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, render_template, request, session
 from markupsafe import escape
 
 from crm_console.display import format_money, format_number, format_percent
@@ -384,46 +386,13 @@ def dashboard():
     period, department, errors, options = read_filters(request.args)
     start, end = period_range(period, _today())
     panels = gatherer().gather(date_range(start, end), department)
-    context = _context(period, department, panels)
-    status = 422 if errors else 200
-    if request.headers.get("HX-Request") and not request.headers.get(
-            "HX-History-Restore-Request") and request.headers.get("HX-Target") == \
-            "dashboard-panels":
-        return render_template("dashboard/_panels.html", **context), status
-    period_options = [(word, _(label)) for word, label in PERIOD_LABELS.items()]
     department_choices = None
-    if options is not None and options:
-        department_choices = [("", _("Everything I can see"))] + options
+    if options:
+        department_choices = [("", _("Everything I can see")), *options]
     return render_template(
-        "dashboard/dashboard.html", **context, errors=errors,
+        "dashboard/dashboard.html", **_context(period, department, panels), errors=errors,
         values={"period": period, "department": department},
-        period_options=period_options, department_choices=department_choices,
-        may_choose=may_choose_department(), department_free=options is None,
-    ), status
-
-
-@blueprint.get("/panel/<service>")
-def panel(service: str):
-    """One service's panel again (the "Try again" of a panel that was unavailable)."""
-    if service not in SERVICES:
-        abort(404)
-    period, department, _errors, _options = read_filters(request.args)
-    start, end = period_range(period, _today())
-    found = gatherer().gather(date_range(start, end), department, services=[service])
-    return render_template("dashboard/_panel.html", panel=panel_view(found[0]),
-                           period=period, department=department)
-
-
-def panel_url(service: str, period: str, department: str) -> str:
-    return url_for("dashboard.panel", service=service, period=period,
-                   **({"department": department} if department else {}))
-
-
-def page_url(period: str, department: str) -> str:
-    return url_for("dashboard.dashboard", period=period,
-                   **({"department": department} if department else {}))
-
-
-@blueprint.context_processor
-def _helpers():
-    return {"dashboard_panel_url": panel_url, "dashboard_page_url": page_url}
+        period_options=[(word, _(label)) for word, label in PERIOD_LABELS.items()],
+        department_choices=department_choices, may_choose=may_choose_department(),
+        department_free=options is None,
+    ), 422 if errors else 200
