@@ -19,7 +19,7 @@ from crm.sales.v1 import sales_pb2
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from crm_console import navigation
-from crm_console.display import format_date
+from crm_console.display import enum_word_label, format_date
 from crm_console.i18n import N_
 from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
@@ -66,12 +66,40 @@ FIELD_LABELS = {
     "individual.gender": N_("Gender"), "individual.age": N_("Age"),
     "individual.birth_date": N_("Birth date"), "individual.occupation": N_("Occupation"),
     "individual.id_card_number": N_("ID card number"),
+    "value_class": N_("Value class"), "annual_contract_amount": N_("Annual contract amount"),
+    "churn_risk": N_("Churn risk"), "state": N_("State"), "type": N_("Type"),
+    "merged_into_customer_id": N_("Merged into"),
+    "consents.marketing": N_("Consent to marketing"),
+    "consents.profiling": N_("Consent to profiling"),
+    "consents.third_party_sharing": N_("Consent to third-party sharing"),
 }
+# Revisions whose values are enum words: shown as their labels.
+VALUE_ENUMS = {"lifecycle_stage": types_pb2.LifecycleStage.DESCRIPTOR,
+               "source": types_pb2.SourceChannel.DESCRIPTOR,
+               "individual.gender": customer_pb2.Gender.DESCRIPTOR,
+               "state": customer_pb2.CustomerState.DESCRIPTOR}
 
 
 def field_label(path: str) -> str:
+    """The label of a field path; the path itself when the page has no name for it (the
+    templates show such a path as code)."""
     label = FIELD_LABELS.get(path)
     return _(label) if label else path
+
+
+def has_field_label(path: str) -> bool:
+    return path in FIELD_LABELS
+
+
+def revision_value(path: str, value: str) -> tuple[str, bool]:
+    """(text, is_label): an enum word of a known field as its translated label, anything else
+    as recorded (the user's data)."""
+    enum = VALUE_ENUMS.get(path)
+    if enum is not None and value:
+        label = enum_word_label(enum, value)
+        if label and label != value:
+            return label, True
+    return value, False
 
 
 SIGNALS = {"interaction_drop": N_("Interactions dropping"),
@@ -323,7 +351,7 @@ def customer(customer_id: str):
         contacts=contacts, contact_names={ct.id: ct.name for ct in contacts},
         satisfaction=satisfaction, chart=_satisfaction_chart(satisfaction),
         duplicates=duplicates, addable_tags=addable, owners=owner_names(),
-        may_reveal=may_reveal(), field_label=field_label,
+        may_reveal=may_reveal(), field_label=field_label, has_field_label=has_field_label,
         created=bool(request.args.get("created")))
 
 

@@ -131,4 +131,6 @@ def revisions_panel(customer_id: str):
                                  page_token=page_token))
     return render_template("customers/_revisions.html", customer_id=customer_id, page=page,
                            refusal=refusal, field_label=customers_view.field_label,
+                           has_field_label=customers_view.has_field_label,
+                           revision_value=customers_view.revision_value,
                            owners=customers_view.owner_names(), more=bool(page_token))
