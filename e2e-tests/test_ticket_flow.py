@@ -68,7 +68,14 @@ def test_each_category_lands_in_its_department(running_suite, customer, title, d
 
 def test_an_agent_cannot_read_a_ticket_outside_their_department(running_suite, customer):
     http = running_suite.http
-    ticket = _create_ticket(http, http.login("tech.lead"), title="接口报错",
+    # opened by a technical agent taking the call: agents may name any active customer, the
+    # tech lead (a manager of /hq/tech) may not name rep.zhang's customer (crm_shared.references)
+    refused = http.call("POST", "/api/v1/tickets", {
+        "type": "complaint", "channel": "phone", "title": "接口报错",
+        "description": "调用接口报错 500", "customer_id": customer["id"]},
+        token=http.login("tech.lead"))
+    assert refused.status == 422, refused
+    ticket = _create_ticket(http, http.login("tech.zhao"), title="接口报错",
                             description="调用接口报错 500", customer_id=customer["id"]).body
     assert ticket["department_path"] == "/hq/tech"
     assert http.call("GET", f"/api/v1/tickets/{ticket['id']}",
