@@ -1,0 +1,21 @@
+"""The sales binding gives ``crm_shared.references`` the customer look-up its declared RPCs
+need (without it the server refuses them UNAVAILABLE)."""
+
+from crm.sales.v1 import sales_pb2
+from crm_shared.references import CUSTOMER, REFERENCES
+from sales_service.api import build_bindings
+from sales_service.settings import SalesApiSettings
+
+SERVICE = sales_pb2.DESCRIPTOR.services_by_name["SalesService"]
+
+
+def test_every_declared_kind_of_the_sales_service_has_its_lookup():
+    settings = SalesApiSettings.model_construct(customer_addr="127.0.0.1:1",
+                                                customer_timeout_seconds=1.0)
+    [binding] = build_bindings(None, settings)
+    kinds = {reference.kind for method, declared in REFERENCES.items()
+             if method.startswith(f"/{SERVICE.full_name}/") for reference in declared}
+    assert kinds == {CUSTOMER} and set(binding.references) == kinds
+    declared = {m.split("/")[-1] for m in REFERENCES if m.startswith(f"/{SERVICE.full_name}/")}
+    assert declared == {"CreateLead", "UpdateLead", "ConvertLead", "CreateOpportunity",
+                        "CreateContract", "RecordPurchase"}
