@@ -39,6 +39,8 @@ def load_catalogs(directory: Path = CATALOG_DIR) -> dict[str, NullTranslations]:
         write_mo(buffer, catalog)
         buffer.seek(0)
         merged.merge(Translations(fp=buffer))
+    # A bare Translations keeps English's two plural forms; Chinese has one.
+    merged.plural = lambda n: 0
     return {"zh-CN": merged, "en-US": NullTranslations()}
 
 
