@@ -131,3 +131,13 @@ def test_the_forecast_adds_up_each_reps_buckets_and_names_them():
     option = forecast_option(rows)
     assert option["xAxis"]["data"] == ["李娜", "张伟"]
     assert option["series"][0]["data"] == [45.0, 20.0]
+
+
+def test_a_payment_plan_splits_the_contract_amount_monthly_and_sums_to_it():
+    request, errors = forms.payment_plan_request(
+        {"count": "3", "first_due_date": "2026-01-31"}, "K1", 100_000, "CNY")
+    assert errors == {}
+    assert [(i.sequence, i.due_date, i.amount.amount_minor) for i in request.installments] == [
+        (1, "2026-01-31", 33_333), (2, "2026-02-28", 33_333), (3, "2026-03-31", 33_334)]
+    _, errors = forms.payment_plan_request({"count": "0", "first_due_date": "x"}, "K1", 1, "CNY")
+    assert set(errors) == {"count", "first_due_date"}

@@ -153,6 +153,9 @@ def _record_page(opportunity_id: str, *, state=None, status=200):
                       "start_date": date.today().isoformat()}, {}),
     }
     for contract in contracts:
+        defaults[f"plan:{contract.id}"] = (
+            {"count": "3", "first_due_date": contract.start_date or date.today().isoformat()},
+            {})
         defaults[f"payment:{contract.id}"] = (
             {"request_id": forms.request_id(), "receive_date": date.today().isoformat(),
              "method": "bank_transfer",
@@ -236,6 +239,16 @@ def sign_contract(opportunity_id: str, contract_id: str):
     call("sales", "SignContract", sales_pb2.SignContractRequest(id=contract_id))
     return redirect(url_for("opportunities.opportunity", opportunity_id=opportunity_id)
                     + f"#contract-{contract_id}")
+
+
+@blueprint.post("/<opportunity_id>/contracts/<contract_id>/plan")
+def set_payment_plan(opportunity_id: str, contract_id: str):
+    contract = call("sales", "GetContract", sales_pb2.GetContractRequest(id=contract_id))
+    return _form_post(opportunity_id, f"plan:{contract_id}",
+                      lambda form: forms.payment_plan_request(
+                          form, contract_id, contract.amount.amount_minor,
+                          contract.amount.currency_code or forms.CURRENCY),
+                      "SetPaymentPlan", anchor=f"#contract-{contract_id}")
 
 
 @blueprint.post("/<opportunity_id>/contracts/<contract_id>/payments")

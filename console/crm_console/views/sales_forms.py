@@ -288,6 +288,43 @@ def payment_request(form: Mapping[str, str], contract_id: str
     return sales_pb2.RecordPaymentRequest(payment=payment, request_id=_key(form)), errors
 
 
+def payment_plan_request(form: Mapping[str, str], contract_id: str, total_minor: int,
+                         currency: str) -> tuple[sales_pb2.SetPaymentPlanRequest, dict[str, str]]:
+    """The contract amount in ``count`` equal monthly installments from ``first_due_date`` (the
+    last one takes the rounding), so they sum to the contract amount as the API requires."""
+    errors: dict[str, str] = {}
+    try:
+        count = int(_text(form, "count") or "1")
+        if not 1 <= count <= 60:
+            raise ValueError
+    except ValueError:
+        errors["count"] = gettext("Enter a number of installments from 1 to 60.")
+        count = 0
+    try:
+        first = date.fromisoformat(_text(form, "first_due_date"))
+    except ValueError:
+        errors["first_due_date"] = gettext("Enter a date.")
+        first = None
+    request = sales_pb2.SetPaymentPlanRequest(contract_id=contract_id)
+    if errors:
+        return request, errors
+    share = total_minor // count
+    for index in range(count):
+        month = first.month - 1 + index
+        year, month = first.year + month // 12, month % 12 + 1
+        day = min(first.day, _days_in(year, month))
+        amount = share if index < count - 1 else total_minor - share * (count - 1)
+        request.installments.append(sales_pb2.Installment(
+            sequence=index + 1, due_date=date(year, month, day).isoformat(),
+            amount=types_pb2.Money(currency_code=currency, amount_minor=amount)))
+    return request, errors
+
+
+def _days_in(year: int, month: int) -> int:
+    after = date(year + month // 12, month % 12 + 1, 1)
+    return (after - timedelta(days=1)).day
+
+
 def _key(form: Mapping[str, str]) -> str:
     """The form's idempotency key (a hidden field set when the form was drawn, so a resubmitted
     form creates nothing twice), else a new one."""
