@@ -114,25 +114,16 @@ def test_mine_with_filters_narrows_to_the_users_tickets_of_that_kind():
     assert request.sla_breached is True
 
 
-def test_the_queue_is_sorted_by_the_clock_that_matters_paused_and_clockless_last():
-    tickets = [
-        _ticket("later", due_hours=20),
-        _ticket("paused", due_hours=-5, paused=True),
-        _ticket("overdue", due_hours=-2),
-        _ticket("first-response", due_hours=30, first_response_given=False, first_due_hours=1),
-        _ticket("no-clock"),
-    ]
-    assert [t.number for t in forms.sort_by_due(tickets)] == [
-        "overdue", "first-response", "later", "no-clock", "paused"]
-
-
-def test_queue_pages_are_slices_of_the_sorted_tickets():
-    tickets = [_ticket(f"T{i}", due_hours=i) for i in range(5)]
-    first = forms.queue_page(tickets, page=1, page_size=2, total_size=5)
-    last = forms.queue_page(tickets, page=3, page_size=2, total_size=7)
-    assert [t.number for t in first.tickets] == ["T0", "T1"] and first.has_next
-    assert [t.number for t in last.tickets] == ["T4"] and not last.has_next
-    assert not first.truncated and last.truncated  # 7 match, 5 were read
+def test_the_queue_asks_the_ticket_service_for_its_due_time_order_and_pages_by_token():
+    request = forms.list_tickets_request(forms.queue_filters(MultiDict()), user_id="u-1",
+                                         department_path="/hq/tech", page_size=25,
+                                         page_token="tok")
+    assert (request.order_by, request.page_size, request.page_token) == (
+        "sla.resolution_due_time", 25, "tok")
+    page = forms.queue_page(ticket_pb2.ListTicketsResponse(
+        tickets=[_ticket("T1")], next_page_token="next", total_size=9))
+    assert ([t.number for t in page.tickets], page.next_page_token, page.total_size) == (
+        ["T1"], "next", 9)
 
 
 # --- the ticket page's actions ------------------------------------------------------------------

@@ -51,7 +51,7 @@ NAV = [
             section=SERVICE_SECTION),
 ]
 PAGE_SIZE = 30
-# The queue is sorted by due time here (see tickets_forms.sort_by_due): this many are read.
+# The leads' overview looks for breaches and escalations among this many open tickets.
 QUEUE_READ_LIMIT = 500
 ENUMS = {
     "state": ticket_pb2.TicketState.DESCRIPTOR,
@@ -242,15 +242,9 @@ def _similar_articles(values) -> tuple[list, str]:
 @blueprint.get("/tickets/")
 def queue():
     filters = forms.queue_filters(request.args)
-    read = call("ticket", "ListTickets", forms.list_tickets_request(
+    page = forms.queue_page(call("ticket", "ListTickets", forms.list_tickets_request(
         filters, user_id=g.principal.user_id, department_path=g.principal.department_path,
-        page_size=QUEUE_READ_LIMIT))
-    try:
-        number = int(request.args.get("page", "1"))
-    except ValueError:
-        number = 1
-    page = forms.queue_page(read.tickets, page=number, page_size=PAGE_SIZE,
-                            total_size=read.total_size)
+        page_size=PAGE_SIZE, page_token=request.args.get("page_token", ""))))
     template = "tickets/_queue_table.html" if request.headers.get("HX-Request") \
         and request.headers.get("HX-Target") == "queue-results" else "tickets/queue.html"
     return render_template(template, page=page, filters=filters,
@@ -490,11 +484,11 @@ def overview():
     open_states = list(forms.OPEN_STATES)
     # The department's open tickets, most urgent first; breaches and escalations among them.
     scan = attempt(N_("Queue"), "ListTickets", ticket_pb2.ListTicketsRequest(
-        page_size=QUEUE_READ_LIMIT, department_path=department, states=open_states))
-    open_tickets = forms.sort_by_due(scan.tickets) if scan else []
-    queue_page = forms.queue_page(open_tickets, page=1, page_size=20,
-                                  total_size=scan.total_size) \
-        if scan else None
+        page_size=QUEUE_READ_LIMIT, department_path=department, states=open_states,
+        order_by=forms.QUEUE_ORDER))
+    open_tickets = list(scan.tickets) if scan else []
+    queue_page = forms.QueuePage(tickets=open_tickets[:20], next_page_token="",
+                                 total_size=scan.total_size) if scan else None
     problems = [t for t in open_tickets if forms.is_breached(t) or t.escalation_level > 0]
     agents_page = attempt(N_("Agents' load"), "ListAgents", ticket_pb2.ListAgentsRequest(
         page_size=200, department_path=department))

@@ -220,11 +220,15 @@ def queue_filters(args) -> QueueFilters:
     )
 
 
+# The ticket service's order of a queue: the resolution due time, most urgent first.
+QUEUE_ORDER = "sla.resolution_due_time"
+
+
 def list_tickets_request(filters: QueueFilters, *, user_id: str, department_path: str,
                          page_size: int, page_token: str = "") -> ticket_pb2.ListTicketsRequest:
     """The queue's ListTickets: the department's (or my) tickets, SLA due time first."""
     request = ticket_pb2.ListTicketsRequest(page_size=page_size, page_token=page_token,
-                                            query=filters.q)
+                                            query=filters.q, order_by=QUEUE_ORDER)
     if filters.scope == "mine":
         request.assignee_id = user_id
     else:
@@ -256,36 +260,19 @@ def ticket_due(ticket):
     return resolution if (resolution.seconds or resolution.nanos) else None
 
 
-def sort_by_due(tickets) -> list:
-    """Most urgent first: running clocks by due time, then paused ones, then tickets without
-    a clock (closed...). The ticket service does not order by due time yet (its contract names
-    ``sla.resolution_due_time``; this version offers creation and update time only)."""
-    def key(ticket):
-        due = ticket_due(ticket)
-        seconds = due.seconds + due.nanos / 1e9 if due is not None else float("inf")
-        return (ticket.sla.paused or ticket.state not in OPEN_STATES, due is None, seconds,
-                ticket.number)
-    return sorted(tickets, key=key)
-
-
 @dataclass(frozen=True)
 class QueuePage:
+    """One page of the queue, in the ticket service's order (the resolution clock's due time,
+    most urgent first; tickets without one last), paged by the service's keyset tokens."""
+
     tickets: list
-    page: int
-    has_next: bool
+    next_page_token: str
     total_size: int
-    truncated: bool
-    """More tickets match than were read: the sort covers the newest ones only."""
 
 
-def queue_page(tickets, *, page: int, page_size: int, total_size: int) -> QueuePage:
-    """One page of the tickets sorted by due time (``page`` counts from 1)."""
-    ordered = sort_by_due(tickets)
-    page = max(1, page)
-    start = (page - 1) * page_size
-    return QueuePage(tickets=ordered[start:start + page_size], page=page,
-                     has_next=start + page_size < len(ordered), total_size=total_size,
-                     truncated=total_size > len(ordered))
+def queue_page(reply) -> QueuePage:
+    return QueuePage(tickets=list(reply.tickets), next_page_token=reply.next_page_token,
+                     total_size=reply.total_size)
 
 
 def is_breached(ticket) -> bool:

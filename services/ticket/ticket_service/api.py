@@ -16,7 +16,7 @@ import random
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from crm.ticket.v1 import events_pb2, ticket_pb2, ticket_pb2_grpc
 from crm_shared.auth import Principal, current_principal
@@ -78,10 +78,18 @@ OUTPUT_ONLY_FIELDS = {"id", "number", "priority_reason", "state", "customer_valu
 LIST_FILTERS = {"page_size", "page_token", "query", "states", "types", "priorities",
                 "department_path", "assignee_id", "customer_id", "account_manager_id", "category",
                 "sla_breached", "min_create_time", "max_create_time", "order_by"}
-# Orders ListTickets pages by (newest first, keyset over the column and the id); `priority` and
-# `sla.resolution_due_time` of the contract are not offered by this version.
-ORDERS = {"": Ticket.create_time, "create_time desc": Ticket.create_time,
-          "update_time desc": Ticket.update_time}
+# Orders ListTickets pages by (keyset over the order's value and the id): (value, descending,
+# the value of a row). `sla.resolution_due_time` is the queue's order: the most urgent first,
+# tickets without a resolution clock last. `priority` of the contract is not offered yet.
+NO_DUE_TIME = datetime(9999, 1, 1, tzinfo=UTC)
+_DUE_ORDER = func.coalesce(Ticket.resolution_due_time, NO_DUE_TIME).label("due_order")
+ORDERS = {
+    "": (Ticket.create_time, True, None),
+    "create_time desc": (Ticket.create_time, True, None),
+    "update_time desc": (Ticket.update_time, True, None),
+    "sla.resolution_due_time": (_DUE_ORDER, False,
+                                lambda row: row.resolution_due_time or NO_DUE_TIME),
+}
 CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{4,38}$")
@@ -382,11 +390,13 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, ticket_pb2_grpc.Ticke
             where.append(Ticket.create_time >= from_timestamp(request.min_create_time))
         if request.HasField("max_create_time"):
             where.append(Ticket.create_time < from_timestamp(request.max_create_time))
+        order_value, descending, sort_value = ORDERS[order]
         with self.database.unit_of_work(readonly=True) as uow:
-            rows, next_token = keyset_page(
-                uow.session, select(Ticket).where(*where), created_column=ORDERS[order],
-                id_column=Ticket.id, page_size=page_size_of(request.page_size),
-                page_token=request.page_token)
+            rows, next_token = keyset_page_by(
+                uow.session, select(Ticket).where(*where), order_column=order_value,
+                id_column=Ticket.id, descending=descending,
+                page_size=page_size_of(request.page_size), page_token=request.page_token,
+                sort_value=sort_value)
             total = uow.session.scalar(select(func.count()).select_from(Ticket).where(*where))
             return ticket_pb2.ListTicketsResponse(
                 tickets=[ticket_to_proto(row) for row in rows], next_page_token=next_token,

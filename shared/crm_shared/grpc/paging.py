@@ -35,11 +35,13 @@ def keyset_page(session, query, *, created_column, id_column, page_size: int, pa
 
 
 def keyset_page_by(session, query, *, order_column, id_column, descending: bool, page_size: int,
-                   page_token: str):
+                   page_token: str, sort_value=None):
     """Run ``query`` ordered by ``(order_column, id_column)`` from ``page_token``; return
     (rows, next_page_token). ``order_column`` is any non-null sortable column (time, text,
-    number; ``id_column`` itself for rows kept in the order they were written). The token
-    carries the column's name, so a token of another order is refused rather than misread."""
+    number; ``id_column`` itself for rows kept in the order they were written), or a labelled
+    expression over nullable ones (``func.coalesce(col, FAR_FUTURE).label("due_order")``) with
+    ``sort_value(row)`` giving a row's value of it. The token carries the order's name, so a
+    token of another order is refused rather than misread."""
     from sqlalchemy import tuple_
 
     kind = order_column.type.python_type
@@ -64,7 +66,7 @@ def keyset_page_by(session, query, *, order_column, id_column, descending: bool,
     if len(rows) <= page_size:
         return rows, ""
     last = rows[page_size - 1]
-    value = getattr(last, order_column.key)
+    value = sort_value(last) if sort_value is not None else getattr(last, order_column.key)
     text = value.isoformat() if isinstance(value, datetime) else str(value)
     token = [order_column.key, text, getattr(last, id_column.key)]
     return rows[:page_size], base64.urlsafe_b64encode(json.dumps(token).encode()).decode()

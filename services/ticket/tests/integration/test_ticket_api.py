@@ -195,6 +195,37 @@ def test_list_filters_and_pages(api, rpc_error):
         order_by="priority")).code == grpc.StatusCode.INVALID_ARGUMENT
 
 
+@both_backends
+def test_the_queue_order_is_the_resolution_due_time_most_urgent_first(api, rpc_error):
+    # complaints are resolved within 24 h of their creation (seeded policies), so the first
+    # made is due first; a fault has no resolution clock here
+    made = [api.create(type=COMPLAINT, title="App error", description="登录报错",
+                       priority=priority)
+            for priority in (ticket_pb2.TICKET_PRIORITY_LOW, ticket_pb2.TICKET_PRIORITY_URGENT,
+                             ticket_pb2.TICKET_PRIORITY_HIGH)]
+    no_clock = api.create(type=FAULT, title="bug", description="error")
+    assert not no_clock.sla.HasField("resolution_due_time")
+    stub = api.stub(ADMIN)
+    seen, token = [], ""
+    while True:  # one ticket a page: the keyset token carries the order
+        page = stub.ListTickets(ticket_pb2.ListTicketsRequest(
+            department_path="/hq/tech", order_by="sla.resolution_due_time", page_size=1,
+            page_token=token))
+        seen += page.tickets
+        token = page.next_page_token
+        if not token:
+            break
+    assert [t.id for t in seen][-1] == no_clock.id  # no clock: last
+    assert {t.id for t in seen} == {t.id for t in [*made, no_clock]}
+    dues = [t.sla.resolution_due_time.ToDatetime() for t in seen[:-1]]
+    assert dues == sorted(dues) and len(set(dues)) == 3
+    assert [t.id for t in seen[:-1]] == [t.id for t in made]
+    other_order = stub.ListTickets(ticket_pb2.ListTicketsRequest(page_size=1)).next_page_token
+    assert rpc_error(stub.ListTickets, ticket_pb2.ListTicketsRequest(
+        order_by="sla.resolution_due_time", page_token=other_order)).code == \
+        grpc.StatusCode.INVALID_ARGUMENT
+
+
 # -- transfers and the lifecycle ------------------------------------------------------------------
 
 
