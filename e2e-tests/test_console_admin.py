@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import uuid
 
+import pika
 import pytest
 from crm_devstack.waiting import wait_until
+from crm_shared.events import wire
 from playwright.sync_api import expect
 
 PHONE = {"width": 390, "height": 844}
@@ -188,3 +190,41 @@ def test_a_routing_rule_created_on_the_page_shows_in_the_list(console):
     row.get_by_role("button", name="Disable").click()  # leave the suite's routing as it was
     expect(page.locator("table.admin-routing-rules tbody tr", has_text=name)).to_contain_text(
         "Disabled")
+
+
+def test_a_parked_event_is_listed_and_discarded_only_with_a_reason(console, running_suite):
+    """A customer event the notification worker cannot read is parked as a dead letter; the
+    admin sees it, is asked why before discarding it, and then it is no longer parked."""
+    poison = str(uuid.uuid4())
+    connection = pika.BlockingConnection(pika.URLParameters(running_suite.config.amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(
+            exchange="customer.events", routing_key="customer.created", body=b'{"customer": 5}',
+            properties=pika.BasicProperties(
+                content_type="application/json", message_id=poison, delivery_mode=2,
+                headers={wire.HEADER_EVENT_ID: poison,
+                         wire.HEADER_EVENT_TYPE: "crm.customer.v1.CustomerCreated"}),
+            mandatory=True)
+    finally:
+        connection.close()
+
+    page = console.page_as("admin", language="en-US")
+    row = page.locator(f"#dead-letter-{poison}")
+
+    def parked() -> bool:
+        page.goto(f"{console.url}/admin/dead-letters")
+        return row.count() == 1
+
+    wait_until(parked, timeout=30, interval=0.5, message="the poison event was never parked")
+    expect(row).to_contain_text("customer.created")
+    row.get_by_role("button", name="Discard").click()  # no reason given
+    expect(row.locator(".field-error")).to_be_visible()
+
+    row.get_by_label("Why discard it").fill("malformed by the e2e test")
+    row.get_by_role("button", name="Discard").click()
+    expect(page.locator(".message-ok")).to_contain_text("discarded")
+    expect(page.locator(f"#dead-letter-{poison}")).to_have_count(0)
+    page.goto(f"{console.url}/admin/dead-letters?state=3")
+    expect(page.locator(f"#dead-letter-{poison}")).to_contain_text("Discarded")
