@@ -76,3 +76,15 @@ def test_a_search_text_is_looked_up_by_what_it_looks_like():
     plan = forms.search_plan("  杭州  西湖 ")
     assert plan.text == "杭州 西湖" and not plan.exact
     assert not forms.search_plan("12").exact
+
+
+def test_a_contact_form_becomes_a_contact_of_the_customer_with_a_stable_request_id():
+    contact, request_id = forms.contact_from_form("c-1", {
+        "name": " 赵工 ", "job_title": "设备工程师", "decision_role": "decision_maker",
+        "reports_to_contact_id": "k-1", "primary": "true", "phone": "",
+        "request_id": "0b6f6c5e-6d0a-4f5e-9a57-3d8d2b8f7a10"})
+    assert contact.customer_id == "c-1" and contact.name == "赵工"
+    assert contact.decision_role == customer_pb2.DECISION_ROLE_DECISION_MAKER
+    assert contact.reports_to_contact_id == "k-1" and contact.primary and not contact.phone
+    assert request_id == "0b6f6c5e-6d0a-4f5e-9a57-3d8d2b8f7a10"  # a retry is the same create
+    assert forms.contact_from_form("c-1", {"request_id": "x"})[1] != "x"

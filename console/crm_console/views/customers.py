@@ -352,7 +352,45 @@ def customer(customer_id: str):
         satisfaction=satisfaction, chart=_satisfaction_chart(satisfaction),
         duplicates=duplicates, addable_tags=addable, owners=owner_names(),
         may_reveal=may_reveal(), field_label=field_label, has_field_label=has_field_label,
+        contact_form={"request_id": str(uuid.uuid4())}, contact_errors={},
         created=bool(request.args.get("created")))
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+def _contacts_fragment(customer_id: str, form, errors: dict[str, str], status: int = 200):
+    record = call("customer", "GetCustomer", customer_pb2.GetCustomerRequest(id=customer_id))
+    chain, panels = None, {}
+    try:
+        chain = call("customer", "GetDecisionChain",
+                     customer_pb2.GetDecisionChainRequest(customer_id=customer_id))
+    except Refusal as refusal:
+        panels["contacts"] = refusal
+    contacts = list(chain.contacts) if chain is not None else []
+    return render_template("customers/_contacts.html", c=record, chain=chain, panels=panels,
+                           contacts=contacts, contact_names={ct.id: ct.name for ct in contacts},
+                           contact_form=form, contact_errors=errors), status
+
+
+@blueprint.post("/<customer_id>/contacts")
+def add_contact(customer_id: str):
+    """A contact person for an enterprise customer, in its place in the decision chain."""
+    form = request.form
+    contact, request_id = forms.contact_from_form(customer_id, form)
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        call("customer", "CreateContact", customer_pb2.CreateContactRequest(
+            contact=contact, request_id=request_id), field_prefix="contact.")
+    except Refusal as refusal:
+        if refusal.status == 404:
+            raise
+        errors = translated_errors(refusal.field_errors) or {"": refusal.message}
+        if not htmx:
+            raise
+        return _contacts_fragment(customer_id, form, errors, 422)
+    if not htmx:
+        return redirect(url_for("customers.customer", customer_id=customer_id) + "#contacts")
+    return _contacts_fragment(customer_id, {"request_id": str(uuid.uuid4())}, {})
 
 
 # --- tags -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ unit-tested in ``console/tests/test_customers_forms.py``."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -92,6 +93,32 @@ def customer_from_form(form: Mapping[str, str]) -> tuple[customer_pb2.Customer, 
             else:
                 errors["individual.age"] = FORM_ONLY_MESSAGES["number"]
     return customer, errors
+
+
+DECISION_ROLES = {value.name.removeprefix("DECISION_ROLE_").lower(): value.number
+                  for value in customer_pb2.DecisionRole.DESCRIPTOR.values if value.number}
+
+
+def contact_from_form(customer_id: str, form: Mapping[str, str]
+                      ) -> tuple[customer_pb2.Contact, str]:
+    """The contact an "add a contact" form describes, and its idempotency key (the form's, or
+    a new one when it has none that is a UUID)."""
+    contact = customer_pb2.Contact(customer_id=customer_id)
+    for name in ("name", "job_title", "department", "phone", "email",
+                 "reports_to_contact_id"):
+        value = _text(form, name)
+        if value:
+            setattr(contact, name, value)
+    role = DECISION_ROLES.get(_text(form, "decision_role"))
+    if role:
+        contact.decision_role = role
+    contact.primary = _text(form, "primary") in ("true", "on", "1")
+    request_id = _text(form, "request_id")
+    try:
+        request_id = str(uuid.UUID(request_id))
+    except ValueError:
+        request_id = str(uuid.uuid4())
+    return contact, request_id
 
 
 # --- the list's filter bar --------------------------------------------------------------------
