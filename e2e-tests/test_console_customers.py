@@ -120,6 +120,7 @@ def prepared(running_suite):
 
 def test_a_rep_creates_a_customer_after_fixing_the_field_errors_shown_next_to_the_fields(
         console):
+    """…then adds its decision maker on the 360 page it lands on."""
     page = console.page_as("rep.zhang", language="zh-CN")
     page.goto(f"{console.url}/customers/new")
     page.click("a[href$='type=enterprise']")
@@ -144,6 +145,13 @@ def test_a_rep_creates_a_customer_after_fixing_the_field_errors_shown_next_to_th
     expect(page.locator("h1")).to_have_text(name)
     expect(page.locator(".message-ok")).to_be_visible()
     expect(page.locator("#h-profile + dl")).to_contain_text(phone)
+
+    page.click(".add-contact summary")  # and its decision maker, without leaving the page
+    page.fill("#f-name", "孙经理")
+    page.fill("#f-job_title", "采购总监")
+    page.select_option("#f-decision_role", "decision_maker")
+    page.click(".add-contact button[type=submit]")
+    expect(page.locator(".contacts-table tbody tr", has_text="孙经理")).to_contain_text("决策人")
 
 
 def test_the_360_page_shows_contacts_tags_timeline_tickets_and_the_satisfaction_chart(
