@@ -173,23 +173,11 @@ def describe_condition(group) -> str:
 
 
 def known_roles(extra=()) -> list[str]:
-    """The roles the suite knows: the demo organisation's (``gateway.identity.demo``, where the
-    gateway declares them) when that package is installed, the roles the console's sidebar
-    knows, and any role a user already holds. Never ``service`` (service accounts only)."""
-    from crm_console import navigation
+    """The roles a person can be given (``crm_shared.auth.roles.ROLES``, declared once), and
+    any other role a user already holds (so an edit never drops it)."""
+    from crm_shared.auth.roles import ROLES
 
-    found: set[str] = set()
-    try:
-        from gateway.identity.demo import USERS
-    except ImportError:  # the console's image has no gateway package
-        USERS = ()
-    for demo in USERS:
-        found.update(demo.roles)
-    for name in ("SALES", "SALES_LEADS", "SERVICE", "MARKETING", "ADMIN"):
-        found.update(getattr(navigation, name, ()))
-    found.update(extra)
-    found.discard("service")
-    return sorted(found)
+    return sorted({*ROLES, *extra} - {"service"})
 
 
 from crm_console.views.admin import (  # noqa: F401 - routes attach to the blueprint

@@ -32,6 +32,7 @@ ROLE_LABELS = {
     "service_agent": N_("Service agent"),
     "service_lead": N_("Service lead"),
     "marketer": N_("Marketer"),
+    "dpo": N_("Data protection officer"),
 }
 USER_TEXT_FIELDS = ("display_name", "email", "phone", "job_title", "department_path",
                     "data_scope", "locale")
