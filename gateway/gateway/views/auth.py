@@ -158,6 +158,8 @@ class Me(BaseModel):
     username: str
     display_name: str
     email: str | None = None
+    phone: str | None = None
+    job_title: str | None = None
     locale: str | None = None
     roles: list[str]
     department_path: str
@@ -311,6 +313,8 @@ def register(app, deps) -> None:
                 profile = {
                     "display_name": user.display_name,
                     "email": user.email or None,
+                    "phone": user.phone or None,
+                    "job_title": user.job_title or None,
                     "locale": user.locale,
                     "is_department_lead": directory.leads_own_department(uow.session, user),
                 }

@@ -53,6 +53,8 @@ def test_me_describes_the_caller(client, login):
         "username": "sales.lead",
         "display_name": lead.display_name,
         "email": "sales.lead@example.com",
+        "phone": lead.phone,
+        "job_title": lead.job_title,
         "locale": "zh-CN",
         "roles": ["manager", "sales_lead"],
         "department_path": "/hq/sales",
