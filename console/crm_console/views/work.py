@@ -24,6 +24,7 @@ from crm_console.i18n import N_
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
+from crm_console.views.tickets_forms import QUEUE_ORDER, ticket_due
 
 blueprint = Blueprint("work", __name__)
 NAV = [NavItem("work.my_work", N_("My work"), order=10)]
@@ -188,33 +189,26 @@ def _callbacks() -> list[WorkItem]:
             for task in page.tasks]
 
 
-def ticket_due(ticket) -> datetime | None:
-    """The clock that matters now: the first response until it is given, then resolution."""
-    if not to_datetime(ticket.first_response_time) and to_datetime(
-            ticket.sla.first_response_due_time):
-        return to_datetime(ticket.sla.first_response_due_time)
-    return to_datetime(ticket.sla.resolution_due_time)
-
-
 def _ticket_item(ticket, kind: str) -> WorkItem:
     breached = ticket.sla.first_response_breached or ticket.sla.resolution_breached
     return WorkItem(kind=kind, title=f"{ticket.number} {ticket.title}".strip(),
-                    url=f"/tickets/{ticket.id}", due=ticket_due(ticket),
+                    url=f"/tickets/{ticket.id}", due=to_datetime(ticket_due(ticket)),
                     overdue=breached and not ticket.sla.paused, customer_id=ticket.customer_id,
                     note=N_("Waiting on the customer") if ticket.sla.paused else "")
 
 
-# (No order_by: the ticket service sorts only by create or update time; the page sorts.)
+# The ticket service's queue order: the first page holds the most urgent.
 def _my_tickets() -> list[WorkItem]:
     page = call("ticket", "ListTickets", ticket_pb2.ListTicketsRequest(
-        page_size=PAGE_SIZE, assignee_id=g.principal.user_id, states=OPEN_TICKET_STATES))
+        page_size=PAGE_SIZE, assignee_id=g.principal.user_id, states=OPEN_TICKET_STATES,
+        order_by=QUEUE_ORDER))
     return [_ticket_item(ticket, KIND_TICKET) for ticket in page.tickets]
 
 
 def _breaching_tickets() -> list[WorkItem]:
     page = call("ticket", "ListTickets", ticket_pb2.ListTicketsRequest(
         page_size=PAGE_SIZE, department_path=g.principal.department_path,
-        states=OPEN_TICKET_STATES, sla_breached=True))
+        states=OPEN_TICKET_STATES, sla_breached=True, order_by=QUEUE_ORDER))
     return [_ticket_item(ticket, KIND_BREACHING) for ticket in page.tickets
             if ticket.assignee_id != g.principal.user_id]
 
