@@ -455,14 +455,20 @@ def main() -> int:
         admin_principal = Principal(user_id=ids["admin"], username="admin",
                                     roles=frozenset({"admin"}), department_path="/hq",
                                     data_scope="all", token=tokens["admin"])
+        # The console's own deadline (3 s): a report slower than that is an unavailable panel
+        # on the page, and in the baseline too, so both wait as long.
         gatherer = KpiGatherer(Peers({s: config.grpc_target(s) for s in SERVICES},
-                                     timeout_seconds=10), timeout_seconds=10)
+                                     timeout_seconds=3.0), timeout_seconds=3.0)
+        missed: dict[str, dict[str, int]] = {"page": {}, "grpc": {}}
 
         def dashboard_calls():
             with principal_scope(admin_principal):
                 panels = gatherer.gather(date_range(*period_range(
                     "last_30_days", datetime.now(UTC).date())))
-            assert all(p.available for p in panels), [(p.service, p.reason) for p in panels]
+            for panel in panels:
+                if not panel.available:
+                    key = f"{panel.service} ({panel.reason})"
+                    missed["grpc"][key] = missed["grpc"].get(key, 0) + 1
 
         pages = [
             ("customer list", "/customers/", "admin", list_calls,
@@ -482,19 +488,27 @@ def main() -> int:
                 rows.append((name, path, user, None, None, what, probe.status_code))
                 continue
 
-            def html(user=user, path=path):
+            def html(user=user, path=path, name=name):
                 answer = users[user].get(path)
                 assert answer.status_code == 200, (path, answer.status_code)
+                if name == "dashboard":
+                    for service in re.findall(r'data-service="(\w+)"\s+data-status="unavailable"',
+                                              answer.text):
+                        missed["page"][service] = missed["page"].get(service, 0) + 1
 
-            rows.append((name, path, user, timed(html, args.requests, args.warmup),
-                         timed(calls, args.requests, args.warmup), what, 200))
+            html_ms = timed(html, args.requests, args.warmup)
+            grpc_ms = timed(calls, args.requests, args.warmup)
+            rows.append((name, path, user, html_ms, grpc_ms, what, 200))
+            progress(f"  {name}: HTML p50 {statistics.median(html_ms):.1f} p95 "
+                     f"{percentile(html_ms, 0.95):.1f} ms; gRPC p50 "
+                     f"{statistics.median(grpc_ms):.1f} p95 {percentile(grpc_ms, 0.95):.1f} ms")
         progress("each KPI report alone")
         kpi_times = {}
         with principal_scope(admin_principal):
             period = date_range(*period_range("last_30_days", datetime.now(UTC).date()))
             for source in SOURCES:
                 kpi_times[source.peer] = timed(lambda s=source: gatherer.fetch(s, period),
-                                               max(5, args.requests // 3), 2)
+                                               max(5, args.requests // 5), 1)
         gatherer.close()
 
         progress("page weight")
@@ -533,6 +547,11 @@ def main() -> int:
             g50, g95 = statistics.median(grpc_ms), percentile(grpc_ms, 0.95)
             print(f"{name:15} {user:13} {p50:7.1f} {p95:7.1f} {g50:9.1f} {g95:9.1f} "
                   f"{p50 / max(g50, 1e-9):8.2f}x {'yes' if p95 <= 150 else 'NO':>8}  {what}")
+        if missed["page"] or missed["grpc"]:
+            print("  dashboard panels unavailable (3 s deadline), times: page "
+                  + (", ".join(f"{k} {v}" for k, v in missed["page"].items()) or "none")
+                  + "; baseline " + (", ".join(f"{k} {v}" for k, v in missed["grpc"].items())
+                                     or "none"))
         print("  dashboard's calls one at a time (p50 / p95 ms): " + ", ".join(
             f"{peer} {statistics.median(ms):.0f} / {percentile(ms, 0.95):.0f}"
             for peer, ms in kpi_times.items()))
