@@ -90,7 +90,6 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     app.session_interface = SealedSessionInterface()
-    CSRFProtect(app)
     Compress(app)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.trim_blocks = True
@@ -123,8 +122,10 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
     app.extensions["crm.console"] = deps
     static_version = _static_version(app)
 
+    # Hooks in this order: the language (so even a refused form is answered in it), the CSRF
+    # check (before anything acts on the request), then the session.
     @app.before_request
-    def _language_and_session():
+    def _language():
         from_url = normalise(request.args.get("lang"))
         if from_url and session.get("language") != from_url:
             session["language"] = from_url  # a link's explicit choice is remembered
@@ -133,6 +134,11 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
             normalise(session.get("profile_language"))
             or match_language(request.accept_languages) or DEFAULT_LANGUAGE)
         g.translations = deps.catalogs[g.language]
+
+    CSRFProtect(app)
+
+    @app.before_request
+    def _session():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         enter_principal(authenticate(deps.verifier, deps.identity))

@@ -1,5 +1,6 @@
-"""The vendored front-end files: ``--check`` verifies them against ``static/vendor/manifest.json``,
-``--update`` fetches each from its npm package at the pinned version (``npm pack``)."""
+"""The vendored front-end files: ``python -m crm_console.vendor`` verifies them against
+``static/vendor/manifest.json``; ``--update`` first fetches each from its npm package at the
+pinned version (``npm pack``)."""
 
 from __future__ import annotations
 

@@ -386,13 +386,6 @@ def test_a_post_with_a_forged_csrf_token_is_refused_and_does_nothing(client):
     assert client.get("/_core-test/whoami").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "app.py: CSRFProtect's check runs before the hook that picks the language, so the 400 "
-        "page is English inside <html lang=zh-CN> (fix reported)"
-    ),
-)
 def test_the_csrf_page_is_in_the_users_language(client):
     client.get("/sign-in?lang=zh-CN")
     response = client.post("/sign-in", data={"username": "rep.zhang", "password": "demo"})
