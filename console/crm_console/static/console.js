@@ -8,9 +8,10 @@
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.chartReady) return;
       var source = document.getElementById(el.id + "-option");
-      if (!source) return;
+      var text = source ? source.textContent : el.dataset.option;
+      if (!text) return;
       el.style.height = (el.dataset.height || 320) + "px";
-      var option = JSON.parse(source.textContent);
+      var option = JSON.parse(text);
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       el.dataset.chartReady = "1";
