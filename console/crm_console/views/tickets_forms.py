@@ -11,6 +11,7 @@ from crm.common.v1 import types_pb2
 from crm.ticket.v1 import ticket_pb2
 
 from crm_console.i18n import N_
+from crm_console.views import dashboard as dashboard_labels
 
 # --- labels (message ids, shown translated) ---------------------------------------------------
 
@@ -27,22 +28,8 @@ SKIP_REASON_LABELS = {
     "inactive": N_("Inactive"),
 }
 NOT_ELIGIBLE = N_("Not eligible")
-# Ticket KPI keys → message ids (the service's display names are English data).
-KPI_LABELS = {
-    "ticket_count": N_("Tickets created"),
-    "backlog": N_("Open tickets at period end"),
-    "first_response_hours_avg": N_("Average first response time"),
-    "first_response_hours_p50": N_("Median first response time"),
-    "resolution_hours_avg": N_("Average resolution time"),
-    "first_response_sla_rate": N_("First responses within SLA"),
-    "resolution_sla_rate": N_("Resolutions within SLA"),
-    "sla_compliance_rate": N_("SLA compliance"),
-    "complaint_timeliness_rate": N_("Complaints resolved in time"),
-    "need_resolution_rate": N_("Demands answered in time"),
-    "transfer_count": N_("Transfers between departments"),
-    "reopen_rate": N_("Reopened after resolution"),
-    "callback_on_time_rate": N_("Call-backs on time"),
-}
+# KPI keys → message ids: one table, the dashboard's (the ticket keys are among them).
+KPI_LABELS = dashboard_labels.KPI_LABELS
 SLA_CHART_KEYS = ("first_response_sla_rate", "resolution_sla_rate", "sla_compliance_rate",
                   "complaint_timeliness_rate", "need_resolution_rate", "callback_on_time_rate")
 
