@@ -55,6 +55,33 @@ class Http:
         return response.body["access_token"]
 
 
+def _lead_assigned_to(http: Http, username: str, lead: dict) -> dict:
+    from crm_devstack.waiting import wait_until
+
+    lead_token = http.login("sales.lead")
+    rep_id = http.call("GET", "/api/v1/me", token=http.login(username)).body["id"]
+    wait_until(lambda: http.call("GET", f"/api/v1/sales/reps/{rep_id}",
+                                 token=lead_token).status == 200,
+               timeout=30, message=f"the sales service never learnt of {username}")
+    created = http.call("POST", "/api/v1/leads", lead, lead_token)
+    assert created.status == 201, created
+    if created.body["owner_id"] == rep_id:
+        return created.body
+    assigned = http.call("POST", f"/api/v1/leads/{created.body['id']}/assign",
+                         {"assignee_id": rep_id, "reason": "e2e"}, lead_token)
+    assert assigned.status == 200, assigned
+    assert assigned.body["lead"]["owner_id"] == rep_id
+    return assigned.body["lead"]
+
+
+@pytest.fixture(scope="session")
+def lead_assigned_to(running_suite):
+    """``lead_assigned_to(username, body)``: a lead created by ``sales.lead`` with ``body``,
+    owned by ``username`` — assigned by hand unless the assignment rules already gave it to
+    them (assigning a lead to its owner again is refused)."""
+    return lambda username, body: _lead_assigned_to(running_suite.http, username, body)
+
+
 @dataclass
 class RunningSuite:
     suite: Suite

@@ -38,28 +38,17 @@ def _create_user(running_suite, *, username: str, password: str, roles=("sales_r
 
 
 @pytest.fixture(scope="module")
-def leads_of_rep_zhang(running_suite):
+def leads_of_rep_zhang(running_suite, lead_assigned_to):
     """Two leads assigned to rep.zhang by sales.lead: an A lead (first contact within 2 h)
     and a C lead (days); their company names are unique to this run."""
-    http = running_suite.http
-    lead_token = http.login("sales.lead")
-    rep_id = http.call("GET", "/api/v1/me", token=http.login("rep.zhang")).body["id"]
-    wait_until(lambda: http.call("GET", f"/api/v1/sales/reps/{rep_id}",
-                                 token=lead_token).status == 200,
-               timeout=30, message="the sales service never learnt of rep.zhang")
     tag = _unique()
     made = {}
     for grade, intent, clarity in (("a", "high", "clear"), ("c", "low", "unclear")):
         company = f"E2E{tag}{grade.upper()}精密机械有限公司"
-        created = http.call("POST", "/api/v1/leads", {
+        lead = lead_assigned_to("rep.zhang", {
             "contact_name": "周杰", "company_name": company, "phone": _phone(),
-            "intent_level": intent, "need_clarity": clarity}, lead_token)
-        assert created.status == 201, created
-        assigned = http.call("POST", f"/api/v1/leads/{created.body['id']}/assign",
-                             {"assignee_id": rep_id, "reason": "e2e"}, lead_token)
-        assert assigned.status == 200, assigned
-        lead = assigned.body["lead"]
-        assert lead["owner_id"] == rep_id and lead["first_contact_due_time"], lead
+            "intent_level": intent, "need_clarity": clarity})
+        assert lead["first_contact_due_time"], lead
         made[grade] = {"id": lead["id"], "company": company,
                        "due": lead["first_contact_due_time"]}
     assert made["a"]["due"] < made["c"]["due"]

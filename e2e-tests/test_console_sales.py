@@ -35,21 +35,10 @@ def _rep_id(http, username: str) -> str:
     return rep_id
 
 
-def _lead_for(http, username: str, company: str) -> dict:
-    """A lead entered by the sales lead and assigned to ``username`` (by hand unless the
-    rules already picked them)."""
-    lead_token = http.login("sales.lead")
-    rep_id = _rep_id(http, username)
-    lead = _ok(http.call("POST", "/api/v1/leads", {
-        "contact_name": "周杰", "company_name": company,
-        "phone": "139" + str(uuid.uuid4().int)[:8], "intent_level": "medium",
-        "need_clarity": "partial"}, token=lead_token), 201)
-    if lead["owner_id"] == rep_id:  # the round robin already gave it to them
-        return lead
-    assigned = _ok(http.call("POST", f"/api/v1/leads/{lead['id']}/assign",
-                             {"assignee_id": rep_id, "reason": "e2e"}, token=lead_token))
-    assert assigned["lead"]["owner_id"] == rep_id
-    return assigned["lead"]
+def _lead_body(company: str) -> dict:
+    return {"contact_name": "周杰", "company_name": company,
+            "phone": "139" + str(uuid.uuid4().int)[:8], "intent_level": "medium",
+            "need_clarity": "partial"}
 
 
 def _customer(http, token: str, name: str) -> str:
@@ -68,10 +57,10 @@ def _opportunity(http, token: str, customer_id: str, name: str, stage: str = "po
 
 
 def test_a_rep_records_the_first_follow_up_converts_the_lead_and_finds_the_opportunity(
-        running_suite, console):
+        running_suite, console, lead_assigned_to):
     http = running_suite.http
     company = f"苏州精密机械 {uuid.uuid4().hex[:6]}"
-    lead = _lead_for(http, "rep.zhang", company)
+    lead = lead_assigned_to("rep.zhang", _lead_body(company))
     page = console.page_as("rep.zhang")
 
     page.goto(f"{console.url}/leads/?q={company}")
@@ -187,9 +176,9 @@ def test_moving_a_kanban_card_changes_the_stage_and_lost_asks_for_the_reason(
     assert stage() == "lost"
 
 
-def test_the_leads_list_fits_a_phone(running_suite, console):
+def test_the_leads_list_fits_a_phone(console, lead_assigned_to):
     company = f"手机测试 {uuid.uuid4().hex[:6]}"
-    _lead_for(running_suite.http, "rep.zhang", company)
+    lead_assigned_to("rep.zhang", _lead_body(company))
     page = console.page_as("rep.zhang", viewport=PHONE)
     page.goto(f"{console.url}/leads/")
     expect(page.locator("#lead-results table.data")).to_contain_text(company)
