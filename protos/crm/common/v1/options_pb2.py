@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x63rm/common/v1/options.proto\x12\rcrm.common.v1\x1a google/protobuf/descriptor.proto*\\\n\x0bSensitivity\x12\x1b\n\x17SENSITIVITY_UNSPECIFIED\x10\x00\x12\x18\n\x14SENSITIVITY_PERSONAL\x10\x01\x12\x16\n\x12SENSITIVITY_SECRET\x10\x02:5\n\nevent_name\x12\x1f.google.protobuf.MessageOptions\x18\xb9\x8e\x03 \x01(\t:P\n\x0bsensitivity\x12\x1d.google.protobuf.FieldOptions\x18\xba\x8e\x03 \x01(\x0e\x32\x1a.crm.common.v1.Sensitivityb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x63rm/common/v1/options.proto\x12\rcrm.common.v1\x1a google/protobuf/descriptor.proto\":\n\x06\x41\x63\x63\x65ss\x12\x11\n\tany_staff\x18\x01 \x01(\x08\x12\r\n\x05roles\x18\x02 \x03(\t\x12\x0e\n\x06scopes\x18\x03 \x03(\t*\\\n\x0bSensitivity\x12\x1b\n\x17SENSITIVITY_UNSPECIFIED\x10\x00\x12\x18\n\x14SENSITIVITY_PERSONAL\x10\x01\x12\x16\n\x12SENSITIVITY_SECRET\x10\x02:5\n\nevent_name\x12\x1f.google.protobuf.MessageOptions\x18\xb9\x8e\x03 \x01(\t:P\n\x0bsensitivity\x12\x1d.google.protobuf.FieldOptions\x18\xba\x8e\x03 \x01(\x0e\x32\x1a.crm.common.v1.Sensitivity:G\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xbb\x8e\x03 \x01(\x0b\x32\x15.crm.common.v1.Accessb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.common.v1.options_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SENSITIVITY']._serialized_start=80
-  _globals['_SENSITIVITY']._serialized_end=172
+  _globals['_SENSITIVITY']._serialized_start=140
+  _globals['_SENSITIVITY']._serialized_end=232
+  _globals['_ACCESS']._serialized_start=80
+  _globals['_ACCESS']._serialized_end=138
 # @@protoc_insertion_point(module_scope)
