@@ -53,7 +53,8 @@ def keyset_page_by(session, query, *, order_column, id_column, descending: bool,
                 raise ValueError("a token of another order")
             value = datetime.fromisoformat(text) if kind is datetime else kind(text)
             row_id = id_kind(row_id)
-        except (ValueError, TypeError, ArithmeticError) as exc:
+        # RecursionError: JSON nested deeper than the parser recurses (a forged token).
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
             raise InvalidArgument(
                 FieldViolation("page_token", "is not a token this service issued")
             ) from exc

@@ -1,9 +1,13 @@
 """Keyset paging, the one way every List method pages: any sort column, both directions, ties
 broken by id, and tokens that cannot be misread."""
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Integer, MetaData, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -78,3 +82,39 @@ def test_a_token_of_another_order_or_a_forged_one_is_refused(session):
             keyset_page_by(session, select(Row), order_column=Row.name, id_column=Row.id,
                            descending=False, page_size=2, page_token=bad)
         assert caught.value.violations[0].field == "page_token"
+
+
+def _encoded(document: str) -> str:
+    return base64.urlsafe_b64encode(document.encode()).decode()
+
+
+@pytest.mark.parametrize("bad", [
+    _encoded("[" * 1500),  # nested deeper than the JSON parser recurses: RecursionError
+    _encoded('{"a": 1}'),
+    _encoded('["score", [1], 2]'),
+    _encoded('["score", "1e999999", 2]'),
+    "é" * 10,
+    "x" * 100_000,
+])
+def test_a_token_that_is_no_token_of_ours_is_a_field_error(session, bad):
+    with pytest.raises(InvalidArgument) as caught:
+        keyset_page_by(session, select(Row), order_column=Row.score, id_column=Row.id,
+                       descending=False, page_size=2, page_token=bad)
+    assert caught.value.violations[0].field == "page_token"
+
+
+@settings(max_examples=200, derandomize=True, database=None)
+@given(document=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+                             lambda inner: st.lists(inner, max_size=4), max_leaves=12))
+def test_any_json_in_a_token_is_read_or_refused_as_a_field_error(document):
+    """Whatever a token decodes to, the caller gets rows or INVALID_ARGUMENT, never a crash."""
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as fresh:
+        for column in (Row.score, Row.name, Row.create_time):
+            try:
+                keyset_page_by(fresh, select(Row), order_column=column, id_column=Row.id,
+                               descending=True, page_size=2,
+                               page_token=_encoded(json.dumps(document)))
+            except InvalidArgument:
+                pass
