@@ -96,28 +96,36 @@ def _ratio(part: int, whole: int) -> float:
 
 
 class _Figures:
-    """The KPI queries over one set of customers (``where``)."""
+    """The KPI queries over one set of customers (``where``).
+
+    Every count over the customers table, for both periods, is one aggregate (``count(*)
+    FILTER (WHERE ...)``) in a single scan: the dashboard asks for this report on every view,
+    and twenty separate counts over 100,000 customers took seconds."""
 
     def __init__(self, session: Session, where: list) -> None:
         self.session = session
         self.where = where
         self.customer_ids = select(Customer.id).where(*where)
 
-    def count(self, *conditions) -> int:
-        return self.session.scalar(
-            select(func.count()).select_from(Customer).where(*self.where, *conditions))
+    def counts(self, conditions: dict[str, object]) -> dict[str, int]:
+        """``{name: number of customers matching its condition}`` (``None``: all of them)."""
+        columns = [(func.count() if condition is None else func.count().filter(condition))
+                   .label(name) for name, condition in conditions.items()]
+        row = self.session.execute(select(*columns).select_from(Customer).where(*self.where))
+        return dict(row.one()._mapping)
 
-    def new_customers(self, period: Period) -> int:
-        return self.count(Customer.create_time >= period.start_time,
-                          Customer.create_time < period.end_time)
-
-    def churn(self, period: Period) -> tuple[int, int]:
+    @staticmethod
+    def period_conditions(period: Period, suffix: str) -> dict[str, object]:
         lost = Customer.lifecycle_stage == classification.LOST
-        went_lost = self.count(lost, Customer.lifecycle_stage_change_time >= period.start_time,
-                               Customer.lifecycle_stage_change_time < period.end_time)
-        base = self.count(Customer.create_time < period.end_time, not_(and_(
-            lost, Customer.lifecycle_stage_change_time < period.start_time)))
-        return went_lost, base
+        return {
+            f"new{suffix}": and_(Customer.create_time >= period.start_time,
+                                 Customer.create_time < period.end_time),
+            f"went_lost{suffix}": and_(lost,
+                                       Customer.lifecycle_stage_change_time >= period.start_time,
+                                       Customer.lifecycle_stage_change_time < period.end_time),
+            f"churn_base{suffix}": and_(Customer.create_time < period.end_time, not_(and_(
+                lost, Customer.lifecycle_stage_change_time < period.start_time))),
+        }
 
     def repurchase(self, period: Period) -> tuple[int, int]:
         orders = select(TimelineEntry.customer_id).where(
@@ -141,42 +149,56 @@ class _Figures:
         return round(float(average or 0.0), 2), count
 
 
+VALUE_CLASSES = ("A", "B", "C", None)
+
+
 def _kpis(session: Session, where: list, period: Period, policy: classification.Policy) -> list:
     figures = _Figures(session, where)
     before = period.previous()
-    total = figures.count()
-    churned, churn_base = figures.churn(period)
-    churned_before, churn_base_before = figures.churn(before)
+    conditions = {
+        "total": None,
+        "complete": Customer.completeness_score >= policy.completeness_target,
+        "at_risk": Customer.at_risk.is_(True),
+        **_Figures.period_conditions(period, ""),
+        **_Figures.period_conditions(before, "_before"),
+    }
+    for value_class in VALUE_CLASSES:
+        conditions[f"class_{value_class}"] = (Customer.value_class == value_class if value_class
+                                              else Customer.value_class.is_(None))
+    for stage in classification.STAGES:
+        conditions[f"stage_{stage}"] = Customer.lifecycle_stage == stage
+    count = figures.counts(conditions)
+    total = count["total"]
+    churn_base, churn_base_before = count["churn_base"], count["churn_base_before"]
     repeat, buyers = figures.repurchase(period)
     repeat_before, buyers_before = figures.repurchase(before)
     score, answers = figures.satisfaction(period)
     score_before, answers_before = figures.satisfaction(before)
-    complete = figures.count(Customer.completeness_score >= policy.completeness_target)
     result = [
-        _kpi("new_customers", "New customers", figures.new_customers(period), "count",
-             sample=total, previous=figures.new_customers(before)),
-        _kpi("churn_rate", "Churn rate", _ratio(churned, churn_base), "ratio", sample=churn_base,
-             previous=_ratio(churned_before, churn_base_before) if churn_base_before else None,
+        _kpi("new_customers", "New customers", count["new"], "count",
+             sample=total, previous=count["new_before"]),
+        _kpi("churn_rate", "Churn rate", _ratio(count["went_lost"], churn_base), "ratio",
+             sample=churn_base,
+             previous=(_ratio(count["went_lost_before"], churn_base_before)
+                       if churn_base_before else None),
              higher_is_better=False),
         _kpi("repurchase_rate", "Repurchase rate", _ratio(repeat, buyers), "ratio", sample=buyers,
              previous=_ratio(repeat_before, buyers_before) if buyers_before else None),
         _kpi("satisfaction_score", "Satisfaction score", score, "score_5", sample=answers,
              previous=score_before if answers_before else None),
-        _kpi("data_completeness_rate", "Data completeness rate", _ratio(complete, total), "ratio",
-             sample=total, target=0.95),
-        _kpi("at_risk_customers", "Customers at risk", figures.count(Customer.at_risk.is_(True)),
-             "count", sample=total, higher_is_better=False),
+        _kpi("data_completeness_rate", "Data completeness rate", _ratio(count["complete"], total),
+             "ratio", sample=total, target=0.95),
+        _kpi("at_risk_customers", "Customers at risk", count["at_risk"], "count", sample=total,
+             higher_is_better=False),
     ]
-    for value_class in ("A", "B", "C", None):
+    for value_class in VALUE_CLASSES:
         label = value_class or "unclassified"
-        condition = (Customer.value_class == value_class if value_class
-                     else Customer.value_class.is_(None))
         result.append(_kpi(f"customers_value_class_{label.lower()}",
-                           f"Customers of value class {label}", figures.count(condition), "count",
-                           sample=total))
+                           f"Customers of value class {label}", count[f"class_{value_class}"],
+                           "count", sample=total))
     for stage in classification.STAGES:
         result.append(_kpi(f"customers_stage_{stage}", f"Customers at stage {stage}",
-                           figures.count(Customer.lifecycle_stage == stage), "count", sample=total))
+                           count[f"stage_{stage}"], "count", sample=total))
     return result
 
 
