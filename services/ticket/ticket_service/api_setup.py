@@ -801,19 +801,19 @@ class SetupRpcs:
         with self.database.unit_of_work(readonly=True) as uow:
             zone = kpis.report_zone(uow.session, root)
             current, previous, previous_start, previous_end = kpis.periods(start, end, zone)
-            rows = kpis.load(uow.session, root, previous.start, current.end)
-        report = reporting_pb2.KpiReport(
-            period=types_pb2.DateRange(start_date=start.isoformat(), end_date=end.isoformat()),
-            previous_period=types_pb2.DateRange(start_date=previous_start.isoformat(),
-                                                end_date=previous_end.isoformat()),
-            department_path=root, compute_time=to_timestamp(now), source_service="ticket",
-        )
-        report.kpis.extend(_kpis(rows, current, previous, now, kpis.in_subtree_of(root)))
-        if request.group_by_department:
-            for child in kpis.direct_children(root, (row.department_path for row in rows[0])):
-                report.groups.append(reporting_pb2.KpiGroup(
-                    key=child, display_name=child.rsplit("/", 1)[-1],
-                    kpis=_kpis(rows, current, previous, now, kpis.in_subtree_of(child))))
+            report = reporting_pb2.KpiReport(
+                period=types_pb2.DateRange(start_date=start.isoformat(), end_date=end.isoformat()),
+                previous_period=types_pb2.DateRange(start_date=previous_start.isoformat(),
+                                                    end_date=previous_end.isoformat()),
+                department_path=root, compute_time=to_timestamp(now), source_service="ticket",
+            )
+            report.kpis.extend(_kpis(uow.session, root, current, previous, now))
+            if request.group_by_department:
+                for child in kpis.direct_children(root, kpis.department_paths(
+                        uow.session, root, previous.start, current.end)):
+                    report.groups.append(reporting_pb2.KpiGroup(
+                        key=child, display_name=child.rsplit("/", 1)[-1],
+                        kpis=_kpis(uow.session, child, current, previous, now)))
         return report
 
     # --- data-subject export ------------------------------------------------------------------
@@ -885,7 +885,7 @@ def _period_dates(period: types_pb2.DateRange):
     return start, end
 
 
-def _kpis(rows, current: kpis.Period, previous: kpis.Period, now, in_scope) -> list[reporting_pb2.Kpi]:
-    figures = kpis.compute(*rows, current, now, in_scope)
-    before = {figure.key: figure for figure in kpis.compute(*rows, previous, now, in_scope)}
-    return [_kpi(figure, before.get(figure.key)) for figure in figures]
+def _kpis(session, root: str, current: kpis.Period, previous: kpis.Period, now) -> list[reporting_pb2.Kpi]:
+    figures, before = kpis.period_figures(session, root, (current, previous), now)
+    before_by_key = {figure.key: figure for figure in before}
+    return [_kpi(figure, before_by_key.get(figure.key)) for figure in figures]

@@ -17,8 +17,11 @@ the previous period is the same number of days right before it. Figures, by key:
 * ``reopen_rate`` — share of the period's tickets that were resolved and then reopened;
 * ``callback_on_time_rate`` — call-back tasks due in the period done by their due time.
 
-Rates are ratios 0..1. The arithmetic is pure (:func:`compute`) over plain rows, so it is tested
-without a database; the queries only fetch the rows of the subtree and the two periods.
+Rates are ratios 0..1. Each figure is an aggregate the database computes (``count(*) FILTER
+(WHERE ...)``, averages of the hours between two timestamps) in one pass over the subtree's
+tickets for both periods: loading the rows instead took seconds with 100,000 tickets. The
+conditions are written once here (:class:`_PeriodSql`) and the arithmetic on the aggregates
+(:func:`figures`) is pure.
 """
 
 from __future__ import annotations
@@ -29,43 +32,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from crm_shared.db import seconds_between
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ticket_service.calendars import calendar_for
 from ticket_service.models import CallbackTask, Ticket, TicketHistoryEntry
 
 HOUR = 3600.0
-
-
-@dataclass(frozen=True)
-class TicketRow:
-    type: str
-    department_path: str
-    create_time: datetime
-    first_response_time: datetime | None
-    resolve_time: datetime | None
-    close_time: datetime | None
-    first_response_due_time: datetime | None
-    resolution_due_time: datetime | None
-    first_response_breached: bool
-    resolution_breached: bool
-    reopen_count: int
-
-
-@dataclass(frozen=True)
-class TransferRow:
-    occur_time: datetime
-    from_department_path: str
-    to_department_path: str
-
-
-@dataclass(frozen=True)
-class CallbackRow:
-    department_path: str
-    due_time: datetime
-    state: str
-    complete_time: datetime | None
 
 
 @dataclass(frozen=True)
@@ -84,75 +58,29 @@ class Period:
     end: datetime  # exclusive
 
 
-def _within(moment: datetime | None, period: Period) -> bool:
-    return moment is not None and period.start <= moment < period.end
-
-
 def _rate(met: int, decided: int) -> float:
     return met / decided if decided else 0.0
 
 
-def _target(rows: Iterable[TicketRow], done_attr: str, due_attr: str, breached_attr: str,
-            as_of: datetime) -> tuple[int, int]:
-    """(met, decided) for one kind of target."""
-    met = decided = 0
-    for row in rows:
-        due = getattr(row, due_attr)
-        if due is None:
-            continue
-        done = getattr(row, done_attr)
-        if done is not None and done <= due and not getattr(row, breached_attr):
-            met += 1
-            decided += 1
-        elif getattr(row, breached_attr) or due < as_of or (done is not None and done > due):
-            decided += 1
-    return met, decided
+def _average(total: float | None, count: int) -> float:
+    return float(total) / count if count and total is not None else 0.0
 
 
-def compute(tickets: list[TicketRow], transfers: list[TransferRow], callbacks: list[CallbackRow],
-            period: Period, now: datetime, in_scope) -> list[Figure]:
-    """The figures of one period; ``in_scope(path)`` says whether a department path counts."""
-    as_of = min(now, period.end)
-    mine = [row for row in tickets if in_scope(row.department_path)]
-    created = [row for row in mine if _within(row.create_time, period)]
-    backlog = [row for row in mine if row.create_time < period.end
-               and not (row.resolve_time and row.resolve_time < period.end)
-               and not (row.close_time and row.close_time < period.end)]
-    response_hours = [(row.first_response_time - row.create_time).total_seconds() / HOUR
-                      for row in created if row.first_response_time is not None]
-    resolved = [row for row in mine if _within(row.resolve_time, period)]
-    resolution_hours = [(row.resolve_time - row.create_time).total_seconds() / HOUR for row in resolved]
-    first_met, first_decided = _target(created, "first_response_time", "first_response_due_time",
-                                       "first_response_breached", as_of)
-    res_met, res_decided = _target(created, "resolve_time", "resolution_due_time",
-                                   "resolution_breached", as_of)
-    complaint_met, complaint_decided = _target(
-        [row for row in created if row.type == "complaint"], "resolve_time",
-        "resolution_due_time", "resolution_breached", as_of)
-    demand_met, demand_decided = _target(
-        [row for row in created if row.type == "demand"], "resolve_time",
-        "resolution_due_time", "resolution_breached", as_of)
-    transfers_in_period = [row for row in transfers if _within(row.occur_time, period)
-                           and (in_scope(row.from_department_path or "")
-                                or in_scope(row.to_department_path or ""))]
-    ever_resolved = [row for row in created if row.resolve_time is not None or row.reopen_count]
-    reopened = [row for row in ever_resolved if row.reopen_count > 0]
-    due_callbacks = [row for row in callbacks if in_scope(row.department_path)
-                     and _within(row.due_time, period) and row.state != "cancelled"]
-    on_time = [row for row in due_callbacks
-               if row.complete_time is not None and row.complete_time <= row.due_time]
+def figures(a: dict) -> list[Figure]:
+    """The figures of one period from its aggregates (:meth:`_PeriodSql.aggregates` names)."""
+    first_met, first_decided = a["first_met"], a["first_decided"]
+    res_met, res_decided = a["resolution_met"], a["resolution_decided"]
     return [
-        Figure("ticket_count", "Tickets created", len(created), "count", False, len(created)),
-        Figure("backlog", "Open tickets at period end", len(backlog), "count", False, len(backlog)),
+        Figure("ticket_count", "Tickets created", a["created"], "count", False, a["created"]),
+        Figure("backlog", "Open tickets at period end", a["backlog"], "count", False, a["backlog"]),
         Figure("first_response_hours_avg", "Average first response time",
-               statistics.fmean(response_hours) if response_hours else 0.0, "hours", False,
-               len(response_hours)),
+               _average(a["response_seconds"], a["responded"]) / HOUR, "hours", False,
+               a["responded"]),
         Figure("first_response_hours_p50", "Median first response time",
-               statistics.median(response_hours) if response_hours else 0.0, "hours", False,
-               len(response_hours)),
+               (a["response_seconds_p50"] or 0.0) / HOUR, "hours", False, a["responded"]),
         Figure("resolution_hours_avg", "Average resolution time",
-               statistics.fmean(resolution_hours) if resolution_hours else 0.0, "hours", False,
-               len(resolution_hours)),
+               _average(a["resolution_seconds"], a["resolved"]) / HOUR, "hours", False,
+               a["resolved"]),
         Figure("first_response_sla_rate", "First responses within SLA",
                _rate(first_met, first_decided), "ratio", True, first_decided),
         Figure("resolution_sla_rate", "Resolutions within SLA",
@@ -161,16 +89,140 @@ def compute(tickets: list[TicketRow], transfers: list[TransferRow], callbacks: l
                _rate(first_met + res_met, first_decided + res_decided), "ratio", True,
                first_decided + res_decided),
         Figure("complaint_timeliness_rate", "Complaints resolved in time",
-               _rate(complaint_met, complaint_decided), "ratio", True, complaint_decided),
+               _rate(a["complaint_met"], a["complaint_decided"]), "ratio", True,
+               a["complaint_decided"]),
         Figure("need_resolution_rate", "Demands answered in time",
-               _rate(demand_met, demand_decided), "ratio", True, demand_decided),
-        Figure("transfer_count", "Transfers between departments", len(transfers_in_period),
-               "count", False, len(transfers_in_period)),
-        Figure("reopen_rate", "Reopened after resolution", _rate(len(reopened), len(ever_resolved)),
-               "ratio", False, len(ever_resolved)),
-        Figure("callback_on_time_rate", "Call-backs on time", _rate(len(on_time), len(due_callbacks)),
-               "ratio", True, len(due_callbacks)),
+               _rate(a["demand_met"], a["demand_decided"]), "ratio", True, a["demand_decided"]),
+        Figure("transfer_count", "Transfers between departments", a["transfers"], "count",
+               False, a["transfers"]),
+        Figure("reopen_rate", "Reopened after resolution",
+               _rate(a["reopened"], a["ever_resolved"]), "ratio", False, a["ever_resolved"]),
+        Figure("callback_on_time_rate", "Call-backs on time",
+               _rate(a["callbacks_on_time"], a["callbacks_due"]), "ratio", True,
+               a["callbacks_due"]),
     ]
+
+
+class _PeriodSql:
+    """The conditions of one period's figures, as SQL. ``as_of`` (the period's end, or now
+    when it has not ended) decides whether a target without its event is missed yet."""
+
+    def __init__(self, period: Period, now: datetime, dialect: str) -> None:
+        self.period = period
+        self.as_of = min(now, period.end)
+        self.dialect = dialect
+
+    def within(self, column):
+        return and_(column >= self.period.start, column < self.period.end)
+
+    def target(self, done, due, breached, *only) -> tuple:
+        """(met, decided) conditions of one kind of target over the period's new tickets: met
+        when done by its due time and not marked breached; decided when met, breached, due
+        before ``as_of`` or done late."""
+        base = (self.within(Ticket.create_time), due.is_not(None), *only)
+        met = and_(done.is_not(None), done <= due, breached.is_(False))
+        decided = or_(met, breached.is_(True), due < self.as_of,
+                      and_(done.is_not(None), done > due))
+        return and_(*base, met), and_(*base, decided)
+
+    def ticket_columns(self, suffix: str) -> list:
+        """Every per-ticket aggregate of the period, labelled ``<name><suffix>``."""
+        created = self.within(Ticket.create_time)
+        end = self.period.end
+        responded = and_(created, Ticket.first_response_time.is_not(None))
+        resolved = self.within(Ticket.resolve_time)
+        first = self.target(Ticket.first_response_time, Ticket.first_response_due_time,
+                            Ticket.first_response_breached)
+        resolution = (Ticket.resolve_time, Ticket.resolution_due_time, Ticket.resolution_breached)
+        counted = {
+            "created": created,
+            "backlog": and_(Ticket.create_time < end,
+                            or_(Ticket.resolve_time.is_(None), Ticket.resolve_time >= end),
+                            or_(Ticket.close_time.is_(None), Ticket.close_time >= end)),
+            "responded": responded,
+            "resolved": resolved,
+            "first_met": first[0], "first_decided": first[1],
+            "ever_resolved": and_(created, or_(Ticket.resolve_time.is_not(None),
+                                               Ticket.reopen_count > 0)),
+            "reopened": and_(created, Ticket.reopen_count > 0),
+        }
+        for name, only in (("resolution", ()), ("complaint", (Ticket.type == "complaint",)),
+                           ("demand", (Ticket.type == "demand",))):
+            met, decided = self.target(*resolution, *only)
+            counted[f"{name}_met"], counted[f"{name}_decided"] = met, decided
+        columns = [func.count().filter(condition).label(name + suffix)
+                   for name, condition in counted.items()]
+        response = seconds_between(Ticket.first_response_time, Ticket.create_time)
+        columns.append(func.sum(response).filter(responded).label("response_seconds" + suffix))
+        if self.dialect == "postgresql":  # SQLite has no ordered-set aggregates
+            columns.append(func.percentile_cont(0.5).within_group(response).filter(responded)
+                           .label("response_seconds_p50" + suffix))
+        columns.append(func.sum(seconds_between(Ticket.resolve_time, Ticket.create_time))
+                       .filter(resolved).label("resolution_seconds" + suffix))
+        return columns
+
+    def response_seconds_p50(self, session: Session, where: list) -> float | None:
+        """The median first-response time (seconds) of the period's new tickets, where the
+        database cannot compute it with the other figures."""
+        seconds = seconds_between(Ticket.first_response_time, Ticket.create_time)
+        values = session.scalars(select(seconds).where(
+            *where, self.within(Ticket.create_time), Ticket.first_response_time.is_not(None))).all()
+        return statistics.median(values) if values else None
+
+    def transfers(self, root: str):
+        moved = [TicketHistoryEntry.kind == "transferred", self.within(TicketHistoryEntry.occur_time)]
+        if root:
+            moved.append(or_(_subtree(TicketHistoryEntry.from_department_path, root),
+                             _subtree(TicketHistoryEntry.to_department_path, root)))
+        return select(func.count()).select_from(TicketHistoryEntry).where(*moved)
+
+    def callbacks(self, root: str):
+        due = [self.within(CallbackTask.due_time), CallbackTask.state != "cancelled"]
+        if (clause := _subtree(CallbackTask.department_path, root)) is not None:
+            due.append(clause)
+        on_time = and_(CallbackTask.complete_time.is_not(None),
+                       CallbackTask.complete_time <= CallbackTask.due_time)
+        return select(func.count(), func.count().filter(on_time)).where(*due)
+
+
+def period_figures(session: Session, root: str, periods_: Iterable[Period],
+                   now: datetime) -> list[list[Figure]]:
+    """The figures of each period over the tickets of the subtree of ``root`` (``""``: all),
+    with one pass over the tickets for all the periods."""
+    dialect = session.get_bind().dialect.name
+    sqls = [_PeriodSql(period, now, dialect) for period in periods_]
+    where = [clause] if (clause := _subtree(Ticket.department_path, root)) is not None else []
+    columns = [column for index, sql in enumerate(sqls) for column in sql.ticket_columns(f"_{index}")]
+    window = _window(min(sql.period.start for sql in sqls), max(sql.period.end for sql in sqls))
+    row = session.execute(select(*columns).where(*where, *window)).one()._mapping
+    result = []
+    for index, sql in enumerate(sqls):
+        aggregates = {key.rsplit("_", 1)[0]: value for key, value in row.items()
+                      if key.endswith(f"_{index}")}
+        if "response_seconds_p50" not in aggregates:
+            aggregates["response_seconds_p50"] = (
+                sql.response_seconds_p50(session, where) if aggregates["responded"] else None)
+        aggregates["transfers"] = session.scalar(sql.transfers(root))
+        aggregates["callbacks_due"], aggregates["callbacks_on_time"] = session.execute(
+            sql.callbacks(root)).one()
+        result.append(figures(aggregates))
+    return result
+
+
+def _window(since: datetime, until: datetime) -> list:
+    """The tickets that can count for periods from ``since`` to ``until``: created before its
+    end, and not resolved before its start (those count in none of the figures)."""
+    return [Ticket.create_time < until, or_(Ticket.create_time >= since,
+                                            Ticket.resolve_time.is_(None),
+                                            Ticket.resolve_time >= since)]
+
+
+def department_paths(session: Session, root: str, since: datetime, until: datetime) -> list[str]:
+    """The department paths of the subtree's tickets that count from ``since`` to ``until``
+    (to break a report down)."""
+    where = [clause] if (clause := _subtree(Ticket.department_path, root)) is not None else []
+    return list(session.scalars(select(Ticket.department_path)
+                                .where(*where, *_window(since, until)).distinct()))
 
 
 # -- periods and queries ---------------------------------------------------------------------------
@@ -203,37 +255,6 @@ def _subtree(column, root: str):
     return or_(column == root, column.startswith(root + "/", autoescape=True))
 
 
-def load(session: Session, root: str, since: datetime, until: datetime):
-    """Rows that can count for a period starting at ``since`` and ending at ``until``."""
-    ticket_where = [
-        Ticket.create_time < until,
-        or_(Ticket.create_time >= since, Ticket.resolve_time.is_(None),
-            Ticket.resolve_time >= since),
-    ]
-    if (clause := _subtree(Ticket.department_path, root)) is not None:
-        ticket_where.append(clause)
-    tickets = [TicketRow(**row._asdict()) for row in session.execute(
-        select(Ticket.type, Ticket.department_path, Ticket.create_time, Ticket.first_response_time,
-               Ticket.resolve_time, Ticket.close_time, Ticket.first_response_due_time,
-               Ticket.resolution_due_time, Ticket.first_response_breached,
-               Ticket.resolution_breached, Ticket.reopen_count).where(*ticket_where))]
-    transfer_where = [TicketHistoryEntry.kind == "transferred",
-                      TicketHistoryEntry.occur_time >= since, TicketHistoryEntry.occur_time < until]
-    if root:
-        transfer_where.append(or_(_subtree(TicketHistoryEntry.from_department_path, root),
-                                  _subtree(TicketHistoryEntry.to_department_path, root)))
-    transfers = [TransferRow(**row._asdict()) for row in session.execute(
-        select(TicketHistoryEntry.occur_time, TicketHistoryEntry.from_department_path,
-               TicketHistoryEntry.to_department_path).where(*transfer_where))]
-    callback_where = [CallbackTask.due_time >= since, CallbackTask.due_time < until]
-    if (clause := _subtree(CallbackTask.department_path, root)) is not None:
-        callback_where.append(clause)
-    callbacks = [CallbackRow(**row._asdict()) for row in session.execute(
-        select(CallbackTask.department_path, CallbackTask.due_time, CallbackTask.state,
-               CallbackTask.complete_time).where(*callback_where))]
-    return tickets, transfers, callbacks
-
-
 def direct_children(root: str, paths: Iterable[str]) -> list[str]:
     """The direct sub-departments of ``root`` (``""``: the top-level departments) seen in paths."""
     prefix = root.rstrip("/") + "/"
@@ -242,8 +263,3 @@ def direct_children(root: str, paths: Iterable[str]) -> list[str]:
         if path.startswith(prefix):
             children.add(prefix + path[len(prefix):].split("/")[0])
     return sorted(children)
-
-
-def in_subtree_of(root: str):
-    root = root.rstrip("/")
-    return lambda path: not root or path == root or path.startswith(root + "/")
