@@ -34,6 +34,10 @@ class ConsoleSettings(PeerAddressSettings, BaseSettings):
     console_secure_cookies: bool = True
     # The zone dates and times are shown in (IANA name).
     console_time_zone: str = "Asia/Shanghai"
+    # How long the dashboard keeps a service's KPI report for the same person, period and
+    # department (0: ask every time). Each panel shows when its figures were computed and the
+    # page's "Refresh figures" asks again.
+    console_dashboard_cache_seconds: float = Field(60.0, ge=0, le=3600)
 
     http_host: str = "0.0.0.0"
     console_port: int = Field(8090, ge=1, le=65_535)

@@ -10,6 +10,13 @@ inside a copy of the caller's context, so the caller's token (forwarded to the s
     gatherer = KpiGatherer(peers, timeout_seconds=3.0)
     start, end = period_range("last_30_days", date.today())
     panels = gatherer.gather(date_range(start, end), department="/hq/sales")
+
+A gatherer made with ``cache_seconds`` keeps each available panel that long, per caller (the
+services compute every report for the caller who asks, so one caller's figures are never
+another's), period and department: a KPI report is an aggregate over a service's whole data
+set (seconds of database work with 100,000 customers), and a dashboard is looked at far more
+often than its figures change. Each report says when it was computed (``compute_time``) and
+``gather(..., refresh=True)`` asks again.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import grpc
+from cachetools import TTLCache
 from crm.common.v1 import reporting_pb2, types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
@@ -31,6 +39,7 @@ from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
 
+from crm_shared.auth.principal import current_principal
 from crm_shared.grpc.status import describe_rpc_error
 
 
@@ -141,11 +150,13 @@ class KpiPanel:
 class KpiGatherer:
     """Asks the services for their KPI reports through ``peers``
     (:class:`crm_shared.grpc.peers.Peers`), in parallel, each call bounded by
-    ``timeout_seconds``. One per process; its threads start on first use (and again in a
+    ``timeout_seconds``; available panels kept ``cache_seconds`` (0: not kept), at most
+    ``cache_size`` of them. One per process; its threads start on first use (and again in a
     forked child)."""
 
     def __init__(self, peers, *, timeout_seconds: float, sources: Iterable[KpiSource] = SOURCES,
-                 thread_name_prefix: str = "kpis") -> None:
+                 thread_name_prefix: str = "kpis", cache_seconds: float = 0.0,
+                 cache_size: int = 1024) -> None:
         self.peers = peers
         self.timeout_seconds = timeout_seconds
         self.sources = tuple(sources)
@@ -153,6 +164,18 @@ class KpiGatherer:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._pid = os.getpid()
+        self._cache = TTLCache(cache_size, cache_seconds) if cache_seconds > 0 else None
+        self._cache_lock = threading.Lock()  # TTLCache is not thread-safe
+
+    @staticmethod
+    def _caller():
+        """Who the services compute the report for: everything of the principal they see
+        except the token (a refreshed token is the same caller). ``None``: no caller."""
+        principal = current_principal(required=False)
+        if principal is None:
+            return None
+        return (principal.user_id, principal.roles, principal.department_path,
+                principal.data_scope, principal.scopes)
 
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -163,10 +186,24 @@ class KpiGatherer:
             return self._pool
 
     def fetch(self, source: KpiSource | str, period: types_pb2.DateRange,
-              department: str = "") -> KpiPanel:
-        """One service's panel, in the calling thread."""
+              department: str = "", *, refresh: bool = False) -> KpiPanel:
+        """One service's panel, in the calling thread: the kept one unless ``refresh``."""
         if isinstance(source, str):
             source = SOURCES_BY_PEER[source]
+        caller = self._caller() if self._cache is not None else None
+        key = (source.peer, period.start_date, period.end_date, department or "", caller)
+        if caller is not None and not refresh:
+            with self._cache_lock:
+                kept = self._cache.get(key)
+            if kept is not None:
+                return kept
+        panel = self._ask(source, period, department)
+        if caller is not None and panel.available:
+            with self._cache_lock:
+                self._cache[key] = panel
+        return panel
+
+    def _ask(self, source: KpiSource, period: types_pb2.DateRange, department: str) -> KpiPanel:
         try:
             stub = self.peers.stub(source.peer, source.service, source.stub_class)
             report = getattr(stub, source.rpc)(
@@ -179,14 +216,17 @@ class KpiGatherer:
         return KpiPanel(service=source.peer, status="available", report=report)
 
     def gather(self, period: types_pb2.DateRange, department: str = "",
-               services: Iterable[str] | None = None) -> list[KpiPanel]:
+               services: Iterable[str] | None = None, *, refresh: bool = False
+               ) -> list[KpiPanel]:
         """Every source's panel (or those of ``services``), in the sources' order, asked in
-        parallel; a call that has not answered a second after its deadline is a timeout."""
+        parallel (unless kept and not ``refresh``); a call that has not answered a second
+        after its deadline is a timeout."""
         wanted = set(services) if services is not None else None
         pool = self._executor()
         futures = {
             source.peer: pool.submit(
-                contextvars.copy_context().run, self.fetch, source, period, department
+                contextvars.copy_context().run, self.fetch, source, period, department,
+                refresh=refresh,
             )
             for source in self.sources
             if wanted is None or source.peer in wanted

@@ -6,6 +6,11 @@ The panels are gathered by :mod:`crm_shared.kpis` (the same gathering as the gat
 signed-in user's token and a deadline, and a service that is down, slow or refuses gives a
 panel that says so while the others render. The page never fails as a whole.
 
+Reports are kept for a while per person, period and department
+(``CONSOLE_DASHBOARD_CACHE_SECONDS``, :class:`crm_shared.kpis.KpiGatherer`): each is an
+aggregate over a service's whole data set. Every panel says when its figures were computed and
+"Refresh figures" asks the services again.
+
 The page is one plain GET form and its answer, without htmx partial updates: htmx drops the
 ``<script type="application/json">`` that holds each chart's data from the content it swaps
 in (``allowScriptTags: false``), so a swapped panel could not draw its chart.
@@ -148,7 +153,8 @@ def gatherer() -> KpiGatherer:
                 deps = extensions["crm.console"]
                 found = KpiGatherer(
                     deps.peers, thread_name_prefix="console-kpis",
-                    timeout_seconds=min(TIMEOUT_SECONDS, deps.settings.grpc_timeout_seconds))
+                    timeout_seconds=min(TIMEOUT_SECONDS, deps.settings.grpc_timeout_seconds),
+                    cache_seconds=deps.settings.console_dashboard_cache_seconds)
                 extensions["crm.console.kpis"] = found
     return found
 
@@ -385,7 +391,8 @@ def _context(period: str, department: str, panels: list[KpiPanel]) -> dict:
 def dashboard():
     period, department, errors, options = read_filters(request.args)
     start, end = period_range(period, _today())
-    panels = gatherer().gather(date_range(start, end), department)
+    panels = gatherer().gather(date_range(start, end), department,
+                               refresh=request.args.get("refresh") == "1")
     department_choices = None
     if options:
         department_choices = [("", _("Everything I can see")), *options]

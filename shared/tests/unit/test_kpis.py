@@ -145,3 +145,78 @@ def test_period_words_are_ranges_ending_today_and_the_previous_period_has_their_
     before_start, before_end = previous_range(start, end)
     assert (before_end - before_start) == (end - start)
     assert (start - before_end).days == 1
+
+
+OTHER = Principal(user_id="u-2", username="rep.li", roles=frozenset({"sales_rep"}),
+                  department_path="/hq/sales/east", data_scope=DataScope.OWN, token="t2")
+
+
+def test_a_kept_panel_is_the_same_callers_only_and_refresh_asks_again():
+    calls = []
+
+    def counted(request):
+        calls.append(current_principal(required=False).user_id)
+        return report(request, value=len(calls))
+
+    peers = FakePeers({"sales": counted})
+    gatherer = KpiGatherer(peers, timeout_seconds=1, cache_seconds=600)
+    period = date_range(date(2026, 5, 1), date(2026, 5, 7))
+    try:
+        with principal_scope(PRINCIPAL):
+            first = gatherer.gather(period, services=["sales"])[0]
+            again = gatherer.gather(period, services=["sales"])[0]
+            assert calls == ["u-1"] and again.report.kpis[0].value == first.report.kpis[0].value
+            # Another period or department is another report.
+            gatherer.gather(period, "/hq/sales/east", services=["sales"])
+            assert calls == ["u-1", "u-1"]
+        # Another caller never gets the first one's figures.
+        with principal_scope(OTHER):
+            theirs = gatherer.gather(period, services=["sales"])[0]
+        assert calls == ["u-1", "u-1", "u-2"] and theirs.report.kpis[0].value == 3
+        # A refresh asks the service and keeps the new answer.
+        with principal_scope(PRINCIPAL):
+            fresh = gatherer.gather(period, services=["sales"], refresh=True)[0]
+            assert calls[-1] == "u-1" and fresh.report.kpis[0].value == 4
+            assert gatherer.gather(period, services=["sales"])[0].report.kpis[0].value == 4
+        assert len(calls) == 4
+    finally:
+        gatherer.close()
+
+
+def test_failures_and_anonymous_calls_are_not_kept_and_kept_panels_expire():
+    outcomes = [fails_with(grpc.StatusCode.UNAVAILABLE), report, report, report]
+    calls = []
+
+    def next_outcome(request):
+        calls.append(request)
+        return outcomes[min(len(calls) - 1, len(outcomes) - 1)](request)
+
+    gatherer = KpiGatherer(FakePeers({"ticket": next_outcome}), timeout_seconds=1,
+                           cache_seconds=0.3)
+    period = date_range(date(2026, 5, 1), date(2026, 5, 7))
+    try:
+        with principal_scope(PRINCIPAL):
+            assert not gatherer.fetch("ticket", period).available
+            assert gatherer.fetch("ticket", period).available  # the failure was not kept
+            assert len(calls) == 2
+            assert gatherer.fetch("ticket", period).available and len(calls) == 2  # kept
+            deadline = time.monotonic() + 5
+            while len(calls) == 2 and time.monotonic() < deadline:
+                gatherer.fetch("ticket", period)  # until the kept panel expires
+            assert len(calls) == 3
+        gatherer.fetch("ticket", period)
+        gatherer.fetch("ticket", period)
+        assert len(calls) == 5  # no caller, nothing kept
+    finally:
+        gatherer.close()
+
+
+def test_without_cache_seconds_every_gather_asks():
+    calls = []
+    gatherer = KpiGatherer(FakePeers({"sales": lambda r: calls.append(r) or report(r)}),
+                           timeout_seconds=1)
+    period = date_range(date(2026, 5, 1), date(2026, 5, 7))
+    with principal_scope(PRINCIPAL):
+        gatherer.fetch("sales", period)
+        gatherer.fetch("sales", period)
+    assert len(calls) == 2
