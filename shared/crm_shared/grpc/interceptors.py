@@ -2,8 +2,9 @@
 
 Both wrap the method's behaviour, so they run in the thread that runs the method, where
 the principal context variable is visible to the servicer. Order (outermost first):
-OpenTelemetry, error mapping, authentication, then the reference check of
-``crm_shared.references`` (innermost, installed by the server bootstrap).
+OpenTelemetry, error mapping, authentication, then the access check of ``crm_shared.access``
+(who may call the RPC) and the reference check of ``crm_shared.references`` (innermost), both
+installed by the server bootstrap.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ PUBLIC_METHOD_PREFIXES = (
 Behavior = Callable[..., object]
 
 
-def _wrap(handler: grpc.RpcMethodHandler | None, wrap_unary, wrap_stream):
+def wrap_handler(handler: grpc.RpcMethodHandler | None, wrap_unary, wrap_stream):
     """Return ``handler`` with its behaviour wrapped, whatever its streaming shape."""
     if handler is None:
         return None
@@ -89,7 +90,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
             return authenticated
 
-        return _wrap(handler, wrap_unary, wrap_stream)
+        return wrap_handler(handler, wrap_unary, wrap_stream)
 
 
 class ErrorMappingInterceptor(grpc.ServerInterceptor):
@@ -144,4 +145,4 @@ class ErrorMappingInterceptor(grpc.ServerInterceptor):
 
             return mapped
 
-        return _wrap(handler, wrap_unary, wrap_stream)
+        return wrap_handler(handler, wrap_unary, wrap_stream)

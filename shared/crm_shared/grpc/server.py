@@ -27,6 +27,7 @@ from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import server_interceptor as otel_server_interceptor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
+from crm_shared.access import AccessGuard
 from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.events.relay import OutboxRelay
@@ -85,7 +86,9 @@ def broker_reachable(amqp_url: str) -> bool:
 
 
 class GrpcApi:
-    """A configured server: interceptors, servicers, health, reflection, relay."""
+    """A configured server: interceptors, servicers, health, reflection, relay. Every RPC of
+    the bound services is refused PERMISSION_DENIED to callers its contract's
+    ``(crm.common.v1.access)`` option does not name (:mod:`crm_shared.access`)."""
 
     def __init__(
         self,
@@ -104,7 +107,9 @@ class GrpcApi:
                 otel_server_interceptor(),
                 ErrorMappingInterceptor(),
                 AuthInterceptor(verifier),
-                # innermost: the principal is known, its errors are mapped
+                # the principal is known, its errors are mapped: who may call the RPC (as its
+                # contract declares), then the records it names (innermost)
+                AccessGuard(b.descriptor for b in bindings),
                 ReferenceGuard({b.descriptor.full_name: b.references for b in bindings}),
             ],
             options=[*KEEPALIVE_OPTIONS, *CONNECTION_AGE_OPTIONS],

@@ -37,8 +37,9 @@ __all__ = ["InProcessApi", "Person", "failed_call", "principal_claims", "signing
 TOKEN_ISSUER = "crm-gateway"
 TOKEN_AUDIENCE = "crm"
 
-Person = tuple[tuple[str, ...], str, str]
-"""A user's roles, department path and data scope."""
+Person = tuple[tuple[str, ...], str, str] | tuple[tuple[str, ...], str, str, tuple[str, ...]]
+"""A user's roles, department path and data scope; a service account's (role ``service``) also
+its OAuth scopes (what its token's ``scope`` claim grants: ``crm_shared.auth.scopes``)."""
 
 
 def signing_keys(folder: Path) -> tuple[TokenIssuer, Path]:
@@ -53,9 +54,10 @@ def signing_keys(folder: Path) -> tuple[TokenIssuer, Path]:
 def principal_claims(who) -> dict[str, Any]:
     """The token claims of a caller given as a ``crm_shared.auth.Principal``, or as anything
     with its attributes (``user_id``, ``username``, ``roles``, ``department_path``,
-    ``data_scope``)."""
+    ``data_scope``, and ``scopes`` if it has any)."""
     return {"user_id": who.user_id, "username": who.username, "roles": who.roles,
-            "department_path": who.department_path, "data_scope": who.data_scope}
+            "department_path": who.department_path, "data_scope": who.data_scope,
+            "scopes": getattr(who, "scopes", ())}
 
 
 def failed_call(call, *args, **kwargs) -> CallError:
@@ -100,9 +102,10 @@ class InProcessApi:
         self._stubs: dict[Any, Any] = {}
 
     def _person_claims(self, caller: str) -> dict[str, Any]:
-        roles, department_path, data_scope = self.people[caller]
+        roles, department_path, data_scope, *scopes = self.people[caller]
         return {"user_id": caller, "username": caller, "roles": list(roles),
-                "department_path": department_path, "data_scope": data_scope}
+                "department_path": department_path, "data_scope": data_scope,
+                "scopes": list(scopes[0]) if scopes else []}
 
     def token(self, caller) -> str | None:
         """A new access token of ``caller``; ``None`` has none."""

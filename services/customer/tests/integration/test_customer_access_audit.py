@@ -31,7 +31,8 @@ OTHER_REP = Principal(
 )
 ADMIN = Principal("u-admin", "admin", frozenset({"admin"}), "/hq", DataScope.ALL)
 DPO = Principal("u-dpo", "dpo.chen", frozenset({"dpo"}), "/hq/legal", DataScope.ALL)
-SYNC = Principal("svc-sync", "sync", frozenset({"service"}), "/", DataScope.ALL)
+SYNC = Principal("svc-sync", "sync", frozenset({"service"}), "/", DataScope.ALL,
+                 scopes=frozenset({"customers.read"}))
 
 # What an individual made by Api.individual carries: its personal fields and a masked secret.
 INDIVIDUAL_PATHS = ["bank_account", "display_name", "email", "individual.birth_date", "phone"]

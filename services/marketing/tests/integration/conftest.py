@@ -36,6 +36,8 @@ PEOPLE: dict[str, Person] = {
     "u-rep": (("sales_rep",), "/hq/sales/east", "own"),
     "u-rep-north": (("sales_rep",), "/hq/sales/north", "own"),
     "u-agent": (("agent",), "/hq/service", "own"),
+    # the gateway's own token for the public survey form: its one scope opens the form's RPCs
+    "u-form": (("service",), "/", "own", ("surveys.respond",)),
 }
 
 

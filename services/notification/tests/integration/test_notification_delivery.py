@@ -315,10 +315,12 @@ def test_a_failing_webhook_is_retried_with_back_off_then_parked_with_its_error(
 
 
 def _tech_claims(caller: tuple[str, str]) -> dict:
-    """A caller is a user id and a role in the tech department."""
+    """A caller is a user id and a role in the tech department; a ``service`` caller is the
+    marketing service's account, granted what it is granted in the suite (``notification.send``)."""
     user_id, role = caller
     return {"user_id": user_id, "username": user_id, "roles": [role],
-            "department_path": "/hq/tech", "data_scope": "own"}
+            "department_path": "/hq/tech", "data_scope": "own",
+            "scopes": ["notification.send"] if role == "service" else []}
 
 
 @pytest.fixture(scope="module")
@@ -627,7 +629,7 @@ def test_export_lists_the_messages_sent_to_a_customer(api, database):
             idempotency_key=f"survey:{customer}", channel=C.DELIVERY_CHANNEL_EMAIL,
             customer_id=customer, recipient_address="li.lei@example.com", subject="满意度调查",
             body="请评价我们的服务", category="survey_invitation")]))
-    export = operator.ExportCustomerData(notification_pb2.ExportCustomerDataRequest(
+    export = api("u-dpo", role="dpo").ExportCustomerData(notification_pb2.ExportCustomerDataRequest(
         customer_id=customer, access_purpose="DSAR-1"))
     (record,) = export.records
     assert (export.source_service, record.resource_type) == ("notification", "message_delivery")

@@ -43,11 +43,11 @@ def database(module_migrated_database):
 
 @pytest.fixture(scope="module")
 def api(database, keys):
-    """The api as the customer service's account calls it."""
+    """The api as the data-protection officer calls it (sends and exports)."""
     server = InProcessApi("notification", build_bindings, database, keys, service=SERVICE,
                           stub_class=notification_pb2_grpc.NotificationServiceStub,
-                          people={"svc-customer": (("service",), "/hq", "all")})
-    yield server.stub("svc-customer")
+                          people={"u-dpo": (("admin", "dpo"), "/hq", "all")})
+    yield server.stub("u-dpo")
     server.stop()
 
 

@@ -41,8 +41,11 @@ PEOPLE: dict[str, Person] = {
     "u-rep": (("sales_rep",), "/hq/sales/east", "own"),
     "u-rep-2": (("sales_rep",), "/hq/sales/east", "own"),
     "u-rep-north": (("sales_rep",), "/hq/sales/north", "own"),
-    "u-erp": (("service",), "/", "all"),  # an ERP's service account: it books any customer
-    "u-erp-own": (("service",), "/", "own"),
+    # an ERP's service account: it books any customer's purchases (and the sales service checks
+    # the customer a purchase names with its token, hence customers.read)
+    "u-erp": (("service",), "/", "all", ("purchases.read", "purchases.write", "customers.read")),
+    "u-erp-own": (("service",), "/", "own", ("purchases.read", "purchases.write",
+                                              "customers.read")),
     "u-agent": (("service_agent",), "/hq/service", "own"),
 }
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
