@@ -79,13 +79,27 @@ def test_notification_service_down_is_503(scripted_notifications, make_app, auth
 # -- preferences and deliveries, against the real notification service --------------------------
 
 
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+def resolver(host: str, port: int) -> list[str]:
+    """Webhook host names as the notification service sees them here: the example names are
+    public, ``intranet.example.com`` is not; no DNS is asked."""
+    if host == "intranet.example.com":
+        return ["10.20.30.40"]
+    if host.endswith(".example.com"):
+        return [PUBLIC_ADDRESS]
+    raise OSError(f"{host}: Name or service not known")
+
+
 @pytest.fixture
 def notification_service(tmp_path, start_grpc_api, migrated_database):
     """The real notification service (its api and its migrations) on its own SQLite database."""
     from notification_service.api import build_bindings
 
     url = migrated_database("notification_service", path=tmp_path / "notification.db")
-    return start_grpc_api(build_bindings, database_url=url, name="notification")
+    return start_grpc_api(lambda database: build_bindings(database, resolver=resolver),
+                          database_url=url, name="notification")
 
 
 @pytest.fixture
@@ -170,6 +184,31 @@ def test_bad_preferences_are_refused_by_the_gateway_or_the_service(real_client, 
     assert "preferences.webhook.secret" in str(short_secret.get_json())
     stored = real_client.get("/api/v1/notifications/preferences", headers=headers).get_json()
     assert stored["webhook"] is None  # nothing half-stored
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8080/hooks",
+    "https://127.0.0.1/hooks",
+    "https://10.0.0.5/hooks",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://localhost/hooks",
+    "https://intranet.example.com/hooks",  # a name that resolves to a private address
+])
+def test_a_webhook_to_an_internal_address_is_422_on_its_url(real_client, auth_header, url):
+    headers = auth_header("rep.zhang")
+
+    response = real_client.put(
+        "/api/v1/notifications/preferences",
+        json={**PREFERENCES, "webhook": {**PREFERENCES["webhook"], "url": url}},
+        headers=headers,
+    )
+
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "preferences.webhook.url"
+    assert error["message"].startswith("must")
+    stored = real_client.get("/api/v1/notifications/preferences", headers=headers).get_json()
+    assert stored["webhook"] is None
 
 
 def test_preferences_need_a_token(real_client):

@@ -9,6 +9,7 @@ ENTRY_POINTS = ServiceEntryPoints(
     package="notification_service",
     api="notification_service.api:build_bindings",
     worker="notification_service.worker:NotificationWorker",
+    api_settings="notification_service.settings:NotificationApiSettings",
     worker_settings="notification_service.settings:NotificationWorkerSettings",
 )
 

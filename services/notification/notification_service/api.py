@@ -29,6 +29,8 @@ from notification_service.api_setup import SetupRpcs
 from notification_service.models import Delivery, Preferences, Recipient
 from notification_service.quiet_hours import is_time_zone, parse_hhmm
 from notification_service.rules import dump_channels
+from notification_service.settings import WebhookTargetSettings
+from notification_service.webhook_targets import Resolver, WebhookTargets, resolve
 
 C = types_pb2.DeliveryChannel
 S = notification_pb2.DeliveryStatus
@@ -54,9 +56,14 @@ MAX_KEY_LENGTH = 190  # stored as `msg:<key>` in a 200-character column
 
 
 class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.NotificationServiceServicer):
-    def __init__(self, database: Database, settings: ApiSettings | None = None) -> None:
+    def __init__(self, database: Database, settings: ApiSettings | None = None,
+                 resolver: Resolver = resolve) -> None:
         self.database = database
         self.settings = settings
+        # Settings without the allow-list (tests' plain ApiSettings) leave it empty.
+        self.webhook_targets = (settings.webhook_targets(resolver)
+                                if isinstance(settings, WebhookTargetSettings)
+                                else WebhookTargets(resolver=resolver))
 
     # -- inbox -------------------------------------------------------------------------------
 
@@ -127,7 +134,7 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
             raise InvalidArgument(FieldViolation("update_mask", "must name the fields to change"))
         violations = [FieldViolation(f"update_mask.paths[{p}]", "cannot be changed")
                       for p in paths if p not in PREFERENCE_PATHS]
-        violations += _preference_violations(data, paths)
+        violations += _preference_violations(data, paths, self.webhook_targets)
         if violations:
             raise InvalidArgument(violations)
         with self.database.unit_of_work() as uow:
@@ -220,7 +227,7 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
     def _send_one(self, session, message, at: str, now) -> notification_pb2.SendResult:
         key = message.idempotency_key
         violations = unsupported_fields(message, MESSAGE_FIELDS, prefix=f"{at}.")
-        violations += _message_violations(message, at)
+        violations += _message_violations(message, at, self.webhook_targets)
         if violations:
             return notification_pb2.SendResult(idempotency_key=key, status=status_pb2.Status(
                 code=code_pb2.INVALID_ARGUMENT,
@@ -281,7 +288,7 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
                                            status=status_pb2.Status())
 
 
-def _message_violations(message, at: str) -> list[FieldViolation]:
+def _message_violations(message, at: str, targets: WebhookTargets) -> list[FieldViolation]:
     violations = []
     if not message.idempotency_key:
         violations.append(FieldViolation(f"{at}.idempotency_key", "is required"))
@@ -304,6 +311,10 @@ def _message_violations(message, at: str) -> list[FieldViolation]:
     if message.recipient_address and message.channel == C.DELIVERY_CHANNEL_SMS \
             and not E164.match(message.recipient_address):
         violations.append(FieldViolation(f"{at}.recipient_address", "is not an E.164 phone"))
+    if message.recipient_address and message.channel == C.DELIVERY_CHANNEL_WEBHOOK:
+        refused = targets.registration_refusal(message.recipient_address)
+        if refused:
+            violations.append(FieldViolation(f"{at}.recipient_address", refused))
     if not message.template_key and not (message.subject or message.body):
         violations.append(FieldViolation(f"{at}.template_key", "give a template or a subject and body"))
     if message.locale and message.locale not in LOCALES:
@@ -311,7 +322,8 @@ def _message_violations(message, at: str) -> list[FieldViolation]:
     return violations
 
 
-def _preference_violations(data, paths: list[str]) -> list[FieldViolation]:
+def _preference_violations(data, paths: list[str],
+                           targets: WebhookTargets) -> list[FieldViolation]:
     def named(path: str) -> bool:
         return path in paths or path.split(".")[0] in paths
 
@@ -346,10 +358,9 @@ def _preference_violations(data, paths: list[str]) -> list[FieldViolation]:
                 violations.append(FieldViolation(f"preferences.quiet_hours.{name}",
                                                  "must be HH:MM, e.g. 22:00"))
     if named("webhook.url") and data.webhook.url:
-        url = data.webhook.url
-        local = re.match(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/", url)
-        if not (url.startswith("https://") or local):
-            violations.append(FieldViolation("preferences.webhook.url", "must be an https URL"))
+        refused = targets.registration_refusal(data.webhook.url)
+        if refused:
+            violations.append(FieldViolation("preferences.webhook.url", refused))
     if named("webhook.secret") and data.webhook.secret and len(data.webhook.secret) < 32:
         violations.append(FieldViolation("preferences.webhook.secret",
                                          "must be at least 32 characters"))
@@ -389,11 +400,13 @@ def _apply_preferences(row: Preferences, data, paths: list[str]) -> None:
         row.webhook_secret = data.webhook.secret
 
 
-def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
+def build_bindings(database: Database, settings: ApiSettings | None = None,
+                   resolver: Resolver = resolve) -> list[ServiceBinding]:
+    """``resolver``: how webhook host names are resolved (tests pass their own)."""
     return [
         ServiceBinding(
             descriptor=notification_pb2.DESCRIPTOR.services_by_name["NotificationService"],
-            servicer=NotificationServicer(database, settings),
+            servicer=NotificationServicer(database, settings, resolver),
             add_to_server=notification_pb2_grpc.add_NotificationServiceServicer_to_server,
         )
     ]

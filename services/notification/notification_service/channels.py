@@ -1,6 +1,7 @@
 """Sending over the network: e-mail over SMTP, signed webhooks, and text messages through a
 signed HTTP SMS gateway. Called by the delivery dispatcher outside any transaction; each
-returns an :class:`Outcome`, never raises.
+returns an :class:`Outcome`, never raises. An HTTP outcome records the status code and a
+reason of our own, never the other side's answer (users read it in their delivery list).
 
 SMS carriers (Aliyun, Tencent Cloud, Twilio ...) each have their own API and credentials, so
 the service speaks one small signed JSON contract to a gateway the operator runs in front of
@@ -9,14 +10,22 @@ theirs (:func:`send_sms`), the same way it signs webhooks."""
 from __future__ import annotations
 
 import json
+import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
+from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import requests
 from crm_shared.webhook_signatures import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from requests.adapters import HTTPAdapter
+
+from notification_service.webhook_targets import Target
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,39 @@ def send_email(config: SmtpConfig, *, to: str, subject: str, body: str,
     return Outcome(True, "250")
 
 
-def post_webhook(url: str, *, secret: str, body: bytes, delivery_id: str, timestamp: int,
-                 timeout_seconds: float = 10.0) -> Outcome:
+def post_webhook(target: Target, *, secret: str, body: bytes, delivery_id: str, timestamp: int,
+                 timeout_seconds: float = 10.0, verify: bool | str = True) -> Outcome:
+    """POST the signed ``body`` to a checked webhook (``WebhookTargets.check``): to the address
+    it was checked at, never to what its name resolves to by now, with its own ``Host`` and,
+    over https, its name as SNI and as the name the certificate must carry. No proxy from the
+    environment (it would connect by name) and no redirect is followed. ``verify``: a CA
+    bundle other than the default one (tests)."""
+    headers = {**_signed_headers(secret, body, delivery_id, timestamp), "Host": target.url.netloc}
+    with requests.Session() as session:
+        session.trust_env = False
+        adapter = _PinnedAddress(target)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return _post(session, target.url.url, body, headers, timeout_seconds, verify)
+
+
+class _PinnedAddress(HTTPAdapter):
+    """Connects to the address a webhook was checked at (see :func:`post_webhook`)."""
+
+    def __init__(self, target: Target) -> None:
+        super().__init__(max_retries=0)
+        self.target = target
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert)
+        host_params["host"] = str(self.target.address)
+        if host_params["scheme"] == "https":
+            pool_kwargs["server_hostname"] = self.target.url.host
+        return host_params, pool_kwargs
+
+
+def _signed_headers(secret: str, body: bytes, delivery_id: str, timestamp: int) -> dict[str, str]:
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         DELIVERY_HEADER: delivery_id,
@@ -82,15 +122,47 @@ def post_webhook(url: str, *, secret: str, body: bytes, delivery_id: str, timest
     }
     if secret:
         headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
+    return headers
+
+
+def _post(session: requests.Session, url: str, body: bytes, headers: dict[str, str],
+          timeout_seconds: float, verify: bool | str = True) -> Outcome:
+    """One POST; the outcome holds the status code and a reason of our own, never what the
+    other side wrote (its body is not even read): the delivery list shows it to users."""
     try:
-        response = requests.post(url, data=body, headers=headers, timeout=timeout_seconds,
-                                 allow_redirects=False)
+        with session.post(url, data=body, headers=headers, timeout=timeout_seconds,
+                          allow_redirects=False, stream=True, verify=verify) as response:
+            status = response.status_code
     except requests.RequestException as exc:
-        return Outcome(False, "", f"{type(exc).__name__}: {exc}")
-    if 200 <= response.status_code < 300:
-        return Outcome(True, str(response.status_code))
-    return Outcome(False, str(response.status_code),
-                   f"HTTP {response.status_code}: {response.text[:200]}")
+        # Only the origin and the kind: the path of a webhook URL is often its secret.
+        log.info("POST to %s failed: %s", _origin(url), type(exc).__name__)
+        return Outcome(False, "", _failure_reason(exc, timeout_seconds))
+    if 200 <= status < 300:
+        return Outcome(True, str(status))
+    return Outcome(False, str(status), _status_reason(status))
+
+
+def _status_reason(status: int) -> str:
+    """``HTTP 503 Service Unavailable``: the code and the standard phrase, not the server's."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _failure_reason(exc: requests.RequestException, timeout_seconds: float) -> str:
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS failed: the certificate is not trusted or not for this host"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer within {timeout_seconds:g} s"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "could not connect"
+    return "the request failed"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}"
 
 
 def send_sms(gateway: SmsGateway, *, to: str, text: str, delivery_id: str,
@@ -103,5 +175,9 @@ def send_sms(gateway: SmsGateway, *, to: str, text: str, delivery_id: str,
                        suppress_reason="no_provider")
     body = json.dumps({"delivery_id": delivery_id, "to": to, "text": text,
                        "sender": gateway.sender}, ensure_ascii=False, sort_keys=True).encode()
-    return post_webhook(gateway.url, secret=gateway.secret, body=body, delivery_id=delivery_id,
-                        timestamp=timestamp, timeout_seconds=gateway.timeout_seconds)
+    # The operator's own gateway (often inside the cluster): not a user's URL, so no address
+    # policy, and the environment's proxy settings apply.
+    with requests.Session() as session:
+        return _post(session, gateway.url, body,
+                     _signed_headers(gateway.secret, body, delivery_id, timestamp),
+                     gateway.timeout_seconds)

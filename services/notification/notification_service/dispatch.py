@@ -7,7 +7,8 @@ them up), send outside any transaction, then record each result in its own trans
 its event (``notification.delivered`` / ``notification.delivery_failed``). A failure is
 retried with exponential back-off; after ``max_attempts`` the delivery is FAILED (parked) and
 can be retried by hand (RetryDelivery). A message no sender here can take (SMS without a
-gateway) is SUPPRESSED with the reason at once: retrying cannot help.
+gateway) is SUPPRESSED with the reason at once: retrying cannot help; so is a webhook whose
+URL the address policy refuses now (``target_refused``, see :mod:`webhook_targets`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from crm.notification.v1 import events_pb2
 from crm_shared.db import Database, utcnow
 from sqlalchemy import select
 
-from notification_service import channels, deliveries
+from notification_service import channels, deliveries, webhook_targets
 from notification_service.deliveries import C, S
 from notification_service.models import Delivery, DeliveryAttempt, Preferences
 from notification_service.settings import NotificationWorkerSettings
@@ -50,10 +51,16 @@ class Job:
 
 class DeliveryDispatcher:
     def __init__(self, database: Database, settings: NotificationWorkerSettings,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow,
+                 resolver: webhook_targets.Resolver = webhook_targets.resolve,
+                 tls_verify: bool | str = True) -> None:
+        """``resolver`` and ``tls_verify`` (a CA bundle for webhooks' certificates): the
+        system's unless a test brings its own."""
         self.database = database
         self.settings = settings
         self.clock = clock
+        self.webhook_targets = settings.webhook_targets(resolver)
+        self.tls_verify = tls_verify
 
     def run_once(self) -> int:
         """Claim, send and record one batch; return how many were attempted."""
@@ -96,12 +103,7 @@ class DeliveryDispatcher:
                 return channels.send_email(self.settings.smtp, to=job.address, subject=job.subject,
                                            body=job.body, delivery_id=job.id)
             if job.channel == C.DELIVERY_CHANNEL_WEBHOOK:
-                payload = {**json.loads(job.payload_json), "delivery_id": job.id}
-                body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-                return channels.post_webhook(
-                    job.address, secret=job.secret, body=body, delivery_id=job.id,
-                    timestamp=int(self.clock().timestamp()),
-                    timeout_seconds=self.settings.webhook_timeout_seconds)
+                return self.send_webhook(job)
             if job.channel == C.DELIVERY_CHANNEL_SMS:
                 return channels.send_sms(self.settings.sms, to=job.address, text=job.body,
                                          delivery_id=job.id,
@@ -110,6 +112,23 @@ class DeliveryDispatcher:
             log.exception("delivery %s: sender failed", job.id)
             return channels.Outcome(False, "", f"{type(exc).__name__}: {exc}")
         return channels.Outcome(False, "", f"no sender for channel {job.channel}")
+
+    def send_webhook(self, job: Job) -> channels.Outcome:
+        """Check the URL again now (the allow-list or DNS may have changed since it was
+        registered) and POST to the address that was checked."""
+        try:
+            target = self.webhook_targets.check(job.address)
+        except webhook_targets.TargetRefused as refused:
+            return channels.Outcome(False, "", f"webhook URL refused: it {refused}",
+                                    suppress_reason="target_refused")
+        except webhook_targets.TargetUnresolved:
+            return channels.Outcome(False, "", "the webhook's host name does not resolve")
+        payload = {**json.loads(job.payload_json), "delivery_id": job.id}
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        return channels.post_webhook(
+            target, secret=job.secret, body=body, delivery_id=job.id,
+            timestamp=int(self.clock().timestamp()),
+            timeout_seconds=self.settings.webhook_timeout_seconds, verify=self.tls_verify)
 
     def record(self, job: Job, outcome: channels.Outcome) -> None:
         now = self.clock()

@@ -1,13 +1,41 @@
-"""The worker's settings: the shared ones plus the delivery channels' (read once at start)."""
+"""The api's and the worker's settings: the shared ones plus the delivery channels' and the
+webhook address policy's (read once at start)."""
 
 from __future__ import annotations
 
-from crm_shared.settings import WorkerSettings
+from crm_shared.settings import ApiSettings, WorkerSettings
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from notification_service.channels import SmsGateway, SmtpConfig
+from notification_service.webhook_targets import AllowList, Resolver, WebhookTargets, resolve
 
 
-class NotificationWorkerSettings(WorkerSettings):
+class WebhookTargetSettings(BaseSettings):
+    """Where webhooks may go: checked by the api when a URL is registered and by the worker
+    at each send, so both read the same allow-list."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    webhook_allowed_targets: str = ""
+    """Internal targets permitted on purpose: comma-separated CIDRs and host names (see
+    ``webhook_targets``); empty: webhooks reach public addresses only, over https."""
+
+    @field_validator("webhook_allowed_targets")
+    @classmethod
+    def _allow_list_parses(cls, value: str) -> str:
+        AllowList.parse(value)
+        return value
+
+    def webhook_targets(self, resolver: Resolver = resolve) -> WebhookTargets:
+        return WebhookTargets(AllowList.parse(self.webhook_allowed_targets), resolver)
+
+
+class NotificationApiSettings(ApiSettings, WebhookTargetSettings):
+    """The api: checks webhook URLs as they are registered."""
+
+
+class NotificationWorkerSettings(WorkerSettings, WebhookTargetSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_from: str = "CRM <crm@localhost>"
