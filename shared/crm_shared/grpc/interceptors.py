@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 import grpc
+from google.protobuf.message import DecodeError
 from opentelemetry import trace
 
 from crm_shared.auth.principal import principal_scope
@@ -33,17 +34,22 @@ PUBLIC_METHOD_PREFIXES = (
 Behavior = Callable[..., object]
 
 
-def wrap_handler(handler: grpc.RpcMethodHandler | None, wrap_unary, wrap_stream):
-    """Return ``handler`` with its behaviour wrapped, whatever its streaming shape."""
+def wrap_handler(handler: grpc.RpcMethodHandler | None, wrap_unary, wrap_stream,
+                 wrap_deserializer=None):
+    """Return ``handler`` with its behaviour wrapped, whatever its streaming shape (and, for a
+    single request, its deserializer with ``wrap_deserializer``)."""
     if handler is None:
         return None
+    read = handler.request_deserializer
+    if wrap_deserializer is not None and read is not None:
+        read = wrap_deserializer(read)
     if handler.unary_unary:
         return grpc.unary_unary_rpc_method_handler(
-            wrap_unary(handler.unary_unary), handler.request_deserializer, handler.response_serializer
+            wrap_unary(handler.unary_unary), read, handler.response_serializer
         )
     if handler.unary_stream:
         return grpc.unary_stream_rpc_method_handler(
-            wrap_stream(handler.unary_stream), handler.request_deserializer, handler.response_serializer
+            wrap_stream(handler.unary_stream), read, handler.response_serializer
         )
     if handler.stream_unary:
         return grpc.stream_unary_rpc_method_handler(
@@ -93,9 +99,33 @@ class AuthInterceptor(grpc.ServerInterceptor):
         return wrap_handler(handler, wrap_unary, wrap_stream)
 
 
+class _Undecodable:
+    """A request whose bytes are not the RPC's message (a string field that is not UTF-8, a
+    truncated field): grpcio would answer INTERNAL "Exception deserializing request!" before
+    any interceptor runs, so the deserializer hands this on and the call is refused
+    INVALID_ARGUMENT, the caller's error."""
+
+    def __init__(self, message_name: str) -> None:
+        self.message_name = message_name
+
+
+def _tolerant(deserializer):
+    message = getattr(getattr(deserializer, "__self__", None), "DESCRIPTOR", None)
+    name = message.full_name if message is not None else "protobuf message"
+
+    def deserialize(data: bytes):
+        try:
+            return deserializer(data)
+        except DecodeError:
+            return _Undecodable(name)
+
+    return deserialize
+
+
 class ErrorMappingInterceptor(grpc.ServerInterceptor):
     """Typed domain errors become status codes with details; anything else becomes INTERNAL
-    with a trace reference, never UNKNOWN with a traceback."""
+    with a trace reference, never UNKNOWN with a traceback. A request that does not parse as
+    its message is INVALID_ARGUMENT."""
 
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
@@ -120,9 +150,16 @@ class ErrorMappingInterceptor(grpc.ServerInterceptor):
                            "duration_ms": round((time.perf_counter() - started) * 1000, 2)},
                 )
 
+        def refuse_undecodable(request, started: float, context) -> None:
+            if isinstance(request, _Undecodable):
+                log_call(started, grpc.StatusCode.INVALID_ARGUMENT.name)
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                              f"the request is not a valid {request.message_name}")
+
         def wrap_unary(behavior: Behavior) -> Behavior:
             def mapped(request, context):
                 started = time.perf_counter()
+                refuse_undecodable(request, started, context)
                 try:
                     response = behavior(request, context)
                 except Exception as exc:  # noqa: BLE001 - mapping every error is the point
@@ -136,6 +173,7 @@ class ErrorMappingInterceptor(grpc.ServerInterceptor):
         def wrap_stream(behavior: Behavior) -> Behavior:
             def mapped(request, context):
                 started = time.perf_counter()
+                refuse_undecodable(request, started, context)
                 try:
                     yield from behavior(request, context)
                 except Exception as exc:  # noqa: BLE001
@@ -145,4 +183,4 @@ class ErrorMappingInterceptor(grpc.ServerInterceptor):
 
             return mapped
 
-        return wrap_handler(handler, wrap_unary, wrap_stream)
+        return wrap_handler(handler, wrap_unary, wrap_stream, wrap_deserializer=_tolerant)

@@ -275,3 +275,19 @@ def test_a_lazy_stub_connects_on_first_use_shares_one_stub_and_reconnects_after_
     assert stub() is not first  # a closed stub connects again on the next use
     assert stub().GetCustomer(customer_pb2.GetCustomerRequest(id="y")).owner_id == "u-9"
     stub.close()
+
+
+def test_a_request_that_is_not_its_message_is_invalid_argument_not_internal(server, issuer):
+    """Bytes that do not parse as the RPC's message (here a string field that is not UTF-8,
+    which protobuf refuses) are the caller's error: INVALID_ARGUMENT, never grpcio's INTERNAL
+    "Exception deserializing request!"."""
+    _, _, target = server
+    not_utf8 = b"\x0a\x04\xff\xfe\xfd\xfc"  # GetCustomerRequest.id = 4 bytes that are no UTF-8
+    with grpc.insecure_channel(target) as channel:
+        raw = channel.unary_unary(f"/{SERVICE.full_name}/GetCustomer",
+                                  request_serializer=None, response_deserializer=None)
+        with pytest.raises(grpc.RpcError) as caught:
+            raw(not_utf8, metadata=[("authorization", f"Bearer {_token(issuer)}")], timeout=5)
+    error = describe_rpc_error(caught.value)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert error.message == "the request is not a valid crm.customer.v1.GetCustomerRequest"
