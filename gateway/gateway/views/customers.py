@@ -21,6 +21,7 @@ from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_shared.auth import current_principal
 from crm_shared.errors import NotFound
 from crm_shared.grpc.client import connect
+from crm_shared.protojson import enum_number, enum_words, from_json, to_json
 from crm_shared.timestamps import to_timestamp
 from flask import Response
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
@@ -30,7 +31,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, enum_words, from_json, to_json
 from gateway.views import customer_examples as ex
 from gateway.views import json_response
 from gateway.views.customer_examples import CUSTOMER_EXAMPLE
@@ -497,9 +497,14 @@ class EnterpriseProfile(BaseModel):
 class IndividualProfile(BaseModel):
     gender: GenderWord | None = None
     age: int
-    birth_date: str
+    birth_date: str = Field(
+        description="`YYYY-MM-DD`; empty for the service desk (`agent`, `service_agent`), "
+        "whose task does not need it."
+    )
     occupation: str
-    id_card_number: str = Field(description="Masked unless revealed.")
+    id_card_number: str = Field(
+        description="Masked unless revealed: no character of the number (`******************`)."
+    )
 
 
 class CustomerTag(BaseModel):
@@ -548,7 +553,11 @@ class Customer(BaseModel):
     completeness_score: int
     missing_fields: list[str]
     bank_name: str = ""
-    bank_account: str = Field("", description="Masked (`**** **** 1234`) unless revealed.")
+    bank_account: str = Field(
+        "",
+        description="Masked unless revealed: `**** **** 1234`, the last four digits at most "
+        "(fewer below 15 digits, so the bank's prefix and the mask leave 10^4 candidates).",
+    )
     sensitive_fields_masked: bool
     state: StateWord | None = None
     merged_into_customer_id: str
@@ -735,7 +744,7 @@ def register(app, deps) -> None:
         summary="Get a customer the caller may see",
         description="Sensitive fields (ID-card number, bank account) are masked unless "
         "`reveal_sensitive=true` is asked by a privacy role (admin, data-protection officer); "
-        "a reveal is written to the access log.",
+        "a reveal is written to the access log. The service desk gets no birth date.",
         responses={200: Customer},
         calls_services=True,
     )

@@ -156,7 +156,11 @@ def test_sensitive_fields_are_masked_revealed_only_to_a_privacy_role_and_the_rev
             "type": "individual",
             "display_name": "韩梅梅",
             "bank_account": "6222 0202 0011 2233 445",
-            "individual": {"id_card_number": "11010519491231002X"},
+            "individual": {
+                "id_card_number": "11010519491231002X",
+                "birth_date": "1949-12-31",
+                "gender": "female",
+            },
         },
     )
     assert created.status_code == 201, created.get_data(as_text=True)
@@ -178,8 +182,9 @@ def test_sensitive_fields_are_masked_revealed_only_to_a_privacy_role_and_the_rev
 
     assert (masked["bank_account"], masked["individual"]["id_card_number"]) == (
         "**** **** 3445",
-        "1101**********002X",
+        "*" * 18,  # no character: with the birth date, any would narrow the number
     )
+    assert masked["individual"]["birth_date"] == "1949-12-31"  # the rep keeps the record
     assert masked["sensitive_fields_masked"] is True
     assert revealed.status_code == 200, revealed.get_data(as_text=True)
     body = revealed.get_json()
@@ -191,6 +196,10 @@ def test_sensitive_fields_are_masked_revealed_only_to_a_privacy_role_and_the_rev
     assert denied.status_code == 403
     assert agent_read.status_code == 200, agent_read.get_data(as_text=True)
     assert agent_read.get_json()["bank_account"] == "**** **** 3445"
+    # the service desk needs no birth date: with it, a region guessed from the address would
+    # leave the ID card 500 candidates
+    assert agent_read.get_json()["individual"]["birth_date"] == ""
+    assert agent_read.get_json()["individual"]["gender"] == "female"
     assert agent_reveal.status_code == 403
     assert [(e["action"], e["purpose"]) for e in log.get_json()["access_log_entries"]] == [
         ("reveal", "DSR-11")

@@ -11,7 +11,10 @@ Update, stored encrypted through ``personal_data`` in the same unit of work, and
 returns them in clear, access-logged as a REVEAL. Every other answer carrying a customer's
 personal fields (Get, BatchGet, List, and the portrait and contact reads in the mixins) writes
 a READ entry per customer in its own unit of work (``access_log.record_reads``). Service agents (``repository.SERVICE_DESK_ROLES``) may
-GetCustomer/BatchGetCustomers any active customer by id, read-only and masked.
+GetCustomer/BatchGetCustomers any active customer by id, read-only and masked. Every answer
+goes through ``personal_data.answer_for`` (``customer_protos(viewer=...)``), which leaves out
+the personal fields the caller's role does not need (``personal_data.WITHHELD``: the service
+desk gets no birth date); events keep them.
 """
 
 from __future__ import annotations
@@ -205,22 +208,28 @@ def _classification_to_proto(customer: Customer, message: customer_pb2.Customer)
 
 
 def customer_protos(session, customers: list[Customer],
-                    keys: personal_data.FieldKeys | None = None) -> list[customer_pb2.Customer]:
+                    keys: personal_data.FieldKeys | None = None, *,
+                    viewer: Principal | None) -> list[customer_pb2.Customer]:
     """``to_proto`` of several customers, with their tags, external ids and (masked) sensitive
-    fields loaded in three queries. ``keys``: the servicer's field keys (None: the default)."""
+    fields loaded in three queries. ``keys``: the servicer's field keys (None: the default).
+    ``viewer``: the caller the answer is for, who gets what ``personal_data.answer_for``
+    leaves; None only for an event (its consumers are services)."""
     ids = [customer.id for customer in customers]
     tags = tags_domain.tags_of(session, ids)
     external = repository.external_ids_of(session, ids)
     masked = personal_data.masked_fields_for_many(session, ids, keys)
-    return [personal_data.apply_to_proto(
-                to_proto(customer, tags[customer.id], external.get(customer.id)),
-                masked[customer.id])
-            for customer in customers]
+    messages = [personal_data.apply_to_proto(
+                    to_proto(customer, tags[customer.id], external.get(customer.id)),
+                    masked[customer.id])
+                for customer in customers]
+    if viewer is None:
+        return messages
+    return [personal_data.answer_for(viewer, message) for message in messages]
 
 
-def customer_proto(session, customer: Customer, keys: personal_data.FieldKeys | None = None
-                   ) -> customer_pb2.Customer:
-    return customer_protos(session, [customer], keys)[0]
+def customer_proto(session, customer: Customer, keys: personal_data.FieldKeys | None = None, *,
+                   viewer: Principal | None) -> customer_pb2.Customer:
+    return customer_protos(session, [customer], keys, viewer=viewer)[0]
 
 
 def log_customer_reads(session, principal: Principal, messages, method: str) -> None:
@@ -339,13 +348,13 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                         revealed=False))
                 for name in ("id", "number", "create_time", "update_time", "etag", "state"):
                     checked.ClearField(name)
-                return checked
+                return personal_data.answer_for(principal, checked)
         try:
             with self.database.unit_of_work() as uow:
                 earlier = earlier_request(uow.session, Customer, request.request_id,
                                           principal.user_id)
                 if earlier is not None:
-                    return customer_proto(uow.session, earlier, self._keys())
+                    return customer_proto(uow.session, earlier, self._keys(), viewer=principal)
                 owner_id, department_path = self._owner(uow.session, principal, data.owner_id)
                 tags = catalogue_tags(uow.session, tag_ids)
                 repository.check_external_ids_free(uow.session, dict(data.external_ids), None)
@@ -374,12 +383,12 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                                      actor_id=principal.user_id, now=now)
                 self._refresh_completeness(uow.session, customer)
                 self._after_facts_changed(uow, customer, principal.user_id, now, created=True)
-                created = customer_proto(uow.session, customer, self._keys())  # masked
+                created = customer_proto(uow.session, customer, self._keys(), viewer=None)
                 uow.emit(
                     events_pb2.CustomerCreated(customer=created, actor_id=principal.user_id),
                     key=customer.id,
                 )
-            return created
+            return personal_data.answer_for(principal, created)
         except IntegrityError:
             # Two retries of one request raced; the other one won. Answer with its result.
             with self.database.unit_of_work(readonly=True) as uow:
@@ -387,7 +396,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                                           principal.user_id)
                 if earlier is None:
                     raise
-                return customer_proto(uow.session, earlier, self._keys())
+                return customer_proto(uow.session, earlier, self._keys(), viewer=principal)
 
     @staticmethod
     def _owner(session, principal: Principal, owner_id: str, field: str = "customer.owner_id"
@@ -431,7 +440,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             customer = repository.get_readable(uow.session, principal, request.id)
             if customer is None:
                 raise NotFound(f"customer {request.id} not found")
-            message = customer_proto(uow.session, customer, self._keys())
+            message = customer_proto(uow.session, customer, self._keys(), viewer=principal)
             if request.reveal_sensitive:
                 personal_data.apply_to_proto(message, personal_data.personal_fields_for(
                     uow.session, customer, principal, reveal=True,
@@ -450,7 +459,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             readable = repository.get_many_readable(uow.session, principal, list(request.ids))
             found = {c.id: c for c in readable}
             ordered = [found[i] for i in dict.fromkeys(request.ids) if i in found]
-            messages = customer_protos(uow.session, ordered, self._keys())
+            messages = customer_protos(uow.session, ordered, self._keys(), viewer=principal)
             log_customer_reads(uow.session, principal, messages, "BatchGetCustomers")
             return customer_pb2.BatchGetCustomersResponse(
                 customers=messages,
@@ -474,7 +483,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 page_token=request.page_token,
                 order=order,
             )
-            messages = customer_protos(uow.session, rows, self._keys())
+            messages = customer_protos(uow.session, rows, self._keys(), viewer=principal)
             log_customer_reads(uow.session, principal, messages, "ListCustomers")
             return customer_pb2.ListCustomersResponse(
                 customers=messages,
@@ -538,7 +547,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         principal = current_principal()
         refuse_unsupported(request, {"customer", "update_mask"})
         data = request.customer
-        paths = self._update_paths(data, request.update_mask.paths)
+        paths = self._update_paths(data, request.update_mask.paths,
+                                   personal_data.withheld_from(principal))
         violations = _unknown_enum_violations(data, paths)
         record_paths = [p for p in paths if p in rules.RECORD_PATHS]
         clean, field_violations = rules.validate_record_fields(
@@ -599,7 +609,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 customer.lifecycle_stage_change_time = now
                 changes["lifecycle_stage"] = (stage_change[0] or "", stage_change[1])
             if not changes:
-                return customer_proto(uow.session, customer, self._keys())
+                return customer_proto(uow.session, customer, self._keys(), viewer=principal)
             if stage_change:
                 uow.emit(events_pb2.CustomerStageChanged(
                     customer_id=customer.id, owner_id=customer.owner_id,
@@ -614,10 +624,10 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             revisions.record(uow.session, customer.id, changes, actor_id=principal.user_id,
                              source=revisions.API, now=now)
             self._after_facts_changed(uow, customer, principal.user_id, now)
-            updated = customer_proto(uow.session, customer, self._keys())  # masked
+            updated = customer_proto(uow.session, customer, self._keys(), viewer=None)
             uow.emit(events_pb2.CustomerUpdated(customer=updated, changed_fields=sorted(changes),
                                                 actor_id=principal.user_id), key=customer.id)
-            return updated
+            return personal_data.answer_for(principal, updated)
 
     def _store_secrets(self, session, customer_id: str, secrets: dict[str, str]
                        ) -> dict[str, tuple[str, str]]:
@@ -632,7 +642,10 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 for path, value in changed.items()}
 
     @staticmethod
-    def _update_paths(data: customer_pb2.Customer, mask_paths) -> list[str]:
+    def _update_paths(data: customer_pb2.Customer, mask_paths, withheld: frozenset[str]
+                      ) -> list[str]:
+        """The record paths an update mask names; a whole profile leaves out the ``withheld``
+        fields (the caller never read them, so what they echo back is empty, not a change)."""
         if not data.id:
             raise InvalidArgument(FieldViolation("customer.id", "is required"))
         if not mask_paths:
@@ -640,7 +653,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         paths, violations = [], []
         for path in mask_paths:
             if path in PROFILE_FIELDS:
-                paths += [f"{path}.{name}" for name in sorted(PROFILE_FIELDS[path])]
+                paths += [f"{path}.{name}" for name in sorted(PROFILE_FIELDS[path])
+                          if f"{path}.{name}" not in withheld]
             elif path in UPDATABLE_PATHS:
                 paths.append(path)
             elif path in OUTPUT_ONLY_FIELDS or path in ("owner_id", "type"):
@@ -676,7 +690,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             owner_id, department_path = self._owner(uow.session, principal, request.owner_id,
                                                     field="owner_id")
             if (owner_id, department_path) == (customer.owner_id, customer.department_path):
-                return customer_proto(uow.session, customer, self._keys())  # a retry
+                return customer_proto(uow.session, customer, self._keys(),  # a retry
+                                      viewer=principal)
             now = utcnow()
             previous = types_pb2.Ownership(owner_id=customer.owner_id,
                                            department_path=customer.department_path)
@@ -687,7 +702,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 customer_id=customer.id, previous=previous,
                 current=types_pb2.Ownership(owner_id=owner_id, department_path=department_path),
                 reason=request.reason, actor_id=principal.user_id), key=customer.id)
-            return customer_proto(uow.session, customer, self._keys())
+            return customer_proto(uow.session, customer, self._keys(), viewer=principal)
 
     def ListCustomerRevisions(self, request, context):
         principal = current_principal()
@@ -699,8 +714,10 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 uow.session, customer.id, field_path=request.field_path or None,
                 actor_id=request.actor_id or None, page_size=page_size_of(request.page_size),
                 page_token=request.page_token)
+            withheld = personal_data.withheld_from(principal)
             return customer_pb2.ListCustomerRevisionsResponse(
-                revisions=[revisions.to_proto(row) for row in rows], next_page_token=next_token)
+                revisions=[revisions.to_proto(row, withheld=withheld) for row in rows],
+                next_page_token=next_token)
 
 
 def visible_customer(session, principal: Principal, customer_id: str, *, for_update: bool = False

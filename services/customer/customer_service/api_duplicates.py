@@ -16,7 +16,7 @@ from crm_shared.timestamps import to_timestamp
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased
 
-from customer_service import api, duplicates, merge, profile, revisions, rules
+from customer_service import api, duplicates, merge, personal_data, profile, revisions, rules
 from customer_service.models import Customer, CustomerMerge, DuplicateCandidate
 
 MAX_MERGED = 20
@@ -164,7 +164,9 @@ class DuplicateRpcs:
                         session, principal, earlier.surviving_customer_id
                     )
                     return customer_pb2.MergeCustomersResponse(
-                        customer=api.customer_proto(session, survivor, self._keys()),
+                        customer=api.customer_proto(
+                            session, survivor, self._keys(), viewer=principal
+                        ),
                         merge=merge_proto(earlier),
                     )
             survivor = api.visible_customer(
@@ -246,7 +248,7 @@ class DuplicateRpcs:
                 correlation_id=record.id,
             )
             session.flush()
-            result = api.customer_proto(session, survivor, self._keys())
+            result = api.customer_proto(session, survivor, self._keys(), viewer=None)
             uow.emit(
                 events_pb2.CustomerMerged(
                     merge_id=record.id,
@@ -259,13 +261,13 @@ class DuplicateRpcs:
                 ),
                 key=survivor.id,
             )
-            return customer_pb2.MergeCustomersResponse(customer=result, merge=merge_proto(record))
+            return customer_pb2.MergeCustomersResponse(
+                customer=personal_data.answer_for(principal, result), merge=merge_proto(record)
+            )
 
     def _merge_movers(self) -> dict[str, merge.Mover]:
         """Tables that cannot be re-pointed row by row: sensitive values are sealed to their
         customer id, so they are re-encrypted for the survivor (the survivor's own values win)."""
-        from customer_service import personal_data
-
         keys = self._keys() if hasattr(self, "_keys") else None
 
         def move_sealed(session, merged_id: str, survivor_id: str) -> int:

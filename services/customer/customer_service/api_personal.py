@@ -386,7 +386,7 @@ class PersonalDataRpcs:
                 rows, token, _total = repository.list_visible(
                     uow.session, principal, filters, page_size=EXPORT_PAGE, page_token=token
                 )
-                messages = customer_protos(uow.session, rows, self._keys())
+                messages = customer_protos(uow.session, rows, self._keys(), viewer=principal)
                 if personal:
                     for message in messages:
                         access_log.record(

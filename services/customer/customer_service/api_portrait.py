@@ -156,7 +156,8 @@ class PortraitRpcs:
         # Not read-only: the personal fields returned are access-logged with this read.
         with self.database.unit_of_work() as uow:
             customer = self._visible_customer(uow.session, request.customer_id)
-            message = customer_proto(uow.session, customer, self._keys())
+            message = customer_proto(uow.session, customer, self._keys(),
+                                     viewer=current_principal())
             view = portrait.build_portrait(uow.session, customer, message, utcnow())
             view.contacts.extend(contacts.to_proto(contact) for contact in uow.session.scalars(
                 select(Contact).where(Contact.customer_id == customer.id)

@@ -264,7 +264,7 @@ class TagRpcs:
                     tags_domain.tags_changed_event(session, customer, change, principal.user_id),
                     key=customer.id,
                 )
-            return api.customer_proto(session, customer, self._keys())
+            return api.customer_proto(session, customer, self._keys(), viewer=principal)
 
     # -- rules -----------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Sensitive personal fields: AES-GCM encryption at rest, masking, and who may reveal them.
+"""Personal fields: AES-GCM encryption at rest, masking, who may reveal them, and which
+fields a role is not given at all.
 
 Which fields are sensitive is read from the contract: every field marked
 ``(crm.common.v1.sensitivity) = SENSITIVITY_SECRET`` on ``Customer`` (and its profiles) is
@@ -12,6 +13,46 @@ nothing else has to be configured); :func:`reseal_all` re-encrypts old rows with
 Who may see them in clear (``reveal_sensitive``): the roles in :data:`REVEAL_ROLES` —
 ``admin`` and the data-protection officer (``dpo`` / ``data_protection_officer``). Everybody
 else gets them masked, and every reveal is written to the access log.
+
+The masking rule
+----------------
+Everything one answer carries about a customer — a masked value *and every other field
+returned to the same caller* — must leave at least :data:`MIN_CANDIDATES` (10⁴) values the
+secret could be. What each mask (:data:`MASKS`) shows, and the count, assuming the caller
+knows the number's format:
+
+``individual.id_card_number`` — resident ID (GB 11643), 18 characters ``RRRRRR YYYYMMDD SSS
+C``: the region where the household was registered when the number was issued (about 3,500
+county codes, in use or retired), the birth date, a sequence whose last digit is odd for men
+and even for women, and a check character fixed by the other 17 (it never adds a candidate;
+shown, it removes ten in eleven). The mask shows **no character**: ``******************``
+(15 stars for a first-generation card). The same answer carries the gender (500 of the 1,000
+sequences remain) and, for the roles that keep the record, the birth date: about
+3,500 × 500 ≈ 1.7 × 10⁶ candidates. Not even the first region digit is shown: ``8`` names the
+Hong Kong, Macau or Taiwan residence permit (810000, 820000, 830000): 3 × 500 = 1,500; two
+digits leave a municipality about 30 district codes (15,000, barely); the mask used before
+(first four, last four: the whole sequence and the check character) left about 10. The
+address is where the customer lives, not where the number was issued; nothing in the mask
+confirms a region guessed from it, but a caller who bets on that guess *and* reads the birth
+date is left 500 numbers — which is why the roles that do not keep the record are not given
+the birth date (:data:`WITHHELD`). The service desk gets gender and age instead: the age
+leaves a year's worth of birth dates, 366 × 500 ≈ 1.8 × 10⁵ even with the region guessed.
+(No birth year alongside the age: together they tell whether this year's birthday has passed,
+which on 2 January leaves 2 dates, 1,000 candidates.)
+
+``bank_account`` — 12-30 digits. ``bank_name`` is returned in clear, so the issuer's first
+:data:`BANK_KNOWN_PREFIX` digits count as known, and the last digit as a check digit fixed by
+the others (cards carry a Luhn digit). The mask shows the last ``min(4, n - 11)`` digits after
+``**** **** `` and never the length: ``**** **** 3445`` for a 19-digit card, ``**** **** 5``
+for a 12-digit account, leaving 10^(n - 7 - shown) ≥ 10⁴ candidates. The mask used before
+(always the last four) left a 12-digit account 10.
+
+Not masked: name, phone, e-mail, address, WeChat id, birth date (``SENSITIVITY_PERSONAL``)
+go in clear to whoever may see the customer — they are how staff reach the customer — except
+where :data:`WITHHELD` keeps one from a role whose task does not need it. Answers of other
+services carry no ID-card or bank number; the notification service shows a delivery's address
+masked (``notification_service.deliveries.mask``: an e-mail's first character and domain, a
+phone's first three and last two characters).
 """
 
 from __future__ import annotations
@@ -21,15 +62,17 @@ import binascii
 import functools
 import hashlib
 import logging
+import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from crm.common.v1 import options_pb2
 from crm.customer.v1 import customer_pb2
-from crm_shared.auth import Principal
+from crm_shared.auth import Principal, can_see
 from crm_shared.db import utcnow
 from crm_shared.errors import PermissionDenied
+from crm_shared.references import SERVICE_DESK_ROLES
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from google.protobuf.descriptor import Descriptor
@@ -159,22 +202,109 @@ def default_keys() -> FieldKeys:
 
 # --- masking ----------------------------------------------------------------------------------
 
+MIN_CANDIDATES = 10**4
+"""The masking rule (module docstring): what one caller is returned about a customer leaves at
+least this many values each secret could be."""
+
+BANK_KNOWN_PREFIX = 6
+"""Leading digits of a bank account counted as known from ``bank_name`` (a card's issuer
+identification number; an account's bank and branch)."""
+BANK_LAST_DIGITS = 4
+"""The most trailing digits a bank account's mask shows (enough to tell two cards apart)."""
+
+
+def _hide_every_character(compact: str) -> str:
+    """The ID card's mask: no character of the number, since the region, the birth date, the
+    sequence and the check character each narrow it (module docstring)."""
+    return "*" * len(compact)
+
+
+def bank_digits_shown(length: int) -> int:
+    """How many trailing digits of a ``length``-digit account the mask may show: the digits
+    left hidden, less the known prefix and the check digit, must still number
+    10^4 combinations (``length - 6 - 1 - shown >= 4``)."""
+    hidden_needed = round(math.log10(MIN_CANDIDATES))
+    return max(0, min(BANK_LAST_DIGITS, length - BANK_KNOWN_PREFIX - 1 - hidden_needed))
+
+
+def _mask_bank_account(compact: str) -> str:
+    """``**** **** `` and the last :func:`bank_digits_shown` digits; the length is not shown."""
+    shown = bank_digits_shown(len(compact))
+    return "**** ****" + (" " + compact[-shown:] if shown else "")
+
+
+MASKS: dict[str, Callable[[str], str]] = {
+    "individual.id_card_number": _hide_every_character,
+    "bank_account": _mask_bank_account,
+}
+"""The mask of each field of :data:`SECRET_FIELDS`, taking the value without spaces. A secret
+field the contract gains without a mask here is masked whole."""
+
 
 def mask(field_path: str, value: str) -> str:
-    """The masked form: ID cards keep the first four and last four characters
-    (``3301**********1234``), anything else only its last four (``**** **** 1234``)."""
+    """The masked form of ``value`` (``""`` stays ``""``): see :data:`MASKS`."""
     if not value:
         return ""
     compact = value.replace(" ", "")
-    if field_path.endswith("id_card_number") and len(compact) > 8:
-        return compact[:4] + "*" * (len(compact) - 8) + compact[-4:]
-    if len(compact) <= 4:
-        return "*" * len(compact)
-    return "**** **** " + compact[-4:]
+    return MASKS.get(field_path, _hide_every_character)(compact)
 
 
 def may_reveal(principal: Principal) -> bool:
     return principal.has_role(*REVEAL_ROLES)
+
+
+# --- fields a role's task does not need -------------------------------------------------------
+
+WITHHELD: dict[str, frozenset[str]] = {
+    # Taking a call needs the name, the phone, the gender and the age, not the birth date: with
+    # it, a region guessed from the address leaves an ID-card number 500 candidates.
+    "individual.birth_date": SERVICE_DESK_ROLES,
+}
+"""Personal field path -> the roles whose task does not need it. Only a caller holding a role
+*outside* the set, reading a customer they see by the ordinary rule (owner, department,
+``all``), gets the field; it is empty for everybody else, which includes every read through
+the service desk's exception (any active customer by id or phone). Events keep every field:
+their consumers are services (marketing's birthday greetings)."""
+
+
+def withheld_from(principal: Principal, *, sees_record: bool = True) -> frozenset[str]:
+    """The :data:`WITHHELD` paths ``principal`` does not get about a customer; all of them when
+    the caller does not see the customer by the ordinary rule (``sees_record`` False: read
+    through the service desk's exception)."""
+    return frozenset(
+        path for path, roles in WITHHELD.items() if not (sees_record and principal.roles - roles)
+    )
+
+
+def answer_for(principal: Principal, message: customer_pb2.Customer) -> customer_pb2.Customer:
+    """``message`` as ``principal`` may receive it: without the fields :func:`withheld_from`
+    names. ``message`` itself is left as it is (it may also be an event's); a copy is returned
+    when something had to go."""
+    sees = can_see(principal, owner_id=message.owner_id, department_path=message.department_path)
+    withheld = [
+        path for path in withheld_from(principal, sees_record=sees) if _holds(message, path)
+    ]
+    if not withheld:
+        return message
+    answer = customer_pb2.Customer()
+    answer.CopyFrom(message)
+    for path in withheld:
+        *parents, name = path.split(".")
+        target = answer
+        for parent in parents:
+            target = getattr(target, parent)
+        target.ClearField(name)
+    return answer
+
+
+def _holds(message, path: str) -> bool:
+    """Whether ``path`` carries a value in ``message`` (without creating a profile)."""
+    *parents, name = path.split(".")
+    for parent in parents:
+        if not message.HasField(parent):
+            return False
+        message = getattr(message, parent)
+    return bool(getattr(message, name))
 
 
 # --- storage ----------------------------------------------------------------------------------

@@ -81,13 +81,18 @@ def list_page(
     )
 
 
-def to_proto(row: CustomerRevision) -> customer_pb2.CustomerRevision:
+def to_proto(
+    row: CustomerRevision, *, withheld: frozenset[str] = frozenset()
+) -> customer_pb2.CustomerRevision:
+    """The revision; a change of a field in ``withheld`` (fields the caller is not given,
+    ``personal_data.withheld_from``) shows that it changed, not the values."""
+    hidden = row.field_path in withheld
     return customer_pb2.CustomerRevision(
         id=row.id,
         customer_id=row.customer_id,
         field_path=row.field_path,
-        old_value=row.old_value or "",
-        new_value=row.new_value or "",
+        old_value="" if hidden else row.old_value or "",
+        new_value="" if hidden else row.new_value or "",
         actor_id=row.actor_id,
         change_time=to_timestamp(row.change_time),
         change_source=SOURCE_VALUES.get(row.change_source, 0),

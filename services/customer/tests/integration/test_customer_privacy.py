@@ -112,7 +112,7 @@ def test_a_rep_gets_them_masked_and_may_not_reveal_them(api):
                 uow.session, customer, REP, reveal=True, keys=api.keys
             )
     assert fields.values == {
-        "individual.id_card_number": "3301**********1234",
+        "individual.id_card_number": "*" * 18,
         "bank_account": "**** **** 3445",
     }
     assert fields.masked
@@ -121,7 +121,7 @@ def test_a_rep_gets_them_masked_and_may_not_reveal_them(api):
     assert many[customer_id] == fields
     assert many["no-such"].values == {} and not many["no-such"].masked
     message = personal_data.apply_to_proto(customer_pb2.Customer(), fields)
-    assert message.individual.id_card_number == "3301**********1234"
+    assert message.individual.id_card_number == "*" * 18
     assert message.bank_account == "**** **** 3445"
     assert message.sensitive_fields_masked
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+from datetime import date
 from pathlib import Path
 
 import grpc
@@ -35,7 +36,7 @@ INDIVIDUAL = customer_pb2.CUSTOMER_TYPE_INDIVIDUAL
 ENTERPRISE = customer_pb2.CUSTOMER_TYPE_ENTERPRISE
 
 ID_CARD = "11010519491231002X"  # GB 11643-1999's own example: check character X
-ID_CARD_MASKED = "1101**********002X"
+ID_CARD_MASKED = "*" * 18  # no character of the number (personal_data.MASKS)
 OTHER_ID_CARD = "320102198512315671"
 BANK_ACCOUNT = "6222020200112233445"
 BANK_ACCOUNT_TYPED = "6222 0202 0011 2233 445"
@@ -52,6 +53,11 @@ SERVICE_AGENT = Principal(
     "u-agent-2", "agent.zhao", frozenset({"service_agent"}), "/hq/service", DataScope.OWN
 )
 ADMIN = Principal("u-admin", "admin", frozenset({"admin"}), "/hq", DataScope.ALL)
+# an agent whose data scope covers the rep's department: sees their customers by the ordinary rule
+DEPARTMENT_AGENT = Principal(
+    "u-agent-3", "agent.qian", frozenset({"agent"}), "/hq/sales/east", DataScope.DEPARTMENT
+)
+BIRTH_DATE = "1949-12-31"  # ID_CARD's own, as the record holds it
 
 
 class Api(InProcessApi):
@@ -284,14 +290,14 @@ def test_update_changes_then_removes_the_sensitive_fields_and_revisions_hold_no_
         bank_account=OTHER_BANK_ACCOUNT,
         individual=customer_pb2.IndividualProfile(id_card_number=OTHER_ID_CARD),
     )
-    assert _masked(changed) == ("3201**********5671", "**** **** 3456", True)
+    assert _masked(changed) == (ID_CARD_MASKED, "**** **** 3456", True)
     assert api.clear_values(created.id) == {
         "individual.id_card_number": OTHER_ID_CARD,
         "bank_account": OTHER_BANK_ACCOUNT,
     }
 
     removed = _update(stub, created.id, ["bank_account"], bank_account="")
-    assert _masked(removed) == ("3201**********5671", "", True)
+    assert _masked(removed) == (ID_CARD_MASKED, "", True)
     assert api.clear_values(created.id) == {"individual.id_card_number": OTHER_ID_CARD}
 
     revisions = api.stub(ADMIN).ListCustomerRevisions(
@@ -301,7 +307,7 @@ def test_update_changes_then_removes_the_sensitive_fields_and_revisions_hold_no_
     assert by_path == [
         ("bank_account", "**** **** 3445", "**** **** 3456"),
         ("bank_account", "**** **** 3456", ""),
-        ("individual.id_card_number", ID_CARD_MASKED, "3201**********5671"),
+        ("individual.id_card_number", ID_CARD_MASKED, ID_CARD_MASKED),
     ]
 
 
@@ -411,3 +417,86 @@ def test_a_rep_still_cannot_read_another_reps_customer_by_id(api):
 
     assert error.code == grpc.StatusCode.NOT_FOUND
     assert (list(batch.customers), list(batch.not_found_ids)) == ([], [created.id])
+
+
+# -- what an agent is not given ----------------------------------------------------------------
+
+
+def _person(api, who: Principal) -> customer_pb2.Customer:
+    """A woman with every field an ID card's number could be guessed from."""
+    return api.create(
+        who,
+        address="北京市朝阳区建国路 88 号",  # the region of issue could be guessed from it
+        individual=customer_pb2.IndividualProfile(
+            gender=customer_pb2.GENDER_FEMALE, age=76, birth_date=BIRTH_DATE,
+            id_card_number=ID_CARD,
+        ),
+    )
+
+
+@pytest.mark.parametrize("agent", [AGENT, SERVICE_AGENT], ids=["agent", "service_agent"])
+def test_an_agent_reading_a_customer_gets_no_birth_date_and_an_id_mask_leaving_enough_candidates(
+    api, agent, count_id_card_candidates, possible_birth_dates
+):
+    created = _person(api, REP)
+    stub = api.stub(agent)
+
+    answers = [
+        stub.GetCustomer(customer_pb2.GetCustomerRequest(id=created.id)),
+        *stub.BatchGetCustomers(customer_pb2.BatchGetCustomersRequest(ids=[created.id])).customers,
+        *stub.ListCustomers(customer_pb2.ListCustomersRequest(phone="13812345678")).customers,
+    ]
+
+    assert len(answers) == 3
+    for answer in answers:
+        assert answer.individual.birth_date == ""
+        assert (answer.individual.age, answer.individual.gender) == (76, customer_pb2.GENDER_FEMALE)
+        # everything this answer carries, and the region of issue guessed from the address
+        candidates = count_id_card_candidates(
+            answer.individual.id_card_number,
+            birth_dates=possible_birth_dates(answer.individual.age, date.today()),
+            gender="female",
+            regions=[ID_CARD[:6]],
+        )
+        assert candidates >= personal_data.MIN_CANDIDATES, answer.individual.id_card_number
+    # the agent's reads name no birth date in the access log: it was not returned
+    assert all("individual.birth_date" not in entry.field_paths for entry in api.access_log())
+    # the rep who keeps the record reads it, birth date and all, and the mask still holds
+    kept = api.stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=created.id))
+    assert kept.individual.birth_date == BIRTH_DATE
+    assert count_id_card_candidates(
+        kept.individual.id_card_number, birth_dates=[date(1949, 12, 31)], gender="female"
+    ) >= personal_data.MIN_CANDIDATES
+    # the event keeps it: its consumers are services (marketing's birthday greetings)
+    (created_event,) = [wire.decode(payload, events_pb2.CustomerCreated)
+                        for kind, payload in api.outbox_payloads()
+                        if kind == "crm.customer.v1.CustomerCreated"]
+    assert created_event.customer.individual.birth_date == BIRTH_DATE
+
+
+def test_an_agent_seeing_a_customer_by_department_gets_no_birth_date_in_answers_or_revisions(api):
+    created = _person(api, REP)
+    _update(api.stub(REP), created.id, ["individual.birth_date"],
+            individual=customer_pb2.IndividualProfile(birth_date="1949-12-30"))
+    stub = api.stub(DEPARTMENT_AGENT)
+
+    got = stub.GetCustomer(customer_pb2.GetCustomerRequest(id=created.id))
+    revisions = stub.ListCustomerRevisions(
+        customer_pb2.ListCustomerRevisionsRequest(customer_id=created.id)
+    ).revisions
+    # the profile echoed back whole, as read (no birth date), changes the occupation only
+    echoed = customer_pb2.IndividualProfile()
+    echoed.CopyFrom(got.individual)
+    echoed.occupation = "退休教师"
+    updated = _update(stub, created.id, ["individual"], individual=echoed)
+
+    assert got.individual.birth_date == "" and updated.individual.birth_date == ""
+    (change,) = [r for r in revisions if r.field_path == "individual.birth_date"]
+    assert (change.old_value, change.new_value) == ("", "")  # that it changed, not the values
+    kept = api.stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=created.id))
+    assert (kept.individual.birth_date, kept.individual.occupation) == ("1949-12-30", "退休教师")
+    rep_revisions = api.stub(REP).ListCustomerRevisions(
+        customer_pb2.ListCustomerRevisionsRequest(customer_id=created.id,
+                                                  field_path="individual.birth_date")
+    ).revisions
+    assert [(r.old_value, r.new_value) for r in rep_revisions] == [(BIRTH_DATE, "1949-12-30")]
