@@ -103,7 +103,7 @@ def main() -> None:
                                              audience="crm"))
     target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
     token = issuer.issue(user_id="svc.marketing", username="svc.marketing", roles=["service"],
-                         department_path="/hq", data_scope="all")
+                         department_path="/hq", data_scope="all", scopes=["notification.send"])
     channel = connect(target, [notification_pb2.DESCRIPTOR.services_by_name[
         "NotificationService"]], default_timeout=30.0, token_provider=lambda: token)
     stub = notification_pb2_grpc.NotificationServiceStub(channel)

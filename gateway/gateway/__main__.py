@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from crm_shared.auth.scopes import SCOPES
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -28,9 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     account.add_argument("--display-name", default="", help="defaults to the client id")
     account.add_argument("--department", required=True, help="department path, e.g. /hq")
     account.add_argument("--role", action="append", default=[], dest="roles",
-                         help="a role besides `service` (repeatable)")
+                         help="a role besides `service` (repeatable; opens no RPC: a service "
+                              "account is judged by its scopes)")
     account.add_argument("--scope", action="append", default=[], dest="scopes",
-                         help="an OAuth scope (repeatable)")
+                         choices=sorted(SCOPES),
+                         help="an OAuth scope (repeatable); it opens the RPCs that name it")
     account.add_argument("--data-scope", default="all", choices=("own", "department", "all"))
     args = parser.parse_args(argv)
 

@@ -575,6 +575,10 @@ def _as_text(data: dict) -> dict:
 # --- routes ------------------------------------------------------------------------------------
 
 
+FORM_SCOPES = ("surveys.respond",)
+"""What the public form's token may do (crm_shared.auth.scopes)."""
+
+
 def register(app, deps) -> None:
     api = APIBlueprint("marketing_surveys", __name__, abp_tags=[Tag(name="surveys")])
 
@@ -582,13 +586,15 @@ def register(app, deps) -> None:
         return marketing_stub(deps)
 
     def as_gateway():
-        """The gateway's own principal, for the public form: a minute-long token."""
+        """The gateway's own principal, for the public form: a minute-long token whose only
+        scope (``surveys.respond``) opens the form's two RPCs and nothing else."""
         token = deps.issuer.issue(user_id="gateway", username="gateway", roles=["service"],
                                   department_path="/", data_scope=DataScope.OWN,
-                                  ttl_seconds=FORM_TOKEN_TTL_SECONDS)
+                                  ttl_seconds=FORM_TOKEN_TTL_SECONDS, scopes=FORM_SCOPES)
         return principal_scope(Principal(user_id="gateway", username="gateway",
                                          roles=frozenset({"service"}), department_path="/",
-                                         data_scope=DataScope.OWN, token=token))
+                                         data_scope=DataScope.OWN, token=token,
+                                         scopes=frozenset(FORM_SCOPES)))
 
     # -- surveys ------------------------------------------------------------------------------
 

@@ -26,8 +26,10 @@ DEFAULT_WORKER_PORTS = {
     "customer": 8101, "sales": 8102, "ticket": 8103, "marketing": 8104, "notification": 8105,
 }
 # Services whose background work calls peers with no user behind it authenticate as their own
-# service account (client credentials): component -> (client id, roles besides `service`).
-SERVICE_ACCOUNTS = {"marketing": ("svc.marketing", ("marketer",))}
+# service account (client credentials): component -> (client id, OAuth scopes). An account is
+# judged by its scopes only (crm_shared.access), so it gets exactly what its calls need: the
+# marketing api's dispatcher sends through the notification api.
+SERVICE_ACCOUNTS = {"marketing": ("svc.marketing", ("notification.send",))}
 DEMO_USERS = (
     ("admin", "everything"),
     ("sales.lead", "lead of /hq/sales"),
@@ -278,10 +280,10 @@ class Suite:
         gateway; run once the gateway has seeded the organisation. Until then the services'
         first background calls fail and are retried."""
         env = {**os.environ, **self.env_for("gateway", "migrate")}
-        for component, (client_id, roles) in SERVICE_ACCOUNTS.items():
+        for component, (client_id, scopes) in SERVICE_ACCOUNTS.items():
             argv = [*self.command("gateway", "service-account"), "--client-id", client_id,
                     "--secret-file", str(self.service_secrets[component]), "--department", "/hq",
-                    *(arg for role in roles for arg in ("--role", role))]
+                    *(arg for scope in scopes for arg in ("--scope", scope))]
             done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120,
                                   check=False)
             if done.returncode != 0:
