@@ -8,6 +8,7 @@ runs itself, so traces are asserted as a user of the suite would see them.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import urllib.error
@@ -80,6 +81,34 @@ def lead_assigned_to(running_suite):
     owned by ``username`` — assigned by hand unless the assignment rules already gave it to
     them (assigning a lead to its owner again is refused)."""
     return lambda username, body: _lead_assigned_to(running_suite.http, username, body)
+
+
+SURVEY_LINK = re.compile(r"https?://\S+?(/api/v1/surveys/respond/[A-Za-z0-9_.-]+)")
+
+
+def _survey_link_texted_to(running_suite: RunningSuite, phone: str) -> str:
+    from crm_devstack.waiting import wait_until
+
+    number = phone.removeprefix("+86")
+
+    def texted():
+        folder = running_suite.config.sms_dir
+        texts = [json.loads(path.read_text()) for path in folder.glob("*.json")] \
+            if folder.exists() else []
+        links = [SURVEY_LINK.search(text["text"]) for text in texts
+                 if text["to"].endswith(number)]
+        return [link.group(1) for link in links if link]
+
+    return wait_until(texted, timeout=60,
+                      message=f"no survey link was ever texted to {phone}")[-1]
+
+
+@pytest.fixture(scope="session")
+def survey_link_texted_to(running_suite):
+    """``survey_link_texted_to(phone)``: the path of the newest survey link in a text message
+    to ``phone`` (the SMS gateway's sink), once it is there. Staff never see a link, so a test
+    answers as the customer does: from their message."""
+    return lambda phone: _survey_link_texted_to(running_suite, phone)
 
 
 @dataclass

@@ -51,20 +51,21 @@ def _create_tag(running_suite, name: str) -> str:
     return tag.id
 
 
-def _answer_a_survey(http, customer_id: str) -> None:
-    """A marketer invites the customer; the customer answers 4/5 and NPS 9 through the link."""
+def _answer_a_survey(http, customer_id: str, phone: str, survey_link_texted_to) -> None:
+    """A marketer invites the customer by text message (a service survey: no marketing consent
+    needed); the customer answers 4/5 and NPS 9 through the link they got."""
     marketer = http.login("marketer.chen")
     survey = _ok(http.call("POST", "/api/v1/surveys", {
-        "title": "季度满意度", "kind": "relationship", "state": "active", "questions": [
+        "title": "季度满意度", "kind": "service_satisfaction", "state": "active", "questions": [
             {"id": "q1", "dimension": "product_quality", "text": "您对产品质量满意吗？",
              "type": "rating_1_to_5", "required": True, "options": []},
             {"id": "q2", "dimension": "nps", "text": "您会推荐我们吗？",
              "type": "nps_0_to_10", "required": False, "options": []}]}, token=marketer), 201)
     invitation = _ok(http.call("POST", f"/api/v1/surveys/{survey['id']}/invitations",
-                               {"customer_id": customer_id, "channel": "email"},
+                               {"customer_id": customer_id, "channel": "sms"},
                                token=marketer), 201)
-    link = invitation["link_url"]
-    path = link[link.index("/api/v1/"):]
+    assert invitation["link_url"] == ""  # the link is only in the customer's message
+    path = survey_link_texted_to(phone)
     form = _ok(http.call("GET", path))
     answers = [{"question_id": q["id"], "score": 9 if q["type"] == "nps_0_to_10" else 4}
                for q in form["questions"]]
@@ -72,7 +73,7 @@ def _answer_a_survey(http, customer_id: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def prepared(running_suite):
+def prepared(running_suite, survey_link_texted_to):
     """rep.zhang's enterprise customer with a decision chain, a tag, a survey answer and a
     ticket; and an individual with masked personal fields."""
     http = running_suite.http
@@ -93,7 +94,7 @@ def prepared(running_suite):
     tag_name = f"重点跟进{suffix}"
     _ok(http.call("POST", f"/api/v1/customers/{customer['id']}/tags",
                   {"tag_ids": [_create_tag(running_suite, tag_name)]}, token=rep))
-    _answer_a_survey(http, customer["id"])
+    _answer_a_survey(http, customer["id"], phone, survey_link_texted_to)
     ticket = _ok(http.call("POST", "/api/v1/tickets", {
         "type": "fault", "channel": "phone", "title": "数控机床报警",
         "description": "主轴过热报警", "customer_id": customer["id"],

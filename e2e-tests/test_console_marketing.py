@@ -40,12 +40,12 @@ def audience(running_suite):
     http = running_suite.http
     rep, marketer = http.login("rep.zhang"), http.login("marketer.chen")
     industry = f"e2e-mkt-{uuid.uuid4().hex[:8]}"
-    ids = []
+    ids, phones = [], []
     for index in range(3):
         name = f"苏州某某精密{index}号有限公司"
+        phones.append(f"+86138{uuid.uuid4().int % 10**8:08d}")
         ids.append(_ok(http.call("POST", "/api/v1/customers", {
-            "type": "enterprise", "display_name": name,
-            "phone": f"+86138{uuid.uuid4().int % 10**8:08d}",
+            "type": "enterprise", "display_name": name, "phone": phones[-1],
             "enterprise": {"legal_name": name, "industry": industry}}, token=rep), 201)["id"])
     _ok(http.call("POST", f"/api/v1/customers/{ids[0]}/consents", {
         "purpose": "marketing", "source": "web_form", "evidence": "e2e"}, token=rep))
@@ -54,7 +54,8 @@ def audience(running_suite):
     wait_until(lambda: _api_count(http, marketer, _industry_rule(industry)) == 3
                and _api_count(http, marketer, consenting) == 1, timeout=45,
                message="the customers never reached marketing's read model")
-    return {"industry": industry, "customer_ids": ids, "http": http, "marketer": marketer}
+    return {"industry": industry, "customer_ids": ids, "phones": phones, "http": http,
+            "marketer": marketer}
 
 
 def test_a_marketer_builds_a_segment_and_the_live_preview_counts_what_the_api_counts(
@@ -209,10 +210,11 @@ def test_a_survey_with_questions_is_created_through_the_builder(console, running
         ("q3", "single_choice", "", False, ["电话", "微信", "网站"])]
 
 
-def test_survey_results_show_nps_dimension_scores_and_the_low_score_answers(console, audience):
-    """A customer answers through the signed link with low scores; the survey page shows what
-    the results RPC computed: NPS, the dimension chart's data, the share of low scores, and
-    the answer in the low-score list."""
+def test_survey_results_show_nps_dimension_scores_and_the_low_score_answers(
+        console, audience, survey_link_texted_to):
+    """A customer answers through the signed link of their text message with low scores; the
+    survey page shows what the results RPC computed: NPS, the dimension chart's data, the share
+    of low scores, and the answer in the low-score list."""
     http, marketer = audience["http"], audience["marketer"]
     survey = _ok(http.call("POST", "/api/v1/surveys", {
         "title": "季度回访", "kind": "relationship", "state": "active", "questions": [
@@ -222,8 +224,8 @@ def test_survey_results_show_nps_dimension_scores_and_the_low_score_answers(cons
              "required": True}]}, token=marketer), 201)
     invitation = _ok(http.call("POST", f"/api/v1/surveys/{survey['id']}/invitations", {
         "customer_id": audience["customer_ids"][0], "channel": "sms"}, token=marketer), 201)
-    link = invitation["link_url"]
-    path = link[link.index("/api/v1/surveys/respond/"):]
+    assert invitation["link_url"] == ""  # the link is only in the customer's message
+    path = survey_link_texted_to(audience["phones"][0])
     _ok(http.call("POST", path, {"answers": [{"question_id": "q1", "score": 2},
                                              {"question_id": "q2", "score": 3}],
                                  "comment": "上门太慢"}), 201)

@@ -3,12 +3,14 @@
 through the signed link of an invitation (``/api/v1/surveys/respond/{token}``), over
 ``crm.marketing.v1.MarketingService``.
 
-The public form has no bearer token: the link is the authority. The gateway calls the marketing
-service as itself (a short-lived token it issues to its own service principal) and passes the
-link's token on; the marketing service verifies the link's signature and expiry, and an
-invitation is answered once. Through the suite's one status table: a link that is not genuine
-is 404; an expired link, a closed survey and a second answer are 409 (the problem's reason and
-detail say which).
+The public form has no bearer token: the link is the authority, and only the customer's
+message carries it (staff see an invitation's state, channel and times; its ``link_url`` is
+always empty). The gateway calls the marketing service as itself (a short-lived token it issues
+to its own service principal) and passes the link's token on; the marketing service verifies
+the link's signature and expiry, and an invitation is answered once. Through the suite's one
+status table: a link that is not genuine or has expired is 404, with one detail that does not
+say which; a closed survey and a second answer are 409 (the problem's reason and detail say
+which); a token longer than any link's is 422.
 """
 
 from __future__ import annotations
@@ -66,7 +68,6 @@ SURVEY_ID = "3f7b6a2c-1d4e-5f60-8a9b-0c1d2e3f4a5b"
 INVITATION_ID = "7c6b5a49-3827-4a16-9504-f3e2d1c0b9a8"
 TICKET_ID = "9d1c2b3a-4e5f-4a6b-8c7d-0e1f2a3b4c5e"
 STAMP = "2026-03-01T08:30:00Z"
-TOKEN = "N2M2YjVhNDktMzgyNy00YTE2LTk1MDQtZjNlMmQxYzBiOWE4OjE3NzM1NjM0MDA.k1Xq3rG8v0b2H6yZpQ9wL4tN7cE5aS1dF0jU8mI2oR4"
 QUESTIONS_EXAMPLE = [
     {"id": "q1", "dimension": "product_quality", "text": "您对产品质量的满意度？",
      "type": "rating_1_to_5", "required": True, "options": []},
@@ -85,7 +86,7 @@ SURVEY_EXAMPLE = {
 INVITATION_EXAMPLE = {
     "id": INVITATION_ID, "survey_id": SURVEY_ID, "customer_id": CUSTOMER, "contact_id": "",
     "ticket_id": TICKET_ID, "campaign_id": "", "trigger_id": "", "channel": "email",
-    "state": "sent", "link_url": f"https://crm.example.com{RESPOND}/{TOKEN}",
+    "state": "sent", "link_url": "",
     "expire_time": "2026-03-15T08:30:00Z", "delivery_id": "5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716",
     "send_time": STAMP, "answer_time": None, "create_time": STAMP,
 }
@@ -230,7 +231,9 @@ class SurveyInvitation(BaseModel):
     trigger_id: str
     channel: ChannelWord | None = None
     state: InvitationStateWord | None = None
-    link_url: str = Field(description="The signed link the customer answers through.")
+    link_url: str = Field("", deprecated=True, description="Always empty: the signed link "
+                          "answers the survey in the customer's name, so only the message "
+                          "to the customer carries it.")
     expire_time: datetime | None = None
     delivery_id: str
     send_time: datetime | None = None

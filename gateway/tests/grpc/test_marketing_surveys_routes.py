@@ -5,7 +5,9 @@ module."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from crm.customer.v1 import customer_pb2
@@ -16,7 +18,7 @@ from crm_shared.grpc.server import GrpcApi
 from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 from gateway.identity.demo import USERS
-from marketing_service import read_model
+from marketing_service import outbound, read_model, survey_links
 from marketing_service.api import build_bindings
 from marketing_service.settings import MarketingApiSettings
 
@@ -24,6 +26,9 @@ pytestmark = pytest.mark.integration
 
 USER_IDS = {user.username: user.user_id for user in USERS}
 PROBLEM = "application/problem+json"
+RESPOND = "/api/v1/surveys/respond"
+REFUSED = "this survey link is not valid or has expired"
+SURVEY_LINK_SECRET = "a-secret-for-the-gateway-tests"
 QUESTIONS = [
     {"id": "q1", "dimension": "response_speed", "text": "响应速度？", "type": "rating_1_to_5",
      "required": True},
@@ -34,7 +39,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def marketing(tmp_path_factory, signing_keys):
-    """The real marketing api signing survey links; yields (address, database)."""
+    """The real marketing api signing survey links; yields (address, database, settings)."""
     url = f"sqlite:///{Path(tmp_path_factory.mktemp('marketing')) / 'marketing.db'}"
     upgrade("marketing_service", url)
     database = Database(url)
@@ -43,12 +48,12 @@ def marketing(tmp_path_factory, signing_keys):
         jwt_public_key_file=signing_keys.public, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
         outbox_relay=False, grpc_reflection=False, health_check_seconds=3600,
         outbound_dispatch=False,
-        survey_link_secret="a-secret-for-the-gateway-tests",
+        survey_link_secret=SURVEY_LINK_SECRET,
         survey_link_base_url="https://crm.example.com")
     verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
     api = GrpcApi(settings, database, build_bindings(database, settings), verifier)
     port = api.start("127.0.0.1:0")
-    yield f"127.0.0.1:{port}", database
+    yield f"127.0.0.1:{port}", database, settings
     api.stop(grace=0)
     database.dispose()
 
@@ -79,14 +84,23 @@ def _survey(client, headers) -> dict:
     return created.get_json()
 
 
+def _sent_link(marketing, customer_id: str) -> str:
+    """The link in the message the customer gets: the sending queue signs it as it hands the
+    message to the notification service (the first step of its dispatcher makes that request)."""
+    claimed = outbound.claim_due(marketing[1], utcnow(), settings=marketing[2])
+    (request,) = [item.request for item in claimed if item.request.customer_id == customer_id]
+    return request.variables["survey_url"]
+
+
 def test_a_customer_answers_by_link_without_an_account_and_only_once(client, auth_header,
                                                                      marketing):
     headers = auth_header("marketer.chen")
     survey = _survey(client, headers)
+    customer_id = _customer(marketing)
     invited = client.post(f"/api/v1/surveys/{survey['id']}/invitations", headers=headers,
-                          json={"customer_id": _customer(marketing)})
+                          json={"customer_id": customer_id})
     assert invited.status_code == 201, invited.get_data(as_text=True)
-    link = invited.get_json()["link_url"]
+    link = _sent_link(marketing, customer_id)
     assert link.startswith("https://crm.example.com/api/v1/surveys/respond/")
     path = link.removeprefix("https://crm.example.com")
 
@@ -115,10 +129,83 @@ def test_a_customer_answers_by_link_without_an_account_and_only_once(client, aut
     assert results["dimensions"][0]["low_score_share"] == 1.0
 
 
-def test_a_link_that_is_not_genuine_is_a_404_problem(client):
-    response = client.get("/api/v1/surveys/respond/bm90LWE.c2lnbmF0dXJl")
-    assert response.status_code == 404 and response.content_type == PROBLEM
-    assert "traceback" not in response.get_data(as_text=True).lower()
+def test_staff_get_the_invitations_state_and_no_link_that_answers_it(client, auth_header,
+                                                                   marketing):
+    """What the invitation routes show a marketer or an admin carries no link (``link_url`` is
+    empty); whatever they show, the public form takes none of it. The customer's link works."""
+    headers = auth_header("marketer.chen")
+    survey = _survey(client, headers)
+    customer_id = _customer(marketing)
+    created = client.post(f"/api/v1/surveys/{survey['id']}/invitations", headers=headers,
+                          json={"customer_id": customer_id, "channel": "email"})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    shown = [created.get_json()]
+    for person in ("marketer.chen", "admin"):
+        listed = client.get(f"/api/v1/surveys/{survey['id']}/invitations",
+                            headers=auth_header(person))
+        assert listed.status_code == 200, listed.get_data(as_text=True)
+        shown += listed.get_json()["invitations"]
+    for invitation in shown:
+        assert invitation["link_url"] == ""
+        assert (invitation["state"], invitation["channel"]) == ("pending", "email")
+        assert invitation["expire_time"] and invitation["create_time"]
+        texts = {value for value in invitation.values() if isinstance(value, str) and value}
+        for text in texts | {text.rsplit("/", 1)[-1] for text in texts}:
+            form = client.get(f"{RESPOND}/{quote(text, safe='')}")
+            answer = client.post(f"{RESPOND}/{quote(text, safe='')}",
+                                 json={"answers": [{"question_id": "q1", "score": 5}]})
+            assert form.status_code == answer.status_code == 404, text
+
+    path = _sent_link(marketing, customer_id).removeprefix("https://crm.example.com")
+    assert client.get(path).status_code == 200
+    assert client.post(path, json={"answers": [{"question_id": "q1", "score": 5}]}
+                       ).status_code == 201
+
+
+def _garbage_tokens(genuine: str) -> dict[str, str]:
+    """Path segments that are not a genuine, unexpired link, by what is wrong with them."""
+    return {
+        "garbage": "garbage",
+        "not a token of ours": "bm90LWE.c2lnbmF0dXJl",
+        "truncated": genuine[:-6],
+        "tampered": genuine[:-4] + ("AAAA" if not genuine.endswith("AAAA") else "BBBB"),
+        "expired": survey_links.sign(SURVEY_LINK_SECRET, str(uuid.uuid4()),
+                                     datetime(2020, 1, 1, tzinfo=UTC)),
+        "unknown invitation": survey_links.sign(SURVEY_LINK_SECRET, str(uuid.uuid4()),
+                                                datetime(2099, 1, 1, tzinfo=UTC)),
+        "not UTF-8": "%FF%FE%FD",  # decoded by the gateway as replacement characters
+        "not ASCII": quote("问卷.链接"),
+        "a genuine token and more": genuine + quote("é"),
+        "dots": "..a.b",
+    }
+
+
+def test_a_link_that_is_not_genuine_is_a_404_problem_that_tells_nothing_more(client,
+                                                                            auth_header,
+                                                                            marketing):
+    """The fuzzer's ``GET /respond/<garbage>`` answered 500: garbage, truncated, tampered,
+    expired, foreign, non-UTF-8 and non-ASCII links are a 404 problem, GET and POST alike,
+    with one detail that does not say which."""
+    headers = auth_header("marketer.chen")
+    customer_id = _customer(marketing)
+    client.post(f"/api/v1/surveys/{_survey(client, headers)['id']}/invitations",
+                headers=headers, json={"customer_id": customer_id})
+    genuine = _sent_link(marketing, customer_id).rsplit("/", 1)[1]
+    for why, token in _garbage_tokens(genuine).items():
+        for response in (client.get(f"{RESPOND}/{token}"),
+                         client.post(f"{RESPOND}/{token}",
+                                     json={"answers": [{"question_id": "q1", "score": 5}]})):
+            assert response.status_code == 404, (why, response.get_data(as_text=True))
+            assert response.content_type == PROBLEM
+            assert response.get_json()["detail"] == REFUSED, why
+    assert client.get(f"{RESPOND}/{genuine}").status_code == 200
+
+
+def test_a_very_long_link_is_a_field_error(client):
+    for response in (client.get(f"{RESPOND}/{'a' * 301}.{'b' * 43}"),
+                     client.post(f"{RESPOND}/{'a' * 5000}", json={"answers": []})):
+        assert response.status_code == 422 and response.content_type == PROBLEM
+        assert [e["field"] for e in response.get_json()["errors"]] == ["token"]
 
 
 def test_surveys_are_written_by_marketers_and_read_by_leads(client, auth_header, marketing):

@@ -35,10 +35,12 @@ class MarketingServicer(SegmentRpcs, CampaignRpcs, SurveyRpcs,
 
 
 def sending_task(database: Database, settings) -> PeriodicTask:
-    """The dispatcher of the sending queue, every ``OUTBOUND_DISPATCH_SECONDS``."""
+    """The dispatcher of the sending queue, every ``OUTBOUND_DISPATCH_SECONDS``; it signs the
+    survey links of the invitations it sends (``SURVEY_LINK_SECRET``)."""
     notification = client_for(settings)
     return PeriodicTask("outbound-dispatch", settings.outbound_dispatch_seconds,
-                        lambda: outbound.dispatch_due(database, notification, utcnow()))
+                        lambda: outbound.dispatch_due(database, notification, utcnow(),
+                                                      settings=settings))
 
 
 def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:

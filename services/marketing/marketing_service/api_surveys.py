@@ -11,8 +11,10 @@ Who may do what:
 * improvement items are also created and changed by managers and service leads (the
   departments that improve);
 * the survey form and its answer are authorised by the signed link alone (the gateway calls
-  on the customer's behalf): an invalid link is NOT_FOUND, an expired one FAILED_PRECONDITION,
-  a second answer ALREADY_EXISTS;
+  on the customer's behalf): a link that is not genuine or has expired is NOT_FOUND with one
+  message that does not say which, a closed survey FAILED_PRECONDITION, a second answer
+  ALREADY_EXISTS. Staff never see a link: invitations are shown with an empty ``link_url``
+  (:mod:`marketing_service.invitations`);
 * the personal-data export is for admins and data-protection officers.
 """
 
@@ -118,6 +120,7 @@ IMPROVEMENT_UPDATABLE = {"title", "description", "state", "owner_id", "departmen
                          "due_date"}
 LOCALES = ("zh-CN", "en-US")
 MAX_MILESTONES = 20
+LINK_REFUSED = "this survey link is not valid or has expired"
 
 
 def _require(principal: Principal, roles: tuple[str, ...], doing: str) -> None:
@@ -519,7 +522,7 @@ class SurveyRpcs:
                 earlier = earlier_request(uow.session, SurveyInvitation, request.request_id,
                                           principal.user_id)
                 if earlier is not None:
-                    return invitation_to_proto(earlier, self.links.url(earlier))
+                    return invitation_to_proto(earlier)
                 survey = self._survey(uow, data.survey_id)
                 visible = uow.session.scalar(select(func.count()).select_from(CustomerProfile)
                                              .where(CustomerProfile.customer_id == data.customer_id,
@@ -533,7 +536,7 @@ class SurveyRpcs:
                     now=now, created_by=principal.user_id, ticket_id=data.ticket_id or None,
                     campaign_id=data.campaign_id or None, contact_id=data.contact_id or None,
                     request_id=request.request_id or None)
-                return invitation_to_proto(invitation, self.links.url(invitation))
+                return invitation_to_proto(invitation)
         except IntegrityError:
             raise Conflict("the same invitation was created concurrently; read it again") \
                 from None
@@ -559,24 +562,25 @@ class SurveyRpcs:
                                       page_size=page_size_of(request.page_size),
                                       page_token=request.page_token)
             return marketing_pb2.ListSurveyInvitationsResponse(
-                invitations=[invitation_to_proto(row, self.links.url(row)) for row in rows],
+                invitations=[invitation_to_proto(row) for row in rows],
                 next_page_token=token)
 
     # -- the public form -----------------------------------------------------------------------------
 
     def _invitation_of_token(self, uow: UnitOfWork, token: str, now: datetime
                              ) -> SurveyInvitation:
+        """The invitation of a genuine, unexpired link. Any other link is NOT_FOUND with
+        :data:`LINK_REFUSED`, whatever is wrong with it: the public caller learns nothing of
+        which tokens are nearly right."""
         if not token:
             raise InvalidArgument(FieldViolation("token", "is required"))
         try:
             claims = survey_links.verify(self.links.require_secret(), token, now)
-        except survey_links.InvalidLink:
-            raise NotFound("this survey link is not valid") from None
-        except survey_links.ExpiredLink:
-            raise FailedPrecondition("this survey link has expired") from None
+        except (survey_links.InvalidLink, survey_links.ExpiredLink):
+            raise NotFound(LINK_REFUSED) from None
         invitation = uow.session.get(SurveyInvitation, claims.invitation_id)
         if invitation is None:
-            raise NotFound("this survey link is not valid")
+            raise NotFound(LINK_REFUSED)
         return invitation
 
     def GetSurveyForm(self, request, context):

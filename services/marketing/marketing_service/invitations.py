@@ -2,6 +2,12 @@
 queue (:mod:`marketing_service.outbound`), kept in step with that message's outcome, and
 answered through their signed link.
 
+The link is the customer's key to the answer: whoever holds it may answer in the customer's
+name. So it is signed only as the message goes (:func:`_signed_link`, a value made at send
+time) and exists only in the message the customer gets. RPCs and the ``survey.invited``
+event show the invitation's state, channel and times with an empty ``link_url``, and the queued
+message holds no link.
+
 Consent: an invitation to a service-satisfaction survey (after a ticket) is part of the service
 the customer received, not marketing: it is sent without marketing consent and does not count
 toward the marketing frequency caps. Relationship and campaign surveys are marketing: they need
@@ -25,6 +31,8 @@ from marketing_service.survey_views import invitation_to_proto
 
 CATEGORY = "survey_invitation"
 TEMPLATE_KEY = "survey_invitation"
+MESSAGE_KEY_PREFIX = "survey-invitation:"
+"""The invitation's message is keyed ``survey-invitation:<invitation id>``."""
 PENDING, SENT, ANSWERED, EXPIRED, SUPPRESSED = "pending", "sent", "answered", "expired", "suppressed"
 SERVICE_SATISFACTION = "service_satisfaction"
 
@@ -79,17 +87,32 @@ def create_invitation(uow: UnitOfWork, survey: Survey, *, customer_id: str, chan
     context = f"工单 {ticket_number}" if ticket_number else ""
     message = outbound.enqueue(
         uow.session, customer_id=customer_id, channel=channel,
-        idempotency_key=f"survey-invitation:{invitation.id}", category=CATEGORY,
+        idempotency_key=MESSAGE_KEY_PREFIX + invitation.id, category=CATEGORY,
         source_ref=f"survey:{survey.id}:invitation:{invitation.id}", template_key=TEMPLATE_KEY,
-        variables={"survey_title": survey.title, "survey_url": links.url(invitation),
-                   "context": context, "expire_date": invitation.expire_time.date().isoformat()},
+        variables={"survey_title": survey.title, "context": context,
+                   "expire_date": invitation.expire_time.date().isoformat()},
         locale=locale, requires_consent=marketing, counts_toward_cap=marketing,
         group_key=f"campaign:{campaign_id}" if campaign_id else None, now=now)
     invitation.outbound_message_id = message.id
     uow.session.flush()
-    uow.emit(marketing_events.SurveyInvited(invitation=invitation_to_proto(
-        invitation, links.url(invitation)), survey_title=survey.title), key=customer_id)
+    uow.emit(marketing_events.SurveyInvited(invitation=invitation_to_proto(invitation),
+                                            survey_title=survey.title), key=customer_id)
     return invitation
+
+
+@outbound.values_at_send(CATEGORY)
+def _signed_link(session, message: OutboundMessage, settings) -> dict[str, str]:
+    """``survey_url``: the invitation's signed link, made as its message is handed over (it
+    is the same link every time: the invitation's id and expiry, signed)."""
+    links = LinkSigner.of(settings)
+    if not links.secret:
+        raise outbound.NotSendableYet("survey links cannot be signed: SURVEY_LINK_SECRET is "
+                                      "not configured for the marketing api")
+    invitation = session.get(SurveyInvitation,
+                             message.idempotency_key.removeprefix(MESSAGE_KEY_PREFIX))
+    if invitation is None:
+        raise outbound.NotSendableYet(f"no survey invitation has the message {message.id}")
+    return {"survey_url": links.url(invitation)}
 
 
 @outbound.on_outcome(CATEGORY)

@@ -16,7 +16,7 @@ business change that caused it commits::
             category="survey_invitation",
             source_ref=f"survey:{survey_id}:invitation:{invitation_id}",
             template_key="survey_invitation",
-            variables={"survey_url": url},
+            variables={"survey_title": title},  # the link is made at send time, see below
         )
 
 The exact signature (keyword-only; later additions only ever get defaults)::
@@ -52,6 +52,14 @@ cancelled, suppressed), the listeners registered for its ``category`` with :func
 run in the same transaction (a campaign records its recipient's status and emits
 ``campaign.message_sent`` there).
 
+Credentials: a value that lets its holder act as the customer (the signed link of a survey
+invitation) is never queued. The category registers a maker with :func:`values_at_send`, and
+the dispatcher adds what it makes to the template values of the request it hands over, so the
+link exists only in the message the customer gets, never in the queue's rows (which exports
+and support read). A maker that cannot make its values (no signing secret) raises
+:class:`NotSendableYet`: the message waits and is retried like one the notification service
+did not take.
+
 Sending (:func:`dispatch_due`, run by the worker's timer with the clock and a notification
 client it is given) goes in three steps, so that no network call happens inside a
 transaction and a crash between any two loses nothing and sends nothing twice:
@@ -60,7 +68,8 @@ transaction and a crash between any two loses nothing and sends nothing twice:
    with an expired lease) are claimed; for each, consent, the customer's state, an address
    for the channel and the frequency caps of the marketing policy are checked against the read
    model NOW (consent withdrawn after queueing cancels the message: suppressed, never sent).
-   Messages that may go become ``sending`` with a lease and count against the caps from then on.
+   Messages that may go become ``sending`` with a lease and count against the caps from then on;
+   their requests get the values made at send time.
 2. :func:`hand_over` — no transaction: the notification service's ``SendMessages`` in batches,
    keyed by each message's idempotency key (a repeat returns the first delivery, sends nothing).
 3. :func:`record` — another transaction: delivery ids and ``sent``; a refused message
@@ -237,6 +246,37 @@ def settle(uow: UnitOfWork, message: OutboundMessage, state: str, now: datetime,
         listener(uow, message, now)
 
 
+# -- values made at send time --------------------------------------------------------------------
+
+
+class NotSendableYet(Exception):
+    """A category's values cannot be made now (e.g. survey links cannot be signed): the
+    message waits and is retried, and fails after :data:`MAX_ATTEMPTS`."""
+
+
+ValuesAtSend = Callable[[Session, OutboundMessage, object], dict[str, str]]
+"""``maker(session, message, settings)``: template values of ``message`` that are never stored
+with it, made from the dispatching process's ``settings``; raises :class:`NotSendableYet`."""
+
+_makers: dict[str, ValuesAtSend] = {}
+
+
+def values_at_send(category: str) -> Callable[[ValuesAtSend], ValuesAtSend]:
+    """Register the maker of a category's send-time values (a decorator; one per category)."""
+
+    def register(maker: ValuesAtSend) -> ValuesAtSend:
+        _makers[category] = maker
+        return maker
+
+    return register
+
+
+def _values_made_at_send(session: Session, message: OutboundMessage, settings
+                         ) -> dict[str, str]:
+    maker = _makers.get(message.category)
+    return maker(session, message, settings) if maker is not None else {}
+
+
 # -- groups (a campaign's messages) ---------------------------------------------------------------
 
 
@@ -397,10 +437,11 @@ class Outcome:
         return not self.error
 
 
-def _request_of(message: OutboundMessage, address: str, locale: str,
-                display_name: str) -> notification_pb2.OutboundMessage:
+def _request_of(message: OutboundMessage, address: str, locale: str, display_name: str,
+                made: dict[str, str]) -> notification_pb2.OutboundMessage:
     variables = dict(message.variables or {})
     variables.setdefault("display_name", display_name)
+    variables.update(made)
     return notification_pb2.OutboundMessage(
         idempotency_key=message.idempotency_key, channel=CHANNEL_VALUES[message.channel],
         customer_id=message.customer_id, recipient_address=address, locale=locale,
@@ -409,8 +450,9 @@ def _request_of(message: OutboundMessage, address: str, locale: str,
 
 
 def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
-              report: DispatchReport | None = None) -> list[Claimed]:
-    """Step 1: claim the due messages, decide each against the read model and the caps."""
+              report: DispatchReport | None = None, settings=None) -> list[Claimed]:
+    """Step 1: claim the due messages, decide each against the read model and the caps, and
+    make the values of :func:`values_at_send` with ``settings`` (the dispatching process's)."""
     report = report if report is not None else DispatchReport()
     claimed: list[Claimed] = []
     with database.unit_of_work() as uow:
@@ -463,6 +505,17 @@ def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
                 settle(uow, message, decision.state, now, error=decision.error)
                 report.count(decision.state)
                 continue
+            try:
+                made = _values_made_at_send(session, message, settings)
+            except NotSendableYet as exc:
+                message.attempt_count += 1
+                if message.attempt_count >= MAX_ATTEMPTS:
+                    settle(uow, message, FAILED, now, error=str(exc))
+                    report.failed += 1
+                else:
+                    _back_off(message, now, str(exc))
+                    report.retrying += 1
+                continue
             message.state = SENDING
             message.attempt_count += 1
             message.lease_expire_time = now + LEASE
@@ -473,7 +526,7 @@ def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
                 or policy.default_locale
             display_name = profile.display_name if profile is not None else ""
             claimed.append(Claimed(message.id, _request_of(message, decision.address, locale,
-                                                           display_name)))
+                                                           display_name, made)))
             session.flush()
     report.claimed += len(claimed)
     return claimed
@@ -528,22 +581,28 @@ def record(database: Database, outcomes: Sequence[Outcome], now: datetime, *,
                 settle(uow, message, FAILED, now, error=outcome.error)
                 report.failed += 1
             else:
-                message.state = QUEUED
-                message.lease_expire_time = None
-                message.send_time = None
-                message.next_attempt_time = now + retry_delay(message.attempt_count)
-                message.last_error = outcome.error[:1000]
-                message.update_time = now
+                _back_off(message, now, outcome.error)
                 report.retrying += 1
 
 
+def _back_off(message: OutboundMessage, now: datetime, error: str) -> None:
+    """Back in the queue after a failed attempt, due again after :func:`retry_delay`."""
+    message.state = QUEUED
+    message.lease_expire_time = None
+    message.send_time = None
+    message.next_attempt_time = now + retry_delay(message.attempt_count)
+    message.last_error = error[:1000]
+    message.update_time = now
+
+
 def dispatch_due(database: Database, notification, now: datetime, *,
-                 limit: int = CLAIM_BATCH) -> DispatchReport:
+                 limit: int = CLAIM_BATCH, settings=None) -> DispatchReport:
     """Send what is due at ``now`` (claim, hand over, record; see the module's text).
     ``notification`` is a ``NotificationServiceStub`` whose channel carries service
-    credentials. Returns what happened."""
+    credentials; ``settings`` are the process's, for the values made at send time. Returns
+    what happened."""
     report = DispatchReport()
-    claimed = claim_due(database, now, limit=limit, report=report)
+    claimed = claim_due(database, now, limit=limit, report=report, settings=settings)
     outcomes = hand_over(notification, claimed)
     record(database, outcomes, now, report=report)
     return report

@@ -114,14 +114,16 @@ def survey_to_proto(survey: Survey) -> marketing_pb2.Survey:
         updated_by=survey.updated_by, etag=etag_of(survey))
 
 
-def invitation_to_proto(invitation: SurveyInvitation, link_url: str = ""
-                        ) -> marketing_pb2.SurveyInvitation:
+def invitation_to_proto(invitation: SurveyInvitation) -> marketing_pb2.SurveyInvitation:
+    """The invitation as staff and events see it: its state, channel and times, never its link
+    (``link_url`` stays empty: the link answers the survey in the customer's name, and only
+    the customer's message carries it, :mod:`marketing_service.invitations`)."""
     return marketing_pb2.SurveyInvitation(
         id=invitation.id, survey_id=invitation.survey_id, customer_id=invitation.customer_id,
         contact_id=invitation.contact_id or "", ticket_id=invitation.ticket_id or "",
         campaign_id=invitation.campaign_id or "", trigger_id=invitation.trigger_id or "",
         channel=CHANNELS.value(invitation.channel),
-        state=INVITATION_STATES.value(invitation.state), link_url=link_url,
+        state=INVITATION_STATES.value(invitation.state),
         expire_time=to_timestamp(invitation.expire_time),
         delivery_id=invitation.delivery_id or "", send_time=to_timestamp(invitation.send_time),
         answer_time=to_timestamp(invitation.answer_time),

@@ -564,6 +564,7 @@ class MarketingServiceServicer:
 
     def GetSurveyForm(self, request, context):
         """Returns the questionnaire behind a signed invitation link (for the public answer page; no login).
+        A link that is not genuine or has expired is NOT_FOUND, with one message that does not say which.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -571,7 +572,7 @@ class MarketingServiceServicer:
 
     def SubmitSurveyAnswer(self, request, context):
         """Submits the answers of a signed invitation link (no login); one answer per invitation.
-        Publishes `survey.answered`.
+        Publishes `survey.answered`. A link that is not genuine or has expired is NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

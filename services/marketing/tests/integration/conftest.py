@@ -7,7 +7,9 @@ real migrations built, called by the people of ``PEOPLE``; it signs survey links
 tests' secret and dispatches nothing outbound by itself. The outbox relay is off: the events a
 call wrote stay in the outbox, where ``api.events(routing_key, type)`` reads them.
 ``marketing_database_url(backend)`` gives a fresh migrated database (a copy of a template
-migrated once per session, SQLite or PostgreSQL).
+migrated once per session, SQLite or PostgreSQL). ``notification`` is the REAL notification api
+the sending queue hands messages to (``outbound.dispatch_due(api.database,
+notification.marketing, now)``), whose deliveries a test reads back.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
+from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_devstack.inprocess_api import InProcessApi, Person
 from marketing_service.api import build_bindings
 from marketing_service.settings import MarketingApiSettings
 
 MARKETING_SERVICE = marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"]
+NOTIFICATION_SERVICE = notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]
 SURVEY_LINK_SECRET = "survey-link-secret-of-the-tests"
 SURVEY_LINK_BASE_URL = "https://crm.example.com"
 
@@ -79,3 +83,39 @@ def start_marketing_api(keys, marketing_database_url) -> Iterator[Callable[..., 
 def survey_link_secret() -> str:
     """The secret the test apis sign survey links with (a test may sign a link of its own)."""
     return SURVEY_LINK_SECRET
+
+
+class NotificationApi(InProcessApi):
+    """The real notification api in-process on its own migrated SQLite database; ``marketing``
+    is its client as the marketing service's account. (The notification service is imported
+    by the tests that start it only.)"""
+
+    def __init__(self, database_url: str, keys) -> None:
+        from notification_service.api import build_bindings as notification_bindings
+
+        super().__init__("notification", notification_bindings, database_url, keys,
+                         service=NOTIFICATION_SERVICE,
+                         stub_class=notification_pb2_grpc.NotificationServiceStub,
+                         people={"svc.marketing": (("service",), "/hq", "all",
+                                                   ("notification.send",))})
+        self.marketing = self.stub("svc.marketing")
+
+    def deliveries(self, customer_ids) -> list:
+        """The deliveries it holds for these customers (id, customer, source ref, subject,
+        address)."""
+        from notification_service.models import Delivery
+        from sqlalchemy import select
+
+        with self.database.unit_of_work(readonly=True) as uow:
+            return list(uow.session.execute(
+                select(Delivery.id, Delivery.customer_id, Delivery.source_ref, Delivery.subject,
+                       Delivery.address)
+                .where(Delivery.customer_id.in_(list(customer_ids)))
+                .order_by(Delivery.create_time)))
+
+
+@pytest.fixture(scope="module")
+def notification(module_migrated_database, keys):
+    server = NotificationApi(module_migrated_database("notification_service"), keys)
+    yield server
+    server.stop()

@@ -333,7 +333,7 @@ def test_a_message_to_a_customer_the_read_model_does_not_know_yet_waits_for_it(a
     customer_id = str(uuid.uuid4())
     with api.database.unit_of_work() as uow:
         outbound.enqueue(uow.session, customer_id=customer_id, channel="email",
-                         idempotency_key=f"late:{customer_id}", category="survey_invitation",
+                         idempotency_key=f"late:{customer_id}", category="service_notice",
                          source_ref="test", subject="s", body="b", requires_consent=False,
                          counts_toward_cap=False)
     now = utcnow()

@@ -3,22 +3,28 @@ the real marketing api (in-process server, real migrations, tokens per person)."
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
+import grpc
 import pytest
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.marketing.v1 import marketing_pb2
 from crm_shared.db import utcnow
+from crm_shared.timestamps import from_timestamp
 from google.protobuf.field_mask_pb2 import FieldMask
-from marketing_service import survey_links
+from marketing_service import outbound, survey_links
 from marketing_service.models import CustomerProfile, OutboundMessage
+from notification_service.models import Delivery
 from sqlalchemy import select
 
 pytestmark = pytest.mark.integration
 M = marketing_pb2
 FORM = "u-form"  # the gateway's public survey form: scope surveys.respond only
+LINK = re.compile(r"https://crm\.example\.com/api/v1/surveys/respond/[A-Za-z0-9_.-]+")
+REFUSED = "this survey link is not valid or has expired"
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +69,11 @@ def invite(api, survey_id, customer_id, caller="u-marketer", **fields):
         invitation=M.SurveyInvitation(survey_id=survey_id, customer_id=customer_id, **fields)))
 
 
-def token_of(invitation) -> str:
-    return invitation.link_url.rsplit("/", 1)[1]
+def token_of(api, invitation) -> str:
+    """The token of the link the invitation's message carries (the test knows the secret; staff
+    are never shown it)."""
+    return survey_links.sign(api.settings.survey_link_secret, invitation.id,
+                             from_timestamp(invitation.expire_time))
 
 
 def answer(api, token, speed=5, communication=5, nps=None, comment=""):
@@ -90,37 +99,125 @@ def test_a_survey_is_validated_field_by_field_and_nothing_is_stored(api, rpc_err
         survey=M.Survey(title="x", questions=questions()))).code.name == "PERMISSION_DENIED"
 
 
-def test_an_invitation_queues_one_message_with_its_signed_link(api):
+def test_an_invitation_queues_one_message_whose_link_is_made_as_it_goes(api):
     customer = add_profile(api, consent=True)
     survey = new_survey(api)
     invitation = invite(api, survey.id, customer)
     assert invitation.state == M.INVITATION_STATE_PENDING
-    assert invitation.link_url.startswith("https://crm.example.com/api/v1/surveys/respond/")
     with api.database.unit_of_work(readonly=True) as uow:
         message = uow.session.scalars(select(OutboundMessage).where(
             OutboundMessage.customer_id == customer)).one()
         assert message.category == "survey_invitation" and message.state == "queued"
-        assert message.variables["survey_url"] == invitation.link_url
+        assert message.variables["survey_title"] == "季度满意度"
+        assert "survey_url" not in message.variables  # signed when handed over, never stored
         assert message.requires_consent  # a relationship survey is marketing
     invited = [e for e in api.events("survey.invited", marketing_events.SurveyInvited)
                if e.invitation.id == invitation.id]
     assert len(invited) == 1 and invited[0].survey_title == "季度满意度"
 
 
+def _tokens_in(message) -> set[str]:
+    """Every text a staff member is shown of an invitation, and the last part of each (what a
+    link's token would be): whatever it is, they try to answer with it."""
+    texts = {value for _, value in message.ListFields() if isinstance(value, str)}
+    return {text for value in texts for text in (value, value.rsplit("/", 1)[-1]) if text}
+
+
+def _delivered_link(notification, customer_id: str) -> str:
+    """The survey link in the body of the message the notification service sends the
+    customer."""
+    with notification.database.unit_of_work(readonly=True) as uow:
+        (body,) = uow.session.scalars(select(Delivery.body).where(
+            Delivery.customer_id == customer_id)).all()
+    return LINK.search(body).group(0)
+
+
+def test_staff_see_the_invitations_state_but_never_a_link_that_answers_it(api, notification,
+                                                                          rpc_error):
+    """Whatever the invitation RPCs and its event show staff carries no link (the proto's
+    ``link_url`` stays empty) and nothing in them answers the survey; the link exists only in
+    the message to the customer, and that one works."""
+    customer = add_profile(api, consent=True, email="han.meimei@example.com")
+    survey = new_survey(api)
+    created = invite(api, survey.id, customer)
+
+    def shown_to_staff():
+        shown = [created]
+        for caller in ("u-marketer", "u-admin", "u-marketing-lead", "u-sales-lead"):
+            shown += api.stub(caller).ListSurveyInvitations(M.ListSurveyInvitationsRequest(
+                survey_id=survey.id)).invitations
+        shown += [event.invitation for event in api.events("survey.invited",
+                                                           marketing_events.SurveyInvited)
+                  if event.invitation.id == created.id]
+        return shown
+
+    for invitation in shown_to_staff():
+        assert invitation.id == created.id and invitation.link_url == ""
+        assert invitation.channel == types_pb2.DELIVERY_CHANNEL_EMAIL
+        assert invitation.HasField("expire_time") and invitation.HasField("create_time")
+        for text in _tokens_in(invitation):
+            for call, request in ((api.stub(FORM).GetSurveyForm,
+                                   M.GetSurveyFormRequest(token=text)),
+                                  (api.stub(FORM).SubmitSurveyAnswer,
+                                   M.SubmitSurveyAnswerRequest(token=text))):
+                assert rpc_error(call, request).code.name == "NOT_FOUND", text
+
+    report = outbound.dispatch_due(api.database, notification.marketing, utcnow(),
+                                   settings=api.settings)
+    assert report.sent >= 1
+    link = _delivered_link(notification, customer)
+    token = link.rsplit("/", 1)[1]
+    sent = api.stub("u-marketer").ListSurveyInvitations(M.ListSurveyInvitationsRequest(
+        survey_id=survey.id)).invitations
+    assert [(i.state, i.link_url, bool(i.delivery_id), i.HasField("send_time")) for i in sent] \
+        == [(M.INVITATION_STATE_SENT, "", True, True)]
+    # nor do the queue's row or the personal-data export a privacy officer reads hold it
+    export = api.stub("u-admin").ExportCustomerData(M.ExportCustomerDataRequest(
+        customer_id=customer))
+    assert token not in str(export) and "/surveys/respond/" not in str(export)
+
+    assert api.stub(FORM).GetSurveyForm(M.GetSurveyFormRequest(token=token)).title == \
+        "季度满意度"
+    assert answer(api, token, speed=4).overall_score == 4.5
+    answered = api.stub("u-marketer").ListSurveyInvitations(M.ListSurveyInvitationsRequest(
+        survey_id=survey.id)).invitations
+    assert [(i.state, i.link_url, i.HasField("answer_time")) for i in answered] == [
+        (M.INVITATION_STATE_ANSWERED, "", True)]
+
+
+def test_a_message_waits_for_its_link_when_the_api_cannot_sign(api, notification):
+    """An api without ``SURVEY_LINK_SECRET`` sends no invitation without its link: the
+    message waits (with the reason) like a message the notification service did not take."""
+    customer = add_profile(api, consent=True)
+    invite(api, new_survey(api).id, customer)
+    now = utcnow()
+    outbound.dispatch_due(api.database, notification.marketing, now,
+                          settings=api.settings.model_copy(update={"survey_link_secret": None}))
+    with api.database.unit_of_work(readonly=True) as uow:
+        message = uow.session.scalars(select(OutboundMessage).where(
+            OutboundMessage.customer_id == customer)).one()
+        assert (message.state, message.attempt_count) == ("queued", 1)
+        assert "SURVEY_LINK_SECRET" in message.last_error
+        assert message.next_attempt_time > now
+    assert notification.deliveries([customer]) == []
+
+
 def test_the_form_is_read_by_its_link_and_answered_once(api, rpc_error):
     customer = add_profile(api)
     survey = new_survey(api)
     invitation = invite(api, survey.id, customer)
-    form = api.stub(FORM).GetSurveyForm(M.GetSurveyFormRequest(token=token_of(invitation)))
+    form = api.stub(FORM).GetSurveyForm(M.GetSurveyFormRequest(
+        token=token_of(api, invitation)))
     assert form.invitation_id == invitation.id and not form.answered
     assert [q.id for q in form.questions] == ["q1", "q2", "q3", "q4"]
 
-    stored = answer(api, token_of(invitation), speed=3, communication=5, nps=9, comment="还行")
+    stored = answer(api, token_of(api, invitation), speed=3, communication=5, nps=9,
+                    comment="还行")
     assert stored.overall_score == 4.0 and stored.nps == 9 and stored.low_score
-    again = rpc_error(answer, api, token_of(invitation))
+    again = rpc_error(answer, api, token_of(api, invitation))
     assert again.code.name == "ALREADY_EXISTS"
     assert api.stub(FORM).GetSurveyForm(
-        M.GetSurveyFormRequest(token=token_of(invitation))).answered
+        M.GetSurveyFormRequest(token=token_of(api, invitation))).answered
     answered = [e for e in api.events("survey.answered", marketing_events.SurveyAnswered)
                 if e.answer.invitation_id == invitation.id]
     assert len(answered) == 1
@@ -131,31 +228,64 @@ def test_the_form_is_read_by_its_link_and_answered_once(api, rpc_error):
 
 def test_a_bad_answer_names_its_field_and_leaves_the_invitation_open(api, rpc_error):
     invitation = invite(api, new_survey(api).id, add_profile(api))
-    error = rpc_error(answer, api, token_of(invitation), speed=7)
+    error = rpc_error(answer, api, token_of(api, invitation), speed=7)
     assert error.code.name == "INVALID_ARGUMENT"
     assert [v.field for v in error.violations] == ["answers[0].score"]
-    assert answer(api, token_of(invitation)).overall_score == 5.0
+    assert answer(api, token_of(api, invitation)).overall_score == 5.0
 
 
-def test_a_forged_or_expired_link_is_refused(api, rpc_error, survey_link_secret):
+def _garbage(genuine: str, secret: str, invitation_id: str) -> dict[str, str]:
+    """Tokens that are not a genuine, unexpired link, by what is wrong with them."""
+    return {
+        "garbage": "garbage",
+        "truncated": genuine[:-5],
+        "tampered": genuine[:-4] + ("AAAA" if not genuine.endswith("AAAA") else "BBBB"),
+        "expired": survey_links.sign(secret, invitation_id, datetime(2020, 1, 1, tzinfo=UTC)),
+        "unknown invitation": survey_links.sign(secret, str(uuid.uuid4()),
+                                                datetime(2099, 1, 1, tzinfo=UTC)),
+        "another secret": survey_links.sign("another-secret-of-the-tests", invitation_id,
+                                            datetime(2099, 1, 1, tzinfo=UTC)),
+        "not ASCII": genuine[:-1] + "é",
+        "replacement characters": "\ufffd\ufffd.\ufffd\ufffd",
+        "very long": genuine * 100,
+        "dots": "...",
+    }
+
+
+def test_a_link_that_is_not_genuine_is_not_found_and_says_no_more(api, rpc_error,
+                                                                  survey_link_secret):
+    """Garbage, truncated, tampered, expired, foreign, non-ASCII or very long: the form and the
+    answer are NOT_FOUND with one message that tells nothing of why (never INTERNAL)."""
     invitation = invite(api, new_survey(api).id, add_profile(api))
-    token = token_of(invitation)
-    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    assert rpc_error(api.stub(FORM).GetSurveyForm,
-                     M.GetSurveyFormRequest(token=forged)).code.name == "NOT_FOUND"
-    expired = survey_links.sign(survey_link_secret, invitation.id, datetime(2020, 1, 1,
-                                                                            tzinfo=UTC))
-    assert rpc_error(answer, api, expired).code.name == "FAILED_PRECONDITION"
-    unknown = survey_links.sign(survey_link_secret, str(uuid.uuid4()), datetime(2099, 1, 1,
-                                                                                tzinfo=UTC))
-    assert rpc_error(answer, api, unknown).code.name == "NOT_FOUND"
+    token = token_of(api, invitation)
+    for why, bad in _garbage(token, survey_link_secret, invitation.id).items():
+        for call, request in ((api.stub(FORM).GetSurveyForm,
+                               M.GetSurveyFormRequest(token=bad)),
+                              (api.stub(FORM).SubmitSurveyAnswer,
+                               M.SubmitSurveyAnswerRequest(token=bad, answers=[
+                                   M.QuestionAnswer(question_id="q1", score=5)]))):
+            error = rpc_error(call, request)
+            assert (error.code.name, error.message) == ("NOT_FOUND", REFUSED), why
     assert answer(api, token).overall_score == 5.0  # the genuine link still works
+
+
+def test_a_token_that_is_not_utf8_is_invalid_argument_not_internal(api):
+    """A token whose bytes are not UTF-8 cannot even be read as the request: INVALID_ARGUMENT
+    (grpcio said INTERNAL)."""
+    channel = api.channel(FORM)
+    for method in ("GetSurveyForm", "SubmitSurveyAnswer"):
+        raw = channel.unary_unary(f"/crm.marketing.v1.MarketingService/{method}",
+                                  request_serializer=None, response_deserializer=None)
+        with pytest.raises(grpc.RpcError) as caught:
+            raw(b"\x0a\x05\xff\xfe.\xfd\xfc", timeout=10)  # token = 5 bytes, not UTF-8
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, method
 
 
 def test_results_give_the_share_of_low_scores_per_dimension_and_open_an_improvement(api):
     survey = new_survey(api)
     for speed, nps in ((2, 10), (3, 9), (5, 6), (4, 8), (5, 10)):
-        answer(api, token_of(invite(api, survey.id, add_profile(api))), speed=speed, nps=nps)
+        answer(api, token_of(api, invite(api, survey.id, add_profile(api))), speed=speed,
+               nps=nps)
     results = api.stub("u-marketer").GetSurveyResults(M.GetSurveyResultsRequest(
         survey_id=survey.id))
     assert results.answer_count == 5
@@ -193,7 +323,7 @@ def test_answers_of_customers_a_lead_may_not_see_are_left_out(api):
     east = add_profile(api, owner="u-rep", department="/hq/sales/east")
     north = add_profile(api, owner="u-rep-north", department="/hq/sales/north")
     for customer in (east, north):
-        answer(api, token_of(invite(api, survey.id, customer)))
+        answer(api, token_of(api, invite(api, survey.id, customer)))
     seen = {a.customer_id for a in api.stub("u-east-lead").ListSurveyAnswers(
         M.ListSurveyAnswersRequest(survey_id=survey.id)).answers}
     assert seen == {east}
@@ -208,7 +338,7 @@ def test_a_draft_survey_takes_no_invitation(api, rpc_error):
 
 def test_the_export_lists_every_row_about_the_customer(api, rpc_error):
     customer = add_profile(api)
-    answer(api, token_of(invite(api, new_survey(api).id, customer)), comment="很好")
+    answer(api, token_of(api, invite(api, new_survey(api).id, customer)), comment="很好")
     export = api.stub("u-admin").ExportCustomerData(M.ExportCustomerDataRequest(
         customer_id=customer))
     kinds = {record.resource_type for record in export.records}
@@ -242,7 +372,7 @@ def test_triggers_are_data_validated_field_by_field(api, rpc_error):
 def test_the_marketing_kpis_carry_the_satisfaction_of_the_period(api):
     survey = new_survey(api)
     for speed, nps in ((5, 10), (3, 6)):
-        answer(api, token_of(invite(api, survey.id, add_profile(api))), speed=speed,
+        answer(api, token_of(api, invite(api, survey.id, add_profile(api))), speed=speed,
                communication=5, nps=nps)
     today = datetime.now(UTC).date().isoformat()
     report = api.stub("u-marketer").GetMarketingKpis(M.GetMarketingKpisRequest(

@@ -1,8 +1,13 @@
 """Signed survey links: genuine tokens verify until they expire; anything else is refused."""
 
+import base64
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from marketing_service.survey_links import (
     ExpiredLink,
     InvalidLink,
@@ -50,3 +55,47 @@ def test_a_token_signed_with_another_secret_is_refused():
 def test_the_link_is_the_gateways_public_form_route():
     assert link_url("https://crm.example.com/", "abc.def") == \
         "https://crm.example.com/api/v1/surveys/respond/abc.def"
+
+
+@pytest.mark.parametrize("text", [
+    "a.é",  # not ASCII: compare_digest refuses such text with a TypeError
+    "é.é",
+    "\ufffd\ufffd.\ufffd",  # what the gateway makes of a path's bytes that are not UTF-8
+    "bm90LWE." + "é" * 43,
+    "x" * 5000,  # very long
+    "x" * 200 + "." + "y" * 200,
+    ".",
+    "..",
+    "a.b.c",
+    "bm90\x00LWE.c2ln",
+    "A.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",  # a payload that is not base64
+])
+def test_any_text_that_is_not_a_token_is_an_invalid_link(text):
+    with pytest.raises(InvalidLink):
+        verify(SECRET, text, NOW)
+
+
+@pytest.mark.parametrize("cut", [1, 5, 20, 44, 60])
+def test_a_truncated_token_is_an_invalid_link(cut):
+    token = sign(SECRET, "inv-1", EXPIRY)
+    with pytest.raises(InvalidLink):
+        verify(SECRET, token[:-cut], NOW)
+
+
+def test_a_genuine_signature_over_a_payload_that_is_not_ours_is_an_invalid_link():
+    """Only a leaked secret makes these, but even then they are refused, not a crash."""
+    for claims in ("inv-1:99999999999999999999", "inv-1:-99999999999999", ":123", "inv-1",
+                   "inv-1:1e9"):
+        payload = base64.urlsafe_b64encode(claims.encode()).decode().rstrip("=")
+        signature = base64.urlsafe_b64encode(hmac.new(
+            SECRET.encode(), payload.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+        with pytest.raises(InvalidLink):
+            verify(SECRET, f"{payload}.{signature}", NOW)
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(text=st.text(max_size=400))
+def test_verify_raises_nothing_but_its_two_errors(text):
+    """Whatever the text, the caller maps exactly these two errors: nothing else escapes."""
+    with pytest.raises((InvalidLink, ExpiredLink)):
+        verify(SECRET, text, NOW)
