@@ -85,7 +85,8 @@ def main() -> None:
                        "subject": f"Offer {key}", "body": "您好 {{display_name}}",
                        "locale": "", "landing_url": ""} for key in "AB"],
             budget_minor=0, cost_minor=0, audience_count=0, owner_id="u-marketer",
-            department_path="/hq/marketing", create_time=now, update_time=now,
+            department_path="/hq/marketing", audience_scope="all", create_time=now,
+            update_time=now,
             created_by="bench", updated_by="bench")
         uow.session.add(campaign)
     started = time.perf_counter()

@@ -4,8 +4,11 @@
 
 Campaigns are created by marketers, managers and admins (the service decides: 403 for others)
 and seen and run by their owner, by leads whose department subtree holds the owner's, and by
-admins; anybody else gets 404. Campaign messages go by e-mail or SMS, only to customers with
-marketing consent, within the frequency caps of the policy (changed by admins).
+admins; anybody else gets 404. A campaign's audience stays within the customers its creator
+reached when creating it (a department lead: their subtree's; a marketer: every customer),
+whoever launches it; recipients are listed as far as the caller reaches. Campaign messages go
+by e-mail or SMS, only to customers with marketing consent, within the frequency caps of the
+policy (changed by admins).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Literal
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import marketing_pb2
 from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, from_json, to_json
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,7 +27,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json, to_json
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.dashboard import DateRange, Kpi
@@ -509,8 +512,9 @@ def register(app, deps) -> None:
     @operation(
         api, "post", f"{COLLECTION}/<campaign_id>/launch",
         operation_id="launchCampaign",
-        summary="Launch now: the audience is frozen, split exactly over the variants and sent "
-                "(consent and frequency caps checked for every message)",
+        summary="Launch now: the audience (the segments' members its creator reaches) is "
+                "frozen, split exactly over the variants and sent (consent and frequency caps "
+                "checked for every message)",
         responses={200: Campaign},
         calls_services=True,
     )

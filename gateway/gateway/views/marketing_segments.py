@@ -2,8 +2,9 @@
 ``/api/v1/marketing/profiles/{customer_id}``) over ``crm.marketing.v1.MarketingService``.
 
 Segment definitions are read by marketers, sales leads and admins and changed by marketers and
-admins (the service decides: 403 for others); members and profiles show only the customers the
-caller may see (a marketer sees every customer).
+admins (the service decides: 403 for others); members, member counts, previews and profiles
+show only the customers the caller reaches (a marketer every customer, anybody else those their
+data scope shows): a segment is company-wide, its ``member_count`` the caller's share of it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, from_json, to_json
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json, to_json
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.ticket_schemas import (
@@ -199,7 +200,8 @@ class Segment(BaseModel):
     rule: SegmentConditionGroup | None = None
     contact_strategy: ContactStrategy | None = None
     active: bool
-    member_count: int
+    member_count: int = Field(description="Members the caller reaches (a marketer: every "
+                              "member): the audience a campaign of theirs would have.")
     evaluate_time: datetime | None = Field(None, description="Last full evaluation.")
     owner_id: str
     department_path: str

@@ -157,3 +157,53 @@ def test_the_policy_is_read_by_all_and_changed_by_admins(client, auth_header):
     assert changed.status_code == 200, changed.get_data(as_text=True)
     assert changed.get_json()["frequency_caps"] == change["frequency_caps"]
     assert changed.get_json()["low_score_threshold"] == 4
+
+
+def test_a_department_leads_campaign_reaches_only_the_customers_of_their_subtree(
+        client, auth_header, marketing):
+    """sales.lead (manager of /hq/sales, department scope) over a segment of the whole company:
+    the audience, the recipients and the segment's count are the /hq/sales subtree's only; the
+    marketer's campaign over the same segment reaches everyone."""
+    database, now = marketing[1], utcnow()
+    segment = str(uuid.uuid4())
+    departments = {"/hq/sales/east": "rep.zhang", "/hq/sales/north": "rep.li",
+                   "/hq/service": "agent.wang", "/hq/tech": "tech.zhao"}
+    customers = {path: str(uuid.uuid4()) for path in departments}
+    with database.unit_of_work() as uow:
+        uow.session.add(Segment(
+            id=segment, display_name="全部客户", description="", kind="custom", rule={},
+            contact_strategy={}, active=True, time_relative=False, member_count=len(customers),
+            owner_id=USER_IDS["marketer.chen"], department_path="/hq/marketing",
+            create_time=now, update_time=now, created_by="x", updated_by="x", version=1))
+        uow.session.flush()
+        for path, customer_id in customers.items():
+            uow.session.add(CustomerProfile(
+                customer_id=customer_id, state="active", customer_type="individual",
+                display_name="客户", owner_id=USER_IDS[departments[path]], department_path=path,
+                email=f"{customer_id[:8]}@example.com", phone=None, locale="zh-CN", tag_ids=[],
+                rfm_recency_score=0, rfm_frequency_score=0, rfm_monetary_score=0,
+                at_risk=False, marketing_consent=True, facts_version=1, fact_times={},
+                create_time=now, update_time=now))
+            uow.session.add(SegmentMember(segment_id=segment, customer_id=customer_id,
+                                          join_time=now))
+    sales = {customers["/hq/sales/east"], customers["/hq/sales/north"]}
+
+    lead = auth_header("sales.lead")
+    shown = client.get(f"/api/v1/segments/{segment}", headers=lead)
+    assert shown.status_code == 200, shown.get_data(as_text=True)
+    assert shown.get_json()["member_count"] == len(sales)
+    planned = client.post("/api/v1/campaigns", headers=lead, json=_campaign(segment))
+    assert planned.status_code == 201, planned.get_data(as_text=True)
+    campaign_id = planned.get_json()["id"]
+    launched = client.post(f"/api/v1/campaigns/{campaign_id}/launch", headers=lead)
+    assert launched.status_code == 200, launched.get_data(as_text=True)
+    assert launched.get_json()["stats"]["audience_count"] == len(sales)
+    listed = client.get(f"/api/v1/campaigns/{campaign_id}/recipients", headers=lead).get_json()
+    assert {row["customer_id"] for row in listed["recipients"]} == sales
+
+    marketer = auth_header("marketer.chen")
+    assert client.get(f"/api/v1/segments/{segment}", headers=marketer).get_json()[
+        "member_count"] == len(customers)
+    everyone = client.post("/api/v1/campaigns", headers=marketer, json=_campaign(segment))
+    wide = client.post(f"/api/v1/campaigns/{everyone.get_json()['id']}/launch", headers=marketer)
+    assert wide.get_json()["stats"]["audience_count"] == len(customers)

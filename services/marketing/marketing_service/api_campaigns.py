@@ -8,6 +8,10 @@ Who may do what:
   and belong to their creator; a campaign is seen and run by its owner, by a lead whose
   department subtree holds the owner's department (data scope ``department``) and by ``all``
   scope; a campaign the caller may not see is NOT_FOUND, as if it did not exist;
+* a campaign's audience stays within its creator's reach, captured at creation
+  (:mod:`marketing_service.customer_reach`: a department lead's campaign reaches their
+  subtree's customers, a marketer's every customer), whoever launches it; its recipients are
+  listed as far as the caller's own reach goes;
 * responses are recorded by whoever may see the campaign, and by service accounts (landing
   pages, other systems);
 * the marketing policy is read by anyone signed in and changed by admins;
@@ -54,6 +58,7 @@ from marketing_service.campaign_views import (
     recipient_to_proto,
     response_to_proto,
 )
+from marketing_service.customer_reach import Reach
 from marketing_service.models import (
     Campaign,
     CampaignRecipient,
@@ -196,6 +201,7 @@ class CampaignRpcs:
                 campaign = Campaign(
                     id=str(uuid.uuid4()), state=lifecycle.DRAFT, audience_count=0,
                     owner_id=principal.user_id, department_path=principal.department_path,
+                    audience_scope=Reach.of(principal).data_scope.value,
                     request_id=request.request_id or None, create_time=now, update_time=now,
                     created_by=principal.user_id, updated_by=principal.user_id,
                     description="", objective="", excluded_segment_ids=[], budget_minor=0,
@@ -398,7 +404,8 @@ class CampaignRpcs:
             raise InvalidArgument(violations)
         page_size = _page_size(request.page_size, MAX_RECIPIENT_PAGE)
         query = select(CampaignRecipient).where(
-            CampaignRecipient.campaign_id == request.campaign_id)
+            CampaignRecipient.campaign_id == request.campaign_id,
+            Reach.of(principal).customers(CampaignRecipient.customer_id))
         if request.variant_id:
             query = query.where(CampaignRecipient.variant_id == request.variant_id)
         if request.statuses:

@@ -7,9 +7,11 @@ Who may do what:
 * segment definitions are read by marketers (role ``marketer``), sales leads (``sales_lead``)
   and admins, and created, changed, evaluated and deleted by marketers and admins; anybody else
   gets PERMISSION_DENIED (segments are a marketing tool, not records of a customer);
-* members, samples and marketing profiles show customers: a marketer sees every customer (the
-  audience of a campaign is company-wide), anybody else only the customers their data scope
-  shows (own, department subtree, all), and a profile they may not see is NOT_FOUND.
+* members, samples, member counts and marketing profiles show customers: each caller sees the
+  customers they reach (:mod:`marketing_service.customer_reach`: a marketer every customer,
+  anybody else those their data scope shows), and a profile they may not see is NOT_FOUND. A
+  segment is company-wide; its ``member_count`` is the caller's share of it, the audience a
+  campaign of theirs would reach.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import uuid
 
 from crm.marketing.v1 import marketing_pb2
 from crm_shared.auth import Principal, current_principal
-from crm_shared.auth.visibility import can_see, visibility_clause
 from crm_shared.db import utcnow
 from crm_shared.errors import (
     Conflict,
@@ -33,10 +34,11 @@ from crm_shared.grpc.paging import keyset_page, keyset_page_by
 from crm_shared.repeated_requests import earlier_request
 from google.protobuf import json_format
 from google.protobuf.empty_pb2 import Empty
-from sqlalchemy import delete, func, or_, select, true
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketing_service import segment_rules, segments
+from marketing_service.customer_reach import Reach
 from marketing_service.models import CustomerProfile, Segment, SegmentMember
 from marketing_service.segment_views import (
     KINDS,
@@ -48,7 +50,6 @@ from marketing_service.segment_views import (
 
 READ_ROLES = ("marketer", "sales_lead", "admin")
 WRITE_ROLES = ("marketer", "admin")
-ALL_CUSTOMERS_ROLES = ("marketer",)
 SEGMENT_INPUT = {"display_name", "description", "kind", "rule", "contact_strategy", "active",
                  "owner_id"}
 SEGMENT_OUTPUT_ONLY = {"id", "member_count", "evaluate_time", "department_path", "create_time",
@@ -73,14 +74,33 @@ def _require(principal: Principal, roles: tuple[str, ...], doing: str) -> None:
 
 def _customers_visible(principal: Principal):
     """The SQL filter of the profiles ``principal`` may see."""
-    if principal.has_role(*ALL_CUSTOMERS_ROLES):
-        return true()
-    return visibility_clause(principal, CustomerProfile.owner_id, CustomerProfile.department_path)
+    return Reach.of(principal).clause()
 
 
 def _may_see_customer(principal: Principal, profile: CustomerProfile) -> bool:
-    return principal.has_role(*ALL_CUSTOMERS_ROLES) or can_see(
-        principal, owner_id=profile.owner_id, department_path=profile.department_path)
+    return Reach.of(principal).includes(profile)
+
+
+def _segments_to_proto(session, principal: Principal,
+                       rows: list[Segment]) -> list[marketing_pb2.Segment]:
+    """The segments as the caller is shown them: ``member_count`` counts the members they reach
+    (the stored count is everyone's, shown as it is to whoever reaches every customer)."""
+    messages = [segment_to_proto(row) for row in rows]
+    reach = Reach.of(principal)
+    if reach.everyone or not rows:
+        return messages
+    counts = dict(session.execute(
+        select(SegmentMember.segment_id, func.count())
+        .join(CustomerProfile, CustomerProfile.customer_id == SegmentMember.customer_id)
+        .where(SegmentMember.segment_id.in_([row.id for row in rows]), reach.clause())
+        .group_by(SegmentMember.segment_id)).all())
+    for message in messages:
+        message.member_count = counts.get(message.id, 0)
+    return messages
+
+
+def _segment_to_proto(session, principal: Principal, row: Segment) -> marketing_pb2.Segment:
+    return _segments_to_proto(session, principal, [row])[0]
 
 
 def _subtree(path: str):
@@ -182,7 +202,7 @@ class SegmentRpcs:
         with self.database.unit_of_work(readonly=True) as uow:
             earlier = earlier_request(uow.session, Segment, request.request_id, principal.user_id)
             if earlier is not None:
-                return segment_to_proto(earlier)
+                return _segment_to_proto(uow.session, principal, earlier)
         now = utcnow()
         try:
             with self.database.unit_of_work() as uow:
@@ -196,21 +216,22 @@ class SegmentRpcs:
                 uow.session.add(row)
                 uow.session.flush()
                 segments.evaluate_segment(uow, row, now=now)
-                return segment_to_proto(row)
+                return _segment_to_proto(uow.session, principal, row)
         except IntegrityError:  # two retries raced and the other one stored it
             with self.database.unit_of_work(readonly=True) as uow:
                 earlier = earlier_request(uow.session, Segment, request.request_id,
                                           principal.user_id)
                 if earlier is None:
                     raise
-                return segment_to_proto(earlier)
+                return _segment_to_proto(uow.session, principal, earlier)
 
     def GetSegment(self, request, context):
         principal = current_principal()
         _require(principal, READ_ROLES, "reading segments")
         refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
-            return segment_to_proto(self._segment(uow.session, request.id))
+            return _segment_to_proto(uow.session, principal,
+                                     self._segment(uow.session, request.id))
 
     def ListSegments(self, request, context):
         principal = current_principal()
@@ -232,7 +253,8 @@ class SegmentRpcs:
                                       id_column=Segment.id, page_size=size,
                                       page_token=request.page_token)
             return marketing_pb2.ListSegmentsResponse(
-                segments=[segment_to_proto(row) for row in rows], next_page_token=token)
+                segments=_segments_to_proto(uow.session, principal, rows),
+                next_page_token=token)
 
     def UpdateSegment(self, request, context):
         principal = current_principal()
@@ -261,7 +283,7 @@ class SegmentRpcs:
             if row.rule != rule_before or (row.active and not active_before):
                 # a new rule, or a segment resumed after a pause: catch up with the read model
                 segments.evaluate_segment(uow, row, now=now)
-            return segment_to_proto(row)
+            return _segment_to_proto(uow.session, principal, row)
 
     def DeleteSegment(self, request, context):
         principal = current_principal()
@@ -313,7 +335,8 @@ class SegmentRpcs:
             row = self._segment(uow.session, request.id, for_update=True)
             change = segments.evaluate_segment(uow, row, now=utcnow())
             return marketing_pb2.EvaluateSegmentResponse(
-                segment=segment_to_proto(row), joined_count=change.joined,
+                segment=_segment_to_proto(uow.session, principal, row),
+                joined_count=change.joined,
                 left_count=change.left)
 
     # -- members and profiles ---------------------------------------------------------------------

@@ -58,6 +58,7 @@ from marketing_service import (
     triggers,
 )
 from marketing_service.campaign_kpis import Period, in_subtree_of
+from marketing_service.customer_reach import COMPANY_WIDE_ROLES, Reach
 from marketing_service.invitations import LinkSigner
 from marketing_service.models import (
     CustomerProfile,
@@ -94,7 +95,7 @@ from marketing_service.survey_views import (
 WRITE_ROLES = ("marketer", "admin")
 READ_ROLES = (*WRITE_ROLES, "manager", "service_lead", "sales_lead")
 IMPROVEMENT_ROLES = (*WRITE_ROLES, "manager", "service_lead")
-ALL_CUSTOMERS_ROLES = ("marketer",)
+ALL_CUSTOMERS_ROLES = COMPANY_WIDE_ROLES
 PRIVACY_ROLES = ("admin", "dpo", "data_protection_officer")
 INVITE_ROLES = (*WRITE_ROLES, "service_lead")
 
@@ -276,7 +277,11 @@ class SurveyRpcs:
             violations += self._trigger_violations(uow.session, data, fields, kind)
             if violations:
                 raise InvalidArgument(violations)
+            # whose customers it fires for: the creator's, kept for the worker that fires it
+            reach = Reach.of(principal)
             trigger = Trigger(id=str(uuid.uuid4()), kind=kind, fire_count=0, version=1,
+                              department_path=reach.department_path,
+                              audience_scope=reach.data_scope.value,
                               request_id=request.request_id or None,
                               created_by=principal.user_id, updated_by=principal.user_id,
                               create_time=now, update_time=now)

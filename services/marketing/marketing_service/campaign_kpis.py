@@ -21,16 +21,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from crm_shared.auth import Principal
-from crm_shared.auth.visibility import visibility_clause
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from marketing_service.attribution import REVENUE_KINDS, WON
+from marketing_service.customer_reach import Reach
 from marketing_service.models import CampaignAttribution, CampaignRecipient, CustomerProfile
 
 REPORT_CURRENCY = "CNY"
-ALL_CUSTOMERS_ROLES = ("marketer",)
-"""A marketer's figures cover every customer (campaign audiences are company-wide)."""
 
 
 @dataclass(frozen=True)
@@ -106,16 +104,10 @@ def in_subtree_of(root: str) -> Callable[[str], bool]:
     return lambda path: not root or path == root or path.startswith(root + "/")
 
 
-def _customers_visible(principal: Principal):
-    if principal.has_role(*ALL_CUSTOMERS_ROLES):
-        return None
-    return visibility_clause(principal, CustomerProfile.owner_id, CustomerProfile.department_path)
-
-
 def load(session: Session, principal: Principal, since: datetime, until: datetime):
     """The rows that can count between ``since`` and ``until``, of customers the caller may
     see: (sent rows, won pairs, revenue rows)."""
-    visible = _customers_visible(principal)
+    visible = Reach.of(principal).clause()  # a marketer's figures cover every customer
     profile = and_(CustomerProfile.customer_id == CampaignRecipient.customer_id)
     sent_query = (
         select(CampaignRecipient.campaign_id, CampaignRecipient.customer_id,
@@ -123,9 +115,8 @@ def load(session: Session, principal: Principal, since: datetime, until: datetim
                CampaignRecipient.response_time)
         .outerjoin(CustomerProfile, profile)
         .where(CampaignRecipient.delivery_id.is_not(None),
-               CampaignRecipient.send_time >= since, CampaignRecipient.send_time < until))
-    if visible is not None:
-        sent_query = sent_query.where(visible)
+               CampaignRecipient.send_time >= since, CampaignRecipient.send_time < until,
+               visible))
     sent = [SentRow(row.campaign_id, row.customer_id, row.department_path or "", row.send_time,
                     row.response_time is not None) for row in session.execute(sent_query)]
     campaign_ids = {row.campaign_id for row in sent}
@@ -142,9 +133,8 @@ def load(session: Session, principal: Principal, since: datetime, until: datetim
                    CustomerProfile.customer_id == CampaignAttribution.customer_id)
         .where(CampaignAttribution.kind.in_(REVENUE_KINDS),
                CampaignAttribution.currency_code == REPORT_CURRENCY,
-               CampaignAttribution.occur_time >= since, CampaignAttribution.occur_time < until))
-    if visible is not None:
-        revenue_query = revenue_query.where(visible)
+               CampaignAttribution.occur_time >= since, CampaignAttribution.occur_time < until,
+               visible))
     revenue = [RevenueRow(row.department_path or "", row.occur_time, row.amount_minor)
                for row in session.execute(revenue_query)]
     return sent, won, revenue

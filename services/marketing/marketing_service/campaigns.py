@@ -2,7 +2,8 @@
 completes or is cancelled (the legal moves are :mod:`marketing_service.campaign_lifecycle`).
 
 Launching freezes the audience (the active members of the campaign's segments, less those of
-its excluded segments, from :func:`marketing_service.segments.audience`), splits it exactly over
+its excluded segments, from :func:`marketing_service.segments.audience`, within the reach its
+owner had when creating it: :func:`reach_of`), splits it exactly over
 the variants (:mod:`marketing_service.ab_split`) and records every member as a recipient with
 their variant. Members without marketing consent are recorded as such and get nothing; every
 other member gets one message in the sending queue (:mod:`marketing_service.outbound`), where
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 from marketing_service import ab_split, outbound, segments
 from marketing_service import campaign_lifecycle as lifecycle
 from marketing_service.campaign_views import campaign_to_proto, variant_to_json
+from marketing_service.customer_reach import Reach
 from marketing_service.models import (
     Campaign,
     CampaignRecipient,
@@ -91,6 +93,12 @@ def visible(principal: Principal):
 
 def may_see(principal: Principal, campaign: Campaign) -> bool:
     return can_see(principal, owner_id=campaign.owner_id, department_path=campaign.department_path)
+
+
+def reach_of(campaign: Campaign) -> Reach:
+    """Whose customers the campaign may reach: its owner's, as captured at creation (the launch
+    may come hours later from the worker's timer, with no user behind it)."""
+    return Reach.stored(campaign.owner_id, campaign.department_path, campaign.audience_scope)
 
 
 def get_visible(session: Session, principal: Principal, campaign_id: str, *,
@@ -254,7 +262,9 @@ def touch(campaign: Campaign, now: datetime, actor_id: str) -> None:
 
 def launch(uow: UnitOfWork, campaign: Campaign, now: datetime, *, actor_id: str,
            request_id: str = "") -> None:
-    """Freeze, split and queue (see the module's text); emits ``campaign.launched``."""
+    """Freeze, split and queue (see the module's text); emits ``campaign.launched``. Only the
+    members within the campaign's reach (:func:`reach_of`) are in the audience, whoever
+    launches it."""
     session = uow.session
     lifecycle.next_state("launch", campaign.state)
     if campaign.end_time is not None and campaign.end_time <= now:
@@ -265,7 +275,8 @@ def launch(uow: UnitOfWork, campaign: Campaign, now: datetime, *, actor_id: str,
         select(CustomerProfile.customer_id, CustomerProfile.marketing_consent)
         .where(CustomerProfile.customer_id.in_(segments.audience(
             session, segment_ids=campaign.segment_ids,
-            excluded_segment_ids=campaign.excluded_segment_ids).scalar_subquery()))
+            excluded_segment_ids=campaign.excluded_segment_ids,
+            reach=reach_of(campaign)).scalar_subquery()))
         .order_by(CustomerProfile.customer_id)).all()
     consent = {row.customer_id: row.marketing_consent for row in rows}
     variants = {variant["id"]: variant for variant in campaign.variants}

@@ -2,6 +2,11 @@
 filters checked, the firing stored once per occasion and its action carried out — all in the
 unit of work of the event or of the timer's pass.
 
+A trigger fires only for the customers within the reach its creator had when creating it
+(:func:`reach_of`): the worker fires it with no user behind the event, so the creator's data
+scope is what was stored. A customer the read model does not know yet is out of reach of any
+trigger but a company-wide one.
+
 Actions: ``send_message`` queues a message to the customer (marketing: consent and caps are
 checked at send time by the sending queue); ``send_survey`` creates a survey invitation (see
 :mod:`marketing_service.invitations`); ``notify_owner`` only records the firing, and its
@@ -20,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketing_service import invitations, outbound, segment_rules, segments, triggers
+from marketing_service.customer_reach import Reach
 from marketing_service.invitations import LinkSigner
 from marketing_service.models import (
     CustomerProfile,
@@ -32,6 +38,11 @@ from marketing_service.survey_views import action_to_proto, condition_of, firing
 
 MESSAGE_CATEGORY = "trigger_message"
 ACTIVE = "active"
+
+
+def reach_of(trigger: Trigger) -> Reach:
+    """Whose customers the trigger may fire for: its creator's, as captured at creation."""
+    return Reach.stored(trigger.created_by, trigger.department_path, trigger.audience_scope)
 
 
 def enabled_triggers(session, kind: str) -> list[Trigger]:
@@ -63,7 +74,8 @@ def fire(uow: UnitOfWork, trigger: Trigger, customer_id: str, occasion_key: str,
          ticket_id: str | None = None, ticket_number: str | None = None
          ) -> TriggerFiring | None:
     """Fire ``trigger`` for ``customer_id`` on ``occasion_key`` unless it already fired then,
-    the customer is gone (merged, erased) or the trigger's filters leave them out."""
+    the customer is gone (merged, erased), out of the trigger's reach, or the trigger's filters
+    leave them out."""
     session = uow.session
     if session.scalar(select(TriggerFiring.id).where(
             TriggerFiring.trigger_id == trigger.id, TriggerFiring.customer_id == customer_id,
@@ -71,6 +83,8 @@ def fire(uow: UnitOfWork, trigger: Trigger, customer_id: str, occasion_key: str,
         return None
     profile = session.get(CustomerProfile, customer_id)
     if profile is not None and profile.state != ACTIVE:
+        return None
+    if not reach_of(trigger).includes(profile):
         return None
     if not _passes_filters(session, trigger, profile, now):
         return None

@@ -283,6 +283,9 @@ class Campaign(Base):
     """Customers in the audience frozen at launch (0 before)."""
     owner_id: Mapped[str] = mapped_column(String(64))
     department_path: Mapped[str] = mapped_column(String(255))
+    audience_scope: Mapped[str] = mapped_column(String(16))
+    """How far the audience may reach (``own``, ``department``, ``all``): the owner's data scope
+    at creation, ``all`` for a company-wide role (:mod:`marketing_service.customer_reach`)."""
     launch_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     complete_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
@@ -422,6 +425,11 @@ class Trigger(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
     create_time: Mapped[datetime] = mapped_column(UtcDateTime)
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    department_path: Mapped[str] = mapped_column(String(255))
+    """The creator's department at creation."""
+    audience_scope: Mapped[str] = mapped_column(String(16))
+    """Whose customers it fires for (``own``, ``department``, ``all``): the creator's data scope
+    at creation, ``all`` for a company-wide role (:mod:`marketing_service.customer_reach`)."""
 
 
 class TriggerFiring(Base):

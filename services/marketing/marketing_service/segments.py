@@ -2,9 +2,10 @@
 changes of membership (join / leave) with their events.
 
 :func:`audience` is what campaigns target: the customer ids of the active members of some
-segments and of none of others. Membership rows exist only for customers whose profile is
-``active`` (a merge or an erasure takes the customer out), but the query checks the state too,
-so a customer who left the read model is never targeted even before its rows are gone.
+segments and of none of others, within the reach of whoever planned the send. Membership rows
+exist only for customers whose profile is ``active`` (a merge or an erasure takes the customer
+out), but the query checks the state too, so a customer who left the read model is never
+targeted even before its rows are gone.
 """
 
 from __future__ import annotations
@@ -23,23 +24,27 @@ from google.protobuf import json_format
 from sqlalchemy import Select, delete, func, insert, select, update
 
 from marketing_service import segment_rules
+from marketing_service.customer_reach import Reach
 from marketing_service.models import CustomerProfile, ProfileInteraction, Segment, SegmentMember
 from marketing_service.segment_views import KINDS
 
 ACTIVE = "active"
 
 
-def audience(session, *, segment_ids: Iterable[str],
-             excluded_segment_ids: Iterable[str] = ()) -> Select:
-    """A query of one column, ``customer_id``: the active customers who are members of any of
-    ``segment_ids`` and of none of ``excluded_segment_ids``, each once, in id order (stable, so
-    a caller can page it with ``customer_id > last``). ``session`` is accepted for symmetry
-    with the other query functions; the query is run by the caller."""
+def audience(session, *, segment_ids: Iterable[str], excluded_segment_ids: Iterable[str] = (),
+             reach: Reach) -> Select:
+    """A query of one column, ``customer_id``: the active customers within ``reach`` who are
+    members of any of ``segment_ids`` and of none of ``excluded_segment_ids``, each once, in id
+    order (stable, so a caller can page it with ``customer_id > last``). Segments are
+    company-wide, so the reach (whose customers a send may go to) is required: nothing sends to
+    a segment without saying whose customers. ``session`` is accepted for symmetry with the
+    other query functions; the query is run by the caller."""
     segment_ids = list(dict.fromkeys(segment_ids))
     excluded = list(dict.fromkeys(excluded_segment_ids))
     query = (
         select(CustomerProfile.customer_id)
         .where(CustomerProfile.state == ACTIVE)
+        .where(reach.clause())
         .where(CustomerProfile.customer_id.in_(
             select(SegmentMember.customer_id).where(SegmentMember.segment_id.in_(segment_ids))))
     )

@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from marketing_service import surveys
 from marketing_service.campaign_kpis import Figure, Period
+from marketing_service.customer_reach import COMPANY_WIDE_ROLES
 from marketing_service.models import CustomerProfile, SurveyAnswerRecord, SurveyInvitation
 
-ALL_CUSTOMERS_ROLES = ("marketer",)
+ALL_CUSTOMERS_ROLES = COMPANY_WIDE_ROLES
 SATISFACTION_TARGET_5 = 4.5
 # The documents' targets: 4.5 of 5, i.e. 90 of 100.
 TARGETS = {"satisfaction_score": SATISFACTION_TARGET_5,

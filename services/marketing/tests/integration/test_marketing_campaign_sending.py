@@ -17,7 +17,6 @@ from crm.common.v1 import types_pb2
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.marketing.v1 import marketing_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
-from crm_devstack.inprocess_api import InProcessApi
 from crm_devstack.ports import free_port
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
@@ -30,43 +29,12 @@ from marketing_service.models import (
     Segment,
     SegmentMember,
 )
-from notification_service.api import build_bindings as notification_bindings
-from notification_service.models import Delivery
 from sqlalchemy import select
 
 pytestmark = pytest.mark.integration
 
 NOTIFICATION_SERVICE = notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]
 EMAIL = types_pb2.DELIVERY_CHANNEL_EMAIL
-
-
-class NotificationApi(InProcessApi):
-    """The real notification api in-process on its own migrated SQLite database; ``marketing``
-    is its client as the marketing service's account."""
-
-    def __init__(self, database_url: str, keys) -> None:
-        super().__init__("notification", notification_bindings, database_url, keys,
-                         service=NOTIFICATION_SERVICE,
-                         stub_class=notification_pb2_grpc.NotificationServiceStub,
-                         people={"svc.marketing": (("service",), "/hq", "all")})
-        self.marketing = self.stub("svc.marketing")
-
-    def deliveries(self, customer_ids) -> list:
-        """The deliveries it holds for these customers (id, customer, source ref, subject,
-        address)."""
-        with self.database.unit_of_work(readonly=True) as uow:
-            return list(uow.session.execute(
-                select(Delivery.id, Delivery.customer_id, Delivery.source_ref, Delivery.subject,
-                       Delivery.address)
-                .where(Delivery.customer_id.in_(list(customer_ids)))
-                .order_by(Delivery.create_time)))
-
-
-@pytest.fixture(scope="module")
-def notification(module_migrated_database, keys):
-    server = NotificationApi(module_migrated_database("notification_service"), keys)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

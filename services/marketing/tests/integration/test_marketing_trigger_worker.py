@@ -144,7 +144,8 @@ def test_purchase_milestones_fire_when_the_count_is_reached(database, worker):
             id=str(uuid.uuid4()), display_name="第二次购买", kind="purchase_milestone",
             enabled=True, offset_days=0, milestones=[2], segment_id=None, condition={},
             action={"kind": "notify_owner"}, fire_count=0, version=1, created_by="t",
-            updated_by="t", create_time=datetime(2026, 1, 1, tzinfo=UTC),
+            updated_by="t", department_path="", audience_scope="all",
+            create_time=datetime(2026, 1, 1, tzinfo=UTC),
             update_time=datetime(2026, 1, 1, tzinfo=UTC)))
     customer = add_profile(database)
     purchase = sales_events.PurchaseRecorded(purchase=sales_pb2.Purchase(
