@@ -175,7 +175,11 @@ class QuietHours(BaseModel):
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field("", max_length=500, description="HTTPS URL to POST to.")
+    url: str = Field(
+        "", max_length=500,
+        description="HTTPS URL to POST to, on a public address: loopback, private, link-local "
+        "and cloud metadata addresses are refused (422) unless the operator allows them.",
+    )
     secret: str | None = Field(
         None, max_length=200,
         description="Signing secret (at least 32 characters); omit to keep the current one.",
