@@ -36,6 +36,14 @@ def run_env(metadata: MetaData) -> None:
     config = context.config
     url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
     target = [metadata, RuntimeBase.metadata]
+    # Indexes a revision creates on PostgreSQL only (partial or expression indexes tuned for
+    # one query, named in the models' ``metadata.info["postgresql_only_indexes"]``): not in
+    # the models, so not drift.
+    tuned = frozenset(metadata.info.get("postgresql_only_indexes", ()))
+
+    def include_object(_object, name, type_, reflected, compare_to) -> bool:
+        return not (type_ == "index" and reflected and compare_to is None and name in tuned)
+
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=target, literal_binds=True)
         with context.begin_transaction():
@@ -48,6 +56,7 @@ def run_env(metadata: MetaData) -> None:
             target_metadata=target,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -27,6 +27,11 @@ class Base(DeclarativeBase):
 # --- Tickets: lifecycle, routing, transfers, history, comments, service records, agents ------
 
 
+# The department queue's partial indexes over the open tickets (revision 0004, PostgreSQL only).
+Base.metadata.info["postgresql_only_indexes"] = ("ix_tickets_open_resolution_due",
+                                                 "ix_tickets_open_department_path")
+
+
 class Ticket(Base):
     """A service ticket: its lifecycle state, the department and agent holding it, its SLA clock.
 
