@@ -22,14 +22,16 @@ It waits until the outbox is published and RabbitMQ's queues are empty (the work
 digested the load), then measures, one request at a time after ``--warmup`` requests, the
 response time of the HTML request of the customer list, the customer 360 page, the ticket
 queue and the dashboard (each includes its gRPC calls), next to the bare gRPC calls behind
-that page made with grpcio in the same run with the same user's token, and the ratio. Then
+that page made with grpcio in the same run with the same user's token, and the ratio. The
+dashboard twice: looked at again (the console keeps each service's report a minute per
+person, ``CONSOLE_DASHBOARD_CACHE_SECONDS``) and with "Refresh figures" (every service asked). Then
 the page weight: every resource of a cold load (no cache) in Debian's chromium driven by
 Playwright, bytes transferred (gzip) summed over the responses, against the quality bar
 (sign-in ≤ 200 KB, any page ≤ 1.5 MB). A page that is not there (404) is reported missing.
 Everything is stopped at the end.
 
     uv run python bench/console_pages.py [--customers 100000] [--tickets 100000]
-        [--import-customers 2000] [--requests 200] [--warmup 10] [--batch 1000]
+        [--import-customers 2000] [--requests 200] [--warmup 10] [--batch 1000] [--keep]
 
 A smoke run: ``--customers 2000 --tickets 2000 --import-customers 200 --requests 30``
 (a few minutes, most of it starting the suite).
@@ -38,12 +40,14 @@ A smoke run: ``--customers 2000 --tickets 2000 --import-customers 200 --requests
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -57,6 +61,9 @@ import requests
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
+from crm_console.views.tickets import PAGE_SIZE as QUEUE_PAGE_SIZE
+from crm_console.views.tickets_forms import OPEN_STATES as QUEUE_OPEN_STATES
+from crm_console.views.tickets_forms import QUEUE_ORDER
 from crm_devstack.ports import free_port
 from crm_devstack.postgres import PostgresCluster
 from crm_devstack.rabbitmq import RabbitNode
@@ -340,6 +347,21 @@ def page_weight(console_url: str, username: str, paths: list[tuple[str, str]]) -
     return results
 
 
+def hold(config: SuiteConfig, database_urls: dict[str, str]) -> None:
+    """Keep everything running until SIGINT or SIGTERM (then ``main`` stops it all)."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)  # also when started in the background (ignored)
+    print(f"\nkept running (SIGINT or SIGTERM to stop): console {config.console_url}, gateway "
+          f"{config.gateway_url}", flush=True)
+    for name, url in database_urls.items():
+        print(f"  {name:13} {plain_url(url)}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        while True:
+            signal.pause()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -351,6 +373,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--settle-seconds", type=float, default=1800.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true",
+                        help="after the report, keep the suite and its data running (to look at "
+                             "the pages or profile a query) until interrupted")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -440,17 +465,17 @@ def main() -> int:
                 customer_id=featured, page_size=50))
             admin_customer.ListTags(customer_pb2.ListTagsRequest(page_size=500))
 
-        open_states = [ticket_pb2.TICKET_STATE_NEW, ticket_pb2.TICKET_STATE_ROUTED,
-                       ticket_pb2.TICKET_STATE_IN_PROGRESS,
-                       ticket_pb2.TICKET_STATE_WAITING_ON_CUSTOMER]
-
         def queue_calls():
+            # What the queue page asks (crm_console.views.tickets.queue): a page of the
+            # department's open tickets, SLA due time first, the customers' names, the agents.
             read = lead_ticket.ListTickets(ticket_pb2.ListTicketsRequest(
-                page_size=500, department_path="/hq/service", states=open_states))
-            shown = {t.customer_id for t in read.tickets[:30] if t.customer_id}
+                page_size=QUEUE_PAGE_SIZE, department_path="/hq/service",
+                states=list(QUEUE_OPEN_STATES), order_by=QUEUE_ORDER))
+            shown = {t.customer_id for t in read.tickets if t.customer_id}
             if shown:
                 lead_customer.BatchGetCustomers(customer_pb2.BatchGetCustomersRequest(
                     ids=sorted(shown)))
+            lead_ticket.ListAgents(ticket_pb2.ListAgentsRequest(page_size=500))
 
         admin_principal = Principal(user_id=ids["admin"], username="admin",
                                     roles=frozenset({"admin"}), department_path="/hq",
@@ -476,8 +501,13 @@ def main() -> int:
             ("customer 360", f"/customers/{featured}", "admin", customer_calls,
              "GetCustomerPortrait + GetDecisionChain + ListSatisfactionRecords + ListTags"),
             ("ticket queue", "/tickets/", "service.lead", queue_calls,
-             "ListTickets(open, /hq/service, 500) + BatchGetCustomers"),
+             (f"ListTickets(open, /hq/service, {QUEUE_PAGE_SIZE}, SLA due first) + "
+              "BatchGetCustomers + ListAgents")),
+            # The console keeps each report a minute (CONSOLE_DASHBOARD_CACHE_SECONDS): a
+            # dashboard looked at again, and one whose "Refresh figures" asks every service.
             ("dashboard", "/dashboard/", "admin", dashboard_calls,
+             "5 x Get<Svc>Kpis in parallel (crm_shared.kpis), not kept"),
+            ("dashboard, refresh", "/dashboard/?refresh=1", "admin", dashboard_calls,
              "5 x Get<Svc>Kpis in parallel (crm_shared.kpis)"),
         ]
         rows = []
@@ -491,7 +521,7 @@ def main() -> int:
             def html(user=user, path=path, name=name):
                 answer = users[user].get(path)
                 assert answer.status_code == 200, (path, answer.status_code)
-                if name == "dashboard":
+                if name.startswith("dashboard"):
                     for service in re.findall(r'data-service="(\w+)"\s+data-status="unavailable"',
                                               answer.text):
                         missed["page"][service] = missed["page"].get(service, 0) + 1
@@ -537,15 +567,15 @@ def main() -> int:
               "the page's gRPC calls with grpcio, same user's token")
         print()
         print("server-side render time (ms), HTML request at the console vs the bare gRPC calls")
-        print(f"{'page':15} {'user':13} {'p50':>7} {'p95':>7} {'grpc p50':>9} {'grpc p95':>9} "
+        print(f"{'page':18} {'user':13} {'p50':>7} {'p95':>7} {'grpc p50':>9} {'grpc p95':>9} "
               f"{'ratio p50':>9} {'p95<=150':>8}  baseline calls")
         for name, path, user, html_ms, grpc_ms, what, status in rows:
             if html_ms is None:
-                print(f"{name:15} {user:13} MISSING: GET {path} answered {status}")
+                print(f"{name:18} {user:13} MISSING: GET {path} answered {status}")
                 continue
             p50, p95 = statistics.median(html_ms), percentile(html_ms, 0.95)
             g50, g95 = statistics.median(grpc_ms), percentile(grpc_ms, 0.95)
-            print(f"{name:15} {user:13} {p50:7.1f} {p95:7.1f} {g50:9.1f} {g95:9.1f} "
+            print(f"{name:18} {user:13} {p50:7.1f} {p95:7.1f} {g50:9.1f} {g95:9.1f} "
                   f"{p50 / max(g50, 1e-9):8.2f}x {'yes' if p95 <= 150 else 'NO':>8}  {what}")
         if missed["page"] or missed["grpc"]:
             print("  dashboard panels unavailable (3 s deadline), times: page "
@@ -562,6 +592,8 @@ def main() -> int:
         for name, size, count, limit in weights:
             print(f"{name:15} {size / 1024:8.1f} {count:>9} {limit / 1024:9.0f} "
                   f"{'yes' if size <= limit else 'NO':>4}")
+        if args.keep:
+            hold(config, database_urls)
         return 0
     finally:
         if suite is not None:

@@ -5,6 +5,14 @@ current principal's token (set for each request in :mod:`crm_console.session`), 
 sees exactly what the API would show this user. A failure becomes a :class:`Refusal`.
 
     customer = call("customer", "GetCustomer", customer_pb2.GetCustomerRequest(customer_id=id))
+
+A page that needs several independent reads starts them together and then waits for each, so
+it waits for the slowest instead of their sum (gRPC futures: no thread per call, and the
+token is attached when the call starts, in the request's own context)::
+
+    tags = start("customer", "ListTags", customer_pb2.ListTagsRequest(page_size=500))
+    page = call("customer", "ListCustomers", list_request)
+    tags.result()  # its Refusal, if it failed, is raised here
 """
 
 from __future__ import annotations
@@ -56,6 +64,30 @@ def call(peer: str, method: str, request: Any, *, field_prefix: str = "",
         return getattr(stub(peer), method)(request, timeout=timeout)
     except grpc.RpcError as exc:
         raise Refusal.from_rpc_error(peer, exc, field_prefix=field_prefix) from exc
+
+
+class Pending:
+    """A started call (:func:`start`); :meth:`result` waits for it."""
+
+    def __init__(self, peer: str, future: grpc.Future, field_prefix: str) -> None:
+        self._peer, self._future, self._field_prefix = peer, future, field_prefix
+
+    def result(self) -> Any:
+        """The answer; a failed call raises :class:`Refusal` (as :func:`call` does)."""
+        try:
+            return self._future.result()
+        except grpc.RpcError as exc:
+            raise Refusal.from_rpc_error(self._peer, exc, field_prefix=self._field_prefix) from exc
+
+
+def start(peer: str, method: str, request: Any, *, field_prefix: str = "",
+          timeout: float | None = None) -> Pending:
+    """:func:`call`, started without waiting for its answer."""
+    try:
+        future = getattr(stub(peer), method).future(request, timeout=timeout)
+    except grpc.RpcError as exc:  # refused before it was sent
+        raise Refusal.from_rpc_error(peer, exc, field_prefix=field_prefix) from exc
+    return Pending(peer, future, field_prefix)
 
 
 def call_stream(peer: str, method: str, request: Any) -> list[Any]:

@@ -24,7 +24,7 @@ from crm_console.i18n import N_
 from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
-from crm_console.rpc import call
+from crm_console.rpc import Pending, call, start
 from crm_console.views import customers_forms as forms
 
 blueprint = Blueprint("customers", __name__, url_prefix="/customers")
@@ -190,10 +190,14 @@ def translated_errors(errors: dict[str, str]) -> dict[str, str]:
             for name, text in errors.items()}
 
 
-def catalogue_tags() -> list[customer_pb2.Tag]:
+def start_catalogue_tags() -> Pending:
+    """The tag catalogue, started (read it with :func:`catalogue_tags`)."""
+    return start("customer", "ListTags", customer_pb2.ListTagsRequest(page_size=500))
+
+
+def catalogue_tags(pending: Pending | None = None) -> list[customer_pb2.Tag]:
     try:
-        return list(call("customer", "ListTags",
-                         customer_pb2.ListTagsRequest(page_size=500)).tags)
+        return list((pending or start_catalogue_tags()).result().tags)
     except Refusal:
         return []
 
@@ -207,6 +211,10 @@ def customer_list():
     list_request = forms.list_request(filters, page_size=PAGE_SIZE,
                                       page_token=request.args.get("page_token", "")[:2048],
                                       may_filter_owner=lead)
+    partial = (request.headers.get("HX-Request") == "true"
+               and not request.headers.get("HX-History-Restore-Request")
+               and request.headers.get("HX-Target") == "customer-results")
+    tags = None if partial else start_catalogue_tags()  # read while the list is read
     page, refusal = None, None
     try:
         page = call("customer", "ListCustomers", list_request)
@@ -216,12 +224,9 @@ def customer_list():
         refusal = exc  # a stale page token or a filter the service refuses: say so
     context = {"page": page, "refusal": refusal, "filters": filters, "owners": owner_names(),
                "lead": lead}
-    partial = (request.headers.get("HX-Request") == "true"
-               and not request.headers.get("HX-History-Restore-Request")
-               and request.headers.get("HX-Target") == "customer-results")
     if partial:
         return render_template("customers/_results.html", **context)
-    return render_template("customers/list.html", tags=catalogue_tags(), **context)
+    return render_template("customers/list.html", tags=catalogue_tags(tags), **context)
 
 
 # --- quick create -----------------------------------------------------------------------------
@@ -304,6 +309,11 @@ def _satisfaction_chart(records) -> dict:
 def customer(customer_id: str):
     if len(customer_id) > 64:
         abort(404)
+    # Read together with the portrait; not shown if the portrait says the record is limited.
+    tags = start_catalogue_tags()
+    satisfaction_read = start("customer", "ListSatisfactionRecords",
+                              customer_pb2.ListSatisfactionRecordsRequest(
+                                  customer_id=customer_id, page_size=SATISFACTION_POINTS))
     portrait, portrait_refusal = _load_customer(customer_id)
     record = portrait.customer
     panels: dict[str, Refusal] = {}
@@ -326,10 +336,11 @@ def customer(customer_id: str):
     try:
         if limited:
             raise portrait_refusal
-        satisfaction = list(call("customer", "ListSatisfactionRecords",
-                                 customer_pb2.ListSatisfactionRecordsRequest(
-                                     customer_id=record.id,
-                                     page_size=SATISFACTION_POINTS)).satisfaction_records)
+        if record.id != customer_id:  # the portrait answered for another record (merged)
+            satisfaction_read = start("customer", "ListSatisfactionRecords",
+                                      customer_pb2.ListSatisfactionRecordsRequest(
+                                          customer_id=record.id, page_size=SATISFACTION_POINTS))
+        satisfaction = list(satisfaction_read.result().satisfaction_records)
     except Refusal as refusal:
         panels["satisfaction"] = refusal
 
@@ -344,7 +355,7 @@ def customer(customer_id: str):
             pass  # the warning is a help, not the point of the page
 
     tags_on = {tag.tag_id for tag in record.tags}
-    addable = [] if limited else [tag for tag in catalogue_tags()
+    addable = [] if limited else [tag for tag in catalogue_tags(tags)
                                   if not tag.system and tag.id not in tags_on]
     return render_template(
         "customers/customer.html", limited=limited, tags_editable=not limited, portrait=portrait, c=record, panels=panels, chain=chain,

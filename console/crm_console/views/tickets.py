@@ -32,7 +32,7 @@ from crm_console.i18n import N_
 from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
-from crm_console.rpc import call
+from crm_console.rpc import call, start
 from crm_console.views import tickets_forms as forms
 
 blueprint = Blueprint("tickets", __name__)
@@ -86,12 +86,19 @@ def department_names() -> dict[str, str]:
     return {d["path"]: d.get("name") or d["path"] for d in departments()}
 
 
+def start_agent_names() -> None:
+    """Start reading the agents now, so :func:`agent_names` waits less (or not at all)."""
+    if "_agents_read" not in g and "_agent_names" not in g:
+        g._agents_read = start("ticket", "ListAgents", ticket_pb2.ListAgentsRequest(page_size=500))
+
+
 def agent_names() -> dict[str, str]:
     """User id → display name, from the ticket service's agents (and the signed-in user)."""
     if "_agent_names" not in g:
         names = {}
         try:
-            page = call("ticket", "ListAgents", ticket_pb2.ListAgentsRequest(page_size=500))
+            start_agent_names()
+            page = g.pop("_agents_read").result()
             names = {a.user_id: a.display_name for a in page.agents if a.display_name}
         except Refusal:
             pass
@@ -242,9 +249,13 @@ def _similar_articles(values) -> tuple[list, str]:
 @blueprint.get("/tickets/")
 def queue():
     filters = forms.queue_filters(request.args)
-    page = forms.queue_page(call("ticket", "ListTickets", forms.list_tickets_request(
+    # The agents and the tickets are read while the directory answers the departments.
+    start_agent_names()
+    tickets = start("ticket", "ListTickets", forms.list_tickets_request(
         filters, user_id=g.principal.user_id, department_path=g.principal.department_path,
-        page_size=PAGE_SIZE, page_token=request.args.get("page_token", ""))))
+        page_size=PAGE_SIZE, page_token=request.args.get("page_token", "")))
+    departments()
+    page = forms.queue_page(tickets.result())
     template = "tickets/_queue_table.html" if request.headers.get("HX-Request") \
         and request.headers.get("HX-Target") == "queue-results" else "tickets/queue.html"
     return render_template(template, page=page, filters=filters,
