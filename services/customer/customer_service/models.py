@@ -32,6 +32,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The customer list's partial index over the active customers (revision 0007, PostgreSQL only).
+Base.metadata.info["postgresql_only_indexes"] = ("ix_customers_active_create_time_id",)
+
+
 class Customer(Base):
     __tablename__ = "customers"
     __table_args__ = (
