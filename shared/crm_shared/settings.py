@@ -75,7 +75,9 @@ class ApiSettings(ProcessSettings):
     jwt_audience: str = "crm"
     jwt_public_key_file: Path
     grpc_port: int = 50051
-    grpc_reflection: bool = True
+    # Reflection lists every RPC and message to anyone who can reach the port: off unless a
+    # developer's stack (``make run``) or an operator turns it on.
+    grpc_reflection: bool = False
     grpc_max_workers: int = 16
     grpc_shutdown_grace_seconds: float = 10.0
     health_check_seconds: float = 5.0

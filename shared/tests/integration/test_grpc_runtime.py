@@ -11,6 +11,7 @@ import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_devstack.ports import free_port
+from crm_devstack.suite import SERVICES, Suite, SuiteConfig
 from crm_devstack.waiting import wait_until
 from crm_shared.auth import TokenIssuer, current_principal, generate_signing_key, principal_scope
 from crm_shared.auth.tokens import TokenVerifier
@@ -126,13 +127,33 @@ def test_health_is_not_serving_when_the_broker_is_unreachable(keys, tmp_path):
         api.stop(grace=0)
 
 
-def test_reflection_answers_without_a_token(server):
-    _, _, target = server
+def _reflected_services(target) -> set[str]:
     with grpc.insecure_channel(target) as channel:
         stub = reflection_pb2_grpc.ServerReflectionStub(channel)
         responses = stub.ServerReflectionInfo(
             iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
-        names = {s.name for r in responses for s in r.list_services_response.service}
+        return {s.name for r in responses for s in r.list_services_response.service}
+
+
+def test_reflection_is_off_by_default(server):
+    """Outside development nobody gets the list of every RPC and message for free."""
+    _, _, target = server
+    with pytest.raises(grpc.RpcError) as refused:
+        _reflected_services(target)
+    assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+def test_the_devstack_turns_reflection_on_and_it_answers_without_a_token(
+        keys, tmp_path, amqp_url, monkeypatch):
+    suite = Suite(SuiteConfig(data_dir=tmp_path / "suite", amqp_url=amqp_url))
+    for service in SERVICES:
+        assert suite.env_for(service, "api")["GRPC_REFLECTION"] == "true"
+    monkeypatch.setenv("GRPC_REFLECTION", suite.env_for("customer", "api")["GRPC_REFLECTION"])
+    api, _, target = _start(keys, tmp_path, amqp_url)
+    try:
+        names = _reflected_services(target)
+    finally:
+        api.stop(grace=0)
     assert SERVICE.full_name in names
     assert "grpc.health.v1.Health" in names
 

@@ -194,6 +194,7 @@ class Suite:
             )
         elif role == "api":
             env["GRPC_PORT"] = str(cfg.grpc_ports[component])
+            env["GRPC_REFLECTION"] = "true"  # for grpcurl on a developer's machine; off elsewhere
             env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
         elif role == "worker":
             env["WORKER_HTTP_PORT"] = str(cfg.worker_ports[component])
