@@ -16,6 +16,7 @@ import uuid
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.auth import roles
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from crm_console import navigation
@@ -31,9 +32,9 @@ blueprint = Blueprint("customers", __name__, url_prefix="/customers")
 NAV = [NavItem("customers.customer_list", N_("Customers"), roles=navigation.SALES, order=20,
                section=N_("Sales"))]
 PAGE_SIZE = 50
-# Roles the customer service lets reveal masked fields (its personal_data.REVEAL_ROLES); the
-# service decides, this only chooses whether to offer the button.
-REVEAL_ROLES = ("admin", "dpo", "data_protection_officer")
+# Roles the customer service lets reveal masked fields (declared once in crm_shared, where the
+# service reads it too); the service decides, this only chooses whether to offer the button.
+REVEAL_ROLES = roles.REVEAL_ROLES
 SATISFACTION_POINTS = 50
 
 ENUMS = {

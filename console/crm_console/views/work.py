@@ -17,6 +17,7 @@ from crm.customer.v1 import customer_pb2
 from crm.notification.v1 import notification_pb2
 from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import ticket_pb2
+from crm_shared.auth.roles import SALES_REP_ROLES
 from flask import Blueprint, g, render_template, session
 
 from crm_console.display import time_zone, to_datetime
@@ -30,7 +31,7 @@ blueprint = Blueprint("work", __name__)
 NAV = [NavItem("work.my_work", N_("My work"), order=10)]
 
 # Who gathers what (the services still decide what each call returns).
-SALES_WORK = frozenset({"sales_rep", "sales_lead"})
+SALES_WORK = SALES_REP_ROLES  # who holds leads (the sales service's rep directory)
 SALES_TEAM = frozenset({"sales_lead"})
 SERVICE_WORK = frozenset({"agent", "service_agent", "service_lead", "manager"})
 DEPARTMENT_LEADS = frozenset({"service_lead", "manager"})

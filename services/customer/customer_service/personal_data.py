@@ -69,7 +69,7 @@ from dataclasses import dataclass
 
 from crm.common.v1 import options_pb2
 from crm.customer.v1 import customer_pb2
-from crm_shared.auth import Principal, can_see
+from crm_shared.auth import Principal, can_see, roles
 from crm_shared.db import utcnow
 from crm_shared.errors import PermissionDenied
 from crm_shared.references import SERVICE_DESK_ROLES
@@ -84,9 +84,9 @@ from customer_service.models import Customer, CustomerPersonalField
 
 log = logging.getLogger(__name__)
 
-REVEAL_ROLES = frozenset({"admin", "dpo", "data_protection_officer"})
+REVEAL_ROLES = roles.REVEAL_ROLES
 """Roles that may read sensitive fields in clear, export and erase personal data, and read
-the access log."""
+the access log (declared in ``crm_shared.auth.roles``, where the console reads it too)."""
 
 NONCE_BYTES = 12
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
+from crm_shared.auth.roles import SALES_REP_ROLES
 from crm_shared.auth.visibility import in_subtree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from sales_service.lead_assignment import RepProfile
 from sales_service.models import SalesRep
 
-REP_ROLES = frozenset({"sales_rep", "sales_lead"})
+REP_ROLES = SALES_REP_ROLES  # declared in crm_shared.auth.roles; the console offers these
 SALES_ROOT = "/hq/sales"
 """The sales organisation: its department leads are reps, and it is where an unassigned lead
 waits when no assignment rule names another department."""

@@ -20,3 +20,16 @@ ROLES: dict[str, str] = {
     "dpo": "Data protection officer: reveals, exports and erases personal data",
 }
 """Role name → what it is for (English; the console translates the name)."""
+
+# Role sets a service decides with and another deployable shows (the console offers a button
+# or a list for them). Declared here, once: the service imports the set it enforces, the
+# console the set it offers, so the two cannot drift apart.
+
+REVEAL_ROLES: frozenset[str] = frozenset({"admin", "dpo", "data_protection_officer"})
+"""Who may read a customer's sensitive fields in clear, export and erase personal data, and
+read the access log (the customer service enforces it; ``data_protection_officer`` is the
+older name of ``dpo``, still honoured for tokens that carry it)."""
+
+SALES_REP_ROLES: frozenset[str] = frozenset({"sales_rep", "sales_lead"})
+"""Who holds leads: the sales service's rep directory takes users with one of these roles (and
+the leads of ``/hq/sales`` departments); the console offers them in assignment rules."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crm.sales.v1 import sales_pb2
+from crm_shared.auth.roles import SALES_REP_ROLES
 from flask import redirect, render_template, request, url_for
 from google.protobuf.field_mask_pb2 import FieldMask
 
@@ -30,7 +31,7 @@ ASSIGNMENT_FIELDS = ("source", "intent_level", "need_clarity", "budget", "produc
                      "company_name", "job_title", "decision_maker", "campaign_id", "grade")
 ASSIGNMENT_MASK = ["display_name", "condition", "department_path", "min_seniority", "user_ids",
                    "strategy", "priority", "enabled"]
-SALES_ROLES = ("sales_rep", "sales_lead")
+SALES_ROLES = SALES_REP_ROLES  # who holds leads: the sales service's rep directory, declared once
 
 
 def assignment_rule_from_form(form) -> sales_pb2.AssignmentRule:
