@@ -263,3 +263,22 @@ def test_rules_and_reps_over_rest(client, headers):
                                               headers=headers["sales.lead"]).get_json()[
         "sales_reps"]}
     assert names == {IDS["rep.zhang"], IDS["rep.li"]}
+
+
+def test_a_lead_names_no_duplicate_the_caller_may_not_see(client, headers):
+    """Issue 15 (low): a lead of rep.zhang with rep.li's phone lists no duplicate for rep.zhang,
+    and the has_duplicates filter does not betray rep.li's lead either; the admin sees the pair."""
+    phone = f"136{uuid.uuid4().int % 10**8:08d}"
+    hidden = create(client, headers, phone=phone,
+                    campaign_id=route_to(client, headers, "rep.li")).get_json()
+    campaign = route_to(client, headers, "rep.zhang")
+    mine = create(client, headers, phone=phone, campaign_id=campaign).get_json()
+    zhang = headers["rep.zhang"]
+
+    got = client.get(f"/api/v1/leads/{mine['id']}", headers=zhang).get_json()
+    assert got["duplicate_lead_ids"] == []
+    listed = client.get(f"/api/v1/leads?has_duplicates=true&campaign_id={campaign}",
+                        headers=zhang).get_json()
+    assert listed["leads"] == [] and listed["total_size"] == 0
+    admin = client.get(f"/api/v1/leads/{mine['id']}", headers=headers["admin"]).get_json()
+    assert admin["duplicate_lead_ids"] == [hidden["id"]]

@@ -237,7 +237,8 @@ class LeadRpcs:
     # -- helpers ----------------------------------------------------------------------------------
 
     def _lead_proto(self, session, lead: Lead) -> sales_pb2.Lead:
-        return lead_to_proto(lead, leads.duplicate_ids(session, lead))
+        """The lead as the current caller gets it: only the duplicates they may see."""
+        return lead_to_proto(lead, leads.duplicate_ids(session, lead, current_principal()))
 
     def _grade(self, session, lead: Lead, now: datetime, emit, actor_id: str = "") -> None:
         """Grade ``lead`` by the rules; emit ``lead.graded`` when its grade changed (or on the
@@ -393,7 +394,7 @@ class LeadRpcs:
         if request.HasField("first_contact_overdue"):
             where.append(Lead.first_contact_overdue.is_(request.first_contact_overdue))
         if request.has_duplicates:
-            where.append(leads.has_duplicates_clause())
+            where.append(leads.has_duplicates_clause(principal))
         column, descending = ORDERS[order]
         if column is Lead.first_contact_due_time:
             where.append(Lead.first_contact_due_time.is_not(None))
@@ -403,7 +404,7 @@ class LeadRpcs:
                 descending=descending, page_size=page_size_of(request.page_size),
                 page_token=request.page_token)
             total = uow.session.scalar(select(func.count()).select_from(Lead).where(*where))
-            duplicates = leads.duplicates_of(uow.session, rows)
+            duplicates = leads.duplicates_of(uow.session, rows, principal)
             return sales_pb2.ListLeadsResponse(
                 leads=[lead_to_proto(row, duplicates[row.id]) for row in rows],
                 next_page_token=token, total_size=total)

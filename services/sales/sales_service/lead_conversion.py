@@ -119,7 +119,7 @@ def _answer(session, lead: Lead) -> sales_pb2.ConvertLeadResponse:
 def lead_proto(session, lead: Lead) -> sales_pb2.Lead:
     from sales_service.lead_views import lead_to_proto
 
-    return lead_to_proto(lead, leads.duplicate_ids(session, lead))
+    return lead_to_proto(lead, leads.duplicate_ids(session, lead, current_principal()))
 
 
 def convert(servicer, request: sales_pb2.ConvertLeadRequest) -> sales_pb2.ConvertLeadResponse:

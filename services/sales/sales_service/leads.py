@@ -52,8 +52,10 @@ def get_visible(session: Session, principal: Principal, lead_id: str) -> Lead | 
                                               lead_visibility(principal))).first()
 
 
-def duplicate_ids(session: Session, lead: Lead) -> list[str]:
-    """Ids of the other leads with the same normalised phone or e-mail, oldest first."""
+def duplicate_ids(session: Session, lead: Lead, viewer: Principal) -> list[str]:
+    """Ids of the other leads with the same normalised phone or e-mail that ``viewer`` may see,
+    oldest first: a lead the viewer may not see is not theirs to learn of, not even that it
+    exists."""
     keys = []
     if lead.phone_key:
         keys.append(Lead.phone_key == lead.phone_key)
@@ -61,11 +63,13 @@ def duplicate_ids(session: Session, lead: Lead) -> list[str]:
         keys.append(Lead.email_key == lead.email_key)
     if not keys:
         return []
-    return list(session.scalars(select(Lead.id).where(or_(*keys), Lead.id != lead.id)
+    return list(session.scalars(select(Lead.id).where(or_(*keys), Lead.id != lead.id,
+                                                      lead_visibility(viewer))
                                 .order_by(Lead.create_time, Lead.id)))
 
 
-def duplicates_of(session: Session, leads: list[Lead]) -> dict[str, list[str]]:
+def duplicates_of(session: Session, leads: list[Lead], viewer: Principal
+                  ) -> dict[str, list[str]]:
     """:func:`duplicate_ids` for a page of leads, in two queries."""
     phones = {lead.phone_key for lead in leads if lead.phone_key}
     emails = {lead.email_key for lead in leads if lead.email_key}
@@ -73,7 +77,8 @@ def duplicates_of(session: Session, leads: list[Lead]) -> dict[str, list[str]]:
         return {lead.id: [] for lead in leads}
     rows = session.execute(
         select(Lead.id, Lead.phone_key, Lead.email_key)
-        .where(or_(Lead.phone_key.in_(phones), Lead.email_key.in_(emails)))
+        .where(or_(Lead.phone_key.in_(phones), Lead.email_key.in_(emails)),
+               lead_visibility(viewer))
         .order_by(Lead.create_time, Lead.id)).all()
     found: dict[str, list[str]] = {}
     for lead in leads:
@@ -83,12 +88,13 @@ def duplicates_of(session: Session, leads: list[Lead]) -> dict[str, list[str]]:
     return found
 
 
-def has_duplicates_clause():
-    """SQL: the lead shares its phone or e-mail key with another lead."""
+def has_duplicates_clause(viewer: Principal):
+    """SQL: the lead shares its phone or e-mail key with another lead ``viewer`` may see."""
     other = Lead.__table__.alias("other_lead")
     return select(other.c.id).where(
         other.c.id != Lead.id,
         or_(other.c.phone_key == Lead.phone_key, other.c.email_key == Lead.email_key),
+        visibility_clause(viewer, other.c.owner_id, other.c.department_path),
     ).exists()
 
 

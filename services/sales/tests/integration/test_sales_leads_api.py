@@ -516,3 +516,25 @@ def test_create_assign_and_list_on_postgresql(start_sales_api):
     assert page.total_size == 3 and len(page.leads) == 2 and len(rest.leads) == 1
     assert [lead.id for lead in [*page.leads, *rest.leads]] == [lead.id for lead in leads[::-1]]
     assert set(page.leads[0].duplicate_lead_ids) == {leads[0].id, leads[1].id}
+
+
+def test_a_rep_learns_of_no_duplicate_lead_they_may_not_see(api):
+    """Issue 15 (low): ``duplicate_lead_ids`` and ``has_duplicates`` name only leads the caller
+    may see; a rep's lead that duplicates another rep's answers as if that lead did not exist."""
+    phone = f"137{uuid.uuid4().int % 10**8:08d}"
+    north, east = (f"camp-{uuid.uuid4().hex[:6]}" for _ in range(2))
+    own_rule(api, north, ["u-rep-north"])
+    own_rule(api, east, ["u-rep"])
+    hidden = new_lead(api, phone=phone, campaign_id=north)
+    mine = new_lead(api, phone=phone, campaign_id=east)
+    assert (hidden.owner_id, mine.owner_id) == ("u-rep-north", "u-rep")
+    rep = api.stub("u-rep")
+
+    assert list(rep.GetLead(S.GetLeadRequest(id=mine.id)).duplicate_lead_ids) == []
+    listed = rep.ListLeads(S.ListLeadsRequest(has_duplicates=True, page_size=500))
+    assert mine.id not in {lead.id for lead in listed.leads}
+    everyone = rep.ListLeads(S.ListLeadsRequest(campaign_id=east))
+    assert [list(lead.duplicate_lead_ids) for lead in everyone.leads] == [[]]
+    # whoever sees both still finds the pair
+    admin = api.stub("u-admin")
+    assert list(admin.GetLead(S.GetLeadRequest(id=mine.id)).duplicate_lead_ids) == [hidden.id]
