@@ -383,12 +383,18 @@ def test_secrets_are_referenced_not_inlined(rendered: Rendered) -> None:
             assert not str(item.get("value", "")).startswith(("postgresql", "amqp")), item
 
 
-def test_field_encryption_key_goes_to_the_services_that_ask_for_it(rendered: Rendered) -> None:
+def test_field_encryption_key_goes_to_the_apis_of_the_services_that_ask_for_it(
+    rendered: Rendered,
+) -> None:
     values = rendered.values
     for deployment in rendered.of_kind("Deployment"):
         svc = service(deployment)
         env = env_of(containers(deployment)[0])
-        wanted = svc not in SINGLE and values["services"][svc]["fieldEncryption"]
+        wanted = (
+            role(deployment) == "api"
+            and svc not in SINGLE
+            and values["services"][svc]["fieldEncryption"]
+        )
         assert ("FIELD_ENCRYPTION_KEY" in env) == bool(wanted), deployment["metadata"]["name"]
         if wanted:
             secret = values["secrets"]["fieldEncryption"]
@@ -397,6 +403,27 @@ def test_field_encryption_key_goes_to_the_services_that_ask_for_it(rendered: Ren
                 "key": secret["key"],
             }
     assert values["services"]["customer"]["fieldEncryption"] is True
+
+
+def test_the_customer_worker_gets_no_field_encryption_key(
+    rendered_default: Rendered, rendered_prod: Rendered
+) -> None:
+    """The worker only handles events (timeline, value class, handover, erasure
+    acknowledgements) and never seals or opens a personal field: a compromised worker pod
+    must not hold the key that opens every ID-card and bank number."""
+    for rendered in (rendered_default, rendered_prod):
+        (worker,) = [w for w in rendered.components("worker") if service(w) == "customer"]
+        (api,) = [a for a in rendered.components("api") if service(a) == "customer"]
+        assert "FIELD_ENCRYPTION_KEY" in env_of(containers(api)[0])
+        for container in containers(worker):
+            env = env_of(container)
+            assert not {"FIELD_ENCRYPTION_KEY", "FIELD_ENCRYPTION_PREVIOUS_KEYS"} & set(env)
+            for source in container.get("envFrom", []):
+                assert source.get("secretRef", {}).get("name") != (
+                    rendered.values["secrets"]["fieldEncryption"]["name"]
+                )
+        mounted = {v.get("secret", {}).get("secretName") for v in pod_spec(worker).get("volumes", [])}
+        assert rendered.values["secrets"]["fieldEncryption"]["name"] not in mounted
 
 
 def test_previous_field_encryption_keys_are_optional_and_only_where_encryption_is(
@@ -409,7 +436,7 @@ def test_previous_field_encryption_keys_are_optional_and_only_where_encryption_i
         svc = service(owner)
         env = env_of(containers(owner)[0])
         wanted = (
-            role(owner) != "migrate"
+            role(owner) == "api"
             and svc not in SINGLE
             and values["services"][svc]["fieldEncryption"]
         )

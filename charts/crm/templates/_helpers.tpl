@@ -94,7 +94,8 @@ The component model: every long-running process of the release, as YAML
   port      {name, number}
   image     image reference; version: its tag
   databaseSecret, fieldEncryption, jwtPrivateKey, demoMode ({} / false for the console,
-            which holds no data and talks to no broker)
+            which holds no data and talks to no broker); fieldEncryption only for an api: a
+            worker handles events and never seals or opens a personal field, so it gets no key
   secretKey, timeZone  the console's only (CONSOLE_SECRET_KEY's Secret, CONSOLE_TIME_ZONE)
   clientCredentials  the service's own account ({clientId, secret, ...}; {} when it has none),
             the same for its api and its worker; always {} for the gateway
@@ -128,7 +129,7 @@ so is `clientCredentials` without the gateway that issues the tokens.
       "name" (include "crm.name" (dict "root" $root "suffix" (printf "%s-%s" $svc $role)))
       "service" $svc "role" $role "args" (list $role) "port" $port
       "image" (include "crm.image" (dict "root" $root "image" $spec.image)) "version" $version
-      "databaseSecret" $spec.databaseSecret "fieldEncryption" ($spec.fieldEncryption | default false)
+      "databaseSecret" $spec.databaseSecret "fieldEncryption" (and (eq $role "api") ($spec.fieldEncryption | default false))
       "jwtPrivateKey" false "demoMode" false "clientCredentials" $credentials "values" $values) -}}
 {{- end -}}
 {{- end -}}

@@ -2,7 +2,7 @@
 
 ``FIELD_ENCRYPTION_KEY`` (base64 of 32 random bytes) is required by the api: without it, it
 would store sensitive fields it could not read back after a restart. The worker handles no
-sensitive field today; it accepts the key (the chart gives it one) but does not need it.
+sensitive field, so neither the chart nor ``make run`` gives it the key; it still accepts one.
 ``FIELD_ENCRYPTION_PREVIOUS_KEYS`` (comma-separated, same form) keeps values sealed before a
 key rotation readable. The migrate job needs neither.
 """

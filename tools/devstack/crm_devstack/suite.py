@@ -157,8 +157,6 @@ class Suite:
             "PYTHONUNBUFFERED": "1",
             "OTEL_BSP_SCHEDULE_DELAY": "200",
         }
-        if component == "customer":
-            env["FIELD_ENCRYPTION_KEY"] = self.field_key
         if component == "marketing":
             env.update(SURVEY_LINK_SECRET=self.survey_link_secret,
                        SURVEY_LINK_BASE_URL=cfg.gateway_url)
@@ -195,6 +193,8 @@ class Suite:
         elif role == "api":
             env["GRPC_PORT"] = str(cfg.grpc_ports[component])
             env["GRPC_REFLECTION"] = "true"  # for grpcurl on a developer's machine; off elsewhere
+            if component == "customer":  # only the api opens personal fields, not the worker
+                env["FIELD_ENCRYPTION_KEY"] = self.field_key
             env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
         elif role == "worker":
             env["WORKER_HTTP_PORT"] = str(cfg.worker_ports[component])
