@@ -129,3 +129,22 @@ def test_same_idempotency_key_creates_one_customer(client, auth_header):
     assert again.get_json()["id"] == first.get_json()["id"]
     listed = client.get("/api/v1/customers", headers=auth_header("rep.zhang")).get_json()
     assert len(listed["customers"]) == 1
+
+
+def test_an_external_id_held_out_of_sight_is_a_409_that_names_no_customer(client, auth_header):
+    """Issue 15 (low): rep.zhang learns that rep.li's ERP id is taken, never by whom."""
+    hidden = create(client, auth_header("rep.li"), external_ids={"erp": "K-2002"}).get_json()
+    zhang = auth_header("rep.zhang")
+    mine = create(client, zhang).get_json()
+
+    created = create(client, zhang, external_ids={"erp": "K-2002"})
+    patched = client.patch(f"/api/v1/customers/{mine['id']}", headers=zhang,
+                           json={"external_ids": {"erp": "K-2002"}})
+    for response in (created, patched):
+        assert response.status_code == 409, response.get_data(as_text=True)
+        assert response.get_json()["detail"] == "the erp id K-2002 is already in use"
+        assert hidden["number"] not in response.get_data(as_text=True)
+    seen = client.patch(f"/api/v1/customers/{mine['id']}", headers=auth_header("admin"),
+                        json={"external_ids": {"erp": "K-2002"}})
+    assert seen.status_code == 409
+    assert seen.get_json()["detail"] == f"customer {hidden['number']} already has the erp id K-2002"

@@ -357,7 +357,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                     return customer_proto(uow.session, earlier, self._keys(), viewer=principal)
                 owner_id, department_path = self._owner(uow.session, principal, data.owner_id)
                 tags = catalogue_tags(uow.session, tag_ids)
-                repository.check_external_ids_free(uow.session, dict(data.external_ids), None)
+                repository.check_external_ids_free(uow.session, principal, dict(data.external_ids),
+                                                   None)
                 now = utcnow()
                 customer = Customer(
                     id=str(uuid.uuid4()),
@@ -593,8 +594,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                        for path, (old, new) in changed.items()}
             changes.update(self._store_secrets(uow.session, customer.id, secrets))
             if "external_ids" in paths:
-                repository.check_external_ids_free(uow.session, dict(data.external_ids),
-                                                   customer.id)
+                repository.check_external_ids_free(uow.session, principal,
+                                                   dict(data.external_ids), customer.id)
                 before = repository.external_ids_of(uow.session, [customer.id]).get(customer.id, {})
                 after = dict(data.external_ids)
                 if before != after:

@@ -3,8 +3,9 @@
 Each row goes through CreateCustomer itself (the servicer's method, in-process), so an
 imported customer is validated, numbered, tagged, scored and published exactly like one
 created by hand, and is committed on its own: a bad row never takes good ones with it.
-Rows that duplicate an existing customer (same normalised phone or e-mail, in the service or
-earlier in the file) are skipped, failed or created as ``duplicate_handling`` says.
+Rows that duplicate an existing customer the caller may see (same normalised phone or e-mail,
+in the service or earlier in the file) are skipped, failed or created as ``duplicate_handling``
+says; a customer out of the caller's sight is not one (the import betrays nothing of it).
 
 Retries: with a ``request_id`` each row's create gets a request id derived from it, so an
 import retried after a crash creates no row twice, and a finished import answers with its
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crm.customer.v1 import customer_pb2
-from crm_shared.auth import Principal, can_see
+from crm_shared.auth import Principal, visibility_clause
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
     DomainError,
@@ -89,21 +90,22 @@ class _Duplicates:
         if not keys:
             return None
         column = {"phone": Customer.phone, "email": Customer.email}
+        # Only customers the caller may see count: a row that duplicates one out of their
+        # sight is imported as if that customer did not exist (as CreateCustomer would take it),
+        # and the pair goes to the duplicate candidates of whoever sees both.
         with self.database.unit_of_work(readonly=True) as uow:
             found = uow.session.execute(
-                select(Customer.id, Customer.owner_id, Customer.department_path, Customer.phone)
+                select(Customer.id, Customer.phone)
                 .where(
                     Customer.state == "active",
                     or_(*(column[kind] == value for kind, value in keys)),
+                    visibility_clause(principal, Customer.owner_id, Customer.department_path),
                 )
                 .limit(1)
             ).first()
         if found is None:
             return None
-        kind = "phone" if phone and found.phone == phone else "email"
-        # The id of a customer the caller may not see is not theirs to learn.
-        visible = can_see(principal, owner_id=found.owner_id, department_path=found.department_path)
-        return kind, found.id if visible else ""
+        return ("phone" if phone and found.phone == phone else "email"), found.id
 
     def remember(self, message: customer_pb2.Customer, customer_id: str) -> None:
         if message.phone.strip():

@@ -107,14 +107,21 @@ def external_ids_of(session: Session, customer_ids: list[str]) -> dict[str, dict
     return result
 
 
-def check_external_ids_free(session: Session, external_ids: dict[str, str],
-                            customer_id: str | None) -> None:
-    """ALREADY_EXISTS when another customer holds one of these ids already."""
+def check_external_ids_free(session: Session, principal: Principal,
+                            external_ids: dict[str, str], customer_id: str | None) -> None:
+    """ALREADY_EXISTS when another customer holds one of these ids already: an id of another
+    system names one record, so it is refused even when that customer is out of the caller's
+    sight. The answer names the holder only when the caller may see it; otherwise it says no
+    more than that the id is taken (not that a customer, nor whose, holds it)."""
     for system, value in external_ids.items():
         holder = session.scalar(select(CustomerExternalId.customer_id).where(
             CustomerExternalId.system == system, CustomerExternalId.external_id == value))
-        if holder is not None and holder != customer_id:
-            raise AlreadyExists(f"another customer already has the {system} id {value}")
+        if holder is None or holder == customer_id:
+            continue
+        visible = get_visible(session, principal, holder)
+        if visible is not None:
+            raise AlreadyExists(f"customer {visible.number} already has the {system} id {value}")
+        raise AlreadyExists(f"the {system} id {value} is already in use")
 
 
 def set_external_ids(session: Session, customer_id: str, external_ids: dict[str, str]) -> None:

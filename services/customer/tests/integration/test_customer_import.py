@@ -227,3 +227,34 @@ def test_a_file_that_is_not_a_customer_csv_is_refused_whole(api, content, proble
     assert [v.field for v in error.violations] == ["csv_content"]
     assert problem in error.violations[0].description
     assert _count(database, Customer) == 0
+
+
+def test_a_row_duplicating_a_customer_out_of_sight_is_imported_as_if_it_did_not_exist(api):
+    """Issue 15 (low): an import betrays no customer the caller may not see. rep.li's
+    customer with the same e-mail is no duplicate for rep.zhang (whatever the handling): the row
+    is created as CreateCustomer would, and the pair becomes a candidate for whoever sees both."""
+    stub, database = api
+    stub(OTHER_REP).CreateCustomer(
+        customer_pb2.CreateCustomerRequest(
+            customer=customer_pb2.Customer(
+                type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL,
+                display_name="北方客户",
+                email="hidden@example.com",
+            )
+        )
+    )
+    content = (HEADER + "individual,又一个,,HIDDEN@example.com,,,,,,,,\n").encode()
+    for handling in (customer_pb2.DUPLICATE_HANDLING_FAIL, customer_pb2.DUPLICATE_HANDLING_SKIP):
+        checked = stub(REP).ImportCustomers(
+            customer_pb2.ImportCustomersRequest(
+                csv_content=content, duplicate_handling=handling, validate_only=True
+            )
+        )
+        assert [(row.status, list(row.errors)) for row in checked.rows] == [(IMPORTED, [])]
+    imported = stub(REP).ImportCustomers(customer_pb2.ImportCustomersRequest(csv_content=content))
+    assert imported.rows[0].status == IMPORTED and imported.rows[0].customer_id
+    assert _count(database, Customer) == 2
+    candidates = stub(ADMIN).ListDuplicateCandidates(
+        customer_pb2.ListDuplicateCandidatesRequest()
+    ).duplicate_candidates
+    assert len(candidates) == 1
