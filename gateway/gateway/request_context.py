@@ -3,6 +3,8 @@
 ``X-Request-Id`` is taken from the request when it is a sane token (else generated), set on
 the span, echoed on the response and logged; ``traceparent`` on the response names the
 request's server span, so a user who reports a problem hands over the way to its trace.
+The logged path is redacted as spans are (:func:`crm_shared.redaction.redact_path`): a survey
+link's token or a search term never reaches the access log.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import time
 import uuid
 
+from crm_shared.redaction import redact_path
 from flask import Flask, Response, g, request
 from opentelemetry import trace
 from opentelemetry.trace import format_span_id, format_trace_id
@@ -55,12 +58,13 @@ def install_request_context(app: Flask) -> None:
             response.headers["traceparent"] = traceparent
         started = g.get("started")
         principal = g.get("principal")
+        route = request.url_rule.rule if request.url_rule else None
         log.info(
             "http request",
             extra={
                 "method": request.method,
-                "path": request.path,
-                "route": request.url_rule.rule if request.url_rule else None,
+                "path": redact_path(request.path, route),
+                "route": route,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)
                 if started

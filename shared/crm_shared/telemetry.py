@@ -2,7 +2,8 @@
 
 Spans go over OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (the local ``make run``
 points it at the bundled trace collector). OTLP over HTTP rather than gRPC because the
-nameko workers run under eventlet, which grpcio does not support.
+nameko workers run under eventlet, which grpcio does not support. Every span leaves the
+process redacted (:class:`RedactingExporter`, rules in :mod:`crm_shared.redaction`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import atexit
 import contextlib
 import os
 import socket
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from opentelemetry import propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.propagators.composite import CompositePropagator
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.sampling import (
     ALWAYS_ON,
     Decision,
@@ -25,9 +27,10 @@ from opentelemetry.sdk.trace.sampling import (
     Sampler,
     SamplingResult,
 )
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Link, Span
+from opentelemetry.trace import Link, Span, Status
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from crm_shared.redaction import redact_attributes, scrub
 
 _provider: TracerProvider | None = None
 
@@ -56,6 +59,50 @@ class _NoOrphanClientCalls(Sampler):
 SAMPLER = ParentBased(root=_NoOrphanClientCalls())
 
 
+def redacted_span(span: ReadableSpan) -> ReadableSpan:
+    """``span`` as it may leave the process: URLs redacted, all text scrubbed of personal data
+    (its name, attributes, status description and events — an exception's message too)."""
+    status = span.status
+    if status.description:
+        status = Status(status.status_code, scrub(status.description))
+    return ReadableSpan(
+        name=scrub(span.name),
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=redact_attributes(span.attributes or {}),
+        events=[Event(event.name, redact_attributes(event.attributes or {}), event.timestamp)
+                for event in span.events],
+        links=span.links,
+        kind=span.kind,
+        status=status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
+
+
+class RedactingExporter(SpanExporter):
+    """Exports through ``inner`` what :func:`redacted_span` leaves of each span.
+
+    Redacting where spans leave the process covers every instrumentation at once — Flask's
+    URL attributes, gRPC status descriptions, SQL errors recorded as exception events —
+    including the ones added later, instead of each site remembering to.
+    """
+
+    def __init__(self, inner: SpanExporter) -> None:
+        self.inner = inner
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self.inner.export([redacted_span(span) for span in spans])
+
+    def shutdown(self) -> None:
+        self.inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self.inner.force_flush(timeout_millis)
+
+
 def init_telemetry(service_name: str, role: str) -> TracerProvider:
     """Install the tracer provider for this process (idempotent)."""
     global _provider
@@ -78,7 +125,7 @@ def init_telemetry(service_name: str, role: str) -> TracerProvider:
         # Batch export everywhere: ending a span only queues it. Exporting synchronously would
         # do network I/O wherever a span ends - inside a database transaction, where under
         # eventlet the green thread holding SQLite's write lock would yield to others.
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        provider.add_span_processor(BatchSpanProcessor(RedactingExporter(OTLPSpanExporter())))
     trace.set_tracer_provider(provider)
     propagate.set_global_textmap(
         CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
