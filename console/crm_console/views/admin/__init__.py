@@ -35,12 +35,16 @@ NAV = [
 ]
 PAGE_SIZE = 100
 CONDITION_ROWS_EMPTY = 2  # blank condition rows offered under the existing ones
+OPEN_PAGES: dict = {}
+"""Endpoints open to more than admins → who else may use them (``Principal → bool``), set by
+the module defining the page (the tag catalogue: every lead, as the customer service allows)."""
 
 
 @blueprint.before_request
 def _admins_only():
     principal = g.get("principal")
-    if principal is None or not principal.has_role(*ADMIN):
+    also = OPEN_PAGES.get(request.endpoint or "")
+    if principal is None or not (principal.has_role(*ADMIN) or (also and also(principal))):
         raise Refusal(status=403, message="", service="console")
 
 
@@ -184,5 +188,6 @@ from crm_console.views.admin import (  # noqa: F401 - routes attach to the bluep
     directory,
     notifications,
     sales_rules,
+    tags,
     ticket_setup,
 )
