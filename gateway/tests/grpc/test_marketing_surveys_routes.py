@@ -255,3 +255,19 @@ def test_triggers_and_the_improvement_list(client, auth_header):
     listed = client.get("/api/v1/surveys/improvement-items?state=done",
                         headers=headers).get_json()["items"]
     assert item.get_json()["id"] in {i["id"] for i in listed}
+
+
+def test_an_improvement_item_is_changed_only_by_whoever_it_belongs_to(client, auth_header):
+    """Issue 15 (low): the sales director reads the service department's item but may not
+    close it (403, nothing stored); its department's lead may."""
+    item = client.post("/api/v1/surveys/improvement-items", headers=auth_header("service.lead"),
+                       json={"dimension": "communication", "title": "回访话术"}).get_json()
+    url = f"/api/v1/surveys/improvement-items/{item['id']}"
+
+    refused = client.patch(url, headers=auth_header("sales.lead"), json={"state": "dismissed"})
+    assert refused.status_code == 403, refused.get_data(as_text=True)
+    listed = client.get("/api/v1/surveys/improvement-items?state=open",
+                        headers=auth_header("admin")).get_json()["items"]
+    assert item["id"] in {i["id"] for i in listed}
+    done = client.patch(url, headers=auth_header("service.lead"), json={"state": "done"})
+    assert done.status_code == 200 and done.get_json()["state"] == "done"

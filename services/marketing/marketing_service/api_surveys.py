@@ -811,6 +811,11 @@ class SurveyRpcs:
             item = uow.session.get(ImprovementItem, data.id) if data.id else None
             if item is None:
                 raise NotFound(f"improvement item {data.id} not found")
+            # Every reading role lists the items (so this is no secret), but only whoever
+            # the item belongs to works it.
+            if not improvements.may_change(principal, item):
+                raise PermissionDenied("only the item's owner or a lead of its department may "
+                                       "change it")
             if "title" in fields:
                 item.title = data.title.strip()
             if "description" in fields:
@@ -823,6 +828,9 @@ class SurveyRpcs:
                 item.department_path = data.department_path or item.department_path
             if "due_date" in fields:
                 item.due_date = _date_or_none(data.due_date, "item.due_date")
+            if not improvements.may_change(principal, item):
+                raise PermissionDenied("an item may not be given to an owner or department "
+                                       "outside your data scope")
             item.update_time = utcnow()
             uow.session.flush()
             return improvement_to_proto(item)

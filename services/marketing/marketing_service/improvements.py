@@ -3,6 +3,10 @@ survey reaches the policy's ``improvement_low_score_share`` (default 20 %) over 
 an improvement item is opened for it (``automatic``), and while it is open its figures follow
 the answers. A dimension whose item was closed (done, dismissed) opens a new one only when it
 crosses the threshold again afterwards.
+
+The list is the company's: every reading role sees all of it. An item is worked by whoever it
+belongs to: its owner, a lead whose data scope covers its department, ``all`` scope
+(:func:`may_change`), the suite's visibility rule over its owner and department.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from crm_shared.auth import Principal, can_see
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +27,12 @@ OPEN_STATES = ("open", "in_progress")
 DIMENSION_NAMES = {"product_quality": "产品质量 product quality",
                    "response_speed": "响应速度 response speed",
                    "communication": "沟通 communication", "overall": "总体 overall"}
+
+
+def may_change(principal: Principal, item: ImprovementItem) -> bool:
+    """Whether ``principal`` may change ``item``: it is theirs or their department subtree's
+    (``department`` scope), or they see everything (``all`` scope)."""
+    return can_see(principal, owner_id=item.owner_id, department_path=item.department_path)
 
 
 def refresh_automatic(session: Session, survey: Survey, policy: Policy, now: datetime) -> int:

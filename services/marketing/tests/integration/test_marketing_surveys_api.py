@@ -385,3 +385,36 @@ def test_the_marketing_kpis_carry_the_satisfaction_of_the_period(api):
     assert figures["satisfaction_score_100"].value == pytest.approx(
         figures["satisfaction_score"].value * 20, abs=0.01)
     assert "nps" in figures and "survey_response_rate" in figures
+
+
+def test_only_whoever_an_improvement_item_belongs_to_may_change_it(api, rpc_error):
+    """Issue 15 (low): UpdateImprovementItem checks the item itself, not only the role: a sales
+    manager cannot close the service department's item, nor give their own item away to a
+    department outside their scope; nothing is stored."""
+    service_item = api.stub("u-admin").CreateImprovementItem(M.CreateImprovementItemRequest(
+        item=M.ImprovementItem(dimension="response_speed", title="首次响应提速",
+                               department_path="/hq/service")))
+    east_item = api.stub("u-east-manager").CreateImprovementItem(M.CreateImprovementItemRequest(
+        item=M.ImprovementItem(dimension="communication", title="回访话术")))
+    assert east_item.department_path == "/hq/sales/east"
+    manager = api.stub("u-sales-lead")
+
+    closed = rpc_error(manager.UpdateImprovementItem, M.UpdateImprovementItemRequest(
+        item=M.ImprovementItem(id=service_item.id, state=M.IMPROVEMENT_STATE_DISMISSED),
+        update_mask=FieldMask(paths=["state"])))
+    given = rpc_error(api.stub("u-east-manager").UpdateImprovementItem,
+                      M.UpdateImprovementItemRequest(
+                          item=M.ImprovementItem(id=east_item.id, owner_id="u-agent",
+                                                 department_path="/hq/service"),
+                          update_mask=FieldMask(paths=["owner_id", "department_path"])))
+    assert (closed.code, given.code) == (grpc.StatusCode.PERMISSION_DENIED,) * 2
+    listed = {i.id: i for i in api.stub("u-admin").ListImprovementItems(
+        M.ListImprovementItemsRequest(page_size=500)).items}
+    assert listed[service_item.id].state == M.IMPROVEMENT_STATE_OPEN
+    assert (listed[east_item.id].owner_id, listed[east_item.id].department_path) == (
+        "u-east-manager", "/hq/sales/east")
+    # the department's own lead (here: over /hq/sales) still works its items
+    done = manager.UpdateImprovementItem(M.UpdateImprovementItemRequest(
+        item=M.ImprovementItem(id=east_item.id, state=M.IMPROVEMENT_STATE_DONE),
+        update_mask=FieldMask(paths=["state"])))
+    assert done.state == M.IMPROVEMENT_STATE_DONE
