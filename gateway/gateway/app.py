@@ -18,7 +18,7 @@ from opentelemetry.instrumentation.flask import FlaskInstrumentor
 from gateway.authn import install_authentication
 from gateway.cors import install_cors
 from gateway.endpoints import BEARER_SCHEME, GatewayOpenAPI
-from gateway.identity.passwords import PasswordHashing
+from gateway.identity.passwords import PARAMETERS, PasswordHashing, hashing_slots
 from gateway.peers import Peers
 from gateway.problems import Problem, from_validation_error, install_error_handlers
 from gateway.ratelimits import LoginThrottle, WindowCounters, install_rate_limits
@@ -67,7 +67,15 @@ def build_dependencies(
         verifier=TokenVerifier(
             public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience
         ),
-        hashing=hashing or PasswordHashing(),
+        hashing=hashing
+        or PasswordHashing(
+            slots=hashing_slots(
+                settings.password_hashing_memory_mib,
+                workers=settings.http_workers,
+                memory_cost_kib=PARAMETERS.memory_cost,
+            ),
+            wait_seconds=settings.password_hashing_wait_seconds,
+        ),
         peers=peers
         or Peers(settings.peer_addresses(), timeout_seconds=settings.grpc_timeout_seconds),
         jwks={"keys": public_jwks(public_pem)},
@@ -75,8 +83,9 @@ def build_dependencies(
         login_throttle=LoginThrottle(
             counters,
             window_seconds=settings.login_throttle_window_seconds,
-            per_account=settings.login_failures_per_account,
             per_address=settings.login_failures_per_address,
+            per_account_address=settings.login_failures_per_account_address,
+            per_account=settings.login_failures_per_account,
         ),
     )
 

@@ -15,11 +15,14 @@ limit; it may refuse slightly early, by what other processes still hold unspent.
 A caller over the limit gets 429 with ``Retry-After``; every authenticated response carries
 ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds to the window's
 end, as in the IETF RateLimit header fields draft; ``Remaining`` is this process's view).
+
+The login throttle counts in the same table; its rule is :class:`LoginThrottle`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import random
 import threading
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from crm_shared.db import Database
 from crm_shared.errors import ResourceExhausted
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from gateway.endpoints import access_of
 from gateway.identity.models import RateLimitCounter
@@ -147,13 +150,41 @@ class WindowCounters:
 
     def peek(self, subject: str, *, limit: int, window_seconds: int) -> Quota:
         """The quota of ``subject`` without counting."""
+        return self.peek_many({subject: limit}, window_seconds=window_seconds)[subject]
+
+    def peek_many(self, limits: dict[str, int], *, window_seconds: int) -> dict[str, Quota]:
+        """The quotas of several subjects (subject: limit) in one read, without counting."""
         start, reset = self._window(window_seconds)
-        bucket = f"{subject}:{window_seconds}:{start}"
+        buckets = {f"{subject}:{window_seconds}:{start}": subject for subject in limits}
         with self.database.unit_of_work(readonly=True) as uow:
-            hits = uow.session.scalar(
-                select(RateLimitCounter.hits).where(RateLimitCounter.bucket == bucket)
+            rows = uow.session.execute(
+                select(RateLimitCounter.bucket, RateLimitCounter.hits).where(
+                    RateLimitCounter.bucket.in_(buckets)
+                )
+            ).all()
+        hits = {buckets[bucket]: count for bucket, count in rows}
+        return {
+            subject: Quota(limit=limit, hits=hits.get(subject, 0), reset_seconds=reset)
+            for subject, limit in limits.items()
+        }
+
+    def mark(self, subject: str, *, window_seconds: int) -> None:
+        """Remember ``subject`` for the rest of this window and all of the next one."""
+        start, _ = self._window(window_seconds)
+        bucket = f"{subject}:{window_seconds}:{start}"
+        self._add(bucket, 1, expire_at=start + 2 * window_seconds)
+
+    def marked(self, subject: str, *, window_seconds: int) -> bool:
+        """Whether ``subject`` was marked in this window or the one before it."""
+        start, _ = self._window(window_seconds)
+        buckets = [f"{subject}:{window_seconds}:{s}" for s in (start, start - window_seconds)]
+        with self.database.unit_of_work(readonly=True) as uow:
+            found = uow.session.scalar(
+                select(func.count())
+                .select_from(RateLimitCounter)
+                .where(RateLimitCounter.bucket.in_(buckets))
             )
-        return Quota(limit=limit, hits=hits or 0, reset_seconds=reset)
+        return bool(found)
 
 
 def client_address() -> str:
@@ -161,39 +192,99 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-class LoginThrottle:
-    """Failed logins counted per account name and per client address.
+# An address stays "known" for an account 30 to 60 days after a successful login from it.
+KNOWN_ADDRESS_WINDOW_SECONDS = 30 * 86_400
 
-    Checked *before* the password is, and counted whether or not the account exists, so the
-    throttle neither lets guessing go on nor tells which usernames exist."""
+
+class LoginThrottle:
+    """Failed logins (password and client-credential grants), checked *before* the password
+    is, and counted whether or not the account exists, so the throttle neither lets guessing
+    go on nor tells which usernames exist.
+
+    The rule. OWASP's Authentication Cheat Sheet ("Account Lockout") asks for failures to be
+    counted per account, not only per address, so that many addresses cannot share out the
+    guessing of one password — and warns that a lockout must not become a way to deny the
+    account's owner. So, within one window (``window_seconds``, 15 minutes by default), a
+    login is refused with 429 and ``Retry-After``, even with the right password, when:
+
+    1. its client address has ``per_address`` failures, whatever the accounts (one address
+       spraying many accounts);
+    2. the account has ``per_account_address`` failures from this client address (guessing
+       one password from one place): the account is locked *at that address only*;
+    3. the account has ``per_account`` failures from all addresses together, **and** this
+       address is not one the account logged in from successfully in the last 30 to 60 days
+       (guessing spread over many addresses is held to ``per_account`` guesses a window).
+
+    An attacker therefore locks an account out only at their own address and at addresses
+    the account was never used from; ``admin`` at an address they logged in from before still
+    gets in whatever the failures elsewhere (the "familiar location" idea of smart lockout).
+    What remains: someone behind the same address as the owner (one NAT) shares rule 2 with
+    them, and the owner at a new address waits out the window during an attack.
+
+    The client address is the one ``ProxyFix`` resolved from the trusted proxy hops
+    (``HTTP_TRUSTED_PROXIES``); without those, behind an ingress every client would be the
+    ingress and rules 1 and 2 would be global. Known addresses are stored as a SHA-256 of
+    account and address, so the table is no log of who logged in from where."""
 
     def __init__(
-        self, counters: WindowCounters, *, window_seconds: int, per_account: int, per_address: int
+        self,
+        counters: WindowCounters,
+        *,
+        window_seconds: int,
+        per_address: int,
+        per_account_address: int,
+        per_account: int,
     ) -> None:
         self.counters = counters
         self.window_seconds = window_seconds
-        self.per_account = per_account
         self.per_address = per_address
+        self.per_account_address = per_account_address
+        self.per_account = per_account
 
-    def _subjects(self, account: str, address: str) -> list[tuple[str, int]]:
-        return [
-            (f"login-account:{account.strip().lower()}", self.per_account),
-            (f"login-address:{address}", self.per_address),
-        ]
+    @staticmethod
+    def _account(account: str) -> str:
+        return account.strip().lower()
+
+    def _limits(self, account: str, address: str) -> tuple[dict[str, int], str]:
+        """The failure counters of an attempt (subject: limit) and its account-wide subject."""
+        account = self._account(account)
+        everywhere = f"login-account:{account}"
+        return {
+            f"login-address:{address}": self.per_address,
+            f"login-account-address:{account}|{address}": self.per_account_address,
+            everywhere: self.per_account,
+        }, everywhere
+
+    def _known(self, account: str, address: str) -> str:
+        pair = f"{self._account(account)}|{address}".encode()
+        return f"login-known:{hashlib.sha256(pair).hexdigest()}"
 
     def check(self, account: str, address: str) -> None:
-        for subject, limit in self._subjects(account, address):
-            quota = self.counters.peek(subject, limit=limit, window_seconds=self.window_seconds)
-            if quota.hits >= limit:
-                raise RateLimited(
-                    "too many failed logins; retry later", retry_after=quota.reset_seconds
-                )
+        limits, everywhere = self._limits(account, address)
+        quotas = self.counters.peek_many(limits, window_seconds=self.window_seconds)
+        for subject, quota in quotas.items():
+            if quota.hits < quota.limit:
+                continue
+            if subject == everywhere and self.counters.marked(
+                self._known(account, address), window_seconds=KNOWN_ADDRESS_WINDOW_SECONDS
+            ):
+                continue  # rule 3 spares the addresses the account was used from
+            raise RateLimited(
+                "too many failed logins; retry later", retry_after=quota.reset_seconds
+            )
 
     def failed(self, account: str, address: str) -> None:
-        for subject, limit in self._subjects(account, address):
+        limits, _ = self._limits(account, address)
+        for subject, limit in limits.items():
             self.counters.hit(
                 subject, limit=limit, window_seconds=self.window_seconds, leased=False
             )
+
+    def succeeded(self, account: str, address: str) -> None:
+        """Remember ``address`` as one ``account`` logs in from (rule 3)."""
+        self.counters.mark(
+            self._known(account, address), window_seconds=KNOWN_ADDRESS_WINDOW_SECONDS
+        )
 
 
 def install_rate_limits(app: Flask, counters: WindowCounters, settings) -> None:

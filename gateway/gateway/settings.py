@@ -30,14 +30,25 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     rate_limit_window_seconds: int = Field(60, ge=1, le=3_600)
     rate_limit_user_requests: int = Field(600, ge=1)
     rate_limit_service_account_requests: int = Field(3_000, ge=1)
-    # Login throttle: failed attempts per account and per client address in the window.
+    # Login throttle (the rule: gateway/ratelimits.py, LoginThrottle): failed attempts in the
+    # window from one client address (any accounts), for one account from one address, and
+    # for one account from all addresses (refuses only addresses it never logged in from).
     login_throttle_window_seconds: int = Field(900, ge=1)
-    login_failures_per_account: int = Field(5, ge=1)
     login_failures_per_address: int = Field(50, ge=1)
+    login_failures_per_account_address: int = Field(5, ge=1)
+    login_failures_per_account: int = Field(10, ge=1)
+    # Memory all workers of one server may spend on password hashes at once; each worker
+    # runs floor(this / workers / Argon2 memory cost) hashes at a time, at least one
+    # (identity/passwords.py; the cost is 64 MiB, so the default is one per worker).
+    password_hashing_memory_mib: int = Field(128, ge=1)
+    # How long a login waits for a free hashing slot before a 429 with Retry-After.
+    password_hashing_wait_seconds: float = Field(2.0, ge=0, le=30)
     idempotency_ttl_seconds: int = Field(86_400, ge=60)
     # Comma-separated allowed origins for CORS (empty: CORS off); `*` allows any origin.
     cors_allowed_origins: str = ""
-    # Number of reverse proxies in front whose X-Forwarded-For is trusted (client address).
+    # Reverse proxies in front, each adding the address it was reached from to X-Forwarded-For:
+    # the client address is the entry this many from the right; entries further left, which
+    # the client could have written, are ignored. The chart sets 1 (the ingress controller).
     http_trusted_proxies: int = Field(0, ge=0, le=5)
     dashboard_timeout_seconds: float = Field(3.0, gt=0, le=60)
 

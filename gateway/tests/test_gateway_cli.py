@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from crm_devstack.ports import free_port, wait_for_port
 from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
@@ -60,90 +54,6 @@ def test_migrate_then_seed_demo_twice_seeds_once(sqlite_url, monkeypatch, capsys
             assert uow.session.scalar(select(func.count(User.id))) == 11
     finally:
         database.dispose()
-
-
-class Gateway:
-    """``crm-gateway serve`` as a child process, its output in a file."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log_path = log
-        self.port = int(env["HTTP_PORT"])
-        self._log = log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gateway", "serve"],
-            env={**os.environ, **env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        wait_for_port("127.0.0.1", self.port, timeout=timeout)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log_path.read_text()
-            try:
-                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                pass  # not listening yet, or the workers are still loading the app
-            time.sleep(0.1)
-        raise TimeoutError(self.log_path.read_text())
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        return self.process.returncode
-
-    def log_records(self) -> list[dict]:
-        records = []
-        for line in self.log_path.read_text().splitlines():
-            if line.startswith("{"):
-                records.append(json.loads(line))
-        return records
-
-
-@pytest.fixture
-def serve_env(database_url, signing_keys) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "JWT_PRIVATE_KEY_FILE": str(signing_keys.private),
-        "JWT_PUBLIC_KEY_FILE": str(signing_keys.public),
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_WORKERS": "2",
-        "HTTP_THREADS": "4",
-        "HTTP_GRACEFUL_TIMEOUT_SECONDS": "5",
-        "DEMO_MODE": "true",
-        "OUTBOX_RELAY": "false",
-        "LOG_LEVEL": "INFO",
-        "OTEL_EXPORTER_OTLP_ENDPOINT": "",
-    }
-
-
-@pytest.fixture
-def start_gateway(tmp_path):
-    started: list[Gateway] = []
-
-    def start(env: dict[str, str]) -> Gateway:
-        gateway = Gateway(
-            {**env, "HTTP_PORT": str(free_port())}, tmp_path / f"gateway-{len(started)}.log"
-        )
-        started.append(gateway)
-        gateway.wait_ready()
-        return gateway
-
-    yield start
-    for gateway in started:
-        gateway.stop()
 
 
 def seeded_counts(url: str) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from crm_shared.auth import current_principal
 from crm_shared.errors import FieldViolation, InvalidArgument, Unauthenticated
 from gateway.endpoints import operation
 from gateway.identity import directory, sessions
+from gateway.identity.passwords import HashingBusy
 from gateway.ratelimits import client_address
 from gateway.views import json_response
 
@@ -198,11 +199,15 @@ def register(app, deps) -> None:
             deps.login_throttle.failed(body.username, address)
             # Never say whether the username or the password was wrong.
             raise Unauthenticated("invalid username or password")
+        deps.login_throttle.succeeded(body.username, address)
         with deps.database.unit_of_work() as uow:
             if stale_hash:
-                directory.rehash_password(
-                    uow, hashing=deps.hashing, user_id=claims["user_id"], password=body.password
-                )
+                try:
+                    directory.rehash_password(
+                        uow, hashing=deps.hashing, user_id=claims["user_id"], password=body.password
+                    )
+                except HashingBusy:
+                    pass  # the upgrade waits for a quieter login; this one has succeeded
             refresh_token = sessions.start_session(
                 uow,
                 user_id=claims["user_id"],
@@ -241,6 +246,7 @@ def register(app, deps) -> None:
         if claims is None:
             deps.login_throttle.failed(body.client_id, address)
             raise Unauthenticated("invalid client credentials")
+        deps.login_throttle.succeeded(body.client_id, address)
         ttl = deps.settings.service_token_ttl_seconds
         token = deps.issuer.issue(**claims, scopes=scopes, ttl_seconds=ttl)
         return json_response(
