@@ -266,7 +266,13 @@ DEFS["api"] = obj(
 )
 DEFS["worker"] = obj({**POD_KEYS, "keda": ref("keda")})
 DEFS["gatewayServer"] = obj(
-    {**POD_KEYS, "autoscaling": ref("autoscaling"), "allowFrom": array(ref("peer"))}
+    {
+        **POD_KEYS,
+        "autoscaling": ref("autoscaling"),
+        "allowFrom": array(ref("peer")),
+        # HTTP_TRUSTED_PROXIES of the gateway and of the console: proxy hops in front.
+        "trustedProxies": integer(0, 5),
+    }
 )
 DEFS["migrate"] = obj(
     {

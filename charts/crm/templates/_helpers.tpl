@@ -377,6 +377,9 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- else if eq .role "gateway" }}
 - name: DEMO_MODE
   value: {{ $c.demoMode | toString | quote }}
+{{- /* The proxy hops whose X-Forwarded-For gives the client address (the login throttle). */}}
+- name: HTTP_TRUSTED_PROXIES
+  value: {{ $c.values.trustedProxies | toString | quote }}
 {{- else if eq .role "console" }}
 - name: CONSOLE_PORT
   value: "8090"
@@ -392,6 +395,9 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
   value: "true"
 - name: CONSOLE_TIME_ZONE
   value: {{ $c.timeZone | quote }}
+{{- /* The hops in front; a sign-in forwards the client address to the gateway's throttle. */}}
+- name: HTTP_TRUSTED_PROXIES
+  value: {{ $c.values.trustedProxies | toString | quote }}
 {{- end }}
 {{- if ne .role "migrate" }}
 {{- range $peer := $c.values.calls }}
