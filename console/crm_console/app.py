@@ -19,6 +19,7 @@ from flask_compress import Compress
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm_console import display, views
 from crm_console.i18n import (DEFAULT_LANGUAGE, LANGUAGES, load_catalogs, match_language,
@@ -199,6 +200,9 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
         log.exception("unexpected error in %s", request.path)
         return render_refusal(Refusal(status=500, message=""))
 
+    if settings.http_trusted_proxies:
+        # request.remote_addr becomes the client's address, which a sign-in forwards.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.http_trusted_proxies)
     return app
 
 

@@ -39,6 +39,11 @@ class ConsoleSettings(PeerAddressSettings, BaseSettings):
     # page's "Refresh figures" asks again.
     console_dashboard_cache_seconds: float = Field(60.0, ge=0, le=3600)
 
+    # Reverse proxies in front (the ingress controller: 1), each adding the address it was
+    # reached from to X-Forwarded-For; as in the gateway. The client address so found is what
+    # a sign-in forwards to the gateway, whose login throttle keys on it.
+    http_trusted_proxies: int = Field(0, ge=0, le=5)
+
     http_host: str = "0.0.0.0"
     console_port: int = Field(8090, ge=1, le=65_535)
     http_workers: int = Field(2, ge=1)

@@ -3,8 +3,10 @@ out, ``?next=``, refusals as readable pages, the vendored front-end files.
 
 The gateway is the real application over a migrated SQLite database with the demo
 organisation, served by werkzeug in a thread on a free port, so the console's identity client
-talks HTTP to it exactly as in production. No service api runs: the peers point at a closed
-port, and the one test that needs a gRPC answer gets the refusal of an unreachable service.
+talks HTTP to it exactly as in production. Both trust one proxy hop, as the chart deploys them
+(the ingress controller in front of the console, the console in front of the gateway). No
+service api runs: the peers point at a closed port, and the one test that needs a gRPC answer
+gets the refusal of an unreachable service.
 A small blueprint registered by the fixture gives the tests a signed-in page that calls
 nothing (``/_core-test/whoami``) and pages that raise.
 """
@@ -91,6 +93,7 @@ def gateway(tmp_path_factory, module_migrated_database) -> Iterator[Gateway]:
         demo_mode=False,
         outbox_relay=False,
         log_level="INFO",
+        http_trusted_proxies=1,
         **{
             f"{peer}_addr": UNREACHABLE
             for peer in ("customer", "sales", "ticket", "marketing", "notification")
@@ -143,6 +146,7 @@ def make_console(gateway: Gateway, *, secure: bool, secret: str = SECRET) -> Fla
         console_secret_key=secret,
         console_secure_cookies=secure,
         grpc_timeout_seconds=0.5,
+        http_trusted_proxies=1,
         **{
             f"{peer}_addr": UNREACHABLE
             for peer in ("customer", "sales", "ticket", "marketing", "notification")
@@ -226,6 +230,27 @@ def test_wrong_password_reads_in_chinese_too(client):
 
     assert response.status_code == 401
     assert "用户名或密码错误。" in text(response)
+
+
+def test_failed_sign_ins_count_against_each_persons_address_not_the_consoles(console):
+    """Behind the ingress, the gateway's login throttle sees the address of the person signing
+    in (the console forwards it), so an attacker locking an account out at their address does
+    not lock its owner out of the console."""
+
+    def browser(address: str):
+        client = console.test_client()
+        client.environ_base.update(
+            HTTP_ACCEPT_LANGUAGE="en-US", REMOTE_ADDR="10.42.0.7", HTTP_X_FORWARDED_FOR=address
+        )
+        return client
+
+    attacker, owner = browser("203.0.113.9"), browser("198.51.100.20")
+    statuses = [sign_in(attacker, "marketer.chen", "guess").status_code for _ in range(6)]
+    assert statuses.count(401) >= 3 and statuses[-1] == 429
+
+    refused = sign_in(attacker, "marketer.chen")
+    assert "Too many failed attempts." in text(refused)
+    assert sign_in(owner, "marketer.chen").status_code == 302
 
 
 def test_missing_fields_are_shown_next_to_them(client):

@@ -48,7 +48,8 @@ def sign_in():
             errors["password"] = _("Enter your password.")
         if not errors:
             try:
-                pair = _deps().identity.sign_in(username, password)
+                pair = _deps().identity.sign_in(username, password,
+                                                client_address=request.remote_addr)
                 principal = _deps().verifier.verify(pair.access_token)
                 if principal.is_service_account:
                     raise Refusal(status=403, message="service account")
