@@ -223,8 +223,8 @@ class LoginThrottle:
 
     The client address is the one ``ProxyFix`` resolved from the trusted proxy hops
     (``HTTP_TRUSTED_PROXIES``); without those, behind an ingress every client would be the
-    ingress and rules 1 and 2 would be global. Known addresses are stored as a SHA-256 of
-    account and address, so the table is no log of who logged in from where."""
+    ingress and rules 1 and 2 would be global. Known addresses are kept as a SHA-256 of
+    account and address, so the table does not list in clear who logs in from where."""
 
     def __init__(
         self,
