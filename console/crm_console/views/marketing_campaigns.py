@@ -13,6 +13,7 @@ from datetime import datetime
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import marketing_pb2
 from flask import Blueprint, redirect, render_template, request, url_for
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from crm_console import display
@@ -44,6 +45,10 @@ MOVE_LABELS = {"launch": N_("Launch now"), "schedule": N_("Schedule"), "pause": 
                "delete": N_("Delete draft")}
 PATH = (S.CAMPAIGN_STATE_DRAFT, S.CAMPAIGN_STATE_SCHEDULED, S.CAMPAIGN_STATE_RUNNING,
         S.CAMPAIGN_STATE_COMPLETED)
+# While the plan can change (the service's campaign_lifecycle.UPDATABLE_FIELDS): the Edit form.
+EDITABLE = (S.CAMPAIGN_STATE_DRAFT, S.CAMPAIGN_STATE_SCHEDULED)
+EDIT_MASK = ("name", "objective", "description", "channel", "segment_ids", "variants",
+             "end_time", "budget")
 VARIANT_ROW = re.compile(r"^variants\[(\d+)\]\.(\w+)$")
 MAX_VARIANTS = 10
 
@@ -57,6 +62,7 @@ class VariantRow:
     subject: str = ""
     body: str = ""
     landing_url: str = ""
+    locale: str = ""
 
 
 VARIANT_FIELDS = tuple(f.name for f in fields(VariantRow))
@@ -155,7 +161,84 @@ def move(campaign_id: str, move: str):
     return redirect(url_for("marketing_campaigns.campaign", campaign_id=campaign_id))
 
 
+@blueprint.route("/<campaign_id>/edit", methods=["GET", "POST"])
+def edit_campaign(campaign_id: str):
+    """Change a campaign while the contract lets its plan change (draft, scheduled): name,
+    description, objective, channel, segments, variants, schedule, end and budget."""
+    current = call("marketing", "GetCampaign", marketing_pb2.GetCampaignRequest(id=campaign_id))
+    if current.state not in EDITABLE:
+        return _render_campaign(campaign_id, refusal=Refusal(status=409, message=N_(
+            "Only a draft or a scheduled campaign can be edited.")))
+    if request.method == "GET":
+        values, chosen, rows = campaign_form_values(current)
+        return _render_form(values, chosen, rows, campaign=current)
+    form = request.form
+    rows = variants_from_form(form)
+    action = form.get("variants_action", "")
+    if action:
+        return _render_form(form, form.getlist("segment_ids"), apply_variant_action(rows, action),
+                            campaign=current)
+    try:
+        update, schedule = update_of(form, rows, current)
+        call("marketing", "UpdateCampaign", update, field_prefix="campaign.")
+    except Refusal as refusal:
+        if refusal.status in (403, 404):
+            raise
+        if refusal.status == 422:
+            return _render_form(form, form.getlist("segment_ids"), rows, refusal.field_errors,
+                                campaign=current), 422
+        return _render_form(form, form.getlist("segment_ids"), rows, campaign=current,
+                            refusal=refusal), refusal.status
+    if schedule is not None:  # a draft given a start time is scheduled, as on creation
+        try:
+            call("marketing", "ScheduleCampaign", marketing_pb2.ScheduleCampaignRequest(
+                id=campaign_id, schedule_time=schedule))
+        except Refusal as refusal:
+            return _render_campaign(campaign_id, refusal=refusal)
+    return redirect(url_for("marketing_campaigns.campaign", campaign_id=campaign_id, saved=1))
+
+
 # --- the form ⇄ the request (pure; unit-tested) -----------------------------------------------
+
+
+def campaign_form_values(campaign: marketing_pb2.Campaign) -> tuple[dict, list[str], list]:
+    """The Edit form filled from a campaign: (values, chosen segment ids, variant rows)."""
+    values = {"name": campaign.name, "objective": campaign.objective,
+              "description": campaign.description, "channel": str(campaign.channel),
+              "schedule_time": local_input(campaign.schedule_time),
+              "end_time": local_input(campaign.end_time), "etag": campaign.etag,
+              "budget": (f"{campaign.budget.amount_minor / 100:.2f}"
+                         if campaign.budget.currency_code else "")}
+    rows = [VariantRow(id=v.id, name=v.name, weight_percent=str(v.weight_percent),
+                       template_key=v.template_key, subject=v.subject, body=v.body,
+                       landing_url=v.landing_url, locale=v.locale) for v in campaign.variants]
+    return values, list(campaign.segment_ids), rows
+
+
+def update_of(form, rows: list[VariantRow], current: marketing_pb2.Campaign):
+    """(UpdateCampaignRequest, start time to schedule a draft at or None). The mask names what
+    the form edits (budget and end time cleared when emptied); a scheduled campaign's start
+    time is part of the update, a draft's is scheduled after it (ScheduleCampaign)."""
+    campaign = campaign_of(form, rows)
+    campaign.id, campaign.etag = current.id, form.get("etag", "") or current.etag
+    paths = list(EDIT_MASK)
+    schedule = parse_local_time(form.get("schedule_time", ""), "schedule_time")
+    if current.state == S.CAMPAIGN_STATE_SCHEDULED:
+        paths.append("schedule_time")
+        if schedule is not None:
+            campaign.schedule_time.CopyFrom(schedule)
+        schedule = None
+    return marketing_pb2.UpdateCampaignRequest(
+        campaign=campaign, update_mask=FieldMask(paths=paths)), schedule
+
+
+def local_input(stamp: Timestamp) -> str:
+    """A Timestamp as a ``datetime-local`` value in the console's time zone; unset → ``""``."""
+    moment = display.to_datetime(stamp)
+    if moment is None:
+        return ""
+    return moment.astimezone(display.time_zone()).strftime("%Y-%m-%dT%H:%M")
+
 
 
 def variants_from_form(form) -> list[VariantRow]:
@@ -213,7 +296,7 @@ def campaign_of(form, rows: list[VariantRow]) -> marketing_pb2.Campaign:
     for row in rows:
         campaign.variants.add(id=row.id, name=row.name, weight_percent=_int(row.weight_percent),
                               template_key=row.template_key, subject=row.subject, body=row.body,
-                              landing_url=row.landing_url)
+                              landing_url=row.landing_url, locale=row.locale)
     budget = form.get("budget", "").strip()
     if budget:
         campaign.budget.currency_code = "CNY"
@@ -258,7 +341,7 @@ def _segments() -> list:
                      marketing_pb2.ListSegmentsRequest(page_size=500)).segments)
 
 
-def _render_form(values, chosen_segments, rows, errors=None):
+def _render_form(values, chosen_segments, rows, errors=None, *, campaign=None, refusal=None):
     shown = dict(values)
     shown.update(variant_values(rows))
     errors = translated_errors(errors or {})
@@ -266,7 +349,7 @@ def _render_form(values, chosen_segments, rows, errors=None):
     return render_template(
         "marketing/campaign_form.html", values=shown, rows=rows, errors=errors,
         segment_errors=segment_errors, chosen_segments=set(chosen_segments),
-        segments=_segments(),
+        segments=_segments(), campaign=campaign, refusal=refusal, states=STATES,
         channel_options=[(str(n), display.enum_label(CHANNELS, n)) for n in CAMPAIGN_CHANNELS])
 
 
@@ -281,7 +364,8 @@ def _render_campaign(campaign_id: str, refusal: Refusal | None = None):
     return render_template(
         "marketing/campaign.html", campaign=found, roi=roi, states=STATES, channels=CHANNELS,
         moves=MOVES.get(found.state, ()), move_labels=MOVE_LABELS, path=PATH,
-        segment_names=names, refusal=refusal,
+        segment_names=names, refusal=refusal, editable=found.state in EDITABLE,
+        saved=bool(request.args.get("saved")) and refusal is None,
         refusal_errors=translated_errors(refusal.field_errors) if refusal else {},
         funnel=funnel_chart(found), variants_chart=variants_chart(found),
         roi_chart=roi_chart(roi) if roi else None,
