@@ -869,7 +869,8 @@ class SurveyRpcs:
         if not request.customer_id:
             raise InvalidArgument(FieldViolation("customer_id", "is required"))
         with self.database.unit_of_work(readonly=True) as uow:
-            return customer_data.export(uow.session, request.customer_id, utcnow())
+            return customer_data.export(uow.session, request.customer_id, utcnow(),
+                                        Reach.of(principal))
 
 
 def _results_to_proto(survey: Survey, period, outcome: surveys.Results,

@@ -16,6 +16,7 @@ from google.protobuf.struct_pb2 import Struct
 from sqlalchemy import JSON, Column, Date, Table, select, update
 from sqlalchemy.orm import Session
 
+from marketing_service.customer_reach import Reach
 from marketing_service.models import Base, PurchaseTally
 
 ERASED_TEXT = ""
@@ -88,18 +89,23 @@ def _plain(value):
     return value
 
 
-def _rows(session: Session, customer_ids: list[str]) -> Iterator[tuple[Table, dict]]:
+def _rows(session: Session, customer_ids: list[str], reach: Reach | None = None
+          ) -> Iterator[tuple[Table, dict]]:
     for table in customer_tables():
         query = select(table).where(table.c.customer_id.in_(customer_ids))
+        if reach is not None:
+            query = query.where(reach.customers(table.c.customer_id))
         for row in session.execute(query).mappings():
             yield table, dict(row)
 
 
-def export(session: Session, customer_id: str, now: datetime) -> privacy_pb2.PersonalDataExport:
-    """Every row about the customer, as stored, one record per row."""
+def export(session: Session, customer_id: str, now: datetime, reach: Reach
+           ) -> privacy_pb2.PersonalDataExport:
+    """Every row about the customer, as stored, one record per row; nothing when the customer
+    is out of ``reach`` (the caller's: :meth:`Reach.of`), whose rows are not theirs to read."""
     result = privacy_pb2.PersonalDataExport(customer_id=customer_id, source_service="marketing",
                                             generate_time=to_timestamp(now))
-    for table, row in _rows(session, [customer_id]):
+    for table, row in _rows(session, [customer_id], reach):
         key = ":".join(str(row[column.name]) for column in table.primary_key.columns)
         data = Struct()
         data.update({name: _plain(value) for name, value in row.items()})

@@ -821,7 +821,10 @@ class ActivityRpcs:
                                                 source_service="sales",
                                                 generate_time=to_timestamp(utcnow()))
         with self.database.unit_of_work(readonly=True) as uow:
-            for held in customer_data.rows_about(uow.session, [request.customer_id]):
+            # Like every read, only what the caller may see: a privacy role exports within
+            # its own data scope (the ticket service's export does the same).
+            for held in customer_data.rows_about(uow.session, [request.customer_id],
+                                                 viewer=principal):
                 export.records.append(_record(held.resource_type, held.resource_id, held.data,
                                               held.create_time, held.created_by,
                                               held.update_time, held.updated_by))

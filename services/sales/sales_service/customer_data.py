@@ -13,7 +13,7 @@ tables are covered without code of their own.
   no customer, also its rows about no customer, such as leads not converted yet).
 - A column declared ``info=PERSONAL`` holds a person's data: an erasure blanks it (NULL when
   the column allows, else the empty string) in every row about the customer and its aliases;
-  the export lists every row about the customer, in clear.
+  the export lists every row about the customer that its caller may see, in clear.
 
 Every changed row gets ``update_time`` and a new ``version`` when it has those columns (an etag
 read before the change is stale after it). Never commits.
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from crm_shared.auth import DataScope, Principal, visibility_clause
 from sqlalchemy import (
     JSON,
     String,
@@ -37,6 +38,7 @@ from sqlalchemy import (
     false,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.orm import Session
@@ -44,6 +46,8 @@ from sqlalchemy.orm import Session
 from sales_service.models import Base
 
 CUSTOMER_COLUMN = "customer_id"
+OWNER_COLUMNS = ("owner_id", "activity_owner_id")
+"""The column naming whose a row is, by precedence (a comment belongs to its activity's owner)."""
 
 
 @dataclass(frozen=True)
@@ -227,8 +231,20 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def rows_about(session: Session, customer_ids: Iterable[str]) -> list[HeldRecord]:
-    """Every row of every table about ``customer_ids``, table by table, oldest first."""
+def visible_rows(table: Table, viewer: Principal):
+    """SQL: the rows of ``table`` ``viewer`` may see, by the suite's visibility rule over the
+    row's owner (``owner_id``; a comment's is its activity's, ``activity_owner_id``) and
+    ``department_path``. A table with neither shows its rows to ``all`` scope only."""
+    owner = next((table.c[name] for name in OWNER_COLUMNS if name in table.c), None)
+    if owner is None or "department_path" not in table.c:
+        return true() if viewer.data_scope is DataScope.ALL else false()
+    return visibility_clause(viewer, owner, table.c.department_path)
+
+
+def rows_about(session: Session, customer_ids: Iterable[str], viewer: Principal | None = None
+               ) -> list[HeldRecord]:
+    """Every row of every table about ``customer_ids``, table by table, oldest first; with a
+    ``viewer``, only the rows they may see (:func:`visible_rows`)."""
     ids = sorted(set(customer_ids) - {""})
     records: list[HeldRecord] = []
     if not ids:
@@ -236,7 +252,10 @@ def rows_about(session: Session, customer_ids: Iterable[str]) -> list[HeldRecord
     for table in sorted(customer_tables(), key=lambda t: t.name):
         key = list(table.primary_key.columns)
         order = [table.c.create_time] if "create_time" in table.c else []
-        rows = session.execute(select(table).where(table.c[CUSTOMER_COLUMN].in_(ids))
+        about = [table.c[CUSTOMER_COLUMN].in_(ids)]
+        if viewer is not None:
+            about.append(visible_rows(table, viewer))
+        rows = session.execute(select(table).where(*about)
                                .order_by(*order, *key)).mappings().all()
         kind = resource_type_of(table)
         for row in rows:

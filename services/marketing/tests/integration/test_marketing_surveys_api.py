@@ -418,3 +418,22 @@ def test_only_whoever_an_improvement_item_belongs_to_may_change_it(api, rpc_erro
         item=M.ImprovementItem(id=east_item.id, state=M.IMPROVEMENT_STATE_DONE),
         update_mask=FieldMask(paths=["state"])))
     assert done.state == M.IMPROVEMENT_STATE_DONE
+
+
+def test_the_export_lists_only_what_its_caller_may_see(api):
+    """Issue 15 (low): an admin whose data scope is the east sales department exports what
+    marketing holds about an east customer, and nothing about a north one (as the ticket
+    service's export); an ``all`` scope exports both."""
+    survey = new_survey(api)
+    east = add_profile(api, owner="u-rep", department="/hq/sales/east")
+    north = add_profile(api, owner="u-rep-north", department="/hq/sales/north")
+    for customer_id in (east, north):
+        invite(api, survey.id, customer_id)
+
+    def kinds(caller, customer_id):
+        return {r.resource_type for r in api.stub(caller).ExportCustomerData(
+            M.ExportCustomerDataRequest(customer_id=customer_id)).records}
+
+    assert {"customer_profiles", "survey_invitations"} <= kinds("u-east-admin", east)
+    assert kinds("u-east-admin", north) == set()
+    assert {"customer_profiles", "survey_invitations"} <= kinds("u-admin", north)

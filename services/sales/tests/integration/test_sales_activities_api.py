@@ -553,7 +553,7 @@ def test_the_export_lists_everything_held_about_the_customer_for_the_privacy_rol
         comment=S.ActivityComment(activity_id=made.id, body="跟进")))
     other = record(api, customer_id=customer(api))
 
-    export = api.stub("u-dpo").ExportCustomerData(S.ExportCustomerDataRequest(
+    export = api.stub("u-admin").ExportCustomerData(S.ExportCustomerDataRequest(
         customer_id=customer_id))
 
     assert export.source_service == "sales" and export.customer_id == customer_id
@@ -567,6 +567,21 @@ def test_the_export_lists_everything_held_about_the_customer_for_the_privacy_rol
     assert other.id not in {r.resource_id for r in export.records}
     assert rpc_error(api.stub("u-sales-lead").ExportCustomerData, S.ExportCustomerDataRequest(
         customer_id=customer_id)).code is Code.PERMISSION_DENIED
+
+
+def test_the_export_lists_only_the_records_its_caller_may_see(api):
+    """Issue 15 (low): like every read, the export stays within the caller's data scope (as
+    the ticket service's does): a privacy officer whose scope is their own records gets none of
+    the reps' records about the customer, an ``all`` scope gets them all."""
+    customer_id = customer(api, value_class=types_pb2.VALUE_CLASS_C)
+    made = record(api, customer_id=customer_id, contact_name="张先生", summary="讨论了报价")
+    api.stub("u-east-lead").CreateActivityComment(S.CreateActivityCommentRequest(
+        comment=S.ActivityComment(activity_id=made.id, body="跟进")))
+    request = S.ExportCustomerDataRequest(customer_id=customer_id)
+
+    assert list(api.stub("u-dpo").ExportCustomerData(request).records) == []
+    everything = api.stub("u-admin").ExportCustomerData(request).records
+    assert {"activity", "activity_comment"} <= {r.resource_type for r in everything}
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------
