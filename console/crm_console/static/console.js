@@ -56,6 +56,28 @@
     });
   }
 
+  /* == segment rule builder: only the operators a field takes ==
+     The builder carries field → [[value, label], …] (data-rule-operators, from
+     crm_shared.segment_operators); choosing a row's field narrows its operator list to those,
+     keeping the chosen operator when the new field takes it. */
+  function limitRuleOperators(event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("select[data-rule-field]")) return;
+    var builder = field.closest("[data-rule-operators]");
+    var row = field.closest("[data-row]");
+    var select = row && row.querySelector("select[data-rule-operator]");
+    if (!builder || !select) return;
+    var table = JSON.parse(builder.dataset.ruleOperators);
+    var allowed = table[field.value] || table[""] || [];
+    var current = select.value;
+    var keep = allowed.some(function (pair) { return pair[0] === current; });
+    select.replaceChildren.apply(select, allowed.map(function (pair, index) {
+      return new Option(pair[1], pair[0], false, keep ? pair[0] === current : index === 0);
+    }));
+  }
+  /* capture: before htmx reads the form for the live count */
+  document.addEventListener("change", limitRuleOperators, true);
+
   function init(root) {
     initCharts(root);
     initKanban(root);

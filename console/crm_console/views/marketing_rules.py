@@ -4,8 +4,9 @@ form's condition rows ⇄ a ``crm.common.v1.ConditionGroup``.
 One source: the fields are the ones the contract lists on ``Segment`` ("Fields a rule can
 read: ..." in ``crm/marketing/v1/marketing.proto``, shipped with the contracts package), the
 operators and match modes are the ``ConditionOperator`` / ``MatchMode`` enums of
-``crm/common/v1/rules.proto``. Which operator suits which field is the service's to say: a
-wrong pair comes back as a field violation and is shown next to the row.
+``crm/common/v1/rules.proto``. Which operators each field takes is declared once in
+``crm_shared.segment_operators``: the marketing service refuses any other pair, and the builder
+offers only those (a refused pair still comes back as a field violation next to the row).
 
 Form names (also the API's field paths after the ``segment.`` prefix, so errors land on them):
 ``rule.match``, ``rule.conditions[<i>].field``, ``rule.conditions[<i>].operator``,
@@ -21,6 +22,7 @@ from importlib import resources
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.customer.v1 import customer_pb2
+from crm_shared.segment_operators import SEGMENT_RULE_OPERATORS
 
 from crm_console.display import enum_english
 
@@ -63,6 +65,14 @@ def operators() -> list[tuple[int, str]]:
     enum = rules_pb2.ConditionOperator.DESCRIPTOR
     return [(value.number, enum_english(enum, value.number)) for value in enum.values
             if value.number != 0]
+
+
+def operators_for(field_name: str) -> list[tuple[int, str]]:
+    """(number, English message id) of the operators ``field_name`` takes; every operator
+    while no field is chosen (or for a field the console does not know)."""
+    allowed = SEGMENT_RULE_OPERATORS.get(field_name)
+    return [(number, label) for number, label in operators()
+            if allowed is None or number in allowed]
 
 
 def match_modes() -> list[tuple[int, str]]:

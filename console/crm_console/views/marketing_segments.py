@@ -201,8 +201,12 @@ def preview_problems(errors: dict[str, str]) -> dict[str, str]:
 
 
 def _builder_choices() -> dict:
+    by_field = {name: [(str(number), _(label)) for number, label in rules.operators_for(name)]
+                for name in ("", *rules.rule_fields())}
     return {"rule_fields": [(name, _(rules.field_label_id(name))) for name in rules.rule_fields()],
-            "operators": [(str(number), _(label)) for number, label in rules.operators()],
+            "operators": by_field[""],
+            # field → its operators: the rows offer these, console.js swaps them on a change
+            "operators_by_field": by_field,
             "match_modes": [(str(number), _(label)) for number, label in rules.match_modes()],
             "suggestions": {name: [(value, _(label)) for value, label in
                                    rules.value_suggestions(name)]

@@ -7,7 +7,8 @@ Both paths must agree on every profile; ``tests/unit/test_marketing_segment_rule
 that on generated profiles and rules. Pure: no I/O, the clock is given (``now``).
 
 Operators per kind of field (others are refused field by field, so a rule never silently
-matches nothing):
+matches nothing; the per-field sets are declared in ``crm_shared.segment_operators``, where the
+console's rule builder reads them too):
 
 * enum text (``customer_type``, ``source``, ``value_class``, ``lifecycle_stage``): ``EQUALS``,
   ``NOT_EQUALS``, ``IN``, ``NOT_IN``, ``EXISTS``, ``NOT_EXISTS``; values are full enum names
@@ -40,6 +41,7 @@ from crm.customer.v1 import customer_pb2
 from crm_shared import conditions
 from crm_shared.conditions import BOOL, NUMBER, SET, TEXT, TIME, ConditionSchema, FieldKind
 from crm_shared.errors import FieldViolation
+from crm_shared.segment_operators import SEGMENT_RULE_OPERATORS
 from sqlalchemy import ColumnElement, String, and_, cast, false, func, not_, or_, select, true
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
@@ -75,17 +77,9 @@ VALUE_CLASSES = EnumWords(types_pb2.ValueClass, "VALUE_CLASS_",
                           stored={"VALUE_CLASS_A": "A", "VALUE_CLASS_B": "B", "VALUE_CLASS_C": "C"})
 STAGES = EnumWords(types_pb2.LifecycleStage, "LIFECYCLE_STAGE_")
 
-TEXT_OPS = frozenset({Op.CONDITION_OPERATOR_EQUALS, Op.CONDITION_OPERATOR_NOT_EQUALS,
-                      Op.CONDITION_OPERATOR_IN, Op.CONDITION_OPERATOR_NOT_IN,
-                      Op.CONDITION_OPERATOR_EXISTS, Op.CONDITION_OPERATOR_NOT_EXISTS})
-FREE_TEXT_OPS = TEXT_OPS | {Op.CONDITION_OPERATOR_CONTAINS}
-SET_OPS = frozenset({Op.CONDITION_OPERATOR_CONTAINS, Op.CONDITION_OPERATOR_CONTAINS_ALL,
-                     Op.CONDITION_OPERATOR_CONTAINS_ANY, Op.CONDITION_OPERATOR_CONTAINS_NONE,
-                     Op.CONDITION_OPERATOR_EXISTS, Op.CONDITION_OPERATOR_NOT_EXISTS})
 ORDER_OPS = conditions.ORDER_OPS
-NUMBER_OPS = TEXT_OPS | ORDER_OPS | {Op.CONDITION_OPERATOR_BETWEEN}
-BOOL_OPS = frozenset({Op.CONDITION_OPERATOR_EQUALS, Op.CONDITION_OPERATOR_NOT_EQUALS})
-TIME_OPS = NUMBER_OPS | conditions.DAY_OPS
+# Which operators each field takes is declared once, in crm_shared (the console offers the same).
+OPERATORS = SEGMENT_RULE_OPERATORS
 
 
 @dataclass(frozen=True)
@@ -106,44 +100,44 @@ class RuleField:
 
 
 FIELDS: dict[str, RuleField] = {field.name: field for field in (
-    RuleField("customer_type", TEXT, TEXT_OPS, "customer_type", CUSTOMER_TYPES,
+    RuleField("customer_type", TEXT, OPERATORS["customer_type"], "customer_type", CUSTOMER_TYPES,
               description="CUSTOMER_TYPE_ENTERPRISE or CUSTOMER_TYPE_INDIVIDUAL"),
-    RuleField("industry", TEXT, FREE_TEXT_OPS, "industry",
+    RuleField("industry", TEXT, OPERATORS["industry"], "industry",
               description="industry of an enterprise, as the customer record gives it"),
-    RuleField("source", TEXT, TEXT_OPS, "source", SOURCES,
+    RuleField("source", TEXT, OPERATORS["source"], "source", SOURCES,
               description="source channel, e.g. SOURCE_CHANNEL_EXHIBITION"),
-    RuleField("tags", SET, SET_OPS, "tag_ids", description="ids of the customer's tags"),
-    RuleField("value_class", TEXT, TEXT_OPS, "value_class", VALUE_CLASSES,
+    RuleField("tags", SET, OPERATORS["tags"], "tag_ids", description="ids of the customer's tags"),
+    RuleField("value_class", TEXT, OPERATORS["value_class"], "value_class", VALUE_CLASSES,
               description="VALUE_CLASS_A, _B or _C"),
-    RuleField("lifecycle_stage", TEXT, TEXT_OPS, "lifecycle_stage", STAGES,
+    RuleField("lifecycle_stage", TEXT, OPERATORS["lifecycle_stage"], "lifecycle_stage", STAGES,
               description="LIFECYCLE_STAGE_POTENTIAL, _INTENT, _CUSTOMER or _LOST"),
-    RuleField("rfm_recency_score", NUMBER, NUMBER_OPS, "rfm_recency_score", unknown_zero=True,
+    RuleField("rfm_recency_score", NUMBER, OPERATORS["rfm_recency_score"], "rfm_recency_score", unknown_zero=True,
               description="RFM recency 1..5"),
-    RuleField("rfm_frequency_score", NUMBER, NUMBER_OPS, "rfm_frequency_score",
+    RuleField("rfm_frequency_score", NUMBER, OPERATORS["rfm_frequency_score"], "rfm_frequency_score",
               unknown_zero=True, description="RFM frequency 1..5"),
-    RuleField("rfm_monetary_score", NUMBER, NUMBER_OPS, "rfm_monetary_score",
+    RuleField("rfm_monetary_score", NUMBER, OPERATORS["rfm_monetary_score"], "rfm_monetary_score",
               unknown_zero=True, description="RFM monetary 1..5"),
-    RuleField("at_risk", BOOL, BOOL_OPS, "at_risk", description="churn-risk flag"),
-    RuleField("marketing_consent", BOOL, BOOL_OPS, "marketing_consent",
+    RuleField("at_risk", BOOL, OPERATORS["at_risk"], "at_risk", description="churn-risk flag"),
+    RuleField("marketing_consent", BOOL, OPERATORS["marketing_consent"], "marketing_consent",
               description="consent to marketing messages"),
-    RuleField("birth_date", TIME, TIME_OPS, "birth_date", date_only=True,
+    RuleField("birth_date", TIME, OPERATORS["birth_date"], "birth_date", date_only=True,
               description="birth date; WITHIN_NEXT_DAYS means the next birthday"),
-    RuleField("contract_end_date", TIME, TIME_OPS, "contract_end_date", date_only=True,
+    RuleField("contract_end_date", TIME, OPERATORS["contract_end_date"], "contract_end_date", date_only=True,
               description="latest end date of the customer's contracts in force"),
-    RuleField("last_purchase_date", TIME, TIME_OPS, "last_purchase_date", date_only=True,
+    RuleField("last_purchase_date", TIME, OPERATORS["last_purchase_date"], "last_purchase_date", date_only=True,
               description="day of the latest purchase"),
-    RuleField("purchase_count_12m", NUMBER, NUMBER_OPS, "purchase_count_12m",
+    RuleField("purchase_count_12m", NUMBER, OPERATORS["purchase_count_12m"], "purchase_count_12m",
               description="purchases in the 12 months up to the latest one"),
-    RuleField("spend_12m", NUMBER, NUMBER_OPS, "spend_12m_minor",
+    RuleField("spend_12m", NUMBER, OPERATORS["spend_12m"], "spend_12m_minor",
               description="spend in the last 12 months, minor units (fen)"),
-    RuleField("last_interaction_time", TIME, TIME_OPS, "last_interaction_time",
+    RuleField("last_interaction_time", TIME, OPERATORS["last_interaction_time"], "last_interaction_time",
               description="latest interaction on the customer's timeline"),
-    RuleField("satisfaction_average", NUMBER, NUMBER_OPS,
+    RuleField("satisfaction_average", NUMBER, OPERATORS["satisfaction_average"],
               description="average overall survey score of the last 365 days, 1..5"),
-    RuleField("owner_id", TEXT, FREE_TEXT_OPS, "owner_id", description="owner's user id"),
-    RuleField("department_path", TEXT, FREE_TEXT_OPS, "department_path",
+    RuleField("owner_id", TEXT, OPERATORS["owner_id"], "owner_id", description="owner's user id"),
+    RuleField("department_path", TEXT, OPERATORS["department_path"], "department_path",
               description="owner's department, e.g. /hq/sales/east"),
-    RuleField("campaign_responses_90d", NUMBER, NUMBER_OPS,
+    RuleField("campaign_responses_90d", NUMBER, OPERATORS["campaign_responses_90d"],
               description="campaign responses in the last 90 days"),
 )}
 SCHEMA = ConditionSchema(fields={name: field.kind for name, field in FIELDS.items()})
