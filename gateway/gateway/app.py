@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from crm_shared.auth import TokenIssuer, TokenVerifier, public_jwks
 from crm_shared.db import Database
+from crm_shared.security_headers import JSON_API_POLICY, install_security_headers
 from flask_openapi3 import Info
 from opentelemetry.instrumentation.flask import FlaskInstrumentor
 
@@ -152,6 +153,12 @@ def create_app(
     install_authentication(app, deps.verifier)
     install_rate_limits(app, deps.counters, settings)
     install_cors(app, settings.cors_origins())
+    install_security_headers(
+        app,
+        content_security_policy=JSON_API_POLICY,  # the explorer page declares its own
+        no_referrer_paths=(marketing_surveys.RESPOND,),  # a survey link's URL is its token
+        trusted_proxies=settings.http_trusted_proxies,
+    )
     install_error_handlers(app)
     if settings.http_trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.http_trusted_proxies)  # type: ignore[method-assign]
