@@ -146,6 +146,18 @@ def matches(group: rules_pb2.ConditionGroup, facts: Mapping[str, object], now: d
     return all(results)
 
 
+def matches_everything(group: rules_pb2.ConditionGroup) -> bool:
+    """Whether ``group`` takes whatever facts come, by its shape: it holds no condition, and its
+    nested groups (if any) match everything too (under ``ANY``, one of them is enough). An
+    empty group counts whatever its mode: a rule "without a condition" is a catch-all."""
+    if group.conditions:
+        return False
+    children = [matches_everything(child) for child in group.groups]
+    if not children:
+        return True
+    return any(children) if group.match == rules_pb2.MATCH_MODE_ANY else all(children)
+
+
 def describe(group: rules_pb2.ConditionGroup) -> str:
     """A one-line reading of ``group`` for explanations, e.g.
     ``intent_level = INTENT_LEVEL_HIGH and budget >= 1000000``."""

@@ -282,3 +282,21 @@ def test_a_lead_names_no_duplicate_the_caller_may_not_see(client, headers):
     assert listed["leads"] == [] and listed["total_size"] == 0
     admin = client.get(f"/api/v1/leads/{mine['id']}", headers=headers["admin"]).get_json()
     assert admin["duplicate_lead_ids"] == [hidden["id"]]
+
+
+def test_a_department_lead_cannot_pull_every_lead_into_their_department(client, headers):
+    """Issue 15 (low): sales.lead manages /hq/sales, so the seeded rules are theirs; what they
+    may not do is write a catch-all (403, nothing stored). The admin may."""
+    body = {"display_name": "Everything to sales", "department_path": "/hq/sales",
+            "priority": 9000, "condition": {"groups": [{}]}}
+    refused = client.post("/api/v1/sales/assignment-rules", headers=headers["sales.lead"],
+                          json=body)
+    assert refused.status_code == 403, refused.get_data(as_text=True)
+    names = {r["display_name"] for r in client.get(
+        "/api/v1/sales/assignment-rules?page_size=500",
+        headers=headers["admin"]).get_json()["rules"]}
+    assert "Everything to sales" not in names
+    made = client.post("/api/v1/sales/assignment-rules", headers=headers["admin"], json=body)
+    assert made.status_code == 201, made.get_data(as_text=True)
+    assert client.delete(f"/api/v1/sales/assignment-rules/{made.get_json()['id']}",
+                         headers=headers["admin"]).status_code == 204

@@ -227,3 +227,26 @@ def test_agents_are_listed_updated_and_picked_by_routing(client, auth_header, te
     assert ticket["assignee_id"] == tech_agent
     agent = client.get(f"/api/v1/agents/{tech_agent}", headers=lead).get_json()
     assert agent["open_ticket_count"] == 1
+
+
+def test_a_department_lead_cannot_pull_every_ticket_into_their_department(client, auth_header):
+    """Issue 15 (low): tech.lead may route tickets of a condition to /hq/tech after the
+    company's rules, but neither a catch-all nor a rule ahead of them (403, nothing stored);
+    the admin may write both."""
+    lead = auth_header("tech.lead")
+    catch_all = rule(client, lead, display_name="Everything to tech", condition=None,
+                     priority=5000)
+    ahead = rule(client, lead, display_name="Tech first", priority=1)
+    assert (catch_all.status_code, ahead.status_code) == (403, 403), catch_all.get_data(
+        as_text=True)
+    names = {r["display_name"] for r in client.get(
+        "/api/v1/routing-rules?page_size=100", headers=auth_header("admin")).get_json()["rules"]}
+    assert not names & {"Everything to tech", "Tech first"}
+
+    after = rule(client, lead, display_name="Tech after the company", priority=5000)
+    assert after.status_code == 201, after.get_data(as_text=True)
+    moved = client.patch(after.headers["Location"], json={"priority": 1}, headers=lead)
+    assert moved.status_code == 403
+    admin = rule(client, auth_header("admin"), display_name="Everything to tech",
+                 condition=None, priority=5000)
+    assert admin.status_code == 201, admin.get_data(as_text=True)

@@ -19,6 +19,7 @@ from datetime import datetime
 from crm.sales.v1 import events_pb2, sales_pb2
 from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.principal import DataScope
+from crm_shared.conditions import matches_everything
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import (
     Conflict,
@@ -31,6 +32,7 @@ from crm_shared.errors import (
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.repeated_requests import earlier_request
+from crm_shared.rule_reach import OtherRule, check_rule_reach
 from crm_shared.timestamps import from_timestamp
 from google.protobuf import empty_pb2
 from sqlalchemy import func, or_, select
@@ -596,6 +598,28 @@ class LeadRpcs:
                                    "lead rules")
 
     @staticmethod
+    def _check_assignment_reach(session, principal: Principal, row: AssignmentRuleRecord) -> None:
+        """The assignment rule as it would be stored: the reps it lists are in the caller's
+        subtree like its department, and a catch-all or a rule ahead of one the caller may
+        not change needs the admin role (:mod:`crm_shared.rule_reach`)."""
+        listed = set(row.user_ids or ())
+        if listed and principal.data_scope is not DataScope.ALL:
+            known = {rep.user_id: rep for rep in session.scalars(
+                select(SalesRep).where(SalesRep.user_id.in_(listed)))}
+            if any(user not in known or not reps.can_manage(principal,
+                                                            known[user].department_path)
+                   for user in listed):
+                raise PermissionDenied("an assignment rule may list only reps of your "
+                                       "department subtree")
+        others = [OtherRule(other.priority, matches_everything(condition_of(other.condition)))
+                  for other in session.scalars(select(AssignmentRuleRecord)
+                                               .where(AssignmentRuleRecord.id != row.id))
+                  if not reps.can_manage(principal, other.department_path)]
+        check_rule_reach(principal, what="assignment rule",
+                         catch_all=matches_everything(condition_of(row.condition)),
+                         priority=row.priority, others=others)
+
+    @staticmethod
     def _grading_rule_violations(rule: sales_pb2.LeadGradingRule,
                                  fields: set[str]) -> list[FieldViolation]:
         violations = _name_violations(rule.display_name, fields)
@@ -636,7 +660,10 @@ class LeadRpcs:
                                                                       GRADING_RULE_FIELDS),
                                  grading_rule_to_proto)
 
-    def _create_rule(self, model, request_id: str, principal: Principal, fill, to_proto):
+    def _create_rule(self, model, request_id: str, principal: Principal, fill, to_proto,
+                     check=None):
+        """Create the rule ``fill`` describes; ``check(session, row)`` refuses it before it
+        is stored."""
         with self.database.unit_of_work() as uow:
             earlier = earlier_request(uow.session, model, request_id, principal.user_id)
             if earlier is not None:
@@ -646,6 +673,8 @@ class LeadRpcs:
                         updated_by=principal.user_id, create_time=now, update_time=now,
                         request_id=request_id or None)
             fill(row)
+            if check is not None:
+                check(uow.session, row)
             uow.session.add(row)
             uow.session.flush()
             return to_proto(row)
@@ -760,7 +789,9 @@ class LeadRpcs:
         return self._create_rule(AssignmentRuleRecord, request.request_id, principal,
                                  lambda row: self._apply_assignment_rule(
                                      row, rule, ASSIGNMENT_RULE_FIELDS),
-                                 assignment_rule_to_proto)
+                                 assignment_rule_to_proto,
+                                 check=lambda session, row: self._check_assignment_reach(
+                                     session, principal, row))
 
     def GetAssignmentRule(self, request, context):
         current_principal()
@@ -787,6 +818,7 @@ class LeadRpcs:
             self._check_rules_manager(principal, row.department_path)
             self._apply_assignment_rule(row, rule, paths)
             self._check_rules_manager(principal, row.department_path)
+            self._check_assignment_reach(uow.session, principal, row)
             row.updated_by, row.update_time = principal.user_id, utcnow()
             uow.session.flush()
             return assignment_rule_to_proto(row)

@@ -1,8 +1,9 @@
 """Routing rules and agents' service profiles (mixed into the servicer in :mod:`ticket_service.api`).
 
 Anyone may read the rules and agents. Rules are changed by callers whose scope covers the
-rule's target department (``all``, or a department scope over it); an agent's profile by such
-a caller, and an agent may change their own availability.
+rule's target department (``all``, or a department scope over it); a catch-all or a rule ahead
+of one the caller may not change needs the admin role (:mod:`crm_shared.rule_reach`). An
+agent's profile is changed by such a caller, and an agent may change their own availability.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import json
 import uuid
 
+from crm.common.v1 import rules_pb2
 from crm.ticket.v1 import ticket_pb2
 from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.principal import DataScope
 from crm_shared.auth.visibility import in_subtree
+from crm_shared.conditions import matches_everything
 from crm_shared.db import utcnow
 from crm_shared.errors import (
     FieldViolation,
@@ -23,7 +26,9 @@ from crm_shared.errors import (
 from crm_shared.grpc.fields import request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page_by, page_size_of
 from crm_shared.repeated_requests import earlier_request
+from crm_shared.rule_reach import OtherRule, check_rule_reach
 from crm_shared.timestamps import from_timestamp
+from google.protobuf import json_format
 from google.protobuf.empty_pb2 import Empty
 from sqlalchemy import String, cast, select
 
@@ -44,6 +49,22 @@ def _manages(principal: Principal, department_path: str) -> bool:
         return True
     return principal.data_scope is DataScope.DEPARTMENT and in_subtree(
         department_path, principal.department_path)
+
+
+def _check_reach(session, principal: Principal, row: RoutingRuleRecord) -> None:
+    """The rule as it would be stored: a catch-all, or one ahead of a rule the caller may not
+    change, needs the admin role (:mod:`crm_shared.rule_reach`)."""
+    others = [OtherRule(other.priority, matches_everything(_condition(other.condition)))
+              for other in session.scalars(select(RoutingRuleRecord)
+                                           .where(RoutingRuleRecord.id != row.id))
+              if not _manages(principal, other.target_department_path)]
+    check_rule_reach(principal, what="routing rule",
+                     catch_all=matches_everything(_condition(row.condition)),
+                     priority=row.priority, others=others)
+
+
+def _condition(stored: dict | None) -> rules_pb2.ConditionGroup:
+    return json_format.ParseDict(stored or {}, rules_pb2.ConditionGroup())
 
 
 def _rule_violations(rule: ticket_pb2.RoutingRule, fields: set[str]) -> list[FieldViolation]:
@@ -107,6 +128,7 @@ class RoutingRpcs:
                                     updated_by=principal.user_id, create_time=now,
                                     update_time=now, request_id=request.request_id or None)
             _apply_rule(row, rule, RULE_FIELDS)
+            _check_reach(uow.session, principal, row)
             uow.session.add(row)
             uow.session.flush()
             return rule_to_proto(row)
@@ -160,6 +182,7 @@ class RoutingRpcs:
             if not all(_manages(principal, target) for target in targets):
                 raise PermissionDenied("you may not change rules for departments outside your scope")
             _apply_rule(row, rule, paths)
+            _check_reach(uow.session, principal, row)
             row.updated_by = principal.user_id
             row.update_time = utcnow()
             uow.session.flush()

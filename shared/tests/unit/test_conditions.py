@@ -13,6 +13,7 @@ from crm_shared.conditions import (
     condition_violations,
     describe,
     matches,
+    matches_everything,
 )
 
 Op = rules_pb2.ConditionOperator
@@ -87,3 +88,14 @@ def test_describe_reads_like_the_rule():
     rule = group(("grade", Op.CONDITION_OPERATOR_EQUALS, ["LEAD_GRADE_A"]),
                  ("products", Op.CONDITION_OPERATOR_CONTAINS_ANY, ["erp", "crm"]))
     assert describe(rule) == "grade = LEAD_GRADE_A and products contains any erp, crm"
+
+
+def test_a_group_without_a_condition_matches_everything_however_it_is_nested():
+    assert matches_everything(group())
+    assert matches_everything(group(groups=[group(), group(groups=[group()])]))
+    assert matches_everything(group(match=rules_pb2.MATCH_MODE_ANY,
+                                    groups=[group(("grade", Op.CONDITION_OPERATOR_EXISTS, [])),
+                                            group()]))
+    assert not matches_everything(group(("grade", Op.CONDITION_OPERATOR_EXISTS, [])))
+    assert not matches_everything(group(groups=[group(), group(
+        ("grade", Op.CONDITION_OPERATOR_EXISTS, []))]))

@@ -401,7 +401,7 @@ def test_assignment_rules_are_checked_and_scoped_to_the_callers_subtree(api, rpc
     north = S.AssignmentRule(display_name="North", department_path="/hq/sales/north",
                              condition=rules_pb2.ConditionGroup(conditions=[rules_pb2.Condition(
                                  field="grade", operator=Op.CONDITION_OPERATOR_EQUALS,
-                                 values=["LEAD_GRADE_B"])]))
+                                 values=["LEAD_GRADE_B"])]), priority=10_000)
     assert rpc_error(api.stub("u-east-lead").CreateAssignmentRule,
                      S.CreateAssignmentRuleRequest(rule=north)).code == (
         grpc.StatusCode.PERMISSION_DENIED)
@@ -417,6 +417,41 @@ def test_assignment_rules_are_checked_and_scoped_to_the_callers_subtree(api, rpc
                      S.DeleteAssignmentRuleRequest(id=created.id)).code == (
         grpc.StatusCode.PERMISSION_DENIED)
     api.stub("u-north-lead").DeleteAssignmentRule(S.DeleteAssignmentRuleRequest(id=created.id))
+
+
+def test_a_department_lead_cannot_pull_every_lead_into_their_department(api, rpc_error):
+    """Issue 15 (low): besides a department in their subtree, a lead's assignment rule lists
+    only their reps, has a condition, and comes after the rules they may not change (the
+    company's at /hq/sales); the admin may write any of these. Nothing refused is stored."""
+    east = api.stub("u-east-lead")
+    grade_b = rules_pb2.ConditionGroup(conditions=[rules_pb2.Condition(
+        field="grade", operator=Op.CONDITION_OPERATOR_EQUALS, values=["LEAD_GRADE_B"])])
+    everything = rules_pb2.ConditionGroup(groups=[rules_pb2.ConditionGroup()])
+    name = f"East {uuid.uuid4().hex[:6]}"
+
+    def rule(**fields):
+        values = {"display_name": name, "department_path": "/hq/sales/east",
+                  "condition": grade_b, "priority": 10_000, **fields}
+        return S.AssignmentRule(**values)
+
+    refused = [rule(condition=everything), rule(priority=5), rule(user_ids=["u-rep-north"])]
+    for wanted in refused:
+        error = rpc_error(east.CreateAssignmentRule, S.CreateAssignmentRuleRequest(rule=wanted))
+        assert error.code is grpc.StatusCode.PERMISSION_DENIED, wanted
+    listed = api.stub("u-admin").ListAssignmentRules(S.ListAssignmentRulesRequest(page_size=500))
+    assert name not in {r.display_name for r in listed.rules}
+
+    mine = east.CreateAssignmentRule(S.CreateAssignmentRuleRequest(
+        rule=rule(user_ids=["u-rep", "u-rep-2"])))
+    ahead = rpc_error(east.UpdateAssignmentRule, S.UpdateAssignmentRuleRequest(
+        rule=S.AssignmentRule(id=mine.id, priority=1), update_mask=mask("priority")))
+    assert ahead.code is grpc.StatusCode.PERMISSION_DENIED
+    assert api.stub("u-admin").GetAssignmentRule(S.GetAssignmentRuleRequest(
+        id=mine.id)).priority == 10_000
+    for wanted in refused:
+        made = api.stub("u-admin").CreateAssignmentRule(S.CreateAssignmentRuleRequest(rule=wanted))
+        api.stub("u-admin").DeleteAssignmentRule(S.DeleteAssignmentRuleRequest(id=made.id))
+    east.DeleteAssignmentRule(S.DeleteAssignmentRuleRequest(id=mine.id))
 
 
 def test_rep_profiles_are_set_by_their_leads_and_reps_set_only_their_availability(

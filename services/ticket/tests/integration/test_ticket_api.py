@@ -409,6 +409,39 @@ def test_routing_rules_are_data(api, rpc_error):
     assert api.create(title="要退货", description="质量问题").department_path == "/hq/product"
 
 
+def test_a_department_lead_cannot_pull_every_ticket_into_their_department(api, rpc_error):
+    """Issue 15 (low): a lead's routing rule targets their subtree, has a condition, and comes
+    after the rules they may not change (the company's fallback, a catch-all, is last by design
+    and does not count); the admin may write either. Nothing refused is stored."""
+    wifi = rules_pb2.ConditionGroup(conditions=[rules_pb2.Condition(
+        field="text", operator=rules_pb2.CONDITION_OPERATOR_CONTAINS_ANY, values=["wifi"])])
+
+    def rule(**fields):
+        values = {"display_name": "Wi-Fi to tech", "target_department_path": "/hq/tech",
+                  "condition": wifi, "priority": 2000, "enabled": True, **fields}
+        return ticket_pb2.RoutingRule(**values)
+
+    lead = api.stub(TECH_LEAD)
+    refused = [rule(condition=rules_pb2.ConditionGroup()), rule(priority=5)]
+    for wanted in refused:
+        error = rpc_error(lead.CreateRoutingRule, ticket_pb2.CreateRoutingRuleRequest(rule=wanted))
+        assert error.code == grpc.StatusCode.PERMISSION_DENIED, wanted
+    before = api.stub(ADMIN).ListRoutingRules(ticket_pb2.ListRoutingRulesRequest()).rules
+    assert "Wi-Fi to tech" not in {r.display_name for r in before}
+    assert api.create(title="任何问题", description="随便什么").department_path == "/hq/service"
+
+    mine = lead.CreateRoutingRule(ticket_pb2.CreateRoutingRuleRequest(rule=rule()))
+    ahead = rpc_error(lead.UpdateRoutingRule, ticket_pb2.UpdateRoutingRuleRequest(
+        rule=ticket_pb2.RoutingRule(id=mine.id, priority=1), update_mask=FieldMask(
+            paths=["priority"])))
+    assert ahead.code == grpc.StatusCode.PERMISSION_DENIED
+    assert api.stub(ADMIN).GetRoutingRule(ticket_pb2.GetRoutingRuleRequest(
+        id=mine.id)).priority == 2000
+    for wanted in refused:
+        made = api.stub(ADMIN).CreateRoutingRule(ticket_pb2.CreateRoutingRuleRequest(rule=wanted))
+        api.stub(ADMIN).DeleteRoutingRule(ticket_pb2.DeleteRoutingRuleRequest(id=made.id))
+
+
 def test_agents_profiles(api, rpc_error):
     stub = api.stub(TECH_LEAD)
     agent = stub.UpdateAgent(ticket_pb2.UpdateAgentRequest(
