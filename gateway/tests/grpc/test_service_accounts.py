@@ -115,6 +115,20 @@ def test_an_own_scoped_account_sees_only_its_own_records_over_grpc(
     assert list(listed.customers) == []
 
 
+def test_only_the_suites_scopes_can_be_granted(client, auth_header):
+    """A scope no RPC names would grant nothing: refused with a field error, not stored."""
+    admin = auth_header("admin")
+    body = {"client_id": "svc.erp", "display_name": "ERP", "department_path": "/hq",
+            "scopes": ["customers.read", "customer.write"]}
+    refused = client.post("/api/v1/service-accounts", json=body, headers=admin)
+    assert refused.status_code == 422
+    assert "scopes" in refused.get_data(as_text=True)
+    account = create_account(client, admin)
+    changed = client.patch(f"/api/v1/service-accounts/{account['id']}",
+                           json={"scopes": ["everything"]}, headers=admin)
+    assert changed.status_code == 422
+
+
 def test_wrong_or_rotated_secrets_and_disabled_accounts_get_no_token(client, auth_header):
     admin = auth_header("admin")
     account = create_account(client, admin)

@@ -32,8 +32,8 @@ def token_url(app) -> Iterator[str]:
 def bootstrap(monkeypatch, database_url, secret_file, *extra) -> int:
     monkeypatch.setenv("DATABASE_URL", database_url)
     return gateway_cli(["service-account", "--client-id", "svc.marketing", "--secret-file",
-                        str(secret_file), "--department", "/hq/marketing", "--role", "marketer",
-                        *extra])
+                        str(secret_file), "--department", "/hq/marketing", "--scope",
+                        "notification.send", *extra])
 
 
 def test_bootstrap_writes_a_secret_that_the_token_route_accepts(
@@ -43,7 +43,8 @@ def test_bootstrap_writes_a_secret_that_the_token_route_accepts(
     assert secret_file.stat().st_mode & 0o777 == 0o600
     token = ClientCredentials(token_url, "svc.marketing", secret_file.read_text().strip())()
     claims = app.extensions["crm.gateway"].verifier.verify(token)
-    assert set(claims.roles) == {"service", "marketer"}
+    assert set(claims.roles) == {"service"}
+    assert claims.scopes == {"notification.send"}  # what its sends need, and nothing else
     assert claims.data_scope.value == "all"
 
 
@@ -93,3 +94,10 @@ def test_the_three_settings_go_together():
     with pytest.raises(ConfigurationError):
         load_settings(ServiceCredentialsSettings, service_client_id="svc.marketing")
     assert load_settings(ServiceCredentialsSettings).service_token_provider() is None
+
+
+def test_the_bootstrap_grants_only_the_suites_scopes(monkeypatch, database_url, tmp_path, capsys):
+    with pytest.raises(SystemExit) as refused:
+        bootstrap(monkeypatch, database_url, tmp_path / "svc.secret", "--scope", "everything")
+    assert refused.value.code == 2
+    assert "notification.send" in capsys.readouterr().err  # the choices are listed
