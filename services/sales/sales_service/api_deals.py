@@ -1243,7 +1243,13 @@ class DealRpcs:
                              Purchase.external_order_id == key[1]),
                         Purchase.request_id == (request.request_id or None))))
                 if earlier is not None:
-                    return purchase_to_proto(earlier)  # the same order sent again
+                    # The same order sent again answers with what was stored, to whoever may
+                    # see it; to anyone else it is taken, and nothing of it is shown.
+                    if not (earlier.created_by == principal.user_id or can_see(
+                            principal, owner_id=earlier.owner_id,
+                            department_path=earlier.department_path)):
+                        raise AlreadyExists("this order (or request_id) is already recorded")
+                    return purchase_to_proto(earlier)
                 owner_id, department = self._customer_owner(uow, data.customer_id)
                 row = Purchase(
                     id=str(uuid.uuid4()), customer_id=data.customer_id.strip(),

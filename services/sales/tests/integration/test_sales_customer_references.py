@@ -147,3 +147,25 @@ def test_a_customer_service_that_is_down_refuses_the_write(start_sales_api, rpc_
                       opportunity("0b5c1f9e-0000-4000-8000-000000000000"))
     assert error.code is grpc.StatusCode.UNAVAILABLE
     assert stored(down) == before
+
+
+def test_an_order_recorded_out_of_sight_is_taken_and_shows_nothing(api, rpc_error):
+    """Issue 15 (low): an account that sends an order key another account recorded, for a
+    customer it may not see, learns that the order is taken, not whose purchase it is; the
+    account that recorded it still gets its purchase back."""
+    from customer_service.models import Customer
+    from sqlalchemy import update
+
+    reps = api.customers.customer("u-rep")
+    own = api.customers.customer("u-admin", name="ERP 自有客户")
+    with api.customers.database.unit_of_work() as uow:  # the ERP account's own customer
+        uow.session.execute(update(Customer).where(Customer.id == own)
+                            .values(owner_id="u-erp-own"))
+    first = api.stub("u-erp").RecordPurchase(purchase(reps, "SO-HIDDEN-1"))
+    before = stored(api)
+
+    error = rpc_error(api.stub("u-erp-own").RecordPurchase, purchase(own, "SO-HIDDEN-1"))
+    assert error.code is grpc.StatusCode.ALREADY_EXISTS
+    assert reps not in error.message and first.id not in error.message
+    assert stored(api) == before
+    assert api.stub("u-erp").RecordPurchase(purchase(reps, "SO-HIDDEN-1")).id == first.id
