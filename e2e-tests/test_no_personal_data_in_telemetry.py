@@ -1,0 +1,157 @@
+"""Telemetry carries no personal data: a customer is planted with a unique phone, e-mail,
+ID-card and bank account number, searched for by phone and e-mail through REST and the
+console, and texted a survey link that is then opened; afterwards no span the collector
+recorded, no line in the suite's log folder and no message a service published holds any of
+those values, nor the survey link's token, in clear.
+
+Broker messages are the outbox rows of every component's database (the relay publishes
+exactly those). Three customer events carry the customer's phone and e-mail on purpose, because
+marketing keeps them to reach the customer (its campaigns and survey invitations are sent from
+its read model): :data:`EVENTS_CARRYING_CONTACT_DETAILS`. No message carries
+an ID-card or bank number — the customer service puts them in events masked.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from crm_devstack.suite import SERVICES
+from crm_devstack.waiting import wait_until
+
+pytestmark = pytest.mark.e2e
+
+ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+EVENTS_CARRYING_CONTACT_DETAILS = {
+    "crm.customer.v1.CustomerCreated": "marketing's read model keeps phone and e-mail: its "
+                                       "campaigns and surveys are sent to them",
+    "crm.customer.v1.CustomerUpdated": "keeps marketing's copy current",
+    "crm.customer.v1.CustomerMerged": "the survivor's record replaces the merged ones' copies",
+}
+"""Events whose payload holds the customer's phone and e-mail in clear, and why. A new event
+carrying them fails this test until it is named here with its reason."""
+
+SINKS = ("mail", "sms")
+"""Processes standing in for the outside world (the mail server, the SMS gateway): they are
+where messages to the customer are meant to arrive, so their logs are not the suite's."""
+
+
+def _ok(response, status=200):
+    assert response.status == status, (response.status, response.body)
+    return response.body
+
+
+def _id_card(first17: str) -> str:
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_CARD_WEIGHTS))
+    return first17 + "10X98765432"[total % 11]
+
+
+def _planted() -> dict[str, str]:
+    digits = str(uuid.uuid4().int)
+    return {
+        "phone": "139" + digits[:8],
+        "email": f"plant.{uuid.uuid4().hex[:12]}@example.com",
+        "id_card": _id_card("33010619900115" + digits[8:11]),
+        "bank_account": "6222" + digits[13:28],
+    }
+
+
+def _spans_text(running_suite) -> list[str]:
+    return [json.dumps([span.name, span.status_message, span.attributes], ensure_ascii=False)
+            for span in running_suite.collector.store.spans()]
+
+
+def _log_lines(running_suite) -> list[tuple[str, str]]:
+    folder = Path(running_suite.suite.supervisor.log_dir)
+    return [(path.name, line) for path in sorted(folder.glob("*.log"))
+            if not path.stem.startswith(SINKS)
+            for line in path.read_text(errors="replace").splitlines()]
+
+
+def _outbox_messages(running_suite) -> list[tuple[str, str, str]]:
+    """(component, event type, payload) of every message a component stored to publish."""
+    messages = []
+    for component in (*SERVICES, "gateway"):
+        url = running_suite.config.database_url(component)
+        assert url.startswith("sqlite:///"), "this test reads the devstack's SQLite databases"
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            rows = connection.execute(
+                "SELECT event_type, payload || ' ' || trace_headers || ' ' || "
+                "coalesce(last_error, '') FROM outbox").fetchall()
+        except sqlite3.OperationalError:  # a component without an outbox
+            rows = []
+        finally:
+            connection.close()
+        messages.extend((component, event_type, payload) for event_type, payload in rows)
+    return messages
+
+
+def test_planted_personal_values_reach_no_span_log_line_or_broker_message(
+        running_suite, console, survey_link_texted_to):
+    http = running_suite.http
+    planted = _planted()
+    rep = http.login("rep.zhang")
+    customer = _ok(http.call("POST", "/api/v1/customers", {
+        "type": "individual", "display_name": f"林{uuid.uuid4().hex[:6]}",
+        "phone": planted["phone"], "email": planted["email"],
+        "bank_account": planted["bank_account"],
+        "individual": {"gender": "male", "id_card_number": planted["id_card"]},
+    }, token=rep), 201)
+
+    # Searches through REST (each filter the list offers) and the console.
+    for query in (f"phone={planted['phone']}", f"email={quote(planted['email'])}",
+                  f"q={planted['phone']}", f"q={quote(planted['email'])}"):
+        found = _ok(http.call("GET", f"/api/v1/customers?{query}", token=rep))
+        assert [c["id"] for c in found["customers"]] == [customer["id"]], query
+    page = console.page_as("rep.zhang")
+    for term in (planted["phone"], planted["email"]):
+        page.goto(f"{console.url}/search?q={quote(term)}")  # one exact match opens it
+        assert page.url.endswith(f"/customers/{customer['id']}") or page.locator(
+            f".search-customers a[href$='{customer['id']}']").count() == 1, page.url
+        page.goto(f"{console.url}/customers/?q={quote(term)}")
+        page.wait_for_selector(f"a[href$='{customer['id']}']")
+
+    # A survey link texted to the customer, opened as they would.
+    marketer = http.login("marketer.chen")
+    survey = _ok(http.call("POST", "/api/v1/surveys", {
+        "title": "服务满意度", "kind": "service_satisfaction", "state": "active", "questions": [
+            {"id": "q1", "dimension": "service_attitude", "text": "您满意吗？",
+             "type": "rating_1_to_5", "required": True, "options": []}]}, token=marketer), 201)
+    wait_until(lambda: http.call("POST", f"/api/v1/surveys/{survey['id']}/invitations",
+                                 {"customer_id": customer["id"], "channel": "sms"},
+                                 token=marketer).status == 201,
+               timeout=30, message="marketing never learnt of the planted customer")
+    link = survey_link_texted_to(planted["phone"])
+    planted["survey_token"] = link.rsplit("/", 1)[1]
+    _ok(http.call("GET", link))
+
+    # Spans are exported in batches, every process on its own: wait until the survey request's
+    # trace holds the marketing service's span too (it is the last thing done; the searches
+    # were long enough before it for their batches to have gone).
+    def survey_trace_complete():
+        spans = running_suite.collector.store.spans()
+        traces = {s.trace_id for s in spans
+                  if s.attributes.get("http.route", "").startswith("/api/v1/surveys/respond/")}
+        return any(s.trace_id in traces and "marketing" in s.service_name for s in spans)
+
+    wait_until(survey_trace_complete, timeout=30,
+               message="the survey request's spans never reached the collector")
+
+    leaks = []
+    for text in _spans_text(running_suite):
+        leaks += [("span", name, text[:300]) for name, value in planted.items() if value in text]
+    for file, line in _log_lines(running_suite):
+        leaks += [(file, name, line[:300]) for name, value in planted.items() if value in line]
+    for component, event_type, payload in _outbox_messages(running_suite):
+        for name, value in planted.items():
+            allowed = (name in ("phone", "email")
+                       and event_type in EVENTS_CARRYING_CONTACT_DETAILS)
+            if value in payload and not allowed:
+                leaks.append((f"{component} outbox {event_type}", name, payload[:300]))
+    assert not leaks, "\n".join(map(repr, leaks))
