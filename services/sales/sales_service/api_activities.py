@@ -20,6 +20,7 @@ from crm.common.v1 import privacy_pb2, types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
 from crm_shared.auth import Principal, current_principal, visibility_clause
 from crm_shared.auth.principal import DataScope
+from crm_shared.auth.roles import REVEAL_ROLES
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import (
     Conflict,
@@ -71,7 +72,7 @@ from sales_service.models import (
     SalesPolicyRow,
 )
 
-PRIVACY_ROLES = ("admin", "dpo", "data_protection_officer")
+PRIVACY_ROLES = REVEAL_ROLES  # who exports personal data: declared once, in crm_shared
 POLICY_ROLES = ("admin", "sales_admin")
 TASK_CREATE_FIELDS = {"customer_id", "lead_id", "opportunity_id", "owner_id", "title", "note",
                       "due_date", "suggested_method"}

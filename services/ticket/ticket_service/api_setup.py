@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from crm.common.v1 import privacy_pb2, reporting_pb2, types_pb2
 from crm.ticket.v1 import ticket_pb2
 from crm_shared.auth import DataScope, Principal, current_principal
+from crm_shared.auth.roles import REVEAL_ROLES
 from crm_shared.auth.visibility import in_subtree
 from crm_shared.db import utcnow
 from crm_shared.errors import (
@@ -65,7 +66,7 @@ from ticket_service.views import (
 )
 
 ADMIN_ROLES = ("admin",)
-PRIVACY_ROLES = ("admin", "dpo", "data_protection_officer")
+PRIVACY_ROLES = REVEAL_ROLES  # who exports personal data: declared once, in crm_shared
 AUDIT_FIELDS = {"id", "create_time", "update_time", "created_by", "updated_by"}
 CALENDAR_FIELDS = {"display_name", "department_path", "time_zone", "working_hours", "holidays",
                    "extra_working_days"}
