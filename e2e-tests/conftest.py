@@ -173,23 +173,44 @@ def browser():
             chromium.close()
 
 
+# Each Content-Security-Policy violation of a page, logged as a console error the test sees
+# (Chromium logs most itself; the event also catches those it only reports to the page).
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+def is_csp_violation(message: str) -> bool:
+    return "Content Security Policy" in message or message.startswith("CSP violation")
+
+
 class Console:
     """Signed-in browser pages on the suite's console; every request a page makes is kept,
-    so a test can assert that nothing left the console's origin."""
+    so a test can assert that nothing left the console's origin, and every error the pages
+    log, so it can assert that the Content-Security-Policy blocked nothing."""
 
     def __init__(self, running_suite: RunningSuite, browser) -> None:
         self.url = running_suite.config.console_url
         self.browser = browser
         self.contexts = []
         self.requests: list[str] = []
+        self.errors: list[str] = []
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return [message for message in self.errors if is_csp_violation(message)]
 
     def new_page(self, *, language: str = "zh-CN", viewport=DESKTOP):
         context = self.browser.new_context(viewport=viewport, locale=language,
                                            extra_http_headers={"Accept-Language": language})
         context.set_default_timeout(15_000)
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
         self.contexts.append(context)
         page = context.new_page()
         page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda message: message.type == "error"
+                and self.errors.append(f"{page.url}: {message.text}"))
         return page
 
     def page_as(self, username: str, *, language: str = "zh-CN", viewport=DESKTOP,

@@ -32,6 +32,7 @@ from crm_console.session import (NeedsSignIn, SealedSessionInterface, authentica
 from crm_console.settings import ConsoleSettings
 from crm_shared.auth import TokenVerifier
 from crm_shared.grpc.peers import Peers
+from crm_shared.security_headers import install_security_headers
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ UNTRACED_URLS = "healthz,readyz,static"
 # Endpoints that need no session.
 PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.set_language", "health.healthz",
                               "health.readyz", "static"})
+# Every script and style is a file of the console's own (htmx is told not to inject styles or
+# evaluate code; ECharts draws on a canvas, tooltips included): nothing inline is allowed.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -149,11 +152,13 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
     def _leave(_exc):
         leave_principal()
 
+    # Record ids in the console's URLs are nobody else's business: no Referer leaves it.
+    install_security_headers(app, content_security_policy=CONTENT_SECURITY_POLICY,
+                             referrer_policy="same-origin",
+                             trusted_proxies=settings.http_trusted_proxies)
+
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
             response.headers["Content-Language"] = g.get("language", DEFAULT_LANGUAGE)

@@ -12,6 +12,9 @@
       if (!text) return;
       el.style.height = (el.dataset.height || 320) + "px";
       var option = JSON.parse(text);
+      /* Tooltips are drawn on the canvas too: the HTML ones ECharts builds carry style=""
+         attributes, which the page's Content-Security-Policy (no 'unsafe-inline') blocks. */
+      if (option.tooltip) option.tooltip.renderMode = "richText";
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       el.dataset.chartReady = "1";

@@ -290,8 +290,8 @@ def kpi_chart(rows: list[dict]) -> dict:
                     "key": row["key"],
                     "value": row[value_key],
                     "label": {"formatter": str(escape(text)) if text else ""},
-                    "tooltip": {"formatter": f"{escape(name)}<br>{escape(row['label'])}: "
-                                             f"{escape(text) if text else '—'}"},
+                    # Plain text: the console draws tooltips on the canvas (no HTML).
+                    "tooltip": {"formatter": f"{name}\n{row['label']}: {text or '—'}"},
                 })
             option["series"].append({
                 "name": name, "type": "bar", "xAxisIndex": index, "yAxisIndex": index,
