@@ -3,10 +3,10 @@
 Health (``grpc.health.v1``): the server (``""``) and each service report SERVING only while
 the database and the broker answer — readiness; ``liveness`` reports SERVING while the
 process runs, so a broker outage takes pods out of rotation without restarting them;
-reflection only when ``GRPC_REFLECTION=true`` (off by default; the devstack turns it on); SIGTERM flips health to NOT_SERVING and
-drains in-flight calls for ``GRPC_SHUTDOWN_GRACE_SECONDS`` before stopping; the outbox relay
-and the bindings' background tasks (:class:`crm_shared.background.PeriodicTask`) run beside the
-server.
+reflection only when ``GRPC_REFLECTION=true`` (off by default; the devstack turns it on);
+SIGTERM flips health to NOT_SERVING and drains in-flight calls for
+``GRPC_SHUTDOWN_GRACE_SECONDS`` before stopping; the outbox relay and the bindings' background
+tasks (:class:`crm_shared.background.PeriodicTask`) run beside the server.
 """
 
 from __future__ import annotations
