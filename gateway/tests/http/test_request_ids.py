@@ -58,3 +58,16 @@ def test_each_request_is_logged_once_with_its_request_id_and_caller(client, auth
     assert record.request_id == "log-me-1"
     assert (record.method, record.route, record.status) == ("GET", "/api/v1/me", 200)
     assert record.user_id == next(u.user_id for u in USERS if u.username == "rep.zhang")
+
+
+def test_the_access_log_shows_a_survey_link_by_its_route_not_its_token(client, caplog):
+    """The signed token is the customer's key to their survey: it never reaches a log."""
+    token = "c2VjcmV0LXN1cnZleS10b2tlbg.c2lnbmF0dXJl"
+    caplog.clear()
+    with caplog.at_level("INFO", logger="crm.http.access"):
+        client.get(f"/api/v1/surveys/respond/{token}?lang=zh-CN")
+
+    (record,) = [r for r in caplog.records if r.name == "crm.http.access"]
+    assert record.route == "/api/v1/surveys/respond/<token>"
+    assert record.path == "/api/v1/surveys/respond/<token>"
+    assert token not in repr(record.__dict__)
