@@ -32,6 +32,7 @@ from crm.common.v1 import options_pb2
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 
 from crm_shared.auth.principal import Principal, current_principal
+from crm_shared.auth.roles import ROLE_ALIASES
 from crm_shared.errors import PermissionDenied
 from crm_shared.grpc.interceptors import PUBLIC_METHOD_PREFIXES, wrap_handler
 
@@ -79,12 +80,14 @@ def requirements(services: Iterable[ServiceDescriptor]) -> dict[str, Requirement
 
 
 def allows(requirement: Requirement | None, principal: Principal) -> bool:
-    """The rule: people by ``any_staff`` or role, service accounts by scope only."""
+    """The rule: people by ``any_staff`` or role (an older role name counts as the role it is
+    now, :data:`crm_shared.auth.roles.ROLE_ALIASES`), service accounts by scope only."""
     if requirement is None:
         return False
     if principal.is_service_account:
         return bool(requirement.scopes & principal.scopes)
-    return requirement.any_staff or bool(requirement.roles & principal.roles)
+    held = {ROLE_ALIASES.get(role, role) for role in principal.roles}
+    return requirement.any_staff or bool(requirement.roles & held)
 
 
 def check_access(method: str, table: Mapping[str, Requirement | None]) -> None:

@@ -21,6 +21,10 @@ ROLES: dict[str, str] = {
 }
 """Role name → what it is for (English; the console translates the name)."""
 
+ROLE_ALIASES: dict[str, str] = {"data_protection_officer": "dpo"}
+"""Older role names still honoured for tokens that carry them → the role of :data:`ROLES` they
+are now (the contracts' ``(crm.common.v1.access)`` name only the current ones)."""
+
 # Role sets a service decides with and another deployable shows (the console offers a button
 # or a list for them). Declared here, once: the service imports the set it enforces, the
 # console the set it offers, so the two cannot drift apart.

@@ -15,7 +15,7 @@ import crm
 import pytest
 from crm_shared.access import Requirement, allows, check_access, full_method_name, requirement_of
 from crm_shared.auth import DataScope, Principal, principal_scope
-from crm_shared.auth.roles import ROLES
+from crm_shared.auth.roles import REVEAL_ROLES, ROLE_ALIASES, ROLES
 from crm_shared.auth.scopes import SCOPES
 from crm_shared.errors import PermissionDenied
 
@@ -65,6 +65,25 @@ def test_declared_roles_and_scopes_are_the_suites():
 def test_every_scope_opens_some_rpc():
     used = set().union(*(requirement.scopes for _, requirement in _every_rpc()))
     assert used == set(SCOPES)
+
+
+def test_the_personal_data_rpcs_name_the_suites_privacy_roles():
+    """The contracts name the roles ``crm_shared.auth.roles.REVEAL_ROLES`` declares (older
+    names through ``ROLE_ALIASES``), so the gate and the services' own checks agree."""
+    privacy = {ROLE_ALIASES.get(role, role) for role in REVEAL_ROLES}
+    names = [name for name, _ in _every_rpc()
+             if name.endswith(("/ExportCustomerData", "/EraseCustomer", "/ListAccessLogEntries",
+                               "/GetErasureRequest", "/ListErasureRequests"))]
+    assert len(names) == 9
+    requirements = dict(_every_rpc())
+    for name in names:
+        assert requirements[name] == Requirement(roles=frozenset(privacy)), name
+
+
+def test_an_older_role_name_counts_as_the_role_it_is_now():
+    export = Requirement(roles=frozenset({"admin", "dpo"}))
+    assert allows(export, person("data_protection_officer"))
+    assert not allows(export, account(roles=("data_protection_officer",)))
 
 
 def test_the_privacy_and_configuration_rpcs_are_not_open_to_every_person():
