@@ -13,6 +13,11 @@ Declared once, here:
 * :data:`REFERENCES`: which request field of which RPC names which kind of record. The server
   bootstrap (``crm_shared.grpc.server.GrpcApi``) installs :class:`ReferenceGuard` as the
   innermost interceptor, so declaring an RPC here is what enforces it, for every service.
+* A record that belongs to another (a contact to its customer) is declared with
+  ``belongs_to``, the request field naming that other record: the write is refused unless the
+  owning service shows the caller the record *and* it belongs to the one the write names, so
+  a write cannot pair a customer with a stranger's contact. The customer is judged by its own
+  reference (or, where a service checks it itself, by that service).
 * :data:`SERVICE_DESK_ROLES`: the one exception. Service agents take phone calls and may open
   a ticket for any *active* customer. The customer service lets these roles read any active
   customer by id (masked) for that reason, so the look-up through their token finds it; every
@@ -52,6 +57,7 @@ from crm_shared.auth.visibility import can_see
 from crm_shared.errors import FieldViolation, InvalidArgument, Unavailable
 
 CUSTOMER = "customer"
+CONTACT = "contact"
 
 SERVICE_DESK_ROLES = frozenset({"agent", "service_agent"})
 """Roles that may read any active customer by id, and so open a ticket for one (they take
@@ -63,12 +69,16 @@ class Reference:
     """``field`` (dotted path in the request) names a record of ``kind``. On an update RPC,
     ``update_path`` is the path of the field in ``update_mask``: the reference is checked only
     when the update changes it. ``any_active_for_roles``: callers with one of these roles may
-    name any active record the owning service shows them (the explicit exception)."""
+    name any active record the owning service shows them (the explicit exception).
+    ``belongs_to``: the request field naming the record this one must belong to (a contact's
+    customer); then the record is the caller's to name when the owning service shows it to
+    them and it belongs to that one."""
 
     field: str
     kind: str
     update_path: str = ""
     any_active_for_roles: frozenset[str] = frozenset()
+    belongs_to: str = ""
 
 
 REFERENCES: Mapping[str, tuple[Reference, ...]] = {
@@ -81,9 +91,13 @@ REFERENCES: Mapping[str, tuple[Reference, ...]] = {
         Reference("opportunity.customer_id", CUSTOMER),),
     "/crm.sales.v1.SalesService/CreateContract": (Reference("contract.customer_id", CUSTOMER),),
     "/crm.sales.v1.SalesService/RecordPurchase": (Reference("purchase.customer_id", CUSTOMER),),
+    # (the activity's customer is checked by the sales service against its customer facts)
+    "/crm.sales.v1.SalesService/CreateActivity": (
+        Reference("activity.contact_id", CONTACT, belongs_to="activity.customer_id"),),
     # ticket: the service desk takes calls from any active customer
     "/crm.ticket.v1.TicketService/CreateTicket": (
-        Reference("ticket.customer_id", CUSTOMER, any_active_for_roles=SERVICE_DESK_ROLES),),
+        Reference("ticket.customer_id", CUSTOMER, any_active_for_roles=SERVICE_DESK_ROLES),
+        Reference("ticket.contact_id", CONTACT, belongs_to="ticket.customer_id"),),
 }
 """Every RPC that stores a reference to another service's record, by full method name."""
 
@@ -96,6 +110,8 @@ class Referenced:
     department_path: str
     active: bool
     record: object = None
+    belongs_to_id: str = ""
+    """The record this one belongs to (a contact's customer id)."""
     """The owning service's message (a ``crm.customer.v1.Customer``), for the handler."""
 
 
@@ -131,10 +147,14 @@ def _value(message, path: str) -> str:
     return str(message).strip()
 
 
-def may_reference(principal: Principal, reference: Reference, found: Referenced | None) -> bool:
-    """The rule, given what the owning service showed the caller (None: nothing)."""
+def may_reference(principal: Principal, reference: Reference, found: Referenced | None,
+                  belongs_to_id: str = "") -> bool:
+    """The rule, given what the owning service showed the caller (None: nothing) and, for a
+    reference declared ``belongs_to``, the id the request names in that field."""
     if found is None or not found.active:
         return False
+    if reference.belongs_to:  # shown to the caller; whose it is, is the named record's check
+        return bool(belongs_to_id) and found.belongs_to_id == belongs_to_id
     if reference.any_active_for_roles and principal.has_role(*reference.any_active_for_roles):
         return True
     return can_see(principal, owner_id=found.owner_id, department_path=found.department_path)
@@ -163,9 +183,12 @@ def check_references(method: str, request, lookups: Mapping[str, Lookup],
             raise Unavailable(f"no {reference.kind} service is configured to check "
                               f"{reference.field}; nothing was changed")
         shown = lookup(record_id)
-        if not may_reference(principal, reference, shown):
-            violations.append(FieldViolation(
-                reference.field, f"{reference.kind} not found or not visible to you"))
+        parent_id = _value(request, reference.belongs_to) if reference.belongs_to else ""
+        if not may_reference(principal, reference, shown, parent_id):
+            stray = reference.belongs_to and shown is not None and shown.active  # shown: no leak
+            violations.append(FieldViolation(reference.field, (
+                f"is not a {reference.kind} of {reference.belongs_to}" if stray
+                else f"{reference.kind} not found or not visible to you")))
         elif found is not None:
             found[(reference.kind, record_id)] = shown
     if violations:

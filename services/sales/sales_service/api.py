@@ -17,13 +17,12 @@ import random
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
-from crm_shared.references import CUSTOMER
 from crm_shared.settings import ApiSettings
 
 from sales_service.api_activities import ActivityRpcs
 from sales_service.api_deals import DealRpcs
 from sales_service.api_leads import LeadRpcs
-from sales_service.customer_client import referenced_customer_lookup
+from sales_service.customer_client import referenced_lookups
 
 
 class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, sales_pb2_grpc.SalesServiceServicer):
@@ -42,7 +41,8 @@ def build_bindings(database: Database, settings: ApiSettings | None = None) -> l
             descriptor=sales_pb2.DESCRIPTOR.services_by_name["SalesService"],
             servicer=servicer,
             add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server,
-            # the customers its writes name (crm_shared.references), asked with the caller's token
-            references={CUSTOMER: referenced_customer_lookup(servicer)},
+            # the customers and contacts its writes name (crm_shared.references), asked with
+            # the caller's token
+            references=referenced_lookups(servicer),
         )
     ]

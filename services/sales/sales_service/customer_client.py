@@ -1,6 +1,6 @@
 """The sales api's one client of the customer service: checking that a customer a write names
 is one the caller may see (``crm_shared.references``: leads, conversion, opportunities,
-contracts, purchases), reading a customer the sales service has not heard of yet (its
+contracts, purchases) and that a contact an activity names is one of its customer's, reading a customer the sales service has not heard of yet (its
 ``customer.created`` is still on its way) and creating the customer of a converted lead.
 
 Calls carry the caller's own token (the suite's client factory forwards it), so the customer
@@ -26,7 +26,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.client import LazyStub
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.references import CUSTOMER, Referenced, checked
+from crm_shared.references import CONTACT, CUSTOMER, Referenced, checked
 
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 NOT_THE_CALLERS = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
@@ -56,6 +56,18 @@ class CustomerClient:
     def referenced(self, customer_id: str) -> Referenced | None:
         """The look-up of ``crm_shared.references`` (the caller's token is forwarded)."""
         return referenced_customer(self.get(customer_id))
+
+    def referenced_contact(self, contact_id: str) -> Referenced | None:
+        """The contact look-up of ``crm_shared.references``: the contact as the caller may
+        see it (its customer's visibility), with the customer it belongs to."""
+        try:
+            contact = self._customers().GetContact(customer_pb2.GetContactRequest(id=contact_id))
+        except grpc.RpcError as exc:
+            if exc.code() in NOT_THE_CALLERS:
+                return None
+            raise translated(exc, f"check contact {contact_id}") from exc
+        return Referenced(owner_id="", department_path="", active=True, record=contact,
+                          belongs_to_id=contact.customer_id)
 
     def create(self, customer: customer_pb2.Customer, request_id: str) -> customer_pb2.Customer:
         try:
@@ -94,18 +106,23 @@ def referenced_customer(customer: customer_pb2.Customer | None) -> Referenced | 
                       record=customer)
 
 
-def referenced_customer_lookup(servicer):
-    """The servicer's look-up for ``ServiceBinding.references``: UNAVAILABLE when no customer
-    service is configured (a reference is never accepted unchecked)."""
+def referenced_lookups(servicer):
+    """The servicer's look-ups for ``ServiceBinding.references`` (customers and contacts):
+    UNAVAILABLE when no customer service is configured (a reference is never accepted
+    unchecked)."""
 
-    def lookup(customer_id: str) -> Referenced | None:
-        client = customer_client(servicer)
-        if client is None:
-            raise Unavailable("no customer service is configured (CUSTOMER_ADDR) to check the "
-                              "customer this write names; nothing was changed")
-        return client.referenced(customer_id)
+    def lookup_of(kind: str, method: str):
+        def lookup(record_id: str) -> Referenced | None:
+            client = customer_client(servicer)
+            if client is None:
+                raise Unavailable(f"no customer service is configured (CUSTOMER_ADDR) to check "
+                                  f"the {kind} this write names; nothing was changed")
+            return getattr(client, method)(record_id)
 
-    return lookup
+        return lookup
+
+    return {CUSTOMER: lookup_of(CUSTOMER, "referenced"),
+            CONTACT: lookup_of(CONTACT, "referenced_contact")}
 
 
 _CLIENT_LOCK = threading.Lock()

@@ -30,7 +30,6 @@ from crm_shared.errors import (
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.grpc.server import ServiceBinding
-from crm_shared.references import CUSTOMER
 from crm_shared.repeated_requests import earlier_request
 from crm_shared.settings import ApiSettings
 from crm_shared.telemetry import current_traceparent, within_trace_of
@@ -718,9 +717,9 @@ def build_bindings(database: Database, settings: ApiSettings | None = None, *,
     """``settings`` is the api process's configuration (the customer service's address, ...);
     tests may omit it (no customer lookups then) and pass a seeded ``rng`` for routing ties."""
     servicer = TicketServicer(database, settings, rng=rng)
-    # A ticket naming a customer is checked with the caller's token (crm_shared.references);
-    # without a customer service it cannot be, and is refused UNAVAILABLE.
-    references = {CUSTOMER: servicer.customers.referenced} if servicer.customers else {}
+    # A ticket naming a customer or contact is checked with the caller's token
+    # (crm_shared.references); without a customer service it cannot be: refused UNAVAILABLE.
+    references = servicer.customers.lookups if servicer.customers else {}
     return [
         ServiceBinding(
             descriptor=ticket_pb2.DESCRIPTOR.services_by_name["TicketService"],

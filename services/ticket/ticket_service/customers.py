@@ -24,7 +24,7 @@ from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_shared.errors import Unavailable
 from crm_shared.grpc.client import LazyStub
-from crm_shared.references import CUSTOMER, Referenced, checked
+from crm_shared.references import CONTACT, CUSTOMER, Referenced, checked
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,27 @@ class CustomerDirectory:
                           active=customer.state in (customer_pb2.CUSTOMER_STATE_ACTIVE,
                                                     customer_pb2.CUSTOMER_STATE_UNSPECIFIED),
                           record=customer)
+
+    def referenced_contact(self, contact_id: str) -> Referenced | None:
+        """The contact look-up of ``crm_shared.references``: the contact as the caller may see
+        it (its customer's visibility), with the customer it belongs to; a ticket's contact
+        must be one of the ticket's customer's."""
+        try:
+            contact = self._customers().GetContact(customer_pb2.GetContactRequest(id=contact_id))
+        except grpc.RpcError as error:
+            code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+            if code in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
+                return None
+            log.warning("contact %s not checked: %s", contact_id, code.name)
+            raise Unavailable(f"the customer service could not check contact {contact_id} "
+                              f"({code.name}); nothing was changed, try again") from error
+        return Referenced(owner_id="", department_path="", active=True, record=contact,
+                          belongs_to_id=contact.customer_id)
+
+    @property
+    def lookups(self):
+        """This directory's look-ups for ``ServiceBinding.references``."""
+        return {CUSTOMER: self.referenced, CONTACT: self.referenced_contact}
 
     def facts(self, customer_id: str) -> CustomerFacts:
         if not customer_id:

@@ -12,6 +12,7 @@ from crm.ticket.v1 import ticket_pb2
 from crm_shared.auth import DataScope, Principal, principal_scope
 from crm_shared.errors import InvalidArgument, Unavailable
 from crm_shared.references import (
+    CONTACT,
     CUSTOMER,
     REFERENCES,
     SERVICE_DESK_ROLES,
@@ -39,7 +40,7 @@ NOT_DECLARED = {
     "/crm.ticket.v1.TicketService/CreateServiceRecord": "customer_id is output only (the "
                                                          "ticket's)",
     # checked by the service against what it knows, NOT_FOUND when not the caller's (to be
-    # moved onto the shared check)
+    # moved onto the shared check; CreateActivity's contact_id is declared)
     "/crm.sales.v1.SalesService/CreateActivity": "sales customer facts (the customer service's "
                                                  "owner and department; an unknown customer is "
                                                  "asked with the caller's token)",
@@ -91,10 +92,11 @@ def test_declared_fields_exist_in_their_requests():
         service_name, rpc = method.lstrip("/").split("/")
         request = services[service_name].methods_by_name[rpc].input_type
         for reference in declared:
-            message = request
-            for name in reference.field.split("."):
-                field = message.fields_by_name[name]  # KeyError: a typo
-                message = field.message_type
+            for path in filter(None, (reference.field, reference.belongs_to)):
+                message = request
+                for name in path.split("."):
+                    field = message.fields_by_name[name]  # KeyError: a typo
+                    message = field.message_type
             if reference.update_path:
                 assert "update_mask" in request.fields_by_name
 
@@ -127,6 +129,30 @@ COLLEAGUES = Referenced(owner_id="rep2", department_path="/hq/sales/east", activ
 ])
 def test_the_rule(caller, reference, shown, allowed):
     assert may_reference(caller, reference, shown) is allowed
+
+
+CONTACT_OF = Reference("ticket.contact_id", CONTACT, belongs_to="ticket.customer_id")
+
+
+@pytest.mark.parametrize(("shown", "named_customer", "allowed"), [
+    (Referenced("", "", True, belongs_to_id="c-1"), "c-1", True),
+    (Referenced("", "", True, belongs_to_id="c-1"), "c-2", False),  # another customer's
+    (Referenced("", "", True, belongs_to_id="c-1"), "", False),  # a contact of no customer named
+    (None, "c-1", False),  # not shown to the caller
+])
+def test_a_contact_must_belong_to_the_named_customer(shown, named_customer, allowed):
+    assert may_reference(principal(), CONTACT_OF, shown, named_customer) is allowed
+
+
+def test_a_contact_of_another_customer_is_refused_on_its_field():
+    request = ticket_pb2.CreateTicketRequest(ticket=ticket_pb2.Ticket(customer_id="c-2",
+                                                                      contact_id="k-1"))
+    lookups = {CUSTOMER: lambda _id: Referenced("rep", "/hq/sales/east", True),
+               CONTACT: lambda _id: Referenced("", "", True, belongs_to_id="c-1")}
+    with principal_scope(principal()), pytest.raises(InvalidArgument) as caught:
+        check_references("/crm.ticket.v1.TicketService/CreateTicket", request, lookups)
+    assert [(v.field, v.description) for v in caught.value.violations] == [
+        ("ticket.contact_id", "is not a contact of ticket.customer_id")]
 
 
 def test_a_refused_reference_names_its_field_and_a_missing_lookup_is_unavailable():

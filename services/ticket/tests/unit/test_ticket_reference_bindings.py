@@ -1,22 +1,26 @@
-"""The ticket binding gives ``crm_shared.references`` the customer directory's look-up when a
-customer service is configured, and none otherwise (tickets naming a customer are then
+"""The ticket binding gives ``crm_shared.references`` the customer directory's look-ups
+(customers, contacts) when a customer service is configured, and none otherwise (tickets naming a customer are then
 refused UNAVAILABLE, never accepted unchecked)."""
 
-from crm_shared.references import CUSTOMER, REFERENCES, SERVICE_DESK_ROLES
+from crm_shared.references import CONTACT, CUSTOMER, REFERENCES, SERVICE_DESK_ROLES
 from ticket_service.api import build_bindings
 from ticket_service.settings import TicketApiSettings
 
 
 def test_create_ticket_is_checked_with_the_service_desk_exception():
-    [reference] = REFERENCES["/crm.ticket.v1.TicketService/CreateTicket"]
-    assert (reference.field, reference.kind) == ("ticket.customer_id", CUSTOMER)
-    assert reference.any_active_for_roles == SERVICE_DESK_ROLES == {"agent", "service_agent"}
+    customer, contact = REFERENCES["/crm.ticket.v1.TicketService/CreateTicket"]
+    assert (customer.field, customer.kind) == ("ticket.customer_id", CUSTOMER)
+    assert customer.any_active_for_roles == SERVICE_DESK_ROLES == {"agent", "service_agent"}
+    # the contact must be one of that customer's
+    assert (contact.field, contact.kind, contact.belongs_to) == (
+        "ticket.contact_id", CONTACT, "ticket.customer_id")
 
 
 def test_the_binding_has_the_lookup_only_with_a_customer_service():
     settings = TicketApiSettings.model_construct(customer_addr="127.0.0.1:1",
                                                  customer_lookup_timeout_seconds=1.0)
     [binding] = build_bindings(None, settings)
-    assert binding.references[CUSTOMER] == binding.servicer.customers.referenced
+    assert binding.references == {CUSTOMER: binding.servicer.customers.referenced,
+                                  CONTACT: binding.servicer.customers.referenced_contact}
     [without] = build_bindings(None, None)
     assert without.references == {}
