@@ -23,7 +23,10 @@ message naming it. A contact, moreover, must belong to the customer the write na
 
 The RPC list is derived from the contracts: a new write whose request has a ``customer_id`` or
 ``contact_id`` field fails :func:`test_every_write_naming_a_customer_or_contact_is_in_the_matrix`
-until it gets a row here or a commented exemption.
+until it gets a row here or a commented exemption. The same service's own records a write names
+(an opportunity of rep.zhang's for a quote, a contract, a follow-up record or task) have a
+table of their own, not yet derived: the other kinds (ticket, campaign, segment, survey,
+notification, webhook, rule) are still to be added.
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ class Records:
     li_customer: str  # rep.li's own customer
     li_lead: str  # a lead rep.li owns (to convert onto rep.zhang's customer)
     survey: str  # an active survey of marketer.chen's
+    opportunity: str  # rep.zhang's, of his customer
     tokens: dict[str, str] = field(default_factory=dict)
 
 
@@ -168,10 +172,14 @@ def records(running_suite, lead_assigned_to) -> Records:
             running_suite, service, f"SELECT count(*) FROM {table} WHERE customer_id IN (?, ?, ?)",
             customer, other, li_customer) == 3,
             timeout=60, message=f"the {service} service never learnt of the customers")
-    _wait_until_settled(running_suite, (customer, contact, other, li_customer, li_lead))
+    opportunity = _ok(http.call("POST", "/api/v1/opportunities", {
+        "name": f"矩阵商机 {suffix}", "customer_id": customer, "expected_close_date": _day(30),
+        "amount": {"currency_code": "CNY", "amount_minor": 100_000}}, owner))["id"]
+    _wait_until_settled(running_suite, (customer, contact, other, li_customer, li_lead,
+                                        opportunity))
     tokens = {name: http.login(name) for name in (OWNER, *CALLERS) if name != SERVICE_ACCOUNT}
     tokens[SERVICE_ACCOUNT] = _service_account_token(running_suite)
-    return Records(customer, contact, other, li_customer, li_lead, survey, tokens)
+    return Records(customer, contact, other, li_customer, li_lead, survey, opportunity, tokens)
 
 
 # -- the matrix's rows ------------------------------------------------------------------------
@@ -296,6 +304,44 @@ CONTACT_WRITES = (
           lambda r, c: _ticket_rest(r, c, r.contact), "tickets", column="contact_id"),
 )
 
+OPPORTUNITY_WRITES = (
+    # the same service's record: checked by its handler (NOT_FOUND when not the caller's);
+    # a follow-up needs a customer too: rep.li's own, so for him only the opportunity is wrong
+    Write("sales", "CreateQuote", "quote.opportunity_id",
+          lambda r, o: sales_pb2.CreateQuoteRequest(quote=sales_pb2.Quote(
+              opportunity_id=o, line_items=[sales_pb2.QuoteLineItem(
+                  product_code="A", quantity="1", unit_price=_cny(100))])),
+          lambda r, o: ("POST", "/api/v1/quotes", {"opportunity_id": o, "line_items": [
+              {"product_code": "A", "quantity": "1",
+               "unit_price": {"currency_code": "CNY", "amount_minor": 100}}]}),
+          "quotes", column="opportunity_id"),
+    Write("sales", "CreateContract", "contract.opportunity_id",
+          lambda r, o: sales_pb2.CreateContractRequest(contract=sales_pb2.Contract(
+              opportunity_id=o, title="矩阵合同", amount=_cny(100_000), start_date=_day(0),
+              end_date=_day(30))),
+          lambda r, o: ("POST", "/api/v1/contracts", {
+              "opportunity_id": o, "title": "矩阵合同", "start_date": _day(0),
+              "end_date": _day(30), "amount": {"currency_code": "CNY", "amount_minor": 100_000}}),
+          "contracts", column="opportunity_id"),
+    Write("sales", "CreateActivity", "activity.opportunity_id",
+          lambda r, o: sales_pb2.CreateActivityRequest(activity=sales_pb2.Activity(
+              customer_id=r.li_customer, opportunity_id=o,
+              method=sales_pb2.FOLLOW_UP_METHOD_PHONE,
+              occur_time=_timestamp(_an_hour_ago()), topic="需求沟通", summary="矩阵")),
+          lambda r, o: ("POST", "/api/v1/activities", {
+              "customer_id": r.li_customer, "opportunity_id": o, "method": "phone",
+              "occur_time": _an_hour_ago().isoformat(),
+              "topic": "需求沟通", "summary": "矩阵"}),
+          "activities", column="opportunity_id"),
+    Write("sales", "CreateFollowUpTask", "task.opportunity_id",
+          lambda r, o: sales_pb2.CreateFollowUpTaskRequest(task=sales_pb2.FollowUpTask(
+              customer_id=r.li_customer, opportunity_id=o, title="矩阵任务", due_date=_day(2))),
+          lambda r, o: ("POST", "/api/v1/follow-up-tasks", {
+              "customer_id": r.li_customer, "opportunity_id": o, "title": "矩阵任务",
+              "due_date": _day(2)}),
+          "follow_up_tasks", column="opportunity_id"),
+)
+
 EXEMPT = {
     # the id cannot be given: output only (taken from the parent record, itself checked) or
     # not in the RPC's update mask (the service refuses a change of it)
@@ -329,15 +375,16 @@ READS = ("Get", "List", "Search", "BatchGet", "Export", "Count", "Preview")
 NAMING = ("customer_id", "contact_id")
 
 
-def _naming_fields(message, prefix: str = "", depth: int = 0) -> list[str]:
+def _naming_fields(message, prefix: str = "", depth: int = 0,
+                   naming: tuple[str, ...] = NAMING) -> list[str]:
     found = []
     for descriptor in message.fields:
-        if descriptor.name.endswith(NAMING):
+        if descriptor.name.endswith(naming):
             found.append(prefix + descriptor.name)
         if (descriptor.type == FieldDescriptor.TYPE_MESSAGE and depth < 2
                 and not descriptor.message_type.full_name.startswith("google.")):
             found += _naming_fields(descriptor.message_type, f"{prefix}{descriptor.name}.",
-                                    depth + 1)
+                                    depth + 1, naming)
     return found
 
 
@@ -354,6 +401,14 @@ def _writes_naming_a_customer_or_contact() -> dict[str, list[str]]:
     return writes
 
 
+def _request_of(method: str):
+    service, rpc = method.lstrip("/").split("/")
+    module = {"sales": sales_pb2, "ticket": ticket_pb2, "marketing": marketing_pb2}[
+        service.split(".")[1]]
+    return module.DESCRIPTOR.services_by_name[service.rsplit(".", 1)[1]].methods_by_name[
+        rpc].input_type
+
+
 def test_every_write_naming_a_customer_or_contact_is_in_the_matrix():
     writes = _writes_naming_a_customer_or_contact()
     covered = {write.method for write in WRITES + CONTACT_WRITES}
@@ -361,6 +416,9 @@ def test_every_write_naming_a_customer_or_contact_is_in_the_matrix():
     assert not covered & set(EXEMPT) and set(EXEMPT) <= set(writes)  # no stale exemptions
     for write in WRITES + CONTACT_WRITES:
         assert write.field in writes[write.method], write
+    for write in OPPORTUNITY_WRITES:  # (not derived: see the module's docstring)
+        assert write.field in _naming_fields(_request_of(write.method),
+                                             naming=("opportunity_id",)), write
 
 
 # -- calling and judging ----------------------------------------------------------------------
@@ -426,6 +484,17 @@ def test_naming_a_customer_the_caller_may_not_see_is_refused_and_nothing_is_kept
     _refused_over_grpc(running_suite, write, write.grpc(records, customer), token, caller)
     _refused_over_rest(running_suite, write, write.rest(records, customer), token, caller)
     assert _stored(running_suite, write, customer) == before, (caller, str(write))
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("write", OPPORTUNITY_WRITES, ids=str)
+def test_naming_an_opportunity_the_caller_may_not_see_is_refused_and_nothing_is_kept(
+        running_suite, records, write, caller):
+    token, opportunity = records.tokens[caller], records.opportunity
+    before = _stored(running_suite, write, opportunity)
+    _refused_over_grpc(running_suite, write, write.grpc(records, opportunity), token, caller)
+    _refused_over_rest(running_suite, write, write.rest(records, opportunity), token, caller)
+    assert _stored(running_suite, write, opportunity) == before, (caller, str(write))
 
 
 @pytest.mark.parametrize("write", CONTACT_WRITES, ids=str)
