@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from cachetools import TTLCache
 
 from crm_console.refusals import Refusal
+
+DEPARTMENTS_PATH = "/api/v1/departments"
+DEPARTMENTS_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,23 @@ class GatewayIdentity:
     base_url: str
     timeout_seconds: float = 5.0
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    # caller's user id → the department directory as the gateway gave it to them: the ticket
+    # pages and the dashboard name departments on every view, and departments change rarely
+    # (a change made through this console forgets them at once).
+    _departments: TTLCache = field(default_factory=lambda: TTLCache(4096, DEPARTMENTS_SECONDS),
+                                   repr=False)
+    _departments_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def departments(self, token: str, user_id: str) -> list[dict[str, Any]]:
+        """``GET /api/v1/departments`` for this caller, kept a minute."""
+        with self._departments_lock:
+            kept = self._departments.get(user_id)
+        if kept is not None:
+            return kept
+        found = self.request("GET", DEPARTMENTS_PATH, token=token).get("departments") or []
+        with self._departments_lock:
+            self._departments[user_id] = found
+        return found
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
@@ -55,6 +76,9 @@ class GatewayIdentity:
                 timeout=self.timeout_seconds)
         except requests.RequestException as exc:
             raise Refusal.unavailable("gateway", str(exc)) from exc
+        if method != "GET" and path.startswith(DEPARTMENTS_PATH):
+            with self._departments_lock:
+                self._departments.clear()
         if response.status_code >= 400:
             raise Refusal.from_problem(response.status_code, _json_or_empty(response))
         return _json_or_empty(response)

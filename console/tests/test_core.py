@@ -571,3 +571,26 @@ def test_the_vendor_check_catches_a_changed_file(tmp_path, monkeypatch):
     monkeypatch.setattr(vendor, "VENDOR_DIR", copy)
 
     assert vendor.mismatches() == ["htmx.min.js: differs from htmx.org@2.0.8"]
+
+
+def test_the_department_directory_is_kept_per_person_and_forgotten_on_a_change(gateway):
+    from crm_console.identity import GatewayIdentity
+
+    directory = GatewayIdentity(gateway.url)
+    admin = gateway.token("admin")["access_token"]
+    first = directory.departments(admin, "u-admin")
+    assert any(d["path"] == "/hq/service" for d in first)
+    path = f"/hq/kept{int(time.time() * 1000) % 100000}"
+    # Created behind the console's back: a person's directory is kept (a minute).
+    created = requests.post(f"{gateway.url}/api/v1/departments", timeout=10,
+                            headers={"Authorization": f"Bearer {admin}"},
+                            json={"path": path, "name": "保留测试"})
+    assert created.status_code == 201, created.text
+    assert path not in {d["path"] for d in directory.departments(admin, "u-admin")}
+    # Another person's directory is their own read.
+    assert path in {d["path"] for d in directory.departments(admin, "u-someone-else")}
+    # A change made through the console forgets every kept directory.
+    directory.request("PATCH", f"/api/v1/departments{path}", token=admin,
+                      body={"name": "保留测试二"})
+    assert any(d["path"] == path and d["name"] == "保留测试二"
+               for d in directory.departments(admin, "u-admin"))

@@ -332,13 +332,13 @@ def department_options() -> list[tuple[str, str]] | None:
     if not may_choose_department():
         return []
     try:
-        answer = current_app.extensions["crm.console"].identity.request(
-            "GET", "/api/v1/departments", token=session.get("access_token"))
+        found = current_app.extensions["crm.console"].identity.departments(
+            session.get("access_token"), g.principal.user_id)
     except Refusal:
         return None
     own = g.principal.department_path or "/"
     options = []
-    for department in answer.get("departments") or []:
+    for department in found:
         path = department.get("path") or ""
         if not path or not department.get("active", True):
             continue

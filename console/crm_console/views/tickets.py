@@ -74,9 +74,9 @@ ENUMS = {
 def departments() -> list[dict]:
     if "_departments" not in g:
         try:
-            answer = current_app.extensions["crm.console"].identity.request(
-                "GET", "/api/v1/departments", token=session.get("access_token"))
-            g._departments = [d for d in answer.get("departments", []) if d.get("active", True)]
+            found = current_app.extensions["crm.console"].identity.departments(
+                session.get("access_token"), g.principal.user_id)
+            g._departments = [d for d in found if d.get("active", True)]
         except Refusal:
             g._departments = []
     return g._departments
