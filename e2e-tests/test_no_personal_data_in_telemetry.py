@@ -108,7 +108,8 @@ def test_planted_personal_values_reach_no_span_log_line_or_broker_message(
     for query in (f"phone={planted['phone']}", f"email={quote(planted['email'])}",
                   f"q={planted['phone']}", f"q={quote(planted['email'])}"):
         found = _ok(http.call("GET", f"/api/v1/customers?{query}", token=rep))
-        assert [c["id"] for c in found["customers"]] == [customer["id"]], query
+        # (q= also finds near matches among the other tests' customers: the planted one is there)
+        assert customer["id"] in [c["id"] for c in found["customers"]], query
     page = console.page_as("rep.zhang")
     for term in (planted["phone"], planted["email"]):
         page.goto(f"{console.url}/search?q={quote(term)}")  # one exact match opens it

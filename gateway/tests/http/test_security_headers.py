@@ -42,7 +42,9 @@ def test_every_response_carries_the_headers(client, method, path, status):
 
 def test_a_survey_link_is_never_sent_on_as_a_referrer(client):
     response = client.get("/api/v1/surveys/respond/not-a-real-token")
-    assert response.status_code < 500
+    # No marketing service answers in these tests: the link is unknown (404) or the service
+    # unavailable (503); either way the answer carries the headers.
+    assert response.status_code in (404, 503), response.status_code
     _assert_secured(response, referrer="no-referrer")
 
 
