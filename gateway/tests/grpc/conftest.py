@@ -9,6 +9,7 @@ statuses to test the mapping.
 
 from __future__ import annotations
 
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -103,13 +104,11 @@ def marketing_service(tmp_path, start_grpc_api, migrated_database) -> RunningApi
 
 
 @pytest.fixture
-def ticket_customer_address() -> str:
+def ticket_customer_address() -> Iterator[str]:
     """Where the ticket service asks for customers' facts: nothing listens here, so tickets
     that name a customer are routed without them. A module needing them overrides this
     fixture with ``customer_service.address``."""
-    from crm_devstack.ports import free_port
-
-    return f"127.0.0.1:{free_port()}"
+    yield from _refusing_address()
 
 
 @pytest.fixture
@@ -145,12 +144,20 @@ def ticket_service(tmp_path, start_grpc_api, signing_keys, ticket_customer_addre
 
 
 @pytest.fixture
-def sales_customer_address() -> str:
+def sales_customer_address() -> Iterator[str]:
     """Where the sales service asks about customers it has not heard of yet: nothing listens
     here. A module needing answers overrides this with ``customer_service.address``."""
-    from crm_devstack.ports import free_port
+    yield from _refusing_address()
 
-    return f"127.0.0.1:{free_port()}"
+
+def _refusing_address() -> Iterator[str]:
+    """An address whose port this test holds, bound but never listening: a connection is
+    refused at once, and no server started later in the test can be given the port (a free
+    port handed out and left unused was, and a look-up then waited for an HTTP server's
+    answer until the gateway's deadline: a rare 504)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"127.0.0.1:{held.getsockname()[1]}"
 
 
 @pytest.fixture
