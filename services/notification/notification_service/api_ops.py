@@ -22,7 +22,13 @@ from crm.ticket.v1 import events_pb2 as _ticket_events  # noqa: F401
 from crm_shared.auth import DataScope, current_principal
 from crm_shared.auth.visibility import in_subtree
 from crm_shared.db import utcnow
-from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, Unavailable
+from crm_shared.errors import (
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+)
 from crm_shared.events import deadletters, wire
 from crm_shared.grpc.paging import page_size_of
 from crm_shared.timestamps import to_timestamp
@@ -227,8 +233,17 @@ class OpsRpcs:
     # -- personal data -----------------------------------------------------------------------
 
     def ExportCustomerData(self, request, context):
+        # Who may call it at all (the privacy roles) is the contract's, checked before this.
+        principal = current_principal()
         if not request.customer_id:
             raise InvalidArgument(FieldViolation("customer_id", "is required"))
+        if principal.data_scope is not DataScope.ALL:
+            # Every other service exports only what the caller's data scope shows of the
+            # customer; this one holds no owner or department of a customer (a delivery names
+            # only its id), so it cannot tell whether the caller sees them, and answers only
+            # a caller who sees every customer.
+            raise PermissionDenied("the notification service cannot tell whose customer this is: "
+                                   "its part of an export needs a company-wide data scope")
         with self.database.unit_of_work(readonly=True) as uow:
             rows = customer_data.rows_about(uow.session, [request.customer_id])
             records = []
@@ -239,14 +254,18 @@ class OpsRpcs:
                     # In clear: the export is for the subject, and this is their own address
                     # (a notification about them went to an employee, whose address stays masked).
                     data["recipient_address"] = row.address
-                data["body"] = row.body
+                data["body"] = customer_data.exported_text(row.body)
+                data["subject"] = customer_data.exported_text(row.subject)
                 records.append(_record("message_delivery", row.id, row.create_time,
                                        row.update_time, data))
             for entry in rows.inbox_entries:
-                records.append(_record(
-                    "notification", entry.id, entry.create_time, entry.create_time,
-                    json_format.MessageToDict(inbox.to_proto(entry),
-                                              preserving_proto_field_name=True)))
+                data = json_format.MessageToDict(inbox.to_proto(entry),
+                                                 preserving_proto_field_name=True)
+                for key in ("title", "body"):
+                    if key in data:
+                        data[key] = customer_data.exported_text(data[key])
+                records.append(_record("notification", entry.id, entry.create_time,
+                                       entry.create_time, data))
         return privacy_pb2.PersonalDataExport(
             customer_id=request.customer_id, source_service=SERVICE,
             generate_time=to_timestamp(utcnow()), records=records)

@@ -7,11 +7,17 @@ what is exported is exactly what is anonymised:
   customer's own address);
 - inbox entries whose subject is the customer (their title and body were rendered with its
   name), and the deliveries that carried those entries to employees.
+
+What the export shows of them (:func:`exported_text`) never holds a usable survey link: the
+link a survey invitation carries is a credential of the customer it was sent to (whoever
+holds it answers as them: ``marketing_service.survey_links``), and an export is read by
+staff, so each link's token is withheld and the rest of the message is kept.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,6 +33,16 @@ S = notification_pb2.DeliveryStatus
 # Not sent yet: after an erasure there is nobody to send them to (the contract's CANCELLED).
 UNSENT = (S.DELIVERY_STATUS_PENDING, S.DELIVERY_STATUS_SCHEDULED, S.DELIVERY_STATUS_RETRYING,
           S.DELIVERY_STATUS_FAILED)
+SURVEY_LINK_TOKEN = re.compile(r"(/surveys/respond/)[^\s\"'<>]+")
+"""The token of a survey link (``…/api/v1/surveys/respond/<token>``, the route the gateway
+serves the public form on): everything after the route up to the next space or quote."""
+WITHHELD_LINK = "[withheld]"
+
+
+def exported_text(text: str) -> str:
+    """``text`` as an export shows it: every survey link's token replaced by
+    :data:`WITHHELD_LINK` (the route stays, so the reader sees that a link was sent)."""
+    return SURVEY_LINK_TOKEN.sub(lambda match: match.group(1) + WITHHELD_LINK, text or "")
 
 
 @dataclass

@@ -28,7 +28,7 @@ PEOPLE = {
     # an account granted something else entirely
     "svc-erp": (("service",), "/hq", "all", ("customers.read", "customers.write")),
     "u-admin": (("admin",), "/hq", "all"),
-    "u-dpo": (("dpo",), "/hq/legal", "own"),
+    "u-dpo": (("dpo",), "/hq/legal", "all"),
     "u-marketer": (("marketer",), "/hq/marketing", "own"),
     "u-lead": (("manager", "service_lead"), "/hq/service", "department"),
 }

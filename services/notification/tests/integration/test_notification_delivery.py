@@ -628,26 +628,6 @@ def test_get_notification_answers_only_its_recipient(api, database, clock):
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-def test_export_lists_the_messages_sent_to_a_customer(api, database):
-    customer = f"c-{uuid.uuid4().hex[:8]}"
-    operator = api("svc-marketing", role="service")
-    operator.SendMessages(notification_pb2.SendMessagesRequest(messages=[
-        notification_pb2.OutboundMessage(
-            idempotency_key=f"survey:{customer}", channel=C.DELIVERY_CHANNEL_EMAIL,
-            customer_id=customer, recipient_address="li.lei@example.com", subject="满意度调查",
-            body="请评价我们的服务", category="survey_invitation")]))
-    export = api("u-dpo", role="dpo").ExportCustomerData(notification_pb2.ExportCustomerDataRequest(
-        customer_id=customer, access_purpose="DSAR-1"))
-    (record,) = export.records
-    assert (export.source_service, record.resource_type) == ("notification", "message_delivery")
-    assert record.data["recipient_address"] == "li.lei@example.com"
-    assert record.data["subject"] == "满意度调查"
-    with pytest.raises(grpc.RpcError) as caught:
-        api("agent").ExportCustomerData(notification_pb2.ExportCustomerDataRequest(
-            customer_id=customer))
-    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
-
-
 # -- SMS -----------------------------------------------------------------------------------------
 
 
