@@ -26,6 +26,7 @@ from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import Pending, call, start
+from crm_console.service_texts import STATUS_TITLES
 from crm_console.views import customers_forms as forms
 
 blueprint = Blueprint("customers", __name__, url_prefix="/customers")
@@ -123,8 +124,6 @@ def customer_enums() -> dict:
 @blueprint.app_template_global("customer_refusal_title")
 def customer_refusal_title(refusal: Refusal) -> str:
     """The message id of a panel's refusal: the console's status title, or a short default."""
-    from crm_console.app import STATUS_TITLES
-
     return STATUS_TITLES.get(refusal.status, PANEL_REFUSED)
 
 
@@ -183,12 +182,6 @@ def owner_names() -> dict[str, str]:
         _OWNER_NAMES[principal.user_id] = (time.monotonic() + OWNER_NAMES_SECONDS, names)
     names.setdefault(principal.user_id, principal.display_name or principal.username)
     return names
-
-
-def translated_errors(errors: dict[str, str]) -> dict[str, str]:
-    """The service's field messages in the user's language where the catalog has them."""
-    return {name: _(text) if text in forms.SERVICE_MESSAGES else text
-            for name, text in errors.items()}
 
 
 def start_catalogue_tags() -> Pending:
@@ -254,7 +247,7 @@ def new_customer():
             created = call("customer", "CreateCustomer", customer_pb2.CreateCustomerRequest(
                 customer=customer, request_id=request_id), field_prefix="customer.")
         except Refusal as refusal:
-            errors = translated_errors(refusal.field_errors)
+            errors = dict(refusal.field_errors)
             if not errors:
                 errors = {"": refusal.message or _("The customer could not be created.")}
             status = refusal.status if refusal.status in (400, 403, 409, 422) else 422
@@ -396,7 +389,7 @@ def add_contact(customer_id: str):
     except Refusal as refusal:
         if refusal.status == 404:
             raise
-        errors = translated_errors(refusal.field_errors) or {"": refusal.message}
+        errors = dict(refusal.field_errors) or {"": refusal.message}
         if not htmx:
             raise
         return _contacts_fragment(customer_id, form, errors, 422)

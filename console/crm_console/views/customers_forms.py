@@ -32,17 +32,6 @@ ENTERPRISE_TEXT = ("enterprise.legal_name", "enterprise.industry",
                    "enterprise.registration_number", "enterprise.website")
 INDIVIDUAL_TEXT = ("individual.occupation", "individual.birth_date")
 
-# What the customer service says about a field (its English message) → the message id shown:
-# the same words, translated in customers.po, so a Chinese form reads Chinese.
-SERVICE_MESSAGES = (
-    N_("is required"),
-    N_("must be an 11-digit mainland mobile number or an E.164 number (+...)"),
-    N_("is not a valid email address"),
-    N_("must be enterprise or individual"),
-    N_("has a wrong check digit"),
-    N_("must be 12-30 digits"),
-    N_("must be a whole number"),
-)
 FORM_ONLY_MESSAGES = {"number": N_("must be a whole number")}
 
 
