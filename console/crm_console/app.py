@@ -21,13 +21,12 @@ from opentelemetry.instrumentation.flask import FlaskInstrumentor
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from crm_console import display, views
+from crm_console import display, public, views
 from crm_console.i18n import (DEFAULT_LANGUAGE, LANGUAGES, load_catalogs, match_language,
                               N_, normalise, translations)
 from crm_console.identity import GatewayIdentity
 from crm_console.navigation import SECTION_ORDER, NavItem
 from crm_console.refusals import Refusal
-from crm_console.service_texts import message_text, status_title
 from crm_console.session import (NeedsSignIn, SealedSessionInterface, authenticate,
                                  enter_principal, leave_principal)
 from crm_console.settings import ConsoleSettings
@@ -38,7 +37,7 @@ from crm_shared.security_headers import install_security_headers
 log = logging.getLogger(__name__)
 
 UNTRACED_URLS = "healthz,readyz,static"
-# Endpoints that need no session.
+# Endpoints that need no session (besides every page of a public.PublicBlueprint).
 PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.set_language", "health.healthz",
                               "health.readyz", "static"})
 # Every script and style is a file of the console's own (htmx is told not to inject styles or
@@ -61,10 +60,12 @@ class Dependencies:
 
 
 def _view_modules():
-    for info in pkgutil.iter_modules(views.__path__):
-        module = importlib.import_module(f"{views.__name__}.{info.name}")
-        if hasattr(module, "blueprint"):
-            yield module
+    # The staff views, then the public pages (their blueprints are public.PublicBlueprint).
+    for package in (views, public):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            if hasattr(module, "blueprint"):
+                yield module
 
 
 def _static_version(app: Flask) -> str:
@@ -140,11 +141,15 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
             or match_language(request.accept_languages) or DEFAULT_LANGUAGE)
         g.translations = deps.catalogs[g.language]
 
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    for view in app.view_functions.values():
+        if getattr(view, "csrf_exempt", False):  # public.abuse.csrf_exempt: a link's one-click POST
+            csrf.exempt(view)
 
     @app.before_request
     def _session():
-        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        if (request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None
+                or public.is_public_endpoint(app, request.blueprint)):
             return None
         enter_principal(authenticate(deps.verifier, deps.identity))
         return None
@@ -194,15 +199,12 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return render_refusal(Refusal(status=400, message="", service_message=exc.description),
+        return render_refusal(Refusal(status=400, message=exc.description or "CSRF"),
                               title_id=CSRF_TITLE)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        status = exc.code or 500
-        return render_refusal(Refusal(status=status, message=message_text(status, exc.description
-                                                                          or ""),
-                                      service_message=exc.description or ""))
+        return render_refusal(Refusal(status=exc.code or 500, message=exc.description or ""))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -215,15 +217,27 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
     return app
 
 
+# What a person reads for each status (message ids).
+STATUS_TITLES = {
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in again."),
+    403: N_("You do not have access to this."),
+    404: N_("Not found, or not visible to you."),
+    409: N_("This cannot be done in the record's current state."),
+    422: N_("Some fields need correcting."),
+    429: N_("Too many requests. Wait a moment and try again."),
+    503: N_("A service is not available right now. Try again shortly."),
+    504: N_("A service took too long to answer. Try again shortly."),
+}
+UNEXPECTED_TITLE = N_("Something went wrong. Try again later.")
 CSRF_TITLE = N_("The form has expired. Reload the page and try again.")
 
 
 def render_refusal(refusal: Refusal, *, title_id: str | None = None):
     """A refused request as a readable page (or, for htmx, a message in the page's message
-    area). Never a stack trace: the service's message, in the reader's language
-    (:mod:`crm_console.service_texts`), is shown under a plain title."""
+    area). Never a stack trace: the service's own message is shown under a plain title."""
     status = refusal.status if 400 <= refusal.status < 600 else 500
-    title = title_id or status_title(status)
+    title = title_id or STATUS_TITLES.get(status, UNEXPECTED_TITLE)
     context = {"status": status, "title": title, "refusal": refusal}
     if request.headers.get("HX-Request"):
         return (render_template("_message.html", kind="error", **context), status,

@@ -44,6 +44,15 @@ class ConsoleSettings(PeerAddressSettings, BaseSettings):
     # a sign-in forwards to the gateway, whose login throttle keys on it.
     http_trusted_proxies: int = Field(0, ge=0, le=5)
 
+    # Public pages (survey and unsubscribe links, web forms; crm_console.public): the company
+    # name they show their visitors, and how many requests one client address, and one target
+    # (a link, a phone or e-mail looked up), may make per window and form in each process
+    # before the page answers 429 (public/abuse.py).
+    public_company_name: str = Field("", max_length=200)
+    public_rate_limit_per_address: int = Field(30, ge=1, le=100_000)
+    public_rate_limit_per_target: int = Field(10, ge=1, le=100_000)
+    public_rate_limit_window_seconds: int = Field(60, ge=1, le=86_400)
+
     http_host: str = "0.0.0.0"
     console_port: int = Field(8090, ge=1, le=65_535)
     http_workers: int = Field(2, ge=1)

@@ -20,7 +20,8 @@ from typing import Annotated
 
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import marketing_pb2
-from crm_shared.auth import DataScope, Principal, current_principal, principal_scope
+from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, from_json, to_json
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json, to_json
+from gateway.public_access import as_public
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.marketing_segments import (
@@ -48,7 +49,6 @@ SURVEYS = "/api/v1/surveys"
 RESPOND = f"{SURVEYS}/respond"
 IMPROVEMENTS = f"{SURVEYS}/improvement-items"
 TRIGGERS = "/api/v1/triggers"
-FORM_TOKEN_TTL_SECONDS = 60
 
 SurveyKindWord = words(marketing_pb2.SurveyKind)
 SurveyStateWord = words(marketing_pb2.SurveyState)
@@ -589,15 +589,9 @@ def register(app, deps) -> None:
         return marketing_stub(deps)
 
     def as_gateway():
-        """The gateway's own principal, for the public form: a minute-long token whose only
+        """The gateway's own principal for the public form (``public_access``): its only
         scope (``surveys.respond``) opens the form's two RPCs and nothing else."""
-        token = deps.issuer.issue(user_id="gateway", username="gateway", roles=["service"],
-                                  department_path="/", data_scope=DataScope.OWN,
-                                  ttl_seconds=FORM_TOKEN_TTL_SECONDS, scopes=FORM_SCOPES)
-        return principal_scope(Principal(user_id="gateway", username="gateway",
-                                         roles=frozenset({"service"}), department_path="/",
-                                         data_scope=DataScope.OWN, token=token,
-                                         scopes=frozenset(FORM_SCOPES)))
+        return as_public(deps.issuer, FORM_SCOPES)
 
     # -- surveys ------------------------------------------------------------------------------
 

@@ -85,6 +85,9 @@ def test_a_path_is_its_route_with_only_opaque_ids_filled_in():
         f"/api/v1/customers/{ID}/contacts/7",
         "/api/v1/customers/<customer_id>/contacts/<int:contact_id>",
     ) == (f"/api/v1/customers/{ID}/contacts/7")
+    # the public pages' links (crm_console.public): the survey and the unsubscribe token
+    assert redact_path(f"/s/{token}", "/s/<token>") == "/s/<token>"
+    assert redact_path(f"/u/{token}", "/u/<token>") == "/u/<token>"
     assert redact_path("/api/v1/lookup/13912345678", "/api/v1/lookup/<phone>") == (
         "/api/v1/lookup/<phone>"
     )

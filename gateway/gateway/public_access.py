@@ -1,0 +1,38 @@
+"""The gateway's own principal for its PUBLIC routes (the survey and unsubscribe links, the
+web-to-lead and service-request forms, the public knowledge base): a caller with no account
+reaches a service only through one of these routes, and the route calls the service as the
+gateway, holding exactly the scopes it names.
+
+One helper, so every public route is granted the same way: a token the gateway issues to
+itself for a minute (a form's one or two RPCs finish well within it), with the ``service``
+role and the data scope ``own`` (no department, no rows of anyone's), whose only power is the
+route's scopes (``crm_shared.auth.scopes``), each of which the contracts declare on exactly the
+RPCs it opens (``(crm.common.v1.access).scopes``). The service still checks the request's own
+authority: a survey or unsubscribe link's signature, a lookup's number and phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from crm_shared.auth import DataScope, Principal, principal_scope
+from crm_shared.auth.scopes import SCOPES
+
+PUBLIC_TOKEN_TTL_SECONDS = 60
+GATEWAY_USER = "gateway"
+
+
+def as_public(issuer, scopes: Iterable[str]):
+    """Run the calls inside this ``with`` as the gateway, holding exactly ``scopes`` for a
+    minute. ``issuer`` is the gateway's token issuer (``deps.issuer``)."""
+    granted = tuple(sorted(set(scopes)))
+    unknown = [scope for scope in granted if scope not in SCOPES]
+    if not granted or unknown:  # a typo would otherwise be a route that always says 403
+        raise ValueError(f"public routes hold declared scopes only, not {unknown or 'none'}")
+    token = issuer.issue(user_id=GATEWAY_USER, username=GATEWAY_USER, roles=["service"],
+                         department_path="/", data_scope=DataScope.OWN,
+                         ttl_seconds=PUBLIC_TOKEN_TTL_SECONDS, scopes=granted)
+    return principal_scope(Principal(user_id=GATEWAY_USER, username=GATEWAY_USER,
+                                     roles=frozenset({"service"}), department_path="/",
+                                     data_scope=DataScope.OWN, token=token,
+                                     scopes=frozenset(granted)))
