@@ -27,6 +27,7 @@ from crm_console.i18n import (DEFAULT_LANGUAGE, LANGUAGES, load_catalogs, match_
 from crm_console.identity import GatewayIdentity
 from crm_console.navigation import SECTION_ORDER, NavItem
 from crm_console.refusals import Refusal
+from crm_console.service_texts import message_text, status_title
 from crm_console.session import (NeedsSignIn, SealedSessionInterface, authenticate,
                                  enter_principal, leave_principal)
 from crm_console.settings import ConsoleSettings
@@ -199,12 +200,15 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return render_refusal(Refusal(status=400, message=exc.description or "CSRF"),
+        return render_refusal(Refusal(status=400, message="", service_message=exc.description),
                               title_id=CSRF_TITLE)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return render_refusal(Refusal(status=exc.code or 500, message=exc.description or ""))
+        status = exc.code or 500
+        return render_refusal(Refusal(status=status, message=message_text(status, exc.description
+                                                                          or ""),
+                                      service_message=exc.description or ""))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -217,27 +221,15 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
     return app
 
 
-# What a person reads for each status (message ids).
-STATUS_TITLES = {
-    400: N_("The request could not be understood."),
-    401: N_("Please sign in again."),
-    403: N_("You do not have access to this."),
-    404: N_("Not found, or not visible to you."),
-    409: N_("This cannot be done in the record's current state."),
-    422: N_("Some fields need correcting."),
-    429: N_("Too many requests. Wait a moment and try again."),
-    503: N_("A service is not available right now. Try again shortly."),
-    504: N_("A service took too long to answer. Try again shortly."),
-}
-UNEXPECTED_TITLE = N_("Something went wrong. Try again later.")
 CSRF_TITLE = N_("The form has expired. Reload the page and try again.")
 
 
 def render_refusal(refusal: Refusal, *, title_id: str | None = None):
     """A refused request as a readable page (or, for htmx, a message in the page's message
-    area). Never a stack trace: the service's own message is shown under a plain title."""
+    area). Never a stack trace: the service's message, in the reader's language
+    (:mod:`crm_console.service_texts`), is shown under a plain title."""
     status = refusal.status if 400 <= refusal.status < 600 else 500
-    title = title_id or STATUS_TITLES.get(status, UNEXPECTED_TITLE)
+    title = title_id or status_title(status)
     context = {"status": status, "title": title, "refusal": refusal}
     if request.headers.get("HX-Request"):
         return (render_template("_message.html", kind="error", **context), status,
