@@ -82,6 +82,9 @@ CREATE_FIELDS = {"contact_name", "company_name", "job_title", "phone", "email", 
                  "intent_level", "need_clarity", "need_description", "product_interests",
                  "budget", "decision_maker", "customer_id"}
 UPDATE_FIELDS = CREATE_FIELDS
+FORM_FIELDS = {"contact_name", "company_name", "job_title", "phone", "email", "need_description",
+               "product_interests", "intake_params", "campaign_id", "request_id"}
+"""What the public web-to-lead form (SubmitLeadForm) may say of a lead."""
 OUTPUT_ONLY_FIELDS = {"id", "number", "grade", "grade_reason", "grade_locked", "status",
                       "owner_id", "department_path", "assign_time", "first_contact_due_time",
                       "first_contact_time", "first_contact_overdue", "opportunity_id",
@@ -346,6 +349,41 @@ class LeadRpcs:
         for message, key in deferred:
             uow.emit(message, key=key)
         return created
+
+    def SubmitLeadForm(self, request, context):
+        """The public web-to-lead form: the lead is built from the form's fields, labelled
+        ``website_form`` and created by :meth:`_create`, as CreateLead creates one (graded,
+        assigned, ``lead.created`` published). The answer says nothing of it: a duplicate, an
+        A lead and a C lead all answer ``received``."""
+        principal = current_principal()
+        refuse_unsupported(request, FORM_FIELDS)
+        data = sales_pb2.Lead(
+            contact_name=request.contact_name.strip(), company_name=request.company_name.strip(),
+            job_title=request.job_title.strip(), phone=request.phone.strip(),
+            email=request.email.strip(), need_description=request.need_description.strip(),
+            product_interests=[item for item in request.product_interests if item.strip()],
+            intake_params=request.intake_params, campaign_id=request.campaign_id.strip(),
+            source=SOURCES.value("website_form"))
+        # Violations name the request's own fields (the form's), not ``lead.``'s.
+        violations = identity_violations(data.contact_name, data.company_name, data.phone,
+                                         data.email, prefix="")
+        violations += lead_violations(data, FORM_FIELDS - {"request_id"}, prefix="")
+        violations += request_id_violations(request.request_id)
+        _refuse(violations)
+        with self.database.unit_of_work(readonly=True) as uow:
+            if earlier_request(uow.session, Lead, request.request_id,
+                               principal.user_id) is not None:
+                return sales_pb2.SubmitLeadFormResponse(received=True)
+        try:
+            with self.database.unit_of_work() as uow:
+                self._create(uow, principal, data, request.request_id)
+        except IntegrityError:
+            # Two sends of one form raced; the other one stored the lead.
+            with self.database.unit_of_work(readonly=True) as uow:
+                if earlier_request(uow.session, Lead, request.request_id,
+                                   principal.user_id) is None:
+                    raise
+        return sales_pb2.SubmitLeadFormResponse(received=True)
 
     # -- read -------------------------------------------------------------------------------------
 

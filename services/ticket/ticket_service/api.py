@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -40,6 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ticket_service import callbacks, knowledge, lifecycle, routing, sla, sla_policies, tickets
 from ticket_service.api_activity import ActivityRpcs
+from ticket_service.api_public import PublicRpcs
 from ticket_service.api_routing import RoutingRpcs
 from ticket_service.api_setup import SetupRpcs
 from ticket_service.customers import NO_CUSTOMER, CustomerDirectory, CustomerFacts
@@ -49,7 +49,7 @@ from ticket_service.models import (
     Ticket,
     TicketHistoryEntry,
 )
-from ticket_service.validation import required
+from ticket_service.validation import descriptive_violations, required
 from ticket_service.views import (
     CHANNELS,
     HISTORY_KINDS,
@@ -89,43 +89,6 @@ ORDERS = {
     "sla.resolution_due_time": (_DUE_ORDER, False,
                                 lambda row: row.resolution_due_time or NO_DUE_TIME),
 }
-CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{4,38}$")
-TEXT_LIMITS = {"title": 300, "description": 20000, "product": 100, "contact_id": 36,
-               "reporter_name": 200, "customer_id": 36}
-
-
-def descriptive_violations(data: ticket_pb2.Ticket, fields: set[str],
-                           prefix: str = "ticket.") -> list[FieldViolation]:
-    """Checks of the descriptive fields named in ``fields`` (create or update)."""
-    violations: list[FieldViolation] = []
-    for name, limit in TEXT_LIMITS.items():
-        if name in fields and len(getattr(data, name)) > limit:
-            violations.append(FieldViolation(prefix + name, f"must be at most {limit} characters"))
-    for name in ("title", "description"):
-        if name in fields:
-            violations += required(getattr(data, name), prefix + name)
-    if "category" in fields and data.category and not CATEGORY.match(data.category):
-        violations.append(FieldViolation(prefix + "category",
-                                         "must be a lower-case name such as product_quality"))
-    if "keywords" in fields:
-        if len(data.keywords) > 30:
-            violations.append(FieldViolation(prefix + "keywords", "must list at most 30 keywords"))
-        if any(not word.strip() or len(word) > 50 for word in data.keywords):
-            violations.append(FieldViolation(prefix + "keywords",
-                                             "must be non-empty words of at most 50 characters"))
-    if "reporter_email" in fields and data.reporter_email and not EMAIL.match(data.reporter_email):
-        violations.append(FieldViolation(prefix + "reporter_email", "is not an e-mail address"))
-    if "reporter_phone" in fields and data.reporter_phone and not PHONE.match(data.reporter_phone):
-        violations.append(FieldViolation(prefix + "reporter_phone", "is not a phone number"))
-    if "external_ids" in fields and (len(data.external_ids) > 20 or any(
-            not key or len(key) > 50 or len(value) > 100
-            for key, value in data.external_ids.items())):
-        violations.append(FieldViolation(prefix + "external_ids",
-                                         "must hold at most 20 non-empty keys of short ids"))
-    return violations
-
 
 def keywords_of(given, title: str, description: str) -> list[str]:
     """The given keywords, then the known ones found in the text, each once."""
@@ -158,7 +121,8 @@ def solved_case_draft(ticket: Ticket, actor_id: str, now: datetime) -> Knowledge
 Change = Callable[[UnitOfWork, Ticket, Principal, datetime], Callable[[ticket_pb2.Ticket], object]]
 
 
-class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, ticket_pb2_grpc.TicketServiceServicer):
+class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
+                     ticket_pb2_grpc.TicketServiceServicer):
     def __init__(
         self,
         database: Database,

@@ -78,7 +78,7 @@ SLA_INPUT_NAMES = {"first_response_target": "first_response", "resolution_target
 TICKET_POLICY_FIELDS = {"raise_priority_value_classes", "raise_priority_when_at_risk",
                         "callback_within", "service_record_within", "auto_close_after"}
 ARTICLE_FIELDS = {"kind", "title", "body", "category", "product", "keywords", "ticket_types",
-                  "source_ticket_id", "locale", "state", "department_path"}
+                  "source_ticket_id", "locale", "state", "department_path", "public"}
 ARTICLE_OUTPUT_FIELDS = AUDIT_FIELDS | {"view_count", "use_count", "etag"}
 VALUE_CLASS_NAMES = {value: name for name, value in VALUE_CLASSES.items()}
 SEARCH_DEFAULT_PAGE, SEARCH_MAX_PAGE = 10, 100
@@ -267,6 +267,7 @@ def article_to_proto(row: KnowledgeArticle) -> ticket_pb2.KnowledgeArticle:
         locale=row.locale,
         state=knowledge.STATES.value(row.state),
         department_path=row.department_path,
+        public=bool(row.public),
         view_count=row.view_count,
         use_count=row.use_count,
         create_time=to_timestamp(row.create_time),
@@ -290,6 +291,7 @@ def _article_input(message: ticket_pb2.KnowledgeArticle, principal: Principal) -
         locale=message.locale.strip() or "zh-CN",
         state=knowledge.STATES.name(message.state) or knowledge.DRAFT,
         department_path=message.department_path.strip() or principal.department_path,
+        public=message.public,
     )
 
 

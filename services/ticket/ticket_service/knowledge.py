@@ -1,6 +1,8 @@
 """The knowledge base: solved cases, reply templates and FAQs, and their search.
 
-Who sees what: published articles are there for every member of staff; drafts and archived
+Who sees what: published articles are there for every member of staff, and those marked
+``public`` also for anyone in the public help centre (no account; nothing but the article's
+text, see ``SearchPublicKnowledgeArticles``); drafts and archived
 articles only for their author, the department that maintains them (its subtree for a
 department scope) and ``all`` scopes. Who may change an article: its author, a department
 scope covering the maintaining department, or ``all``.
@@ -142,6 +144,7 @@ class ArticleInput:
     locale: str
     state: str
     department_path: str
+    public: bool = False
 
 
 def validate_article(data: ArticleInput, prefix: str = "article.") -> list[FieldViolation]:
@@ -187,6 +190,7 @@ def as_input(article: KnowledgeArticle) -> ArticleInput:
         product=article.product, keywords=list(article.keywords),
         ticket_types=list(article.ticket_types), source_ticket_id=article.source_ticket_id or "",
         locale=article.locale, state=article.state, department_path=article.department_path,
+        public=bool(article.public),
     )
 
 
@@ -219,8 +223,10 @@ def etag_of(article: KnowledgeArticle) -> str:
 # -- search ------------------------------------------------------------------------------------------
 
 
-def search(session: Session, text: str, *, kinds: list[str], locale: str) -> list[Hit]:
-    """Published articles matching ``text``, best first."""
+def search(session: Session, text: str, *, kinds: list[str], locale: str,
+           public_only: bool = False) -> list[Hit]:
+    """Published articles matching ``text`` (only those marked public with ``public_only``),
+    best first."""
     query_terms = terms(text)
     if not query_terms:
         return []
@@ -231,6 +237,8 @@ def search(session: Session, text: str, *, kinds: list[str], locale: str) -> lis
         where.append(KnowledgeArticle.kind.in_(kinds))
     if locale:
         where.append(KnowledgeArticle.locale == locale)
+    if public_only:
+        where.append(KnowledgeArticle.public.is_(True))
     candidates = list(session.scalars(
         select(KnowledgeArticle).where(*where)
         .order_by(KnowledgeArticle.update_time.desc()).limit(MAX_CANDIDATES)

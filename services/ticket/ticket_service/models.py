@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -391,6 +392,8 @@ class KnowledgeArticle(Base):
     locale: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(20))
     """draft | published | archived"""
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Shown in the public help centre (while published)."""
     department_path: Mapped[str] = mapped_column(String(255))
     view_count: Mapped[int] = mapped_column(BigInteger)
     use_count: Mapped[int] = mapped_column(BigInteger)

@@ -5,8 +5,13 @@ gateway grants only these, and ``crm-gateway service-account --scope`` offers th
 A service account is judged by its scopes only (never by its roles), so each system gets
 exactly the scopes its calls need. What the suite's own callers hold:
 
-* ``svc.marketing`` (the marketing service's campaign and survey sends): ``notification.send``;
-* the gateway's own short-lived token for the public survey form: ``surveys.respond``.
+* ``svc.marketing`` (the marketing service's campaign and survey sends): ``notification.send``
+  and ``customers.contact_details`` (the address of each message's customer, read as it is
+  handed over: events carry phones and e-mails masked);
+* the gateway's own short-lived token for the public survey form: ``surveys.respond``;
+* the gateway's own short-lived tokens for the public web-to-lead form (``leads.intake``), the
+  service-request form (``tickets.intake``), its status lookup (``tickets.status``) and the
+  public knowledge base (``kb.read_public``): each public route holds only its own scope.
 
 An ERP or e-commerce system that books purchases needs ``purchases.write`` and, because the
 sales service checks the customer a purchase names with the caller's token,
@@ -23,5 +28,12 @@ SCOPES: dict[str, str] = {
     "campaign_responses.write": "Record customers' responses to any campaign",
     "surveys.respond": "Show a survey link's form and store its answer (the public form)",
     "notification.send": "Send messages to people and customers through the notification service",
+    "customers.contact_details": "Read customers' phone and e-mail to send them messages (the "
+    "marketing service's sends)",
+    "leads.intake": "Submit a lead from the public web-to-lead form (answers only that it arrived)",
+    "tickets.intake": "File a ticket from the public service-request form (answers its number)",
+    "tickets.status": "Look up a ticket's state and public replies by its number and the "
+    "reporter's phone or e-mail (the public status page)",
+    "kb.read_public": "Search and read the knowledge articles marked public (the help centre)",
 }
 """Scope name → what it lets a service account do (English)."""

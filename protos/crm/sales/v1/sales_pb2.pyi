@@ -1181,6 +1181,43 @@ class TraitBucket(_message.Message):
     amount: _types_pb2.Money
     def __init__(self, value: _Optional[str] = ..., count: _Optional[int] = ..., share: _Optional[float] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
 
+class SubmitLeadFormRequest(_message.Message):
+    __slots__ = ("contact_name", "company_name", "job_title", "phone", "email", "need_description", "product_interests", "intake_params", "campaign_id", "request_id")
+    class IntakeParamsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    CONTACT_NAME_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_NAME_FIELD_NUMBER: _ClassVar[int]
+    JOB_TITLE_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    NEED_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_INTERESTS_FIELD_NUMBER: _ClassVar[int]
+    INTAKE_PARAMS_FIELD_NUMBER: _ClassVar[int]
+    CAMPAIGN_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    contact_name: str
+    company_name: str
+    job_title: str
+    phone: str
+    email: str
+    need_description: str
+    product_interests: _containers.RepeatedScalarFieldContainer[str]
+    intake_params: _containers.ScalarMap[str, str]
+    campaign_id: str
+    request_id: str
+    def __init__(self, contact_name: _Optional[str] = ..., company_name: _Optional[str] = ..., job_title: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., need_description: _Optional[str] = ..., product_interests: _Optional[_Iterable[str]] = ..., intake_params: _Optional[_Mapping[str, str]] = ..., campaign_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class SubmitLeadFormResponse(_message.Message):
+    __slots__ = ("received",)
+    RECEIVED_FIELD_NUMBER: _ClassVar[int]
+    received: bool
+    def __init__(self, received: _Optional[bool] = ...) -> None: ...
+
 class CreateLeadRequest(_message.Message):
     __slots__ = ("lead", "request_id")
     LEAD_FIELD_NUMBER: _ClassVar[int]

@@ -49,6 +49,11 @@ class SalesServiceStub:
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.CreateLeadRequest.SerializeToString,
                 response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.Lead.FromString,
                 _registered_method=True)
+        self.SubmitLeadForm = channel.unary_unary(
+                '/crm.sales.v1.SalesService/SubmitLeadForm',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.SubmitLeadFormRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.SubmitLeadFormResponse.FromString,
+                _registered_method=True)
         self.GetLead = channel.unary_unary(
                 '/crm.sales.v1.SalesService/GetLead',
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetLeadRequest.SerializeToString,
@@ -443,6 +448,19 @@ class SalesServiceServicer:
         A customer it names (`lead.customer_id`) must exist and be visible to the caller (its owner, a
         lead of the owner's department, `all` scope); otherwise INVALID_ARGUMENT with a violation on
         `lead.customer_id` and nothing is stored; UNAVAILABLE when the customer service cannot tell.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitLeadForm(self, request, context):
+        """Takes a lead from the company's public web-to-lead form (the gateway's public
+        `/api/v1/public/leads`): created exactly as CreateLead creates one (duplicates detected,
+        graded by the grading rules, assigned by the assignment rules) with source `website_form`
+        and the campaign and UTM parameters the form was opened with. Answers only that it was
+        received: never the lead, its grade, owner or whether it duplicates another (the visitor
+        sees none of the CRM). Bad input is INVALID_ARGUMENT with field violations on the
+        request's own field names; nothing is stored.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -1009,6 +1027,11 @@ def add_SalesServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.CreateLeadRequest.FromString,
                     response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.Lead.SerializeToString,
             ),
+            'SubmitLeadForm': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitLeadForm,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.SubmitLeadFormRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.SubmitLeadFormResponse.SerializeToString,
+            ),
             'GetLead': grpc.unary_unary_rpc_method_handler(
                     servicer.GetLead,
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetLeadRequest.FromString,
@@ -1419,6 +1442,33 @@ class SalesService:
             '/crm.sales.v1.SalesService/CreateLead',
             crm_dot_sales_dot_v1_dot_sales__pb2.CreateLeadRequest.SerializeToString,
             crm_dot_sales_dot_v1_dot_sales__pb2.Lead.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitLeadForm(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/SubmitLeadForm',
+            crm_dot_sales_dot_v1_dot_sales__pb2.SubmitLeadFormRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.SubmitLeadFormResponse.FromString,
             options,
             channel_credentials,
             insecure,

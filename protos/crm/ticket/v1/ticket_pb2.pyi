@@ -653,7 +653,7 @@ class TicketComment(_message.Message):
     def __init__(self, id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., author_id: _Optional[str] = ..., body: _Optional[str] = ..., visibility: _Optional[_Union[CommentVisibility, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class KnowledgeArticle(_message.Message):
-    __slots__ = ("id", "kind", "title", "body", "category", "product", "keywords", "ticket_types", "source_ticket_id", "locale", "state", "department_path", "view_count", "use_count", "create_time", "update_time", "created_by", "updated_by", "etag")
+    __slots__ = ("id", "kind", "title", "body", "category", "product", "keywords", "ticket_types", "source_ticket_id", "locale", "state", "department_path", "view_count", "use_count", "create_time", "update_time", "created_by", "updated_by", "etag", "public")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -673,6 +673,7 @@ class KnowledgeArticle(_message.Message):
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: KnowledgeArticleKind
     title: str
@@ -692,7 +693,68 @@ class KnowledgeArticle(_message.Message):
     created_by: str
     updated_by: str
     etag: str
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[KnowledgeArticleKind, str]] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., category: _Optional[str] = ..., product: _Optional[str] = ..., keywords: _Optional[_Iterable[str]] = ..., ticket_types: _Optional[_Iterable[_Union[TicketType, str]]] = ..., source_ticket_id: _Optional[str] = ..., locale: _Optional[str] = ..., state: _Optional[_Union[KnowledgeArticleState, str]] = ..., department_path: _Optional[str] = ..., view_count: _Optional[int] = ..., use_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    public: bool
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[KnowledgeArticleKind, str]] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., category: _Optional[str] = ..., product: _Optional[str] = ..., keywords: _Optional[_Iterable[str]] = ..., ticket_types: _Optional[_Iterable[_Union[TicketType, str]]] = ..., source_ticket_id: _Optional[str] = ..., locale: _Optional[str] = ..., state: _Optional[_Union[KnowledgeArticleState, str]] = ..., department_path: _Optional[str] = ..., view_count: _Optional[int] = ..., use_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ..., public: _Optional[bool] = ...) -> None: ...
+
+class PublicTicketStatus(_message.Message):
+    __slots__ = ("number", "type", "title", "state", "create_time", "update_time", "resolve_time", "close_time", "replies")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_TIME_FIELD_NUMBER: _ClassVar[int]
+    REPLIES_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    type: TicketType
+    title: str
+    state: TicketState
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    resolve_time: _timestamp_pb2.Timestamp
+    close_time: _timestamp_pb2.Timestamp
+    replies: _containers.RepeatedCompositeFieldContainer[PublicReply]
+    def __init__(self, number: _Optional[str] = ..., type: _Optional[_Union[TicketType, str]] = ..., title: _Optional[str] = ..., state: _Optional[_Union[TicketState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., replies: _Optional[_Iterable[_Union[PublicReply, _Mapping]]] = ...) -> None: ...
+
+class PublicReply(_message.Message):
+    __slots__ = ("body", "create_time")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    body: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, body: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PublicKnowledgeArticle(_message.Message):
+    __slots__ = ("id", "kind", "title", "body", "category", "product", "locale", "update_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: KnowledgeArticleKind
+    title: str
+    body: str
+    category: str
+    product: str
+    locale: str
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[KnowledgeArticleKind, str]] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., category: _Optional[str] = ..., product: _Optional[str] = ..., locale: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PublicKnowledgeSearchResult(_message.Message):
+    __slots__ = ("article", "score", "snippet")
+    ARTICLE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    SNIPPET_FIELD_NUMBER: _ClassVar[int]
+    article: PublicKnowledgeArticle
+    score: float
+    snippet: str
+    def __init__(self, article: _Optional[_Union[PublicKnowledgeArticle, _Mapping]] = ..., score: _Optional[float] = ..., snippet: _Optional[str] = ...) -> None: ...
 
 class KnowledgeSearchResult(_message.Message):
     __slots__ = ("article", "score", "snippet")
@@ -703,6 +765,66 @@ class KnowledgeSearchResult(_message.Message):
     score: float
     snippet: str
     def __init__(self, article: _Optional[_Union[KnowledgeArticle, _Mapping]] = ..., score: _Optional[float] = ..., snippet: _Optional[str] = ...) -> None: ...
+
+class SubmitServiceRequestRequest(_message.Message):
+    __slots__ = ("type", "title", "description", "reporter_name", "reporter_phone", "reporter_email", "product", "request_id")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    REPORTER_NAME_FIELD_NUMBER: _ClassVar[int]
+    REPORTER_PHONE_FIELD_NUMBER: _ClassVar[int]
+    REPORTER_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    type: TicketType
+    title: str
+    description: str
+    reporter_name: str
+    reporter_phone: str
+    reporter_email: str
+    product: str
+    request_id: str
+    def __init__(self, type: _Optional[_Union[TicketType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., reporter_name: _Optional[str] = ..., reporter_phone: _Optional[str] = ..., reporter_email: _Optional[str] = ..., product: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class SubmitServiceRequestResponse(_message.Message):
+    __slots__ = ("number",)
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    def __init__(self, number: _Optional[str] = ...) -> None: ...
+
+class LookupTicketStatusRequest(_message.Message):
+    __slots__ = ("number", "contact")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    number: str
+    contact: str
+    def __init__(self, number: _Optional[str] = ..., contact: _Optional[str] = ...) -> None: ...
+
+class SearchPublicKnowledgeArticlesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "query", "locale")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    query: str
+    locale: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., query: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class SearchPublicKnowledgeArticlesResponse(_message.Message):
+    __slots__ = ("results", "next_page_token")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[PublicKnowledgeSearchResult]
+    next_page_token: str
+    def __init__(self, results: _Optional[_Iterable[_Union[PublicKnowledgeSearchResult, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetPublicKnowledgeArticleRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class CreateTicketRequest(_message.Message):
     __slots__ = ("ticket", "request_id")

@@ -55,6 +55,26 @@ class TicketServiceStub:
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketRequest.SerializeToString,
                 response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.Ticket.FromString,
                 _registered_method=True)
+        self.SubmitServiceRequest = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/SubmitServiceRequest',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SubmitServiceRequestRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SubmitServiceRequestResponse.FromString,
+                _registered_method=True)
+        self.LookupTicketStatus = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/LookupTicketStatus',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.LookupTicketStatusRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.PublicTicketStatus.FromString,
+                _registered_method=True)
+        self.SearchPublicKnowledgeArticles = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/SearchPublicKnowledgeArticles',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SearchPublicKnowledgeArticlesRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SearchPublicKnowledgeArticlesResponse.FromString,
+                _registered_method=True)
+        self.GetPublicKnowledgeArticle = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/GetPublicKnowledgeArticle',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetPublicKnowledgeArticleRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.PublicKnowledgeArticle.FromString,
+                _registered_method=True)
         self.GetTicket = channel.unary_unary(
                 '/crm.ticket.v1.TicketService/GetTicket',
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetTicketRequest.SerializeToString,
@@ -341,6 +361,42 @@ class TicketServiceServicer:
         agents (roles `agent`, `service_agent`) may name any active customer (they take phone calls).
         Otherwise INVALID_ARGUMENT on `ticket.customer_id` and nothing is stored; UNAVAILABLE when the
         customer service cannot tell (a ticket by the reporter's phone or e-mail needs no customer).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitServiceRequest(self, request, context):
+        """Files a ticket from the public service-request form (the gateway's public
+        `/api/v1/public/tickets`): created and routed exactly as CreateTicket creates one from an
+        agent taking a call (channel `web`, the reporter's phone or e-mail, no customer named), so
+        the same routing rules, SLA and events apply. Answers the ticket's number only. Bad input
+        is INVALID_ARGUMENT with field violations on the request's own field names; nothing is stored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LookupTicketStatus(self, request, context):
+        """A ticket's state and its public replies, for the customer who filed it: found by its
+        number together with the reporter's phone or e-mail. A number that does not exist and a
+        contact that does not match are the same NOT_FOUND (no enumeration). Never internal
+        comments, the assignee, the department or any other customer data.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchPublicKnowledgeArticles(self, request, context):
+        """Searches the published articles marked `public` (the public help centre), best match
+        first; the same search as SearchKnowledgeArticles.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPublicKnowledgeArticle(self, request, context):
+        """Returns one published article marked `public`; any other id is NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -726,6 +782,26 @@ def add_TicketServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketRequest.FromString,
                     response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.Ticket.SerializeToString,
             ),
+            'SubmitServiceRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitServiceRequest,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SubmitServiceRequestRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SubmitServiceRequestResponse.SerializeToString,
+            ),
+            'LookupTicketStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.LookupTicketStatus,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.LookupTicketStatusRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.PublicTicketStatus.SerializeToString,
+            ),
+            'SearchPublicKnowledgeArticles': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchPublicKnowledgeArticles,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SearchPublicKnowledgeArticlesRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SearchPublicKnowledgeArticlesResponse.SerializeToString,
+            ),
+            'GetPublicKnowledgeArticle': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPublicKnowledgeArticle,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetPublicKnowledgeArticleRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.PublicKnowledgeArticle.SerializeToString,
+            ),
             'GetTicket': grpc.unary_unary_rpc_method_handler(
                     servicer.GetTicket,
                     request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetTicketRequest.FromString,
@@ -1027,6 +1103,114 @@ class TicketService:
             '/crm.ticket.v1.TicketService/CreateTicket',
             crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketRequest.SerializeToString,
             crm_dot_ticket_dot_v1_dot_ticket__pb2.Ticket.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitServiceRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/SubmitServiceRequest',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.SubmitServiceRequestRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.SubmitServiceRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LookupTicketStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/LookupTicketStatus',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.LookupTicketStatusRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.PublicTicketStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchPublicKnowledgeArticles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/SearchPublicKnowledgeArticles',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.SearchPublicKnowledgeArticlesRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.SearchPublicKnowledgeArticlesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPublicKnowledgeArticle(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/GetPublicKnowledgeArticle',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.GetPublicKnowledgeArticleRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.PublicKnowledgeArticle.FromString,
             options,
             channel_credentials,
             insecure,

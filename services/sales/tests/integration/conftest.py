@@ -47,6 +47,8 @@ PEOPLE: dict[str, Person] = {
     "u-erp-own": (("service",), "/", "own", ("purchases.read", "purchases.write",
                                               "customers.read")),
     "u-agent": (("service_agent",), "/hq/service", "own"),
+    # the gateway's public token for the web-to-lead form: its one scope
+    "svc-lead-form": (("service",), "/", "own", ("leads.intake",)),
 }
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 

@@ -45,6 +45,10 @@ PEOPLE: dict[str, Person] = {
     "u-wang": (("agent", "service_agent"), "/hq/service", "own"),
     "u-zhao": (("agent",), "/hq/tech", "own"),
     "u-rep": (("sales_rep",), "/hq/sales/east", "own"),
+    # the gateway's public tokens: each public route holds only its own scope
+    "svc-intake": (("service",), "/", "own", ("tickets.intake",)),
+    "svc-status": (("service",), "/", "own", ("tickets.status",)),
+    "svc-kb": (("service",), "/", "own", ("kb.read_public",)),
 }
 
 
