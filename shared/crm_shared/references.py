@@ -17,7 +17,10 @@ Declared once, here:
   ``belongs_to``, the request field naming that other record: the write is refused unless the
   owning service shows the caller the record *and* it belongs to the one the write names, so
   a write cannot pair a customer with a stranger's contact. The customer is judged by its own
-  reference (or, where a service checks it itself, by that service).
+  reference (or, where a service checks it itself, by that service). An update that changes
+  only the contact names no customer: ``belongs_via`` says the record being changed (its id
+  in ``belongs_to``) holds it, and the service's look-up of that kind returns the stored
+  record's customer, so the new contact must be one of the customer the record already names.
 * :data:`SERVICE_DESK_ROLES`: the one exception. Service agents take phone calls and may open
   a ticket for any *active* customer. The customer service lets these roles read any active
   customer by id (masked) for that reason, so the look-up through their token finds it; every
@@ -58,6 +61,10 @@ from crm_shared.errors import FieldViolation, InvalidArgument, Unavailable
 
 CUSTOMER = "customer"
 CONTACT = "contact"
+TICKET = "ticket"
+ACTIVITY = "activity"
+"""Kinds of the records being changed that a reference may belong through (``belongs_via``):
+the owning service looks them up in its own database, as the caller may see them."""
 
 SERVICE_DESK_ROLES = frozenset({"agent", "service_agent"})
 """Roles that may read any active customer by id, and so open a ticket for one (they take
@@ -72,13 +79,17 @@ class Reference:
     name any active record the owning service shows them (the explicit exception).
     ``belongs_to``: the request field naming the record this one must belong to (a contact's
     customer); then the record is the caller's to name when the owning service shows it to
-    them and it belongs to that one."""
+    them and it belongs to that one. ``belongs_via``: ``belongs_to`` names the record being
+    changed, of this kind; the named record must belong to the one *it* belongs to (a ticket's
+    new contact must be one of the ticket's customer's). When the caller may not see the
+    record being changed, the handler refuses the call (NOT_FOUND) and nothing is told here."""
 
     field: str
     kind: str
     update_path: str = ""
     any_active_for_roles: frozenset[str] = frozenset()
     belongs_to: str = ""
+    belongs_via: str = ""
 
 
 REFERENCES: Mapping[str, tuple[Reference, ...]] = {
@@ -94,10 +105,16 @@ REFERENCES: Mapping[str, tuple[Reference, ...]] = {
     # (the activity's customer is checked by the sales service against its customer facts)
     "/crm.sales.v1.SalesService/CreateActivity": (
         Reference("activity.contact_id", CONTACT, belongs_to="activity.customer_id"),),
+    "/crm.sales.v1.SalesService/UpdateActivity": (
+        Reference("activity.contact_id", CONTACT, update_path="contact_id",
+                  belongs_to="activity.id", belongs_via=ACTIVITY),),
     # ticket: the service desk takes calls from any active customer
     "/crm.ticket.v1.TicketService/CreateTicket": (
         Reference("ticket.customer_id", CUSTOMER, any_active_for_roles=SERVICE_DESK_ROLES),
         Reference("ticket.contact_id", CONTACT, belongs_to="ticket.customer_id"),),
+    "/crm.ticket.v1.TicketService/UpdateTicket": (
+        Reference("ticket.contact_id", CONTACT, update_path="contact_id",
+                  belongs_to="ticket.id", belongs_via=TICKET),),
 }
 """Every RPC that stores a reference to another service's record, by full method name."""
 
@@ -178,21 +195,33 @@ def check_references(method: str, request, lookups: Mapping[str, Lookup],
         record_id = _value(request, reference.field)
         if not record_id:
             continue  # the handler says whether the field is required
-        lookup = lookups.get(reference.kind)
-        if lookup is None:
-            raise Unavailable(f"no {reference.kind} service is configured to check "
-                              f"{reference.field}; nothing was changed")
-        shown = lookup(record_id)
         parent_id = _value(request, reference.belongs_to) if reference.belongs_to else ""
+        if reference.belongs_via:
+            changed = _lookup(lookups, reference.belongs_via, reference.belongs_to)(parent_id) \
+                if parent_id else None
+            if changed is None:
+                continue  # not the caller's to change: the handler refuses it as not found
+            parent_id = changed.belongs_to_id
+        shown = _lookup(lookups, reference.kind, reference.field)(record_id)
         if not may_reference(principal, reference, shown, parent_id):
             stray = reference.belongs_to and shown is not None and shown.active  # shown: no leak
+            owner = (f"the {reference.belongs_via} {reference.belongs_to} names"
+                     if reference.belongs_via else reference.belongs_to)
             violations.append(FieldViolation(reference.field, (
-                f"is not a {reference.kind} of {reference.belongs_to}" if stray
+                f"is not a {reference.kind} of {owner}" if stray
                 else f"{reference.kind} not found or not visible to you")))
         elif found is not None:
             found[(reference.kind, record_id)] = shown
     if violations:
         raise InvalidArgument(violations)
+
+
+def _lookup(lookups: Mapping[str, Lookup], kind: str, field: str) -> Lookup:
+    lookup = lookups.get(kind)
+    if lookup is None:
+        raise Unavailable(f"no {kind} service is configured to check {field}; nothing was "
+                          "changed")
+    return lookup
 
 
 class ReferenceGuard(grpc.ServerInterceptor):

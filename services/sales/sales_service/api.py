@@ -17,6 +17,7 @@ import random
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.references import ACTIVITY
 from crm_shared.settings import ApiSettings
 
 from sales_service.api_activities import ActivityRpcs
@@ -42,7 +43,8 @@ def build_bindings(database: Database, settings: ApiSettings | None = None) -> l
             servicer=servicer,
             add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server,
             # the customers and contacts its writes name (crm_shared.references), asked with
-            # the caller's token
-            references=referenced_lookups(servicer),
+            # the caller's token; a follow-up record being changed is looked up here (its
+            # customer, for a new contact)
+            references={**referenced_lookups(servicer), ACTIVITY: servicer.referenced_activity},
         )
     ]

@@ -32,6 +32,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
+from crm_shared.references import Referenced
 from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import from_timestamp, to_timestamp
 from google.protobuf import json_format
@@ -359,6 +360,17 @@ class ActivityRpcs:
                 page_size=page_size_of(request.page_size), page_token=request.page_token)
             return sales_pb2.ListActivitiesResponse(
                 activities=[activity_to_proto(row) for row in rows], next_page_token=token)
+
+    def referenced_activity(self, activity_id: str) -> Referenced | None:
+        """The look-up of ``crm_shared.references`` for a follow-up record being changed: the
+        record as the caller may see it, with the customer it is about (a new contact must be
+        one of that customer's); None when it is not the caller's to see."""
+        with self.database.unit_of_work(readonly=True) as uow:
+            row = activities.get_visible(uow.session, current_principal(), activity_id)
+            if row is None:
+                return None
+            return Referenced(owner_id=row.owner_id, department_path=row.department_path,
+                              active=True, belongs_to_id=row.customer_id or "")
 
     def UpdateActivity(self, request, context):
         principal = current_principal()

@@ -27,8 +27,9 @@ from crm_shared.errors import (
     NotFound,
 )
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
-from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
+from crm_shared.grpc.paging import keyset_page_by, page_size_of
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.references import TICKET, Referenced
 from crm_shared.repeated_requests import earlier_request
 from crm_shared.settings import ApiSettings
 from crm_shared.telemetry import current_traceparent, within_trace_of
@@ -174,6 +175,17 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
         except StaleDataError as exc:
             raise Conflict(f"ticket {ticket_id} was changed by someone else meanwhile; "
                            "read it again") from exc
+
+    def referenced_ticket(self, ticket_id: str) -> Referenced | None:
+        """The look-up of ``crm_shared.references`` for a ticket being changed: the ticket as
+        the caller may see it, with the customer it names (a new contact must be one of that
+        customer's); None when it is not the caller's to see."""
+        with self.database.unit_of_work(readonly=True) as uow:
+            ticket = tickets.get_visible(uow.session, current_principal(), ticket_id)
+            if ticket is None:
+                return None
+            return Referenced(owner_id="", department_path=ticket.department_path, active=True,
+                              belongs_to_id=ticket.customer_id or "")
 
     @staticmethod
     def _visible(uow: UnitOfWork, principal: Principal, ticket_id: str) -> Ticket:
@@ -683,7 +695,9 @@ def build_bindings(database: Database, settings: ApiSettings | None = None, *,
     servicer = TicketServicer(database, settings, rng=rng)
     # A ticket naming a customer or contact is checked with the caller's token
     # (crm_shared.references); without a customer service it cannot be: refused UNAVAILABLE.
-    references = servicer.customers.lookups if servicer.customers else {}
+    # A ticket being changed is looked up here (its customer, for a new contact).
+    references = {**(servicer.customers.lookups if servicer.customers else {}),
+                  TICKET: servicer.referenced_ticket}
     return [
         ServiceBinding(
             descriptor=ticket_pb2.DESCRIPTOR.services_by_name["TicketService"],

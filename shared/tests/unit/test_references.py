@@ -16,6 +16,7 @@ from crm_shared.references import (
     CUSTOMER,
     REFERENCES,
     SERVICE_DESK_ROLES,
+    TICKET,
     Reference,
     Referenced,
     check_references,
@@ -33,10 +34,12 @@ NOT_DECLARED = {
     "/crm.sales.v1.SalesService/UpdateQuote": "customer_id is output only",
     "/crm.sales.v1.SalesService/UpdateContract": "customer_id is not updatable",
     "/crm.sales.v1.SalesService/RecordPayment": "customer_id is output only (the contract's)",
-    "/crm.sales.v1.SalesService/UpdateActivity": "customer_id is not updatable",
+    "/crm.sales.v1.SalesService/UpdateActivity": "customer_id is not updatable (its "
+                                                 "contact_id is declared)",
     "/crm.sales.v1.SalesService/UpdateFollowUpTask": "customer_id is not updatable",
     "/crm.sales.v1.SalesService/UpdateFollowUpPlan": "customer_id picks the plan; not updatable",
-    "/crm.ticket.v1.TicketService/UpdateTicket": "customer_id is not updatable",
+    "/crm.ticket.v1.TicketService/UpdateTicket": "customer_id is not updatable (its "
+                                                 "contact_id is declared)",
     "/crm.ticket.v1.TicketService/CreateServiceRecord": "customer_id is output only (the "
                                                          "ticket's)",
     # checked by the service against what it knows, NOT_FOUND when not the caller's (to be
@@ -153,6 +156,66 @@ def test_a_contact_of_another_customer_is_refused_on_its_field():
         check_references("/crm.ticket.v1.TicketService/CreateTicket", request, lookups)
     assert [(v.field, v.description) for v in caught.value.violations] == [
         ("ticket.contact_id", "is not a contact of ticket.customer_id")]
+
+
+UPDATE_TICKET = "/crm.ticket.v1.TicketService/UpdateTicket"
+
+
+def _contact_update(contact_id: str, named_customer: str = "") -> ticket_pb2.UpdateTicketRequest:
+    """A change of ticket t-1's contact; ``named_customer`` is ignored by the service (not in
+    the mask), so it must not decide the check either."""
+    return ticket_pb2.UpdateTicketRequest(
+        ticket=ticket_pb2.Ticket(id="t-1", contact_id=contact_id, customer_id=named_customer),
+        update_mask={"paths": ["contact_id"]})
+
+
+def _ticket_of(customer_id: str, asked: list[str]):
+    return lambda ticket_id: asked.append(ticket_id) or Referenced(
+        "", "/hq/service", True, belongs_to_id=customer_id)
+
+
+@pytest.mark.parametrize("method", [UPDATE_TICKET, "/crm.sales.v1.SalesService/UpdateActivity"])
+def test_a_changed_contact_is_checked_against_the_stored_records_customer(method):
+    assert any(r.belongs_via and r.update_path == "contact_id" for r in REFERENCES[method])
+
+
+def test_a_new_contact_must_belong_to_the_customer_the_ticket_already_names():
+    asked: list[str] = []
+    lookups = {TICKET: _ticket_of("c-1", asked),
+               CONTACT: lambda _id: Referenced("", "", True, belongs_to_id="c-2")}
+    with principal_scope(principal()):
+        # the request naming the contact's own customer does not help: the ticket's counts
+        with pytest.raises(InvalidArgument) as caught:
+            check_references(UPDATE_TICKET, _contact_update("k-2", named_customer="c-2"), lookups)
+        assert [(v.field, v.description) for v in caught.value.violations] == [
+            ("ticket.contact_id", "is not a contact of the ticket ticket.id names")]
+        assert asked == ["t-1"]
+        # one of the ticket's customer's contacts goes ahead; clearing it needs no check
+        check_references(UPDATE_TICKET, _contact_update("k-1"), {
+            TICKET: _ticket_of("c-1", asked),
+            CONTACT: lambda _id: Referenced("", "", True, belongs_to_id="c-1")})
+        check_references(UPDATE_TICKET, _contact_update(""), {})
+        # a contact the caller may not see is refused as ever
+        with pytest.raises(InvalidArgument) as caught:
+            check_references(UPDATE_TICKET, _contact_update("k-3"),
+                             {TICKET: _ticket_of("c-1", asked), CONTACT: lambda _id: None})
+        assert [v.description for v in caught.value.violations] == [
+            "contact not found or not visible to you"]
+        # a ticket of no customer takes no contact
+        with pytest.raises(InvalidArgument):
+            check_references(UPDATE_TICKET, _contact_update("k-1"), {
+                TICKET: _ticket_of("", asked),
+                CONTACT: lambda _id: Referenced("", "", True, belongs_to_id="c-1")})
+
+
+def test_a_contact_change_of_a_ticket_the_caller_may_not_see_is_left_to_the_handler():
+    """The handler answers NOT_FOUND for it; the check tells nothing about its customer."""
+    def no_contact_lookup(_id):
+        raise AssertionError("the contact is not looked up")
+
+    with principal_scope(principal()):
+        check_references(UPDATE_TICKET, _contact_update("k-1"),
+                         {TICKET: lambda _id: None, CONTACT: no_contact_lookup})
 
 
 def test_a_refused_reference_names_its_field_and_a_missing_lookup_is_unavailable():

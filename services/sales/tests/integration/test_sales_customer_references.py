@@ -13,12 +13,13 @@ from datetime import timedelta
 import grpc
 import pytest
 from crm.common.v1 import types_pb2
+from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2 as S
 from crm_devstack.ports import free_port
 from crm_shared.db import utcnow
 from crm_shared.events.outbox import OutboxMessage
 from google.protobuf.field_mask_pb2 import FieldMask
-from sales_service.models import Contract, Lead, Opportunity, Purchase
+from sales_service.models import Activity, Contract, Lead, Opportunity, Purchase
 from sqlalchemy import func, select
 
 pytestmark = pytest.mark.integration
@@ -169,3 +170,55 @@ def test_an_order_recorded_out_of_sight_is_taken_and_shows_nothing(api, rpc_erro
     assert reps not in error.message and first.id not in error.message
     assert stored(api) == before
     assert api.stub("u-erp").RecordPurchase(purchase(reps, "SO-HIDDEN-1")).id == first.id
+
+
+# -- changing a follow-up record's contact ------------------------------------------------------
+
+def enterprise_with_contact(api, owner: str) -> tuple[str, str]:
+    """A new enterprise customer of ``owner`` and a contact of it."""
+    stub = api.customers.stub(owner)
+    customer = stub.CreateCustomer(customer_pb2.CreateCustomerRequest(
+        customer=customer_pb2.Customer(
+            type=customer_pb2.CUSTOMER_TYPE_ENTERPRISE, display_name="某某公司",
+            enterprise=customer_pb2.EnterpriseProfile(legal_name="某某公司",
+                                                      industry="retail")))).id
+    contact = stub.CreateContact(customer_pb2.CreateContactRequest(contact=customer_pb2.Contact(
+        customer_id=customer, name="李四", job_title="采购经理"))).id
+    return customer, contact
+
+
+def follow_up(api, owner: str, customer_id: str) -> S.Activity:
+    data = S.Activity(customer_id=customer_id, method=S.FOLLOW_UP_METHOD_PHONE,
+                      topic="需求沟通", summary="电话沟通")
+    data.occur_time.FromDatetime(utcnow() - timedelta(hours=1))
+    return api.stub(owner).CreateActivity(S.CreateActivityRequest(activity=data))
+
+
+def change_contact(stub, activity: S.Activity, contact_id: str, named_customer: str = ""):
+    return stub.UpdateActivity(S.UpdateActivityRequest(
+        activity=S.Activity(id=activity.id, contact_id=contact_id, customer_id=named_customer),
+        update_mask=FieldMask(paths=["contact_id"])))
+
+
+def stored_contact(api, activity_id: str) -> str | None:
+    with api.database.unit_of_work(readonly=True) as uow:
+        return uow.session.get(Activity, activity_id).contact_id
+
+
+def test_a_follow_up_records_contact_changes_only_to_one_of_its_customers(api, rpc_error):
+    """Checked as a created record's contact, against the customer the record is about: the
+    request naming another customer (ignored by the update) does not make that one's contact
+    fit, and a colleague's contact is refused as well."""
+    mine, _ = enterprise_with_contact(api, "u-rep")  # a contact the record does not name
+    other, others_contact = enterprise_with_contact(api, "u-rep")
+    _, colleagues_contact = enterprise_with_contact(api, "u-rep-2")
+    record = follow_up(api, "u-rep", mine)
+    for contact, named in ((others_contact, other), (colleagues_contact, "")):
+        before = stored(api)
+        error = rpc_error(change_contact, api.stub("u-rep"), record, contact, named)
+        assert error.code is grpc.StatusCode.INVALID_ARGUMENT, error
+        assert [v.field for v in error.violations] == ["activity.contact_id"]
+        assert stored(api) == before and stored_contact(api, record.id) is None
+    own_contact = api.customers.stub("u-rep").CreateContact(customer_pb2.CreateContactRequest(
+        contact=customer_pb2.Contact(customer_id=mine, name="王五", job_title="经理"))).id
+    assert change_contact(api.stub("u-rep"), record, own_contact).contact_id == own_contact

@@ -2,7 +2,7 @@
 need (without it the server refuses them UNAVAILABLE)."""
 
 from crm.sales.v1 import sales_pb2
-from crm_shared.references import CONTACT, CUSTOMER, REFERENCES
+from crm_shared.references import ACTIVITY, CONTACT, CUSTOMER, REFERENCES
 from sales_service.api import build_bindings
 from sales_service.settings import SalesApiSettings
 
@@ -13,9 +13,10 @@ def test_every_declared_kind_of_the_sales_service_has_its_lookup():
     settings = SalesApiSettings.model_construct(customer_addr="127.0.0.1:1",
                                                 customer_timeout_seconds=1.0)
     [binding] = build_bindings(None, settings)
-    kinds = {reference.kind for method, declared in REFERENCES.items()
-             if method.startswith(f"/{SERVICE.full_name}/") for reference in declared}
-    assert kinds == {CUSTOMER, CONTACT} and set(binding.references) == kinds
+    kinds = {kind for method, declared in REFERENCES.items()
+             if method.startswith(f"/{SERVICE.full_name}/") for reference in declared
+             for kind in filter(None, (reference.kind, reference.belongs_via))}
+    assert kinds == {CUSTOMER, CONTACT, ACTIVITY} and set(binding.references) == kinds
     declared = {m.split("/")[-1] for m in REFERENCES if m.startswith(f"/{SERVICE.full_name}/")}
     assert declared == {"CreateLead", "UpdateLead", "ConvertLead", "CreateOpportunity",
-                        "CreateContract", "RecordPurchase", "CreateActivity"}
+                        "CreateContract", "RecordPurchase", "CreateActivity", "UpdateActivity"}

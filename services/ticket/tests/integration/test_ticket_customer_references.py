@@ -20,11 +20,17 @@ CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 VIOLATION = ("ticket.customer_id", "customer not found or not visible to you")
 
 
-def customer_of(customer_api, owner: str) -> str:
-    """A new customer created by ``owner`` (so theirs, in their department)."""
+def customer_of(customer_api, owner: str, *, enterprise: bool = False) -> str:
+    """A new customer created by ``owner`` (so theirs, in their department); an enterprise
+    (which has contacts) when asked."""
     stub = customer_pb2_grpc.CustomerServiceStub(customer_api.channel(owner, CUSTOMER_SERVICE))
-    return stub.CreateCustomer(customer_pb2.CreateCustomerRequest(customer=customer_pb2.Customer(
-        type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL, display_name="王先生"))).id
+    customer = customer_pb2.Customer(type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL,
+                                     display_name="王先生")
+    if enterprise:
+        customer = customer_pb2.Customer(
+            type=customer_pb2.CUSTOMER_TYPE_ENTERPRISE, display_name="某某公司",
+            enterprise=customer_pb2.EnterpriseProfile(legal_name="某某公司", industry="retail"))
+    return stub.CreateCustomer(customer_pb2.CreateCustomerRequest(customer=customer)).id
 
 
 @pytest.fixture
@@ -90,3 +96,56 @@ def test_without_a_customer_service_a_ticket_naming_a_customer_is_unavailable(
     assert error.code is grpc.StatusCode.UNAVAILABLE
     assert api.count(Ticket) == 0
     assert api.create("u-admin").state == ticket_pb2.TICKET_STATE_ROUTED  # by phone it works
+
+
+# -- changing a ticket's contact ----------------------------------------------------------------
+
+def contact_of(customer_api, owner: str, customer_id: str) -> str:
+    stub = customer_pb2_grpc.CustomerServiceStub(customer_api.channel(owner, CUSTOMER_SERVICE))
+    return stub.CreateContact(customer_pb2.CreateContactRequest(contact=customer_pb2.Contact(
+        customer_id=customer_id, name="李四", job_title="采购经理"))).id
+
+
+def change_contact(api, caller: str, ticket: ticket_pb2.Ticket, contact_id: str,
+                   named_customer: str = "") -> ticket_pb2.Ticket:
+    return api.stub(caller).UpdateTicket(ticket_pb2.UpdateTicketRequest(
+        ticket=ticket_pb2.Ticket(id=ticket.id, contact_id=contact_id,
+                                 customer_id=named_customer),
+        update_mask={"paths": ["contact_id"]}))
+
+
+def stored_contact(api, ticket_id: str) -> str | None:
+    with api.database.unit_of_work(readonly=True) as uow:
+        return uow.session.get(Ticket, ticket_id).contact_id
+
+
+def test_a_tickets_contact_changes_only_to_one_of_its_customers(api, customer_api, rpc_error):
+    """The contact an update names is checked as a created one is, against the customer the
+    ticket already names: naming another customer of one's own in the request (which the
+    update ignores) does not make a stranger's contact fit."""
+    mine = customer_of(customer_api, "u-rep", enterprise=True)
+    other = customer_of(customer_api, "u-rep", enterprise=True)
+    ticket = api.create("u-rep", customer_id=mine)
+    others_contact = contact_of(customer_api, "u-rep", other)
+    history = api.count(TicketHistoryEntry)
+    error = rpc_error(change_contact, api, "u-rep", ticket, others_contact, named_customer=other)
+    assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error.violations] == ["ticket.contact_id"]
+    assert stored_contact(api, ticket.id) is None
+    assert api.count(TicketHistoryEntry) == history
+    own_contact = contact_of(customer_api, "u-rep", mine)
+    assert change_contact(api, "u-rep", ticket, own_contact).contact_id == own_contact
+
+
+def test_a_tickets_contact_cannot_become_one_the_caller_may_not_see(api, customer_api,
+                                                                     rpc_error):
+    """An agent may open and change a ticket of any customer; the contact is the customer's
+    only (the desk's exception covers the customer, never a stranger's contact)."""
+    anyones = customer_of(customer_api, "u-admin", enterprise=True)
+    ticket = api.create("u-agent", customer_id=anyones)
+    strangers = contact_of(customer_api, "u-admin",
+                           customer_of(customer_api, "u-admin", enterprise=True))
+    error = rpc_error(change_contact, api, "u-agent", ticket, strangers)
+    assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error.violations] == ["ticket.contact_id"]
+    assert stored_contact(api, ticket.id) is None
