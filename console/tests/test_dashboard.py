@@ -11,6 +11,7 @@ import re
 import time
 from concurrent import futures
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
@@ -22,10 +23,11 @@ from crm.sales.v1 import sales_pb2_grpc
 from crm_console.app import create_app
 from crm_console.settings import ConsoleSettings
 from crm_console.views import dashboard as view
+from crm_shared import kpis
 from crm_devstack.ports import free_port
 from crm_shared.auth import TokenIssuer, generate_signing_key
 from crm_shared.grpc.peers import Peers
-from crm_shared.kpis import period_range
+from crm_shared.kpis import period_in_zone
 from crm_shared.settings import load_settings
 from flask import Flask, g
 
@@ -89,8 +91,7 @@ def services():
 def keys(tmp_path_factory):
     folder = tmp_path_factory.mktemp("keys")
     generate_signing_key(folder / "jwt.key", folder / "jwt.pub")
-    return TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway",
-                       audience="crm"), folder / "jwt.pub"
+    return TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway"), folder / "jwt.pub"
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +177,7 @@ def test_a_down_or_refusing_service_says_so_in_its_panel_while_the_others_render
     assert chart_option(page, "marketing")["series"][0]["data"][0]["value"] == 1234567
     # The period the user picked, with the user's own token.
     request, authorization = customers.seen[-1]
-    start, end = period_range("last_7_days", datetime.now(UTC).date())
+    start, end = period_in_zone("last_7_days", ZoneInfo("Asia/Shanghai"))
     assert (request.period.start_date, request.period.end_date) == (
         start.isoformat(), end.isoformat())
     assert authorization == f"Bearer {token}"
@@ -186,6 +187,21 @@ def test_a_down_or_refusing_service_says_so_in_its_panel_while_the_others_render
     assert "¥12,345.67" in panel_html(page, "marketing")
     # A KPI the console has no label for shows the service's own name, marked as data.
     assert 'translate="no">Mystery figure</td>' in panel_html(page, "notification")
+
+
+def test_the_period_is_the_readers_calendar_not_utcs(console, keys, services, monkeypatch):
+    """At 01:00 on 1 March in Shanghai (the console's zone) it is still 28 February in UTC:
+    "month to date" is March, the services are asked for it and the page says so."""
+    monkeypatch.setattr(kpis, "utc_now", lambda: datetime(2026, 2, 28, 17, 0, tzinfo=UTC))
+    issuer, _ = keys
+    _address, customers = services
+    client, _token = signed_in(console, issuer, "en-US", **ADMIN)
+
+    page = client.get("/dashboard/?period=month_to_date").get_data(as_text=True)
+    request, _authorization = customers.seen[-1]
+    assert (request.period.start_date, request.period.end_date) == ("2026-03-01", "2026-03-01")
+    period = page.split('class="dashboard-period', 1)[1].split("</p>", 1)[0]
+    assert "Mar 1, 2026 – Mar 1, 2026, compared with Feb 28, 2026 – Feb 28, 2026" in period
 
 
 def test_the_page_is_in_chinese_and_bad_filter_values_are_field_errors(console, keys):

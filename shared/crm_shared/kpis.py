@@ -8,7 +8,7 @@ inside a copy of the caller's context, so the caller's token (forwarded to the s
 :mod:`crm_shared.grpc.client`) and the trace go with it.
 
     gatherer = KpiGatherer(peers, timeout_seconds=3.0)
-    start, end = period_range("last_30_days", date.today())
+    start, end = period_in_zone("last_30_days", time_zone("Asia/Shanghai"))
     panels = gatherer.gather(date_range(start, end), department="/hq/sales")
 
 A gatherer made with ``cache_seconds`` keeps each available panel that long, per caller (the
@@ -27,8 +27,9 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import grpc
 from cachetools import TTLCache
@@ -98,6 +99,27 @@ def period_range(word: str, today: date) -> tuple[date, date]:
     if word == "quarter_to_date":
         return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
     return today.replace(month=1, day=1), today
+
+
+def utc_now() -> datetime:
+    """The clock a period is read from (a test sets it)."""
+    return datetime.now(UTC)
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; ValueError (a caller's field error) when there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("must be an IANA time zone, e.g. Asia/Shanghai") from None
+
+
+def period_in_zone(word: str, zone: ZoneInfo, now: datetime | None = None) -> tuple[date, date]:
+    """The first and last day of a period word for a caller in ``zone``: "today" is the
+    caller's calendar day, not UTC's (at 01:00 in Shanghai on 1 March it is still 28 February
+    in UTC, and "month to date" is March). The one place the gateway's and the console's
+    dashboards take their period from."""
+    return period_range(word, (now or utc_now()).astimezone(zone).date())
 
 
 def previous_range(start: date, end: date) -> tuple[date, date]:

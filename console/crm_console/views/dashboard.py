@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, date, datetime
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from crm_shared.auth.principal import DataScope
 from crm_shared.kpis import (
@@ -33,7 +34,7 @@ from crm_shared.kpis import (
     KpiGatherer,
     KpiPanel,
     date_range,
-    period_range,
+    period_in_zone,
     previous_range,
 )
 from flask import Blueprint, current_app, g, render_template, request, session
@@ -370,12 +371,15 @@ def read_filters(args) -> tuple[str, str, dict[str, str], list[tuple[str, str]] 
     return period, department, errors, options
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
+def period_dates(period: str) -> tuple[date, date]:
+    """The first and last day of ``period`` where the reader is (``CONSOLE_TIME_ZONE``, the
+    zone every time is shown in), as the gateway's dashboard takes it for its ``time_zone``."""
+    zone = current_app.extensions["crm.console"].settings.console_time_zone
+    return period_in_zone(period, ZoneInfo(zone))
 
 
-def _context(period: str, department: str, panels: list[KpiPanel]) -> dict:
-    start, end = period_range(period, _today())
+def _context(period: str, department: str, panels: list[KpiPanel], start: date,
+             end: date) -> dict:
     before_start, before_end = previous_range(start, end)
     return {
         "period": period, "department": department,
@@ -390,14 +394,15 @@ def _context(period: str, department: str, panels: list[KpiPanel]) -> dict:
 @blueprint.get("/")
 def dashboard():
     period, department, errors, options = read_filters(request.args)
-    start, end = period_range(period, _today())
+    start, end = period_dates(period)
     panels = gatherer().gather(date_range(start, end), department,
                                refresh=request.args.get("refresh") == "1")
     department_choices = None
     if options:
         department_choices = [("", _("Everything I can see")), *options]
     return render_template(
-        "dashboard/dashboard.html", **_context(period, department, panels), errors=errors,
+        "dashboard/dashboard.html", **_context(period, department, panels, start, end),
+        errors=errors,
         values={"period": period, "department": department},
         period_options=[(word, _(label)) for word, label in PERIOD_LABELS.items()],
         department_choices=department_choices, may_choose=may_choose_department(),

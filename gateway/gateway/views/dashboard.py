@@ -9,13 +9,13 @@ the caller's token (forwarded to the service) and the trace go with it. The gath
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
-from crm_shared.kpis import KpiGatherer, date_range, period_range
+from crm_shared.kpis import KpiGatherer, date_range, period_in_zone, period_range, time_zone
 from crm_shared.protojson import to_json
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gateway.endpoints import operation
 from gateway.views import json_response
@@ -33,13 +33,30 @@ PeriodWord = Literal[
 
 
 class DashboardQuery(BaseModel):
-    period: PeriodWord = Field("last_30_days", description="Period ending today (UTC).")
+    period: PeriodWord = Field(
+        "last_30_days",
+        description="Period ending today, the day it is in `time_zone` (so at 01:00 on "
+        "1 March in Shanghai `month_to_date` is March, although it is 28 February in UTC).",
+    )
+    time_zone: str | None = Field(
+        None,
+        max_length=64,
+        description="IANA zone whose calendar counts the period's days, e.g. `Asia/Shanghai`; "
+        "default the gateway's `DASHBOARD_TIME_ZONE`.",
+    )
     department: str | None = Field(
         None,
         max_length=255,
         pattern=r"^(/[a-z0-9][a-z0-9_-]{0,62})+$",
         description="Department subtree, e.g. `/hq/sales`; default everything the caller sees.",
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            time_zone(value)  # ValueError: a 422 naming the field
+        return value
 
 
 class DateRange(BaseModel):
@@ -91,6 +108,7 @@ class Dashboard(BaseModel):
             "examples": [
                 {
                     "period": {"start_date": "2026-03-01", "end_date": "2026-03-30"},
+                    "time_zone": "Asia/Shanghai",
                     "department": "/hq/sales",
                     "panels": [
                         {
@@ -124,6 +142,7 @@ class Dashboard(BaseModel):
     )
 
     period: DateRange
+    time_zone: str = Field(description="The zone the period's days were counted in.")
     department: str | None = None
     panels: list[Panel]
 
@@ -165,11 +184,13 @@ def register(app, deps) -> None:
         responses={200: Dashboard},
     )
     def dashboard(query: DashboardQuery):
-        period = date_range(*period_range(query.period, datetime.now(UTC).date()))
+        zone = query.time_zone or deps.settings.dashboard_time_zone
+        period = date_range(*period_in_zone(query.period, time_zone(zone)))
         panels = gatherer.gather(period, query.department or "")
         return json_response(
             Dashboard(
                 period=DateRange(start_date=period.start_date, end_date=period.end_date),
+                time_zone=zone,
                 department=query.department,
                 panels=[panel(result) for result in panels],
             )

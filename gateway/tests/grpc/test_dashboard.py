@@ -148,6 +148,43 @@ def test_period_and_department_are_validated(dashboard_client, auth_header):
     assert {e["field"] for e in response.get_json()["errors"]} == {"period", "department"}
 
 
+def test_the_periods_days_are_the_callers_calendar_in_the_time_zone(
+    dashboard_client, auth_header, monkeypatch
+):
+    """At 01:00 on 1 March in Shanghai it is still 28 February in UTC: "month to date" is
+    March for the default zone (the console's), February for a caller who asks in UTC."""
+    from datetime import UTC, datetime
+
+    from crm_shared import kpis
+
+    monkeypatch.setattr(kpis, "utc_now", lambda: datetime(2026, 2, 28, 17, 0, tzinfo=UTC))
+    client, customers = dashboard_client
+
+    default = client.get("/api/v1/dashboard?period=month_to_date", headers=auth_header("admin"))
+    assert default.status_code == 200, default.get_data(as_text=True)
+    body = default.get_json()
+    assert body["period"] == {"start_date": "2026-03-01", "end_date": "2026-03-01"}
+    assert body["time_zone"] == "Asia/Shanghai"
+    request, _principal = customers.requests[-1]
+    assert (request.period.start_date, request.period.end_date) == ("2026-03-01", "2026-03-01")
+
+    utc = client.get(
+        "/api/v1/dashboard?period=month_to_date&time_zone=UTC", headers=auth_header("admin")
+    ).get_json()
+    assert utc["period"] == {"start_date": "2026-02-01", "end_date": "2026-02-28"}
+    assert utc["time_zone"] == "UTC"
+
+
+def test_an_unknown_time_zone_is_a_field_error(dashboard_client, auth_header):
+    client, customers = dashboard_client
+    response = client.get(
+        "/api/v1/dashboard?time_zone=Mars/Olympus_Mons", headers=auth_header("admin")
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["time_zone"]
+    assert customers.requests == []  # nothing was asked of the services
+
+
 def test_period_words_are_ranges_ending_today():
     from datetime import date
 

@@ -147,6 +147,23 @@ def test_period_words_are_ranges_ending_today_and_the_previous_period_has_their_
     assert (start - before_end).days == 1
 
 
+def test_a_periods_days_are_counted_in_the_callers_zone():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from crm_shared.kpis import period_in_zone, time_zone
+
+    shanghai_1am_on_1_march = datetime(2026, 2, 28, 17, 0, tzinfo=UTC)
+    assert period_in_zone("month_to_date", ZoneInfo("Asia/Shanghai"),
+                          shanghai_1am_on_1_march) == (date(2026, 3, 1), date(2026, 3, 1))
+    assert period_in_zone("month_to_date", ZoneInfo("UTC"),
+                          shanghai_1am_on_1_march) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert time_zone("Asia/Shanghai") == ZoneInfo("Asia/Shanghai")
+    for unknown in ("Mars/Olympus_Mons", "../etc/passwd", ""):
+        with pytest.raises(ValueError, match="IANA time zone"):
+            time_zone(unknown)
+
+
 OTHER = Principal(user_id="u-2", username="rep.li", roles=frozenset({"sales_rep"}),
                   department_path="/hq/sales/east", data_scope=DataScope.OWN, token="t2")
 
