@@ -391,6 +391,8 @@ ROOT: Schema = obj(
                 "image": ref("image"),
                 "secretKey": ref("secretRef"),
                 "timeZone": string("IANA time zone", pattern="^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$"),
+                # CONSOLE_DASHBOARD_CACHE_SECONDS: the console's own bounds (settings.py).
+                "dashboardCacheSeconds": integer(0, 3600),
                 "ingressPath": string(pattern="^/"),
                 "server": ref("gatewayServer"),
             }

@@ -102,6 +102,9 @@ def test_a_misspelt_service_name_is_rejected() -> None:
         ("networkPolicy.amqp.ports", [{"port": 70000}]),
         ("securityContext.runAsUser", 0),
         ("image.pullPolicy", "Sometimes"),
+        ("console.dashboardCacheSeconds", -1),
+        ("console.dashboardCacheSeconds", 3601),
+        ("console.dashboardCacheSeconds", "60"),
     ],
 )
 def test_a_wrong_type_or_value_is_rejected(path: str, value: Any) -> None:

@@ -16,6 +16,7 @@ from chart_support import (
     containers,
     enabled_services,
     env_of,
+    merged_values,
     parse,
     pod_labels,
     pod_spec,
@@ -503,7 +504,20 @@ def test_process_settings(rendered: Rendered) -> None:
             assert env["GATEWAY_URL"] == f"http://{RELEASE}-gateway:8080"
             assert env["CONSOLE_SECURE_COOKIES"] == "true"
             assert env["CONSOLE_TIME_ZONE"] == values["console"]["timeZone"]
+            assert env["CONSOLE_DASHBOARD_CACHE_SECONDS"] == str(
+                values["console"]["dashboardCacheSeconds"]
+            )
             assert env["JWT_PUBLIC_KEY_FILE"] == "/etc/crm/jwt/public.pem"
+
+
+def test_the_consoles_dashboard_cache_is_the_value_operators_set() -> None:
+    values = {"console": {"dashboardCacheSeconds": 0}}
+    rendered = parse("nocache", render_chart(values), merged_values(values))
+    (console,) = rendered.components("console")
+    assert env_of(containers(console)[0])["CONSOLE_DASHBOARD_CACHE_SECONDS"] == {
+        "name": "CONSOLE_DASHBOARD_CACHE_SECONDS",
+        "value": "0",
+    }
 
 
 def test_reflection_is_off_unless_asked_for(
