@@ -13,10 +13,14 @@ authority: a survey or unsubscribe link's signature, a lookup's number and phone
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from crm_shared.auth import DataScope, Principal, principal_scope
 from crm_shared.auth.scopes import SCOPES
+from flask import current_app
+
+from gateway.ratelimits import RateLimited, client_address
 
 PUBLIC_TOKEN_TTL_SECONDS = 60
 GATEWAY_USER = "gateway"
@@ -36,3 +40,25 @@ def as_public(issuer, scopes: Iterable[str]):
                                      roles=frozenset({"service"}), department_path="/",
                                      data_scope=DataScope.OWN, token=token,
                                      scopes=frozenset(granted)))
+
+
+def limit_public(action: str, *, target: str = "") -> None:
+    """Count this request of a public route against its client address and, when it names
+    one, its target (a ticket number, a phone): ``PUBLIC_RATE_LIMIT_PER_ADDRESS`` and
+    ``PUBLIC_RATE_LIMIT_PER_TARGET`` per ``PUBLIC_RATE_LIMIT_WINDOW_SECONDS`` and ``action``, in
+    the database counters every worker and replica shares (``gateway.ratelimits``). Over
+    either: 429 with ``Retry-After``, before the service is called, so nothing is stored. The
+    address is the one ``ProxyFix`` resolved: behind the console, the visitor's."""
+    deps = current_app.extensions["crm.gateway"]
+    settings = deps.settings
+    subjects = {f"public:{action}:address:{client_address()}": settings.public_rate_limit_per_address}
+    if target.strip():
+        # hashed: the counters' table need not list phones or ticket numbers in clear
+        digest = hashlib.sha256(target.strip().lower().encode()).hexdigest()[:32]
+        subjects[f"public:{action}:target:{digest}"] = settings.public_rate_limit_per_target
+    for subject, limit in subjects.items():
+        quota = deps.counters.hit(subject, limit=limit,
+                                  window_seconds=settings.public_rate_limit_window_seconds,
+                                  leased=False)
+        if quota.exceeded:
+            raise RateLimited("too many requests; retry later", retry_after=quota.reset_seconds)

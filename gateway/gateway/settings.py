@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from crm_shared.kpis import time_zone
 from crm_shared.settings import PeerAddressSettings, ProcessSettings
 
 
@@ -31,6 +30,12 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     rate_limit_window_seconds: int = Field(60, ge=1, le=3_600)
     rate_limit_user_requests: int = Field(600, ge=1)
     rate_limit_service_account_requests: int = Field(3_000, ge=1)
+    # The public routes (web forms, status lookup, public knowledge base: public_access.py,
+    # limit_public): requests per window from one client address, and naming one target (a
+    # ticket number, a phone), per route.
+    public_rate_limit_per_address: int = Field(30, ge=1)
+    public_rate_limit_per_target: int = Field(10, ge=1)
+    public_rate_limit_window_seconds: int = Field(60, ge=1, le=3_600)
     # Login throttle (the rule: gateway/ratelimits.py, LoginThrottle): failed attempts in the
     # window from one client address (any accounts), for one account from one address, and
     # for one account from all addresses (refuses only addresses it never logged in from).
@@ -52,9 +57,6 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     # the client could have written, are ignored. The chart sets 1 (the ingress controller).
     http_trusted_proxies: int = Field(0, ge=0, le=5)
     dashboard_timeout_seconds: float = Field(3.0, gt=0, le=60)
-    # The zone the dashboard's period words count days in when the caller names none
-    # (`time_zone`): the console's CONSOLE_TIME_ZONE, so "this month" is the same on both.
-    dashboard_time_zone: str = "Asia/Shanghai"
 
     http_host: str = "0.0.0.0"
     http_port: int = Field(8080, ge=1, le=65_535)
@@ -67,12 +69,6 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
 
     outbox_relay: bool = True
     outbox_poll_seconds: float = Field(0.5, gt=0)
-
-    @field_validator("dashboard_time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        time_zone(value)  # ValueError: not an IANA zone
-        return value
 
     def cors_origins(self) -> frozenset[str]:
         return frozenset(o.strip() for o in self.cors_allowed_origins.split(",") if o.strip())

@@ -53,6 +53,7 @@ ARTICLE_EXAMPLE = {
     "locale": "zh-CN",
     "state": "published",
     "department_path": "/hq/tech",
+    "public": False,
     "view_count": 12,
     "use_count": 3,
     "create_time": "2026-03-01T08:30:00Z",
@@ -81,6 +82,11 @@ class _ArticleFields(BaseModel):
         None, description="Default `draft`; only `published` articles are found by search."
     )
     department_path: str = department_path_field("Department that maintains it.")
+    public: bool = Field(
+        False,
+        description="Shown in the public help centre (`/api/v1/public/kb`) without an account "
+        "while published; default false (staff only).",
+    )
 
 
 class ArticleCreate(_ArticleFields):
@@ -147,6 +153,7 @@ class KnowledgeArticle(BaseModel):
     locale: str
     state: ArticleStateWord | None = None
     department_path: str
+    public: bool = False
     view_count: int
     use_count: int
     create_time: datetime | None = None
