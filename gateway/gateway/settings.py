@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from crm_shared.kpis import time_zone
 from crm_shared.settings import PeerAddressSettings, ProcessSettings
 
 
@@ -57,6 +58,9 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     # the client could have written, are ignored. The chart sets 1 (the ingress controller).
     http_trusted_proxies: int = Field(0, ge=0, le=5)
     dashboard_timeout_seconds: float = Field(3.0, gt=0, le=60)
+    # The zone the dashboard's period words count days in when the caller names none
+    # (`time_zone`): the console's CONSOLE_TIME_ZONE, so "this month" is the same on both.
+    dashboard_time_zone: str = "Asia/Shanghai"
 
     http_host: str = "0.0.0.0"
     http_port: int = Field(8080, ge=1, le=65_535)
@@ -69,6 +73,12 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
 
     outbox_relay: bool = True
     outbox_poll_seconds: float = Field(0.5, gt=0)
+
+    @field_validator("dashboard_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        time_zone(value)  # ValueError: not an IANA zone
+        return value
 
     def cors_origins(self) -> frozenset[str]:
         return frozenset(o.strip() for o in self.cors_allowed_origins.split(",") if o.strip())
