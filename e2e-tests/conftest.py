@@ -83,7 +83,10 @@ def lead_assigned_to(running_suite):
     return lambda username, body: _lead_assigned_to(running_suite.http, username, body)
 
 
-SURVEY_LINK = re.compile(r"https?://\S+?(/api/v1/surveys/respond/[A-Za-z0-9_.-]+)")
+# A survey link opens the console's survey page (/s/<token>); integrators answer the same
+# token through the gateway's JSON route, which the tests that answer by API call.
+SURVEY_LINK = re.compile(r"https?://\S+?/s/([A-Za-z0-9_.-]+)")
+SURVEY_API = "/api/v1/surveys/respond/"
 
 
 def _survey_link_texted_to(running_suite: RunningSuite, phone: str) -> str:
@@ -97,7 +100,7 @@ def _survey_link_texted_to(running_suite: RunningSuite, phone: str) -> str:
             if folder.exists() else []
         links = [SURVEY_LINK.search(text["text"]) for text in texts
                  if text["to"].endswith(number)]
-        return [link.group(1) for link in links if link]
+        return [SURVEY_API + link.group(1) for link in links if link]
 
     return wait_until(texted, timeout=60,
                       message=f"no survey link was ever texted to {phone}")[-1]
@@ -105,8 +108,8 @@ def _survey_link_texted_to(running_suite: RunningSuite, phone: str) -> str:
 
 @pytest.fixture(scope="session")
 def survey_link_texted_to(running_suite):
-    """``survey_link_texted_to(phone)``: the path of the newest survey link in a text message
-    to ``phone`` (the SMS gateway's sink), once it is there. Staff never see a link, so a test
+    """``survey_link_texted_to(phone)``: the gateway's JSON path of the newest survey link in a
+    text message to ``phone`` (the SMS gateway's sink), once it is there. Staff never see a link, so a test
     answers as the customer does: from their message."""
     return lambda phone: _survey_link_texted_to(running_suite, phone)
 

@@ -101,8 +101,8 @@ def test_a_customer_answers_by_link_without_an_account_and_only_once(client, aut
                           json={"customer_id": customer_id})
     assert invited.status_code == 201, invited.get_data(as_text=True)
     link = _sent_link(marketing, customer_id)
-    assert link.startswith("https://crm.example.com/api/v1/surveys/respond/")
-    path = link.removeprefix("https://crm.example.com")
+    assert link.startswith("https://crm.example.com/s/")  # the console's survey page
+    path = RESPOND + "/" + link.removeprefix("https://crm.example.com/s/")
 
     form = client.get(path)  # no Authorization header: the link is the key
     assert form.status_code == 200, form.get_data(as_text=True)

@@ -47,7 +47,7 @@ class LinkSigner:
     @classmethod
     def of(cls, settings) -> LinkSigner:
         return cls(getattr(settings, "survey_link_secret", None),
-                   getattr(settings, "survey_link_base_url", "http://127.0.0.1:8080"))
+                   getattr(settings, "survey_link_base_url", "http://127.0.0.1:8090"))
 
     def require_secret(self) -> str:
         if not self.secret:

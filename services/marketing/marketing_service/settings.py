@@ -17,7 +17,7 @@ class SurveyLinkSettings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
 
     survey_link_secret: str | None = Field(default=None, repr=False)
-    survey_link_base_url: str = "http://127.0.0.1:8080"  # the gateway as customers reach it
+    survey_link_base_url: str = "http://127.0.0.1:8090"  # the public pages (the console) as customers reach them
 
     @field_validator("survey_link_secret")
     @classmethod

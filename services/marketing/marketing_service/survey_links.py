@@ -1,10 +1,9 @@
 """The signed link of a survey invitation: a customer answers without an account, and only the
 link authorises the answer.
 
-A token is ``<payload>.<signature>``: the payload is the URL-safe base64 of
-``<invitation id>:<expiry as unix seconds>``, the signature the URL-safe base64 of its
-HMAC-SHA256 under ``SURVEY_LINK_SECRET``. It cannot be forged or extended without the secret,
-it expires by itself, and it is single-use through its invitation's state (an answered
+The token is a :mod:`crm_shared.signed_links` token whose claims are the invitation's id,
+signed under ``SURVEY_LINK_SECRET``: it cannot be forged or extended without the secret, it
+expires by itself, and it is single-use through its invitation's state (an answered
 invitation takes no second answer). Rotating the secret invalidates every open link.
 
 The token is a credential of the customer it was sent to: it is made when the invitation's
@@ -14,26 +13,20 @@ anyone else (:mod:`marketing_service.invitations`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-RESPOND_PATH = "/api/v1/surveys/respond/"
+from crm_shared import signed_links
+from crm_shared.signed_links import MAX_TOKEN_LENGTH, TOKEN_SHAPE, ExpiredLink, InvalidLink
+
+RESPOND_PATH = "/s/"
+"""The survey page the console serves to customers (``crm_console.public.survey``), which
+answers through the gateway's ``/api/v1/surveys/respond/<token>`` (integrators call that
+route with the same token)."""
 MIN_SECRET_LENGTH = 16
-MAX_TOKEN_LENGTH = 300
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}")
-"""URL-safe base64 payload, a dot, and the 43 characters of an unpadded SHA-256 HMAC."""
 
-
-class InvalidLink(Exception):
-    """The token is malformed or its signature does not verify."""
-
-
-class ExpiredLink(Exception):
-    """The token verifies but its time is over."""
+__all__ = ["MAX_TOKEN_LENGTH", "TOKEN_SHAPE", "ExpiredLink", "InvalidLink", "LinkClaims",
+           "link_url", "sign", "verify"]
 
 
 @dataclass(frozen=True)
@@ -42,47 +35,17 @@ class LinkClaims:
     expire_time: datetime
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _signature(secret: str, payload: str) -> str:
-    return _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
-
-
 def sign(secret: str, invitation_id: str, expire_time: datetime) -> str:
-    payload = _b64(f"{invitation_id}:{int(expire_time.timestamp())}".encode())
-    return f"{payload}.{_signature(secret, payload)}"
+    return signed_links.sign(secret, invitation_id, expire_time)
 
 
 def verify(secret: str, token: str, now: datetime) -> LinkClaims:
-    """The claims of a genuine, unexpired token. Any other text (malformed, truncated,
-    tampered, signed with another secret, not ASCII, of any length) raises
-    :class:`InvalidLink`, and a genuine token past its time :class:`ExpiredLink`; nothing else
-    is raised, so a caller maps exactly these two."""
-    # The shape is checked first: what follows may then assume ASCII text of a bounded length
-    # (hmac.compare_digest raises TypeError on text that is not ASCII).
-    if len(token) > MAX_TOKEN_LENGTH or not TOKEN_SHAPE.fullmatch(token):
-        raise InvalidLink("not a survey link token")
-    payload, _, signature = token.partition(".")
-    if not hmac.compare_digest(signature.encode(), _signature(secret, payload).encode()):
-        raise InvalidLink("the survey link's signature does not verify")
-    try:
-        invitation_id, _, expiry = _unb64(payload).decode().rpartition(":")
-        expire_time = datetime.fromtimestamp(int(expiry), UTC)
-    except (ValueError, OverflowError, OSError):  # binascii and Unicode errors are ValueErrors
-        raise InvalidLink("not a survey link token") from None
-    if not invitation_id:
-        raise InvalidLink("not a survey link token")
-    if now >= expire_time:
-        raise ExpiredLink("the survey link has expired")
-    return LinkClaims(invitation_id=invitation_id, expire_time=expire_time)
+    """The claims of a genuine, unexpired token; :class:`InvalidLink` or
+    :class:`ExpiredLink` otherwise, nothing else (:func:`crm_shared.signed_links.verify`)."""
+    claims = signed_links.verify(secret, token, now)
+    return LinkClaims(invitation_id=claims.text, expire_time=claims.expire_time)
 
 
 def link_url(base_url: str, token: str) -> str:
-    """The public URL a customer opens (the gateway serves the form there)."""
+    """The public URL a customer opens: the console's survey page at the public base URL."""
     return base_url.rstrip("/") + RESPOND_PATH + token

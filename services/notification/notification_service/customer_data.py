@@ -33,9 +33,10 @@ S = notification_pb2.DeliveryStatus
 # Not sent yet: after an erasure there is nobody to send them to (the contract's CANCELLED).
 UNSENT = (S.DELIVERY_STATUS_PENDING, S.DELIVERY_STATUS_SCHEDULED, S.DELIVERY_STATUS_RETRYING,
           S.DELIVERY_STATUS_FAILED)
-SURVEY_LINK_TOKEN = re.compile(r"(/surveys/respond/)[^\s\"'<>]+")
-"""The token of a survey link (``…/api/v1/surveys/respond/<token>``, the route the gateway
-serves the public form on): everything after the route up to the next space or quote."""
+SURVEY_LINK_TOKEN = re.compile(r"(/surveys/respond/|/[su]/)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}")
+"""The token of a link that acts in the customer's name: a survey (``…/s/<token>``, the page
+customers open, or ``…/api/v1/surveys/respond/<token>``, the gateway's route) or an
+unsubscribe link (``…/u/<token>``); a token is ``<payload>.<signature>`` (43 characters; any 20 or more are withheld)."""
 WITHHELD_LINK = "[withheld]"
 
 

@@ -159,7 +159,7 @@ class Suite:
         }
         if component == "marketing":
             env.update(SURVEY_LINK_SECRET=self.survey_link_secret,
-                       SURVEY_LINK_BASE_URL=cfg.gateway_url)
+                       SURVEY_LINK_BASE_URL=cfg.console_url)  # the public pages
         if component in SERVICE_ACCOUNTS:
             env.update(SERVICE_TOKEN_URL=f"{cfg.gateway_url}/api/v1/auth/token",
                        SERVICE_CLIENT_ID=SERVICE_ACCOUNTS[component][0],
@@ -186,6 +186,7 @@ class Suite:
                 CONSOLE_PORT=str(cfg.console_port),
                 CONSOLE_SECRET_KEY=self.console_secret,
                 CONSOLE_SECURE_COOKIES="false",  # plain HTTP on this machine
+                PUBLIC_COMPANY_NAME="示例科技有限公司",  # shown on the public pages
                 GATEWAY_URL=cfg.gateway_url,
                 HTTP_WORKERS="1",
                 **{f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES},

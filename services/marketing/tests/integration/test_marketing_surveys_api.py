@@ -23,7 +23,7 @@ from sqlalchemy import select
 pytestmark = pytest.mark.integration
 M = marketing_pb2
 FORM = "u-form"  # the gateway's public survey form: scope surveys.respond only
-LINK = re.compile(r"https://crm\.example\.com/api/v1/surveys/respond/[A-Za-z0-9_.-]+")
+LINK = re.compile(r"https://crm\.example\.com/s/[A-Za-z0-9_.-]+")
 REFUSED = "this survey link is not valid or has expired"
 
 
@@ -163,7 +163,7 @@ def test_staff_see_the_invitations_state_but_never_a_link_that_answers_it(api, n
                 assert rpc_error(call, request).code.name == "NOT_FOUND", text
 
     report = outbound.dispatch_due(api.database, notification.marketing, utcnow(),
-                                   settings=api.settings)
+                                   settings=api.settings, addresses=api.contacts)
     assert report.sent >= 1
     link = _delivered_link(notification, customer)
     token = link.rsplit("/", 1)[1]
@@ -174,7 +174,7 @@ def test_staff_see_the_invitations_state_but_never_a_link_that_answers_it(api, n
     # nor do the queue's row or the personal-data export a privacy officer reads hold it
     export = api.stub("u-admin").ExportCustomerData(M.ExportCustomerDataRequest(
         customer_id=customer))
-    assert token not in str(export) and "/surveys/respond/" not in str(export)
+    assert token not in str(export) and link not in str(export)
 
     assert api.stub(FORM).GetSurveyForm(M.GetSurveyFormRequest(token=token)).title == \
         "季度满意度"
@@ -192,7 +192,8 @@ def test_a_message_waits_for_its_link_when_the_api_cannot_sign(api, notification
     invite(api, new_survey(api).id, customer)
     now = utcnow()
     outbound.dispatch_due(api.database, notification.marketing, now,
-                          settings=api.settings.model_copy(update={"survey_link_secret": None}))
+                          settings=api.settings.model_copy(update={"survey_link_secret": None}),
+                              addresses=api.contacts)
     with api.database.unit_of_work(readonly=True) as uow:
         message = uow.session.scalars(select(OutboundMessage).where(
             OutboundMessage.customer_id == customer)).one()

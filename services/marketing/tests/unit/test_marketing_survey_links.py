@@ -52,9 +52,8 @@ def test_a_token_signed_with_another_secret_is_refused():
         verify(SECRET, sign("another-secret-of-some-length", "inv-1", EXPIRY), NOW)
 
 
-def test_the_link_is_the_gateways_public_form_route():
-    assert link_url("https://crm.example.com/", "abc.def") == \
-        "https://crm.example.com/api/v1/surveys/respond/abc.def"
+def test_the_link_is_the_public_survey_page():
+    assert link_url("https://crm.example.com/", "abc.def") == "https://crm.example.com/s/abc.def"
 
 
 @pytest.mark.parametrize("text", [
