@@ -1,7 +1,9 @@
 """The console's dashboard in a real browser: each panel's chart holds the KPI values (this
 period and the previous one) that the gateway's ``GET /api/v1/dashboard`` gives the same
 person for the same period and department, picked with the page's period and department
-pickers; a department lead is offered only their own subtree; the page fits a phone. (A panel whose service is down is tested in process, in
+pickers, the days of the period counted in the console's zone (``CONSOLE_TIME_ZONE``, given
+to the gateway as ``time_zone``); a department lead is offered only their own subtree; the
+page fits a phone. (A panel whose service is down is tested in process, in
 ``console/tests/test_dashboard.py``.)"""
 
 from __future__ import annotations
@@ -9,14 +11,19 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 SERVICES = ("customer", "sales", "ticket", "marketing", "notification")
+# The console's CONSOLE_TIME_ZONE (its default; the suite sets none): the gateway is asked
+# for the same zone, so "today" is the same calendar day on both.
+ZONE = "time_zone=Asia/Shanghai"
 
 
 def _ok(response, status=200):
@@ -121,7 +128,7 @@ def test_each_panels_chart_holds_the_gateways_kpis_for_the_chosen_period(
     expect(page).to_have_url(re.compile(r"period=last_90_days"))
     expect(page.locator("#chart-kpi-customer canvas")).to_have_count(1)
 
-    api, shown = _matches_the_api(http, admin, "period=last_90_days", page)
+    api, shown = _matches_the_api(http, admin, f"period=last_90_days&{ZONE}", page)
 
     assert _same_figures(api, shown), _differences(api, shown)
     assert api["customer"][0] == "available" and api["ticket"][0] == "available"
@@ -130,6 +137,12 @@ def test_each_panels_chart_holds_the_gateways_kpis_for_the_chosen_period(
     # The numbers next to the chart are formatted by unit.
     row = page.locator("#panel-ticket tr[data-kpi=sla_compliance_rate] td").nth(1)
     expect(row).to_have_text(re.compile(r"^\d{1,3}\.\d%$"))
+    # The same days: the period the page names is the one the gateway counted in the zone.
+    period = _ok(http.call("GET", f"/api/v1/dashboard?period=last_90_days&{ZONE}",
+                           token=admin))["period"]
+    shown_days = page.locator(".dashboard-period").text_content()
+    for day in (period["start_date"], period["end_date"]):
+        assert format_date(date.fromisoformat(day), "medium", locale="en_US") in shown_days
 
 
 def test_a_department_lead_picks_a_department_of_their_own_and_sees_its_figures(
@@ -150,8 +163,8 @@ def test_a_department_lead_picks_a_department_of_their_own_and_sees_its_figures(
     expect(page.locator(".dashboard-period")).to_contain_text("/hq/sales/east")
     expect(page.locator("#chart-kpi-sales canvas")).to_have_count(1)
 
-    api, shown = _matches_the_api(http, lead, "period=last_30_days&department=/hq/sales/east",
-                                  page)
+    api, shown = _matches_the_api(
+        http, lead, f"period=last_30_days&department=/hq/sales/east&{ZONE}", page)
     assert _same_figures(api, shown), (api, shown)
     assert api["sales"][0] == "available"
 
