@@ -52,6 +52,9 @@ class ConsoleSettings(PeerAddressSettings, BaseSettings):
     public_rate_limit_per_address: int = Field(30, ge=1, le=100_000)
     public_rate_limit_per_target: int = Field(10, ge=1, le=100_000)
     public_rate_limit_window_seconds: int = Field(60, ge=1, le=86_400)
+    # The sites that may embed the web-to-lead form (/forms/lead) in a frame, space-separated
+    # origins (https://www.example.com): its CSP frame-ancestors. Empty: none may.
+    public_lead_form_frame_ancestors: str = Field("", max_length=2000)
 
     http_host: str = "0.0.0.0"
     console_port: int = Field(8090, ge=1, le=65_535)

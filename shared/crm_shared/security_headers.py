@@ -5,7 +5,8 @@ Every response, error pages and static files included, carries:
 - ``X-Content-Type-Options: nosniff`` — a browser never guesses a script or a page out of a
   download (a CSV, a JSON body holding a customer's notes);
 - ``X-Frame-Options: DENY`` and CSP ``frame-ancestors 'none'`` — no other site frames a page
-  to trick a click (clickjacking); the first for browsers that predate CSP 2;
+  to trick a click (clickjacking); the first for browsers that predate CSP 2, left out of a
+  page whose own policy names the sites that may frame it;
 - ``Referrer-Policy`` — the app's own (the console keeps record ids to itself:
   ``same-origin``), and ``no-referrer`` on paths whose URL is a credential (a survey link's
   token), so it never reaches another site through a link or a loaded resource;
@@ -50,6 +51,17 @@ def came_over_tls(req: Request, trusted_proxies: int) -> bool:
     return forwarded[-trusted_proxies].strip().lower() == "https"
 
 
+def _frames_allowed(policy: str) -> bool:
+    """Whether a view's own policy lets some sites frame it (the embeddable web-to-lead form:
+    ``frame-ancestors https://www.example.com``). Such a page gets no ``X-Frame-Options``:
+    the old header cannot list sites, and DENY would block them where browsers still read it."""
+    for directive in policy.split(";"):
+        name, _, sources = directive.strip().partition(" ")
+        if name == "frame-ancestors":
+            return sources.strip() not in ("", "'none'")
+    return False
+
+
 def install_security_headers(
     app: Flask,
     *,
@@ -65,7 +77,8 @@ def install_security_headers(
     def _security_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", NOSNIFF)
-        headers.setdefault("X-Frame-Options", FRAME_OPTIONS)
+        if not _frames_allowed(headers.get("Content-Security-Policy", "")):
+            headers.setdefault("X-Frame-Options", FRAME_OPTIONS)
         referrer = NO_REFERRER if request.path.startswith(token_paths) else referrer_policy
         headers.setdefault("Referrer-Policy", referrer)
         headers.setdefault("Content-Security-Policy", content_security_policy)
