@@ -28,9 +28,13 @@ class Base(DeclarativeBase):
 # --- Tickets: lifecycle, routing, transfers, history, comments, service records, agents ------
 
 
-# The department queue's partial indexes over the open tickets (revision 0004, PostgreSQL only).
+# The department queue's partial indexes over the open tickets (revisions 0004, 0006) and the
+# KPI report's over pending SLA targets and response times (revision 0006), PostgreSQL only.
 Base.metadata.info["postgresql_only_indexes"] = ("ix_tickets_open_resolution_due",
-                                                 "ix_tickets_open_department_path")
+                                                 "ix_tickets_open_department_state",
+                                                 "ix_tickets_first_response_pending",
+                                                 "ix_tickets_resolution_pending",
+                                                 "ix_tickets_response_seconds")
 
 
 class Ticket(Base):
@@ -47,6 +51,10 @@ class Ticket(Base):
         Index("ix_tickets_assignee_id_state", "assignee_id", "state"),
         Index("ix_tickets_customer_id", "customer_id"),
         Index("ix_tickets_state_last_activity_time", "state", "last_activity_time"),
+        # A KPI report reads the tickets resolved or closed in the minutes at its ends that are
+        # no whole UTC hour (zones like India's).
+        Index("ix_tickets_resolve_time", "resolve_time"),
+        Index("ix_tickets_close_time", "close_time"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -111,6 +119,59 @@ class Ticket(Base):
     resolution_warning_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reminder_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     escalate_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class TicketKpiSum(Base):
+    """What the tickets of one department add to the KPI figures in one UTC day (``hours``
+    24) and, again, in one UTC hour of it (``hours`` 1, for periods that start or end within a
+    UTC day: a zone not at UTC). :mod:`ticket_service.kpi_rollup` keeps it, in the transaction
+    that writes a ticket.
+
+    Each column is a sum over tickets, placed by one instant of the ticket: ``created`` ..
+    ``reopened`` by its creation, ``resolved`` and ``resolution_us`` by its resolution, ``done``
+    by the time it left the backlog (resolved or closed, not before its creation).
+    ``*_settled``: SLA targets decided whatever the time (met, breached or done late).
+    """
+
+    __tablename__ = "ticket_kpi_sums"
+
+    # Keyed by span first: a report reads the days or hours of its periods.
+    hours: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    department_path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    created: Mapped[int] = mapped_column(Integer)
+    responded: Mapped[int] = mapped_column(Integer)
+    response_us: Mapped[int] = mapped_column(BigInteger)
+    """Microseconds from creation to first response, summed (integers add up exactly)."""
+    first_met: Mapped[int] = mapped_column(Integer)
+    first_settled: Mapped[int] = mapped_column(Integer)
+    resolution_met: Mapped[int] = mapped_column(Integer)
+    resolution_settled: Mapped[int] = mapped_column(Integer)
+    complaint_met: Mapped[int] = mapped_column(Integer)
+    complaint_settled: Mapped[int] = mapped_column(Integer)
+    demand_met: Mapped[int] = mapped_column(Integer)
+    demand_settled: Mapped[int] = mapped_column(Integer)
+    ever_resolved: Mapped[int] = mapped_column(Integer)
+    reopened: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[int] = mapped_column(Integer)
+    resolution_us: Mapped[int] = mapped_column(BigInteger)
+    done: Mapped[int] = mapped_column(Integer)
+
+
+class TicketResponseCount(Base):
+    """How many of one department's tickets created in one UTC day (``hours`` 24) or hour
+    (``hours`` 1) got their first response within each bucket of response times
+    (``ticket_service.kpi_rollup.BUCKET_EDGES``): where the median of a period is, without
+    reading the period's tickets."""
+
+    __tablename__ = "ticket_response_counts"
+
+    # Keyed by span first: a report reads the days or hours of its periods.
+    hours: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    department_path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
 
 
 class TicketNumberSequence(Base):
@@ -406,3 +467,7 @@ class KnowledgeArticle(Base):
     create_time: Mapped[datetime] = mapped_column(UtcDateTime)
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+# Every write of a ticket keeps its share of the KPI rollup up to date (mapper events there).
+from ticket_service import kpi_rollup  # noqa: F401  (after the models it reads)
