@@ -115,6 +115,7 @@ def test_customer_api_callers(rendered: Rendered) -> None:
         ("sales", "worker"),
         ("ticket", "api"),
         ("ticket", "worker"),
+        ("marketing", "api"),  # the dispatcher reads each message's address as it sends
     }
     assert expected_callers(rendered.values, "notification") == {
         ("gateway", "gateway"),

@@ -386,7 +386,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                 self._after_facts_changed(uow, customer, principal.user_id, now, created=True)
                 created = customer_proto(uow.session, customer, self._keys(), viewer=None)
                 uow.emit(
-                    events_pb2.CustomerCreated(customer=created, actor_id=principal.user_id),
+                    events_pb2.CustomerCreated(customer=personal_data.for_event(created),
+                                               actor_id=principal.user_id),
                     key=customer.id,
                 )
             return personal_data.answer_for(principal, created)
@@ -626,7 +627,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                              source=revisions.API, now=now)
             self._after_facts_changed(uow, customer, principal.user_id, now)
             updated = customer_proto(uow.session, customer, self._keys(), viewer=None)
-            uow.emit(events_pb2.CustomerUpdated(customer=updated, changed_fields=sorted(changes),
+            uow.emit(events_pb2.CustomerUpdated(customer=personal_data.for_event(updated),
+                                                changed_fields=sorted(changes),
                                                 actor_id=principal.user_id), key=customer.id)
             return personal_data.answer_for(principal, updated)
 

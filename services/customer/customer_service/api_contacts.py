@@ -22,7 +22,7 @@ from crm_shared.grpc.paging import keyset_page, page_size_of
 from google.protobuf import empty_pb2
 from sqlalchemy import func, select, update
 
-from customer_service import access_log, api, contacts
+from customer_service import access_log, api, contacts, personal_data
 from customer_service.api_personal import METHOD_PREFIX
 from customer_service.models import Contact, Customer
 
@@ -92,7 +92,7 @@ class ContactRpcs:
             created = contacts.to_proto(contact)
             uow.emit(
                 events_pb2.ContactCreated(
-                    contact=created,
+                    contact=personal_data.for_event(created),
                     owner_id=customer.owner_id,
                     department_path=customer.department_path,
                 ),
@@ -183,7 +183,7 @@ class ContactRpcs:
             updated = contacts.to_proto(contact)
             uow.emit(
                 events_pb2.ContactUpdated(
-                    contact=updated,
+                    contact=personal_data.for_event(updated),
                     changed_fields=changed,
                     owner_id=customer.owner_id,
                     department_path=customer.department_path,

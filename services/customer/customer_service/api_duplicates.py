@@ -257,7 +257,7 @@ class DuplicateRpcs:
                     owner_id=survivor.owner_id,
                     department_path=survivor.department_path,
                     actor_id=principal.user_id,
-                    customer=result,
+                    customer=personal_data.for_event(result),
                 ),
                 key=survivor.id,
             )

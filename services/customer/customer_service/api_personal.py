@@ -55,6 +55,7 @@ EXPORT_FILTERS = {
     "include_inactive",
 }
 MAX_CLOCK_SKEW = timedelta(minutes=5)
+CONTACT_DETAILS_BATCH = 500  # the contract's limit of BatchGetContactDetailsRequest.customer_ids
 
 
 class PersonalDataRpcs:
@@ -180,6 +181,34 @@ class PersonalDataRpcs:
                 access_log_entries=[access_log.to_proto(row) for row in rows],
                 next_page_token=next_token,
             )
+
+    # --- contact details for a sender ------------------------------------------------------
+
+    def BatchGetContactDetails(self, request, context):
+        """The phones and e-mails of active customers in the caller's data scope, for a
+        service account that sends them messages (the contract lets only
+        ``customers.contact_details`` call it): events carry them masked
+        (:func:`personal_data.for_event`). Every answer is in the access log."""
+        principal = current_principal()
+        refuse_unsupported(request, {"customer_ids"})
+        ids = list(dict.fromkeys(request.customer_ids))
+        if len(ids) > CONTACT_DETAILS_BATCH:
+            raise InvalidArgument(FieldViolation(
+                "customer_ids", f"must list at most {CONTACT_DETAILS_BATCH} ids"))
+        with self.database.unit_of_work() as uow:
+            found = {customer.id: customer
+                     for customer in repository.get_many_visible(uow.session, principal, ids)
+                     if customer.state == "active"}
+            details = [customer_pb2.CustomerContactDetails(
+                customer_id=customer_id, phone=found[customer_id].phone or "",
+                email=found[customer_id].email or "") for customer_id in ids if customer_id in found]
+            access_log.record_reads(
+                uow.session, principal,
+                ((item.customer_id, [name for name in personal_data.CONTACT_FIELDS
+                                     if getattr(item, name)]) for item in details),
+                METHOD_PREFIX + "BatchGetContactDetails")
+            return customer_pb2.BatchGetContactDetailsResponse(
+                customers=details, not_found_ids=[i for i in ids if i not in found])
 
     # --- data-subject export ----------------------------------------------------------------
 

@@ -49,7 +49,8 @@ for a 12-digit account, leaving 10^(n - 7 - shown) ≥ 10⁴ candidates. The mas
 
 Not masked: name, phone, e-mail, address, WeChat id, birth date (``SENSITIVITY_PERSONAL``)
 go in clear to whoever may see the customer — they are how staff reach the customer — except
-where :data:`WITHHELD` keeps one from a role whose task does not need it. Answers of other
+where :data:`WITHHELD` keeps one from a role whose task does not need it. Events carry the
+phone and e-mail masked (:func:`for_event`). Answers of other
 services carry no ID-card or bank number; the notification service shows a delivery's address
 masked (``notification_service.deliveries.mask``: an e-mail's first character and domain, a
 phone's first three and last two characters).
@@ -66,6 +67,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from crm.common.v1 import options_pb2
 from crm.customer.v1 import customer_pb2
@@ -83,6 +85,8 @@ from customer_service import access_log
 from customer_service.models import Customer, CustomerPersonalField
 
 log = logging.getLogger(__name__)
+
+M = TypeVar("M", customer_pb2.Customer, customer_pb2.Contact)
 
 REVEAL_ROLES = roles.REVEAL_ROLES
 """Roles that may read sensitive fields in clear, export and erase personal data, and read
@@ -239,6 +243,42 @@ MASKS: dict[str, Callable[[str], str]] = {
 }
 """The mask of each field of :data:`SECRET_FIELDS`, taking the value without spaces. A secret
 field the contract gains without a mask here is masked whole."""
+
+
+# --- contact details in events ----------------------------------------------------------------
+
+CONTACT_FIELDS = ("phone", "email")
+"""A customer's (or a contact's) own addresses. Events carry them masked (:func:`for_event`):
+a consumer learns whether the customer can be reached by SMS or e-mail, never the address,
+and an event is copied to every consumer, the broker and its dead-letter queues. The one
+service that sends to the address reads it as it sends (``BatchGetContactDetails``, granted
+to its service account alone). The customer service's README, "Events", says why."""
+
+PHONE_SHOWN_HEAD, PHONE_SHOWN_TAIL = 3, 2
+"""A masked phone keeps its first three characters (``+86``, the country code of an E.164
+number) and its last two: 10⁸ candidates for a mainland mobile."""
+
+
+def mask_contact(value: str) -> str:
+    """``l***@example.com`` for an e-mail, ``+86*********78`` for a phone; ``""`` stays ``""``."""
+    value = value.strip()
+    if not value:
+        return ""
+    if "@" in value:
+        local, _, domain = value.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    hidden = max(len(value) - PHONE_SHOWN_HEAD - PHONE_SHOWN_TAIL, 4)
+    return value[:PHONE_SHOWN_HEAD] + "*" * hidden + value[-PHONE_SHOWN_TAIL:]
+
+
+def for_event(message: M) -> M:
+    """A copy of ``message`` (a ``Customer`` or a ``Contact``) as an event carries it: the
+    :data:`CONTACT_FIELDS` masked. ``message`` itself is left as it is (the caller's answer)."""
+    event = type(message)()
+    event.CopyFrom(message)
+    for name in CONTACT_FIELDS:
+        setattr(event, name, mask_contact(getattr(event, name)))
+    return event
 
 
 def mask(field_path: str, value: str) -> str:

@@ -24,10 +24,12 @@ from marketing_service import outbound
 from marketing_service.api_campaigns import CampaignRpcs
 from marketing_service.api_segments import SegmentRpcs
 from marketing_service.api_surveys import SurveyRpcs
+from marketing_service.api_unsubscribe import UnsubscribeRpcs
+from marketing_service.contact_details import address_book_for
 from marketing_service.notification_client import client_for
 
 
-class MarketingServicer(SegmentRpcs, CampaignRpcs, SurveyRpcs,
+class MarketingServicer(SegmentRpcs, CampaignRpcs, SurveyRpcs, UnsubscribeRpcs,
                         marketing_pb2_grpc.MarketingServiceServicer):
     def __init__(self, database: Database, settings: ApiSettings | None = None) -> None:
         self.database = database
@@ -35,12 +37,14 @@ class MarketingServicer(SegmentRpcs, CampaignRpcs, SurveyRpcs,
 
 
 def sending_task(database: Database, settings) -> PeriodicTask:
-    """The dispatcher of the sending queue, every ``OUTBOUND_DISPATCH_SECONDS``; it signs the
+    """The dispatcher of the sending queue, every ``OUTBOUND_DISPATCH_SECONDS``; it reads each
+    customer's address from the customer service as it hands the message over, and signs the
     survey links of the invitations it sends (``SURVEY_LINK_SECRET``)."""
     notification = client_for(settings)
+    addresses = address_book_for(settings)
     return PeriodicTask("outbound-dispatch", settings.outbound_dispatch_seconds,
                         lambda: outbound.dispatch_due(database, notification, utcnow(),
-                                                      settings=settings))
+                                                      addresses=addresses, settings=settings))
 
 
 def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:

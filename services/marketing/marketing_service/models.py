@@ -61,7 +61,10 @@ class CustomerProfile(Base):
     owner_id: Mapped[str] = mapped_column(String(64))
     department_path: Mapped[str] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(320), info=PERSONAL)
+    """Masked (``l***@example.com``), as the customer events carry it: whether the customer
+    has one. The address is read from the customer service as a message is sent."""
     phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
+    """Masked (``+86*********78``), like ``email``."""
     locale: Mapped[str] = mapped_column(String(10))
     """``zh-CN`` or ``en-US``: the language of the messages the customer gets."""
     tag_ids: Mapped[list] = mapped_column(JSON)
@@ -235,7 +238,7 @@ class OutboundMessage(Base):
     """While ``sending``: after this a dispatcher that died is presumed gone and the message
     is claimed again (the idempotency key makes the repeat harmless)."""
     recipient_address: Mapped[str | None] = mapped_column(String(320), info=PERSONAL)
-    """The e-mail or phone it was sent to, copied from the read model at send time."""
+    """The e-mail or phone it was sent to, as the customer service gave it at the hand-over."""
     delivery_id: Mapped[str | None] = mapped_column(String(36))
     send_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     """When it was claimed for sending (what the frequency cap counts)."""

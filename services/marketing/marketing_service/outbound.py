@@ -65,17 +65,22 @@ client it is given) goes in three steps, so that no network call happens inside 
 transaction and a crash between any two loses nothing and sends nothing twice:
 
 1. :func:`claim_due` — one short transaction: the due messages (queued and due, or in flight
-   with an expired lease) are claimed; for each, consent, the customer's state, an address
-   for the channel and the frequency caps of the marketing policy are checked against the read
-   model NOW (consent withdrawn after queueing cancels the message: suppressed, never sent).
-   Messages that may go become ``sending`` with a lease and count against the caps from then on;
-   their requests get the values made at send time.
-2. :func:`hand_over` — no transaction: the notification service's ``SendMessages`` in batches,
-   keyed by each message's idempotency key (a repeat returns the first delivery, sends nothing).
-3. :func:`record` — another transaction: delivery ids and ``sent``; a refused message
-   (INVALID_ARGUMENT) ``failed``; an unreachable service (or any other error) puts the message
-   back in the queue with exponential back-off (30 s, 1, 2, 4... min, at most 1 h) until
-   :data:`MAX_ATTEMPTS`, then ``failed``.
+   with an expired lease) are claimed; for each, consent, the customer's state, whether an
+   address is known for the channel and the frequency caps of the marketing policy are checked
+   against the read model NOW (consent withdrawn after queueing cancels the message:
+   suppressed, never sent). Messages that may go become ``sending`` with a lease and count
+   against the caps from then on; their requests get the values made at send time.
+2. :func:`hand_over` — no transaction: each batch's addresses are read from the customer
+   service (:mod:`marketing_service.contact_details`: the read model holds them masked, as the
+   customer events carry them), then the notification service's ``SendMessages``, keyed by each
+   message's idempotency key (a repeat returns the first delivery, sends nothing). A customer
+   with no usable address for the channel now (a landline for SMS, an erased customer) fails
+   the message; an address book that cannot answer puts the batch back, like an unreachable
+   notification service.
+3. :func:`record` — another transaction: delivery ids, the address sent to, and ``sent``; a
+   refused message (INVALID_ARGUMENT) ``failed``; an unreachable service (or any other error)
+   puts the message back in the queue with exponential back-off (30 s, 1, 2, 4... min, at most
+   1 h) until :data:`MAX_ATTEMPTS`, then ``failed``.
 
 A dispatcher that dies after step 1 leaves ``sending`` messages whose lease expires; the next
 run claims them again and hands them over again without a second check (the first decision
@@ -100,7 +105,8 @@ from google.rpc import code_pb2
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from marketing_service import frequency_cap, marketing_policy
+from marketing_service import frequency_cap, marketing_policy, unsubscribe
+from marketing_service.contact_details import AddressBook
 from marketing_service.models import CustomerProfile, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -344,6 +350,8 @@ def phone_e164(phone: str | None) -> str | None:
 
 
 def address_for(channel: str, email: str | None, phone: str | None) -> str | None:
+    """The address ``channel`` sends to, of the customer service's contact details; None when
+    there is none usable (an SMS needs a mobile phone)."""
     if channel == "email":
         address = (email or "").strip()
         return address if "@" in address else None
@@ -352,9 +360,15 @@ def address_for(channel: str, email: str | None, phone: str | None) -> str | Non
     return None
 
 
+def _no_address(channel: str) -> str:
+    return f"no {'e-mail address' if channel == 'email' else 'mobile phone'} known for the customer"
+
+
 @dataclass(frozen=True)
 class Recipient:
-    """What the read model says about a message's customer at send time."""
+    """What the read model says about a message's customer at send time. ``email`` and
+    ``phone`` are masked (as the customer events carry them): they say whether the customer
+    has one, not where it is."""
 
     state: str
     marketing_consent: bool
@@ -362,13 +376,15 @@ class Recipient:
     phone: str | None
     locale: str | None
 
+    def has_address(self, channel: str) -> bool:
+        return bool((self.email if channel == "email" else self.phone) or "")
+
 
 @dataclass(frozen=True)
 class Decision:
     state: str
     """``sending`` (it may go) or the final state it ends in instead."""
     error: str | None = None
-    address: str | None = None
 
 
 def decide(*, channel: str, requires_consent: bool, counts_toward_cap: bool,
@@ -383,15 +399,13 @@ def decide(*, channel: str, requires_consent: bool, counts_toward_cap: bool,
         return Decision(CANCELLED, f"the customer is {recipient.state}")
     if requires_consent and not recipient.marketing_consent:
         return Decision(SUPPRESSED_NO_CONSENT, "no marketing consent")
-    address = address_for(channel, recipient.email, recipient.phone)
-    if address is None:
-        return Decision(FAILED, f"no {'e-mail address' if channel == 'email' else 'mobile phone'}"
-                                " known for the customer")
+    if not recipient.has_address(channel):
+        return Decision(FAILED, _no_address(channel))
     if counts_toward_cap:
         cap = frequency_cap.blocking_cap(caps, history, channel, now)
         if cap is not None:
             return Decision(SUPPRESSED_FREQUENCY_CAP, f"frequency cap: {cap.describe()}")
-    return Decision(SENDING, address=address)
+    return Decision(SENDING)
 
 
 @dataclass(frozen=True)
@@ -430,21 +444,26 @@ class Outcome:
     delivery_id: str = ""
     error: str = ""
     permanent: bool = False
-    """For an error: the notification service refused the message itself; no retry."""
+    """For an error: the message itself cannot go (refused by the notification service, no
+    address for its channel); no retry."""
+    address: str = ""
+    """Where a sent message went."""
 
     @property
     def ok(self) -> bool:
         return not self.error
 
 
-def _request_of(message: OutboundMessage, address: str, locale: str, display_name: str,
+def _request_of(message: OutboundMessage, locale: str, display_name: str,
                 made: dict[str, str]) -> notification_pb2.OutboundMessage:
+    """The message as the notification service takes it, but for its address (read as it is
+    handed over: :func:`hand_over`)."""
     variables = dict(message.variables or {})
     variables.setdefault("display_name", display_name)
     variables.update(made)
     return notification_pb2.OutboundMessage(
         idempotency_key=message.idempotency_key, channel=CHANNEL_VALUES[message.channel],
-        customer_id=message.customer_id, recipient_address=address, locale=locale,
+        customer_id=message.customer_id, locale=locale,
         template_key=message.template_key, variables=variables, subject=message.subject,
         body=message.body, category=message.category, source_ref=message.source_ref)
 
@@ -471,9 +490,8 @@ def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
         for message in sorted(due, key=lambda row: (row.customer_id, row.next_attempt_time,
                                                     row.id)):
             profile = session.get(CustomerProfile, message.customer_id, with_for_update=True)
-            reclaimed = message.state == SENDING
-            if reclaimed and message.recipient_address:
-                decision = Decision(SENDING, address=message.recipient_address)
+            if message.state == SENDING:  # reclaimed: the first decision stands
+                decision = Decision(SENDING)
             else:
                 history = [] if not message.counts_toward_cap else session.execute(
                     select(OutboundMessage.channel, OutboundMessage.send_time).where(
@@ -520,24 +538,57 @@ def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
             message.attempt_count += 1
             message.lease_expire_time = now + LEASE
             message.send_time = message.send_time or now
-            message.recipient_address = decision.address
             message.update_time = now
             locale = message.locale or (profile.locale if profile is not None else "") \
                 or policy.default_locale
             display_name = profile.display_name if profile is not None else ""
-            claimed.append(Claimed(message.id, _request_of(message, decision.address, locale,
-                                                           display_name, made)))
+            request = _request_of(message, locale, display_name, made)
+            unsubscribe.mark_marketing(request, message.requires_consent, settings, now)
+            claimed.append(Claimed(message.id, request))
             session.flush()
     report.claimed += len(claimed)
     return claimed
 
 
-def hand_over(notification, claimed: Sequence[Claimed], *,
+def _addressed(batch: Sequence[Claimed], addresses: AddressBook
+                ) -> tuple[list[Claimed], list[Outcome]]:
+    """The messages of ``batch`` with their customer's address filled in from ``addresses``,
+    and the outcomes of those that cannot go (no usable address now; every one of them when
+    the address book cannot answer: they wait and are tried again)."""
+    try:
+        found = addresses([item.request.customer_id for item in batch])
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the batch waits and retries
+        error = (f"customer service: {exc.code().name}: {exc.details() or ''}".strip()
+                 if isinstance(exc, grpc.RpcError) else f"{type(exc).__name__}: {exc}")
+        log.warning("addresses of %d message(s) unavailable, will retry: %s", len(batch), error)
+        return [], [Outcome(item.message_id, error=error) for item in batch]
+    ready, failed = [], []
+    for item in batch:
+        channel = CHANNELS[item.request.channel]
+        details = found.get(item.request.customer_id)
+        if details is None:
+            failed.append(Outcome(item.message_id, permanent=True,
+                                  error="the customer is no longer active"))
+            continue
+        address = address_for(channel, details.email, details.phone)
+        if address is None:
+            failed.append(Outcome(item.message_id, permanent=True, error=_no_address(channel)))
+            continue
+        item.request.recipient_address = address
+        ready.append(item)
+    return ready, failed
+
+
+def hand_over(notification, claimed: Sequence[Claimed], addresses: AddressBook, *,
               batch_size: int = SEND_BATCH) -> list[Outcome]:
-    """Step 2 (outside any transaction): ``SendMessages`` in batches; one outcome per message."""
+    """Step 2 (outside any transaction): each batch's addresses from ``addresses``, then
+    ``SendMessages``; one outcome per message."""
     outcomes: list[Outcome] = []
     for start in range(0, len(claimed), batch_size):
-        batch = claimed[start:start + batch_size]
+        batch, unsent = _addressed(claimed[start:start + batch_size], addresses)
+        outcomes += unsent
+        if not batch:
+            continue
         try:
             response = notification.SendMessages(notification_pb2.SendMessagesRequest(
                 messages=[item.request for item in batch]))
@@ -553,7 +604,8 @@ def hand_over(notification, claimed: Sequence[Claimed], *,
             if result is None:
                 outcomes.append(Outcome(item.message_id, error="no result returned"))
             elif result.status.code == code_pb2.OK and result.delivery_id:
-                outcomes.append(Outcome(item.message_id, delivery_id=result.delivery_id))
+                outcomes.append(Outcome(item.message_id, delivery_id=result.delivery_id,
+                                        address=item.request.recipient_address))
             else:
                 outcomes.append(Outcome(
                     item.message_id, error=result.status.message or "refused",
@@ -574,6 +626,7 @@ def record(database: Database, outcomes: Sequence[Outcome], now: datetime, *,
                 continue  # recorded by a dispatcher that claimed it again meanwhile
             if outcome.ok:
                 message.delivery_id = outcome.delivery_id
+                message.recipient_address = outcome.address
                 message.last_error = None
                 settle(uow, message, SENT, now)
                 report.sent += 1
@@ -595,15 +648,16 @@ def _back_off(message: OutboundMessage, now: datetime, error: str) -> None:
     message.update_time = now
 
 
-def dispatch_due(database: Database, notification, now: datetime, *,
+def dispatch_due(database: Database, notification, now: datetime, *, addresses: AddressBook,
                  limit: int = CLAIM_BATCH, settings=None) -> DispatchReport:
     """Send what is due at ``now`` (claim, hand over, record; see the module's text).
     ``notification`` is a ``NotificationServiceStub`` whose channel carries service
-    credentials; ``settings`` are the process's, for the values made at send time. Returns
-    what happened."""
+    credentials; ``addresses`` reads the customers' addresses
+    (:func:`marketing_service.contact_details.address_book_for`); ``settings`` are the
+    process's, for the values made at send time. Returns what happened."""
     report = DispatchReport()
     claimed = claim_due(database, now, limit=limit, report=report, settings=settings)
-    outcomes = hand_over(notification, claimed)
+    outcomes = hand_over(notification, claimed, addresses)
     record(database, outcomes, now, report=report)
     return report
 

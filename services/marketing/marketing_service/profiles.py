@@ -15,8 +15,11 @@ that is newer than what set it:
 * the latest purchase day and the latest interaction only ever move forward (a maximum);
 * a merged or erased profile is final: nothing brings it back.
 
-Phone, e-mail and birth date arrive in clear (they are personal, not secret, fields: only
-ID-card and bank-account numbers are kept out of events).
+Phone and e-mail arrive masked (``+86*********78``, ``l***@example.com``): they tell whether
+the customer can be reached by SMS or e-mail, which is all segments and the send decision use;
+the address itself is read from the customer service as each message is handed over
+(:mod:`marketing_service.contact_details`). The birth date arrives in clear (birthday
+greetings); ID-card and bank-account numbers are kept out of events.
 """
 
 from __future__ import annotations

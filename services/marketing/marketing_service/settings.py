@@ -29,10 +29,14 @@ class SurveyLinkSettings(BaseSettings):
 
 class MarketingApiSettings(ApiSettings, ServiceCredentialsSettings, SurveyLinkSettings):
     """The api, and beside it the sending queue's dispatcher: campaign, trigger and survey
-    messages go to the notification service as the marketing service account (``SERVICE_*``)."""
+    messages go to the notification service, each with its customer's address read from the
+    customer service, both as the marketing service account (``SERVICE_*``)."""
 
     notification_addr: str = "127.0.0.1:50055"  # NOTIFICATION_ADDR, like every peer address
     notification_timeout_seconds: float = Field(default=5.0, gt=0)
+    # CUSTOMER_ADDR: each message's customer's address is read there as it is handed over
+    customer_addr: str = "127.0.0.1:50051"
+    customer_timeout_seconds: float = Field(default=5.0, gt=0)
     outbound_dispatch: bool = True
     """Run the sending queue's dispatcher beside the server (off in tests that drive it)."""
     outbound_dispatch_seconds: float = Field(default=2.0, gt=0)

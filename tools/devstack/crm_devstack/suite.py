@@ -28,8 +28,10 @@ DEFAULT_WORKER_PORTS = {
 # Services whose background work calls peers with no user behind it authenticate as their own
 # service account (client credentials): component -> (client id, OAuth scopes). An account is
 # judged by its scopes only (crm_shared.access), so it gets exactly what its calls need: the
-# marketing api's dispatcher sends through the notification api.
-SERVICE_ACCOUNTS = {"marketing": ("svc.marketing", ("notification.send",))}
+# marketing api's dispatcher reads each message's address from the customer api and sends
+# through the notification api.
+SERVICE_ACCOUNTS = {"marketing": ("svc.marketing",
+                                  ("notification.send", "customers.contact_details"))}
 DEMO_USERS = (
     ("admin", "everything"),
     ("sales.lead", "lead of /hq/sales"),

@@ -947,6 +947,30 @@ class BatchGetCustomersResponse(_message.Message):
     not_found_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, customers: _Optional[_Iterable[_Union[Customer, _Mapping]]] = ..., not_found_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class BatchGetContactDetailsRequest(_message.Message):
+    __slots__ = ("customer_ids",)
+    CUSTOMER_IDS_FIELD_NUMBER: _ClassVar[int]
+    customer_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, customer_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class CustomerContactDetails(_message.Message):
+    __slots__ = ("customer_id", "phone", "email")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    phone: str
+    email: str
+    def __init__(self, customer_id: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
+class BatchGetContactDetailsResponse(_message.Message):
+    __slots__ = ("customers", "not_found_ids")
+    CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    NOT_FOUND_IDS_FIELD_NUMBER: _ClassVar[int]
+    customers: _containers.RepeatedCompositeFieldContainer[CustomerContactDetails]
+    not_found_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, customers: _Optional[_Iterable[_Union[CustomerContactDetails, _Mapping]]] = ..., not_found_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class ListCustomersRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "query", "type", "owner_id", "department_path", "tag_ids", "any_tag_ids", "exclude_tag_ids", "value_classes", "lifecycle_stages", "at_risk", "source", "industry", "number", "phone", "email", "max_completeness_score", "min_update_time", "include_inactive", "order_by", "external_id")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]

@@ -22,7 +22,10 @@ from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_devstack.inprocess_api import InProcessApi, Person
 from marketing_service.api import build_bindings
+from marketing_service.contact_details import ContactDetails
+from marketing_service.models import CustomerProfile
 from marketing_service.settings import MarketingApiSettings
+from sqlalchemy import select
 
 MARKETING_SERVICE = marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"]
 NOTIFICATION_SERVICE = notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]
@@ -48,8 +51,28 @@ PEOPLE: dict[str, Person] = {
 }
 
 
+class ReadModelContacts:
+    """The customer service's ``BatchGetContactDetails`` for the customers a test put into the
+    read model, which the sending queue reads each message's address from
+    (``outbound.dispatch_due(..., addresses=api.contacts)``): the tests write their customers'
+    addresses into the profiles they make (the customer events carry them masked), and the
+    customer service answers active customers only. (The real client,
+    ``contact_details.CustomerAddressBook``, is tested against the real customer api.)"""
+
+    def __init__(self, database) -> None:
+        self.database = database
+
+    def __call__(self, customer_ids) -> dict[str, ContactDetails]:
+        with self.database.unit_of_work(readonly=True) as uow:
+            return {row.customer_id: ContactDetails(row.email, row.phone)
+                    for row in uow.session.scalars(select(CustomerProfile).where(
+                        CustomerProfile.customer_id.in_(list(customer_ids)),
+                        CustomerProfile.state == "active"))}
+
+
 class MarketingApi(InProcessApi):
-    """The marketing api, with a stub per caller."""
+    """The marketing api, with a stub per caller; ``contacts`` is the address book its sending
+    queue is dispatched with (:class:`ReadModelContacts`)."""
 
     def __init__(self, database_url: str, keys) -> None:
         super().__init__("marketing", build_bindings, database_url, keys,
@@ -57,6 +80,7 @@ class MarketingApi(InProcessApi):
                          stub_class=marketing_pb2_grpc.MarketingServiceStub, people=PEOPLE,
                          settings_cls=MarketingApiSettings, survey_link_secret=SURVEY_LINK_SECRET,
                          survey_link_base_url=SURVEY_LINK_BASE_URL, outbound_dispatch=False)
+        self.contacts = ReadModelContacts(self.database)
 
 
 @pytest.fixture(scope="module")

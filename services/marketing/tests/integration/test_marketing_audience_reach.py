@@ -122,7 +122,7 @@ def test_a_department_leads_campaign_over_all_customers_reaches_only_their_subtr
             if e.campaign.id == campaign.id]
     assert told == [len(reached)]
 
-    outbound.dispatch_due(api.database, notification.marketing, utcnow())
+    outbound.dispatch_due(api.database, notification.marketing, utcnow(), addresses=api.contacts)
     delivered = notification.deliveries(base["customers"].values())
     assert {d.customer_id for d in delivered
             if d.source_ref.startswith(f"campaign:{campaign.id}:")} == reached

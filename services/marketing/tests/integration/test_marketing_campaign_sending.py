@@ -125,7 +125,8 @@ def test_a_launched_campaign_sends_one_message_per_consenting_member_with_exact_
     assert api.events("campaign.launched", marketing_events.CampaignLaunched)[-1].campaign.id \
         == campaign.id
 
-    report = outbound.dispatch_due(api.database, notification.marketing, utcnow())
+    report = outbound.dispatch_due(api.database, notification.marketing, utcnow(),
+                                   addresses=api.contacts)
     assert report.sent == 23
 
     deliveries = notification.deliveries(consenting + refusing)
@@ -160,7 +161,8 @@ def test_a_launched_campaign_sends_one_message_per_consenting_member_with_exact_
     assert campaign.id in segment_in_use.message
 
     # a second pass finds nothing due: nothing is sent twice
-    assert not outbound.dispatch_due(api.database, notification.marketing, utcnow())
+    assert not outbound.dispatch_due(api.database, notification.marketing, utcnow(),
+                                     addresses=api.contacts)
     assert len(notification.deliveries(consenting)) == 23
 
 
@@ -171,7 +173,7 @@ def test_consent_withdrawn_before_the_message_goes_cancels_it(api, notification)
     with api.database.unit_of_work() as uow:
         uow.session.get(CustomerProfile, withdrawn).marketing_consent = False
 
-    outbound.dispatch_due(api.database, notification.marketing, utcnow())
+    outbound.dispatch_due(api.database, notification.marketing, utcnow(), addresses=api.contacts)
 
     assert sorted(delivery.customer_id for delivery in notification.deliveries(customers)) \
         == sorted(set(customers) - {withdrawn})
@@ -188,10 +190,12 @@ def test_the_frequency_cap_holds_across_two_campaigns(api, notification):
     try:
         earlier = add_customers(api.database, 2)
         first = launched_campaign(api, add_segment(api.database, earlier))
-        outbound.dispatch_due(api.database, notification.marketing, utcnow())
+        outbound.dispatch_due(api.database, notification.marketing, utcnow(),
+                              addresses=api.contacts)
         newcomer = add_customers(api.database, 1)
         second = launched_campaign(api, add_segment(api.database, earlier + newcomer))
-        outbound.dispatch_due(api.database, notification.marketing, utcnow())
+        outbound.dispatch_due(api.database, notification.marketing, utcnow(),
+                              addresses=api.contacts)
     finally:
         admin.UpdateMarketingPolicy(marketing_pb2.UpdateMarketingPolicyRequest(
             policy=before, update_mask=FieldMask(paths=["frequency_caps"])))
@@ -214,12 +218,15 @@ def test_a_dispatcher_that_dies_after_handing_over_sends_nothing_twice(api, noti
     claimed = outbound.claim_due(api.database, now)
     mine = [item for item in claimed if item.request.customer_id in customers]
     assert len(mine) == 4
-    outbound.hand_over(notification.marketing, claimed)  # ... and the process dies before record()
+    # ... and the process dies before record()
+    outbound.hand_over(notification.marketing, claimed, api.contacts)
     assert len(notification.deliveries(customers)) == 4
-    assert not outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=1))
+    assert not outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=1),
+                                     addresses=api.contacts)
 
     later = now + outbound.LEASE + timedelta(seconds=1)  # the lease of the dead dispatcher ended
-    report = outbound.dispatch_due(api.database, notification.marketing, later)
+    report = outbound.dispatch_due(api.database, notification.marketing, later,
+                                   addresses=api.contacts)
 
     assert report.sent == 4
     deliveries = notification.deliveries(customers)
@@ -228,7 +235,8 @@ def test_a_dispatcher_that_dies_after_handing_over_sends_nothing_twice(api, noti
     assert {by_customer[delivery.customer_id].delivery_id for delivery in deliveries} \
         == {delivery.id for delivery in deliveries}
     assert sorted(event.customer_id for event in sent_events(api, campaign.id)) == sorted(customers)
-    assert not outbound.dispatch_due(api.database, notification.marketing, later + outbound.LEASE * 2)
+    assert not outbound.dispatch_due(api.database, notification.marketing, later + outbound.LEASE * 2,
+                                     addresses=api.contacts)
 
 
 def test_an_unreachable_notification_service_means_back_off_then_sending(api, notification):
@@ -239,7 +247,7 @@ def test_an_unreachable_notification_service_means_back_off_then_sending(api, no
     now = utcnow()
     try:
         report = outbound.dispatch_due(api.database, notification_pb2_grpc.NotificationServiceStub(
-            down), now)
+            down), now, addresses=api.contacts)
     finally:
         down.close()
     assert report.retrying >= 2
@@ -250,8 +258,10 @@ def test_an_unreachable_notification_service_means_back_off_then_sending(api, no
     assert all("UNAVAILABLE" in message.last_error for message in waiting)
     assert recipients(api, campaign.id)[customers[0]].status == "pending"
 
-    assert not outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=29))
-    outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=30))
+    assert not outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=29),
+                                     addresses=api.contacts)
+    outbound.dispatch_due(api.database, notification.marketing, now + timedelta(seconds=30),
+                          addresses=api.contacts)
     assert len(notification.deliveries(customers)) == 2
     assert {row.status for row in recipients(api, campaign.id).values()} == {"sent"}
 
@@ -261,14 +271,14 @@ def test_pausing_holds_and_cancelling_cancels_the_unsent_messages(api, notificat
     campaign = launched_campaign(api, add_segment(api.database, customers))
     stub = api.stub("u-marketer")
     stub.PauseCampaign(marketing_pb2.PauseCampaignRequest(id=campaign.id))
-    outbound.dispatch_due(api.database, notification.marketing, utcnow())
+    outbound.dispatch_due(api.database, notification.marketing, utcnow(), addresses=api.contacts)
     assert notification.deliveries(customers) == []
 
     stub.ResumeCampaign(marketing_pb2.ResumeCampaignRequest(id=campaign.id))
     stub.PauseCampaign(marketing_pb2.PauseCampaignRequest(id=campaign.id))
     cancelled = stub.CancelCampaign(marketing_pb2.CancelCampaignRequest(id=campaign.id,
                                                                         reason="budget cut"))
-    outbound.dispatch_due(api.database, notification.marketing, utcnow())
+    outbound.dispatch_due(api.database, notification.marketing, utcnow(), addresses=api.contacts)
 
     assert cancelled.state == marketing_pb2.CAMPAIGN_STATE_CANCELLED
     assert notification.deliveries(customers) == []
@@ -285,7 +295,8 @@ def test_the_notification_service_refuses_a_caller_without_a_service_account(api
     channel = connect(notification.target, [NOTIFICATION_SERVICE], token_provider=lambda: token)
     try:
         report = outbound.dispatch_due(
-            api.database, notification_pb2_grpc.NotificationServiceStub(channel), utcnow())
+            api.database, notification_pb2_grpc.NotificationServiceStub(channel), utcnow(),
+                addresses=api.contacts)
     finally:
         channel.close()
     assert report.retrying >= 1 and report.sent == 0
@@ -305,7 +316,7 @@ def test_a_message_to_a_customer_the_read_model_does_not_know_yet_waits_for_it(a
                          source_ref="test", subject="s", body="b", requires_consent=False,
                          counts_toward_cap=False)
     now = utcnow()
-    outbound.dispatch_due(api.database, notification.marketing, now)
+    outbound.dispatch_due(api.database, notification.marketing, now, addresses=api.contacts)
     (waiting,) = read_rows(api.database, select(OutboundMessage).where(
         OutboundMessage.customer_id == customer_id))
     assert (waiting.state, waiting.next_attempt_time) == ("queued", now + outbound.retry_delay(1))
@@ -317,5 +328,6 @@ def test_a_message_to_a_customer_the_read_model_does_not_know_yet_waits_for_it(a
             rfm_recency_score=0, rfm_frequency_score=0, rfm_monetary_score=0, at_risk=False,
             marketing_consent=False, facts_version=1, fact_times={}, create_time=now,
             update_time=now))
-    outbound.dispatch_due(api.database, notification.marketing, now + outbound.retry_delay(1))
+    outbound.dispatch_due(api.database, notification.marketing, now + outbound.retry_delay(1),
+                          addresses=api.contacts)
     assert [row.address for row in notification.deliveries([customer_id])] == ["late@example.com"]

@@ -1,16 +1,25 @@
-"""The send-time decision of the queue (consent, customer state, address, caps) and its
-small arithmetic (phone numbers, back-off). Pure."""
+"""The send-time decision of the queue (consent, customer state, whether an address is known,
+caps), the address a channel sends to, and its small arithmetic (phone numbers, back-off).
+Pure."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from marketing_service import outbound
 from marketing_service.frequency_cap import Cap
-from marketing_service.outbound import Decision, Recipient, decide, phone_e164, retry_delay
+from marketing_service.outbound import (
+    Decision,
+    Recipient,
+    address_for,
+    decide,
+    phone_e164,
+    retry_delay,
+)
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
-CONSENTING = Recipient(state="active", marketing_consent=True, email="li@example.com",
-                       phone="13812345678", locale="zh-CN")
+# as the read model holds them: masked, as the customer events carry them
+CONSENTING = Recipient(state="active", marketing_consent=True, email="l***@example.com",
+                       phone="+86*********78", locale="zh-CN")
 CAPS = [Cap("", 2, 7)]
 
 
@@ -22,8 +31,9 @@ def decision(recipient=CONSENTING, *, channel="email", requires_consent=True,
 
 
 def test_a_consenting_active_customer_with_an_address_and_room_gets_it():
-    assert decision() == Decision("sending", address="li@example.com")
-    assert decision(channel="sms") == Decision("sending", address="+8613812345678")
+    # (the address itself is read from the customer service as the message is handed over)
+    assert decision() == Decision("sending")
+    assert decision(channel="sms") == Decision("sending")
 
 
 def test_never_without_consent():
@@ -41,9 +51,17 @@ def test_merged_and_erased_customers_are_not_sent_to():
 
 
 def test_no_address_for_the_channel_fails_visibly():
-    assert decision(Recipient("active", True, None, None, "zh-CN")).state == outbound.FAILED
-    landline = Recipient("active", True, "li@example.com", "021-1234", "zh-CN")
-    assert decision(landline, channel="sms").error == "no mobile phone known for the customer"
+    assert decision(Recipient("active", True, None, None, "zh-CN")) == Decision(
+        outbound.FAILED, "no e-mail address known for the customer")
+    no_phone = Recipient("active", True, "l***@example.com", None, "zh-CN")
+    assert decision(no_phone, channel="sms").error == "no mobile phone known for the customer"
+
+
+def test_a_channel_sends_to_a_usable_address_of_the_customer_service_only():
+    assert address_for("email", " li@example.com ", None) == "li@example.com"
+    assert address_for("sms", None, "138 1234 5678") == "+8613812345678"
+    assert address_for("sms", "li@example.com", "021-1234") is None  # a landline takes no SMS
+    assert address_for("email", "not an address", "13812345678") is None
 
 
 def test_the_cap_holds_unless_the_message_does_not_count():
