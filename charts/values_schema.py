@@ -393,6 +393,11 @@ ROOT: Schema = obj(
                 "timeZone": string("IANA time zone", pattern="^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$"),
                 # CONSOLE_DASHBOARD_CACHE_SECONDS: the console's own bounds (settings.py).
                 "dashboardCacheSeconds": integer(0, 3600),
+                # PUBLIC_LEAD_FORM_FRAME_ANCESTORS: origins only (the console drops anything else).
+                "publicLeadFormFrameAncestors": {
+                    "type": "array",
+                    "items": string(pattern="^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$"),
+                },
                 "ingressPath": string(pattern="^/"),
                 "server": ref("gatewayServer"),
             }

@@ -96,8 +96,9 @@ The component model: every long-running process of the release, as YAML
   databaseSecret, fieldEncryption, jwtPrivateKey, demoMode ({} / false for the console,
             which holds no data and talks to no broker); fieldEncryption only for an api: a
             worker handles events and never seals or opens a personal field, so it gets no key
-  secretKey, timeZone, dashboardCacheSeconds  the console's only (CONSOLE_SECRET_KEY's
-            Secret, CONSOLE_TIME_ZONE, CONSOLE_DASHBOARD_CACHE_SECONDS)
+  secretKey, timeZone, dashboardCacheSeconds, publicLeadFormFrameAncestors  the console's
+            only (CONSOLE_SECRET_KEY's Secret, CONSOLE_TIME_ZONE, CONSOLE_DASHBOARD_CACHE_SECONDS,
+            PUBLIC_LEAD_FORM_FRAME_ANCESTORS)
   clientCredentials  the service's own account ({clientId, secret, ...}; {} when it has none),
             the same for its api and its worker; always {} for the gateway
   values    defaults.<role> merged with the service's overrides
@@ -168,6 +169,7 @@ so is `clientCredentials` without the gateway that issues the tokens.
       "version" (.image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion | toString)
       "databaseSecret" dict "fieldEncryption" false "secretKey" .secretKey "timeZone" .timeZone
       "dashboardCacheSeconds" .dashboardCacheSeconds
+      "publicLeadFormFrameAncestors" (.publicLeadFormFrameAncestors | default list)
       "jwtPrivateKey" false "demoMode" false "clientCredentials" dict "values" .server) -}}
 {{- end -}}
 {{- end -}}
@@ -399,6 +401,8 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
   value: {{ $c.timeZone | quote }}
 - name: CONSOLE_DASHBOARD_CACHE_SECONDS
   value: {{ $c.dashboardCacheSeconds | toString | quote }}
+- name: PUBLIC_LEAD_FORM_FRAME_ANCESTORS
+  value: {{ join " " $c.publicLeadFormFrameAncestors | quote }}
 {{- /* The hops in front; a sign-in forwards the client address to the gateway's throttle. */}}
 - name: HTTP_TRUSTED_PROXIES
   value: {{ $c.values.trustedProxies | toString | quote }}
