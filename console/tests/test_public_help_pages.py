@@ -105,7 +105,7 @@ def test_a_lead_form_with_a_forged_token_is_refused(client):
 def test_the_help_form_checks_its_fields_before_sending(client):
     form = client.get("/help")
     assert form.status_code == 200 and "联系客服" in form.text
-    assert 'hx-get="/help/suggest"' in form.text
+    assert 'hx-post="/help/suggest"' in form.text
     csrf = CSRF_INPUT.search(form.text).group(1)
     page = client.post(
         "/help",
@@ -133,4 +133,12 @@ def test_the_status_form_and_the_knowledge_base_open_without_sign_in(client):
     assert missing.status_code == 422
     assert 'id="f-number-error"' in missing.text and 'id="f-contact-error"' in missing.text
     assert client.get("/help/kb").status_code == 200
-    assert client.get("/help/suggest?description=坏").text.strip() == ""  # too short to look
+    short = client.post("/help/suggest", data={"csrf_token": csrf, "description": "坏了"})
+    assert short.status_code == 200 and short.text.strip() == ""  # too short to look
+
+
+def test_a_suggestion_searches_words_never_the_numbers_or_addresses_typed():
+    from crm_console.public.help import _searchable
+
+    assert _searchable("净水器漏水 电话 138 0013 8000，邮箱 li@example.com 订单 2026031200") == (
+        "净水器漏水 电话 ，邮箱 订单")

@@ -13,6 +13,7 @@ answer holds neither).
 
 from __future__ import annotations
 
+import re
 import uuid
 from urllib.parse import quote
 
@@ -48,6 +49,8 @@ LIMITS = {"description": 5000, "reporter_name": 200, "reporter_phone": 40, "repo
 MAX_QUERY = 200
 SUGGESTIONS = 3
 MIN_SUGGEST_LENGTH = 4  # characters of a description before articles are looked for
+_EMAIL = re.compile(r"\S+@\S+")
+_DIGITS = re.compile(r"[0-9０-９][0-9０-９ -]{3,}")
 
 PHONE_OR_EMAIL = N_("Give a phone number or an e-mail address.")
 NOT_FOUND = N_("No ticket matches this number and phone or e-mail. Check both and try again.")
@@ -105,13 +108,21 @@ def file_request():
     return render_template("public/help_filed.html", number=filed["number"]), 201
 
 
-@blueprint.route("/help/suggest", methods=["GET"])
+@blueprint.route("/help/suggest", methods=["POST"])
 def suggest():
-    """Articles for the description being typed (htmx swaps them in under the field)."""
+    """Articles for the description being typed (htmx posts the form as it changes and swaps
+    them in under the field). A POST, so the description never sits in a URL (access logs,
+    spans), and only its words are searched: numbers and addresses a customer may have typed
+    into it are left out of the search the gateway logs."""
     guard("help-suggest")
-    text = (request.args.get("description") or "").strip()[:MAX_QUERY]
+    text = _searchable((request.form.get("description") or "")[:MAX_QUERY])
     hits = _search(text, SUGGESTIONS) if len(text) >= MIN_SUGGEST_LENGTH else []
     return render_template("public/help_suggestions.html", hits=hits)
+
+
+def _searchable(text: str) -> str:
+    """``text`` without e-mail addresses and runs of digits (phones, order numbers)."""
+    return " ".join(_DIGITS.sub(" ", _EMAIL.sub(" ", text)).split())
 
 
 def _search(text: str, page_size: int) -> list[dict]:
