@@ -58,8 +58,9 @@ def test_an_sms_campaign_texts_the_consenting_customer_once_with_their_name(runn
 
     texts = wait_until(lambda: _texts_to(running_suite, phone), timeout=60,
                        message="the campaign's text message never reached the SMS gateway")
+    # a marketing text ends with the opt-out instruction (SMS_OPT_OUT_TEXT)
     assert [(t["text"], t["sender"]) for t in texts] == [(
-        BODY.replace("{{display_name}}", name), "【CRM】")]
+        BODY.replace("{{display_name}}", name) + " 回T退订", "【CRM】")]
 
     def sent():
         page = _ok(http.call("GET", f"/api/v1/campaigns/{campaign['id']}/recipients",

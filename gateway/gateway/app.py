@@ -114,6 +114,7 @@ def create_app(
         marketing_segments,
         marketing_surveys,
         notifications,
+        public_consents,
         public_help,
         sales_activities,
         sales_deals,
@@ -178,6 +179,7 @@ def create_app(
     marketing_campaigns.register(app, deps)
     marketing_surveys.register(app, deps)
     public_help.register(app, deps)
+    public_consents.register(app, deps)
     directory.register(app, deps)
     dashboard.register(app, deps)
     explorer.register(app, deps)

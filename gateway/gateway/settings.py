@@ -37,6 +37,10 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     public_rate_limit_per_address: int = Field(30, ge=1)
     public_rate_limit_per_target: int = Field(10, ge=1)
     public_rate_limit_window_seconds: int = Field(60, ge=1, le=3_600)
+    # Verifies the SMS gateway's inbound webhook (a customer's reply, e.g. 退订:
+    # views/public_consents.py): the HMAC secret the operator's SMS gateway signs with, usually
+    # the notification worker's SMS_GATEWAY_SECRET. Empty: every inbound call is refused (401).
+    sms_inbound_secret: str = Field("", repr=False)
     # Login throttle (the rule: gateway/ratelimits.py, LoginThrottle): failed attempts in the
     # window from one client address (any accounts), for one account from one address, and
     # for one account from all addresses (refuses only addresses it never logged in from).

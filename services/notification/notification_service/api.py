@@ -22,7 +22,7 @@ from crm_shared.timestamps import from_timestamp
 from google.rpc import code_pb2, status_pb2
 from sqlalchemy import select
 
-from notification_service import deliveries, inbox, preferences, template_store, templates
+from notification_service import channels, deliveries, inbox, preferences, template_store, templates
 from notification_service.access import is_operator, user_of
 from notification_service.api_ops import OpsRpcs
 from notification_service.api_setup import SetupRpcs
@@ -49,7 +49,8 @@ DELIVERY_FILTERS = {"page_size", "page_token", "statuses", "channel", "recipient
 MESSAGE_FIELDS = {"idempotency_key", "channel", "recipient_user_id", "customer_id",
                   "recipient_address", "locale", "template_key", "variables", "subject", "body",
                   "category", "priority", "subject_type", "subject_id", "source_ref",
-                  "not_before_time", "expire_time"}
+                  "not_before_time", "expire_time", "marketing", "unsubscribe_url"}
+MAX_UNSUBSCRIBE_URL = 1000
 MAX_MESSAGES = 500
 MAX_DELIVERY_PAGE = 500
 MAX_KEY_LENGTH = 190  # stored as `msg:<key>` in a 200-character column
@@ -271,7 +272,10 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
             session, now=now, idempotency_key=stored_key, channel=message.channel,
             address=address, subject=subject, body=body,
             payload={"message": {"subject": subject, "body": body, "category": message.category,
-                                 "source_ref": message.source_ref}},
+                                 "source_ref": message.source_ref,
+                                 # what the sender adds to a marketing message (channels.py)
+                                 **channels.marketing_payload(message.marketing,
+                                                              message.unsubscribe_url)}},
             quiet=preferences.quiet_hours_of(prefs, recipient.time_zone if recipient else ""),
             allow_urgent=prefs.quiet_allow_urgent if prefs is not None else True,
             not_before=(from_timestamp(message.not_before_time)
@@ -290,6 +294,13 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
 
 def _message_violations(message, at: str, targets: WebhookTargets) -> list[FieldViolation]:
     violations = []
+    if message.unsubscribe_url and (
+            len(message.unsubscribe_url) > MAX_UNSUBSCRIBE_URL
+            or not message.unsubscribe_url.startswith(("https://", "http://"))
+            or not message.marketing):
+        violations.append(FieldViolation(f"{at}.unsubscribe_url", "must be an http(s) URL of at "
+                                         f"most {MAX_UNSUBSCRIBE_URL} characters, on a "
+                                         "marketing message"))
     if not message.idempotency_key:
         violations.append(FieldViolation(f"{at}.idempotency_key", "is required"))
     elif len(message.idempotency_key) > MAX_KEY_LENGTH:

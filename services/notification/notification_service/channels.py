@@ -57,13 +57,53 @@ class SmtpConfig:
     timeout_seconds: float = 10.0
 
 
+@dataclass(frozen=True)
+class MarketingMarks:
+    """What makes a delivery a marketing message, kept in its payload (``marketing_payload``)."""
+
+    marketing: bool = False
+    unsubscribe_url: str = ""
+
+    @classmethod
+    def of(cls, payload_json: str) -> MarketingMarks:
+        try:
+            message = json.loads(payload_json or "{}").get("message") or {}
+        except (ValueError, AttributeError):
+            return cls()
+        return cls(bool(message.get("marketing")), str(message.get("unsubscribe_url") or ""))
+
+
+def marketing_payload(marketing: bool, unsubscribe_url: str) -> dict:
+    if not marketing:
+        return {}
+    return {"marketing": True, **({"unsubscribe_url": unsubscribe_url} if unsubscribe_url else {})}
+
+
+def with_opt_out(text: str, opt_out: str) -> str:
+    """A marketing SMS ends with the opt-out instruction (once)."""
+    text = text.rstrip()
+    if not opt_out or text.endswith(opt_out):
+        return text
+    return f"{text} {opt_out}"
+
+
+UNSUBSCRIBE_FOOTER = "\n\n--\n不想再收到此类邮件？一键退订 / Unsubscribe: {url}\n"
+
+
 def send_email(config: SmtpConfig, *, to: str, subject: str, body: str,
-               delivery_id: str) -> Outcome:
+               delivery_id: str, unsubscribe_url: str = "") -> Outcome:
+    """A marketing e-mail (``unsubscribe_url``) carries the link in its body and in the RFC 8058
+    headers, so a mail client offers one-click unsubscribe: it POSTs
+    ``List-Unsubscribe=One-Click`` to the link, which the unsubscribe page takes."""
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = formataddr(("", to))
     message["Subject"] = subject
     message[DELIVERY_HEADER] = delivery_id
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        body = body.rstrip() + UNSUBSCRIBE_FOOTER.format(url=unsubscribe_url)
     message.set_content(body)
     try:
         factory = smtplib.SMTP_SSL if config.ssl else smtplib.SMTP

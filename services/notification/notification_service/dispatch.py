@@ -99,13 +99,17 @@ class DeliveryDispatcher:
 
     def send(self, job: Job) -> channels.Outcome:
         try:
+            marketing = channels.MarketingMarks.of(job.payload_json)
             if job.channel == C.DELIVERY_CHANNEL_EMAIL:
                 return channels.send_email(self.settings.smtp, to=job.address, subject=job.subject,
-                                           body=job.body, delivery_id=job.id)
+                                           body=job.body, delivery_id=job.id,
+                                           unsubscribe_url=marketing.unsubscribe_url)
             if job.channel == C.DELIVERY_CHANNEL_WEBHOOK:
                 return self.send_webhook(job)
             if job.channel == C.DELIVERY_CHANNEL_SMS:
-                return channels.send_sms(self.settings.sms, to=job.address, text=job.body,
+                text = channels.with_opt_out(job.body, self.settings.sms_opt_out_text) \
+                    if marketing.marketing else job.body
+                return channels.send_sms(self.settings.sms, to=job.address, text=text,
                                          delivery_id=job.id,
                                          timestamp=int(self.clock().timestamp()))
         except Exception as exc:

@@ -51,6 +51,9 @@ class NotificationWorkerSettings(WorkerSettings, WebhookTargetSettings):
     sms_sender: str = ""
     """Sender id or signature the carrier shows, e.g. 【某某科技】; passed on as is."""
     sms_timeout_seconds: float = 10.0
+    sms_opt_out_text: str = "回T退订"
+    """Ends every marketing SMS (the carriers' rule for promotional texts); an opt-out reply
+    reaches the marketing service through the gateway's inbound SMS webhook."""
     delivery_poll_seconds: float = 2.0
     delivery_batch_size: int = 20
     delivery_max_attempts: int = 5

@@ -7,8 +7,10 @@ exactly the scopes its calls need. What the suite's own callers hold:
 
 * ``svc.marketing`` (the marketing service's campaign and survey sends): ``notification.send``
   and ``customers.contact_details`` (the address of each message's customer, read as it is
-  handed over: events carry phones and e-mails masked);
-* the gateway's own short-lived token for the public survey form: ``surveys.respond``;
+  handed over: events carry phones and e-mails masked), and ``consents.withdraw`` (a customer's
+  unsubscribe link or 退订 reply withdraws their marketing consent);
+* the gateway's own short-lived token for the public survey form: ``surveys.respond``; for the
+  unsubscribe page and the SMS gateway's inbound webhook: ``consents.unsubscribe``;
 * the gateway's own short-lived tokens for the public web-to-lead form (``leads.intake``), the
   service-request form (``tickets.intake``), its status lookup (``tickets.status``) and the
   public knowledge base (``kb.read_public``): each public route holds only its own scope.
@@ -30,6 +32,11 @@ SCOPES: dict[str, str] = {
     "notification.send": "Send messages to people and customers through the notification service",
     "customers.contact_details": "Read customers' phone and e-mail to send them messages (the "
     "marketing service's sends)",
+    "consents.unsubscribe": "Unsubscribe the customer a signed unsubscribe link names, or the "
+    "customers texted at a number that replied 退订 (the public unsubscribe page, the SMS "
+    "gateway's inbound webhook)",
+    "consents.withdraw": "Withdraw a customer's consent (the marketing service, when a customer "
+    "unsubscribes)",
     "leads.intake": "Submit a lead from the public web-to-lead form (answers only that it arrived)",
     "tickets.intake": "File a ticket from the public service-request form (answers its number)",
     "tickets.status": "Look up a ticket's state and public replies by its number and the "

@@ -31,7 +31,8 @@ DEFAULT_WORKER_PORTS = {
 # marketing api's dispatcher reads each message's address from the customer api and sends
 # through the notification api.
 SERVICE_ACCOUNTS = {"marketing": ("svc.marketing",
-                                  ("notification.send", "customers.contact_details"))}
+                                  ("notification.send", "customers.contact_details",
+                                   "consents.withdraw"))}
 DEMO_USERS = (
     ("admin", "everything"),
     ("sales.lead", "lead of /hq/sales"),
@@ -180,6 +181,9 @@ class Suite:
                 HTTP_PORT=str(cfg.gateway_port),
                 JWT_PRIVATE_KEY_FILE=str(self.private_key),
                 DEMO_MODE="true" if cfg.demo_mode else "false",
+                # the SMS gateway's inbound webhook (a customer's 退订 reply) is signed like
+                # the calls the notification worker makes to it
+                SMS_INBOUND_SECRET=self.sms_secret_file.read_text().strip(),
                 **{f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES},
             )
         elif component == "console":

@@ -605,6 +605,8 @@ class CustomerServiceServicer:
 
     def WithdrawConsent(self, request, context):
         """Records that the customer withdrew consent for a purpose. Publishes `customer.consent_changed`.
+        `consents.withdraw` is the marketing service's, which records a customer's unsubscribe link or
+        退订 reply here (source `unsubscribe_link` or `sms_reply`).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

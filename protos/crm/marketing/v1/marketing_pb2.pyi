@@ -1289,6 +1289,36 @@ class ListSurveyInvitationsResponse(_message.Message):
     next_page_token: str
     def __init__(self, invitations: _Optional[_Iterable[_Union[SurveyInvitation, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class UnsubscribeRequest(_message.Message):
+    __slots__ = ("token",)
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class UnsubscribeResponse(_message.Message):
+    __slots__ = ("channel",)
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    channel: _types_pb2.DeliveryChannel
+    def __init__(self, channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ...) -> None: ...
+
+class HandleSmsReplyRequest(_message.Message):
+    __slots__ = ("phone", "text", "receive_time")
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    phone: str
+    text: str
+    receive_time: _timestamp_pb2.Timestamp
+    def __init__(self, phone: _Optional[str] = ..., text: _Optional[str] = ..., receive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HandleSmsReplyResponse(_message.Message):
+    __slots__ = ("opt_out", "unsubscribed_count")
+    OPT_OUT_FIELD_NUMBER: _ClassVar[int]
+    UNSUBSCRIBED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    opt_out: bool
+    unsubscribed_count: int
+    def __init__(self, opt_out: _Optional[bool] = ..., unsubscribed_count: _Optional[int] = ...) -> None: ...
+
 class GetSurveyFormRequest(_message.Message):
     __slots__ = ("token",)
     TOKEN_FIELD_NUMBER: _ClassVar[int]

@@ -244,6 +244,16 @@ class MarketingServiceStub:
                 request_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.SubmitSurveyAnswerRequest.SerializeToString,
                 response_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.SurveyAnswer.FromString,
                 _registered_method=True)
+        self.Unsubscribe = channel.unary_unary(
+                '/crm.marketing.v1.MarketingService/Unsubscribe',
+                request_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.UnsubscribeRequest.SerializeToString,
+                response_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.UnsubscribeResponse.FromString,
+                _registered_method=True)
+        self.HandleSmsReply = channel.unary_unary(
+                '/crm.marketing.v1.MarketingService/HandleSmsReply',
+                request_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.HandleSmsReplyRequest.SerializeToString,
+                response_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.HandleSmsReplyResponse.FromString,
+                _registered_method=True)
         self.ListSurveyAnswers = channel.unary_unary(
                 '/crm.marketing.v1.MarketingService/ListSurveyAnswers',
                 request_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.ListSurveyAnswersRequest.SerializeToString,
@@ -578,6 +588,26 @@ class MarketingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Unsubscribe(self, request, context):
+        """Unsubscribes the customer an unsubscribe link names from marketing messages (the public
+        unsubscribe page and RFC 8058 one-click POST; no login): withdraws their marketing consent
+        in the customer service, source `unsubscribe_link`, and stops this service's sends to them at
+        once. Repeating it changes nothing. A link that is not genuine or has expired is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HandleSmsReply(self, request, context):
+        """Handles a text message a customer sent back (the SMS gateway's signed inbound webhook, through
+        the gateway): an opt-out reply ("T", "TD", "退订"; case and spaces ignored) withdraws the
+        marketing consent of the customers this service texted at that number, source `sms_reply`,
+        and stops this service's sends to them at once. Any other reply changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListSurveyAnswers(self, request, context):
         """Lists survey answers.
         """
@@ -832,6 +862,16 @@ def add_MarketingServiceServicer_to_server(servicer, server):
                     servicer.SubmitSurveyAnswer,
                     request_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.SubmitSurveyAnswerRequest.FromString,
                     response_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.SurveyAnswer.SerializeToString,
+            ),
+            'Unsubscribe': grpc.unary_unary_rpc_method_handler(
+                    servicer.Unsubscribe,
+                    request_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.UnsubscribeRequest.FromString,
+                    response_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.UnsubscribeResponse.SerializeToString,
+            ),
+            'HandleSmsReply': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandleSmsReply,
+                    request_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.HandleSmsReplyRequest.FromString,
+                    response_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.HandleSmsReplyResponse.SerializeToString,
             ),
             'ListSurveyAnswers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSurveyAnswers,
@@ -1956,6 +1996,60 @@ class MarketingService:
             '/crm.marketing.v1.MarketingService/SubmitSurveyAnswer',
             crm_dot_marketing_dot_v1_dot_marketing__pb2.SubmitSurveyAnswerRequest.SerializeToString,
             crm_dot_marketing_dot_v1_dot_marketing__pb2.SurveyAnswer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Unsubscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.marketing.v1.MarketingService/Unsubscribe',
+            crm_dot_marketing_dot_v1_dot_marketing__pb2.UnsubscribeRequest.SerializeToString,
+            crm_dot_marketing_dot_v1_dot_marketing__pb2.UnsubscribeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandleSmsReply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.marketing.v1.MarketingService/HandleSmsReply',
+            crm_dot_marketing_dot_v1_dot_marketing__pb2.HandleSmsReplyRequest.SerializeToString,
+            crm_dot_marketing_dot_v1_dot_marketing__pb2.HandleSmsReplyResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -182,7 +182,7 @@ class WebhookEndpoint(_message.Message):
     def __init__(self, url: _Optional[str] = ..., secret: _Optional[str] = ..., secret_set: _Optional[bool] = ..., enabled: _Optional[bool] = ...) -> None: ...
 
 class OutboundMessage(_message.Message):
-    __slots__ = ("idempotency_key", "channel", "recipient_user_id", "customer_id", "recipient_address", "locale", "template_key", "variables", "subject", "body", "category", "priority", "subject_type", "subject_id", "source_ref", "not_before_time", "expire_time")
+    __slots__ = ("idempotency_key", "channel", "recipient_user_id", "customer_id", "recipient_address", "locale", "template_key", "variables", "subject", "body", "category", "priority", "subject_type", "subject_id", "source_ref", "not_before_time", "expire_time", "marketing", "unsubscribe_url")
     class VariablesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -207,6 +207,8 @@ class OutboundMessage(_message.Message):
     SOURCE_REF_FIELD_NUMBER: _ClassVar[int]
     NOT_BEFORE_TIME_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    MARKETING_FIELD_NUMBER: _ClassVar[int]
+    UNSUBSCRIBE_URL_FIELD_NUMBER: _ClassVar[int]
     idempotency_key: str
     channel: _types_pb2.DeliveryChannel
     recipient_user_id: str
@@ -224,7 +226,9 @@ class OutboundMessage(_message.Message):
     source_ref: str
     not_before_time: _timestamp_pb2.Timestamp
     expire_time: _timestamp_pb2.Timestamp
-    def __init__(self, idempotency_key: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ..., recipient_user_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., recipient_address: _Optional[str] = ..., locale: _Optional[str] = ..., template_key: _Optional[str] = ..., variables: _Optional[_Mapping[str, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., category: _Optional[str] = ..., priority: _Optional[_Union[NotificationPriority, str]] = ..., subject_type: _Optional[str] = ..., subject_id: _Optional[str] = ..., source_ref: _Optional[str] = ..., not_before_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    marketing: bool
+    unsubscribe_url: str
+    def __init__(self, idempotency_key: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ..., recipient_user_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., recipient_address: _Optional[str] = ..., locale: _Optional[str] = ..., template_key: _Optional[str] = ..., variables: _Optional[_Mapping[str, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., category: _Optional[str] = ..., priority: _Optional[_Union[NotificationPriority, str]] = ..., subject_type: _Optional[str] = ..., subject_id: _Optional[str] = ..., source_ref: _Optional[str] = ..., not_before_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., marketing: _Optional[bool] = ..., unsubscribe_url: _Optional[str] = ...) -> None: ...
 
 class SendResult(_message.Message):
     __slots__ = ("idempotency_key", "delivery_id", "duplicate", "status")

@@ -667,3 +667,71 @@ def test_a_text_message_goes_to_the_sms_gateway_signed_and_without_one_is_suppre
     assert (row.status, row.suppress_reason, row.attempt_count, row.next_attempt_time) == (
         S.DELIVERY_STATUS_SUPPRESSED, "no_provider", 0, None)
     assert len(hooks.received) == heard
+
+
+# -- marketing messages: the unsubscribe link and the opt-out instruction (issue 14) ----------
+
+UNSUBSCRIBE_URL = ("https://crm.example.com/u/YzE6ZW1haWw6OTk5OTk5OTk5OQ."
+                   "Q0hYbW9ja3NpZ25hdHVyZWJ5dGVzZm9ydGhldGVz")
+
+
+def _marketing_message(channel, address: str, *, marketing: bool, url: str = ""):
+    return notification_pb2.OutboundMessage(
+        idempotency_key=f"m:{uuid.uuid4()}", channel=channel,
+        customer_id=f"c-{uuid.uuid4().hex[:8]}", recipient_address=address,
+        subject="春季新品", body="{{display_name}}，春季新品 8 折", variables={"display_name": "李雷"},
+        category="campaign", marketing=marketing, unsubscribe_url=url)
+
+
+def test_a_marketing_email_carries_the_one_click_unsubscribe_headers_and_link(
+        api, database, dispatcher, clock, smtp_server):
+    _, mailbox = smtp_server
+    operator = api("svc-marketing", role="service")
+    marketing, service = (f"{name}-{uuid.uuid4().hex[:6]}@example.com"
+                          for name in ("promo", "ticket"))
+    clock.now = utcnow() + timedelta(seconds=1)
+    operator.SendMessages(notification_pb2.SendMessagesRequest(messages=[
+        _marketing_message(C.DELIVERY_CHANNEL_EMAIL, marketing, marketing=True,
+                           url=UNSUBSCRIBE_URL),
+        _marketing_message(C.DELIVERY_CHANNEL_EMAIL, service, marketing=False)]))
+    _run_until_idle(dispatcher)
+
+    (promo,) = [m for m in mailbox.messages if marketing in str(m["To"])]
+    assert promo["List-Unsubscribe"] == f"<{UNSUBSCRIBE_URL}>"
+    assert promo["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert UNSUBSCRIBE_URL in promo.get_content()
+    (ticket,) = [m for m in mailbox.messages if service in str(m["To"])]
+    assert ticket["List-Unsubscribe"] is None and "/u/" not in ticket.get_content()
+
+
+def test_a_marketing_sms_ends_with_the_opt_out_instruction_and_a_service_one_does_not(
+        api, database, dispatcher, clock, webhook_server):
+    url, hooks = webhook_server
+    hooks.status = 202
+    gateway = DeliveryDispatcher(database, dispatcher.settings.model_copy(update={
+        "sms_gateway_url": url, "sms_gateway_secret": SECRET, "sms_opt_out_text": "回T退订"}),
+        clock=clock)
+    operator = api("svc-marketing", role="service")
+    clock.now = utcnow() + timedelta(seconds=1)
+    sent = operator.SendMessages(notification_pb2.SendMessagesRequest(messages=[
+        _marketing_message(C.DELIVERY_CHANNEL_SMS, "+8613812340001", marketing=True),
+        _marketing_message(C.DELIVERY_CHANNEL_SMS, "+8613812340002", marketing=False)]))
+    _run_until_idle(gateway)
+
+    texts = {json.loads(body)["delivery_id"]: json.loads(body)["text"]
+             for _, body in hooks.received}
+    promo, service = (result.delivery_id for result in sent.results)
+    assert texts[promo] == "李雷，春季新品 8 折 回T退订"
+    assert texts[service] == "李雷，春季新品 8 折"
+
+
+def test_an_unsubscribe_link_on_a_message_that_is_not_marketing_is_refused(api):
+    operator = api("svc-marketing", role="service")
+    answer = operator.SendMessages(notification_pb2.SendMessagesRequest(messages=[
+        _marketing_message(C.DELIVERY_CHANNEL_EMAIL, "x@example.com", marketing=False,
+                           url=UNSUBSCRIBE_URL),
+        _marketing_message(C.DELIVERY_CHANNEL_EMAIL, "y@example.com", marketing=True,
+                           url="javascript:alert(1)")]))
+
+    assert [r.status.code for r in answer.results] == [3, 3]  # INVALID_ARGUMENT, nothing queued
+    assert all("unsubscribe_url" in r.status.message for r in answer.results)
