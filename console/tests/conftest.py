@@ -1,7 +1,8 @@
 """What the console's in-process tests share: small gRPC services on a free port
 (:func:`serve_grpc`), the console app pointed at them (:func:`console_for`; every peer not
-served is a port nothing listens on, i.e. down) and clients signed in with a token of the
-test's own signing key (:meth:`ConsoleUnderTest.client`)."""
+served is a port nothing listens on, i.e. down), clients signed in with a token of the
+test's own signing key (:meth:`ConsoleUnderTest.client`), and a bare application context
+for pure functions (:func:`app_context`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent import futures
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import grpc
 import pytest
@@ -53,23 +55,55 @@ SERVICERS = {
 }
 
 
+# People of the demo organisation, as their tokens name them; a test names one by username.
+PEOPLE = {
+    "rep.zhang": {
+        "user_id": "u-rep",
+        "username": "rep.zhang",
+        "roles": ["sales_rep"],
+        "department_path": "/hq/sales/east",
+        "data_scope": "own",
+    },
+    "marketer.chen": {
+        "user_id": "u-mk",
+        "username": "marketer.chen",
+        "roles": ["marketer"],
+        "department_path": "/hq/marketing",
+        "data_scope": "all",
+    },
+}
+
+
 @dataclass(frozen=True)
 class ConsoleUnderTest:
     app: Flask
     issuer: TokenIssuer
 
-    def token(self, who: dict) -> str:
-        return self.issuer.issue(**who)
+    def token(self, who: dict | str) -> str:
+        return self.issuer.issue(**(PEOPLE[who] if isinstance(who, str) else who))
 
-    def client(self, who: dict, language: str = "en-US", *, token: str = "") -> FlaskClient:
-        """A test client whose session holds ``who``'s access token (an hour to live) and
-        ``language`` as the switcher's choice."""
+    def client(self, who: dict | str, language: str = "en-US", *, token: str = "") -> FlaskClient:
+        """A test client whose session holds ``who``'s access token (an hour to live; ``who``
+        is a token's claims or a username of :data:`PEOPLE`) and ``language`` as the
+        switcher's choice."""
         client = self.app.test_client()
         with client.session_transaction() as session:
             session["access_token"] = token or self.token(who)
             session["access_expires_at"] = int(time.time()) + 3600
             session["language"] = language
         return client
+
+
+@pytest.fixture
+def app_context():
+    """An application context whose console settings hold just the time zone (Asia/Shanghai):
+    enough for the pure functions that format or read dates and times."""
+    app = Flask(__name__)
+    app.extensions["crm.console"] = SimpleNamespace(
+        settings=SimpleNamespace(console_time_zone="Asia/Shanghai")
+    )
+    with app.app_context():
+        yield
 
 
 @pytest.fixture(scope="module")

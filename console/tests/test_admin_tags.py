@@ -6,26 +6,16 @@ asks for a confirmation first."""
 
 from __future__ import annotations
 
-import time
-from concurrent import futures
-
-import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
-from crm_console.app import create_app
-from crm_console.settings import ConsoleSettings
 from crm_console.views.admin import tags as tag_page
-from crm_devstack.ports import free_port
-from crm_shared.auth import DataScope, Principal, TokenIssuer, generate_signing_key
+from crm_shared.auth import DataScope, Principal
 from crm_shared.errors import AlreadyExists, InvalidArgument, PermissionDenied
-from crm_shared.grpc.peers import Peers
 from crm_shared.grpc.status import to_grpc_status
-from crm_shared.settings import load_settings
 from customer_service import api as _customer_api  # noqa: F401 - loads api_tags in order
 from customer_service import api_tags
 from customer_service import tags as service_tags
 
-SECRET = "admin-tags-test-secret-key-of-at-least-32-chars"
 C = customer_pb2
 
 
@@ -81,55 +71,23 @@ class Customers(customer_pb2_grpc.CustomerServiceServicer):
 
 
 @pytest.fixture(scope="module")
-def service():
-    customers = Customers()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    customer_pb2_grpc.add_CustomerServiceServicer_to_server(customers, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    yield f"127.0.0.1:{port}", customers
-    server.stop(grace=0)
+def customers():
+    return Customers()
 
 
 @pytest.fixture(scope="module")
-def issuer_and_app(service, tmp_path_factory):
-    address, _customers = service
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "jwt.key", folder / "jwt.pub")
-    issuer = TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway", audience="crm")
-    down = f"127.0.0.1:{free_port()}"
-    settings = load_settings(
-        ConsoleSettings, jwt_public_key_file=folder / "jwt.pub", console_secret_key=SECRET,
-        console_secure_cookies=False, grpc_timeout_seconds=3.0,
-        gateway_url=f"http://127.0.0.1:{free_port()}",
-        customer_addr=address, ticket_addr=down, sales_addr=down, marketing_addr=down,
-        notification_addr=down)
-    app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=3.0))
-    yield issuer, app
-    app.extensions["crm.console"].peers.close()
+def console(serve_grpc, console_for, customers):
+    return console_for(serve_grpc(customers, workers=4))
 
 
-REP = {"user_id": "u-rep", "username": "rep.zhang", "roles": ["sales_rep"],
-       "department_path": "/hq/sales/east", "data_scope": "own"}
 LEAD = {"user_id": "u-lead", "username": "service.lead", "roles": ["service_lead"],
         "department_path": "/hq/service", "data_scope": "department"}
 
 
 @pytest.fixture
-def calls(service):
-    _address, customers = service
+def calls(customers):
     customers.calls.clear()
     return customers.calls
-
-
-def client_for(issuer_and_app, who=LEAD, language="en-US"):
-    issuer, app = issuer_and_app
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["access_token"] = issuer.issue(**who)
-        session["access_expires_at"] = int(time.time()) + 3600
-        session["language"] = language
-    return client
 
 
 def _main(page: str) -> str:
@@ -149,8 +107,8 @@ def test_the_page_is_offered_to_whoever_the_customer_service_lets_curate():
         assert tag_page.may_curate(principal) is service_allows
 
 
-def test_a_lead_sees_the_tags_grouped_by_dimension_and_a_rep_is_refused(issuer_and_app, calls):
-    response = client_for(issuer_and_app, LEAD).get("/admin/tags")
+def test_a_lead_sees_the_tags_grouped_by_dimension_and_a_rep_is_refused(console, calls):
+    response = console.client(LEAD).get("/admin/tags")
     page = response.get_data(as_text=True)
     assert response.status_code == 200, _main(page)[:2000]
     assert 'href="/admin/tags"' in page  # the sidebar offers it to a lead
@@ -162,20 +120,20 @@ def test_a_lead_sees_the_tags_grouped_by_dimension_and_a_rep_is_refused(issuer_a
     assert "Maintained by the system" in main and 'translate="no">制造业' in main
 
     calls.clear()
-    refused = client_for(issuer_and_app, REP).get("/admin/tags")
+    refused = console.client("rep.zhang").get("/admin/tags")
     assert refused.status_code == 403 and not calls  # refused before anything is read
-    assert 'href="/admin/tags"' not in client_for(issuer_and_app, REP).get(
+    assert 'href="/admin/tags"' not in console.client("rep.zhang").get(
         "/admin/tags").get_data(as_text=True)
 
 
-def test_the_chinese_page_names_the_dimensions_in_chinese(issuer_and_app, calls):
-    page = client_for(issuer_and_app, LEAD, "zh-CN").get("/admin/tags").get_data(as_text=True)
+def test_the_chinese_page_names_the_dimensions_in_chinese(console, calls):
+    page = console.client(LEAD, "zh-CN").get("/admin/tags").get_data(as_text=True)
     assert "标签库" in page and "行业" in page and "自定义标签" in page and "由系统维护" in page
 
 
 def test_a_refused_tag_shows_its_error_next_to_the_field_and_keeps_what_was_typed(
-        issuer_and_app, calls):
-    client = client_for(issuer_and_app, LEAD)
+        console, calls):
+    client = console.client(LEAD)
     form = client.get("/admin/tags/new?dimension=free").get_data(as_text=True)
     assert 'value="free" selected' in form
     token = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
@@ -200,8 +158,8 @@ def test_a_refused_tag_shows_its_error_next_to_the_field_and_keeps_what_was_type
 
 
 def test_a_rename_sends_only_what_update_tag_may_change_and_a_system_tag_is_a_refusal(
-        issuer_and_app, calls):
-    client = client_for(issuer_and_app, LEAD)
+        console, calls):
+    client = console.client(LEAD)
     form = client.get("/admin/tags/t-ind").get_data(as_text=True)
     assert 'value="制造业"' in form and "Retire this tag" in form
     assert 'name="dimension"' not in form  # shown, not editable
@@ -223,8 +181,8 @@ def test_a_rename_sends_only_what_update_tag_may_change_and_a_system_tag_is_a_re
     assert "Traceback" not in refused.get_data(as_text=True)
 
 
-def test_retiring_asks_for_a_confirmation_before_deleting(issuer_and_app, calls):
-    client = client_for(issuer_and_app, LEAD)
+def test_retiring_asks_for_a_confirmation_before_deleting(console, calls):
+    client = console.client(LEAD)
     form = client.get("/admin/tags/t-free").get_data(as_text=True)
     token = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     unconfirmed = client.post("/admin/tags/t-free/retire", data={"csrf_token": token})

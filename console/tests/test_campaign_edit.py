@@ -6,27 +6,16 @@ error next to its field, a stale etag or a frozen state as a message, with what 
 
 from __future__ import annotations
 
-import time
-from concurrent import futures
-
-import grpc
 import pytest
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
-from crm_console.app import create_app
-from crm_console.settings import ConsoleSettings
 from crm_console.views import marketing_campaigns as campaigns
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
 from crm_shared.errors import Conflict, FieldViolation, InvalidArgument
-from crm_shared.grpc.peers import Peers
 from crm_shared.grpc.status import to_grpc_status
-from crm_shared.settings import load_settings
 from google.protobuf import empty_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 from marketing_service import campaign_lifecycle
 
-SECRET = "campaign-edit-test-secret-key-of-at-least-32-chars"
 M = marketing_pb2
 S = M.CampaignState
 START = Timestamp(seconds=1_935_000_000)  # 2031-04-26 20:00 UTC = 2031-04-27 04:00 Shanghai
@@ -83,47 +72,20 @@ class Marketing(marketing_pb2_grpc.MarketingServiceServicer):
 
 
 @pytest.fixture(scope="module")
-def service():
-    marketing = Marketing()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    marketing_pb2_grpc.add_MarketingServiceServicer_to_server(marketing, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    yield f"127.0.0.1:{port}", marketing
-    server.stop(grace=0)
+def marketing():
+    return Marketing()
 
 
 @pytest.fixture(scope="module")
-def issuer_and_app(service, tmp_path_factory):
-    address, _marketing = service
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "jwt.key", folder / "jwt.pub")
-    issuer = TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway", audience="crm")
-    down = f"127.0.0.1:{free_port()}"
-    settings = load_settings(
-        ConsoleSettings, jwt_public_key_file=folder / "jwt.pub", console_secret_key=SECRET,
-        console_secure_cookies=False, grpc_timeout_seconds=3.0, console_time_zone="Asia/Shanghai",
-        gateway_url=f"http://127.0.0.1:{free_port()}", marketing_addr=address,
-        customer_addr=down, ticket_addr=down, sales_addr=down, notification_addr=down)
-    app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=3.0))
-    yield issuer, app
-    app.extensions["crm.console"].peers.close()
+def console(serve_grpc, console_for, marketing):
+    return console_for(serve_grpc(marketing, workers=4), console_time_zone="Asia/Shanghai")
 
-
-MARKETER = {"user_id": "u-mk", "username": "marketer.chen", "roles": ["marketer"],
-            "department_path": "/hq/marketing", "data_scope": "all"}
 
 
 @pytest.fixture
-def client(issuer_and_app, service):
-    service[1].calls.clear()
-    issuer, app = issuer_and_app
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["access_token"] = issuer.issue(**MARKETER)
-        session["access_expires_at"] = int(time.time()) + 3600
-        session["language"] = "en-US"
-    return client
+def client(console, marketing):
+    marketing.calls.clear()
+    return console.client("marketer.chen")
 
 
 def _form_of(page: str, **changes) -> dict:
@@ -172,12 +134,12 @@ def test_the_form_comes_filled_in_with_the_schedule_in_local_time(client):
     assert 'value="seg-1" checked' in page and 'value="seg-2" checked' not in page
 
 
-def test_saving_a_scheduled_campaign_sends_the_edited_fields_with_its_etag(client, service):
+def test_saving_a_scheduled_campaign_sends_the_edited_fields_with_its_etag(client, marketing):
     page = client.get("/marketing/campaigns/c-scheduled/edit").get_data(as_text=True)
     response = client.post("/marketing/campaigns/c-scheduled/edit", data=_form_of(
         page, name="夏季焕新", schedule_time="2031-05-01T09:00"))
     assert response.status_code == 302 and response.headers["Location"].endswith("saved=1")
-    (name, sent), = service[1].calls
+    (name, sent), = marketing.calls
     assert name == "UpdateCampaign"
     assert list(sent.update_mask.paths) == [*campaigns.EDIT_MASK, "schedule_time"]
     assert (sent.campaign.id, sent.campaign.etag, sent.campaign.name) == (
@@ -190,18 +152,18 @@ def test_saving_a_scheduled_campaign_sends_the_edited_fields_with_its_etag(clien
     assert "The campaign was saved." in saved
 
 
-def test_a_draft_given_a_start_time_is_updated_then_scheduled(client, service):
+def test_a_draft_given_a_start_time_is_updated_then_scheduled(client, marketing):
     page = client.get("/marketing/campaigns/c-draft/edit").get_data(as_text=True)
     response = client.post("/marketing/campaigns/c-draft/edit",
                            data=_form_of(page, schedule_time="2031-05-01T09:00"))
     assert response.status_code == 302
-    (update_name, update), (schedule_name, schedule) = service[1].calls
+    (update_name, update), (schedule_name, schedule) = marketing.calls
     assert (update_name, schedule_name) == ("UpdateCampaign", "ScheduleCampaign")
     assert "schedule_time" not in update.update_mask.paths
     assert schedule.schedule_time.ToJsonString() == "2031-05-01T01:00:00Z"
 
 
-def test_refusals_are_shown_with_what_was_typed_kept(client, service):
+def test_refusals_are_shown_with_what_was_typed_kept(client, marketing):
     page = client.get("/marketing/campaigns/c-draft/edit").get_data(as_text=True)
     blank = client.post("/marketing/campaigns/c-draft/edit",
                         data=_form_of(page, name="", objective="复购 Q3"))
@@ -215,4 +177,4 @@ def test_refusals_are_shown_with_what_was_typed_kept(client, service):
     assert stale.status_code == 409
     assert "Someone changed this campaign after you opened it" in text
     assert 'value="改名"' in text and "Traceback" not in text
-    assert not [name for name, _r in service[1].calls if name == "ScheduleCampaign"]
+    assert not [name for name, _r in marketing.calls if name == "ScheduleCampaign"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from concurrent import futures
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,18 +19,10 @@ from crm.customer.v1 import customer_pb2_grpc
 from crm.marketing.v1 import marketing_pb2_grpc
 from crm.notification.v1 import notification_pb2_grpc
 from crm.sales.v1 import sales_pb2_grpc
-from crm_console.app import create_app
-from crm_console.settings import ConsoleSettings
 from crm_console.views import dashboard as view
 from crm_shared import kpis
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.grpc.peers import Peers
 from crm_shared.kpis import period_in_zone
-from crm_shared.settings import load_settings
 from flask import Flask, g
-
-SECRET = "dashboard-test-secret-key-of-at-least-32-chars"
 
 
 def kpi(key, value, unit, previous=None, target=None, higher=True):
@@ -74,58 +65,21 @@ class Notifications(notification_pb2_grpc.NotificationServiceServicer):
 
 
 @pytest.fixture(scope="module")
-def services():
-    customers = Customers()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    customer_pb2_grpc.add_CustomerServiceServicer_to_server(customers, server)
-    sales_pb2_grpc.add_SalesServiceServicer_to_server(Sales(), server)
-    marketing_pb2_grpc.add_MarketingServiceServicer_to_server(Marketing(), server)
-    notification_pb2_grpc.add_NotificationServiceServicer_to_server(Notifications(), server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    yield f"127.0.0.1:{port}", customers
-    server.stop(grace=0)
+def customers():
+    return Customers()
 
 
 @pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "jwt.key", folder / "jwt.pub")
-    return TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway"), folder / "jwt.pub"
-
-
-@pytest.fixture(scope="module")
-def console(services, keys) -> Flask:
-    address, _customers = services
-    _issuer, public_key = keys
-    down = f"127.0.0.1:{free_port()}"  # nothing listens there: the ticket service is down
+def console(serve_grpc, console_for, customers):
+    # The ticket service is not served: it is down (and so is the gateway's directory).
     # Deadlines of 2 s: with a service-config timeout under 2 s, grpcio 1.85 reports the fake
     # sales service's PERMISSION_DENIED as DEADLINE_EXCEEDED.
-    settings = load_settings(
-        ConsoleSettings, jwt_public_key_file=public_key, console_secret_key=SECRET,
-        console_secure_cookies=False, grpc_timeout_seconds=2.0,
-        gateway_url=f"http://127.0.0.1:{free_port()}",  # the directory is down too
-        customer_addr=address, sales_addr=address, marketing_addr=address,
-        notification_addr=address, ticket_addr=down)
-    app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=2.0))
-    yield app
-    app.extensions["crm.console"].peers.close()
-
-
-def signed_in(app: Flask, issuer: TokenIssuer, language: str, **who):
-    client = app.test_client()
-    token = issuer.issue(**who)
-    with client.session_transaction() as session:
-        session["access_token"] = token
-        session["access_expires_at"] = int(time.time()) + 3600
-        session["language"] = language
-    return client, token
+    return console_for(serve_grpc(customers, Sales(), Marketing(), Notifications()),
+                       timeout=2.0)
 
 
 ADMIN = {"user_id": "u-admin", "username": "admin", "roles": ["admin"],
          "department_path": "/hq", "data_scope": "all", "display_name": "管理员"}
-REP = {"user_id": "u-rep", "username": "rep.zhang", "roles": ["sales_rep"],
-       "department_path": "/hq/sales/east", "data_scope": "own"}
 
 
 def panel_html(page: str, service: str) -> str:
@@ -148,10 +102,9 @@ def series_values(option: dict, series_name: str) -> dict:
 
 
 def test_a_down_or_refusing_service_says_so_in_its_panel_while_the_others_render(
-        console, keys, services):
-    issuer, _ = keys
-    _address, customers = services
-    client, token = signed_in(console, issuer, "en-US", **ADMIN)
+        console, customers):
+    token = console.token(ADMIN)
+    client = console.client(ADMIN, "en-US", token=token)
 
     started = time.monotonic()
     response = client.get("/dashboard/?period=last_7_days")
@@ -189,13 +142,11 @@ def test_a_down_or_refusing_service_says_so_in_its_panel_while_the_others_render
     assert 'translate="no">Mystery figure</td>' in panel_html(page, "notification")
 
 
-def test_the_period_is_the_readers_calendar_not_utcs(console, keys, services, monkeypatch):
+def test_the_period_is_the_readers_calendar_not_utcs(console, customers, monkeypatch):
     """At 01:00 on 1 March in Shanghai (the console's zone) it is still 28 February in UTC:
     "month to date" is March, the services are asked for it and the page says so."""
     monkeypatch.setattr(kpis, "utc_now", lambda: datetime(2026, 2, 28, 17, 0, tzinfo=UTC))
-    issuer, _ = keys
-    _address, customers = services
-    client, _token = signed_in(console, issuer, "en-US", **ADMIN)
+    client = console.client(ADMIN, "en-US")
 
     page = client.get("/dashboard/?period=month_to_date").get_data(as_text=True)
     request, _authorization = customers.seen[-1]
@@ -204,9 +155,8 @@ def test_the_period_is_the_readers_calendar_not_utcs(console, keys, services, mo
     assert "Mar 1, 2026 – Mar 1, 2026, compared with Feb 28, 2026 – Feb 28, 2026" in period
 
 
-def test_the_page_is_in_chinese_and_bad_filter_values_are_field_errors(console, keys):
-    issuer, _ = keys
-    client, _token = signed_in(console, issuer, "zh-CN", **REP)
+def test_the_page_is_in_chinese_and_bad_filter_values_are_field_errors(console):
+    client = console.client("rep.zhang", "zh-CN")
 
     page = client.get("/dashboard/?period=year_to_date").get_data(as_text=True)
     ticket = panel_html(page, "ticket")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from importlib import resources
-from types import SimpleNamespace
 
 import pytest
 from crm.common.v1 import rules_pb2
@@ -17,7 +16,6 @@ from crm_console.views import marketing_campaigns as campaigns
 from crm_console.views import marketing_rules as rules
 from crm_console.views import marketing_segments as segments
 from crm_console.views import marketing_surveys as surveys
-from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 # --- the rule builder's choices -----------------------------------------------------------------
@@ -120,15 +118,6 @@ def test_builder_adds_and_removes_rows_and_always_keeps_one():
 
 
 # --- campaign form ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def app_context():
-    app = Flask(__name__)
-    app.extensions["crm.console"] = SimpleNamespace(
-        settings=SimpleNamespace(console_time_zone="Asia/Shanghai"))
-    with app.app_context():
-        yield
 
 
 def test_variants_are_split_evenly_in_whole_percents_after_add_or_remove():

@@ -10,13 +10,6 @@ import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from flask import g
 
-REP = {
-    "user_id": "u-rep",
-    "username": "rep.zhang",
-    "roles": ["sales_rep"],
-    "department_path": "/hq/sales/east",
-    "data_scope": "own",
-}
 NAME = "上海某某科技有限公司"
 
 
@@ -50,7 +43,7 @@ def _title(page: str) -> str:
     ],
 )
 def test_the_customer_360_page_is_titled_with_the_customers_name(console, language, title):
-    response = console.client(REP, language).get("/customers/c-1")
+    response = console.client("rep.zhang", language).get("/customers/c-1")
     assert response.status_code == 200
     assert _title(response.get_data(as_text=True)) == title
 

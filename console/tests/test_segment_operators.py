@@ -10,26 +10,16 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
-from concurrent import futures
 
-import grpc
 import pytest
 from crm.common.v1 import rules_pb2
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
-from crm_console.app import create_app
-from crm_console.settings import ConsoleSettings
 from crm_console.views import marketing_rules as rules
-from crm_devstack.ports import free_port
-from crm_shared.auth import TokenIssuer, generate_signing_key
 from crm_shared.errors import InvalidArgument
-from crm_shared.grpc.peers import Peers
 from crm_shared.grpc.status import to_grpc_status
 from crm_shared.segment_operators import SEGMENT_RULE_OPERATORS
-from crm_shared.settings import load_settings
 from marketing_service import segment_rules
 
-SECRET = "segment-operators-test-secret-key-of-at-least-32-chars"
 Op = rules_pb2.ConditionOperator
 EVERY_OPERATOR = {value.number for value in Op.DESCRIPTOR.values if value.number}
 
@@ -59,32 +49,10 @@ class Marketing(marketing_pb2_grpc.MarketingServiceServicer):
         return marketing_pb2.PreviewSegmentResponse(member_count=7)
 
 
+
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    marketing_pb2_grpc.add_MarketingServiceServicer_to_server(Marketing(), server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "jwt.key", folder / "jwt.pub")
-    issuer = TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway", audience="crm")
-    down = f"127.0.0.1:{free_port()}"
-    settings = load_settings(
-        ConsoleSettings, jwt_public_key_file=folder / "jwt.pub", console_secret_key=SECRET,
-        console_secure_cookies=False, grpc_timeout_seconds=3.0,
-        gateway_url=f"http://127.0.0.1:{free_port()}", marketing_addr=f"127.0.0.1:{port}",
-        customer_addr=down, ticket_addr=down, sales_addr=down, notification_addr=down)
-    app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=3.0))
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["access_token"] = issuer.issue(
-            user_id="u-mk", username="marketer.chen", roles=["marketer"],
-            department_path="/hq/marketing", data_scope="all")
-        session["access_expires_at"] = int(time.time()) + 3600
-        session["language"] = "en-US"
-    yield client
-    app.extensions["crm.console"].peers.close()
-    server.stop(grace=0)
+def client(serve_grpc, console_for):
+    return console_for(serve_grpc(Marketing(), workers=4)).client("marketer.chen")
 
 
 def _options(fragment: str, row: int) -> set[int]:

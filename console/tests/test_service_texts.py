@@ -18,13 +18,6 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.status import to_grpc_status
 
-REP = {
-    "user_id": "u-rep",
-    "username": "rep.zhang",
-    "roles": ["sales_rep"],
-    "department_path": "/hq/sales/east",
-    "data_scope": "own",
-}
 VIOLATIONS = [
     FieldViolation("customer.enterprise.legal_name", "is required"),
     FieldViolation("customer.display_name", "must be at most 200 characters"),
@@ -86,7 +79,7 @@ def _post_new_customer(client):
 
 
 def test_a_chinese_form_shows_the_services_field_errors_in_chinese_and_keeps_the_input(console):
-    response = _post_new_customer(console.client(REP, "zh-CN"))
+    response = _post_new_customer(console.client("rep.zhang", "zh-CN"))
     main = _main(response)
     assert response.status_code == 422
     assert "为必填项" in main and "最多 200 个字符" in main and "不是有效的邮箱地址" in main
@@ -97,7 +90,7 @@ def test_a_chinese_form_shows_the_services_field_errors_in_chinese_and_keeps_the
 
 
 def test_an_english_form_shows_the_services_own_words(console):
-    main = _main(_post_new_customer(console.client(REP, "en-US")))
+    main = _main(_post_new_customer(console.client("rep.zhang", "en-US")))
     for text in (
         "is required",
         "must be at most 200 characters",
@@ -119,10 +112,10 @@ def test_an_english_form_shows_the_services_own_words(console):
 def test_a_refused_page_is_a_readable_message_in_the_readers_language(
     console, customer_id, status, chinese, english
 ):
-    zh = console.client(REP, "zh-CN").get(f"/customers/{customer_id}")
+    zh = console.client("rep.zhang", "zh-CN").get(f"/customers/{customer_id}")
     assert zh.status_code == status
     main = _main(zh)
     assert chinese in main
     assert english not in main and customer_id not in main and "Traceback" not in main
-    en = console.client(REP, "en-US").get(f"/customers/{customer_id}")
+    en = console.client("rep.zhang", "en-US").get(f"/customers/{customer_id}")
     assert en.status_code == status and english in _main(en)

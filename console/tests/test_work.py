@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
-import pytest
 from crm_console.views.work import (
     KIND_FIRST_CONTACT,
     KIND_FOLLOW_UP,
@@ -15,18 +13,8 @@ from crm_console.views.work import (
     sort_by_urgency,
     sources_for,
 )
-from flask import Flask
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def app_context():
-    app = Flask(__name__)
-    app.extensions["crm.console"] = SimpleNamespace(
-        settings=SimpleNamespace(console_time_zone="Asia/Shanghai"))
-    with app.app_context():
-        yield
 
 
 def _item(title, due_in_hours, overdue=False, kind=KIND_FOLLOW_UP):
