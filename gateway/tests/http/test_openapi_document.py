@@ -162,6 +162,9 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/surveys/{survey_id}/results"),
     ("get", "/api/v1/surveys/respond/{token}"),
     ("post", "/api/v1/surveys/respond/{token}"),
+    # unsubscribing: a link's token, the SMS gateway's signed inbound webhook (public_consents.py)
+    ("post", "/api/v1/public/unsubscribe/{token}"),
+    ("post", "/api/v1/public/sms/inbound"),
     ("get", "/api/v1/surveys/improvement-items"),
     ("post", "/api/v1/surveys/improvement-items"),
     ("patch", "/api/v1/surveys/improvement-items/{item_id}"),
@@ -309,6 +312,8 @@ def test_protected_routes_declare_bearer_auth_and_errors_are_problems(document):
             "/api/v1/auth/logout",
             "/api/v1/explorer",
             "/api/v1/surveys/respond/{token}",  # a customer's signed link is the key
+            "/api/v1/public/unsubscribe/{token}",  # likewise
+            "/api/v1/public/sms/inbound",  # the SMS gateway's HMAC signature is the key
         }
         assert (op.get("security") is None) == public, (method, path)
         if not public:
