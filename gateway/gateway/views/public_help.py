@@ -22,7 +22,6 @@ one, per target (``limit_public``) before it calls anything.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2
@@ -35,7 +34,7 @@ from gateway.endpoints import operation
 from gateway.peers import call
 from gateway.public_access import as_public, limit_public
 from gateway.views import json_response
-from gateway.views.knowledge import ArticleKindWord
+from gateway.views.knowledge import ArticleKindWord, LocaleWord
 from gateway.views.ticket_schemas import StateWord, TicketTypeWord
 from gateway.views.tickets import PEER as TICKET_PEER
 from gateway.views.tickets import ticket_stub
@@ -49,7 +48,6 @@ HONEYPOT = Field(
     description="Honeypot: leave empty. A website renders it as an input people never see; "
     "a robot fills it in, and its request is dropped.",
 )
-PublicTicketType = Literal["consultation", "complaint", "demand", "fault"]
 UTM_KEYS = (
     "utm_source",
     "utm_medium",
@@ -129,7 +127,7 @@ class ServiceRequestSubmission(BaseModel):
         },
     )
 
-    type: PublicTicketType
+    type: TicketTypeWord
     title: str = Field("", max_length=300, description="Default: the description's start.")
     description: str = Field(min_length=1, max_length=5000)
     reporter_name: str = Field("", max_length=200)
@@ -203,7 +201,7 @@ class PublicTicketStatus(BaseModel):
 
 class PublicArticleSearchQuery(BaseModel):
     q: str = Field(min_length=1, max_length=500, description="Search text (Chinese or English).")
-    locale: Literal["zh-CN", "en-US"] | None = None
+    locale: LocaleWord | None = None
     page_size: int | None = Field(None, ge=1, le=50, description="Default 10.")
     page_token: str = Field("", max_length=200)
 
