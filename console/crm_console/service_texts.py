@@ -138,6 +138,35 @@ FIELD_TEXTS = [
         r"(?:no such \w+|is not an active (?:employee|sales rep))",
         N_("does not exist or is not active"),
     ),
+    _family(
+        r"must be (?P<low>\d+)(?: \((?:none|never|no limit)\))? (?:to|or at most) (?P<high>\d+) days",
+        N_("must be %(low)s to %(high)s days"),
+    ),
+    _family(
+        r"must be (?:the contract's currency )?(?P<values>[A-Z]{3})",
+        N_("must be one of: %(values)s"),
+    ),
+    _family(r"must (?:hold|list) at least one \w+", N_("must list at least one item")),
+    _family(r"must hold at most (?P<n>\d+)\b.*", N_("lists too many items")),
+    _family(
+        r"(?:is an? (?:task|follow-up record|opportunity) (?:about|of) another customer(?: or lead)?|"
+        r"is a quote of another opportunity|is not the opportunity's customer|"
+        r"is not a contact of (?:this|the same) customer)",
+        N_("belongs to another record"),
+    ),
+    _family(r"does not apply to \w+ customers", N_("does not apply to this type of customer")),
+    _family(
+        r"one of (?P<one>\w+) and (?P<other>\w+) is required|"
+        r"either (?P<either>\w+) or (?P<or_>\w+) is required",
+        N_("one of the two fields is required"),
+    ),
+    _family(
+        r"needs (?:a )?start_date and (?:an )?end_date.*", N_("needs a start date and an end date")
+    ),
+    _family(
+        r"must be a lower[-_](?:snake_)?case (?:name|key).*|must be a short key.*",
+        N_("must be a short lower-case key of letters, digits and _"),
+    ),
     _family(r"must be enterprise or individual", N_("must be enterprise or individual")),
     _family(r"has a wrong check digit", N_("has a wrong check digit")),
     _family(r"must be 12-30 digits", N_("must be 12-30 digits")),
