@@ -16,6 +16,7 @@ from google.protobuf.descriptor import EnumDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from crm_console.i18n import babel_locale, gettext
+from crm_shared.kpis import today_in
 from crm_shared.protojson import enum_prefix
 
 CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
@@ -25,6 +26,12 @@ _MINOR_DIGITS = {"JPY": 0, "KRW": 0}
 
 def time_zone() -> ZoneInfo:
     return ZoneInfo(current_app.extensions["crm.console"].settings.console_time_zone)
+
+
+def today() -> date:
+    """The calendar day it is where the readers are (``CONSOLE_TIME_ZONE``), not the
+    process's zone nor UTC's: before 08:00 in Beijing UTC's date is yesterday."""
+    return today_in(time_zone())
 
 
 def to_datetime(value) -> datetime | None:

@@ -8,7 +8,9 @@ from datetime import date, datetime, UTC
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared import kpis
 
+from crm_console.display import today
 from crm_console.refusals import Refusal
 from crm_console.views import sales_forms as forms
 from crm_console.views.leads import _customer_errors
@@ -39,6 +41,14 @@ def test_report_periods_are_inclusive_date_ranges():
         start_date="2025-10-01", end_date="2025-12-31")
     assert forms.period_range("this_year", day).end_date == "2026-12-31"
     assert forms.period_range("nonsense", day) == forms.period_range("this_month", day)
+
+
+def test_the_reports_this_month_is_the_readers_month_not_utcs(app_context, monkeypatch):
+    """01:00 on 1 March in Shanghai (the console's zone) is still 28 February in UTC."""
+    monkeypatch.setattr(kpis, "utc_now", lambda: datetime(2026, 2, 28, 17, 0, tzinfo=UTC))
+    assert today() == date(2026, 3, 1)
+    assert forms.period_range("this_month", today()) == types_pb2.DateRange(
+        start_date="2026-03-01", end_date="2026-03-31")
 
 
 def test_a_first_follow_up_carries_its_qualification_under_the_api_field_paths():

@@ -114,12 +114,17 @@ def time_zone(name: str) -> ZoneInfo:
         raise ValueError("must be an IANA time zone, e.g. Asia/Shanghai") from None
 
 
+def today_in(zone: ZoneInfo, now: datetime | None = None) -> date:
+    """The calendar day it is in ``zone`` (``now``, else the clock)."""
+    return (now or utc_now()).astimezone(zone).date()
+
+
 def period_in_zone(word: str, zone: ZoneInfo, now: datetime | None = None) -> tuple[date, date]:
     """The first and last day of a period word for a caller in ``zone``: "today" is the
     caller's calendar day, not UTC's (at 01:00 in Shanghai on 1 March it is still 28 February
     in UTC, and "month to date" is March). The one place the gateway's and the console's
     dashboards take their period from."""
-    return period_range(word, (now or utc_now()).astimezone(zone).date())
+    return period_range(word, today_in(zone, now))
 
 
 def previous_range(start: date, end: date) -> tuple[date, date]:

@@ -5,11 +5,11 @@ receivables, with the forms the contract allows at each step."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from crm.sales.v1 import sales_pb2
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from crm_console.display import today
 from crm_console.i18n import N_, gettext
 from crm_console.navigation import SALES, SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
@@ -150,14 +150,14 @@ def _record_page(opportunity_id: str, *, state=None, status=200):
                    "line_items[0].unit_price": forms.money_text(opportunity.amount)}, {}),
         "contract": ({"request_id": forms.request_id(), "title": opportunity.name,
                       "amount": forms.money_text(opportunity.amount),
-                      "start_date": date.today().isoformat()}, {}),
+                      "start_date": today().isoformat()}, {}),
     }
     for contract in contracts:
         defaults[f"plan:{contract.id}"] = (
-            {"count": "3", "first_due_date": contract.start_date or date.today().isoformat()},
+            {"count": "3", "first_due_date": contract.start_date or today().isoformat()},
             {})
         defaults[f"payment:{contract.id}"] = (
-            {"request_id": forms.request_id(), "receive_date": date.today().isoformat(),
+            {"request_id": forms.request_id(), "receive_date": today().isoformat(),
              "method": "bank_transfer",
              "amount": forms.money_text(contract.outstanding_amount)}, {})
     defaults.update(state)

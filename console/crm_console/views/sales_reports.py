@@ -10,13 +10,13 @@ the rep's open leads to the successor with ``AssignLead``, one call per lead."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlsplit
 
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from crm_console.display import today
 from crm_console.i18n import N_, gettext
 from crm_console.navigation import SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
@@ -85,7 +85,7 @@ def _department_options(reps) -> list[tuple[str, str]]:
 
 
 def _report_context(period_word: str, department: str) -> dict:
-    period = forms.period_range(period_word, date.today())
+    period = forms.period_range(period_word, today())
     funnel = call("sales", "GetSalesFunnel", sales_pb2.GetSalesFunnelRequest(
         period=period, department_path=department))
     forecast = call("sales", "GetSalesForecast", sales_pb2.GetSalesForecastRequest(
