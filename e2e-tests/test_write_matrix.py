@@ -26,8 +26,17 @@ The RPC list is derived from the contracts: a new write whose request has a ``cu
 until it gets a row here or a commented exemption. The same service's own records a write names
 (an opportunity of rep.zhang's for a quote, a contract, a follow-up record or task; a ticket
 about his customer in another department for a service record) have tables of their own, not
-yet derived: the other kinds (campaign, segment, survey, notification, webhook, rule) are still
-to be added.
+yet derived. An update that changes only a record's contact is checked against the customer
+the stored record names (``CONTACT_UPDATES``).
+
+The other kinds of record the issue names have a table of their own, derived the same way
+(``RECORD_WRITES``; :func:`test_every_write_naming_a_campaign_segment_survey_rule_or_notification_is_in_the_matrix`):
+every write on a segment, campaign or survey of marketer.chen's, on one of the company's
+routing, assignment, grading or notification rules, or marking another person's notification
+read, and every write naming such a record (a campaign's segments and survey, a trigger's
+segment, an invitation's or improvement item's survey, a response's campaign). Webhooks are no
+record of their own: a person's webhook is part of their notification preferences, which only
+they (or an operator) may change (``PERSONAL_WRITES``).
 """
 
 from __future__ import annotations
@@ -42,13 +51,14 @@ import grpc
 import pytest
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
-from crm.notification.v1 import notification_pb2
+from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
 from crm_devstack.suite import SERVICES
 from crm_devstack.waiting import wait_until
 from crm_shared.grpc.status import describe_rpc_error
 from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
 
 pytestmark = pytest.mark.e2e
@@ -58,8 +68,19 @@ SERVICE_ACCOUNT = "svc.marketing"
 CALLERS = ("rep.li", "tech.lead", "agent.wang", "marketer.chen", SERVICE_ACCOUNT)
 REFUSED = {grpc.StatusCode.NOT_FOUND: 404, grpc.StatusCode.PERMISSION_DENIED: 403,
            grpc.StatusCode.INVALID_ARGUMENT: 422}
+REFUSED_TO_ACCOUNT = {**REFUSED, grpc.StatusCode.UNAUTHENTICATED: 401}
+"""A service account's token is for the services it calls (its audience): another service
+refuses it before anything else."""
+
+
+def _refusals(caller: str) -> dict:
+    return REFUSED_TO_ACCOUNT if caller == SERVICE_ACCOUNT else REFUSED
 STUBS = {"sales": sales_pb2_grpc.SalesServiceStub, "ticket": ticket_pb2_grpc.TicketServiceStub,
-         "marketing": marketing_pb2_grpc.MarketingServiceStub}
+         "marketing": marketing_pb2_grpc.MarketingServiceStub,
+         "notification": notification_pb2_grpc.NotificationServiceStub}
+PACKAGES = {"sales": "crm.sales.v1.SalesService", "ticket": "crm.ticket.v1.TicketService",
+            "marketing": "crm.marketing.v1.MarketingService",
+            "notification": "crm.notification.v1.NotificationService"}
 
 
 def _day(offset: int) -> str:
@@ -92,6 +113,11 @@ class Records:
     survey: str  # an active survey of marketer.chen's
     opportunity: str  # rep.zhang's, of his customer
     ticket: str  # about his customer, opened by tech.zhao and routed to /hq/product
+    segment: str = ""  # marketer.chen's, matching nobody
+    campaign: str = ""  # marketer.chen's draft, to that segment
+    notification: str = ""  # an inbox entry of rep.li's (the lead assigned to him)
+    rules: dict[str, str] = field(default_factory=dict)  # the company's seeded rules, by table
+    owner_user: str = ""  # rep.zhang's user id (his notification preferences and webhook)
     tokens: dict[str, str] = field(default_factory=dict)
 
 
@@ -184,10 +210,32 @@ def records(running_suite, lead_assigned_to) -> Records:
     assert ticket["department_path"] == "/hq/product", ticket
     _wait_until_settled(running_suite, (customer, contact, other, li_customer, li_lead,
                                         opportunity, ticket["id"]))
+    marketer = http.login("marketer.chen")
+    segment = _ok(http.call("POST", "/api/v1/segments", {
+        "display_name": f"矩阵细分 {suffix}", "rule": {"match": "all", "conditions": [
+            {"field": "industry", "operator": "equals", "values": [f"matrix-{suffix}"]}],
+            "groups": []}}, marketer))["id"]
+    campaign = _ok(http.call("POST", "/api/v1/campaigns", {
+        "name": f"矩阵活动 {suffix}", "channel": "sms", "segment_ids": [segment],
+        "variants": [{"id": "A", "weight_percent": 100, "body": "矩阵"}]}, marketer))["id"]
+    li_id = http.call("GET", "/api/v1/me", token=http.login("rep.li")).body["id"]
+    notification = wait_until(lambda: _scalar(
+        running_suite, "notification", "SELECT max(id) FROM inbox_entries WHERE recipient_id = ?",
+        li_id), timeout=60, message="rep.li was never told of the lead assigned to him")
+    rules = {table: _scalar(running_suite, service, f"SELECT min(id) FROM {table}")
+             for service, table in RULE_TABLES}
+    assert all(rules.values()), rules
+    _wait_until_settled(running_suite, (segment, campaign))
     tokens = {name: http.login(name) for name in (OWNER, *CALLERS) if name != SERVICE_ACCOUNT}
     tokens[SERVICE_ACCOUNT] = _service_account_token(running_suite)
+    owner_user = http.call("GET", "/api/v1/me", token=owner).body["id"]
     return Records(customer, contact, other, li_customer, li_lead, survey, opportunity,
-                   ticket["id"], tokens)
+                   ticket["id"], segment, campaign, notification, rules, owner_user, tokens)
+
+
+RULE_TABLES = (("ticket", "routing_rules"), ("sales", "lead_assignment_rules"),
+               ("sales", "lead_grading_rules"), ("notification", "notification_rules"))
+"""The rules the suite seeds (the company's own, which no department lead may change)."""
 
 
 # -- the matrix's rows ------------------------------------------------------------------------
@@ -201,17 +249,19 @@ class Write:
     rpc: str
     field: str
     grpc: Callable[[Records, str], object]
-    rest: Callable[[Records, str], tuple[str, str, dict]]
+    rest: Callable[[Records, str], tuple[str, str, dict]] | None
+    """None: the RPC has no REST route."""
     table: str
     column: str = "customer_id"
     allowed: frozenset[str] = frozenset()
     """Callers an explicit rule lets name the record (asserted to succeed elsewhere)."""
+    changes_nothing: Callable[[object], bool] | None = None
+    """For an RPC that acts on the caller's own records only (their notifications): an answer
+    (gRPC message or REST body) that says nothing was changed is a refusal too."""
 
     @property
     def method(self) -> str:
-        package = {"sales": "crm.sales.v1.SalesService", "ticket": "crm.ticket.v1.TicketService",
-                   "marketing": "crm.marketing.v1.MarketingService"}[self.service]
-        return f"/{package}/{self.rpc}"
+        return f"/{PACKAGES[self.service]}/{self.rpc}"
 
     @property
     def rest_field(self) -> str:
@@ -359,6 +409,203 @@ TICKET_WRITES = (
           "service_records", column="ticket_id"),
 )
 
+# -- the other records a write names: marketing's, notifications, the company's rules ----------
+
+MARKETER = frozenset({"marketer.chen"})  # the owner of the segment, the campaign, the survey
+MAY_NAME_COMPANY_WIDE = MARKETER | {"tech.lead"}
+"""Who may *name* a segment or a survey in a record of their own: segments and surveys are
+the company's (every staff member reads surveys), and a department lead (``manager``) creates
+campaigns and improvement items; a campaign's audience stays within its creator's reach
+(marketing's ``customer_reach``), whatever segment it names."""
+RENAMED = "矩阵改名"
+
+
+def _by_id(service: str, rpc: str, request_of: Callable[[str], object],
+           rest_of: Callable[[str], tuple[str, str, dict]] | None, table: str,
+           **options) -> Write:
+    """A write on the record ``id`` names (changing, deleting or moving it)."""
+    return Write(service, rpc, "id", lambda r, i: request_of(i),
+                 None if rest_of is None else lambda r, i: rest_of(i), table, column="id",
+                 **options)
+
+
+def _renamed(request_type, wrapper: str, message, field: str = "display_name"):
+    """An update of record ``id`` giving it a new name (``field``), in the request's
+    ``wrapper`` field."""
+    return lambda i: request_type(update_mask=FieldMask(paths=[field]), **{
+        wrapper: message(id=i, **{field: RENAMED})})
+
+
+def _sms_campaign(**fields) -> marketing_pb2.Campaign:
+    return marketing_pb2.Campaign(
+        name="矩阵活动", channel=types_pb2.DELIVERY_CHANNEL_SMS, variants=[
+            marketing_pb2.CampaignVariant(id="A", weight_percent=100, body="矩阵")], **fields)
+
+
+def _sms_campaign_rest(**fields) -> dict:
+    return {"name": "矩阵活动", "channel": "sms",
+            "variants": [{"id": "A", "weight_percent": 100, "body": "矩阵"}], **fields}
+
+
+def _tomorrow() -> datetime:
+    return datetime.now(UTC) + timedelta(days=1)
+
+
+def _campaign_move(rpc: str, verb: str, body: dict | None = None, **request) -> Write:
+    return _by_id("marketing", rpc,
+                  lambda i: getattr(marketing_pb2, f"{rpc}Request")(id=i, **request),
+                  lambda i: ("POST", f"/api/v1/campaigns/{i}/{verb}", body or {}),
+                  "campaigns", allowed=MARKETER)
+
+
+def _rule_writes(service: str, noun: str, table: str, path: str | None, module) -> tuple:
+    """Changing and deleting one of the company's rules (nobody of the matrix may)."""
+    message = getattr(module, noun)
+    return (
+        _by_id(service, f"Update{noun}", _renamed(getattr(module, f"Update{noun}Request"),
+                                                   "rule", message), None if path is None
+               else lambda i: ("PATCH", f"{path}/{i}", {"display_name": RENAMED}), table),
+        _by_id(service, f"Delete{noun}",
+               lambda i: getattr(module, f"Delete{noun}Request")(id=i),
+               None if path is None else lambda i: ("DELETE", f"{path}/{i}", None), table),
+    )
+
+
+RECORD_WRITES = (
+    # segments
+    (_by_id("marketing", "UpdateSegment",
+            _renamed(marketing_pb2.UpdateSegmentRequest, "segment", marketing_pb2.Segment),
+            lambda i: ("PATCH", f"/api/v1/segments/{i}", {"display_name": RENAMED}),
+            "segments", allowed=MARKETER), "segment"),
+    (_by_id("marketing", "DeleteSegment", lambda i: marketing_pb2.DeleteSegmentRequest(id=i),
+            lambda i: ("DELETE", f"/api/v1/segments/{i}", None), "segments",
+            allowed=MARKETER), "segment"),
+    (_by_id("marketing", "EvaluateSegment",
+            lambda i: marketing_pb2.EvaluateSegmentRequest(id=i),
+            lambda i: ("POST", f"/api/v1/segments/{i}/evaluate", {}), "segments",
+            allowed=MARKETER), "segment"),
+    (Write("marketing", "CreateCampaign", "campaign.segment_ids",
+           lambda r, i: marketing_pb2.CreateCampaignRequest(campaign=_sms_campaign(
+               segment_ids=[i])),
+           lambda r, i: ("POST", "/api/v1/campaigns", _sms_campaign_rest(segment_ids=[i])),
+           "campaigns", column="segment_ids LIKE", allowed=MAY_NAME_COMPANY_WIDE), "segment"),
+    (Write("marketing", "CreateTrigger", "trigger.segment_id",
+           lambda r, i: marketing_pb2.CreateTriggerRequest(trigger=marketing_pb2.Trigger(
+               display_name="矩阵触发", kind=marketing_pb2.TRIGGER_KIND_SEGMENT_JOINED,
+               segment_id=i, action=marketing_pb2.TriggerAction(
+                   kind=marketing_pb2.TRIGGER_ACTION_KIND_NOTIFY_OWNER))),
+           lambda r, i: ("POST", "/api/v1/triggers", {
+               "display_name": "矩阵触发", "kind": "segment_joined", "segment_id": i,
+               "action": {"kind": "notify_owner"}}),
+           "triggers", column="segment_id", allowed=MARKETER), "segment"),
+    # campaigns
+    (_by_id("marketing", "UpdateCampaign",
+            _renamed(marketing_pb2.UpdateCampaignRequest, "campaign", marketing_pb2.Campaign,
+                     "name"),
+            lambda i: ("PATCH", f"/api/v1/campaigns/{i}", {"name": RENAMED}), "campaigns",
+            allowed=MARKETER), "campaign"),
+    (_by_id("marketing", "DeleteCampaign", lambda i: marketing_pb2.DeleteCampaignRequest(id=i),
+            lambda i: ("DELETE", f"/api/v1/campaigns/{i}", None), "campaigns",
+            allowed=MARKETER), "campaign"),
+    (_campaign_move("ScheduleCampaign", "schedule",
+                    {"schedule_time": _tomorrow().isoformat()},
+                    schedule_time=_timestamp(_tomorrow())), "campaign"),
+    (_campaign_move("LaunchCampaign", "launch"), "campaign"),
+    (_campaign_move("PauseCampaign", "pause"), "campaign"),
+    (_campaign_move("ResumeCampaign", "resume"), "campaign"),
+    (_campaign_move("CompleteCampaign", "complete"), "campaign"),
+    (_campaign_move("CancelCampaign", "cancel", {"reason": "矩阵"}, reason="矩阵"), "campaign"),
+    (Write("marketing", "RecordCampaignResponse", "response.campaign_id",
+           lambda r, i: marketing_pb2.RecordCampaignResponseRequest(
+               response=marketing_pb2.CampaignResponse(
+                   campaign_id=i, customer_id=r.li_customer,
+                   kind=marketing_pb2.RESPONSE_KIND_REGISTRATION)),
+           lambda r, i: ("POST", f"/api/v1/campaigns/{i}/responses", {
+               "customer_id": r.li_customer, "kind": "registration"}),
+           "campaign_responses", column="campaign_id", allowed=MARKETER), "campaign"),
+    # surveys
+    (_by_id("marketing", "UpdateSurvey",
+            _renamed(marketing_pb2.UpdateSurveyRequest, "survey", marketing_pb2.Survey,
+                     "title"),
+            lambda i: ("PATCH", f"/api/v1/surveys/{i}", {"title": RENAMED}), "surveys",
+            allowed=MARKETER), "survey"),
+    (_by_id("marketing", "DeleteSurvey", lambda i: marketing_pb2.DeleteSurveyRequest(id=i),
+            lambda i: ("DELETE", f"/api/v1/surveys/{i}", None), "surveys",
+            allowed=MARKETER), "survey"),
+    (Write("marketing", "CreateSurveyInvitation", "invitation.survey_id",
+           lambda r, i: marketing_pb2.CreateSurveyInvitationRequest(
+               invitation=marketing_pb2.SurveyInvitation(survey_id=i,
+                                                         customer_id=r.li_customer)),
+           lambda r, i: ("POST", f"/api/v1/surveys/{i}/invitations",
+                         {"customer_id": r.li_customer}),
+           "survey_invitations", column="survey_id", allowed=MARKETER), "survey"),
+    (Write("marketing", "CreateCampaign", "campaign.survey_id",
+           lambda r, i: marketing_pb2.CreateCampaignRequest(campaign=_sms_campaign(
+               segment_ids=[r.segment], survey_id=i)),
+           lambda r, i: ("POST", "/api/v1/campaigns", _sms_campaign_rest(
+               segment_ids=[r.segment], survey_id=i)),
+           "campaigns", column="survey_id", allowed=MAY_NAME_COMPANY_WIDE), "survey"),
+    (Write("marketing", "CreateImprovementItem", "item.survey_id",
+           lambda r, i: marketing_pb2.CreateImprovementItemRequest(
+               item=marketing_pb2.ImprovementItem(survey_id=i, dimension="response_speed",
+                                                  title="矩阵改进")),
+           lambda r, i: ("POST", "/api/v1/surveys/improvement-items", {
+               "survey_id": i, "dimension": "response_speed", "title": "矩阵改进"}),
+           "improvement_items", column="survey_id", allowed=MAY_NAME_COMPANY_WIDE), "survey"),
+    # another person's notification: marking it read marks nothing
+    (_by_id("notification", "MarkNotificationsRead",
+            lambda i: notification_pb2.MarkNotificationsReadRequest(ids=[i]),
+            lambda i: ("POST", "/api/v1/notifications/mark-read", {"ids": [i]}),
+            "inbox_entries", allowed=frozenset({"rep.li"}),
+            changes_nothing=lambda answer: (answer["marked"] if isinstance(answer, dict)
+                                            else answer.marked) == 0), "notification"),
+    # the company's rules
+    *((write, f"rules:{write.table}") for write in (
+        *_rule_writes("ticket", "RoutingRule", "routing_rules", "/api/v1/routing-rules",
+                      ticket_pb2),
+        *_rule_writes("sales", "AssignmentRule", "lead_assignment_rules",
+                      "/api/v1/sales/assignment-rules", sales_pb2),
+        *_rule_writes("sales", "LeadGradingRule", "lead_grading_rules",
+                      "/api/v1/sales/grading-rules", sales_pb2),
+        *_rule_writes("notification", "NotificationRule", "notification_rules", None,
+                      notification_pb2))),
+)
+"""Writes on, or naming, a record of the kinds the issue names besides customers and contacts,
+each with the record of ``Records`` it takes (``rules:<table>``: that table's seeded rule)."""
+
+PERSONAL_WRITES = (
+    # a person's webhook is part of their notification preferences, named by their user id
+    # (no REST route names another person: /api/v1/notifications/preferences is the caller's)
+    (Write("notification", "UpdateNotificationPreferences", "preferences.user_id",
+           lambda r, u: notification_pb2.UpdateNotificationPreferencesRequest(
+               preferences=notification_pb2.NotificationPreferences(
+                   user_id=u, webhook=notification_pb2.WebhookEndpoint(
+                       url="https://hooks.example.com/matrix", secret="s" * 32,
+                       enabled=True)),
+               update_mask=FieldMask(paths=["webhook"])),
+           None, "notification_preferences", column="user_id"), "owner_user"),
+)
+"""Writes naming another person's own records (not derived: a user id names them)."""
+
+KIND_FIELDS = ("campaign_id", "segment_id", "segment_ids", "survey_id", "rule_id")
+KIND_RPCS = ("Campaign", "Segment", "Survey", "RoutingRule", "AssignmentRule", "LeadGradingRule",
+             "NotificationRule", "NotificationsRead")
+"""What a request names a campaign, segment, survey, rule or notification by: a field, or the
+RPC acting on one by id (``<Verb><Noun>``, e.g. PauseCampaign; MarkNotificationsRead)."""
+
+KIND_EXEMPT = {
+    # a campaign named for attribution only (not checked: left, see the report of issue 15)
+    **{f"/crm.sales.v1.SalesService/{rpc}": "campaign_id attributes the record to a campaign; "
+       "not checked against the caller's campaigns yet"
+       for rpc in ("CreateLead", "UpdateLead", "SubmitLeadForm", "ConvertLead",
+                   "CreateOpportunity", "UpdateOpportunity", "RecordPurchase")},
+    "/crm.ticket.v1.TicketService/CreateTicket": "routing_decisions.rule_id is output only",
+    "/crm.ticket.v1.TicketService/UpdateTicket": "routing_decisions.rule_id is output only",
+    "/crm.marketing.v1.MarketingService/UpdateTrigger": "a trigger of marketing's automation; "
+                                                        "segment_id checked as CreateTrigger's",
+    "/crm.marketing.v1.MarketingService/UpdateImprovementItem": "survey_id is not updatable",
+}
+
 EXEMPT = {
     # the id cannot be given: output only (taken from the parent record, itself checked) or
     # not in the RPC's update mask (the service refuses a change of it)
@@ -370,11 +617,11 @@ EXEMPT = {
     "/crm.sales.v1.SalesService/UpdateContract": "customer_id is not updatable",
     "/crm.sales.v1.SalesService/RecordPayment": "customer_id is output only (the contract's)",
     "/crm.sales.v1.SalesService/UpdateActivity": "customer_id is not updatable; contact_id is "
-                                                 "(left: see the report of issue 15)",
+                                                 "(CONTACT_UPDATES)",
     "/crm.sales.v1.SalesService/UpdateFollowUpTask": "customer_id is not updatable",
     "/crm.sales.v1.SalesService/UpdateFollowUpPlan": "customer_id picks the plan; not updatable",
     "/crm.ticket.v1.TicketService/UpdateTicket": "customer_id is not updatable; contact_id is "
-                                                 "(left: see the report of issue 15)",
+                                                 "(CONTACT_UPDATES)",
     "/crm.ticket.v1.TicketService/CreateServiceRecord": "customer_id is output only (the "
                                                          "ticket's)",
     # bounded by another record the caller must see
@@ -480,10 +727,17 @@ def _rest(running_suite, call, token: str):
                       message=f"{method} {path} stayed 503")
 
 
-def _stored(running_suite, write: Write, record_id: str) -> tuple[int, int]:
-    """Rows of the write's table naming the record, and outbox messages naming it."""
-    rows = _scalar(running_suite, write.service,
-                   f"SELECT count(*) FROM {write.table} WHERE {write.column} = ?", record_id)
+def _stored(running_suite, write: Write, record_id: str) -> tuple[list, int]:
+    """The rows of the write's table naming the record (the record itself, for a write on it
+    by id), as they are, and how many outbox messages name it."""
+    like = write.column.endswith(" LIKE")  # a list of ids kept as JSON
+    connection = _db(running_suite, write.service)
+    try:
+        rows = sorted(map(repr, connection.execute(
+            f"SELECT * FROM {write.table} WHERE {write.column} {'' if like else '='} ?",
+            (f"%{record_id}%" if like else record_id,)).fetchall()))
+    finally:
+        connection.close()
     messages = _scalar(running_suite, write.service,
                        "SELECT count(*) FROM outbox WHERE payload LIKE ?", f"%{record_id}%")
     return rows, messages
@@ -498,10 +752,15 @@ def _on_references(fields: list[str], write: Write, also: tuple[str, ...]) -> bo
 
 def _refused_over_grpc(running_suite, write: Write, request, token: str, caller: str,
                        also: tuple[str, ...] = ()) -> None:
-    with pytest.raises(grpc.RpcError) as caught:
-        _grpc(running_suite, write, request, token)
-    error = describe_rpc_error(caught.value)
-    assert error.code in REFUSED, (caller, str(write), error)
+    try:
+        answer = _grpc(running_suite, write, request, token)
+    except grpc.RpcError as caught:
+        error = describe_rpc_error(caught)
+    else:
+        assert write.changes_nothing and write.changes_nothing(answer), (
+            caller, str(write), "went ahead", answer)
+        return
+    assert error.code in _refusals(caller), (caller, str(write), error)
     if error.code is grpc.StatusCode.INVALID_ARGUMENT:
         fields = [v.field.rsplit(".", 1)[-1] for v in error.violations]
         assert _on_references(fields, write, also), (caller, str(write), error)
@@ -510,7 +769,10 @@ def _refused_over_grpc(running_suite, write: Write, request, token: str, caller:
 def _refused_over_rest(running_suite, write: Write, call, token: str, caller: str,
                        also: tuple[str, ...] = ()) -> None:
     response = _rest(running_suite, call, token)
-    assert response.status in REFUSED.values(), (caller, str(write), response)
+    if write.changes_nothing and response.status == 200:
+        assert write.changes_nothing(response.body), (caller, str(write), response)
+        return
+    assert response.status in _refusals(caller).values(), (caller, str(write), response)
     if response.status == 422:
         fields = [e["field"].rsplit(".", 1)[-1] for e in response.body["errors"]]
         assert _on_references(fields, write, also), (caller, str(write), response)
@@ -571,3 +833,101 @@ def test_the_owner_names_their_customer_and_its_contact(running_suite, records, 
     assert getattr(stored, write.column) == records.contact
     stored = _ok(_rest(running_suite, write.rest(records, records.customer), token))
     assert stored[write.column] == records.contact
+
+
+def _record_id(records: Records, name: str) -> str:
+    return records.rules[name.removeprefix("rules:")] if name.startswith("rules:") \
+        else getattr(records, name)
+
+
+def _writes_naming_a_record_of_the_other_kinds() -> dict[str, list[str]]:
+    writes = {}
+    for module in (sales_pb2, ticket_pb2, marketing_pb2, notification_pb2):
+        for service in module.DESCRIPTOR.services_by_name.values():
+            for method in service.methods:
+                if method.name.startswith(READS):
+                    continue
+                fields = _naming_fields(method.input_type, naming=KIND_FIELDS)
+                by_id = not method.name.startswith("Create") and any(
+                    method.name.endswith(noun) and method.name[:-len(noun)].isalpha()
+                    and method.name[:-len(noun)][:1].isupper()
+                    and method.name[:-len(noun)][1:].islower() for noun in KIND_RPCS)
+                if fields or by_id:
+                    writes[f"/{service.full_name}/{method.name}"] = fields or ["id"]
+    return writes
+
+
+def test_every_write_naming_a_campaign_segment_survey_rule_or_notification_is_in_the_matrix():
+    writes = _writes_naming_a_record_of_the_other_kinds()
+    covered = {write.method for write, _ in RECORD_WRITES}
+    assert sorted(set(writes) - covered - set(KIND_EXEMPT)) == [], \
+        "add a row to RECORD_WRITES or exempt it"
+    assert not covered & set(KIND_EXEMPT) and set(KIND_EXEMPT) <= set(writes)
+    for write, _ in RECORD_WRITES:
+        assert write.method in writes and write.field in (*writes[write.method], "id"), write
+
+
+RECORD_MATRIX = [pytest.param(write, record, caller, id=f"{write}-{caller}")
+                 for write, record in RECORD_WRITES + PERSONAL_WRITES for caller in CALLERS
+                 if caller not in write.allowed]
+
+
+@pytest.mark.parametrize(("write", "record", "caller"), RECORD_MATRIX)
+def test_a_write_on_or_naming_a_record_the_caller_may_not_change_is_refused_and_nothing_is_kept(
+        running_suite, records, write, record, caller):
+    """A segment, campaign or survey of marketer.chen's, rep.li's notification, the company's
+    rules, rep.zhang's webhook: refused to every other caller over both doors (or, for a
+    notification, answered with nothing marked), and the record and the outbox stay as they
+    were."""
+    token, record_id = records.tokens[caller], _record_id(records, record)
+    before = _stored(running_suite, write, record_id)
+    _refused_over_grpc(running_suite, write, write.grpc(records, record_id), token, caller)
+    if write.rest is not None:
+        _refused_over_rest(running_suite, write, write.rest(records, record_id), token, caller)
+    assert _stored(running_suite, write, record_id) == before, (caller, str(write))
+
+
+# -- an update changing the contact a record names -----------------------------------------------
+
+def _own_activity(running_suite, records, caller: str, customer: str) -> str:
+    return _grpc(running_suite, CONTACT_WRITES[0], _activity(records, customer),
+                 records.tokens[caller]).id
+
+
+def _own_ticket(running_suite, records, caller: str, customer: str) -> str:
+    return _grpc(running_suite, CONTACT_WRITES[1], _ticket(records, customer),
+                 records.tokens[caller]).id
+
+
+CONTACT_UPDATES = (
+    (Write("sales", "UpdateActivity", "activity.contact_id",
+           lambda r, a: sales_pb2.UpdateActivityRequest(
+               activity=sales_pb2.Activity(id=a, contact_id=r.contact),
+               update_mask=FieldMask(paths=["contact_id"])),
+           lambda r, a: ("PATCH", f"/api/v1/activities/{a}", {"contact_id": r.contact}),
+           "activities", column="contact_id"), _own_activity),
+    (Write("ticket", "UpdateTicket", "ticket.contact_id",
+           lambda r, t: ticket_pb2.UpdateTicketRequest(
+               ticket=ticket_pb2.Ticket(id=t, contact_id=r.contact),
+               update_mask=FieldMask(paths=["contact_id"])),
+           lambda r, t: ("PATCH", f"/api/v1/tickets/{t}", {"contact_id": r.contact}),
+           "tickets", column="contact_id"), _own_ticket),
+)
+
+
+@pytest.mark.parametrize(("write", "own_record"), CONTACT_UPDATES,
+                         ids=lambda v: str(v) if isinstance(v, Write) else v.__name__)
+@pytest.mark.parametrize(("caller", "own_customer"), [
+    (OWNER, "other_customer"),  # the owner's contact, onto a record of another of his customers
+    ("rep.li", "li_customer"),  # a stranger's contact, onto the caller's own record
+])
+def test_an_update_cannot_change_a_records_contact_to_another_customers(
+        running_suite, records, write, own_record, caller, own_customer):
+    """The caller's own follow-up record or ticket, about a customer of theirs: its contact may
+    not become rep.zhang's customer's contact (another customer's), over either door."""
+    record_id = own_record(running_suite, records, caller, getattr(records, own_customer))
+    token = records.tokens[caller]
+    before = _stored(running_suite, write, records.contact)
+    _refused_over_grpc(running_suite, write, write.grpc(records, record_id), token, caller)
+    _refused_over_rest(running_suite, write, write.rest(records, record_id), token, caller)
+    assert _stored(running_suite, write, records.contact) == before, (caller, str(write))
