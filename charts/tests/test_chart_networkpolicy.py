@@ -116,6 +116,7 @@ def test_customer_api_callers(rendered: Rendered) -> None:
         ("ticket", "api"),
         ("ticket", "worker"),
         ("marketing", "api"),  # the dispatcher reads each message's address as it sends
+        ("notification", "api"),  # an export asks whether its caller sees the customer
     }
     assert expected_callers(rendered.values, "notification") == {
         ("gateway", "gateway"),

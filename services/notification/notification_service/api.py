@@ -26,6 +26,7 @@ from notification_service import channels, deliveries, inbox, preferences, templ
 from notification_service.access import is_operator, user_of
 from notification_service.api_ops import OpsRpcs
 from notification_service.api_setup import SetupRpcs
+from notification_service.customer_visibility import visibility_for
 from notification_service.models import Delivery, Preferences, Recipient
 from notification_service.quiet_hours import is_time_zone, parse_hhmm
 from notification_service.rules import dump_channels
@@ -61,6 +62,7 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
                  resolver: Resolver = resolve) -> None:
         self.database = database
         self.settings = settings
+        self.customer_visibility = visibility_for(settings)
         # Settings without the allow-list (tests' plain ApiSettings) leave it empty.
         self.webhook_targets = (settings.webhook_targets(resolver)
                                 if isinstance(settings, WebhookTargetSettings)

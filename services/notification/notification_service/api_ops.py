@@ -26,7 +26,6 @@ from crm_shared.errors import (
     FieldViolation,
     InvalidArgument,
     NotFound,
-    PermissionDenied,
     Unavailable,
 )
 from crm_shared.events import deadletters, wire
@@ -237,13 +236,9 @@ class OpsRpcs:
         principal = current_principal()
         if not request.customer_id:
             raise InvalidArgument(FieldViolation("customer_id", "is required"))
-        if principal.data_scope is not DataScope.ALL:
-            # Every other service exports only what the caller's data scope shows of the
-            # customer; this one holds no owner or department of a customer (a delivery names
-            # only its id), so it cannot tell whether the caller sees them, and answers only
-            # a caller who sees every customer.
-            raise PermissionDenied("the notification service cannot tell whose customer this is: "
-                                   "its part of an export needs a company-wide data scope")
+        if not self.customer_visibility.sees(principal, request.customer_id):
+            # Like every read, only what the caller may see (the customer service tells).
+            raise NotFound(f"customer {request.customer_id} not found")
         with self.database.unit_of_work(readonly=True) as uow:
             rows = customer_data.rows_about(uow.session, [request.customer_id])
             records = []

@@ -32,7 +32,11 @@ class WebhookTargetSettings(BaseSettings):
 
 
 class NotificationApiSettings(ApiSettings, WebhookTargetSettings):
-    """The api: checks webhook URLs as they are registered."""
+    """The api: checks webhook URLs as they are registered, and asks the customer service
+    whether the caller of a personal-data export sees its customer (``customer_visibility``)."""
+
+    customer_addr: str = "127.0.0.1:50051"  # CUSTOMER_ADDR, like every peer address
+    customer_timeout_seconds: float = 5.0
 
 
 class NotificationWorkerSettings(WorkerSettings, WebhookTargetSettings):

@@ -1,21 +1,27 @@
 """The notification service's part of a data-subject export (issue 15): what was sent to the
 customer, in clear for the subject, but never a usable survey link (the link is the customer's
-credential: whoever holds it answers as them), and only to a privacy role whose data scope
-sees every customer (this service cannot tell whose a customer is). Real gRPC, real servicer.
+credential: whoever holds it answers as them), and, like every other service's, only what the
+caller's data scope shows: the REAL customer api, asked with the caller's token, tells whether
+the caller sees the customer (this service keeps no owner of a customer). Real gRPC, real
+servicers.
 """
 
 from __future__ import annotations
 
-import uuid
+import base64
+import os
 
 import grpc
 import pytest
 from crm.common.v1 import types_pb2
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_devstack.inprocess_api import InProcessApi
+from crm_devstack.ports import free_port
 from crm_shared.db import Database
 from notification_service.api import build_bindings
 from notification_service.models import Delivery
+from notification_service.settings import NotificationApiSettings
 from sqlalchemy import select
 
 pytestmark = pytest.mark.integration
@@ -25,24 +31,54 @@ C = types_pb2.DeliveryChannel
 TOKEN = "aW52LTE6MTc5OTk5OTk5OQ.Q0hYbW9ja3NpZ25hdHVyZWJ5dGVzZm9ydGhldGVzdDEyMzQ1"
 LINK = f"https://crm.example.com/api/v1/surveys/respond/{TOKEN}"
 
+CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 PEOPLE = {
     "svc-marketing": (("service",), "/hq", "all", ("notification.send",)),
     "u-dpo": (("dpo",), "/hq", "all"),
     "u-dpo-east": (("dpo",), "/hq/sales/east", "department"),
     "u-dpo-own": (("dpo",), "/hq/legal", "own"),
     "u-agent": (("agent",), "/hq/service", "all"),
+    "u-rep-east": (("sales_rep",), "/hq/sales/east", "own"),
+    "u-rep-north": (("sales_rep",), "/hq/sales/north", "own"),
 }
 
 
 @pytest.fixture(scope="module")
-def api(module_migrated_database, keys):
+def customers(module_migrated_database, keys):
+    """The real customer api in-process, called by ``PEOPLE`` with the same issuer's tokens."""
+    from customer_service.api import build_bindings as customer_bindings
+    from customer_service.settings import CustomerApiSettings
+
+    server = InProcessApi("customer", customer_bindings,
+                          module_migrated_database("customer_service"), keys,
+                          service=CUSTOMER_SERVICE,
+                          stub_class=customer_pb2_grpc.CustomerServiceStub, people=PEOPLE,
+                          settings_cls=CustomerApiSettings,
+                          field_encryption_key=base64.b64encode(os.urandom(32)).decode())
+    yield server
+    server.stop()
+
+
+def _notification_api(database, keys, customer_addr: str) -> InProcessApi:
+    return InProcessApi("notification", build_bindings, database, keys, service=SERVICE,
+                        stub_class=notification_pb2_grpc.NotificationServiceStub,
+                        people=PEOPLE, settings_cls=NotificationApiSettings,
+                        customer_addr=customer_addr, customer_timeout_seconds=15.0)
+
+
+@pytest.fixture(scope="module")
+def api(module_migrated_database, keys, customers):
     database = Database(module_migrated_database("notification_service"))
-    server = InProcessApi("notification", build_bindings, database, keys, service=SERVICE,
-                          stub_class=notification_pb2_grpc.NotificationServiceStub,
-                          people=PEOPLE)
+    server = _notification_api(database, keys, customers.target)
     yield server
     server.stop()
     database.dispose()
+
+
+def _customer_of(customers, rep: str) -> str:
+    return customers.stub(rep).CreateCustomer(customer_pb2.CreateCustomerRequest(
+        customer=customer_pb2.Customer(type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL,
+                                       display_name="李雷"))).id
 
 
 def _invite(api, customer: str, channel=C.DELIVERY_CHANNEL_SMS, address="+8613900001111"):
@@ -64,8 +100,9 @@ def _export(api, caller: str, customer: str):
         customer_id=customer, access_purpose="DSAR-1"))
 
 
-def test_the_export_shows_what_was_sent_to_the_customer_but_never_the_survey_links_token(api):
-    customer = f"c-{uuid.uuid4().hex[:8]}"
+def test_the_export_shows_what_was_sent_to_the_customer_but_never_the_survey_links_token(
+        api, customers):
+    customer = _customer_of(customers, "u-rep-east")
     delivery_id = _invite(api, customer)
     with api.database.unit_of_work(readonly=True) as uow:
         stored = uow.session.scalar(select(Delivery.body).where(Delivery.id == delivery_id))
@@ -82,15 +119,31 @@ def test_the_export_shows_what_was_sent_to_the_customer_but_never_the_survey_lin
     assert "服务满意度" in record.data["subject"]
 
 
-def test_only_a_privacy_role_that_sees_every_customer_gets_the_export(api):
-    customer = f"c-{uuid.uuid4().hex[:8]}"
-    _invite(api, customer)
-    for caller in ("u-dpo-east", "u-dpo-own"):
+def test_a_privacy_role_exports_only_the_customers_its_data_scope_shows(api, customers):
+    east, north = _customer_of(customers, "u-rep-east"), _customer_of(customers, "u-rep-north")
+    _invite(api, east)
+    _invite(api, north)
+
+    assert len(_export(api, "u-dpo-east", east).records) == 1  # in the DPO's subtree
+    for caller, customer in (("u-dpo-east", north), ("u-dpo-own", east)):
         with pytest.raises(grpc.RpcError) as caught:
             _export(api, caller, customer)
-        assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED, caller
-        assert "company-wide" in caught.value.details()
+        assert caught.value.code() == grpc.StatusCode.NOT_FOUND, (caller, customer)
+    assert len(_export(api, "u-dpo", north).records) == 1  # scope all: every customer
     with pytest.raises(grpc.RpcError) as caught:  # the contract's gate: no privacy role
-        _export(api, "u-agent", customer)
+        _export(api, "u-agent", east)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    assert len(_export(api, "u-dpo", customer).records) == 1
+
+
+def test_without_the_customer_service_a_scoped_export_is_unavailable_not_unchecked(
+        api, customers, keys):
+    east = _customer_of(customers, "u-rep-east")
+    _invite(api, east)
+    down = _notification_api(api.database, keys, f"127.0.0.1:{free_port()}")
+    try:
+        with pytest.raises(grpc.RpcError) as caught:
+            _export(down, "u-dpo-east", east)
+        assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert len(_export(down, "u-dpo", east).records) == 1  # scope all asks nobody
+    finally:
+        down.stop()
