@@ -27,8 +27,12 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 SURVEY_LINK = re.compile(r"https?://\S+?/s/[A-Za-z0-9_.-]+")
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
-LEADS = {"/hq/product": "product.lead", "/hq/service": "service.lead",
-         "/hq/tech": "tech.lead", "/hq/logistics": "logistics.lead"}
+LEADS = {
+    "/hq/product": "product.lead",
+    "/hq/service": "service.lead",
+    "/hq/tech": "tech.lead",
+    "/hq/logistics": "logistics.lead",
+}
 
 
 def _ok(response, status=200):
@@ -40,8 +44,10 @@ def _mail_to(running_suite, address):
     folder = running_suite.config.mail_dir
     if not folder.exists():
         return []
-    messages = [email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
-                for m in mailbox.Maildir(folder, factory=None, create=False)]
+    messages = [
+        email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
+        for m in mailbox.Maildir(folder, factory=None, create=False)
+    ]
     return [m for m in messages if address in str(m["To"])]
 
 
@@ -50,11 +56,20 @@ def _text_of(message) -> str:
 
 
 def _customer(http, address: str) -> dict:
-    return _ok(http.call("POST", "/api/v1/customers", {
-        "type": "enterprise", "display_name": f"宁波某某电器有限公司 {address[:6]}",
-        "email": address, "enterprise": {"legal_name": "宁波某某电器有限公司",
-                                         "industry": "manufacturing"}},
-        token=http.login("rep.zhang")), 201)
+    return _ok(
+        http.call(
+            "POST",
+            "/api/v1/customers",
+            {
+                "type": "enterprise",
+                "display_name": f"宁波某某电器有限公司 {address[:6]}",
+                "email": address,
+                "enterprise": {"legal_name": "宁波某某电器有限公司", "industry": "manufacturing"},
+            },
+            token=http.login("rep.zhang"),
+        ),
+        201,
+    )
 
 
 def _surveyed_customer(running_suite) -> tuple[dict, str]:
@@ -62,23 +77,38 @@ def _surveyed_customer(running_suite) -> tuple[dict, str]:
     http = running_suite.http
     address = f"li.na.{uuid.uuid4().hex[:8]}@example.com"
     customer = _customer(http, address)
-    ticket = _ok(http.call("POST", "/api/v1/tickets", {
-        "type": "complaint", "channel": "phone", "title": "产品质量问题",
-        "description": "电器外壳开裂", "customer_id": customer["id"]},
-        token=http.login("agent.wang")), 201)
+    ticket = _ok(
+        http.call(
+            "POST",
+            "/api/v1/tickets",
+            {
+                "type": "complaint",
+                "channel": "phone",
+                "title": "产品质量问题",
+                "description": "电器外壳开裂",
+                "customer_id": customer["id"],
+            },
+            token=http.login("agent.wang"),
+        ),
+        201,
+    )
     lead = http.login(LEADS[ticket["department_path"]])
     for step, body in (("start", {}), ("resolve", {"resolution": "已更换新机"}), ("close", {})):
         _ok(http.call("POST", f"/api/v1/tickets/{ticket['id']}/{step}", body, token=lead))
-    mail = wait_until(lambda: _mail_to(running_suite, address), timeout=90,
-                      message="the customer never got the satisfaction survey")
+    mail = wait_until(
+        lambda: _mail_to(running_suite, address),
+        timeout=90,
+        message="the customer never got the satisfaction survey",
+    )
     link = SURVEY_LINK.search(_text_of(mail[0])).group(0)
     assert link.startswith(running_suite.config.console_url + "/s/")  # the public page
     return customer, link
 
 
 def _satisfaction(http, customer_id: str) -> dict:
-    return _ok(http.call("GET", f"/api/v1/customers/{customer_id}/portrait",
-                         token=http.login("rep.zhang")))["satisfaction"]
+    return _ok(
+        http.call("GET", f"/api/v1/customers/{customer_id}/portrait", token=http.login("rep.zhang"))
+    )["satisfaction"]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +117,8 @@ def surveyed(running_suite):
 
 
 def test_a_phone_answers_the_survey_of_a_closed_ticket_and_the_score_reaches_the_portrait(
-        running_suite, console, surveyed):
+    running_suite, console, surveyed
+):
     customer, link = surveyed
     page = console.new_page(viewport=PHONE)
     page.goto(link)
@@ -109,8 +140,12 @@ def test_a_phone_answers_the_survey_of_a_closed_ticket_and_the_score_reaches_the
     expect(page.locator("h1")).to_have_text("感谢您的反馈！")
 
     satisfaction = wait_until(
-        lambda: (found := _satisfaction(running_suite.http, customer["id"]))["record_count"]
-        and found, timeout=30, message="the answer never reached the customer's portrait")
+        lambda: (
+            (found := _satisfaction(running_suite.http, customer["id"]))["record_count"] and found
+        ),
+        timeout=30,
+        message="the answer never reached the customer's portrait",
+    )
     assert satisfaction["latest_score"] == 4.0 and satisfaction["latest_nps"] == 9
 
     # a second answer: the link says it was answered, the stale form is refused
@@ -141,8 +176,9 @@ def test_a_forged_or_mangled_link_is_refused_in_plain_words(running_suite, conso
     # an answer posted to the forged link (with the page's own CSRF token) stores nothing
     session = requests.Session()
     # (any page's CSRF token serves: it belongs to the session; the link's page is answered)
-    token = CSRF_INPUT.search(session.get(f"{running_suite.config.console_url}/sign-in",
-                                          timeout=10).text).group(1)
+    token = CSRF_INPUT.search(
+        session.get(f"{running_suite.config.console_url}/sign-in", timeout=10).text
+    ).group(1)
     posted = session.post(forged, data={"csrf_token": token, "q-q1": "1"}, timeout=10)
     assert posted.status_code == 404 and "fieldset" not in posted.text
     assert _satisfaction(running_suite.http, customer["id"])["record_count"] == 1
@@ -154,8 +190,9 @@ def test_a_burst_of_posts_is_refused_with_429_and_nothing_is_stored(running_suit
     token = CSRF_INPUT.search(session.get(link, timeout=10).text).group(1)
 
     # a valid token, no answers (the required question is missing): nothing could be stored
-    statuses = [session.post(link, data={"csrf_token": token}, timeout=10).status_code
-                for _ in range(200)]
+    statuses = [
+        session.post(link, data={"csrf_token": token}, timeout=10).status_code for _ in range(200)
+    ]
 
     assert statuses[0] == 422  # the answer's own error, until the link's allowance is spent
     assert statuses.count(429) >= 180
@@ -166,11 +203,12 @@ def test_a_burst_of_posts_is_refused_with_429_and_nothing_is_stored(running_suit
     # the window ends: this address may post again (so later tests are not refused)
     def posted_again():  # each probe its own target, refused as a robot's (honeypot): 400
         probe = f"{running_suite.config.console_url}/s/probe-{uuid.uuid4().hex}"
-        return session.post(probe, data={"csrf_token": token, "website": "x"},
-                            timeout=10).status_code != 429
+        return (
+            session.post(probe, data={"csrf_token": token, "website": "x"}, timeout=10).status_code
+            != 429
+        )
 
-    wait_until(posted_again,
-               timeout=70, interval=1, message="the rate limit's window never ended")
+    wait_until(posted_again, timeout=70, interval=1, message="the rate limit's window never ended")
 
 
 # -- unsubscribing: the link in a marketing e-mail, and a 退订 reply to a marketing SMS --------
@@ -182,19 +220,59 @@ def _consenting_customer(running_suite, **contact) -> tuple[dict, str]:
     rep, marketer = http.login("rep.zhang"), http.login("marketer.chen")
     industry = f"e2e-unsub-{uuid.uuid4().hex[:8]}"
     name = "杭州某某茶业有限公司"
-    customer = _ok(http.call("POST", "/api/v1/customers", {
-        "type": "enterprise", "display_name": name, **contact,
-        "enterprise": {"legal_name": name, "industry": industry}}, token=rep), 201)
-    _ok(http.call("POST", f"/api/v1/customers/{customer['id']}/consents", {
-        "purpose": "marketing", "source": "web_form", "evidence": "e2e"}, token=rep))
-    wait_until(lambda: (found := http.call("GET", f"/api/v1/marketing/profiles/{customer['id']}",
-                                            token=marketer)).status == 200
-               and found.body["marketing_consent"], timeout=30,
-               message="the customer's consent never reached marketing's read model")
-    segment = _ok(http.call("POST", "/api/v1/segments", {
-        "display_name": f"退订 {industry}", "rule": {"match": "all", "conditions": [
-            {"field": "industry", "operator": "equals", "values": [industry]}], "groups": []}},
-        token=marketer), 201)
+    customer = _ok(
+        http.call(
+            "POST",
+            "/api/v1/customers",
+            {
+                "type": "enterprise",
+                "display_name": name,
+                **contact,
+                "enterprise": {"legal_name": name, "industry": industry},
+            },
+            token=rep,
+        ),
+        201,
+    )
+    _ok(
+        http.call(
+            "POST",
+            f"/api/v1/customers/{customer['id']}/consents",
+            {"purpose": "marketing", "source": "web_form", "evidence": "e2e"},
+            token=rep,
+        )
+    )
+    wait_until(
+        lambda: (
+            (
+                found := http.call(
+                    "GET", f"/api/v1/marketing/profiles/{customer['id']}", token=marketer
+                )
+            ).status
+            == 200
+            and found.body["marketing_consent"]
+        ),
+        timeout=30,
+        message="the customer's consent never reached marketing's read model",
+    )
+    segment = _ok(
+        http.call(
+            "POST",
+            "/api/v1/segments",
+            {
+                "display_name": f"退订 {industry}",
+                "rule": {
+                    "match": "all",
+                    "conditions": [
+                        {"field": "industry", "operator": "equals", "values": [industry]}
+                    ],
+                    "groups": [],
+                },
+            },
+            token=marketer,
+        ),
+        201,
+    )
     return customer, segment["id"]
 
 
@@ -203,22 +281,37 @@ def _campaign(http, channel: str, segment_id: str) -> str:
     variant = {"id": "A", "weight_percent": 100, "body": "{{display_name}}，春季新品 8 折"}
     if channel == "email":
         variant["subject"] = "春季新品"
-    campaign = _ok(http.call("POST", "/api/v1/campaigns", {
-        "name": f"春季新品 {uuid.uuid4().hex[:6]}", "channel": channel,
-        "segment_ids": [segment_id], "variants": [variant]}, token=marketer), 201)
+    campaign = _ok(
+        http.call(
+            "POST",
+            "/api/v1/campaigns",
+            {
+                "name": f"春季新品 {uuid.uuid4().hex[:6]}",
+                "channel": channel,
+                "segment_ids": [segment_id],
+                "variants": [variant],
+            },
+            token=marketer,
+        ),
+        201,
+    )
     _ok(http.call("POST", f"/api/v1/campaigns/{campaign['id']}/launch", {}, token=marketer))
     return campaign["id"]
 
 
 def _recipient_statuses(http, campaign_id: str) -> list[str]:
-    page = _ok(http.call("GET", f"/api/v1/campaigns/{campaign_id}/recipients",
-                         token=http.login("marketer.chen")))
+    page = _ok(
+        http.call(
+            "GET", f"/api/v1/campaigns/{campaign_id}/recipients", token=http.login("marketer.chen")
+        )
+    )
     return [r["status"] for r in page["recipients"]]
 
 
 def _marketing_consent(http, customer_id: str) -> dict:
-    consents = _ok(http.call("GET", f"/api/v1/customers/{customer_id}/consents",
-                             token=http.login("rep.zhang")))["consents"]
+    consents = _ok(
+        http.call("GET", f"/api/v1/customers/{customer_id}/consents", token=http.login("rep.zhang"))
+    )["consents"]
     (marketing,) = [c for c in consents if c["purpose"] == "marketing"]
     return marketing
 
@@ -231,19 +324,25 @@ def _texts_to(running_suite, phone: str) -> list[dict]:
 
 def _next_campaign_is_suppressed(running_suite, channel: str, segment_id: str) -> None:
     campaign_id = _campaign(running_suite.http, channel, segment_id)
-    assert wait_until(lambda: (s := _recipient_statuses(running_suite.http, campaign_id))
-                      and s[0] != "pending" and s, timeout=30,
-                      message="the next campaign never decided") == ["suppressed_no_consent"]
+    assert wait_until(
+        lambda: (
+            (s := _recipient_statuses(running_suite.http, campaign_id)) and s[0] != "pending" and s
+        ),
+        timeout=30,
+        message="the next campaign never decided",
+    ) == ["suppressed_no_consent"]
 
 
-def test_the_unsubscribe_link_of_a_marketing_email_stops_the_next_campaign(running_suite,
-                                                                           console):
+def test_the_unsubscribe_link_of_a_marketing_email_stops_the_next_campaign(running_suite, console):
     http = running_suite.http
     address = f"han.mei.{uuid.uuid4().hex[:8]}@example.com"
     customer, segment_id = _consenting_customer(running_suite, email=address)
     _campaign(http, "email", segment_id)
-    (mail,) = wait_until(lambda: _mail_to(running_suite, address), timeout=60,
-                         message="the campaign's e-mail never arrived")
+    (mail,) = wait_until(
+        lambda: _mail_to(running_suite, address),
+        timeout=60,
+        message="the campaign's e-mail never arrived",
+    )
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = mail["List-Unsubscribe"].strip("<>")
     assert link.startswith(running_suite.config.console_url + "/u/") and link in _text_of(mail)
@@ -255,9 +354,11 @@ def test_the_unsubscribe_link_of_a_marketing_email_stops_the_next_campaign(runni
     page.click("form.public-form button[type=submit]")
     expect(page.locator("h1")).to_have_text("您已成功退订。")
 
-    consent = wait_until(lambda: (c := _marketing_consent(http, customer["id"]))["state"]
-                         == "withdrawn" and c, timeout=30,
-                         message="the consent was never withdrawn")
+    consent = wait_until(
+        lambda: (c := _marketing_consent(http, customer["id"]))["state"] == "withdrawn" and c,
+        timeout=30,
+        message="the consent was never withdrawn",
+    )
     assert consent["source"] == "unsubscribe_link"
     assert consent["history"][-1]["source"] == "unsubscribe_link"
     _next_campaign_is_suppressed(running_suite, "email", segment_id)
@@ -270,19 +371,30 @@ def test_a_reply_of_tuiding_to_a_marketing_sms_stops_the_next_campaign(running_s
     phone = f"+86139{uuid.uuid4().int % 10**8:08d}"
     customer, segment_id = _consenting_customer(running_suite, phone=phone)
     _campaign(http, "sms", segment_id)
-    (text,) = wait_until(lambda: _texts_to(running_suite, phone), timeout=60,
-                         message="the campaign's text never reached the SMS gateway")
+    (text,) = wait_until(
+        lambda: _texts_to(running_suite, phone),
+        timeout=60,
+        message="the campaign's text never reached the SMS gateway",
+    )
     assert text["text"].endswith("回T退订")
 
     secret = running_suite.suite.sms_secret_file.read_text().strip()
     body = json.dumps({"from": phone, "text": " 退订 "}, ensure_ascii=False).encode()
     inbound = f"{running_suite.config.gateway_url}/api/v1/public/sms/inbound"
-    forged = requests.post(inbound, data=body, timeout=10, headers={
-        SIGNATURE_HEADER: sign("not-the-secret", int(time.time()), body)})
+    forged = requests.post(
+        inbound,
+        data=body,
+        timeout=10,
+        headers={SIGNATURE_HEADER: sign("not-the-secret", int(time.time()), body)},
+    )
     assert forged.status_code == 401
     assert _marketing_consent(http, customer["id"])["state"] == "granted"
-    answered = requests.post(inbound, data=body, timeout=10, headers={
-        SIGNATURE_HEADER: sign(secret, int(time.time()), body)})
+    answered = requests.post(
+        inbound,
+        data=body,
+        timeout=10,
+        headers={SIGNATURE_HEADER: sign(secret, int(time.time()), body)},
+    )
     assert answered.status_code == 200, answered.text
     assert answered.json() == {"opt_out": True, "unsubscribed_count": 1}
 

@@ -94,8 +94,9 @@ def test_staff_pages_still_need_a_sign_in(app):
 def test_english_is_chosen_by_the_link_or_the_browser(app):
     client = app.test_client()
     by_link = client.get("/_public-test/form/a?lang=en-US")
-    by_browser = app.test_client().get("/_public-test/form/a",
-                                      headers={"Accept-Language": "en-GB,en;q=0.8"})
+    by_browser = app.test_client().get(
+        "/_public-test/form/a", headers={"Accept-Language": "en-GB,en;q=0.8"}
+    )
 
     assert by_link.headers["Content-Language"] == "en-US"
     assert by_browser.headers["Content-Language"] == "en-US"
@@ -115,8 +116,10 @@ def test_a_post_without_the_csrf_token_is_a_plain_refusal_and_stores_nothing(app
 def test_a_filled_honeypot_is_refused_and_nothing_is_stored(app):
     client = app.test_client()
     token = _csrf(client)
-    refused = client.post("/_public-test/form/a", data={
-        "csrf_token": token, "note": "hi", "website": "http://spam.example"})
+    refused = client.post(
+        "/_public-test/form/a",
+        data={"csrf_token": token, "note": "hi", "website": "http://spam.example"},
+    )
 
     assert refused.status_code == 400
     assert "无法受理此请求" in refused.text
@@ -146,26 +149,42 @@ def test_too_many_posts_for_one_target_are_refused_with_retry_after(app):
     client = app.test_client()
     token = _csrf(client, "t1")
     # each from its own address: only the target's count can refuse them
-    answers = [client.post("/_public-test/form/t1", data={"csrf_token": token, "note": ""},
-                           environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}) for i in range(5)]
+    answers = [
+        client.post(
+            "/_public-test/form/t1",
+            data={"csrf_token": token, "note": ""},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"},
+        )
+        for i in range(5)
+    ]
 
     assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
     assert int(answers[-1].headers["Retry-After"]) >= 1
     assert "请求过于频繁" in answers[-1].text
     # another target still has its own allowance
-    assert client.post("/_public-test/form/t2", data={"csrf_token": token,
-                                                       "note": "ok"}).status_code == 200
+    assert (
+        client.post("/_public-test/form/t2", data={"csrf_token": token, "note": "ok"}).status_code
+        == 200
+    )
     assert app.stored == ["ok"]
 
 
 def test_too_many_posts_from_one_address_are_refused_whatever_the_target(app):
     client = app.test_client()
     token = _csrf(client)
-    statuses = [client.post(f"/_public-test/form/x{i}", data={"csrf_token": token, "note": ""},
-                            environ_base={"REMOTE_ADDR": "203.0.113.7"}).status_code
-                for i in range(7)]
-    other = client.post("/_public-test/form/y", data={"csrf_token": token, "note": ""},
-                        environ_base={"REMOTE_ADDR": "203.0.113.8"})
+    statuses = [
+        client.post(
+            f"/_public-test/form/x{i}",
+            data={"csrf_token": token, "note": ""},
+            environ_base={"REMOTE_ADDR": "203.0.113.7"},
+        ).status_code
+        for i in range(7)
+    ]
+    other = client.post(
+        "/_public-test/form/y",
+        data={"csrf_token": token, "note": ""},
+        environ_base={"REMOTE_ADDR": "203.0.113.8"},
+    )
 
     assert statuses == [200] * 5 + [429, 429]
     assert other.status_code == 200

@@ -15,8 +15,13 @@ from werkzeug.datastructures import MultiDict
 QUESTIONS = [
     {"id": "q1", "type": "rating_1_to_5", "required": True, "text": "满意吗？", "options": []},
     {"id": "q2", "type": "nps_0_to_10", "required": False, "text": "推荐吗？", "options": []},
-    {"id": "q3", "type": "single_choice", "required": False, "text": "渠道？",
-     "options": ["电话", "微信"]},
+    {
+        "id": "q3",
+        "type": "single_choice",
+        "required": False,
+        "text": "渠道？",
+        "options": ["电话", "微信"],
+    },
     {"id": "q4", "type": "text", "required": False, "text": "建议？", "options": []},
 ]
 
@@ -25,9 +30,14 @@ QUESTIONS = [
 def request_context(tmp_path_factory):
     keys = tmp_path_factory.mktemp("keys")
     generate_signing_key(keys / "k.pem", keys / "k.pub")
-    app = create_app(load_settings(ConsoleSettings, gateway_url="http://127.0.0.1:1",
-                                   jwt_public_key_file=keys / "k.pub",
-                                   console_secret_key="public-survey-test-secret-of-32-chars"))
+    app = create_app(
+        load_settings(
+            ConsoleSettings,
+            gateway_url="http://127.0.0.1:1",
+            jwt_public_key_file=keys / "k.pub",
+            console_secret_key="public-survey-test-secret-of-32-chars",
+        )
+    )
     with app.test_request_context("/s/x?lang=en-US"):
         from flask import g
 
@@ -36,13 +46,20 @@ def request_context(tmp_path_factory):
 
 
 def test_a_complete_form_becomes_the_gateways_answer(request_context):
-    answers, comment, errors = read_answers(QUESTIONS, MultiDict({
-        "q-q1": "4", "q-q2": "9", "q-q3": "微信", "q-q4": " 快一点 ", "comment": "谢谢"}))
+    answers, comment, errors = read_answers(
+        QUESTIONS,
+        MultiDict(
+            {"q-q1": "4", "q-q2": "9", "q-q3": "微信", "q-q4": " 快一点 ", "comment": "谢谢"}
+        ),
+    )
 
     assert errors == {}
-    assert answers == [{"question_id": "q1", "score": 4}, {"question_id": "q2", "score": 9},
-                       {"question_id": "q3", "choice": "微信"},
-                       {"question_id": "q4", "text": "快一点"}]
+    assert answers == [
+        {"question_id": "q1", "score": 4},
+        {"question_id": "q2", "score": 9},
+        {"question_id": "q3", "choice": "微信"},
+        {"question_id": "q4", "text": "快一点"},
+    ]
     assert comment == "谢谢"
 
 
@@ -52,14 +69,17 @@ def test_optional_questions_left_out_are_not_sent(request_context):
     assert errors == {} and answers == [{"question_id": "q1", "score": 5}]
 
 
-@pytest.mark.parametrize(("posted", "field"), [
-    ({}, "q-q1"),  # required, left out
-    ({"q-q1": "6"}, "q-q1"),  # off the 1-5 scale
-    ({"q-q1": "3", "q-q2": "11"}, "q-q2"),  # off the 0-10 scale
-    ({"q-q1": "3", "q-q3": "短信"}, "q-q3"),  # not an offered choice
-    ({"q-q1": "3", "q-q4": "字" * 2001}, "q-q4"),  # too long
-    ({"q-q1": "3", "comment": "字" * 4001}, "comment"),
-])
+@pytest.mark.parametrize(
+    ("posted", "field"),
+    [
+        ({}, "q-q1"),  # required, left out
+        ({"q-q1": "6"}, "q-q1"),  # off the 1-5 scale
+        ({"q-q1": "3", "q-q2": "11"}, "q-q2"),  # off the 0-10 scale
+        ({"q-q1": "3", "q-q3": "短信"}, "q-q3"),  # not an offered choice
+        ({"q-q1": "3", "q-q4": "字" * 2001}, "q-q4"),  # too long
+        ({"q-q1": "3", "comment": "字" * 4001}, "comment"),
+    ],
+)
 def test_each_mistake_is_the_error_of_its_own_field(request_context, posted, field):
     _, _, errors = read_answers(QUESTIONS, MultiDict(posted))
 

@@ -18,10 +18,15 @@ TOKEN = "YzE6ZW1haWw6OTk5OTk5OTk5OQ." + "A" * 43
 def client(tmp_path_factory):
     keys = tmp_path_factory.mktemp("keys")
     generate_signing_key(keys / "k.pem", keys / "k.pub")
-    app = create_app(load_settings(ConsoleSettings, gateway_url="http://127.0.0.1:1",
-                                   jwt_public_key_file=keys / "k.pub",
-                                   console_secret_key="public-unsubscribe-test-secret-32ch",
-                                   console_secure_cookies=False))
+    app = create_app(
+        load_settings(
+            ConsoleSettings,
+            gateway_url="http://127.0.0.1:1",
+            jwt_public_key_file=keys / "k.pub",
+            console_secret_key="public-unsubscribe-test-secret-32ch",
+            console_secure_cookies=False,
+        )
+    )
     app.testing = True
     return app.test_client()
 

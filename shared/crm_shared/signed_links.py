@@ -49,8 +49,9 @@ def _unb64(text: str) -> bytes:
 def _key(secret: str, purpose: str | None) -> bytes:
     if not purpose:
         return secret.encode()
-    return hmac.new(secret.encode(), b"crm signed link\0" + purpose.encode(),
-                    hashlib.sha256).digest()
+    return hmac.new(
+        secret.encode(), b"crm signed link\0" + purpose.encode(), hashlib.sha256
+    ).digest()
 
 
 def _signature(secret: str, purpose: str | None, payload: str) -> str:

@@ -98,10 +98,14 @@ def guard(action: str, *, target: str | None = None, max_body: int = MAX_BODY_BY
     window = settings.public_rate_limit_window_seconds
     limits = [(f"{action}:address:{client_address()}", settings.public_rate_limit_per_address)]
     if target:
-        limits.append((f"{action}:target:{_target_key(target)}",
-                       settings.public_rate_limit_per_target))
-    waits = [wait for subject, limit in limits
-             if (wait := counters().hit(subject, limit=limit, window_seconds=window))]
+        limits.append(
+            (f"{action}:target:{_target_key(target)}", settings.public_rate_limit_per_target)
+        )
+    waits = [
+        wait
+        for subject, limit in limits
+        if (wait := counters().hit(subject, limit=limit, window_seconds=window))
+    ]
     if waits:
         raise TooManyRequests(retry_after=max(waits))
     if request.method == "POST" and request.form.get(HONEYPOT_FIELD):

@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 from flask import render_template, request
 
-from crm_console.i18n import N_, gettext as _
+from crm_console.i18n import N_
+from crm_console.i18n import gettext as _
 from crm_console.public import PublicBlueprint, gateway
 from crm_console.public.abuse import FormFields, client_address, guard
 from crm_console.refusals import Refusal
@@ -30,7 +31,7 @@ MAX_TEXT = 2000  # a text answer (the contract's limit)
 MAX_COMMENT = 4000
 MAX_BODY = 256 * 1024  # twenty text answers of Chinese, URL-encoded
 RATING, NPS, TEXT, CHOICE = "rating_1_to_5", "nps_0_to_10", "text", "single_choice"
-SCALES = {RATING: range(1, 6), NPS: range(0, 11)}
+SCALES = {RATING: range(1, 6), NPS: range(11)}
 
 LINK_NOT_VALID = N_("This survey link is not valid or has expired.")
 ALREADY_ANSWERED = N_("This survey has already been answered. Thank you.")
@@ -79,15 +80,24 @@ def survey(token: str):
 
     answers, comment, errors = read_answers(form["questions"], request.form)
     if errors:
-        return render_template("public/survey.html", form=form, values=request.form,
-                               errors=errors), 422
+        return render_template(
+            "public/survey.html", form=form, values=request.form, errors=errors
+        ), 422
     try:
-        gateway().request("POST", _path(token), body={"answers": answers, "comment": comment},
-                          client_address=client_address())
+        gateway().request(
+            "POST",
+            _path(token),
+            body={"answers": answers, "comment": comment},
+            client_address=client_address(),
+        )
     except Refusal as refusal:
         if refusal.status == 422 and refusal.field_errors:
-            return render_template("public/survey.html", form=form, values=request.form,
-                                   errors={"": _("Some answers could not be accepted.")}), 422
+            return render_template(
+                "public/survey.html",
+                form=form,
+                values=request.form,
+                errors={"": _("Some answers could not be accepted.")},
+            ), 422
         return _refused(refusal, token)
     return render_template("public/survey_thanks.html", form=form), 201
 
@@ -116,4 +126,3 @@ def read_answers(questions: list[dict], posted) -> tuple[list[dict], str, dict[s
                 answers.append({"question_id": question["id"], "text": text})
     comment = fields.text("comment", max_length=MAX_COMMENT)
     return answers, comment, fields.errors
-

@@ -32,18 +32,22 @@ LINK_NOT_VALID = N_("This unsubscribe link is not valid or has expired.")
 @csrf_exempt
 def unsubscribe(token: str):
     if len(token) > MAX_TOKEN_LENGTH:
-        return render_template("public/unsubscribe.html", state="invalid",
-                               message=LINK_NOT_VALID), 404
+        return render_template(
+            "public/unsubscribe.html", state="invalid", message=LINK_NOT_VALID
+        ), 404
     if request.method == "GET":
         return render_template("public/unsubscribe.html", state="ask")
     guard("unsubscribe", target=token, max_body=1024)
     try:
-        done = gateway().request("POST", UNSUBSCRIBE + quote(token, safe=""),
-                                 client_address=client_address())
+        done = gateway().request(
+            "POST", UNSUBSCRIBE + quote(token, safe=""), client_address=client_address()
+        )
     except Refusal as refusal:
         if refusal.status in (404, 422):
-            return render_template("public/unsubscribe.html", state="invalid",
-                                   message=LINK_NOT_VALID), 404
+            return render_template(
+                "public/unsubscribe.html", state="invalid", message=LINK_NOT_VALID
+            ), 404
         raise
-    return render_template("public/unsubscribe.html", state="done",
-                           channel=(done or {}).get("channel", "email"))
+    return render_template(
+        "public/unsubscribe.html", state="done", channel=(done or {}).get("channel", "email")
+    )

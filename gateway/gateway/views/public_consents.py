@@ -51,38 +51,55 @@ class UnsubscribePath(BaseModel):
 class Unsubscribed(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"channel": "email"}]})
 
-    channel: str = Field(description="`email` or `sms`: the channel of the message the link "
-                         "was in. The customer no longer gets marketing messages.")
+    channel: str = Field(
+        description="`email` or `sms`: the channel of the message the link "
+        "was in. The customer no longer gets marketing messages."
+    )
 
 
 class SmsInbound(BaseModel):
     """What the SMS gateway posts for a text message it received."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [
-        {"from": "+8613912345678", "text": "退订", "received_at": "2026-03-01T08:30:00Z"}]})
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"from": "+8613912345678", "text": "退订", "received_at": "2026-03-01T08:30:00Z"}
+            ]
+        },
+    )
 
-    from_: str = Field(alias="from", min_length=1, max_length=40,
-                       description="The sender's number (E.164 or a mainland mobile number).")
+    from_: str = Field(
+        alias="from",
+        min_length=1,
+        max_length=40,
+        description="The sender's number (E.164 or a mainland mobile number).",
+    )
     text: str = Field(max_length=500)
     received_at: datetime | None = None
 
 
 class SmsReplyHandled(BaseModel):
     opt_out: bool = Field(description="True when the reply was an opt-out (T, TD, 退订).")
-    unsubscribed_count: int = Field(description="Customers texted at that number who were "
-                                    "unsubscribed.")
+    unsubscribed_count: int = Field(
+        description="Customers texted at that number who were unsubscribed."
+    )
 
 
 def _signed_body() -> bytes:
     """The body of a genuine inbound call; 401 for anything else (checked before the body is
     read as JSON, so an unsigned caller learns nothing of what a good body looks like)."""
     secret = current_app.extensions["crm.gateway"].settings.sms_inbound_secret
-    body = request.get_data(cache=True)[:MAX_INBOUND_BYTES + 1]
+    body = request.get_data(cache=True)[: MAX_INBOUND_BYTES + 1]
     header = request.headers.get(SIGNATURE_HEADER, "")
     stamp = dict(part.split("=", 1) for part in header.split(",") if "=" in part).get("t", "")
     fresh = stamp.isdigit() and abs(time.time() - int(stamp)) <= MAX_SIGNATURE_AGE_SECONDS
-    if (not secret or len(body) > MAX_INBOUND_BYTES or not fresh
-            or not signature_verifies(secret, header, body)):
+    if (
+        not secret
+        or len(body) > MAX_INBOUND_BYTES
+        or not fresh
+        or not signature_verifies(secret, header, body)
+    ):
         raise Unauthenticated("the inbound message's signature does not verify")
     return body
 
@@ -93,37 +110,58 @@ def register(app, deps) -> None:
     def stub():
         return marketing_stub(deps)
 
-    @operation(api, "post", f"{PUBLIC}/unsubscribe/<token>", operation_id="unsubscribe",
-               public=True, summary="Unsubscribe from marketing through a link's token "
-               "(RFC 8058 one-click)", responses={200: Unsubscribed}, calls_services=True,
-               problems=(404, 429))
+    @operation(
+        api,
+        "post",
+        f"{PUBLIC}/unsubscribe/<token>",
+        operation_id="unsubscribe",
+        public=True,
+        summary="Unsubscribe from marketing through a link's token (RFC 8058 one-click)",
+        responses={200: Unsubscribed},
+        calls_services=True,
+        problems=(404, 429),
+    )
     def unsubscribe(path: UnsubscribePath):
         limit_public("unsubscribe", target=path.token)
         with as_public(deps.issuer, SCOPES):
-            done = call(PEER, stub().Unsubscribe, marketing_pb2.UnsubscribeRequest(
-                token=path.token))
+            done = call(
+                PEER, stub().Unsubscribe, marketing_pb2.UnsubscribeRequest(token=path.token)
+            )
         channel = types_pb2.DeliveryChannel.Name(done.channel).removeprefix("DELIVERY_CHANNEL_")
         return json_response(Unsubscribed(channel=channel.lower()))
 
-    @operation(api, "post", f"{PUBLIC}/sms/inbound", operation_id="receiveSmsReply",
-               public=True, summary="The SMS gateway's inbound webhook (signed): a customer's "
-               "reply; 退订 / T / TD unsubscribes", responses={200: SmsReplyHandled},
-               calls_services=True, problems=(401, 422),
-               description="Body: `{\"from\": \"+86…\", \"text\": \"退订\", \"received_at\": "
-               "RFC 3339}`, signed with `SMS_INBOUND_SECRET` in `X-CRM-Signature`.")
+    @operation(
+        api,
+        "post",
+        f"{PUBLIC}/sms/inbound",
+        operation_id="receiveSmsReply",
+        public=True,
+        summary="The SMS gateway's inbound webhook (signed): a customer's "
+        "reply; 退订 / T / TD unsubscribes",
+        responses={200: SmsReplyHandled},
+        calls_services=True,
+        problems=(401, 422),
+        description='Body: `{"from": "+86…", "text": "退订", "received_at": '
+        "RFC 3339}`, signed with `SMS_INBOUND_SECRET` in `X-CRM-Signature`.",
+    )
     def sms_inbound():
         body = _signed_body()
         try:
             reply = SmsInbound.model_validate_json(body)
         except ValidationError as exc:
-            raise InvalidArgument([FieldViolation(".".join(str(p) for p in e["loc"]) or "body",
-                                                  e["msg"]) for e in exc.errors()]) from None
+            raise InvalidArgument(
+                [
+                    FieldViolation(".".join(str(p) for p in e["loc"]) or "body", e["msg"])
+                    for e in exc.errors()
+                ]
+            ) from None
         sent = marketing_pb2.HandleSmsReplyRequest(phone=reply.from_, text=reply.text)
         if reply.received_at is not None:
             sent.receive_time.CopyFrom(to_timestamp(reply.received_at))
         with as_public(deps.issuer, SCOPES):
             handled = call(PEER, stub().HandleSmsReply, sent)
-        return json_response(SmsReplyHandled(opt_out=handled.opt_out,
-                                             unsubscribed_count=handled.unsubscribed_count))
+        return json_response(
+            SmsReplyHandled(opt_out=handled.opt_out, unsubscribed_count=handled.unsubscribed_count)
+        )
 
     app.register_api(api)

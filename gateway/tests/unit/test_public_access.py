@@ -12,15 +12,17 @@ from gateway.public_access import PUBLIC_TOKEN_TTL_SECONDS, as_public
 
 
 def _issuer(keys) -> TokenIssuer:
-    return TokenIssuer(keys.private.read_bytes(), issuer="crm-gateway", audience="crm",
-                       ttl_seconds=900)
+    return TokenIssuer(
+        keys.private.read_bytes(), issuer="crm-gateway", audience="crm", ttl_seconds=900
+    )
 
 
 def test_the_calls_inside_run_as_the_gateway_with_exactly_the_scopes_named(signing_keys):
     with as_public(_issuer(signing_keys), ["surveys.respond"]):
         inside = current_principal()
-    verified = TokenVerifier(signing_keys.public.read_bytes(), issuer="crm-gateway",
-                             audience="crm").verify(inside.token)
+    verified = TokenVerifier(
+        signing_keys.public.read_bytes(), issuer="crm-gateway", audience="crm"
+    ).verify(inside.token)
 
     assert inside.scopes == verified.scopes == frozenset({"surveys.respond"})
     assert verified.user_id == "gateway" and verified.roles == frozenset({"service"})

@@ -35,9 +35,11 @@ class UnsubscribeRpcs:
         if withdrawal is None:
             withdrawal = unsubscribe.withdrawal_for(self.settings)
             if withdrawal is None:
-                raise FailedPrecondition("unsubscribing needs the marketing service's account "
-                                         "(SERVICE_TOKEN_URL, SERVICE_CLIENT_ID, "
-                                         "SERVICE_CLIENT_SECRET)")
+                raise FailedPrecondition(
+                    "unsubscribing needs the marketing service's account "
+                    "(SERVICE_TOKEN_URL, SERVICE_CLIENT_ID, "
+                    "SERVICE_CLIENT_SECRET)"
+                )
             self._consent_withdrawal = withdrawal
         return withdrawal
 
@@ -64,8 +66,13 @@ class UnsubscribeRpcs:
         except (InvalidLink, ExpiredLink):
             raise NotFound(LINK_REFUSED) from None
         # one withdrawal per customer and channel's link, however often it is followed
-        self._withdraw(found.customer_id, source=unsubscribe.SOURCE_LINK, channel=found.channel,
-                       key=found.channel, when=now)
+        self._withdraw(
+            found.customer_id,
+            source=unsubscribe.SOURCE_LINK,
+            channel=found.channel,
+            key=found.channel,
+            when=now,
+        )
         return marketing_pb2.UnsubscribeResponse(channel=CHANNEL_VALUES[found.channel])
 
     def HandleSmsReply(self, request, context):
@@ -86,7 +93,11 @@ class UnsubscribeRpcs:
         with self.database.unit_of_work(readonly=True) as uow:
             customers = unsubscribe.texted_customers(uow.session, request.phone)
         for customer_id in customers:
-            self._withdraw(customer_id, source=unsubscribe.SOURCE_SMS, channel="sms",
-                           key=f"sms:{int(when.timestamp())}", when=when)
-        return marketing_pb2.HandleSmsReplyResponse(opt_out=True,
-                                                    unsubscribed_count=len(customers))
+            self._withdraw(
+                customer_id,
+                source=unsubscribe.SOURCE_SMS,
+                channel="sms",
+                key=f"sms:{int(when.timestamp())}",
+                when=when,
+            )
+        return marketing_pb2.HandleSmsReplyResponse(opt_out=True, unsubscribed_count=len(customers))

@@ -56,8 +56,9 @@ class Unsubscription:
 
 
 def link_for(secret: str, base_url: str, customer_id: str, channel: str, now: datetime) -> str:
-    token = signed_links.sign(secret, f"{customer_id}:{channel}", now + timedelta(days=LINK_DAYS),
-                              purpose=PURPOSE)
+    token = signed_links.sign(
+        secret, f"{customer_id}:{channel}", now + timedelta(days=LINK_DAYS), purpose=PURPOSE
+    )
     return base_url.rstrip("/") + UNSUBSCRIBE_PATH + token
 
 
@@ -94,18 +95,27 @@ def texted_customers(session, phone: str) -> list[str]:
     forms = phone_forms(phone)
     if not forms:
         return []
-    return list(session.scalars(
-        select(OutboundMessage.customer_id).distinct().where(
-            OutboundMessage.channel == "sms",
-            OutboundMessage.requires_consent.is_(True),
-            OutboundMessage.recipient_address.in_(forms))))
+    return list(
+        session.scalars(
+            select(OutboundMessage.customer_id)
+            .distinct()
+            .where(
+                OutboundMessage.channel == "sms",
+                OutboundMessage.requires_consent.is_(True),
+                OutboundMessage.recipient_address.in_(forms),
+            )
+        )
+    )
 
 
 def stop_sending(session, customer_id: str, now: datetime) -> None:
     """The read model says "no marketing consent" now; the consent event that follows says the
     same."""
-    session.execute(update(CustomerProfile).where(CustomerProfile.customer_id == customer_id)
-                    .values(marketing_consent=False, update_time=now))
+    session.execute(
+        update(CustomerProfile)
+        .where(CustomerProfile.customer_id == customer_id)
+        .values(marketing_consent=False, update_time=now)
+    )
 
 
 def request_id(source: str, customer_id: str, key: str) -> str:
@@ -116,27 +126,42 @@ class ConsentWithdrawal:
     """The customer service's ``WithdrawConsent`` (purpose marketing), as this service's
     account."""
 
-    def __init__(self, address: str, *, timeout_seconds: float,
-                 token_provider: Callable[[], str | None]) -> None:
-        self._stub = customer_pb2_grpc.CustomerServiceStub(connect(
-            address, [CUSTOMER_SERVICE], default_timeout=timeout_seconds,
-            token_provider=token_provider))
+    def __init__(
+        self, address: str, *, timeout_seconds: float, token_provider: Callable[[], str | None]
+    ) -> None:
+        self._stub = customer_pb2_grpc.CustomerServiceStub(
+            connect(
+                address,
+                [CUSTOMER_SERVICE],
+                default_timeout=timeout_seconds,
+                token_provider=token_provider,
+            )
+        )
 
-    def __call__(self, customer_id: str, *, source: str, channel: str, key: str,
-                 when: datetime) -> None:
-        self._stub.WithdrawConsent(customer_pb2.WithdrawConsentRequest(
-            customer_id=customer_id, purpose=customer_pb2.CONSENT_PURPOSE_MARKETING,
-            source=source, evidence=f"channel: {channel}", withdraw_time=to_timestamp(when),
-            request_id=request_id(source, customer_id, key)))
+    def __call__(
+        self, customer_id: str, *, source: str, channel: str, key: str, when: datetime
+    ) -> None:
+        self._stub.WithdrawConsent(
+            customer_pb2.WithdrawConsentRequest(
+                customer_id=customer_id,
+                purpose=customer_pb2.CONSENT_PURPOSE_MARKETING,
+                source=source,
+                evidence=f"channel: {channel}",
+                withdraw_time=to_timestamp(when),
+                request_id=request_id(source, customer_id, key),
+            )
+        )
 
 
 def withdrawal_for(settings) -> ConsentWithdrawal | None:
     provider = settings.service_token_provider() if settings is not None else None
     if provider is None:
         return None
-    return ConsentWithdrawal(settings.customer_addr,
-                             timeout_seconds=settings.customer_timeout_seconds,
-                             token_provider=provider)
+    return ConsentWithdrawal(
+        settings.customer_addr,
+        timeout_seconds=settings.customer_timeout_seconds,
+        token_provider=provider,
+    )
 
 
 def mark_marketing(request, requires_consent: bool, settings, now: datetime) -> None:
@@ -150,5 +175,5 @@ def mark_marketing(request, requires_consent: bool, settings, now: datetime) -> 
     secret = getattr(settings, "survey_link_secret", None)
     if request.channel == types_pb2.DELIVERY_CHANNEL_EMAIL and secret:
         request.unsubscribe_url = link_for(
-            secret, getattr(settings, "survey_link_base_url", ""), request.customer_id, "email",
-            now)
+            secret, getattr(settings, "survey_link_base_url", ""), request.customer_id, "email", now
+        )

@@ -25,8 +25,9 @@ def _token(customer="c-1", channel="email", when=NOW) -> str:
 
 
 def test_a_link_names_its_customer_and_channel():
-    assert unsubscribe.verify(SECRET, _token("c-1", "sms"), NOW) == \
-        unsubscribe.Unsubscription("c-1", "sms")
+    assert unsubscribe.verify(SECRET, _token("c-1", "sms"), NOW) == unsubscribe.Unsubscription(
+        "c-1", "sms"
+    )
 
 
 def test_a_link_works_for_a_year_and_then_expires():
@@ -36,13 +37,16 @@ def test_a_link_works_for_a_year_and_then_expires():
         unsubscribe.verify(SECRET, token, NOW + timedelta(days=unsubscribe.LINK_DAYS))
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # the signature changed
-    lambda t: "YzI6ZW1haWw6OTk5OTk5OTk5OQ" + t[t.index("."):],  # another customer's claims
-    lambda t: t + "x",
-    lambda t: "",
-    lambda t: "退订." + t,
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # the signature changed
+        lambda t: "YzI6ZW1haWw6OTk5OTk5OTk5OQ" + t[t.index(".") :],  # another customer's claims
+        lambda t: t + "x",
+        lambda t: "",
+        lambda t: "退订." + t,
+    ],
+)
 def test_a_changed_or_made_up_token_is_refused(mangle):
     with pytest.raises(InvalidLink):
         unsubscribe.verify(SECRET, mangle(_token()), NOW)
@@ -61,7 +65,9 @@ def test_another_secret_does_not_verify():
         unsubscribe.verify("another-secret-of-some-length", _token(), NOW)
 
 
-@pytest.mark.parametrize("text", ["T", "t", "TD", "td", " T D ", "退订", " 退 订 ", "退订。", "Td\n"])
+@pytest.mark.parametrize(
+    "text", ["T", "t", "TD", "td", " T D ", "退订", " 退 订 ", "退订。", "Td\n"]
+)
 def test_opt_out_replies_are_recognised_however_typed(text):
     assert unsubscribe.is_opt_out(text)
 
@@ -83,8 +89,9 @@ class _Settings:
 
 
 def _message(channel) -> notification_pb2.OutboundMessage:
-    return notification_pb2.OutboundMessage(idempotency_key="k", channel=channel,
-                                            customer_id="c-9", category="campaign")
+    return notification_pb2.OutboundMessage(
+        idempotency_key="k", channel=channel, customer_id="c-9", category="campaign"
+    )
 
 
 def test_a_marketing_email_is_handed_over_with_its_unsubscribe_link():

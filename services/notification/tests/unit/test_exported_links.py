@@ -5,7 +5,6 @@ link (``/u/``) is withheld, the rest of the text stays."""
 from __future__ import annotations
 
 import pytest
-
 from notification_service.customer_data import WITHHELD_LINK, exported_text
 
 TOKEN = "aW52LTE6MTc5OTk5OTk5OQ.Q0hYbW9ja3NpZ25hdHVyZWJ5dGVzZm9ydGhldGVzdDEy"
