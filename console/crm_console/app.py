@@ -31,7 +31,8 @@ from crm_console.service_texts import message_text, status_title
 from crm_console.session import (NeedsSignIn, SealedSessionInterface, authenticate,
                                  enter_principal, leave_principal)
 from crm_console.settings import ConsoleSettings
-from crm_shared.auth import TokenVerifier
+from crm_shared.auth import TokenVerifier, audiences
+from crm_shared.auth.revocations import PolledRevocations
 from crm_shared.grpc.peers import Peers
 from crm_shared.security_headers import install_security_headers
 
@@ -75,6 +76,17 @@ def _static_version(app: Flask) -> str:
                        if p.is_file()):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _revocations(settings: ConsoleSettings) -> PolledRevocations | None:
+    """The gateway's token watermarks, polled by this worker (crm_shared.auth.revocations): a
+    disabled user's session ends at the next request, not when the token expires."""
+    if not settings.jwt_revocations_url:
+        return None
+    revocations = PolledRevocations(settings.jwt_revocations_url,
+                                    interval_seconds=settings.jwt_revocations_poll_seconds)
+    revocations.start()
+    return revocations
 
 
 def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flask:
@@ -122,7 +134,8 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
                                  timeout_seconds=settings.grpc_timeout_seconds),
         verifier=TokenVerifier.from_file(settings.jwt_public_key_file,
                                          issuer=settings.jwt_issuer,
-                                         audience=settings.jwt_audience),
+                                         audience=audiences.CONSOLE,
+                                         revocations=_revocations(settings)),
         catalogs=load_catalogs(),
         nav=nav,
     )

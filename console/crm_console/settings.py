@@ -25,7 +25,11 @@ class ConsoleSettings(PeerAddressSettings, BaseSettings):
     # Verifies the access tokens the gateway issues, so the console knows who is signed in.
     jwt_public_key_file: Path
     jwt_issuer: str = "crm-gateway"
-    jwt_audience: str = "crm"
+    # The gateway's token revocations document, polled every jwt_revocations_poll_seconds, so a
+    # disabled user or a changed role ends the session at once (crm_shared.auth.revocations).
+    # Unset: a token works until it expires.
+    jwt_revocations_url: str | None = None
+    jwt_revocations_poll_seconds: float = Field(2.0, gt=0, le=60)
 
     # Encrypts and authenticates the session cookie (it holds the user's tokens) and keys the
     # CSRF tokens. At least 32 characters; every replica must share it.

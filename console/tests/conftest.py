@@ -138,7 +138,7 @@ def console_for(tmp_path_factory) -> Iterator[Callable[..., ConsoleUnderTest]]:
     tokens of a signing key of the module's own; closed with the module."""
     folder = tmp_path_factory.mktemp("keys")
     generate_signing_key(folder / "jwt.key", folder / "jwt.pub")
-    issuer = TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway", audience="crm")
+    issuer = TokenIssuer((folder / "jwt.key").read_bytes(), issuer="crm-gateway")
     apps = []
 
     def build(addresses: dict[str, str], *, timeout: float = 3.0, **settings) -> ConsoleUnderTest:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm_shared.auth import TokenIssuer, TokenVerifier, public_jwks
+from crm_shared.auth import TokenIssuer, TokenVerifier, audiences, public_jwks
 from crm_shared.db import Database
 from crm_shared.security_headers import JSON_API_POLICY, install_security_headers
 from flask_openapi3 import Info
@@ -20,6 +20,7 @@ from gateway.authn import install_authentication
 from gateway.cors import install_cors
 from gateway.endpoints import BEARER_SCHEME, GatewayOpenAPI
 from gateway.identity.passwords import PARAMETERS, PasswordHashing, hashing_slots
+from gateway.identity.revocations import DirectoryRevocations
 from gateway.peers import Peers
 from gateway.problems import Problem, from_validation_error, install_error_handlers
 from gateway.ratelimits import LoginThrottle, WindowCounters, install_rate_limits
@@ -59,14 +60,16 @@ def build_dependencies(
     return Dependencies(
         settings=settings,
         database=database,
+        # each token names whom it is for (crm_shared.auth.audiences), and this door accepts
+        # only tokens naming the gateway, issued after their user's last security change
         issuer=TokenIssuer(
             settings.jwt_private_key_file.read_bytes(),
             issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
             ttl_seconds=settings.access_token_ttl_seconds,
         ),
         verifier=TokenVerifier(
-            public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+            public_pem, issuer=settings.jwt_issuer, audience=audiences.GATEWAY,
+            revocations=DirectoryRevocations(database),
         ),
         hashing=hashing
         or PasswordHashing(

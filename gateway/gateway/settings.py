@@ -19,7 +19,6 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     jwt_private_key_file: Path
     jwt_public_key_file: Path
     jwt_issuer: str = "crm-gateway"
-    jwt_audience: str = "crm"
     access_token_ttl_seconds: int = Field(900, ge=60, le=86_400)
     # A refresh token lives this long unused; a login session at most max_age, however used.
     refresh_token_ttl_seconds: int = Field(28_800, ge=60)

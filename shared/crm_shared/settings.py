@@ -72,8 +72,12 @@ class ApiSettings(ProcessSettings):
 
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
     jwt_issuer: str = "crm-gateway"
-    jwt_audience: str = "crm"
     jwt_public_key_file: Path
+    # The gateway's token revocations document (crm_shared.auth.revocations.DOCUMENT_PATH),
+    # polled every jwt_revocations_poll_seconds: a disabled user's or changed role's tokens stop
+    # working here within one interval. Unset: they work until they expire (a warning at start).
+    jwt_revocations_url: str | None = None
+    jwt_revocations_poll_seconds: float = Field(2.0, gt=0, le=60)
     grpc_port: int = 50051
     # Reflection lists every RPC and message to anyone who can reach the port: off unless a
     # developer's stack (``make run``) or an operator turns it on.

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from crm_shared.auth import DataScope
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import AlreadyExists, Conflict, FieldViolation, InvalidArgument, NotFound
-from gateway.identity import events
+from gateway.identity import events, sessions
 from gateway.identity.models import LOCALES, Department, User
 from gateway.identity.passwords import PasswordHashing
 
@@ -264,8 +264,6 @@ def update_user(
     """Apply ``changes`` (only the keys given) to a user: profile fields, ``department_path``
     (a move: the user stops leading the old department), ``roles``, ``data_scope``,
     ``active``, ``password``. One ``UserUpserted`` event for the whole change."""
-    from gateway.identity import sessions
-
     session = uow.session
     user = session.get(User, user_id)
     if user is None or user.service_account != changes.pop("_service_account", False):
@@ -324,7 +322,7 @@ def update_user(
             value.strip() if isinstance(value, str) and name == "display_name" else value,
         )
     if revoke:
-        sessions.revoke_user_sessions(uow, user_id=user.id)
+        sessions.revoke_user_tokens(uow, user=user)
     _publish_user(uow, user, previous_department_path=previous_department)
     return user
 
@@ -396,6 +394,7 @@ def ensure_service_account(
             wanted_roles, wanted_scopes, data_scope, True)
         changed = True
     if changed:
+        sessions.revoke_user_tokens(uow, user=user)  # a secret, a scope or a role went
         user.update_time = utcnow()
         _publish_user(uow, user)
     return user, changed
@@ -409,6 +408,7 @@ def rotate_client_secret(uow: UnitOfWork, *, hashing: PasswordHashing, user_id: 
         raise NotFound(f"service account {user_id} not found")
     secret = secrets.token_urlsafe(32)
     user.password_hash = hashing.hash(secret)
+    sessions.revoke_user_tokens(uow, user=user)  # a secret is rotated because it may have leaked
     user.update_time = utcnow()
     return secret
 

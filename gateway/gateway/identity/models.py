@@ -70,6 +70,9 @@ class User(IdentityBase):
     password_hash: Mapped[str] = mapped_column(String(255))
     # OAuth scopes granted to a service account (empty for people).
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The last security change (ms since the epoch): the access tokens issued before it are
+    # void at every door (crm_shared.auth.revocations; set by sessions.revoke_user_tokens).
+    tokens_not_before_ms: Mapped[int | None] = mapped_column(BigInteger, index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     create_time: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     update_time: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -120,6 +121,15 @@ def revoke_token_family(uow: UnitOfWork, *, token: str) -> bool:
         return False
     revoke_family(uow, family_id=record.family_id)
     return True
+
+
+def revoke_user_tokens(uow: UnitOfWork, *, user: User) -> None:
+    """A security change of ``user`` (disabled or enabled, roles, department, data scope,
+    scopes, password or client secret): every access token issued before now is void at every
+    door (the watermark, ``crm_shared.auth.revocations``), and every refresh token is revoked,
+    so the user's next token is issued from what the directory says now."""
+    user.tokens_not_before_ms = round(time.time() * 1000)
+    revoke_user_sessions(uow, user_id=user.id)
 
 
 def revoke_user_sessions(uow: UnitOfWork, *, user_id: str) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from flask import current_app
+from crm_shared.auth.revocations import DOCUMENT_PATH
+from flask import Response, current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.endpoints import operation
+from gateway.identity.revocations import revocations_document
 from gateway.problems import problem_response
 from gateway.views import json_response
 
@@ -64,6 +66,30 @@ class JwkSet(BaseModel):
     )
 
     keys: list[Jwk]
+
+
+class TokenRevocations(BaseModel):
+    """Each user's token watermark: the user's access tokens issued before it are void. Only
+    watermarks younger than the longest token lifetime are listed; users are named by the
+    SHA-256 of their id (crm_shared.auth.revocations)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "window_seconds": 960,
+                    "not_before_ms": {
+                        "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592": 1765130000123
+                    },
+                }
+            ]
+        }
+    )
+
+    window_seconds: int = Field(description="How far back the listed watermarks reach.")
+    not_before_ms: dict[str, int] = Field(
+        description="SHA-256 (hex) of a user id → milliseconds since the epoch."
+    )
 
 
 OPENAPI_DOCUMENT = {
@@ -124,6 +150,33 @@ def register(app, deps) -> None:
     )
     def jwks_json():
         return json_response(jwks, headers={"Cache-Control": "public, max-age=300"})
+
+    longest_token_seconds = max(
+        deps.settings.access_token_ttl_seconds, deps.settings.service_token_ttl_seconds
+    )
+
+    @operation(
+        probes,
+        "get",
+        DOCUMENT_PATH,
+        operation_id="getTokenRevocations",
+        public=True,
+        summary="Token watermarks: each user's access tokens issued before theirs are void",
+        description="Polled by every service and the console (a conditional GET with "
+        "`If-None-Match` answers 304 when nothing changed).",
+        responses={200: TokenRevocations},
+    )
+    def token_revocations():
+        body, etag = revocations_document(
+            deps.database, longest_token_seconds=longest_token_seconds
+        )
+        if request.if_none_match.contains(etag):
+            response = Response(status=304)
+        else:
+            response = json_response(TokenRevocations.model_validate(body))
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
     @operation(
         probes,

@@ -19,6 +19,7 @@ import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_shared.auth import Principal, TokenVerifier, current_principal
+from crm_shared.auth.audiences import audience_of
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
     FailedPrecondition,
@@ -47,7 +48,8 @@ class RunningApi:
 
 @pytest.fixture
 def start_grpc_api(tmp_path, signing_keys) -> Iterator[Callable[..., RunningApi]]:
-    """Start a GrpcApi serving ``bindings`` on 127.0.0.1:<free port>; stopped after the test."""
+    """Start a GrpcApi serving ``bindings`` on 127.0.0.1:<free port>; stopped after the test.
+    Its verifier takes the audience of the service it serves, and ``revocations`` if given."""
     running: list[RunningApi] = []
     databases: list[Database] = []
 
@@ -56,6 +58,7 @@ def start_grpc_api(tmp_path, signing_keys) -> Iterator[Callable[..., RunningApi]
         *,
         database_url: str | None = None,
         name: str = "test",
+        revocations=None,
     ) -> RunningApi:
         url = database_url or f"sqlite:///{tmp_path / f'{name}-{uuid.uuid4().hex[:6]}.db'}"
         database = Database(url)
@@ -70,10 +73,14 @@ def start_grpc_api(tmp_path, signing_keys) -> Iterator[Callable[..., RunningApi]
             grpc_reflection=False,
             health_check_seconds=3600,
         )
+        bindings = bindings_for(database)
+        # the audience of the service it serves (a scripted servicer's name is not one)
+        service = bindings[0].descriptor.full_name.split(".")[1]  # crm.<service>.v1.<Name>
         verifier = TokenVerifier.from_file(
-            signing_keys.public, issuer="crm-gateway", audience="crm"
+            signing_keys.public, issuer="crm-gateway", audience=audience_of(service),
+            revocations=revocations,
         )
-        api = GrpcApi(settings, database, bindings_for(database), verifier)
+        api = GrpcApi(settings, database, bindings, verifier)
         server = RunningApi(api, api.start("127.0.0.1:0"))
         running.append(server)
         return server

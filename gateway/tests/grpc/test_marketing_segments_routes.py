@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
-from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database, utcnow
-from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 from gateway.identity.demo import USERS
@@ -36,8 +35,8 @@ def marketing(tmp_path_factory, signing_keys):
         jwt_public_key_file=signing_keys.public, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
         outbox_relay=False, grpc_reflection=False, health_check_seconds=3600,
         outbound_dispatch=False)
-    verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
-    api = GrpcApi(settings, database, build_bindings(database, settings), verifier)
+    api = GrpcApi(settings, database, build_bindings(database, settings),
+                  service_verifier(settings))
     port = api.start("127.0.0.1:0")
     yield f"127.0.0.1:{port}", database
     api.stop(grace=0)

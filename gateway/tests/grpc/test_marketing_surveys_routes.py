@@ -12,9 +12,8 @@ from urllib.parse import quote
 import pytest
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
-from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database, utcnow
-from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 from gateway.identity.demo import USERS
@@ -50,8 +49,8 @@ def marketing(tmp_path_factory, signing_keys):
         outbound_dispatch=False,
         survey_link_secret=SURVEY_LINK_SECRET,
         survey_link_base_url="https://crm.example.com")
-    verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
-    api = GrpcApi(settings, database, build_bindings(database, settings), verifier)
+    api = GrpcApi(settings, database, build_bindings(database, settings),
+                  service_verifier(settings))
     port = api.start("127.0.0.1:0")
     yield f"127.0.0.1:{port}", database, settings
     api.stop(grace=0)

@@ -13,9 +13,8 @@ from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
-from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database, utcnow
-from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 from gateway.identity.demo import USERS
@@ -41,8 +40,8 @@ def sales(tmp_path_factory, signing_keys):
         grpc_reflection=False, health_check_seconds=3600,
         customer_addr=f"127.0.0.1:{free_port()}")
     database = Database(url)
-    verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
-    api = GrpcApi(settings, database, build_bindings(database, settings), verifier)
+    api = GrpcApi(settings, database, build_bindings(database, settings),
+                  service_verifier(settings))
     port = api.start("127.0.0.1:0")
     lead = DEMO["sales.lead"]
     from sales_service import follow_up_events

@@ -16,9 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database
-from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings, load_settings
 from gateway.identity.demo import USERS
@@ -46,7 +45,6 @@ def services(tmp_path_factory, signing_keys):
     from customer_service.api import build_bindings as customer_bindings
 
     folder = Path(tmp_path_factory.mktemp("sales"))
-    verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
     started = []
     for name, settings_class, bindings, extra in (
             ("customer", ApiSettings, lambda db, _settings: customer_bindings(db), {}),
@@ -61,7 +59,8 @@ def services(tmp_path_factory, signing_keys):
             jwt_public_key_file=signing_keys.public,
             amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", outbox_relay=False,
             grpc_reflection=False, health_check_seconds=3600, **extra)
-        api = GrpcApi(settings, database, bindings(database, settings), verifier)
+        api = GrpcApi(settings, database, bindings(database, settings),
+                      service_verifier(settings))
         started.append((api, database, f"127.0.0.1:{api.start('127.0.0.1:0')}"))
     yield {"customer_addr": started[0][2], "sales_addr": started[1][2]}
     for api, database, _address in started:

@@ -14,9 +14,8 @@ import uuid
 
 import pytest
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
-from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database, utcnow
-from crm_shared.grpc.server import GrpcApi, ServiceBinding
+from crm_shared.grpc.server import GrpcApi, ServiceBinding, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings, load_settings
 from gateway.app import create_app
@@ -32,8 +31,7 @@ SEES_ZHANGS_LEAD = {"rep.zhang": True, "rep.li": False, "sales.lead": True,
 
 
 def _running(settings, database, bindings, signing_keys) -> GrpcApi:
-    verifier = TokenVerifier.from_file(signing_keys.public, issuer="crm-gateway", audience="crm")
-    server = GrpcApi(settings, database, bindings, verifier)
+    server = GrpcApi(settings, database, bindings, service_verifier(settings))
     server.address = f"127.0.0.1:{server.start('127.0.0.1:0')}"
     return server
 

@@ -157,7 +157,7 @@ def test_a_token_from_a_foreign_key_is_refused_by_the_grpc_service(customer_serv
     from crm_shared.auth import TokenIssuer
 
     forged = TokenIssuer(
-        foreign_keys.private.read_bytes(), issuer="crm-gateway", audience="crm"
+        foreign_keys.private.read_bytes(), issuer="crm-gateway"
     ).issue(
         user_id="x", username="svc.erp", roles=["service"], department_path="/hq", data_scope="all"
     )

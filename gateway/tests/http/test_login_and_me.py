@@ -22,7 +22,10 @@ def test_login_returns_a_bearer_token_the_shared_verifier_accepts(client, signin
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
     assert response.headers["Cache-Control"] == "no-store"
-    verifier = TokenVerifier(signing_keys.public.read_bytes(), issuer="crm-gateway", audience="crm")
+    # a person's token is for every service too (crm_shared.auth.audiences)
+    verifier = TokenVerifier(
+        signing_keys.public.read_bytes(), issuer="crm-gateway", audience="crm-customer"
+    )
     principal = verifier.verify(body["access_token"])
     assert principal.username == "rep.zhang"
     assert principal.department_path == "/hq/sales/east"
@@ -77,7 +80,7 @@ def test_malformed_authorization_header_is_401(client):
 
 
 def test_expired_token_is_401(client, signing_keys):
-    issuer = TokenIssuer(signing_keys.private.read_bytes(), issuer="crm-gateway", audience="crm")
+    issuer = TokenIssuer(signing_keys.private.read_bytes(), issuer="crm-gateway")
     token = issuer.issue(
         user_id="u",
         username="rep.zhang",
@@ -95,7 +98,7 @@ def test_expired_token_is_401(client, signing_keys):
 
 
 def test_token_signed_with_a_foreign_key_is_401(client, foreign_keys):
-    issuer = TokenIssuer(foreign_keys.private.read_bytes(), issuer="crm-gateway", audience="crm")
+    issuer = TokenIssuer(foreign_keys.private.read_bytes(), issuer="crm-gateway")
     token = issuer.issue(
         user_id="u", username="admin", roles=["admin"], department_path="/hq", data_scope="all"
     )

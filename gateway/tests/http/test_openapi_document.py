@@ -14,6 +14,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/.well-known/jwks.json"),
+    ("get", "/.well-known/token-revocations"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/customers"),
     ("get", "/api/v1/customers"),
@@ -307,6 +308,7 @@ def test_protected_routes_declare_bearer_auth_and_errors_are_problems(document):
             "/healthz",
             "/readyz",
             "/.well-known/jwks.json",
+            "/.well-known/token-revocations",  # the watermarks every verifier polls
             "/api/v1/openapi.json",
             "/api/v1/auth/token",
             "/api/v1/auth/logout",

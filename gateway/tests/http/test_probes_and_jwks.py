@@ -36,5 +36,5 @@ def test_jwks_publishes_the_key_that_verifies_issued_tokens(client, login):
     token = login("admin")
 
     assert len(keys) == 1
-    claims = jwt.decode(token, jwt.PyJWK(keys[0]).key, algorithms=["ES256"], audience="crm")
+    claims = jwt.decode(token, jwt.PyJWK(keys[0]).key, algorithms=["ES256"], audience="crm-gateway")
     assert claims["preferred_username"] == "admin"

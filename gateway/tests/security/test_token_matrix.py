@@ -37,7 +37,7 @@ def _forged(signing_keys, **changes) -> str:
     issuer = TokenIssuer(
         signing_keys.private.read_bytes(),
         issuer=changes.pop("iss", "crm-gateway"),
-        audience=changes.pop("aud", "crm"),
+        audience=changes.pop("aud", None),  # None: what a real token of CLAIMS names
     )
     return issuer.issue(**CLAIMS, **changes)
 
@@ -46,7 +46,7 @@ def _alg_none() -> str:
     now = int(time.time())
     claims = {
         "iss": "crm-gateway",
-        "aud": "crm",
+        "aud": "crm-gateway",
         "sub": "u-1",
         "iat": now,
         "exp": now + 300,
@@ -60,7 +60,7 @@ def _alg_none() -> str:
 def _wrong_typ(signing_keys) -> str:
     token = _forged(signing_keys)
     claims = jwt.decode(token, options={"verify_signature": False})
-    key = TokenIssuer(signing_keys.private.read_bytes(), issuer="crm-gateway", audience="crm")
+    key = TokenIssuer(signing_keys.private.read_bytes(), issuer="crm-gateway")
     return jwt.encode(claims, key._key, algorithm="ES256", headers={"typ": "JWT"})
 
 

@@ -10,7 +10,6 @@ from gateway.settings import GatewaySettings
 GATEWAY_VARIABLES = [
     "AMQP_URL",
     "JWT_ISSUER",
-    "JWT_AUDIENCE",
     "ACCESS_TOKEN_TTL_SECONDS",
     "HTTP_HOST",
     "HTTP_PORT",
@@ -42,7 +41,7 @@ def test_defaults(clean_env, signing_keys):
         jwt_private_key_file=signing_keys.private,
         jwt_public_key_file=signing_keys.public,
     )
-    assert (settings.jwt_issuer, settings.jwt_audience) == ("crm-gateway", "crm")
+    assert settings.jwt_issuer == "crm-gateway"
     assert settings.access_token_ttl_seconds == 900
     assert (settings.http_host, settings.http_port) == ("0.0.0.0", 8080)
     assert (settings.http_workers, settings.http_threads) == (2, 8)

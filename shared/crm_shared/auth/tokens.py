@@ -8,6 +8,12 @@ Key rotation: the issuer names its key in the header (``kid``, the RFC 7638 thum
 public key), and a verifier holds a key *set* — a public-key PEM file may hold several keys
 (the current one and the previous one), so services accept both while tokens signed with the
 old key expire. A token whose ``kid`` is in no key of the set is refused.
+
+Audience: ``aud`` names every process the token is for, and a verifier accepts only a token
+that names its own process (:mod:`crm_shared.auth.audiences` says what each token names, and
+why). Revocation: a verifier given a :class:`crm_shared.auth.revocations.Revocations` also
+refuses a token its subject's last security change (disabled, roles, department, data scope,
+password) made void, before its ``exp`` (:mod:`crm_shared.auth.revocations`).
 """
 
 from __future__ import annotations
@@ -18,14 +24,20 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from crm_shared.auth.audiences import audiences_for
 from crm_shared.auth.principal import DataScope, Principal
 from crm_shared.errors import Unauthenticated
+
+if TYPE_CHECKING:
+    from crm_shared.auth.revocations import Revocations
 
 ALGORITHM = "ES256"
 TOKEN_TYPE = "at+jwt"
@@ -95,7 +107,12 @@ def generate_signing_key(private_path: Path, public_path: Path) -> None:
 
 
 class TokenIssuer:
-    def __init__(self, private_key_pem: bytes, *, issuer: str, audience: str, ttl_seconds: int = 900):
+    """Signs access tokens. ``audience``, when given, is put in every token as is (a test's
+    foreign audience); otherwise each token names what its caller's roles and scopes reach
+    (:func:`crm_shared.auth.audiences.audiences_for`)."""
+
+    def __init__(self, private_key_pem: bytes, *, issuer: str,
+                 audience: str | Sequence[str] | None = None, ttl_seconds: int = 900):
         self._key = serialization.load_pem_private_key(private_key_pem, password=None)
         self.key_id = key_id(self._key.public_key())
         self.issuer = issuer
@@ -113,13 +130,20 @@ class TokenIssuer:
         display_name: str = "",
         ttl_seconds: int | None = None,
         scopes: list[str] | tuple[str, ...] | frozenset[str] = (),
+        audience: str | Sequence[str] | None = None,
     ) -> str:
-        now = int(time.time())
+        """A signed token; ``audience`` (else the issuer's, else what the roles and scopes
+        reach) becomes its ``aud``."""
+        issued = time.time()
+        now = int(issued)
+        audience = audience or self.audience or audiences_for(roles, scopes)
         claims = {
             "iss": self.issuer,
-            "aud": self.audience,
+            "aud": audience if isinstance(audience, str) else list(audience),
             "sub": user_id,
-            "iat": now,
+            # milliseconds: a token issued just after its user's watermark, in the same second,
+            # is not taken for one issued before it (crm_shared.auth.revocations)
+            "iat": round(issued, 3),
             "nbf": now,
             "exp": now + (ttl_seconds or self.ttl_seconds),
             "jti": uuid.uuid4().hex,
@@ -140,16 +164,22 @@ class TokenIssuer:
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: bytes, *, issuer: str, audience: str, leeway_seconds: int = 5):
-        """``public_key_pem`` holds one PEM public key or several (a key set, for rotation)."""
+    def __init__(self, public_key_pem: bytes, *, issuer: str, audience: str,
+                 leeway_seconds: int = 5, revocations: Revocations | None = None):
+        """``public_key_pem`` holds one PEM public key or several (a key set, for rotation);
+        ``audience`` is this process's own name (``audiences.audience_of``): a token must name
+        it among its audiences; ``revocations`` (if any) refuses tokens voided before expiry."""
         self._keys = {key_id(key): key for key in load_public_keys(public_key_pem)}
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway_seconds
+        self.revocations = revocations
 
     @classmethod
-    def from_file(cls, path: Path, *, issuer: str, audience: str) -> TokenVerifier:
-        return cls(Path(path).read_bytes(), issuer=issuer, audience=audience)
+    def from_file(cls, path: Path, *, issuer: str, audience: str,
+                  revocations: Revocations | None = None) -> TokenVerifier:
+        return cls(Path(path).read_bytes(), issuer=issuer, audience=audience,
+                   revocations=revocations)
 
     def verify(self, token: str) -> Principal:
         try:
@@ -174,6 +204,8 @@ class TokenVerifier:
                 leeway=self.leeway,
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
+            if self.revocations is not None:
+                self.revocations.check(str(claims["sub"]), float(claims["iat"]))
             return Principal(
                 user_id=claims["sub"],
                 username=claims.get("preferred_username", ""),

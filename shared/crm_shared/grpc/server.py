@@ -4,9 +4,11 @@ Health (``grpc.health.v1``): the server (``""``) and each service report SERVING
 the database and the broker answer — readiness; ``liveness`` reports SERVING while the
 process runs, so a broker outage takes pods out of rotation without restarting them;
 reflection only when ``GRPC_REFLECTION=true`` (off by default; the devstack turns it on);
-SIGTERM flips health to NOT_SERVING and drains in-flight calls for
-``GRPC_SHUTDOWN_GRACE_SECONDS`` before stopping; the outbox relay and the bindings' background
-tasks (:class:`crm_shared.background.PeriodicTask`) run beside the server.
+every call's token must name this service (:func:`service_verifier`) and, where
+``JWT_REVOCATIONS_URL`` is set, be issued after its user's last security change
+(:mod:`crm_shared.auth.revocations`); SIGTERM flips health to NOT_SERVING and drains
+in-flight calls for ``GRPC_SHUTDOWN_GRACE_SECONDS`` before stopping; the outbox relay and the
+bindings' background tasks (:class:`crm_shared.background.PeriodicTask`) run beside the server.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from opentelemetry.instrumentation.grpc import server_interceptor as otel_server
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
 from crm_shared.access import AccessGuard
+from crm_shared.auth.audiences import audience_of
+from crm_shared.auth.revocations import PolledRevocations
 from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.events.relay import OutboxRelay
@@ -199,6 +203,20 @@ class GrpcApi:
         self.server.wait_for_termination()
 
 
+def service_verifier(
+    settings: ApiSettings, revocations: PolledRevocations | None = None
+) -> TokenVerifier:
+    """The verifier of a service's api: the gateway's keys and issuer, and this service's own
+    audience, so a token minted only for another service is refused here
+    (:mod:`crm_shared.auth.audiences`); ``revocations`` voids tokens before they expire."""
+    return TokenVerifier.from_file(
+        settings.jwt_public_key_file,
+        issuer=settings.jwt_issuer,
+        audience=audience_of(settings.service_name),
+        revocations=revocations,
+    )
+
+
 def run_api(
     settings: ApiSettings, build: Callable[[Database, ApiSettings], Sequence[ServiceBinding]]
 ) -> None:
@@ -207,9 +225,18 @@ def run_api(
     init_telemetry(settings.service_name, "api")
     database = Database(settings.database_url)
     SQLAlchemyInstrumentor().instrument(engine=database.engine)
-    verifier = TokenVerifier.from_file(
-        settings.jwt_public_key_file, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-    )
+    revocations = None
+    if settings.jwt_revocations_url:
+        revocations = PolledRevocations(
+            settings.jwt_revocations_url, interval_seconds=settings.jwt_revocations_poll_seconds
+        )
+        revocations.start()
+    else:
+        log.warning(
+            "JWT_REVOCATIONS_URL is not set: a disabled user's access tokens keep "
+            "working here until they expire"
+        )
+    verifier = service_verifier(settings, revocations)
     api = GrpcApi(settings, database, build(database, settings), verifier)
 
     def shutdown(signum, _frame):
@@ -220,5 +247,7 @@ def run_api(
     signal.signal(signal.SIGINT, shutdown)
     api.start()
     api.wait()
+    if revocations is not None:
+        revocations.stop()
     database.dispose()
     shutdown_telemetry()

@@ -14,6 +14,7 @@ from typing import Any
 
 import grpc
 from crm_shared.access import full_method_name, requirement_of
+from crm_shared.auth.audiences import audience_of
 from crm_shared.auth.roles import ROLES
 from crm_shared.auth.scopes import SCOPES
 from crm_shared.grpc.client import connect
@@ -39,12 +40,16 @@ def refusals(target: str, service, issuer) -> list[str]:
     was not refused PERMISSION_DENIED (empty: all were); tokens come from ``issuer``."""
     wrong: list[str] = []
     channels: dict[tuple[tuple[str, ...], tuple[str, ...]], grpc.Channel] = {}
+    # Each token names this service, so it is the access gate that refuses it, not the
+    # audience check before it (crm_shared.auth.audiences).
+    audience = audience_of(service.full_name.split(".")[1])  # crm.<service>.v1.<Name>
 
     def channel_of(claims) -> grpc.Channel:
         key = (tuple(claims["roles"]), tuple(claims["scopes"]))
         if key not in channels:
             token = issuer.issue(user_id="u-excluded", username="excluded",
-                                 department_path="/hq", data_scope="all", **claims)
+                                 department_path="/hq", data_scope="all", audience=audience,
+                                 **claims)
             channels[key] = connect(target, [service], token_provider=lambda: token)
         return channels[key]
 

@@ -19,6 +19,7 @@ from typing import Any
 import grpc
 import pytest
 from crm_shared.auth import TokenIssuer, generate_signing_key
+from crm_shared.auth.audiences import audience_of, audiences_for
 from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.events import wire
@@ -33,9 +34,9 @@ from .ports import free_port
 
 __all__ = ["InProcessApi", "Person", "failed_call", "principal_claims", "signing_keys"]
 
-# What the gateway's tokens say of themselves, and so what every api verifies.
+# What the gateway's tokens say of themselves, and so what every api verifies (each api its own
+# audience, crm_shared.auth.audiences; test tokens name what the gateway's would).
 TOKEN_ISSUER = "crm-gateway"
-TOKEN_AUDIENCE = "crm"
 
 Person = tuple[tuple[str, ...], str, str] | tuple[tuple[str, ...], str, str, tuple[str, ...]]
 """A user's roles, department path and data scope; a service account's (role ``service``) also
@@ -46,8 +47,7 @@ def signing_keys(folder: Path) -> tuple[TokenIssuer, Path]:
     """A new key pair in ``folder``: the issuer of test tokens, and the public key file the
     apis verify them with."""
     generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer=TOKEN_ISSUER,
-                         audience=TOKEN_AUDIENCE)
+    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer=TOKEN_ISSUER)
     return issuer, folder / "signing.pub"
 
 
@@ -93,8 +93,9 @@ class InProcessApi:
             "amqp_url": f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
             "jwt_public_key_file": public_key, "outbox_relay": False,
             "health_check_seconds": 3600, **settings})
+        self.audience = audience_of(service_name)
         verifier = TokenVerifier.from_file(public_key, issuer=TOKEN_ISSUER,
-                                           audience=TOKEN_AUDIENCE)
+                                           audience=self.audience)
         self.server = GrpcApi(self.settings, self.database,
                               bindings(self.database, self.settings), verifier)
         self.target = f"127.0.0.1:{self.server.start('127.0.0.1:0')}"
@@ -108,8 +109,14 @@ class InProcessApi:
                 "scopes": list(scopes[0]) if scopes else []}
 
     def token(self, caller) -> str | None:
-        """A new access token of ``caller``; ``None`` has none."""
-        return None if caller is None else self.issuer.issue(**self._claims(caller))
+        """A new access token of ``caller``; ``None`` has none. It names this api besides what
+        the gateway's token would name, so a service account whose scopes this api does not
+        declare meets the access gate here (what its tests check), not the audience check."""
+        if caller is None:
+            return None
+        claims = self._claims(caller)
+        audience = {*audiences_for(claims["roles"], claims.get("scopes", ())), self.audience}
+        return self.issuer.issue(**claims, audience=sorted(audience))
 
     def channel(self, caller, service=None) -> grpc.Channel:
         """A new channel calling ``service`` (by default the api's own) as ``caller``."""

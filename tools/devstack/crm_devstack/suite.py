@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crm_shared.auth.revocations import DOCUMENT_PATH as REVOCATIONS_PATH
+
 from crm_devstack.readiness import grpc_serving, http_ok, tcp_open
 from crm_devstack.supervisor import ProcessSpec, Supervisor
 
@@ -156,6 +158,8 @@ class Suite:
             "DATABASE_URL": cfg.database_url(component),
             "AMQP_URL": cfg.amqp_url,
             "JWT_PUBLIC_KEY_FILE": str(self.public_key),
+            # the apis and the console refuse a disabled user's tokens within a poll
+            "JWT_REVOCATIONS_URL": f"{cfg.gateway_url}{REVOCATIONS_PATH}",
             "LOG_LEVEL": cfg.log_level,
             "PYTHONUNBUFFERED": "1",
             "OTEL_BSP_SCHEDULE_DELAY": "200",

@@ -1,0 +1,185 @@
+"""Access tokens made void before they expire: a per-user "not before" watermark.
+
+An access token is a signed statement every process checks on its own, so without this it
+stayed good until its ``exp`` (up to ``ACCESS_TOKEN_TTL_SECONDS``, 15 min) after its user was
+disabled, lost a role or a department, or changed their password. The gateway now keeps, for
+each user, the moment of their last security change (``users.tokens_not_before_ms``): every
+token of that user issued before it is void, at every door, and the user's refresh tokens are
+revoked in the same transaction. ``iat`` carries milliseconds (RFC 7519 allows a fractional
+NumericDate), so a token issued just after the change, in the same second, is told apart from
+one issued just before it.
+
+How a watermark reaches every verifier: the gateway serves the watermarks of the last token
+lifetime as a small public document, :data:`DOCUMENT_PATH` (beside the JWKS, which carries the
+keys the same way). Older watermarks are left out: they void only tokens that have expired
+anyway, so the document stays bounded by the changes of one token lifetime. Subjects are
+SHA-256 digests, so the document tells a stranger nothing about whose access changed.
+
+* The gateway checks its own database on every request (:class:`Revocations` implemented over
+  ``users``): at its door a change takes effect at once.
+* Every other verifier (each service's gRPC api, the console) holds the document in memory
+  (:class:`PolledRevocations`), fetched at start and then every ``JWT_REVOCATIONS_POLL_SECONDS``
+  (2 s by default) with a conditional GET. Until the first document arrives it refuses every
+  token, so a restarted process is never fooled by a token voided while it was down.
+
+Why polling a snapshot rather than identity events on the broker: a process that starts (or
+restarts) must know the watermarks of the last token lifetime before it accepts a token, and a
+broker subscription only hears what is published after it subscribes — a snapshot is needed
+anyway, and with it the same snapshot is the one mechanism, at start and after. Events would
+also need an exclusive queue per replica of every process beside grpcio's threads, and a lost,
+late or repeated event could leave one replica wrong; the document is the gateway's database
+itself, idempotent by nature. The price is a delay of at most one poll interval at the services
+(against the whole token lifetime before) and one small, mostly ``304`` request per process per
+interval. When the gateway cannot be reached the last document is kept and a warning logged:
+watermarks are only made at the gateway, so while it is down none can be missed, and a process
+cut off from a running gateway lets a voided token live at most the poll outage, never past the
+token's ``exp``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import urllib.error
+import urllib.request
+from typing import Protocol
+
+from crm_shared.errors import Unauthenticated
+
+log = logging.getLogger(__name__)
+
+DOCUMENT_PATH = "/.well-known/token-revocations"
+"""Where the gateway serves the watermarks (``GET``, public, JSON)."""
+
+FIRST_LOAD_RETRY_SECONDS = 0.25
+"""How soon a process that has no document yet (it refuses every token) asks again."""
+
+
+class Revocations(Protocol):
+    """Decides whether a verified token was voided after it was issued."""
+
+    def check(self, subject: str, issued_at: float) -> None:
+        """Raise :class:`Unauthenticated` when ``subject``'s tokens issued at ``issued_at``
+        (seconds, the token's ``iat``) are void."""
+
+
+def subject_digest(subject: str) -> str:
+    """How the document names a subject (a user id)."""
+    return hashlib.sha256(subject.encode()).hexdigest()
+
+
+def issued_at_ms(issued_at: float) -> int:
+    return round(float(issued_at) * 1000)
+
+
+class Revoked(Unauthenticated):
+    """The token's user changed (disabled, roles, department, data scope, password) after it
+    was issued: sign in again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "access token revoked: the account changed after it was issued; sign in again"
+        )
+
+
+def refuse_if_void(not_before_ms: int | None, issued_at: float) -> None:
+    """The one rule: a token issued before its subject's watermark is void."""
+    if not_before_ms is not None and issued_at_ms(issued_at) < not_before_ms:
+        raise Revoked()
+
+
+def document(not_before_ms: dict[str, int], window_seconds: int) -> dict:
+    """The document the gateway serves: subject → watermark (ms since the epoch)."""
+    return {
+        "window_seconds": window_seconds,
+        "not_before_ms": {
+            subject_digest(subject): value for subject, value in sorted(not_before_ms.items())
+        },
+    }
+
+
+class PolledRevocations:
+    """The gateway's watermarks, held in memory and fetched from ``url`` at :meth:`start` and
+    every ``interval_seconds`` after (start and stop it with the process, like the relay)."""
+
+    def __init__(
+        self, url: str, *, interval_seconds: float = 2.0, timeout_seconds: float = 3.0
+    ) -> None:
+        if interval_seconds <= 0:
+            raise ValueError("interval_seconds must be positive")
+        self.url = url
+        self.interval_seconds = interval_seconds
+        self.timeout_seconds = timeout_seconds
+        self._not_before_ms: dict[str, int] | None = None  # None: nothing loaded yet
+        self._etag: str | None = None
+        self._failing = False
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._not_before_ms is not None
+
+    def check(self, subject: str, issued_at: float) -> None:
+        table = self._not_before_ms
+        if table is None:
+            raise Unauthenticated(
+                "this service has not loaded the token revocations from the "
+                "gateway yet; try again shortly"
+            )
+        refuse_if_void(table.get(subject_digest(subject)), issued_at)
+
+    def refresh(self) -> None:
+        """Fetch the document now (conditionally); raises OSError, ValueError or TypeError
+        when it cannot be had."""
+        request = urllib.request.Request(self.url, headers={"Accept": "application/json"})
+        if self._etag and self._not_before_ms is not None:
+            request.add_header("If-None-Match", self._etag)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
+                body, etag = json.loads(response.read()), response.headers.get("ETag")
+        except urllib.error.HTTPError as error:
+            if error.code == 304:
+                return
+            raise
+        table = body.get("not_before_ms") if isinstance(body, dict) else None
+        if not isinstance(table, dict):
+            raise TypeError("the token revocations document has no not_before_ms object")
+        # one assignment: a verifying thread sees the old table or the new one, whole
+        self._not_before_ms = {str(key): int(value) for key, value in table.items()}
+        self._etag = etag
+
+    def _poll(self) -> None:
+        try:
+            self.refresh()
+        except (OSError, ValueError, TypeError) as error:
+            if not self._failing:
+                log.warning(
+                    "token revocations from %s unavailable (%s); %s",
+                    self.url,
+                    error,
+                    "keeping the last ones" if self.loaded else "refusing every token",
+                )
+            self._failing = True
+            return
+        if self._failing:
+            log.info("token revocations from %s available again", self.url)
+        self._failing = False
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._poll()
+            # until the first document arrives every token is refused: ask again soon
+            self._stopping.wait(self.interval_seconds if self.loaded else FIRST_LOAD_RETRY_SECONDS)
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="token-revocations", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(self.timeout_seconds + 1)
