@@ -317,7 +317,6 @@ ROOT: Schema = obj(
             {
                 "logLevel": {"enum": ["DEBUG", "INFO", "WARNING", "ERROR"]},
                 "jwtIssuer": string(minLength=1),
-                "jwtAudience": string(minLength=1),
                 "grpcReflection": boolean(),
                 "amqpQueueType": {"enum": ["quorum", "classic"]},
                 "otel": obj(

@@ -219,12 +219,14 @@ def test_survey_links_are_signed_with_a_secret_of_the_marketing_service_only(
 
 
 def gateway_clients(values: dict[str, Any]) -> set[tuple[str, str]]:
-    """The components with an account, and the console (it signs people in)."""
+    """The components with an account, the console (it signs people in) and every api (it
+    polls the gateway's token watermarks, JWT_REVOCATIONS_URL)."""
     console = {("console", "console")} if values["console"]["enabled"] else set()
-    return token_clients(values) | console
+    apis = {(svc, "api") for svc in enabled_services(values)}
+    return token_clients(values) | console | apis
 
 
-def test_components_with_an_account_the_console_and_only_they_reach_the_gateway_on_8080(
+def test_components_with_an_account_the_console_the_apis_and_only_they_reach_the_gateway(
     case: tuple[Rendered, str],
 ) -> None:
     rendered, release = case
@@ -246,7 +248,7 @@ def test_components_with_an_account_the_console_and_only_they_reach_the_gateway_
             assert not rules, f"{rendered.profile}: {owner['metadata']['name']} reaches the gateway"
 
 
-def test_the_gateway_admits_exactly_the_components_with_an_account_and_the_console(
+def test_the_gateway_admits_exactly_the_components_with_an_account_the_console_the_apis(
     case: tuple[Rendered, str],
 ) -> None:
     rendered, release = case

@@ -132,9 +132,9 @@ def test_workers_and_migrations_admit_nobody(rendered: Rendered) -> None:
 
 
 def test_gateway_admits_only_the_configured_peers(rendered: Rendered) -> None:
-    """allowFrom (the ingress controller), the console (it signs people in) and the
-    components whose service has its own account (they fetch tokens);
-    test_chart_client_credentials.py checks the latter."""
+    """allowFrom (the ingress controller), the console (it signs people in), every api (it
+    polls the token watermarks) and the components whose service has its own account (they
+    fetch tokens); test_chart_client_credentials.py checks the latter."""
     (gateway,) = rendered.components("gateway")
     (policy,) = policies_for(rendered, pod_labels(gateway))
     allowed = rendered.values["gateway"]["server"]["allowFrom"]
@@ -146,6 +146,7 @@ def test_gateway_admits_only_the_configured_peers(rendered: Rendered) -> None:
     }
     if rendered.values["console"]["enabled"]:
         token_clients.add(("console", "console"))
+    token_clients |= {(svc, "api") for svc in enabled_services(rendered.values)}
     rules = policy["spec"]["ingress"]
     if not allowed and not token_clients:
         assert rules == []

@@ -483,7 +483,9 @@ def test_process_settings(rendered: Rendered) -> None:
     values = rendered.values
     config = rendered.get("ConfigMap", f"{RELEASE}-config")["data"]
     assert config["JWT_ISSUER"] == values["config"]["jwtIssuer"]
-    assert config["JWT_AUDIENCE"] == values["config"]["jwtAudience"]
+    assert config["JWT_REVOCATIONS_URL"] == (
+        f"http://{RELEASE}-gateway:8080/.well-known/token-revocations")
+    assert "JWT_AUDIENCE" not in config  # each process verifies its own audience
     assert config["LOG_LEVEL"] == values["config"]["logLevel"]
     endpoint = values["config"]["otel"]["exporterEndpoint"]
     assert config.get("OTEL_EXPORTER_OTLP_ENDPOINT", "") == endpoint
