@@ -1,6 +1,7 @@
 """Telemetry carries no personal data: a customer is planted with a unique phone, e-mail,
-ID-card and bank account number, searched for by phone and e-mail through REST and the
-console, and texted a survey link that is then opened; afterwards no span the collector
+ID-card and bank account number (and a company's contact with a phone and e-mail of their
+own), searched for by phone and e-mail through REST and the console, and texted a survey link
+that is then opened; afterwards no span the collector
 recorded, no line in the suite's log folder and no message a service published holds any of
 those values, nor the survey link's token, in clear.
 
@@ -50,6 +51,8 @@ def _planted() -> dict[str, str]:
         "email": f"plant.{uuid.uuid4().hex[:12]}@example.com",
         "id_card": _id_card("33010619900115" + digits[8:11]),
         "bank_account": "6222" + digits[13:28],
+        "contact_phone": "138" + digits[28:36],
+        "contact_email": f"contact.{uuid.uuid4().hex[:12]}@example.com",
     }
 
 
@@ -95,6 +98,15 @@ def test_planted_personal_values_reach_no_span_log_line_or_broker_message(
         "bank_account": planted["bank_account"],
         "individual": {"gender": "male", "id_card_number": planted["id_card"]},
     }, token=rep), 201)
+
+    # A company's contact with a phone and e-mail of their own (contact events describe them).
+    company = _ok(http.call("POST", "/api/v1/customers", {
+        "type": "enterprise", "display_name": f"嘉兴精工{uuid.uuid4().hex[:6]}",
+        "enterprise": {"legal_name": f"嘉兴精工机械有限公司{uuid.uuid4().hex[:6]}",
+                       "industry": "manufacturing"}}, token=rep), 201)
+    _ok(http.call("POST", f"/api/v1/customers/{company['id']}/contacts", {
+        "name": "韩梅梅", "job_title": "采购经理", "phone": planted["contact_phone"],
+        "email": planted["contact_email"]}, token=rep), 201)
 
     # Searches through REST (each filter the list offers) and the console.
     for query in (f"phone={planted['phone']}", f"email={quote(planted['email'])}",
