@@ -188,3 +188,18 @@ def test_a_forged_unsubscribe_link_is_404_and_says_nothing_of_why(
     assert [a.status_code for a in answers] == [404, 404, 404]
     assert len({a.get_json()["detail"] for a in answers}) == 1
     assert _consent(marketing, texted_customer) is True
+
+
+def test_a_genuine_link_the_marketing_service_cannot_act_on_is_refused_and_changes_nothing(
+    client, marketing, texted_customer
+):
+    """This marketing service has no account to withdraw the consent with at the customer
+    service: the link is refused (409), never a 500, and the read model still says "consent"."""
+    genuine = unsubscribe.link_for(
+        LINK_SECRET, "", texted_customer, "email", datetime.now(UTC)
+    ).removeprefix("/u/")
+
+    refused = client.post(f"/api/v1/public/unsubscribe/{genuine}")
+
+    assert refused.status_code == 409, refused.get_data(as_text=True)
+    assert _consent(marketing, texted_customer) is True

@@ -10,16 +10,26 @@ done here and the caller may simply repeat it (the request id makes the repeat o
 
 from __future__ import annotations
 
+import logging
+
 import grpc
 from crm.marketing.v1 import marketing_pb2
 from crm_shared.auth import current_principal
 from crm_shared.db import utcnow
-from crm_shared.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from crm_shared.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    Unavailable,
+)
 from crm_shared.grpc.fields import refuse_unsupported
 from crm_shared.signed_links import ExpiredLink, InvalidLink
 from crm_shared.timestamps import from_timestamp
 
 from marketing_service import unsubscribe
+
+log = logging.getLogger(__name__)
 
 LINK_REFUSED = "this unsubscribe link is not valid or has expired"
 MAX_REPLY = 500
@@ -48,7 +58,12 @@ class UnsubscribeRpcs:
             self._withdrawal()(customer_id, source=source, channel=channel, key=key, when=when)
         except grpc.RpcError as exc:
             if exc.code() != grpc.StatusCode.NOT_FOUND:  # an erased customer: nothing to stop
-                raise
+                # Nothing is marked here either: the caller (the page, the SMS gateway) tries
+                # again, and the request id makes the repeat one withdrawal.
+                log.warning("withdrawing a consent failed: %s", exc.code().name)
+                raise Unavailable(
+                    "the withdrawal could not be recorded now; try again shortly"
+                ) from None
         with self.database.unit_of_work() as uow:
             unsubscribe.stop_sending(uow.session, customer_id, utcnow())
 
