@@ -122,6 +122,11 @@ class PolledRevocations:
     def loaded(self) -> bool:
         return self._not_before_ms is not None
 
+    @property
+    def failing(self) -> bool:
+        """The last fetch failed (the last document, if any, is still in force)."""
+        return self._failing
+
     def check(self, subject: str, issued_at: float) -> None:
         table = self._not_before_ms
         if table is None:
