@@ -53,7 +53,9 @@ def test_the_lead_form_opens_without_sign_in_carrying_its_campaign(client):
     assert "联系我们" in page.text
     assert 'name="utm_source" value="baidu"' in page.text
     assert 'name="utm_campaign" value="spring"' in page.text
-    assert "owner_id" not in page.text  # only the campaign's parameters travel
+    assert 'name="owner_id"' not in page.text  # only the campaign's parameters travel
+    # switching the language keeps the campaign
+    assert 'href="?utm_source=baidu&amp;utm_campaign=spring&amp;owner_id=x&amp;lang=en-US"' in page.text
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
 
