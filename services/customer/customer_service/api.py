@@ -59,6 +59,7 @@ from customer_service import (
     rules,
 )
 from customer_service import tags as tags_domain
+from customer_service.api_contact_match import ContactMatchRpcs
 from customer_service.api_contacts import ContactRpcs
 from customer_service.api_duplicates import DuplicateRpcs
 from customer_service.api_handover import HandoverRpcs
@@ -288,7 +289,7 @@ def _external_id_violations(external_ids, prefix: str = "customer.external_ids"
 
 
 class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, PersonalDataRpcs,
-                       PortraitRpcs, customer_pb2_grpc.CustomerServiceServicer):
+                       PortraitRpcs, ContactMatchRpcs, customer_pb2_grpc.CustomerServiceServicer):
     def __init__(self, database: Database) -> None:
         self.database = database
 

@@ -91,8 +91,11 @@ class PublicRpcs:
     # -- the service-request form ------------------------------------------------------------------
 
     def SubmitServiceRequest(self, request, context):
-        """Created by ``TicketServicer._create`` as an agent's ticket by phone is: no customer,
-        the reporter's contact details, channel ``web``; routed by the same rules."""
+        """Created by ``TicketServicer._create`` as an agent's ticket is, channel ``web``,
+        routed by the same rules: for the one customer whose phone or e-mail (or a contact's)
+        the reporter gave (``MatchCustomerByContact``: its value class and risk raise the
+        priority, its owner does the call-back), else with the reporter's details only, as an
+        agent's ticket by phone is."""
         principal = current_principal()
         refuse_unsupported(request, INTAKE_FIELDS)
         description = request.description.strip()
@@ -134,9 +137,14 @@ class PublicRpcs:
             earlier = earlier_request(uow.session, Ticket, request.request_id, principal.user_id)
             if earlier is not None:
                 return ticket_pb2.SubmitServiceRequestResponse(number=earlier.number)
+        # Asked before the transaction opens: a slow peer must not hold the write lock.
+        facts = NO_CUSTOMER
+        if self.customers is not None:
+            data.customer_id, facts = self.customers.match(data.reporter_phone,
+                                                           data.reporter_email)
         try:
             with self.database.unit_of_work() as uow:
-                created = self._create(uow, principal, data, request.request_id, NO_CUSTOMER)
+                created = self._create(uow, principal, data, request.request_id, facts)
         except IntegrityError:
             # Two sends of one form raced; the other one filed the ticket.
             with self.database.unit_of_work(readonly=True) as uow:

@@ -96,6 +96,24 @@ class CustomerDirectory:
         return Referenced(owner_id="", department_path="", active=True, record=contact,
                           belongs_to_id=contact.customer_id)
 
+    def match(self, phone: str, email: str) -> tuple[str, CustomerFacts]:
+        """The one customer a public service request's reporter is (by phone or e-mail), asked
+        with the caller's ``tickets.intake`` token, and its facts; ``("", NO_CUSTOMER)`` when
+        none or several match, or when the customer service cannot tell: the request is then
+        filed with the reporter's details only, as an agent's by phone is."""
+        try:
+            found = self._customers().MatchCustomerByContact(
+                customer_pb2.MatchCustomerByContactRequest(phone=phone, email=email))
+        except grpc.RpcError as error:
+            code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+            log.warning("reporter not matched to a customer: %s", code.name)
+            return "", NO_CUSTOMER
+        if not found.customer_id:
+            return "", NO_CUSTOMER
+        return found.customer_id, CustomerFacts(
+            known=True, value_class=VALUE_CLASS_LETTERS.get(found.value_class, ""),
+            at_risk=found.at_risk, risk_reason=found.risk_reason, owner_id=found.owner_id)
+
     @property
     def lookups(self):
         """This directory's look-ups for ``ServiceBinding.references``."""

@@ -38,7 +38,8 @@ SCOPES: dict[str, str] = {
     "consents.withdraw": "Withdraw a customer's consent (the marketing service, when a customer "
     "unsubscribes)",
     "leads.intake": "Submit a lead from the public web-to-lead form (answers only that it arrived)",
-    "tickets.intake": "File a ticket from the public service-request form (answers its number)",
+    "tickets.intake": "File a ticket from the public service-request form (answers its number), "
+    "matching its reporter's phone or e-mail to a customer",
     "tickets.status": "Look up a ticket's state and public replies by its number and the "
     "reporter's phone or e-mail (the public status page)",
     "kb.read_public": "Search and read the knowledge articles marked public (the help centre)",

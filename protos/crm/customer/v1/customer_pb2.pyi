@@ -923,6 +923,28 @@ class CreateCustomerRequest(_message.Message):
     validate_only: bool
     def __init__(self, customer: _Optional[_Union[Customer, _Mapping]] = ..., request_id: _Optional[str] = ..., validate_only: _Optional[bool] = ...) -> None: ...
 
+class MatchCustomerByContactRequest(_message.Message):
+    __slots__ = ("phone", "email")
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    phone: str
+    email: str
+    def __init__(self, phone: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
+class CustomerContactMatch(_message.Message):
+    __slots__ = ("customer_id", "value_class", "at_risk", "risk_reason", "owner_id")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    VALUE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    AT_RISK_FIELD_NUMBER: _ClassVar[int]
+    RISK_REASON_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    value_class: _types_pb2.ValueClass
+    at_risk: bool
+    risk_reason: str
+    owner_id: str
+    def __init__(self, customer_id: _Optional[str] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., at_risk: _Optional[bool] = ..., risk_reason: _Optional[str] = ..., owner_id: _Optional[str] = ...) -> None: ...
+
 class GetCustomerRequest(_message.Message):
     __slots__ = ("id", "reveal_sensitive", "access_purpose")
     ID_FIELD_NUMBER: _ClassVar[int]

@@ -50,6 +50,11 @@ class CustomerServiceStub:
                 request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.CreateCustomerRequest.SerializeToString,
                 response_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.Customer.FromString,
                 _registered_method=True)
+        self.MatchCustomerByContact = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/MatchCustomerByContact',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.MatchCustomerByContactRequest.SerializeToString,
+                response_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.CustomerContactMatch.FromString,
+                _registered_method=True)
         self.GetCustomer = channel.unary_unary(
                 '/crm.customer.v1.CustomerService/GetCustomer',
                 request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.GetCustomerRequest.SerializeToString,
@@ -316,6 +321,17 @@ class CustomerServiceServicer:
     def CreateCustomer(self, request, context):
         """Creates a customer. Validates phone (11-digit mainland mobile or E.164), email, dates and the
         fields required for the customer's type; assigns the human-readable number. Publishes `customer.created`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MatchCustomerByContact(self, request, context):
+        """Finds the one active customer with this phone or e-mail (its own, or one of its contacts'),
+        for a ticket filed on the public service-request form: the ticket service asks with the
+        gateway's `tickets.intake` token while it files the ticket, and the public caller learns
+        nothing of the answer. Only what routing needs; no customer, or more than one, is an empty
+        answer (the ticket then keeps the reporter's contact details, as an agent's by phone does).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -692,6 +708,11 @@ def add_CustomerServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.CreateCustomerRequest.FromString,
                     response_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.Customer.SerializeToString,
             ),
+            'MatchCustomerByContact': grpc.unary_unary_rpc_method_handler(
+                    servicer.MatchCustomerByContact,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.MatchCustomerByContactRequest.FromString,
+                    response_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.CustomerContactMatch.SerializeToString,
+            ),
             'GetCustomer': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCustomer,
                     request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.GetCustomerRequest.FromString,
@@ -978,6 +999,33 @@ class CustomerService:
             '/crm.customer.v1.CustomerService/CreateCustomer',
             crm_dot_customer_dot_v1_dot_customer__pb2.CreateCustomerRequest.SerializeToString,
             crm_dot_customer_dot_v1_dot_customer__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MatchCustomerByContact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/MatchCustomerByContact',
+            crm_dot_customer_dot_v1_dot_customer__pb2.MatchCustomerByContactRequest.SerializeToString,
+            crm_dot_customer_dot_v1_dot_customer__pb2.CustomerContactMatch.FromString,
             options,
             channel_credentials,
             insecure,
