@@ -166,6 +166,12 @@ EXPECTED_OPERATIONS = {
     # unsubscribing: a link's token, the SMS gateway's signed inbound webhook (public_consents.py)
     ("post", "/api/v1/public/unsubscribe/{token}"),
     ("post", "/api/v1/public/sms/inbound"),
+    # web-to-lead, service requests, their status, the public knowledge base (public_help.py)
+    ("post", "/api/v1/public/leads"),
+    ("post", "/api/v1/public/tickets"),
+    ("post", "/api/v1/public/tickets/status"),
+    ("get", "/api/v1/public/kb/articles"),
+    ("get", "/api/v1/public/kb/articles/{article_id}"),
     ("get", "/api/v1/surveys/improvement-items"),
     ("post", "/api/v1/surveys/improvement-items"),
     ("patch", "/api/v1/surveys/improvement-items/{item_id}"),
@@ -316,7 +322,7 @@ def test_protected_routes_declare_bearer_auth_and_errors_are_problems(document):
             "/api/v1/surveys/respond/{token}",  # a customer's signed link is the key
             "/api/v1/public/unsubscribe/{token}",  # likewise
             "/api/v1/public/sms/inbound",  # the SMS gateway's HMAC signature is the key
-        }
+        } or path.startswith("/api/v1/public/")  # pages for customers: no account, by design
         assert (op.get("security") is None) == public, (method, path)
         if not public:
             assert "401" in op["responses"]
