@@ -33,7 +33,7 @@ from crm_shared.grpc.paging import page_size_of
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format, struct_pb2
 from google.protobuf.descriptor_pool import Default as default_pool
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from notification_service import customer_data, deliveries, inbox
 from notification_service.access import is_operator
@@ -183,7 +183,7 @@ class OpsRpcs:
     def GetNotificationKpis(self, request, context):
         principal = current_principal()
         start, end = _period(request.period)
-        query = select(Delivery).where(Delivery.create_time >= start, Delivery.create_time < end)
+        where = [Delivery.create_time >= start, Delivery.create_time < end]
         scope_path = request.department_path
         if is_operator(principal) or principal.data_scope is DataScope.ALL:
             pass
@@ -191,22 +191,28 @@ class OpsRpcs:
             if not scope_path or not in_subtree(scope_path, principal.department_path):
                 scope_path = principal.department_path
         else:
-            query = query.where(Delivery.recipient_id == principal.user_id)
+            where.append(Delivery.recipient_id == principal.user_id)
         if scope_path:
             root = scope_path.rstrip("/")
             members = select(Recipient.user_id).where(
                 (Recipient.department_path == root)
                 | Recipient.department_path.startswith(root + "/", autoescape=True))
-            query = query.where(Delivery.recipient_id.in_(members))
+            where.append(Delivery.recipient_id.in_(members))
+        # Counted by the database, and only the delivered ones' two times read for the
+        # percentiles: loading every delivery of the period took most of a second with a
+        # few thousand (the dashboard's "Refresh figures" asks every time).
+        sent = Delivery.channel.in_(SENT_CHANNELS)
+        is_delivered = and_(sent, Delivery.status == S.DELIVERY_STATUS_DELIVERED)
         with self.database.unit_of_work(readonly=True) as uow:
-            rows = list(uow.session.scalars(query))
-            sent = [r for r in rows if r.channel in SENT_CHANNELS]
-            delivered = [r for r in sent if r.status == S.DELIVERY_STATUS_DELIVERED]
-            failed = [r for r in sent if r.status == S.DELIVERY_STATUS_FAILED]
-            latencies = [(r.deliver_time - r.create_time).total_seconds() for r in delivered
-                         if r.deliver_time is not None]
-            suppressed = [r for r in rows if r.suppress_reason == "duplicate"]
-        settled = len(delivered) + len(failed)
+            total, sent_count, delivered, failed, suppressed = uow.session.execute(
+                select(func.count(), func.count().filter(sent), func.count().filter(is_delivered),
+                       func.count().filter(and_(sent, Delivery.status == S.DELIVERY_STATUS_FAILED)),
+                       func.count().filter(Delivery.suppress_reason == "duplicate"))
+                .where(*where)).one()
+            latencies = [(done - created).total_seconds() for done, created in uow.session.execute(
+                select(Delivery.deliver_time, Delivery.create_time)
+                .where(*where, is_delivered, Delivery.deliver_time.is_not(None)))]
+        settled = delivered + failed
 
         def kpi(key, name, value, unit, higher, sample):
             return reporting_pb2.Kpi(key=key, display_name=name, value=value, unit=unit,
@@ -216,15 +222,15 @@ class OpsRpcs:
             period=request.period, department_path=request.department_path,
             kpis=[
                 kpi("delivery_success_rate", "Delivery success rate",
-                    len(delivered) / settled if settled else 0.0, "ratio", True, settled),
+                    delivered / settled if settled else 0.0, "ratio", True, settled),
                 kpi("delivery_latency_seconds_p50", "Delivery latency p50",
                     _percentile(latencies, 0.5), "s", False, len(latencies)),
                 kpi("delivery_latency_seconds_p99", "Delivery latency p99",
                     _percentile(latencies, 0.99), "s", False, len(latencies)),
-                kpi("duplicates_suppressed", "Duplicates suppressed", float(len(suppressed)),
-                    "count", False, len(rows)),
-                kpi("dead_letters", "Deliveries given up", float(len(failed)), "count", False,
-                    len(sent)),
+                kpi("duplicates_suppressed", "Duplicates suppressed", float(suppressed),
+                    "count", False, total),
+                kpi("dead_letters", "Deliveries given up", float(failed), "count", False,
+                    sent_count),
             ],
             compute_time=to_timestamp(utcnow()), source_service=SERVICE,
         )
