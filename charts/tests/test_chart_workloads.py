@@ -474,7 +474,11 @@ def test_the_call_graph_is_the_documented_one(rendered: Rendered) -> None:
     assert graph[("console", "console")] == everyone  # pages call every api as the user
     assert graph[("ticket", "api")] == graph[("ticket", "worker")] == {"customer"}
     assert graph[("sales", "api")] == graph[("sales", "worker")] == {"customer"}
-    assert graph[("marketing", "api")] == {"notification"}  # the dispatcher beside the api
+    # the dispatcher beside the api: each address from the customer api at send time, the
+    # message to the notification api; an unsubscribe withdraws consent at the customer api
+    assert graph[("marketing", "api")] == {"notification", "customer"}
+    # a personal-data export asks the customer api whether its caller sees the customer
+    assert graph[("notification", "api")] == {"customer"}
     assert graph[("marketing", "worker")] == set()
     assert graph[("notification", "worker")] == set()
 
