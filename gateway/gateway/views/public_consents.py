@@ -80,6 +80,9 @@ class SmsInbound(BaseModel):
 
 
 class SmsReplyHandled(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"opt_out": True, "unsubscribed_count": 1}]})
+
     opt_out: bool = Field(description="True when the reply was an opt-out (T, TD, 退订).")
     unsubscribed_count: int = Field(
         description="Customers texted at that number who were unsubscribed."

@@ -210,8 +210,20 @@ class PublicArticlePath(BaseModel):
     article_id: str = Field(min_length=1, max_length=64)
 
 
+_ARTICLE_EXAMPLE = {
+    "id": "0c6f7a52-9d1e-4a57-8f0a-2b7d1e4c9a10",
+    "kind": "faq",
+    "title": "打印机卡纸怎么办",
+    "body": "1. 关闭电源；2. 打开后盖，轻轻取出纸张。",
+    "category": "硬件故障",
+    "product": "激光打印机 P200",
+    "locale": "zh-CN",
+    "update_time": "2026-03-01T08:00:00Z",
+}
+
+
 class PublicArticle(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [_ARTICLE_EXAMPLE]})
 
     id: str
     kind: ArticleKindWord | None = None
@@ -230,6 +242,12 @@ class PublicArticleHit(BaseModel):
 
 
 class PublicArticlePage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "results": [{"article": _ARTICLE_EXAMPLE, "score": 0.82,
+                     "snippet": "打开后盖，轻轻取出纸张"}],
+        "next_page_token": "",
+    }]})
+
     results: list[PublicArticleHit]
     next_page_token: str
 
