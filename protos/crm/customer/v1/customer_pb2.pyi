@@ -784,7 +784,7 @@ class Handover(_message.Message):
     def __init__(self, id: _Optional[str] = ..., from_user_id: _Optional[str] = ..., to_user_id: _Optional[str] = ..., to_department_path: _Optional[str] = ..., customer_ids: _Optional[_Iterable[str]] = ..., customer_count: _Optional[int] = ..., reason: _Optional[str] = ..., actor_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Consent(_message.Message):
-    __slots__ = ("id", "customer_id", "purpose", "state", "source", "evidence", "grant_time", "withdraw_time", "recorded_by", "history")
+    __slots__ = ("id", "customer_id", "purpose", "state", "source", "evidence", "grant_time", "withdraw_time", "recorded_by", "history", "channel")
     ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
@@ -795,6 +795,7 @@ class Consent(_message.Message):
     WITHDRAW_TIME_FIELD_NUMBER: _ClassVar[int]
     RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
     id: str
     customer_id: str
     purpose: ConsentPurpose
@@ -805,21 +806,24 @@ class Consent(_message.Message):
     withdraw_time: _timestamp_pb2.Timestamp
     recorded_by: str
     history: _containers.RepeatedCompositeFieldContainer[ConsentChange]
-    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., purpose: _Optional[_Union[ConsentPurpose, str]] = ..., state: _Optional[_Union[ConsentState, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., grant_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdraw_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_by: _Optional[str] = ..., history: _Optional[_Iterable[_Union[ConsentChange, _Mapping]]] = ...) -> None: ...
+    channel: _types_pb2.DeliveryChannel
+    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., purpose: _Optional[_Union[ConsentPurpose, str]] = ..., state: _Optional[_Union[ConsentState, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., grant_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdraw_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_by: _Optional[str] = ..., history: _Optional[_Iterable[_Union[ConsentChange, _Mapping]]] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ...) -> None: ...
 
 class ConsentChange(_message.Message):
-    __slots__ = ("state", "source", "evidence", "actor_id", "change_time")
+    __slots__ = ("state", "source", "evidence", "actor_id", "change_time", "channel")
     STATE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
     state: ConsentState
     source: str
     evidence: str
     actor_id: str
     change_time: _timestamp_pb2.Timestamp
-    def __init__(self, state: _Optional[_Union[ConsentState, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., actor_id: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    channel: _types_pb2.DeliveryChannel
+    def __init__(self, state: _Optional[_Union[ConsentState, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., actor_id: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ...) -> None: ...
 
 class AccessLogEntry(_message.Message):
     __slots__ = ("id", "customer_id", "actor_id", "actor_roles", "action", "field_paths", "purpose", "access_time", "method", "trace_id")
@@ -1466,36 +1470,40 @@ class ListConsentsResponse(_message.Message):
     def __init__(self, consents: _Optional[_Iterable[_Union[Consent, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GrantConsentRequest(_message.Message):
-    __slots__ = ("customer_id", "purpose", "source", "evidence", "grant_time", "request_id")
+    __slots__ = ("customer_id", "purpose", "source", "evidence", "grant_time", "request_id", "channel")
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     GRANT_TIME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
     customer_id: str
     purpose: ConsentPurpose
     source: str
     evidence: str
     grant_time: _timestamp_pb2.Timestamp
     request_id: str
-    def __init__(self, customer_id: _Optional[str] = ..., purpose: _Optional[_Union[ConsentPurpose, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., grant_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    channel: _types_pb2.DeliveryChannel
+    def __init__(self, customer_id: _Optional[str] = ..., purpose: _Optional[_Union[ConsentPurpose, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., grant_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ...) -> None: ...
 
 class WithdrawConsentRequest(_message.Message):
-    __slots__ = ("customer_id", "purpose", "source", "evidence", "withdraw_time", "request_id")
+    __slots__ = ("customer_id", "purpose", "source", "evidence", "withdraw_time", "request_id", "channel")
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     WITHDRAW_TIME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
     customer_id: str
     purpose: ConsentPurpose
     source: str
     evidence: str
     withdraw_time: _timestamp_pb2.Timestamp
     request_id: str
-    def __init__(self, customer_id: _Optional[str] = ..., purpose: _Optional[_Union[ConsentPurpose, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., withdraw_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    channel: _types_pb2.DeliveryChannel
+    def __init__(self, customer_id: _Optional[str] = ..., purpose: _Optional[_Union[ConsentPurpose, str]] = ..., source: _Optional[str] = ..., evidence: _Optional[str] = ..., withdraw_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ...) -> None: ...
 
 class ListAccessLogEntriesRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "customer_id", "actor_id", "action", "start_time", "end_time")

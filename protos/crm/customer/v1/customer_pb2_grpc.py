@@ -606,7 +606,8 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListConsents(self, request, context):
-        """Lists the consents of a customer, one per purpose, with their history.
+        """Lists the consents of a customer, one per purpose and channel (most have only the
+        all-channel one), with their history.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -620,7 +621,8 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WithdrawConsent(self, request, context):
-        """Records that the customer withdrew consent for a purpose. Publishes `customer.consent_changed`.
+        """Records that the customer withdrew consent for a purpose, on every channel or (with
+        `channel`) on one. Publishes `customer.consent_changed`.
         `consents.withdraw` is the marketing service's, which records a customer's unsubscribe link or
         退订 reply here (source `unsubscribe_link` or `sms_reply`).
         """

@@ -185,18 +185,20 @@ class CustomerHandedOver(_message.Message):
     def __init__(self, handover_id: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.Ownership, _Mapping]] = ..., current: _Optional[_Union[_types_pb2.Ownership, _Mapping]] = ..., customer_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ..., actor_id: _Optional[str] = ...) -> None: ...
 
 class CustomerConsentChanged(_message.Message):
-    __slots__ = ("customer_id", "purpose", "state", "source", "change_time")
+    __slots__ = ("customer_id", "purpose", "state", "source", "change_time", "channel")
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
     customer_id: str
     purpose: _customer_pb2.ConsentPurpose
     state: _customer_pb2.ConsentState
     source: str
     change_time: _timestamp_pb2.Timestamp
-    def __init__(self, customer_id: _Optional[str] = ..., purpose: _Optional[_Union[_customer_pb2.ConsentPurpose, str]] = ..., state: _Optional[_Union[_customer_pb2.ConsentState, str]] = ..., source: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    channel: _types_pb2.DeliveryChannel
+    def __init__(self, customer_id: _Optional[str] = ..., purpose: _Optional[_Union[_customer_pb2.ConsentPurpose, str]] = ..., state: _Optional[_Union[_customer_pb2.ConsentState, str]] = ..., source: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ...) -> None: ...
 
 class ContactCreated(_message.Message):
     __slots__ = ("contact", "owner_id", "department_path")
