@@ -73,7 +73,7 @@ class PersonalDataRpcs:
     def ListConsents(self, request, context):
         principal = current_principal()
         refuse_unsupported(request, {"page_size", "page_token", "customer_id"})
-        page_size_of(request.page_size)  # validates; a customer has one consent per purpose
+        page_size_of(request.page_size)  # validates; one consent per purpose and channel
         with self.database.unit_of_work(readonly=True) as uow:
             _visible_customer(uow.session, principal, request.customer_id)
             return customer_pb2.ListConsentsResponse(
@@ -94,7 +94,8 @@ class PersonalDataRpcs:
     def _change_consent(self, request, state: str, stamp, stamp_field: str):
         principal = current_principal()
         refuse_unsupported(
-            request, {"customer_id", "purpose", "source", "evidence", stamp_field, "request_id"}
+            request,
+            {"customer_id", "purpose", "source", "evidence", stamp_field, "request_id", "channel"},
         )
         now = utcnow()
         violations = request_id_violations(request.request_id)
@@ -104,6 +105,11 @@ class PersonalDataRpcs:
         if purpose is None:
             violations.append(
                 FieldViolation("purpose", "must be marketing, profiling or third_party_sharing")
+            )
+        channel = consents.CHANNEL_NAMES.get(request.channel)
+        if channel is None:
+            violations.append(
+                FieldViolation("channel", "must be email, sms, wechat or unset (every channel)")
             )
         source = request.source.strip()
         if not source:
@@ -128,6 +134,7 @@ class PersonalDataRpcs:
             change_time=when,
             actor_id=principal.user_id,
             request_id=request.request_id or None,
+            channel=channel or consents.ALL_CHANNELS,
         )
         try:
             with self.database.unit_of_work() as uow:
@@ -193,22 +200,39 @@ class PersonalDataRpcs:
         refuse_unsupported(request, {"customer_ids"})
         ids = list(dict.fromkeys(request.customer_ids))
         if len(ids) > CONTACT_DETAILS_BATCH:
-            raise InvalidArgument(FieldViolation(
-                "customer_ids", f"must list at most {CONTACT_DETAILS_BATCH} ids"))
+            raise InvalidArgument(
+                FieldViolation("customer_ids", f"must list at most {CONTACT_DETAILS_BATCH} ids")
+            )
         with self.database.unit_of_work() as uow:
-            found = {customer.id: customer
-                     for customer in repository.get_many_visible(uow.session, principal, ids)
-                     if customer.state == "active"}
-            details = [customer_pb2.CustomerContactDetails(
-                customer_id=customer_id, phone=found[customer_id].phone or "",
-                email=found[customer_id].email or "") for customer_id in ids if customer_id in found]
+            found = {
+                customer.id: customer
+                for customer in repository.get_many_visible(uow.session, principal, ids)
+                if customer.state == "active"
+            }
+            details = [
+                customer_pb2.CustomerContactDetails(
+                    customer_id=customer_id,
+                    phone=found[customer_id].phone or "",
+                    email=found[customer_id].email or "",
+                )
+                for customer_id in ids
+                if customer_id in found
+            ]
             access_log.record_reads(
-                uow.session, principal,
-                ((item.customer_id, [name for name in personal_data.CONTACT_FIELDS
-                                     if getattr(item, name)]) for item in details),
-                METHOD_PREFIX + "BatchGetContactDetails")
+                uow.session,
+                principal,
+                (
+                    (
+                        item.customer_id,
+                        [name for name in personal_data.CONTACT_FIELDS if getattr(item, name)],
+                    )
+                    for item in details
+                ),
+                METHOD_PREFIX + "BatchGetContactDetails",
+            )
             return customer_pb2.BatchGetContactDetailsResponse(
-                customers=details, not_found_ids=[i for i in ids if i not in found])
+                customers=details, not_found_ids=[i for i in ids if i not in found]
+            )
 
     # --- data-subject export ----------------------------------------------------------------
 

@@ -162,8 +162,10 @@ class CustomerExternalId(Base):
     """The customer's id in another system (``erp`` -> ``K-1001``); one per system and customer."""
 
     __tablename__ = "customer_external_ids"
-    __table_args__ = (PrimaryKeyConstraint("customer_id", "system"),
-                      UniqueConstraint("system", "external_id"))
+    __table_args__ = (
+        PrimaryKeyConstraint("customer_id", "system"),
+        UniqueConstraint("system", "external_id"),
+    )
 
     customer_id: Mapped[str] = mapped_column(String(36))
     system: Mapped[str] = mapped_column(String(50))
@@ -193,8 +195,10 @@ class CustomerTag(Base):
     """A tag on a customer; a tag is on a customer at most once."""
 
     __tablename__ = "customer_tags"
-    __table_args__ = (PrimaryKeyConstraint("customer_id", "tag_id"),
-                      Index("ix_customer_tags_tag_id", "tag_id"))
+    __table_args__ = (
+        PrimaryKeyConstraint("customer_id", "tag_id"),
+        Index("ix_customer_tags_tag_id", "tag_id"),
+    )
 
     customer_id: Mapped[str] = mapped_column(String(36))
     tag_id: Mapped[str] = mapped_column(String(36))
@@ -231,8 +235,9 @@ class CustomerRevision(Base):
     """One change of a key customer field: who, when, old -> new (values masked if sensitive)."""
 
     __tablename__ = "customer_revisions"
-    __table_args__ = (Index("ix_customer_revisions_customer_id_change_time",
-                            "customer_id", "change_time"),)
+    __table_args__ = (
+        Index("ix_customer_revisions_customer_id_change_time", "customer_id", "change_time"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(36))
@@ -306,7 +311,6 @@ class Handover(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
-
 # --- Personal data: encrypted fields, access log, consents, erasure, imports ------------------
 # Columns holding a person's data carry ``info={"personal": True}``: erasure anonymises exactly
 # those (in every table that has a ``customer_id``), and the data-subject export reads them.
@@ -352,14 +356,20 @@ class AccessLogEntry(Base):
 
 
 class Consent(Base):
-    """The current state of a customer's consent for one purpose."""
+    """The current state of a customer's consent for one purpose, on every channel
+    (``channel`` empty) or on one (``email``, ``sms``, ``wechat``)."""
 
     __tablename__ = "customer_consents"
-    __table_args__ = (UniqueConstraint("customer_id", "purpose"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "customer_id", "purpose", "channel", name="uq_customer_consents_customer_id_channel"
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(36))
     purpose: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20), server_default="")
     state: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(100))
     evidence: Mapped[str] = mapped_column(String(500))
@@ -384,6 +394,8 @@ class ConsentChange(Base):
     evidence: Mapped[str] = mapped_column(String(500))
     actor_id: Mapped[str] = mapped_column(String(64))
     change_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    channel: Mapped[str] = mapped_column(String(20), server_default="")
+    """The consent's channel, kept with the change so the history reads alone."""
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     """The recording call's request id: a retried grant or withdrawal is recorded once."""
 
@@ -435,7 +447,6 @@ class CustomerImport(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
-
 # --- Portrait: classification policy, timeline, satisfaction, RFM, churn risk -----------------
 # Every table here has a ``customer_id`` column: a merge re-points them all generically, so none
 # of them is unique per customer (after a merge the survivor may hold two rows of each).
@@ -466,8 +477,12 @@ class TimelineEntry(Base):
 
     __tablename__ = "customer_timeline_entries"
     __table_args__ = (
-        Index("ix_customer_timeline_entries_customer_id_occur_time_id",
-              "customer_id", "occur_time", "id"),
+        Index(
+            "ix_customer_timeline_entries_customer_id_occur_time_id",
+            "customer_id",
+            "occur_time",
+            "id",
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -500,8 +515,12 @@ class SatisfactionRecord(Base):
 
     __tablename__ = "customer_satisfaction_records"
     __table_args__ = (
-        Index("ix_customer_satisfaction_records_customer_id_record_time_id",
-              "customer_id", "record_time", "id"),
+        Index(
+            "ix_customer_satisfaction_records_customer_id_record_time_id",
+            "customer_id",
+            "record_time",
+            "id",
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

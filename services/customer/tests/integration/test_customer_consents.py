@@ -6,6 +6,7 @@ import uuid
 
 import grpc
 import pytest
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, events_pb2
 from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
@@ -22,6 +23,9 @@ MARKETING = customer_pb2.CONSENT_PURPOSE_MARKETING
 PROFILING = customer_pb2.CONSENT_PURPOSE_PROFILING
 GRANTED = customer_pb2.CONSENT_STATE_GRANTED
 WITHDRAWN = customer_pb2.CONSENT_STATE_WITHDRAWN
+EMAIL = types_pb2.DELIVERY_CHANNEL_EMAIL
+SMS = types_pb2.DELIVERY_CHANNEL_SMS
+EVERY_CHANNEL = types_pb2.DELIVERY_CHANNEL_UNSPECIFIED
 
 REP = Principal("u-rep", "rep.zhang", frozenset({"sales_rep"}), "/hq/sales/east", DataScope.OWN)
 OTHER_REP = Principal(
@@ -145,6 +149,14 @@ def test_a_retried_grant_is_recorded_once(api):
             },
             "grant_time",
         ),
+        (
+            {
+                "purpose": MARKETING,
+                "source": "web_form",
+                "channel": types_pb2.DELIVERY_CHANNEL_WEBHOOK,
+            },
+            "channel",
+        ),
     ],
 )
 def test_bad_input_is_refused_field_by_field_and_nothing_is_stored(api, fields, bad_field):
@@ -177,3 +189,49 @@ def test_someone_elses_customer_is_not_found_for_consents(api):
             call(request)
         assert caught.value.code() is grpc.StatusCode.NOT_FOUND
     assert _consent_events(database) == []
+
+
+def test_a_withdrawal_on_one_channel_is_its_own_consent_with_channel_and_source_in_history(api):
+    stub, database = api
+    customer_id = _customer(stub)
+    stub(REP).GrantConsent(
+        customer_pb2.GrantConsentRequest(
+            customer_id=customer_id,
+            purpose=MARKETING,
+            source="web_form",
+            grant_time=_stamp("2026-03-01T08:00:00Z"),
+        )
+    )
+    withdrawn = stub(REP).WithdrawConsent(
+        customer_pb2.WithdrawConsentRequest(
+            customer_id=customer_id,
+            purpose=MARKETING,
+            channel=EMAIL,
+            source="unsubscribe_link",
+            evidence="channel: email",
+            withdraw_time=_stamp("2026-03-05T08:00:00Z"),
+        )
+    )
+    assert (withdrawn.channel, withdrawn.state, withdrawn.source) == (
+        EMAIL,
+        WITHDRAWN,
+        "unsubscribe_link",
+    )
+    assert [(c.channel, c.state, c.source) for c in withdrawn.history] == [
+        (EMAIL, WITHDRAWN, "unsubscribe_link")
+    ]
+
+    listed = stub(REP).ListConsents(customer_pb2.ListConsentsRequest(customer_id=customer_id))
+    by_channel = {consent.channel: consent for consent in listed.consents}
+    assert set(by_channel) == {EVERY_CHANNEL, EMAIL}
+    # The e-mail withdrawal leaves the every-channel consent (and so SMS) granted.
+    assert by_channel[EVERY_CHANNEL].state == GRANTED
+    assert [(c.channel, c.state) for c in by_channel[EVERY_CHANNEL].history] == [
+        (EVERY_CHANNEL, GRANTED)
+    ]
+    assert by_channel[EMAIL].state == WITHDRAWN
+    events = _consent_events(database)
+    assert [(e.channel, e.state, e.source) for e in events] == [
+        (EVERY_CHANNEL, GRANTED, "web_form"),
+        (EMAIL, WITHDRAWN, "unsubscribe_link"),
+    ]
