@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 LINK_REFUSED = "this unsubscribe link is not valid or has expired"
 MAX_REPLY = 500
-CHANNEL_VALUES = {word: value for value, word in unsubscribe.CHANNEL_WORDS.items()}
 
 
 class UnsubscribeRpcs:
@@ -65,7 +64,7 @@ class UnsubscribeRpcs:
                     "the withdrawal could not be recorded now; try again shortly"
                 ) from None
         with self.database.unit_of_work() as uow:
-            unsubscribe.stop_sending(uow.session, customer_id, utcnow())
+            unsubscribe.stop_sending(uow.session, customer_id, channel, utcnow())
 
     def Unsubscribe(self, request, context):
         current_principal()
@@ -80,15 +79,17 @@ class UnsubscribeRpcs:
             found = unsubscribe.verify(secret, request.token, now)
         except (InvalidLink, ExpiredLink):
             raise NotFound(LINK_REFUSED) from None
-        # one withdrawal per customer and channel's link, however often it is followed
+        # One withdrawal per customer and channel's link and day, however often it is
+        # followed that day; a customer who re-subscribed and follows it again later is
+        # unsubscribed again.
         self._withdraw(
             found.customer_id,
             source=unsubscribe.SOURCE_LINK,
             channel=found.channel,
-            key=found.channel,
+            key=f"{found.channel}:{now.date().isoformat()}",
             when=now,
         )
-        return marketing_pb2.UnsubscribeResponse(channel=CHANNEL_VALUES[found.channel])
+        return marketing_pb2.UnsubscribeResponse(channel=unsubscribe.CHANNEL_VALUES[found.channel])
 
     def HandleSmsReply(self, request, context):
         current_principal()

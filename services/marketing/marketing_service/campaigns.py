@@ -35,7 +35,7 @@ from crm_shared.timestamps import from_timestamp, to_timestamp
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from marketing_service import ab_split, outbound, segments
+from marketing_service import ab_split, outbound, profiles, segments
 from marketing_service import campaign_lifecycle as lifecycle
 from marketing_service.campaign_views import campaign_to_proto, variant_to_json
 from marketing_service.customer_reach import Reach
@@ -271,8 +271,13 @@ def launch(uow: UnitOfWork, campaign: Campaign, now: datetime, *, actor_id: str,
         raise FailedPrecondition(f"campaign {campaign.id} ended at {campaign.end_time.isoformat()}"
                                  " before it could launch; change end_time first",
                                  reason="CAMPAIGN_ENDED")
+    # consent on the campaign's channel: an e-mail unsubscribe does not stop an SMS campaign
+    channel_consent = getattr(CustomerProfile,
+                              profiles.CHANNEL_CONSENT_COLUMNS[campaign.channel])
     rows = session.execute(
-        select(CustomerProfile.customer_id, CustomerProfile.marketing_consent)
+        select(CustomerProfile.customer_id,
+               func.coalesce(channel_consent, CustomerProfile.marketing_consent)
+               .label("marketing_consent"))
         .where(CustomerProfile.customer_id.in_(segments.audience(
             session, segment_ids=campaign.segment_ids,
             excluded_segment_ids=campaign.excluded_segment_ids,

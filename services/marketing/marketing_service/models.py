@@ -77,7 +77,14 @@ class CustomerProfile(Base):
     at_risk: Mapped[bool] = mapped_column(Boolean)
     risk_reason: Mapped[str | None] = mapped_column(String(500))
     marketing_consent: Mapped[bool] = mapped_column(Boolean)
-    """False until the customer service says the customer consents to marketing."""
+    """False until the customer service says the customer consents to marketing (on every
+    channel)."""
+    email_marketing_consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    """The customer's marketing consent on e-mail when it differs from ``marketing_consent``
+    (an unsubscribe link followed); None: as ``marketing_consent``. A later every-channel
+    change sets it back to None (:func:`marketing_service.profiles.consent_on`)."""
+    sms_marketing_consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    """Likewise on SMS (a 退订 reply)."""
     birth_date: Mapped[date | None] = mapped_column(Date, info=PERSONAL)
     birth_month_day: Mapped[str | None] = mapped_column(String(5), info=PERSONAL)
     """``MM-DD`` of ``birth_date``: the birthday trigger's index."""

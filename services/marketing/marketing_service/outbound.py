@@ -105,7 +105,7 @@ from google.rpc import code_pb2
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from marketing_service import frequency_cap, marketing_policy, unsubscribe
+from marketing_service import frequency_cap, marketing_policy, profiles, unsubscribe
 from marketing_service.contact_details import AddressBook
 from marketing_service.models import CustomerProfile, OutboundMessage
 
@@ -372,6 +372,7 @@ class Recipient:
 
     state: str
     marketing_consent: bool
+    """On the message's channel (:func:`marketing_service.profiles.consent_on`)."""
     email: str | None
     phone: str | None
     locale: str | None
@@ -512,7 +513,8 @@ def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
                     report.retrying += 1
                     continue
                 recipient = None if profile is None else Recipient(
-                    state=profile.state, marketing_consent=profile.marketing_consent,
+                    state=profile.state,
+                    marketing_consent=profiles.consent_on(profile, message.channel),
                     email=profile.email, phone=profile.phone, locale=profile.locale)
                 decision = decide(channel=message.channel,
                                   requires_consent=message.requires_consent,

@@ -9,8 +9,8 @@ that is newer than what set it:
   come with the record's version (the ``etag`` of the ``Customer`` in ``customer.created`` /
   ``customer.updated`` / ``customer.merged``); an event of an older or equal version changes
   nothing at all;
-* every other group of facts (owner, tags, value class, stage, risk, RFM and spend, consent,
-  purchases) carries no version, so the group remembers when the event that set it occurred
+* every other group of facts (owner, tags, value class, stage, risk, RFM and spend, consent
+  on every channel and on each channel, purchases) carries no version, so the group remembers when the event that set it occurred
   (``fact_times``), and an event that occurred earlier changes nothing in that group;
 * the latest purchase day and the latest interaction only ever move forward (a maximum);
 * a merged or erased profile is final: nothing brings it back.
@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.sales.v1 import events_pb2 as sales_events
@@ -48,12 +49,42 @@ NEW_PROFILE: dict[str, object] = {
     "owner_id": "", "department_path": "", "email": None, "phone": None,
     "locale": DEFAULT_LOCALE, "tag_ids": [], "value_class": None, "lifecycle_stage": None,
     "rfm_recency_score": 0, "rfm_frequency_score": 0, "rfm_monetary_score": 0,
-    "at_risk": False, "risk_reason": None, "marketing_consent": False, "birth_date": None,
+    "at_risk": False, "risk_reason": None, "marketing_consent": False,
+    "email_marketing_consent": None, "sms_marketing_consent": None, "birth_date": None,
     "birth_month_day": None, "contract_end_date": None, "last_purchase_date": None,
     "facts_version": 0, "industry": None, "source": None, "purchase_count_12m": None,
     "spend_12m_minor": None, "last_interaction_time": None, "fact_times": {},
 }
 """A profile made by whichever event arrives first: every fact unknown."""
+
+CHANNEL_CONSENT_COLUMNS = {"email": "email_marketing_consent", "sms": "sms_marketing_consent"}
+"""The column of the marketing consent on each channel marketing sends on (None there: as
+``marketing_consent``, the consent on every channel)."""
+_EVENT_CHANNELS = {types_pb2.DELIVERY_CHANNEL_EMAIL: "email", types_pb2.DELIVERY_CHANNEL_SMS: "sms"}
+
+
+def consent_on(profile, channel: str) -> bool:
+    """Whether the customer of ``profile`` (a row or a mapping) consents to marketing on
+    ``channel``: the channel's own consent if it has one, else the every-channel one."""
+    get = profile.get if isinstance(profile, Mapping) else lambda name: getattr(profile, name)
+    column = CHANNEL_CONSENT_COLUMNS.get(channel)
+    own = get(column) if column else None
+    return bool(get("marketing_consent") if own is None else own)
+
+
+def _consent_groups(event) -> dict[str, Mapping[str, object]]:
+    """Each channel's consent is its own group of facts, so changes on different channels
+    never hide each other; a change on every channel also clears each channel's own consent
+    (the latest change decides: re-subscribing after an unsubscribe)."""
+    granted = event.state == customer_pb2.CONSENT_STATE_GRANTED
+    if event.channel == types_pb2.DELIVERY_CHANNEL_UNSPECIFIED:
+        return {"consent": {"marketing_consent": granted},
+                **{f"consent_{name}": {column: None}
+                   for name, column in CHANNEL_CONSENT_COLUMNS.items()}}
+    name = _EVENT_CHANNELS.get(event.channel)
+    if name is None:
+        return {}  # a channel marketing does not send on (WeChat)
+    return {f"consent_{name}": {CHANNEL_CONSENT_COLUMNS[name]: granted}}
 
 
 @dataclass(frozen=True)
@@ -195,8 +226,10 @@ def observations_of(event) -> list[Observation]:
         if event.purpose != customer_pb2.CONSENT_PURPOSE_MARKETING:
             return []
         changed = from_timestamp(event.change_time) if event.HasField("change_time") else None
-        return [Observation(customer_id=event.customer_id, observed_at=changed, groups={
-            "consent": {"marketing_consent": event.state == customer_pb2.CONSENT_STATE_GRANTED}})]
+        groups = _consent_groups(event)
+        if not groups:
+            return []
+        return [Observation(customer_id=event.customer_id, observed_at=changed, groups=groups)]
     if kind is sales_events.PurchaseRecorded:
         purchase = event.purchase
         when = from_timestamp(purchase.purchase_time) if purchase.HasField("purchase_time") else None

@@ -10,12 +10,14 @@ and the 退订 reply to a marketing SMS.
   ignored) from a number names the customers this service sent a marketing SMS to at that
   number (the sent messages' ``recipient_address``).
 
-Either way, the customer's marketing consent is withdrawn in the customer service (the one
-record of consent, with its history and source: ``unsubscribe_link`` or ``sms_reply``, the
-channel as evidence) with this service's account (scope ``consents.withdraw``), and this
-service's read model says "no consent" at once, so the next send is suppressed without waiting
-for the consent event. Transactional messages (a ticket's updates, a service survey) never ask
-for marketing consent and keep flowing. Re-subscribing is a new consent (GrantConsent).
+Either way, the customer's marketing consent **on that channel** is withdrawn in the customer
+service (the one record of consent, with its history, channel and source: ``unsubscribe_link``
+or ``sms_reply``) with this service's account (scope ``consents.withdraw``), and this
+service's read model says "no consent on that channel" at once, so the next send there is
+suppressed without waiting for the consent event, while the other channel keeps its consent
+(an e-mail unsubscribe does not stop marketing SMS). Transactional messages (a ticket's
+updates, a service survey) never ask for marketing consent and keep flowing. Re-subscribing is
+a new consent (GrantConsent, on every channel or on that one).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from crm_shared.timestamps import to_timestamp
 from sqlalchemy import select, update
 
 from marketing_service.models import CustomerProfile, OutboundMessage
+from marketing_service.profiles import CHANNEL_CONSENT_COLUMNS
 
 PURPOSE = "unsubscribe"
 UNSUBSCRIBE_PATH = "/u/"
@@ -43,6 +46,7 @@ SOURCE_LINK = "unsubscribe_link"
 SOURCE_SMS = "sms_reply"
 OPT_OUT_REPLIES = frozenset({"T", "TD", "退订"})
 CHANNEL_WORDS = {types_pb2.DELIVERY_CHANNEL_EMAIL: "email", types_pb2.DELIVERY_CHANNEL_SMS: "sms"}
+CHANNEL_VALUES = {word: value for value, word in CHANNEL_WORDS.items()}
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 # The id space of the withdrawals' request ids: the same unsubscribe is one withdrawal however
 # often it is repeated (the customer service answers a repeat with the first change).
@@ -108,13 +112,13 @@ def texted_customers(session, phone: str) -> list[str]:
     )
 
 
-def stop_sending(session, customer_id: str, now: datetime) -> None:
-    """The read model says "no marketing consent" now; the consent event that follows says the
-    same."""
+def stop_sending(session, customer_id: str, channel: str, now: datetime) -> None:
+    """The read model says "no marketing consent on ``channel``" now; the consent event that
+    follows says the same."""
     session.execute(
         update(CustomerProfile)
         .where(CustomerProfile.customer_id == customer_id)
-        .values(marketing_consent=False, update_time=now)
+        .values({CHANNEL_CONSENT_COLUMNS[channel]: False, "update_time": now})
     )
 
 
@@ -123,8 +127,8 @@ def request_id(source: str, customer_id: str, key: str) -> str:
 
 
 class ConsentWithdrawal:
-    """The customer service's ``WithdrawConsent`` (purpose marketing), as this service's
-    account."""
+    """The customer service's ``WithdrawConsent`` (purpose marketing, on one channel), as this
+    service's account."""
 
     def __init__(
         self, address: str, *, timeout_seconds: float, token_provider: Callable[[], str | None]
@@ -145,6 +149,7 @@ class ConsentWithdrawal:
             customer_pb2.WithdrawConsentRequest(
                 customer_id=customer_id,
                 purpose=customer_pb2.CONSENT_PURPOSE_MARKETING,
+                channel=CHANNEL_VALUES[channel],
                 source=source,
                 evidence=f"channel: {channel}",
                 withdraw_time=to_timestamp(when),

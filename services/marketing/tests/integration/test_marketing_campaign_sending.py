@@ -2,7 +2,7 @@
 notification api (its own migrated database, called with a service-account token), whose
 deliveries the tests read back: one message per consenting, uncapped member with the exact
 variant counts; never without consent; consent withdrawn before sending cancels; the cap holds
-across campaigns; a dispatcher that dies mid-way sends nothing twice; an unreachable notification
+across campaigns; an unsubscribe on one channel stops that channel only; a dispatcher that dies mid-way sends nothing twice; an unreachable notification
 service means back-off, not loss. The audience comes from segment rows as the segments part
 keeps them (members of the read model)."""
 
@@ -14,6 +14,8 @@ from datetime import timedelta
 import grpc
 import pytest
 from crm.common.v1 import types_pb2
+from crm.customer.v1 import customer_pb2
+from crm.customer.v1 import events_pb2 as customer_events
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.marketing.v1 import marketing_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
@@ -21,7 +23,8 @@ from crm_devstack.ports import free_port
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
 from google.protobuf.field_mask_pb2 import FieldMask
-from marketing_service import ab_split, outbound
+from google.protobuf.timestamp_pb2 import Timestamp
+from marketing_service import ab_split, outbound, read_model, unsubscribe
 from marketing_service.models import (
     CampaignRecipient,
     CustomerProfile,
@@ -35,6 +38,7 @@ pytestmark = pytest.mark.integration
 
 NOTIFICATION_SERVICE = notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]
 EMAIL = types_pb2.DELIVERY_CHANNEL_EMAIL
+SMS = types_pb2.DELIVERY_CHANNEL_SMS
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +84,10 @@ def add_segment(database: Database, members: list[str]) -> str:
 
 
 def launched_campaign(api, segment_id: str, variants=(("A", 50), ("B", 50)),
-                      caller="u-marketer") -> marketing_pb2.Campaign:
+                      caller="u-marketer", channel=EMAIL) -> marketing_pb2.Campaign:
     stub = api.stub(caller)
     campaign = stub.CreateCampaign(marketing_pb2.CreateCampaignRequest(campaign=marketing_pb2.Campaign(
-        name="春季促销", channel=EMAIL, segment_ids=[segment_id],
+        name="春季促销", channel=channel, segment_ids=[segment_id],
         variants=[marketing_pb2.CampaignVariant(id=key, weight_percent=weight,
                                                 subject=f"Offer {key}", body="Hello {{display_name}}")
                   for key, weight in variants])))
@@ -179,6 +183,51 @@ def test_consent_withdrawn_before_the_message_goes_cancels_it(api, notification)
         == sorted(set(customers) - {withdrawn})
     assert recipients(api, campaign.id)[withdrawn].status == "suppressed_no_consent"
     assert withdrawn not in {event.customer_id for event in sent_events(api, campaign.id)}
+
+
+def consent_changed(api, customer_id: str, state, channel, minutes_ago: int) -> None:
+    """The customer service's ``customer.consent_changed`` (marketing), as the read model's
+    consumer applies it."""
+    now = utcnow()
+    change_time = Timestamp()
+    change_time.FromDatetime(now - timedelta(minutes=minutes_ago))
+    event = customer_events.CustomerConsentChanged(
+        customer_id=customer_id, purpose=customer_pb2.CONSENT_PURPOSE_MARKETING, state=state,
+        channel=channel, source="test", change_time=change_time)
+    with api.database.unit_of_work() as uow:
+        read_model.record_event(uow, event, event_id=str(uuid.uuid4()), occurred_at=now, now=now)
+
+
+def send_both_channels(api, notification, customers: list[str]) -> tuple[set[str], set[str]]:
+    """Launch an e-mail and an SMS campaign to ``customers`` and send them: who got each."""
+    segment_id = add_segment(api.database, customers)
+    by_email = launched_campaign(api, segment_id, channel=EMAIL)
+    by_sms = launched_campaign(api, segment_id, channel=SMS)
+    outbound.dispatch_due(api.database, notification.marketing, utcnow(), addresses=api.contacts)
+    sent = [(d.source_ref.split(":")[1], d.customer_id) for d in notification.deliveries(customers)]
+    return ({c for campaign, c in sent if campaign == by_email.id},
+            {c for campaign, c in sent if campaign == by_sms.id})
+
+
+def test_an_unsubscribe_on_one_channel_stops_that_channel_only_until_consent_is_given_again(
+        api, notification):
+    email_out, sms_out, both = add_customers(api.database, 3, prefix="u")
+    # an e-mail unsubscribe, as the customer service's event tells the read model...
+    consent_changed(api, email_out, customer_pb2.CONSENT_STATE_WITHDRAWN, EMAIL, minutes_ago=5)
+    # ...and a 退订 reply, as the marketing api marks the read model at once
+    with api.database.unit_of_work() as uow:
+        unsubscribe.stop_sending(uow.session, sms_out, "sms", utcnow())
+
+    emailed, texted = send_both_channels(api, notification, [email_out, sms_out, both])
+
+    assert emailed == {sms_out, both}
+    assert texted == {email_out, both}
+
+    # consent given again on every channel (later than the unsubscribe) re-subscribes
+    consent_changed(api, email_out, customer_pb2.CONSENT_STATE_GRANTED,
+                    types_pb2.DELIVERY_CHANNEL_UNSPECIFIED, minutes_ago=1)
+    emailed, texted = send_both_channels(api, notification, [email_out])
+    assert (emailed, texted) == ({email_out}, {email_out})
 
 
 def test_the_frequency_cap_holds_across_two_campaigns(api, notification):

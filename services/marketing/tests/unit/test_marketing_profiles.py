@@ -11,7 +11,7 @@ from crm.customer.v1 import events_pb2 as customer_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.timestamps import to_timestamp
-from marketing_service.profiles import changes_for, observations_of, version_of
+from marketing_service.profiles import changes_for, consent_on, observations_of, version_of
 
 T0 = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
 CUSTOMER = "c-1"
@@ -143,6 +143,32 @@ def test_only_marketing_consent_counts_and_its_change_time_orders_it():
     profile = _apply(profile, withdrawn, T0 + timedelta(days=2))
     profile = _apply(profile, regranted_earlier, T0 + timedelta(days=3))  # published late
     assert profile["marketing_consent"] is False
+
+
+def test_consent_on_one_channel_is_its_own_fact_and_a_later_every_channel_change_overrides_it():
+    def consent(state, channel, at):
+        return customer_events.CustomerConsentChanged(
+            customer_id=CUSTOMER, purpose=customer_pb2.CONSENT_PURPOSE_MARKETING, state=state,
+            channel=channel, change_time=to_timestamp(at))
+
+    granted, withdrawn = customer_pb2.CONSENT_STATE_GRANTED, customer_pb2.CONSENT_STATE_WITHDRAWN
+    every, email, sms = (types_pb2.DELIVERY_CHANNEL_UNSPECIFIED, types_pb2.DELIVERY_CHANNEL_EMAIL,
+                         types_pb2.DELIVERY_CHANNEL_SMS)
+    profile = _apply(_apply(None, _created(), T0), consent(granted, every, T0), T0)
+    profile = _apply(profile, consent(withdrawn, email, T0 + timedelta(days=1)), T0)
+    assert (consent_on(profile, "email"), consent_on(profile, "sms")) == (False, True)
+    # an SMS change published late does not hide the e-mail one, nor the reverse
+    profile = _apply(profile, consent(withdrawn, sms, T0 + timedelta(hours=1)), T0)
+    assert (consent_on(profile, "email"), consent_on(profile, "sms")) == (False, False)
+    assert profile["marketing_consent"] is True
+    # a new consent on every channel re-subscribes both...
+    profile = _apply(profile, consent(granted, every, T0 + timedelta(days=2)), T0)
+    assert (consent_on(profile, "email"), consent_on(profile, "sms")) == (True, True)
+    # ...and an e-mail withdrawal older than it, published late, changes nothing
+    profile = _apply(profile, consent(withdrawn, email, T0 + timedelta(days=1, hours=1)), T0)
+    assert consent_on(profile, "email") is True
+    # WeChat is not a channel marketing sends on
+    assert observations_of(consent(withdrawn, types_pb2.DELIVERY_CHANNEL_WECHAT, T0)) == []
 
 
 def test_value_figures_take_rfm_scores_and_spend():
