@@ -308,12 +308,14 @@ def _recipient_statuses(http, campaign_id: str) -> list[str]:
     return [r["status"] for r in page["recipients"]]
 
 
-def _marketing_consent(http, customer_id: str) -> dict:
+def _marketing_consent(http, customer_id: str, channel: str | None = None) -> dict:
+    """The customer's marketing consent on ``channel`` (None: on every channel); an empty one
+    (no state) if none was recorded for it."""
     consents = _ok(
         http.call("GET", f"/api/v1/customers/{customer_id}/consents", token=http.login("rep.zhang"))
     )["consents"]
-    (marketing,) = [c for c in consents if c["purpose"] == "marketing"]
-    return marketing
+    found = [c for c in consents if c["purpose"] == "marketing" and c["channel"] == channel]
+    return found[0] if found else {"state": None}
 
 
 def _texts_to(running_suite, phone: str) -> list[dict]:
@@ -334,9 +336,11 @@ def _next_campaign_is_suppressed(running_suite, channel: str, segment_id: str) -
 
 
 def test_the_unsubscribe_link_of_a_marketing_email_stops_the_next_campaign(running_suite, console):
+    """...the next e-mail campaign only: an SMS campaign still reaches them."""
     http = running_suite.http
     address = f"han.mei.{uuid.uuid4().hex[:8]}@example.com"
-    customer, segment_id = _consenting_customer(running_suite, email=address)
+    phone = f"+86138{uuid.uuid4().int % 10**8:08d}"
+    customer, segment_id = _consenting_customer(running_suite, email=address, phone=phone)
     _campaign(http, "email", segment_id)
     (mail,) = wait_until(
         lambda: _mail_to(running_suite, address),
@@ -350,26 +354,37 @@ def test_the_unsubscribe_link_of_a_marketing_email_stops_the_next_campaign(runni
     page = console.new_page(viewport=PHONE)
     page.goto(link)
     expect(page.locator("h1")).to_have_text("确定退订营销信息吗？")
-    assert _marketing_consent(http, customer["id"])["state"] == "granted"  # opening: nothing
+    assert _marketing_consent(http, customer["id"], "email")["state"] is None  # opening: nothing
     page.click("form.public-form button[type=submit]")
     expect(page.locator("h1")).to_have_text("您已成功退订。")
 
     consent = wait_until(
-        lambda: (c := _marketing_consent(http, customer["id"]))["state"] == "withdrawn" and c,
+        lambda: (
+            (c := _marketing_consent(http, customer["id"], "email"))["state"] == "withdrawn" and c
+        ),
         timeout=30,
         message="the consent was never withdrawn",
     )
     assert consent["source"] == "unsubscribe_link"
     assert consent["history"][-1]["source"] == "unsubscribe_link"
+    assert _marketing_consent(http, customer["id"])["state"] == "granted"  # every channel
     _next_campaign_is_suppressed(running_suite, "email", segment_id)
     assert len(_mail_to(running_suite, address)) == 1
+    _campaign(http, "sms", segment_id)
+    wait_until(
+        lambda: _texts_to(running_suite, phone),
+        timeout=60,
+        message="the SMS campaign never reached the customer who unsubscribed from e-mail",
+    )
     assert console.csp_violations == []
 
 
 def test_a_reply_of_tuiding_to_a_marketing_sms_stops_the_next_campaign(running_suite):
+    """...the next SMS campaign only: an e-mail campaign still reaches them."""
     http = running_suite.http
     phone = f"+86139{uuid.uuid4().int % 10**8:08d}"
-    customer, segment_id = _consenting_customer(running_suite, phone=phone)
+    address = f"li.lei.{uuid.uuid4().hex[:8]}@example.com"
+    customer, segment_id = _consenting_customer(running_suite, phone=phone, email=address)
     _campaign(http, "sms", segment_id)
     (text,) = wait_until(
         lambda: _texts_to(running_suite, phone),
@@ -388,7 +403,7 @@ def test_a_reply_of_tuiding_to_a_marketing_sms_stops_the_next_campaign(running_s
         headers={SIGNATURE_HEADER: sign("not-the-secret", int(time.time()), body)},
     )
     assert forged.status_code == 401
-    assert _marketing_consent(http, customer["id"])["state"] == "granted"
+    assert _marketing_consent(http, customer["id"], "sms")["state"] is None
     answered = requests.post(
         inbound,
         data=body,
@@ -398,7 +413,14 @@ def test_a_reply_of_tuiding_to_a_marketing_sms_stops_the_next_campaign(running_s
     assert answered.status_code == 200, answered.text
     assert answered.json() == {"opt_out": True, "unsubscribed_count": 1}
 
-    consent = _marketing_consent(http, customer["id"])
+    consent = _marketing_consent(http, customer["id"], "sms")
     assert (consent["state"], consent["source"]) == ("withdrawn", "sms_reply")
+    assert _marketing_consent(http, customer["id"])["state"] == "granted"  # every channel
     _next_campaign_is_suppressed(running_suite, "sms", segment_id)
     assert len(_texts_to(running_suite, phone)) == 1
+    _campaign(http, "email", segment_id)
+    wait_until(
+        lambda: _mail_to(running_suite, address),
+        timeout=60,
+        message="the e-mail campaign never reached the customer who replied 退订",
+    )
