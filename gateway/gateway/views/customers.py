@@ -52,6 +52,7 @@ LifecycleWord = Literal[tuple(enum_words(types_pb2.LifecycleStage.DESCRIPTOR))] 
 StateWord = Literal[tuple(enum_words(customer_pb2.CustomerState.DESCRIPTOR))]  # type: ignore[misc]
 TagSourceWord = Literal[tuple(enum_words(customer_pb2.TagSource.DESCRIPTOR))]  # type: ignore[misc]
 PurposeWord = Literal[tuple(enum_words(customer_pb2.ConsentPurpose.DESCRIPTOR))]  # type: ignore[misc]
+ChannelWord = Literal[tuple(enum_words(types_pb2.DeliveryChannel.DESCRIPTOR))]  # type: ignore[misc]
 DecisionRoleWord = Literal[tuple(enum_words(customer_pb2.DecisionRole.DESCRIPTOR))]  # type: ignore[misc]
 DuplicateStateWord = Literal[tuple(enum_words(customer_pb2.DuplicateCandidateState.DESCRIPTOR))]  # type: ignore[misc]
 DuplicateHandlingWord = Literal[tuple(enum_words(customer_pb2.DuplicateHandling.DESCRIPTOR))]  # type: ignore[misc]
@@ -403,6 +404,11 @@ class ConsentGrant(BaseModel):
     grant_time: datetime | None = Field(
         None, description="When the customer consented; now by default."
     )
+    channel: ChannelWord | None = Field(
+        None,
+        description="`email`, `sms` or `wechat` for one channel; unset: every channel (which "
+        "also re-subscribes a channel withdrawn before).",
+    )
 
 
 class ConsentWithdrawal(BaseModel):
@@ -411,6 +417,9 @@ class ConsentWithdrawal(BaseModel):
     source: str = Field(min_length=1, max_length=100)
     evidence: str = Field("", max_length=500)
     withdraw_time: datetime | None = None
+    channel: ChannelWord | None = Field(
+        None, description="`email`, `sms` or `wechat` for one channel; unset: every channel."
+    )
 
 
 class ErasureBody(BaseModel):
@@ -1283,7 +1292,7 @@ def register(app, deps) -> None:
         "get",
         f"{ONE}/consents",
         operation_id="listCustomerConsents",
-        summary="The customer's consents, one per purpose, with their history",
+        summary="The customer's consents, one per purpose and channel, with their history",
         responses={200: ConsentPage},
         calls_services=True,
     )
@@ -1309,6 +1318,7 @@ def register(app, deps) -> None:
         request = customer_pb2.GrantConsentRequest(
             customer_id=path.customer_id,
             purpose=enum_number(customer_pb2.ConsentPurpose.DESCRIPTOR, body.purpose),
+            channel=enum_number(types_pb2.DeliveryChannel.DESCRIPTOR, body.channel),
             source=body.source,
             evidence=body.evidence,
             request_id=_request_id(),
@@ -1331,6 +1341,7 @@ def register(app, deps) -> None:
         request = customer_pb2.WithdrawConsentRequest(
             customer_id=path.customer_id,
             purpose=enum_number(customer_pb2.ConsentPurpose.DESCRIPTOR, path.purpose),
+            channel=enum_number(types_pb2.DeliveryChannel.DESCRIPTOR, body.channel),
             source=body.source,
             evidence=body.evidence,
             request_id=_request_id(),

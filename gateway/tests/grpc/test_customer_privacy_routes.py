@@ -54,6 +54,36 @@ def test_consents_are_granted_withdrawn_and_listed_with_their_history(client, au
     assert [h["state"] for h in consents[0]["history"]] == ["granted", "withdrawn"]
 
 
+def test_a_consent_withdrawn_on_one_channel_is_listed_beside_the_every_channel_one(
+    client, auth_header
+):
+    rep = auth_header("rep.zhang")
+    customer_id = _customer(client, rep)
+    base = f"/api/v1/customers/{customer_id}/consents"
+    client.post(base, headers=rep, json={"purpose": "marketing", "source": "web_form"})
+
+    withdrawn = client.post(
+        f"{base}/marketing/withdraw", headers=rep, json={"source": "email", "channel": "email"}
+    )
+    not_a_customer_channel = client.post(
+        f"{base}/marketing/withdraw", headers=rep, json={"source": "phone", "channel": "in_app"}
+    )
+    listed = client.get(base, headers=rep).get_json()["consents"]
+
+    assert withdrawn.status_code == 200, withdrawn.get_data(as_text=True)
+    assert (withdrawn.get_json()["channel"], withdrawn.get_json()["state"]) == (
+        "email",
+        "withdrawn",
+    )
+    assert [h["channel"] for h in withdrawn.get_json()["history"]] == ["email"]
+    assert not_a_customer_channel.status_code == 422
+    assert {e["field"] for e in not_a_customer_channel.get_json()["errors"]} == {"channel"}
+    assert sorted((c["channel"] or "", c["state"]) for c in listed) == [
+        ("", "granted"),
+        ("email", "withdrawn"),
+    ]
+
+
 def test_consent_input_errors_are_422_and_someone_elses_customer_is_404(client, auth_header):
     customer_id = _customer(client, auth_header("rep.zhang"))
     base = f"/api/v1/customers/{customer_id}/consents"
