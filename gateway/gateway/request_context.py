@@ -14,6 +14,7 @@ import re
 import time
 import uuid
 
+from crm_shared.auth.revocations import DOCUMENT_PATH as TOKEN_REVOCATIONS_PATH
 from crm_shared.redaction import redact_path
 from flask import Flask, Response, g, request
 from opentelemetry import trace
@@ -40,6 +41,15 @@ def traceparent_of_current_span() -> str | None:
     )
 
 
+def _level(route: str | None, status: int) -> int:
+    """DEBUG for a token-revocations poll that found nothing new (304): every api, worker and
+    console process polls every few seconds, so at INFO those lines would drown the requests
+    people make. A changed document (200) or a failure is logged at INFO as usual."""
+    if route == TOKEN_REVOCATIONS_PATH and status == 304:
+        return logging.DEBUG
+    return logging.INFO
+
+
 def install_request_context(app: Flask) -> None:
     """Register the hooks; call after the OpenTelemetry instrumentation, so its span is current."""
 
@@ -59,7 +69,8 @@ def install_request_context(app: Flask) -> None:
         started = g.get("started")
         principal = g.get("principal")
         route = request.url_rule.rule if request.url_rule else None
-        log.info(
+        log.log(
+            _level(route, response.status_code),
             "http request",
             extra={
                 "method": request.method,

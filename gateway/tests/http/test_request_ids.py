@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from opentelemetry.trace import SpanKind
-
 from gateway.identity.demo import USERS
+from opentelemetry.trace import SpanKind
 
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
 
@@ -71,3 +70,18 @@ def test_the_access_log_shows_a_survey_link_by_its_route_not_its_token(client, c
     assert record.route == "/api/v1/surveys/respond/<token>"
     assert record.path == "/api/v1/surveys/respond/<token>"
     assert token not in repr(record.__dict__)
+
+
+def test_an_unchanged_token_revocations_poll_is_not_logged_at_info(client, caplog):
+    """Every process polls the watermarks every few seconds: a 304 would flood the log."""
+    first = client.get("/.well-known/token-revocations")
+    assert first.status_code == 200
+    caplog.clear()
+    with caplog.at_level("INFO", logger="crm.http.access"):
+        unchanged = client.get("/.well-known/token-revocations",
+                               headers={"If-None-Match": first.headers["ETag"]})
+        changed = client.get("/.well-known/token-revocations")
+
+    assert (unchanged.status_code, changed.status_code) == (304, 200)
+    (record,) = [r for r in caplog.records if r.name == "crm.http.access"]
+    assert (record.route, record.status) == ("/.well-known/token-revocations", 200)
