@@ -272,6 +272,14 @@ DEFS["gatewayServer"] = obj(
         "allowFrom": array(ref("peer")),
         # HTTP_TRUSTED_PROXIES of the gateway and of the console: proxy hops in front.
         "trustedProxies": integer(0, 5),
+        # PUBLIC_RATE_LIMIT_* of the gateway and of the console (their settings' bounds).
+        "publicRateLimits": obj(
+            {
+                "perAddress": integer(1, 100_000),
+                "perTarget": integer(1, 100_000),
+                "windowSeconds": integer(1, 3_600),
+            }
+        ),
     }
 )
 DEFS["migrate"] = obj(

@@ -384,6 +384,7 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- /* The proxy hops whose X-Forwarded-For gives the client address (the login throttle). */}}
 - name: HTTP_TRUSTED_PROXIES
   value: {{ $c.values.trustedProxies | toString | quote }}
+{{- include "crm.publicRateLimitsEnv" $c.values.publicRateLimits }}
 {{- else if eq .role "console" }}
 - name: CONSOLE_PORT
   value: "8090"
@@ -406,6 +407,7 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- /* The hops in front; a sign-in forwards the client address to the gateway's throttle. */}}
 - name: HTTP_TRUSTED_PROXIES
   value: {{ $c.values.trustedProxies | toString | quote }}
+{{- include "crm.publicRateLimitsEnv" $c.values.publicRateLimits }}
 {{- end }}
 {{- if ne .role "migrate" }}
 {{- range $peer := $c.values.calls }}
@@ -438,6 +440,20 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- end }}
 {{- end }}
 {{- include "crm.secretEnvMap" $c.values.secretEnv }}
+{{- end -}}
+
+{{/*
+PUBLIC_RATE_LIMIT_* of the gateway and of the console (the same setting names in both): what
+one client address, and one target (a ticket number, a phone, a link), may send per window to
+the public pages and routes. Context: the server's publicRateLimits.
+*/}}
+{{- define "crm.publicRateLimitsEnv" }}
+- name: PUBLIC_RATE_LIMIT_PER_ADDRESS
+  value: {{ .perAddress | toString | quote }}
+- name: PUBLIC_RATE_LIMIT_PER_TARGET
+  value: {{ .perTarget | toString | quote }}
+- name: PUBLIC_RATE_LIMIT_WINDOW_SECONDS
+  value: {{ .windowSeconds | toString | quote }}
 {{- end -}}
 
 {{/*
