@@ -45,6 +45,12 @@ class DeliveryChannel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DELIVERY_CHANNEL_SMS: _ClassVar[DeliveryChannel]
     DELIVERY_CHANNEL_WECHAT: _ClassVar[DeliveryChannel]
     DELIVERY_CHANNEL_WEBHOOK: _ClassVar[DeliveryChannel]
+
+class TableFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TABLE_FORMAT_UNSPECIFIED: _ClassVar[TableFormat]
+    TABLE_FORMAT_CSV: _ClassVar[TableFormat]
+    TABLE_FORMAT_XLSX: _ClassVar[TableFormat]
 VALUE_CLASS_UNSPECIFIED: ValueClass
 VALUE_CLASS_A: ValueClass
 VALUE_CLASS_B: ValueClass
@@ -70,6 +76,9 @@ DELIVERY_CHANNEL_EMAIL: DeliveryChannel
 DELIVERY_CHANNEL_SMS: DeliveryChannel
 DELIVERY_CHANNEL_WECHAT: DeliveryChannel
 DELIVERY_CHANNEL_WEBHOOK: DeliveryChannel
+TABLE_FORMAT_UNSPECIFIED: TableFormat
+TABLE_FORMAT_CSV: TableFormat
+TABLE_FORMAT_XLSX: TableFormat
 
 class Money(_message.Message):
     __slots__ = ("currency_code", "amount_minor")

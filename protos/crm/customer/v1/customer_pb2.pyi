@@ -1574,20 +1574,22 @@ class ListErasureRequestsResponse(_message.Message):
     def __init__(self, erasure_requests: _Optional[_Iterable[_Union[ErasureRequest, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ImportCustomersRequest(_message.Message):
-    __slots__ = ("csv_content", "file_name", "validate_only", "default_owner_id", "duplicate_handling", "request_id")
+    __slots__ = ("csv_content", "file_name", "validate_only", "default_owner_id", "duplicate_handling", "request_id", "encoding")
     CSV_CONTENT_FIELD_NUMBER: _ClassVar[int]
     FILE_NAME_FIELD_NUMBER: _ClassVar[int]
     VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     DUPLICATE_HANDLING_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ENCODING_FIELD_NUMBER: _ClassVar[int]
     csv_content: bytes
     file_name: str
     validate_only: bool
     default_owner_id: str
     duplicate_handling: DuplicateHandling
     request_id: str
-    def __init__(self, csv_content: _Optional[bytes] = ..., file_name: _Optional[str] = ..., validate_only: _Optional[bool] = ..., default_owner_id: _Optional[str] = ..., duplicate_handling: _Optional[_Union[DuplicateHandling, str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    encoding: str
+    def __init__(self, csv_content: _Optional[bytes] = ..., file_name: _Optional[str] = ..., validate_only: _Optional[bool] = ..., default_owner_id: _Optional[str] = ..., duplicate_handling: _Optional[_Union[DuplicateHandling, str]] = ..., request_id: _Optional[str] = ..., encoding: _Optional[str] = ...) -> None: ...
 
 class GetCustomerImportRequest(_message.Message):
     __slots__ = ("id",)
@@ -1612,7 +1614,7 @@ class ListCustomerImportsResponse(_message.Message):
     def __init__(self, imports: _Optional[_Iterable[_Union[CustomerImport, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ExportCustomersRequest(_message.Message):
-    __slots__ = ("query", "type", "owner_id", "department_path", "tag_ids", "any_tag_ids", "exclude_tag_ids", "value_classes", "lifecycle_stages", "at_risk", "columns", "access_purpose", "source", "industry", "include_inactive")
+    __slots__ = ("query", "type", "owner_id", "department_path", "tag_ids", "any_tag_ids", "exclude_tag_ids", "value_classes", "lifecycle_stages", "at_risk", "columns", "access_purpose", "source", "industry", "include_inactive", "format", "locale")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -1628,6 +1630,8 @@ class ExportCustomersRequest(_message.Message):
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     INDUSTRY_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_INACTIVE_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     query: str
     type: CustomerType
     owner_id: str
@@ -1643,7 +1647,9 @@ class ExportCustomersRequest(_message.Message):
     source: _types_pb2.SourceChannel
     industry: str
     include_inactive: bool
-    def __init__(self, query: _Optional[str] = ..., type: _Optional[_Union[CustomerType, str]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., tag_ids: _Optional[_Iterable[str]] = ..., any_tag_ids: _Optional[_Iterable[str]] = ..., exclude_tag_ids: _Optional[_Iterable[str]] = ..., value_classes: _Optional[_Iterable[_Union[_types_pb2.ValueClass, str]]] = ..., lifecycle_stages: _Optional[_Iterable[_Union[_types_pb2.LifecycleStage, str]]] = ..., at_risk: _Optional[bool] = ..., columns: _Optional[_Iterable[str]] = ..., access_purpose: _Optional[str] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., industry: _Optional[str] = ..., include_inactive: _Optional[bool] = ...) -> None: ...
+    format: _types_pb2.TableFormat
+    locale: str
+    def __init__(self, query: _Optional[str] = ..., type: _Optional[_Union[CustomerType, str]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., tag_ids: _Optional[_Iterable[str]] = ..., any_tag_ids: _Optional[_Iterable[str]] = ..., exclude_tag_ids: _Optional[_Iterable[str]] = ..., value_classes: _Optional[_Iterable[_Union[_types_pb2.ValueClass, str]]] = ..., lifecycle_stages: _Optional[_Iterable[_Union[_types_pb2.LifecycleStage, str]]] = ..., at_risk: _Optional[bool] = ..., columns: _Optional[_Iterable[str]] = ..., access_purpose: _Optional[str] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., industry: _Optional[str] = ..., include_inactive: _Optional[bool] = ..., format: _Optional[_Union[_types_pb2.TableFormat, str]] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class ExportCustomersChunk(_message.Message):
     __slots__ = ("data", "row_count")

@@ -667,7 +667,7 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ImportCustomers(self, request, context):
-        """Imports customers from CSV: validates every row, stores the valid ones and returns a per-row report.
+        """Imports customers from CSV or .xlsx: validates every row, stores the valid ones and returns a per-row report.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -688,7 +688,7 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ExportCustomers(self, request, context):
-        """Exports the customers the caller may see as CSV, streamed in chunks.
+        """Exports the customers the caller may see as CSV or .xlsx, streamed in chunks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
