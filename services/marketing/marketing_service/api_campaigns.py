@@ -190,6 +190,7 @@ class CampaignRpcs:
             with self.database.unit_of_work() as uow:
                 problems = campaigns.segment_violations(uow.session, data.segment_ids,
                                                         data.excluded_segment_ids)
+                problems += campaigns.survey_violations(uow.session, principal, data.survey_id)
                 if problems:
                     raise InvalidArgument(problems)
                 campaign = Campaign(
@@ -302,6 +303,8 @@ class CampaignRpcs:
                 excluded = (data.excluded_segment_ids if "excluded_segment_ids" in paths
                             else campaign.excluded_segment_ids)
                 problems += campaigns.segment_violations(uow.session, targeted, excluded)
+            if "survey_id" in paths:
+                problems += campaigns.survey_violations(uow.session, principal, data.survey_id)
             if problems:
                 raise InvalidArgument(problems)
             campaigns.apply(campaign, data, paths)

@@ -27,6 +27,7 @@ from datetime import datetime
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.marketing.v1 import marketing_pb2
+from crm_shared.access import allows, requirement_of
 from crm_shared.auth import Principal
 from crm_shared.auth.visibility import can_see, visibility_clause
 from crm_shared.db import Database, UnitOfWork
@@ -45,6 +46,7 @@ from marketing_service.models import (
     CustomerProfile,
     OutboundMessage,
     Segment,
+    Survey,
 )
 
 CATEGORY = "campaign"
@@ -213,6 +215,24 @@ def segment_violations(session: Session, segment_ids: Iterable[str],
         found.append(FieldViolation(f"{prefix}excluded_segment_ids",
                                     f"also targeted: {', '.join(both)}"))
     return found
+
+
+SURVEY_READERS = requirement_of(
+    marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"].methods_by_name["GetSurvey"])
+"""Who may read a survey: the contract's rule of ``GetSurvey`` (surveys are the company's, read
+by every role it names), so a campaign can name only a survey its creator could open."""
+
+
+def survey_violations(session: Session, principal: Principal, survey_id: str, *,
+                      prefix: str = "campaign.") -> list[FieldViolation]:
+    """The survey a campaign names exists and is the caller's to see (issue 15: a write naming
+    a record checks that its caller may see it). Not found and not visible read alike, so
+    existence does not leak; an empty id names no survey."""
+    survey_id = survey_id.strip()
+    if not survey_id or (allows(SURVEY_READERS, principal)
+                         and session.get(Survey, survey_id) is not None):
+        return []
+    return [FieldViolation(f"{prefix}survey_id", "survey not found or not visible to you")]
 
 
 def time_violations(schedule_time: datetime | None, end_time: datetime | None,

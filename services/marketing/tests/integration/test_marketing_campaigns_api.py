@@ -144,6 +144,35 @@ def test_bad_input_is_named_field_by_field_and_nothing_is_stored(api, segment, r
     assert count(api, Campaign) == before
 
 
+def test_a_campaign_names_only_a_survey_that_exists_and_nothing_is_stored_otherwise(
+        api, segment, rpc_error):
+    """Issue 15: a write naming a record checks it. A survey id that names no survey is a
+    field error on create and on update, and the campaign stays as it was; a real one is kept."""
+    stub = api.stub("u-marketer")
+    survey = stub.CreateSurvey(S.CreateSurveyRequest(survey=S.Survey(
+        title="活动回访", kind=S.SURVEY_KIND_RELATIONSHIP, state=S.SURVEY_STATE_ACTIVE,
+        questions=[S.SurveyQuestion(id="q1", dimension="nps", text="推荐？",
+                                    type=S.QUESTION_TYPE_NPS_0_TO_10)])))
+    stray = str(uuid.uuid4())
+    before = count(api, Campaign)
+    for caller in ("u-marketer", "u-admin"):
+        refused = rpc_error(create, api, segment, caller=caller, survey_id=stray)
+        assert (refused.code, [v.field for v in refused.violations]) == (
+            grpc.StatusCode.INVALID_ARGUMENT, ["campaign.survey_id"]), caller
+    assert count(api, Campaign) == before
+
+    draft = create(api, segment, survey_id=survey.id)
+    assert draft.survey_id == survey.id
+    refused = rpc_error(stub.UpdateCampaign, S.UpdateCampaignRequest(
+        campaign=S.Campaign(id=draft.id, survey_id=stray),
+        update_mask=FieldMask(paths=["survey_id"])))
+    assert [v.field for v in refused.violations] == ["campaign.survey_id"]
+    assert stub.GetCampaign(S.GetCampaignRequest(id=draft.id)).survey_id == survey.id
+    cleared = stub.UpdateCampaign(S.UpdateCampaignRequest(
+        campaign=S.Campaign(id=draft.id), update_mask=FieldMask(paths=["survey_id"])))
+    assert cleared.survey_id == ""
+
+
 def test_only_marketing_roles_create_campaigns(api, segment, rpc_error):
     assert rpc_error(create, api, segment, caller="u-rep").code == grpc.StatusCode.PERMISSION_DENIED
 
