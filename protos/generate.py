@@ -4,6 +4,7 @@ Run from the repository root:
 
     uv run python protos/generate.py              # regenerate *_pb2.py, *_pb2.pyi, *_pb2_grpc.py
     uv run python protos/generate.py --check      # exit 1 and list stale files if the checked-in code differs
+    uv run python protos/generate.py --lint       # exit 1 and list `buf lint` findings
     uv run python protos/generate.py --breaking   # exit 1 and list breaking changes against the released baseline
     uv run python protos/generate.py --release    # write protos/released/crm-v1.binpb (refused if breaking)
 
@@ -12,6 +13,9 @@ include path ``protos/``, grpc_tools' bundled well-known types and the ``google/
 ``google/type`` protos shipped by googleapis-common-protos. Output lands next to each ``.proto``;
 every package folder gets an empty ``__init__.py``. Output is deterministic: inputs are sorted,
 protoc warnings fail the run, and nothing time- or path-dependent is written.
+
+``--lint`` and ``--breaking`` run the Buf CLI (PyPI ``buf-bin``, installed in the environment)
+with the rules of ``protos/buf.yaml`` on an image protoc builds with that same include path.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ PROTOS_DIR = Path(__file__).resolve().parent
 
 CRM_DIR = PROTOS_DIR / "crm"
 RELEASED_DESCRIPTOR = PROTOS_DIR / "released" / "crm-v1.binpb"
-"""Committed baseline of the released v1 contract (no imports, no source info)."""
+"""Committed baseline of the released v1 contract: an image of the crm protos and their imports,
+without source info (`buf breaking --against` needs the imports)."""
 
 GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py")
 
@@ -204,25 +209,105 @@ def build_descriptor_set(
     return fds
 
 
-def _load_breaking():
-    """Loads `protos/breaking.py` by path (it is not part of the `crm` package)."""
-    spec = importlib.util.spec_from_file_location(
-        "crm_contract_breaking", PROTOS_DIR / "breaking.py"
+BUF_CONFIG = PROTOS_DIR / "buf.yaml"
+"""`buf lint` and `buf breaking` rules of the contracts."""
+
+
+def _buf(args: list[str]) -> list[str]:
+    """Runs the Buf CLI of this environment (PyPI `buf-bin`, next to the interpreter).
+
+    Returns buf's findings, one line each; an empty list means it passed.
+    """
+    binary = Path(sys.executable).parent / "buf"
+    if not binary.exists():
+        raise GenerationError(f"{binary} missing: run `uv sync` (dev group, buf-bin)")
+    result = subprocess.run(
+        [str(binary), *args, "--config", str(BUF_CONFIG), "--path", "crm"],
+        cwd=PROTOS_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    if result.returncode == 0:
+        return []
+    return lines or [f"buf exited with {result.returncode}"]
 
 
-def breaking_changes() -> list[str]:
-    """Breaking changes of the current contracts against the released baseline."""
-    breaking = _load_breaking()
+def _write_image(fds: descriptor_pb2.FileDescriptorSet, path: Path) -> Path:
+    path.write_bytes(fds.SerializeToString(deterministic=True))
+    return path
+
+
+def lint() -> list[str]:
+    """`buf lint` findings on the current contracts (compiled by protoc, with comments)."""
+    fds = build_descriptor_set(include_source_info=True, include_imports=True)
+    with tempfile.TemporaryDirectory(prefix="crm-protos-lint-") as tmp:
+        return _buf(["lint", str(_write_image(fds, Path(tmp) / "current.binpb"))])
+
+
+def event_name_changes(
+    released: descriptor_pb2.FileDescriptorSet, current: descriptor_pb2.FileDescriptorSet
+) -> list[str]:
+    """Events whose `(crm.common.v1.event_name)` changed or vanished.
+
+    Buf does not compare custom options, but the event name is the routing key consumers bind
+    to, so changing it breaks them as surely as removing the message.
+    """
+    before, after = event_names(released), event_names(current)
+    return sorted(
+        f"{message}: event_name changed from `{name}` to `{after.get(message) or 'none'}`"
+        for message, name in before.items()
+        if after.get(message) != name
+    )
+
+
+def event_names(fds: descriptor_pb2.FileDescriptorSet) -> dict[str, str]:
+    """`{full message name: event name}` of every top-level message carrying the option."""
+    names = {}
+    for file in fds.file:
+        for message in file.message_type:
+            name = event_name_of(message)
+            if name:
+                names[f"{file.package}.{message.name}"] = name
+    return names
+
+
+def event_name_of(message: descriptor_pb2.DescriptorProto) -> str | None:
+    """The `(crm.common.v1.event_name)` option of a message, or None."""
+    from crm.common.v1 import options_pb2  # the generated code, once it exists
+
+    # Re-parsed: options read before the extension was imported hold it as unknown bytes.
+    options = descriptor_pb2.MessageOptions.FromString(message.options.SerializeToString())
+    if not options.HasExtension(options_pb2.event_name):
+        return None
+    return options.Extensions[options_pb2.event_name]
+
+
+def breaking_changes(current: descriptor_pb2.FileDescriptorSet | None = None) -> list[str]:
+    """`buf breaking` findings (and changed event names) against the released baseline.
+
+    `current` defaults to the contracts as they are (compiled with imports and source info, so
+    buf can name file and line); tests pass a changed copy.
+    """
     if not RELEASED_DESCRIPTOR.exists():
         return [f"{RELEASED_DESCRIPTOR.relative_to(PROTOS_DIR)}: released baseline missing"]
-    released = breaking.load_descriptor_set(RELEASED_DESCRIPTOR)
-    return breaking.find_breaking_changes(released, build_descriptor_set())
+    if current is None:
+        current = build_descriptor_set(include_source_info=True, include_imports=True)
+    released = descriptor_pb2.FileDescriptorSet.FromString(RELEASED_DESCRIPTOR.read_bytes())
+    with tempfile.TemporaryDirectory(prefix="crm-protos-breaking-") as tmp:
+        image = _write_image(current, Path(tmp) / "current.binpb")
+        found = _buf(
+            [
+                "breaking",
+                str(image),
+                "--against",
+                str(RELEASED_DESCRIPTOR),
+                "--against-config",
+                str(BUF_CONFIG),
+            ]
+        )
+    return found + event_name_changes(released, current)
 
 
 def release(*, allow_breaking: bool = False) -> list[str]:
@@ -235,7 +320,7 @@ def release(*, allow_breaking: bool = False) -> list[str]:
         changes = breaking_changes()
         if changes:
             return changes
-    fds = build_descriptor_set()
+    fds = build_descriptor_set(include_imports=True)  # a whole image: buf resolves its imports
     RELEASED_DESCRIPTOR.parent.mkdir(parents=True, exist_ok=True)
     RELEASED_DESCRIPTOR.write_bytes(fds.SerializeToString(deterministic=True))
     return []
@@ -250,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="fail if the generated code is stale")
+    mode.add_argument("--lint", action="store_true", help="fail on `buf lint` findings")
     mode.add_argument(
         "--breaking", action="store_true", help="fail if the contracts break the released baseline"
     )
@@ -273,6 +359,15 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return 1
             print("generated code is current")
+            return 0
+        if args.lint:
+            findings = lint()
+            for line in findings:
+                print(line)
+            if findings:
+                print(f"{len(findings)} buf lint finding(s)", file=sys.stderr)
+                return 1
+            print("buf lint: no findings")
             return 0
         if args.breaking:
             changes = breaking_changes()

@@ -1,5 +1,5 @@
-"""Fixtures of the contract tests: the generator module and the compatibility checker, loaded by path
-(they live in `protos/`, outside the `crm` package), and descriptor sets of the current contracts."""
+"""Fixtures of the contract tests: the generator module, loaded by path (it lives in `protos/`,
+outside the `crm` package), descriptor sets of the current contracts, and events' names."""
 
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ def generate() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def breaking() -> ModuleType:
-    """`protos/breaking.py` as a module."""
-    return _load("crm_contract_breaking", "breaking.py")
+def event_name_of(generate):
+    """event_name_of(message descriptor proto) -> its `(crm.common.v1.event_name)` or None."""
+    return generate.event_name_of
 
 
 @pytest.fixture(scope="session")

@@ -55,12 +55,6 @@ def qualified(file, path: list[str]) -> str:
     return ".".join([file.package, *path])
 
 
-def event_name(message) -> str | None:
-    from crm_contract_breaking import event_name_of  # loaded by the `breaking` fixture
-
-    return event_name_of(message)
-
-
 # --- layout -------------------------------------------------------------------------------------
 
 
@@ -304,7 +298,7 @@ def _event_files(files):
     return [f for f in files if f.name.endswith("/events.proto") and f.package != "crm.common.v1"]
 
 
-def test_every_event_has_an_event_name_prefixed_by_a_resource_of_its_package(files, breaking):
+def test_every_event_has_an_event_name_prefixed_by_a_resource_of_its_package(files, event_name_of):
     resources: dict[str, set[str]] = {}
     for file in files:
         if not file.name.endswith("/events.proto"):
@@ -319,7 +313,7 @@ def test_every_event_has_an_event_name_prefixed_by_a_resource_of_its_package(fil
         allowed = resources.get(file.package, set()) | {domain(file)}
         for message in file.message_type:
             where = f"{file.package}.{message.name}"
-            name = breaking.event_name_of(message)
+            name = event_name_of(message)
             if not name:
                 problems.append(f"{where}: no (crm.common.v1.event_name) option")
                 continue
@@ -340,23 +334,21 @@ def test_every_event_has_an_event_name_prefixed_by_a_resource_of_its_package(fil
     assert len(names) >= 60
 
 
-def test_only_event_messages_carry_an_event_name(files, breaking):
+def test_only_event_messages_carry_an_event_name(files, event_name_of):
     event_files = {f.name for f in _event_files(files)}
     stray = [
         f"{qualified(file, path)}"
         for file in files
         if file.name not in event_files
         for path, message in walk_messages(file)
-        if breaking.event_name_of(message)
+        if event_name_of(message)
     ]
     assert not stray, stray
 
 
-def test_every_service_acknowledges_erasure(files, breaking):
+def test_every_service_acknowledges_erasure(files, event_name_of):
     names = {
-        breaking.event_name_of(message)
-        for file in _event_files(files)
-        for message in file.message_type
+        event_name_of(message) for file in _event_files(files) for message in file.message_type
     }
     assert "customer.erased" in names
     for package in SERVICE_PACKAGES:
@@ -364,11 +356,9 @@ def test_every_service_acknowledges_erasure(files, breaking):
             assert f"{package}.customer_data_erased" in names, package
 
 
-def test_the_documented_event_names_exist(files, breaking):
+def test_the_documented_event_names_exist(files, event_name_of):
     names = {
-        breaking.event_name_of(message)
-        for file in _event_files(files)
-        for message in file.message_type
+        event_name_of(message) for file in _event_files(files) for message in file.message_type
     }
     expected = {
         "customer.created",
