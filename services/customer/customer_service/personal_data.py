@@ -72,6 +72,7 @@ from typing import TypeVar
 from crm.common.v1 import options_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal, can_see, roles
+from crm_shared.contact_masks import masked_copy
 from crm_shared.db import utcnow
 from crm_shared.errors import PermissionDenied
 from crm_shared.references import SERVICE_DESK_ROLES
@@ -254,31 +255,12 @@ and an event is copied to every consumer, the broker and its dead-letter queues.
 service that sends to the address reads it as it sends (``BatchGetContactDetails``, granted
 to its service account alone). The customer service's README, "Events", says why."""
 
-PHONE_SHOWN_HEAD, PHONE_SHOWN_TAIL = 3, 2
-"""A masked phone keeps its first three characters (``+86``, the country code of an E.164
-number) and its last two: 10⁸ candidates for a mainland mobile."""
-
-
-def mask_contact(value: str) -> str:
-    """``l***@example.com`` for an e-mail, ``+86*********78`` for a phone; ``""`` stays ``""``."""
-    value = value.strip()
-    if not value:
-        return ""
-    if "@" in value:
-        local, _, domain = value.rpartition("@")
-        return f"{local[:1]}***@{domain}"
-    hidden = max(len(value) - PHONE_SHOWN_HEAD - PHONE_SHOWN_TAIL, 4)
-    return value[:PHONE_SHOWN_HEAD] + "*" * hidden + value[-PHONE_SHOWN_TAIL:]
-
 
 def for_event(message: M) -> M:
     """A copy of ``message`` (a ``Customer`` or a ``Contact``) as an event carries it: the
-    :data:`CONTACT_FIELDS` masked. ``message`` itself is left as it is (the caller's answer)."""
-    event = type(message)()
-    event.CopyFrom(message)
-    for name in CONTACT_FIELDS:
-        setattr(event, name, mask_contact(getattr(event, name)))
-    return event
+    :data:`CONTACT_FIELDS` masked (:mod:`crm_shared.contact_masks`, the one mask every
+    service's events use). ``message`` itself is left as it is (the caller's answer)."""
+    return masked_copy(message, CONTACT_FIELDS)
 
 
 def mask(field_path: str, value: str) -> str:

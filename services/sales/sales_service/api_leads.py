@@ -66,6 +66,7 @@ from sales_service.lead_views import (
     grade_letter,
     grade_value,
     grading_rule_to_proto,
+    lead_for_event,
     lead_to_proto,
     rep_to_proto,
 )
@@ -345,7 +346,8 @@ class LeadRpcs:
                                               now=now, rng=self.rng, emit=later)
         session.flush()
         created = self._lead_proto(session, lead)
-        uow.emit(events_pb2.LeadCreated(lead=created, actor_id=principal.user_id), key=lead.id)
+        uow.emit(events_pb2.LeadCreated(lead=lead_for_event(created),
+                                        actor_id=principal.user_id), key=lead.id)
         for message, key in deferred:
             uow.emit(message, key=key)
         return created

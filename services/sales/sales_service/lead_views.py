@@ -8,6 +8,7 @@ from datetime import datetime
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.contact_masks import masked_copy
 from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
@@ -47,6 +48,19 @@ def money(currency: str | None, minor: int | None) -> types_pb2.Money | None:
     if minor is None:
         return None
     return types_pb2.Money(currency_code=currency or "", amount_minor=minor)
+
+
+CONTACT_FIELDS = ("phone", "email")
+"""The lead's contact's addresses. ``lead.created`` carries them masked (:func:`lead_for_event`):
+its one consumer, marketing's attribution, needs only ids, and an event is copied to every
+queue, the broker and its dead-letter queues. Whoever calls the lead reads it from this
+service (``GetLead``), as the rep whose lead it is."""
+
+
+def lead_for_event(message: sales_pb2.Lead) -> sales_pb2.Lead:
+    """A copy of ``message`` as an event carries it: :data:`CONTACT_FIELDS` masked
+    (:mod:`crm_shared.contact_masks`); ``message`` (the caller's answer) is left as it is."""
+    return masked_copy(message, CONTACT_FIELDS)
 
 
 def lead_to_proto(lead: Lead, duplicate_ids: list[str] = ()) -> sales_pb2.Lead:

@@ -59,7 +59,9 @@ from ticket_service.views import (
     TYPES,
     decision_to_proto,
     etag_of,
+    event_view,
     history_to_proto,
+    ticket_for_event,
     ticket_to_proto,
 )
 
@@ -170,7 +172,7 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
                 uow.session.flush()
                 after = ticket_to_proto(ticket)
                 if build_event is not None:
-                    uow.emit(build_event(after), key=ticket.id)
+                    uow.emit(build_event(ticket_for_event(after)), key=ticket.id)
             return after
         except StaleDataError as exc:
             raise Conflict(f"ticket {ticket_id} was changed by someone else meanwhile; "
@@ -284,7 +286,7 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
         session.add(ticket)
         tickets.record(session, ticket, "created", now, principal.user_id, to_state="new")
         session.flush()
-        uow.emit(events_pb2.TicketCreated(ticket=ticket_to_proto(ticket),
+        uow.emit(events_pb2.TicketCreated(ticket=event_view(ticket),
                                           actor_id=principal.user_id), key=ticket.id)
 
         # Routing: priority by the ticket policy, department by the rules, agent by load.
@@ -306,8 +308,8 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
         sla.start_clock(session, ticket)
         session.flush()
         routed = ticket_to_proto(ticket)
-        uow.emit(events_pb2.TicketRouted(ticket=routed, decision=decision_to_proto(decision)),
-                 key=ticket.id)
+        uow.emit(events_pb2.TicketRouted(ticket=ticket_for_event(routed),
+                                         decision=decision_to_proto(decision)), key=ticket.id)
         return routed
 
     # -- read -------------------------------------------------------------------------------------

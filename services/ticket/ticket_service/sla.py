@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ticket_service import calendars, lifecycle, sla_policies, tickets
 from ticket_service.models import SlaPolicy, Ticket
-from ticket_service.views import duration, ticket_to_proto
+from ticket_service.views import duration, event_view
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ def _apply(session: Session, ticket: Ticket, action: str, now: datetime, emit: E
                        reason=f"untouched for {_hours(untouched)}",
                        to_assignee_id=ticket.assignee_id)
         session.flush()
-        emit(events_pb2.TicketSlaReminder(ticket=ticket_to_proto(ticket),
+        emit(events_pb2.TicketSlaReminder(ticket=event_view(ticket),
                                           untouched_duration=duration(untouched)), key=ticket.id)
     elif action == "escalate":
         lead = tickets.department_lead(session, ticket.department_path)
@@ -191,7 +191,7 @@ def _apply(session: Session, ticket: Ticket, action: str, now: datetime, emit: E
         tickets.record(session, ticket, "escalated", now, None, reason=reason,
                        to_assignee_id=lead or None)
         session.flush()
-        emit(events_pb2.TicketEscalated(ticket=ticket_to_proto(ticket), escalated_to_user_id=lead,
+        emit(events_pb2.TicketEscalated(ticket=event_view(ticket), escalated_to_user_id=lead,
                                         reason=reason, manual=False), key=ticket.id)
     else:
         verb, target = action.split(":")
@@ -201,7 +201,7 @@ def _apply(session: Session, ticket: Ticket, action: str, now: datetime, emit: E
             tickets.record(session, ticket, "sla_breached", now, None,
                            reason=f"{target.replace('_', ' ')} was due {due.isoformat()}")
             session.flush()
-            emit(events_pb2.TicketSlaBreached(ticket=ticket_to_proto(ticket),
+            emit(events_pb2.TicketSlaBreached(ticket=event_view(ticket),
                                               target=SLA_TARGETS[target],
                                               due_time=to_timestamp(due)), key=ticket.id)
         else:
@@ -209,7 +209,7 @@ def _apply(session: Session, ticket: Ticket, action: str, now: datetime, emit: E
             tickets.record(session, ticket, "sla_warning", now, None,
                            reason=f"{target.replace('_', ' ')} due {due.isoformat()}")
             session.flush()
-            emit(events_pb2.TicketSlaWarning(ticket=ticket_to_proto(ticket),
+            emit(events_pb2.TicketSlaWarning(ticket=event_view(ticket),
                                              target=SLA_TARGETS[target],
                                              due_time=to_timestamp(due),
                                              remaining=duration(due - now)), key=ticket.id)
@@ -275,7 +275,7 @@ def auto_close(database: Database, now: datetime) -> int:
                     ticket.close_time = now
                     ticket.update_time = now
                     uow.session.flush()
-                    uow.emit(events_pb2.TicketClosed(ticket=ticket_to_proto(ticket),
+                    uow.emit(events_pb2.TicketClosed(ticket=event_view(ticket),
                                                      auto_closed=True), key=ticket.id)
                 closed += 1
         except StaleDataError:

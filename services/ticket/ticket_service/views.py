@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.ticket.v1 import ticket_pb2
+from crm_shared.contact_masks import masked_copy
 from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
@@ -42,6 +43,25 @@ def duration(delta: timedelta) -> Duration:
 
 def etag_of(ticket: Ticket) -> str:
     return f'W/"{ticket.version}"'
+
+
+REPORTER_CONTACT_FIELDS = ("reporter_phone", "reporter_email")
+"""The reporter's addresses (a ticket by phone, or from the public help page). Every ticket
+event carries them masked (:func:`ticket_for_event`): its consumers (notification, the customer
+timeline, marketing's survey trigger) need the ticket's ids, department and state, never how to
+reach the reporter, and an event is copied to every queue, the broker and its dead-letter
+queues. Whoever calls the reporter back reads the ticket from this service (``GetTicket``)."""
+
+
+def ticket_for_event(message: ticket_pb2.Ticket) -> ticket_pb2.Ticket:
+    """A copy of ``message`` as an event carries it: :data:`REPORTER_CONTACT_FIELDS` masked
+    (:mod:`crm_shared.contact_masks`); ``message`` (the caller's answer) is left as it is."""
+    return masked_copy(message, REPORTER_CONTACT_FIELDS)
+
+
+def event_view(ticket: Ticket) -> ticket_pb2.Ticket:
+    """The ticket as every ticket event carries it: the BASIC view, reporter masked."""
+    return ticket_for_event(ticket_to_proto(ticket))
 
 
 def ticket_to_proto(ticket: Ticket) -> ticket_pb2.Ticket:

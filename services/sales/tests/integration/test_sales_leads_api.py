@@ -121,6 +121,18 @@ def test_a_hot_lead_is_labelled_graded_a_and_given_to_a_senior_rep(api):
     assert skipped == {"u-rep": "", "u-rep-2": "seniority"}
 
 
+def test_lead_created_carries_the_phone_and_email_masked_the_answer_in_clear(api):
+    """The event reaches marketing's queue, the broker and its dead letters: the contact's
+    addresses are masked there; the rep reads them from the lead itself."""
+    phone, email = f"139{uuid.uuid4().int % 10**8:08d}", f"li.{uuid.uuid4().hex[:8]}@example.com"
+    lead = new_lead(api, phone=phone, email=email)
+    assert (lead.phone, lead.email) == (phone, email)
+    (created,) = lead_events(api, "lead.created", events_pb2.LeadCreated, lead.id)
+    assert (created.lead.phone, created.lead.email) == (
+        phone[:3] + "******" + phone[-2:], "l***@example.com")
+    assert created.lead.id == lead.id and created.lead.contact_name == lead.contact_name
+
+
 def test_a_lead_nobody_can_take_waits_unassigned_where_the_rule_sends_it(api):
     campaign = f"camp-{uuid.uuid4().hex[:6]}"
     own_rule(api, campaign, ["u-rep-2"], min_seniority=S.REP_SENIORITY_SENIOR)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 import grpc
 import pytest
@@ -26,6 +27,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from sqlalchemy import select, text
 from ticket_service import sla, sla_policies
 from ticket_service.models import Agent, Ticket, TicketHistoryEntry
+from ticket_service.views import ticket_for_event
 
 pytestmark = pytest.mark.integration
 
@@ -97,13 +99,40 @@ def test_create_records_history_and_publishes_created_then_routed(api):
     assert created_event.ticket.state == S.TICKET_STATE_NEW
     assert created_event.actor_id == REP
     (routed_event,) = api.events("ticket.routed", events_pb2.TicketRouted)
-    assert routed_event.ticket == created
+    assert routed_event.ticket == ticket_for_event(created)  # the reporter masked, see below
     assert routed_event.decision.department_path == "/hq/tech"
     assert created.sla.HasField("first_response_due_time")  # the seeded policies apply
     assert created.external_ids == {"call_centre": "CC-1"}
 
 
 @both_backends
+def test_every_ticket_event_carries_the_reporters_phone_and_email_masked(api):
+    """Events reach every consumer's queue and the broker's dead letters: the reporter's
+    addresses are masked in each one (created, routed, the transitions, the SLA scan's), while
+    the ticket's own answer keeps them for whoever calls back."""
+    phone, email = "+8613912345678", f"li.{uuid.uuid4().hex[:8]}@example.com"
+    ticket = api.create(type=FAULT, title="App error", description="登录报错",
+                        reporter_name="李女士", reporter_phone=phone, reporter_email=email)
+    stub = api.stub(ZHAO)
+    stub.StartTicket(ticket_pb2.StartTicketRequest(id=ticket.id))
+    stub.EscalateTicket(ticket_pb2.EscalateTicketRequest(id=ticket.id, reason="VIP"))
+    created = ticket.create_time.ToDatetime().replace(tzinfo=utcnow().tzinfo)
+    sla.scan(api.database, created + timedelta(hours=25))
+    stub.ResolveTicket(ticket_pb2.ResolveTicketRequest(id=ticket.id, resolution="cache cleared"))
+
+    assert (ticket.reporter_phone, ticket.reporter_email) == (phone, email)
+    with api.database.unit_of_work(readonly=True) as uow:
+        published = [(row.routing_key, row.payload)
+                     for row in uow.session.scalars(select(OutboxMessage))]
+    assert {"ticket.created", "ticket.routed", "ticket.started", "ticket.escalated",
+            "ticket.sla_reminder", "ticket.resolved"} <= {key for key, _ in published}
+    assert [key for key, payload in published if phone[3:] in payload or email in payload
+            or quote(email) in payload] == []
+    (event,) = api.events("ticket.created", events_pb2.TicketCreated)
+    assert (event.ticket.reporter_phone, event.ticket.reporter_email, event.ticket.reporter_name) \
+        == ("+86*********78", "l***@example.com", "李女士")
+
+
 def test_ticket_numbers_count_up_per_day(api):
     numbers = [api.create().number for _ in range(3)]
     day = utcnow().strftime("%Y%m%d")
