@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
@@ -28,9 +29,12 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
+from crm_shared.grpc.client import connect
 from crm_shared.grpc.server import GrpcApi, ServiceBinding
 from crm_shared.settings import ApiSettings, load_settings
 from crm_shared.timestamps import to_timestamp
+from google.protobuf import message_factory
+from google.protobuf.descriptor import MethodDescriptor
 
 
 @dataclass
@@ -90,6 +94,35 @@ def start_grpc_api(tmp_path, signing_keys) -> Iterator[Callable[..., RunningApi]
         server.stop()
     for database in databases:
         database.dispose()
+
+
+@pytest.fixture(scope="session")
+def rpc_status() -> Callable[..., grpc.StatusCode]:
+    """``rpc_status(address, token, method, request)``: how the gRPC api at ``address`` answers
+    one call of ``method`` (a ``MethodDescriptor``) made with ``token`` through the suite's
+    client factory: OK, or the status it refused with. Whether a door takes a token is what
+    the audience and revocation tests ask, of any service."""
+
+    def status(
+        address: str, token: str, method: MethodDescriptor, request
+    ) -> grpc.StatusCode:
+        service = method.containing_service
+        channel = connect(address, [service], token_provider=lambda: token)
+        try:
+            channel.unary_unary(
+                f"/{service.full_name}/{method.name}",
+                request_serializer=type(request).SerializeToString,
+                response_deserializer=message_factory.GetMessageClass(
+                    method.output_type
+                ).FromString,
+            )(request, timeout=10)
+            return grpc.StatusCode.OK
+        except grpc.RpcError as error:
+            return error.code()
+        finally:
+            channel.close()
+
+    return status
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ from __future__ import annotations
 import grpc
 import jwt
 import pytest
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
-from crm.notification.v1 import notification_pb2, notification_pb2_grpc
+from crm.customer.v1 import customer_pb2
+from crm.notification.v1 import notification_pb2
 from crm_shared.auth import TokenIssuer
 from crm_shared.auth.audiences import audience_of
-from crm_shared.grpc.client import connect
 
 pytestmark = pytest.mark.integration
 
@@ -27,32 +26,26 @@ def client(make_app, customer_service):
     return make_app(customer_addr=customer_service.address).test_client()
 
 
-def customers_call(address: str, token: str) -> grpc.StatusCode:
-    channel = connect(address, [CUSTOMERS], token_provider=lambda: token)
-    try:
-        customer_pb2_grpc.CustomerServiceStub(channel).ListCustomers(
-            customer_pb2.ListCustomersRequest(page_size=1), timeout=10)
-        return grpc.StatusCode.OK
-    except grpc.RpcError as error:
-        return error.code()
-    finally:
-        channel.close()
+LIST_CUSTOMERS = CUSTOMERS.methods_by_name["ListCustomers"]
+UNREAD_COUNT = NOTIFICATIONS.methods_by_name["GetUnreadCount"]
 
 
-def notifications_call(address: str, token: str) -> grpc.StatusCode:
-    channel = connect(address, [NOTIFICATIONS], token_provider=lambda: token)
-    try:
-        notification_pb2_grpc.NotificationServiceStub(channel).GetUnreadCount(
-            notification_pb2.GetUnreadCountRequest(), timeout=10)
-        return grpc.StatusCode.OK
-    except grpc.RpcError as error:
-        return error.code()
-    finally:
-        channel.close()
+@pytest.fixture
+def customers_call(rpc_status):
+    return lambda address, token: rpc_status(
+        address, token, LIST_CUSTOMERS, customer_pb2.ListCustomersRequest(page_size=1)
+    )
+
+
+@pytest.fixture
+def notifications_call(rpc_status):
+    return lambda address, token: rpc_status(
+        address, token, UNREAD_COUNT, notification_pb2.GetUnreadCountRequest()
+    )
 
 
 def test_a_token_minted_for_one_service_only_is_refused_by_another(
-    signing_keys, customer_service, scripted_notifications
+    signing_keys, customer_service, scripted_notifications, customers_call, notifications_call
 ):
     _servicer, notification_service = scripted_notifications
     issuer = TokenIssuer(signing_keys.private.read_bytes(), issuer="crm-gateway")
@@ -67,7 +60,9 @@ def test_a_token_minted_for_one_service_only_is_refused_by_another(
         grpc.StatusCode.UNAUTHENTICATED)
 
 
-def test_the_old_suite_wide_audience_opens_no_service(signing_keys, customer_service):
+def test_the_old_suite_wide_audience_opens_no_service(
+    signing_keys, customer_service, customers_call
+):
     old = TokenIssuer(signing_keys.private.read_bytes(), issuer="crm-gateway", audience="crm")
 
     assert customers_call(customer_service.address, old.issue(**ADMIN)) is (
@@ -75,7 +70,7 @@ def test_the_old_suite_wide_audience_opens_no_service(signing_keys, customer_ser
 
 
 def test_a_service_accounts_token_names_only_the_services_its_scopes_open(
-    client, auth_header, customer_service
+    client, auth_header, customer_service, customers_call
 ):
     created = client.post("/api/v1/service-accounts", headers=auth_header("admin"), json={
         "client_id": "svc.sender", "display_name": "Sender", "department_path": "/hq",
@@ -91,7 +86,7 @@ def test_a_service_accounts_token_names_only_the_services_its_scopes_open(
 
 
 def test_a_persons_token_names_the_gateway_the_console_and_every_service(
-    client, login, customer_service
+    client, login, customer_service, customers_call
 ):
     token = login("rep.zhang")
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import grpc
 import pytest
 import requests
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.customer.v1 import customer_pb2
 from crm_devstack.waiting import wait_until
 from crm_shared.auth.revocations import DOCUMENT_PATH, PolledRevocations, subject_digest
-from crm_shared.grpc.client import connect
 from gateway.identity.demo import USERS
 from sqlalchemy import text
 from werkzeug.serving import make_server
@@ -85,16 +84,12 @@ def gateway_status(gateway, token: str) -> int:
                         headers={"Authorization": f"Bearer {token}"}).status_code
 
 
-def grpc_status(address: str, token: str) -> grpc.StatusCode:
-    channel = connect(address, [SERVICE], token_provider=lambda: token)
-    try:
-        customer_pb2_grpc.CustomerServiceStub(channel).ListCustomers(
-            customer_pb2.ListCustomersRequest(page_size=1), timeout=10)
-        return grpc.StatusCode.OK
-    except grpc.RpcError as error:
-        return error.code()
-    finally:
-        channel.close()
+@pytest.fixture
+def grpc_status(rpc_status):
+    """``grpc_status(address, token)``: how the customer api answers a call with ``token``."""
+    return lambda address, token: rpc_status(
+        address, token, SERVICE.methods_by_name["ListCustomers"],
+        customer_pb2.ListCustomersRequest(page_size=1))
 
 
 def change_user(gateway, admin_token: str, username: str, **changes) -> None:
@@ -103,7 +98,7 @@ def change_user(gateway, admin_token: str, username: str, **changes) -> None:
     assert response.status_code == 200, response.text
 
 
-def assert_refused_everywhere(gateway, address: str, token: str) -> None:
+def assert_refused_everywhere(gateway, address: str, token: str, grpc_status) -> None:
     wait_until(lambda: gateway_status(gateway, token) == 401, timeout=WITHIN_SECONDS,
                message="the gateway still accepts the token")
     wait_until(lambda: grpc_status(address, token) is grpc.StatusCode.UNAUTHENTICATED,
@@ -117,7 +112,7 @@ def assert_refused_everywhere(gateway, address: str, token: str) -> None:
      pytest.param({"password": "a new long passphrase"}, id="password-changed")],
 )
 def test_a_changed_users_token_is_refused_at_the_gateway_and_the_grpc_service(
-    gateway, start_customer_api, change
+    gateway, start_customer_api, grpc_status, change
 ):
     customers = start_customer_api()
     admin = login(gateway, "admin")["access_token"]
@@ -129,14 +124,16 @@ def test_a_changed_users_token_is_refused_at_the_gateway_and_the_grpc_service(
 
     change_user(gateway, admin, "rep.zhang", **change)
 
-    assert_refused_everywhere(gateway, customers.address, token)
+    assert_refused_everywhere(gateway, customers.address, token, grpc_status)
     assert refresh(gateway, session["refresh_token"]).status_code == 401
     # Others are untouched: the admin who made the change still works at both doors.
     assert gateway_status(gateway, admin) == 200
     assert grpc_status(customers.address, admin) is grpc.StatusCode.OK
 
 
-def test_a_token_issued_after_the_change_works_at_once(gateway, start_customer_api):
+def test_a_token_issued_after_the_change_works_at_once(
+    gateway, start_customer_api, grpc_status
+):
     customers = start_customer_api()
     admin = login(gateway, "admin")["access_token"]
     before = login(gateway, "rep.zhang")["access_token"]
@@ -144,13 +141,13 @@ def test_a_token_issued_after_the_change_works_at_once(gateway, start_customer_a
     change_user(gateway, admin, "rep.zhang", roles=["sales_rep", "service_agent"])
     after = login(gateway, "rep.zhang")["access_token"]
 
-    assert_refused_everywhere(gateway, customers.address, before)
+    assert_refused_everywhere(gateway, customers.address, before, grpc_status)
     assert gateway_status(gateway, after) == 200
     assert grpc_status(customers.address, after) is grpc.StatusCode.OK
 
 
 def test_a_service_started_after_the_change_refuses_the_token_from_its_first_call(
-    gateway, start_customer_api
+    gateway, start_customer_api, grpc_status
 ):
     admin = login(gateway, "admin")["access_token"]
     token = login(gateway, "rep.zhang")["access_token"]
