@@ -4,7 +4,8 @@ out, ``?next=``, refusals as readable pages, the vendored front-end files.
 The gateway is the real application over a migrated SQLite database with the demo
 organisation, served by werkzeug in a thread on a free port, so the console's identity client
 talks HTTP to it exactly as in production. Both trust one proxy hop, as the chart deploys them
-(the ingress controller in front of the console, the console in front of the gateway). No
+(the ingress controller in front of the console, the console in front of the gateway); one
+test serves a second gateway as ``make run`` configures it (crm_devstack.suite). No
 service api runs: the peers point at a closed port, and the one test that needs a gRPC answer
 gets the refusal of an unreachable service.
 A small blueprint registered by the fixture gives the tests a signed-in page that calls
@@ -28,6 +29,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,6 +45,7 @@ from crm_console.refusals import Refusal
 from crm_console.rpc import call
 from crm_console.session import _SealedSerializer
 from crm_console.settings import ConsoleSettings
+from crm_devstack.suite import Suite, SuiteConfig
 from crm_shared.auth import generate_signing_key
 from crm_shared.db import Database
 from crm_shared.settings import load_settings
@@ -77,15 +80,14 @@ class Gateway:
         return response.json()
 
 
-@pytest.fixture(scope="module")
-def gateway(tmp_path_factory, module_migrated_database) -> Iterator[Gateway]:
-    keys = tmp_path_factory.mktemp("keys")
+HASHING = PasswordHashing(PasswordHasher.from_parameters(CHEAPEST))
+
+
+@contextmanager
+def serve_gateway(database: Database, keys: Path, **settings) -> Iterator[Gateway]:
+    """The gateway over ``database``, served by werkzeug in a thread on a free port."""
     private, public = keys / "private.pem", keys / "public.pem"
-    generate_signing_key(private, public)
-    database = Database(module_migrated_database("gateway"))
-    hashing = PasswordHashing(PasswordHasher.from_parameters(CHEAPEST))
-    assert seed_demo_organisation(database, hashing)
-    settings = load_settings(
+    loaded = load_settings(
         GatewaySettings,
         database_url=str(database.engine.url),
         jwt_private_key_file=private,
@@ -93,13 +95,13 @@ def gateway(tmp_path_factory, module_migrated_database) -> Iterator[Gateway]:
         demo_mode=False,
         outbox_relay=False,
         log_level="INFO",
-        http_trusted_proxies=1,
         **{
             f"{peer}_addr": UNREACHABLE
             for peer in ("customer", "sales", "ticket", "marketing", "notification")
         },
+        **settings,
     )
-    app = create_gateway(settings, database=database, hashing=hashing)
+    app = create_gateway(loaded, database=database, hashing=HASHING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -109,7 +111,23 @@ def gateway(tmp_path_factory, module_migrated_database) -> Iterator[Gateway]:
         server.shutdown()
         thread.join(timeout=5)
         app.extensions["crm.gateway"].peers.close()
-        database.dispose()
+
+
+@pytest.fixture(scope="module")
+def gateway_database(tmp_path_factory, module_migrated_database) -> Iterator[tuple[Database, Path]]:
+    """The gateway's migrated database with the demo organisation, and its signing keys."""
+    keys = tmp_path_factory.mktemp("keys")
+    generate_signing_key(keys / "private.pem", keys / "public.pem")
+    database = Database(module_migrated_database("gateway"))
+    assert seed_demo_organisation(database, HASHING)
+    yield database, keys
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def gateway(gateway_database) -> Iterator[Gateway]:
+    with serve_gateway(*gateway_database, http_trusted_proxies=1) as served:
+        yield served
 
 
 # --- the console under test ----------------------------------------------------------------
@@ -138,7 +156,9 @@ def _test_pages() -> Blueprint:
     return pages
 
 
-def make_console(gateway: Gateway, *, secure: bool, secret: str = SECRET) -> Flask:
+def make_console(
+    gateway: Gateway, *, secure: bool, secret: str = SECRET, trusted_proxies: int = 1
+) -> Flask:
     settings = load_settings(
         ConsoleSettings,
         gateway_url=gateway.url,
@@ -146,7 +166,7 @@ def make_console(gateway: Gateway, *, secure: bool, secret: str = SECRET) -> Fla
         console_secret_key=secret,
         console_secure_cookies=secure,
         grpc_timeout_seconds=0.5,
-        http_trusted_proxies=1,
+        http_trusted_proxies=trusted_proxies,
         **{
             f"{peer}_addr": UNREACHABLE
             for peer in ("customer", "sales", "ticket", "marketing", "notification")
@@ -251,6 +271,49 @@ def test_failed_sign_ins_count_against_each_persons_address_not_the_consoles(con
     refused = sign_in(attacker, "marketer.chen")
     assert "Too many failed attempts." in text(refused)
     assert sign_in(owner, "marketer.chen").status_code == 302
+
+
+def _as_make_run_configures(component: str, tmp_path: Path) -> dict[str, object]:
+    """The client-address settings ``make run`` gives ``component`` (crm_devstack.suite)."""
+    env = Suite(SuiteConfig(data_dir=tmp_path, amqp_url="amqp://unused")).env_for(
+        component, "serve"
+    )
+    names = ("HTTP_TRUSTED_PROXIES", "HTTP_TRUSTED_PROXY_PEERS")
+    return {name.lower(): env[name] for name in names if name in env}
+
+
+def test_each_public_page_visitor_has_their_own_bucket_at_the_gateway(
+    gateway_database, tmp_path
+):
+    """Under ``make run`` every visitor of the public pages reaches the gateway from the
+    console's address; the console forwards each one's own, and the gateway believes it from
+    the console, so one visitor's 429 is not everyone's. A visitor who writes X-Forwarded-For
+    at the console stays in their own bucket."""
+    limited = {"public_rate_limit_per_address": 2, "public_rate_limit_per_target": 1_000}
+    settings = _as_make_run_configures("gateway", tmp_path)
+    with serve_gateway(*gateway_database, **settings, **limited) as served:
+        console = make_console(
+            served, secure=False,
+            trusted_proxies=int(_as_make_run_configures("console", tmp_path).get(
+                "http_trusted_proxies", 0)),
+        )
+
+        def unsubscribe(address: str, forwarded_for: str | None = None) -> int:
+            environ = {"REMOTE_ADDR": address}
+            if forwarded_for:
+                environ["HTTP_X_FORWARDED_FOR"] = forwarded_for
+            # the one-click POST: no form to fetch first; marketing is down, so each request
+            # the gateway lets through is a 503 page and the one it refuses a 429
+            return console.test_client().post(
+                "/u/" + "A" * 40, data={"List-Unsubscribe": "One-Click"}, environ_base=environ
+            ).status_code
+
+        first = [unsubscribe("192.0.2.10") for _ in range(2)]
+        assert first == [503, 503]
+        assert unsubscribe("192.0.2.10") == 429  # this visitor's bucket is full
+        assert unsubscribe("192.0.2.10", forwarded_for="198.51.100.77") == 429  # still theirs
+        assert unsubscribe("192.0.2.20") == 503  # another visitor is not refused
+        console.extensions["crm.console"].peers.close()
 
 
 def test_missing_fields_are_shown_next_to_them(client):

@@ -103,8 +103,7 @@ def create_app(
 ) -> GatewayOpenAPI:
     """The WSGI application. ``database``, ``hashing`` and ``peers`` may be supplied (tests,
     or a server that shares the database with its outbox relay); otherwise built here."""
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
+    from gateway.forwarded import TrustedForwardedFor
     from gateway.views import (
         auth,
         customers,
@@ -166,7 +165,9 @@ def create_app(
     )
     install_error_handlers(app)
     if settings.http_trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.http_trusted_proxies)  # type: ignore[method-assign]
+        app.wsgi_app = TrustedForwardedFor(  # type: ignore[method-assign]
+            app.wsgi_app, hops=settings.http_trusted_proxies,
+            peers=settings.trusted_proxy_peers())
 
     health.register(app, deps)
     auth.register(app, deps)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
-
 from crm_shared.kpis import time_zone
 from crm_shared.settings import PeerAddressSettings, ProcessSettings
+from pydantic import Field, field_validator
+
+from gateway.forwarded import parse_peers
 
 
 class GatewaySettings(ProcessSettings, PeerAddressSettings):
@@ -60,6 +61,10 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     # the client address is the entry this many from the right; entries further left, which
     # the client could have written, are ignored. The chart sets 1 (the ingress controller).
     http_trusted_proxies: int = Field(0, ge=0, le=5)
+    # The peers (addresses or networks, comma-separated) whose X-Forwarded-For counts; empty:
+    # every peer (the chart, where the NetworkPolicy admits only the ingress and the console).
+    # ``make run``: loopback, the console's hop (gateway/forwarded.py).
+    http_trusted_proxy_peers: str = ""
     dashboard_timeout_seconds: float = Field(3.0, gt=0, le=60)
     # The zone the dashboard's period words count days in when the caller names none
     # (`time_zone`): the console's CONSOLE_TIME_ZONE, so "this month" is the same on both.
@@ -76,6 +81,15 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
 
     outbox_relay: bool = True
     outbox_poll_seconds: float = Field(0.5, gt=0)
+
+    @field_validator("http_trusted_proxy_peers")
+    @classmethod
+    def _peer_networks(cls, value: str) -> str:
+        parse_peers(value)  # ValueError: not an address or network
+        return value
+
+    def trusted_proxy_peers(self):
+        return parse_peers(self.http_trusted_proxy_peers)
 
     @field_validator("dashboard_time_zone")
     @classmethod

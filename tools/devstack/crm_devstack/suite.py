@@ -188,6 +188,12 @@ class Suite:
                 # the SMS gateway's inbound webhook (a customer's 退订 reply) is signed like
                 # the calls the notification worker makes to it
                 SMS_INBOUND_SECRET=self.sms_secret_file.read_text().strip(),
+                # The console is one hop in front: its public pages forward their visitor's
+                # address, so each visitor has their own public-route bucket here, not the
+                # console's shared one. Believed from loopback only (where the console calls
+                # from): a visitor reaching this port from elsewhere cannot write it.
+                HTTP_TRUSTED_PROXIES="1",
+                HTTP_TRUSTED_PROXY_PEERS="127.0.0.1,::1",
                 **{f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES},
             )
         elif component == "console":
