@@ -1,16 +1,18 @@
 """Telemetry carries no personal data: a customer is planted with a unique phone, e-mail,
-ID-card and bank account number (and a company's contact with a phone and e-mail of their
-own), searched for by phone and e-mail through REST and the console, and texted a survey link
-that is then opened; afterwards no span the collector
+ID-card and bank account number (and a company's contact, a lead and a ticket's reporter with
+a phone and e-mail of their own), searched for by phone and e-mail through REST and the
+console, and texted a survey link that is then opened; afterwards no span the collector
 recorded, no line in the suite's log folder and no message a service published holds any of
 those values, nor the survey link's token, in clear.
 
 Broker messages are the outbox rows of every component's database (the relay publishes
 exactly those). No message carries any of the planted values, not even the events that
 describe the customer: the customer service puts the ID-card and bank numbers in them masked,
-and the phone and e-mail too; the survey link texted to the planted phone shows that the
-marketing service still reaches the customer, reading the address from the customer service
-as it sends (services/customer/README.md, "Events").
+and the phone and e-mail too, as the sales service does in ``lead.created`` and the ticket
+service with a reporter's in every ticket event (``crm_shared.contact_masks``); the survey
+link texted to the planted phone shows that the marketing service still reaches the customer,
+reading the address from the customer service as it sends (services/customer/README.md,
+"Events").
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def _id_card(first17: str) -> str:
 
 def _planted() -> dict[str, str]:
     digits = str(uuid.uuid4().int)
+    more = str(uuid.uuid4().int)
     return {
         "phone": "139" + digits[:8],
         "email": f"plant.{uuid.uuid4().hex[:12]}@example.com",
@@ -53,6 +56,10 @@ def _planted() -> dict[str, str]:
         "bank_account": "6222" + digits[13:28],
         "contact_phone": "138" + digits[28:36],
         "contact_email": f"contact.{uuid.uuid4().hex[:12]}@example.com",
+        "lead_phone": "137" + more[:8],
+        "lead_email": f"lead.{uuid.uuid4().hex[:12]}@example.com",
+        "reporter_phone": "136" + more[8:16],
+        "reporter_email": f"reporter.{uuid.uuid4().hex[:12]}@example.com",
     }
 
 
@@ -107,6 +114,17 @@ def test_planted_personal_values_reach_no_span_log_line_or_broker_message(
     _ok(http.call("POST", f"/api/v1/customers/{company['id']}/contacts", {
         "name": "韩梅梅", "job_title": "采购经理", "phone": planted["contact_phone"],
         "email": planted["contact_email"]}, token=rep), 201)
+
+    # A lead and a ticket filed by phone: their events describe the person too.
+    _ok(http.call("POST", "/api/v1/leads", {
+        "contact_name": "周杰", "company_name": f"苏州精密{uuid.uuid4().hex[:6]}",
+        "phone": planted["lead_phone"], "email": planted["lead_email"]},
+        token=http.login("sales.lead")), 201)
+    _ok(http.call("POST", "/api/v1/tickets", {
+        "type": "complaint", "channel": "phone", "title": "洗衣机外壳有裂缝",
+        "description": "收到的洗衣机外壳有裂缝", "reporter_name": "李女士",
+        "reporter_phone": planted["reporter_phone"], "reporter_email": planted["reporter_email"]},
+        token=http.login("agent.wang")), 201)
 
     # Searches through REST (each filter the list offers) and the console.
     for query in (f"phone={planted['phone']}", f"email={quote(planted['email'])}",
