@@ -222,6 +222,38 @@ def keys(tmp_path_factory):
     return signing_keys(tmp_path_factory.mktemp("keys"))
 
 
+@pytest.fixture(scope="module")
+def real_customer_api(module_migrated_database, keys):
+    """``real_customer_api(people)``: the REAL customer api in-process (its servicer and
+    migrations, a field-encryption key of the test) on its own database, called by ``people``
+    (``inprocess_api.Person`` by user id) with the session issuer's tokens; stopped after the
+    module. For another service's tests that make its calls to the customer service real."""
+    import base64
+    import os
+
+    from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+    from customer_service.api import build_bindings
+    from customer_service.settings import CustomerApiSettings
+
+    from .inprocess_api import InProcessApi
+
+    started: list[InProcessApi] = []
+
+    def start(people) -> InProcessApi:
+        server = InProcessApi(
+            "customer", build_bindings, module_migrated_database("customer_service"), keys,
+            service=customer_pb2.DESCRIPTOR.services_by_name["CustomerService"],
+            stub_class=customer_pb2_grpc.CustomerServiceStub, people=people,
+            settings_cls=CustomerApiSettings,
+            field_encryption_key=base64.b64encode(os.urandom(32)).decode())
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
 @pytest.fixture
 def rpc_error():
     """``rpc_error(call, *args, **kwargs)``: the described error (code, message, field

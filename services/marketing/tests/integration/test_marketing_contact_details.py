@@ -8,14 +8,11 @@ message; a customer service that cannot answer puts it back in the queue, nothin
 
 from __future__ import annotations
 
-import base64
-import os
 import uuid
 
 import pytest
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
-from crm_devstack.inprocess_api import InProcessApi
 from crm_devstack.ports import free_port
 from crm_shared.db import utcnow
 from marketing_service import outbound, read_model
@@ -24,7 +21,6 @@ from marketing_service.models import CustomerProfile, OutboundMessage
 
 pytestmark = pytest.mark.integration
 
-CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 PEOPLE = {
     "u-rep": (("sales_rep",), "/hq/sales/east", "own"),
     # the marketing service's account, as the suite grants it (crm_shared.auth.scopes)
@@ -34,19 +30,8 @@ PEOPLE = {
 
 
 @pytest.fixture(scope="module")
-def customers(module_migrated_database, keys):
-    """The real customer api in-process, on its own migrated database."""
-    from customer_service.api import build_bindings
-    from customer_service.settings import CustomerApiSettings
-
-    server = InProcessApi("customer", build_bindings,
-                          module_migrated_database("customer_service"), keys,
-                          service=CUSTOMER_SERVICE,
-                          stub_class=customer_pb2_grpc.CustomerServiceStub, people=PEOPLE,
-                          settings_cls=CustomerApiSettings,
-                          field_encryption_key=base64.b64encode(os.urandom(32)).decode())
-    yield server
-    server.stop()
+def customers(real_customer_api):
+    return real_customer_api(PEOPLE)
 
 
 @pytest.fixture(scope="module")

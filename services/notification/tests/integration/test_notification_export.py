@@ -8,13 +8,10 @@ servicers.
 
 from __future__ import annotations
 
-import base64
-import os
-
 import grpc
 import pytest
 from crm.common.v1 import types_pb2
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.customer.v1 import customer_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_devstack.inprocess_api import InProcessApi
 from crm_devstack.ports import free_port
@@ -31,7 +28,6 @@ C = types_pb2.DeliveryChannel
 TOKEN = "aW52LTE6MTc5OTk5OTk5OQ.Q0hYbW9ja3NpZ25hdHVyZWJ5dGVzZm9ydGhldGVzdDEyMzQ1"
 LINK = f"https://crm.example.com/api/v1/surveys/respond/{TOKEN}"
 
-CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 PEOPLE = {
     "svc-marketing": (("service",), "/hq", "all", ("notification.send",)),
     "u-dpo": (("dpo",), "/hq", "all"),
@@ -44,19 +40,9 @@ PEOPLE = {
 
 
 @pytest.fixture(scope="module")
-def customers(module_migrated_database, keys):
-    """The real customer api in-process, called by ``PEOPLE`` with the same issuer's tokens."""
-    from customer_service.api import build_bindings as customer_bindings
-    from customer_service.settings import CustomerApiSettings
-
-    server = InProcessApi("customer", customer_bindings,
-                          module_migrated_database("customer_service"), keys,
-                          service=CUSTOMER_SERVICE,
-                          stub_class=customer_pb2_grpc.CustomerServiceStub, people=PEOPLE,
-                          settings_cls=CustomerApiSettings,
-                          field_encryption_key=base64.b64encode(os.urandom(32)).decode())
-    yield server
-    server.stop()
+def customers(real_customer_api):
+    """The real customer api, called by ``PEOPLE`` with the same issuer's tokens."""
+    return real_customer_api(PEOPLE)
 
 
 def _notification_api(database, keys, customer_addr: str) -> InProcessApi:
