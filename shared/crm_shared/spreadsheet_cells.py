@@ -8,13 +8,23 @@ through DDE. So every CSV the suite writes goes through :func:`encode_csv`, whic
 such a cell with a single quote (OWASP's rule): the spreadsheet shows the text, without the
 quote, and runs nothing. :func:`restore` takes that quote off again where the suite reads its
 own export back (the customer import), so a file round-trips unchanged.
+
+An .xlsx has typed cells, so there the rule needs no mark: :func:`encode_xlsx` writes every
+cell as a text cell (never a formula cell, whatever it starts with) and gives a cell that
+looks like a formula Excel's quote prefix, so editing it keeps it text. The value itself stays
+as it was, and the import reads it back unchanged.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
@@ -43,3 +53,38 @@ def encode_csv(rows: Iterable[Iterable[str]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CHUNK_BYTES = 1024 * 1024
+# Excel's own limit on a sheet's name.
+MAX_SHEET_TITLE = 31
+
+
+def encode_xlsx(rows: Iterable[Iterable[str]], *, sheet_title: str) -> Iterator[bytes]:
+    """``rows`` as an .xlsx workbook of one sheet, in chunks of at most 1 MiB.
+
+    Every cell is a text cell; one that a spreadsheet would run as a formula also carries the
+    quote prefix. The rows are consumed lazily and written to a temporary file (openpyxl's
+    write-only mode keeps no row in memory); the workbook is a zip whose directory comes last,
+    so its bytes follow once the last row is in.
+    """
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title[:MAX_SHEET_TITLE])
+    for row in rows:
+        sheet.append([_text_cell(sheet, cell) for cell in row])
+    with tempfile.TemporaryFile() as file:
+        book.save(file)
+        file.seek(0)
+        while chunk := file.read(XLSX_CHUNK_BYTES):
+            yield chunk
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    # XML 1.0 cannot hold control characters: openpyxl would refuse the whole file for one.
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl would make "=..." a formula cell
+    if _formula_behind_marks(text):
+        cell.quotePrefix = True
+    return cell

@@ -1,5 +1,5 @@
 """gRPC methods of ``crm.customer.v1.CustomerService`` for personal data: access log, consents,
-data-subject export, erasure, CSV import and export. Mixed into
+data-subject export, erasure, import and export (CSV, .xlsx). Mixed into
 :class:`customer_service.api.CustomerServicer` (which provides ``self.database``).
 
 Who may do what: anybody who may see a customer reads and records its consents; the
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal, current_principal, visibility_clause
 from crm_shared.db import utcnow
 from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.grpc.paging import keyset_page, page_size_of
-from crm_shared.spreadsheet_cells import encode_csv
+from crm_shared.spreadsheet_cells import encode_csv, encode_xlsx
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +39,8 @@ from customer_service.models import Customer, CustomerImport, ErasureRequest
 
 METHOD_PREFIX = "/crm.customer.v1.CustomerService/"
 EXPORT_PAGE = 500
+# The .xlsx export's sheet name, by whether the headers are Chinese.
+EXPORT_SHEET_TITLES = {False: "Customers", True: "客户"}
 # ExportCustomersRequest fields that are ListCustomers filters of the same name.
 EXPORT_FILTERS = {
     "query",
@@ -354,6 +357,7 @@ class PersonalDataRpcs:
                 "default_owner_id",
                 "duplicate_handling",
                 "request_id",
+                "encoding",
             },
         )
         violations = request_id_violations(request.request_id)
@@ -361,6 +365,8 @@ class PersonalDataRpcs:
             violations.append(
                 FieldViolation("duplicate_handling", "is not a known duplicate handling")
             )
+        if len(request.encoding) > 40:
+            violations.append(FieldViolation("encoding", "must be at most 40 characters"))
         if len(request.file_name) > 255:
             violations.append(FieldViolation("file_name", "must be at most 255 characters"))
         if violations:
@@ -403,22 +409,29 @@ class PersonalDataRpcs:
             )
 
     def ExportCustomers(self, request, context):
-        """Stream the visible customers as CSV, a page per chunk; each exported customer gets
-        an EXPORT entry in the access log, written before its chunk is sent."""
-        from customer_service.api import customer_protos  # api imports this module
-
+        """Stream the visible customers as CSV (a page per chunk) or .xlsx (the workbook once
+        every row is in); each exported customer gets an EXPORT entry in the access log, written
+        before any of its bytes are sent."""
         principal = current_principal()
-        refuse_unsupported(request, EXPORT_FILTERS | {"columns", "access_purpose"})
+        refuse_unsupported(
+            request, EXPORT_FILTERS | {"columns", "access_purpose", "format", "locale"}
+        )
         columns = list(request.columns) or list(customer_csv.COLUMNS)
-        unknown = [
+        violations = [
             FieldViolation(
                 f"columns[{index}]", f"is not a column ({', '.join(customer_csv.COLUMNS)})"
             )
             for index, name in enumerate(columns)
             if name not in customer_csv.COLUMNS
         ]
-        if unknown:
-            raise InvalidArgument(unknown)
+        if request.format not in types_pb2.TableFormat.values():
+            violations.append(FieldViolation("format", "is not a known table format"))
+        if request.locale and request.locale not in customer_csv.LOCALES:
+            violations.append(
+                FieldViolation("locale", f"must be one of {', '.join(customer_csv.LOCALES)}")
+            )
+        if violations:
+            raise InvalidArgument(violations)
         listing = customer_pb2.ListCustomersRequest()
         for name in EXPORT_FILTERS:
             value = getattr(request, name)
@@ -429,10 +442,37 @@ class PersonalDataRpcs:
                 setattr(listing, name, value)
             else:
                 getattr(listing, name).extend(value)
-        filters = self._list_filters(listing)
+        pages = self._export_pages(principal, self._list_filters(listing), columns, request)
+        header = customer_csv.header_of(columns, request.locale)
+        if request.format == types_pb2.TABLE_FORMAT_XLSX:
+            written = 0
+
+            def rows():
+                nonlocal written
+                yield header
+                for page in pages:
+                    written += len(page)
+                    yield from page
+
+            for data in encode_xlsx(
+                rows(),
+                sheet_title=EXPORT_SHEET_TITLES[request.locale == customer_csv.CHINESE_LOCALE],
+            ):
+                yield customer_pb2.ExportCustomersChunk(data=data, row_count=written)
+            return
+        yield customer_pb2.ExportCustomersChunk(data=encode_csv([header]), row_count=0)
+        written = 0
+        for page in pages:
+            written += len(page)
+            yield customer_pb2.ExportCustomersChunk(data=encode_csv(page), row_count=written)
+
+    def _export_pages(self, principal, filters, columns, request):
+        """The export's rows, a page of the list at a time, each page access-logged (for the
+        personal columns) in the transaction that read it."""
+        from customer_service.api import customer_protos  # api imports this module
+
         personal = sorted(set(columns) & set(personal_data.PERSONAL_FIELDS))
-        yield customer_pb2.ExportCustomersChunk(data=encode_csv([columns]), row_count=0)
-        written, token = 0, ""
+        token = ""
         while True:
             with self.database.unit_of_work() as uow:
                 rows, token, _total = repository.list_visible(
@@ -451,11 +491,7 @@ class PersonalDataRpcs:
                             method=METHOD_PREFIX + "ExportCustomers",
                         )
             if messages:
-                written += len(messages)
-                yield customer_pb2.ExportCustomersChunk(
-                    data=encode_csv(customer_csv.row_of(m, columns) for m in messages),
-                    row_count=written,
-                )
+                yield [customer_csv.row_of(m, columns) for m in messages]
             if not token:
                 return
 

@@ -1,6 +1,8 @@
-"""The customer CSV format shared by ImportCustomers and ExportCustomers: its columns, reading
-a file into rows, a row into a ``Customer`` message, and a message back into a row (written by
-:func:`crm_shared.spreadsheet_cells.encode_csv`, so no cell runs as a formula). No I/O.
+"""The customer table format shared by ImportCustomers and ExportCustomers: its columns, reading
+a file (CSV or .xlsx, by :mod:`crm_shared.spreadsheet_upload`) into rows, a row into a
+``Customer`` message, and a message back into a row (written by
+:func:`crm_shared.spreadsheet_cells.encode_csv` or ``encode_xlsx``, so no cell runs as a
+formula). No I/O.
 
 Columns are Customer field paths (see ``ImportCustomersRequest.csv_content``); enum values
 are written as lower-case words (``enterprise``, ``exhibition``, ``female``) and tags as
@@ -10,34 +12,38 @@ is decided by the same rules as CreateCustomer, which the import goes through.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.errors import FieldViolation, InvalidArgument
-from crm_shared.spreadsheet_cells import restore
+from crm_shared.spreadsheet_upload import read_table
 
-COLUMNS = (
-    "type",
-    "display_name",
-    "phone",
-    "email",
-    "source",
-    "source_detail",
-    "first_contact_date",
-    "needs",
-    "owner_id",
-    "enterprise.legal_name",
-    "enterprise.industry",
-    "enterprise.staff_count",
-    "individual.gender",
-    "individual.age",
-    "individual.birth_date",
-    "individual.occupation",
-    "tags",
-)
+# Every column once: its key (the Customer field path, which is also its English header) and
+# the header a Chinese user's sheet has (客户名称...). The import reads either; the export
+# writes the caller's (``ExportCustomersRequest.locale``).
+COLUMNS: dict[str, str] = {
+    "type": "客户类型",
+    "display_name": "客户名称",
+    "phone": "手机",
+    "email": "邮箱",
+    "source": "来源",
+    "source_detail": "来源说明",
+    "first_contact_date": "首次接触日期",
+    "needs": "需求",
+    "owner_id": "负责人ID",
+    "enterprise.legal_name": "企业全称",
+    "enterprise.industry": "所属行业",
+    "enterprise.staff_count": "员工人数",
+    "individual.gender": "性别",
+    "individual.age": "年龄",
+    "individual.birth_date": "出生日期",
+    "individual.occupation": "职业",
+    "tags": "标签",
+}
+CHINESE_LOCALE = "zh-CN"
+LOCALES = (CHINESE_LOCALE, "en-US")
+COLUMN_OF_HEADER = {**{key: key for key in COLUMNS}, **{zh: key for key, zh in COLUMNS.items()}}
 REQUIRED_COLUMNS = ("type", "display_name")
 MAX_BYTES = 4 * 1024 * 1024
 TAG_SEPARATOR = ";"
@@ -58,11 +64,12 @@ GENDER_WORDS = _words(customer_pb2.Gender, "GENDER_")
 ENUM_COLUMNS = {"type": TYPE_WORDS, "source": SOURCE_WORDS, "individual.gender": GENDER_WORDS}
 
 
-def read(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and the data rows with their line numbers (the header is line 1).
+def read(content: bytes, encoding: str = "") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (as column keys) and the data rows with their line numbers (the header is
+    line 1).
 
-    A file that is not UTF-8 CSV with a usable header is refused whole (INVALID_ARGUMENT on
-    ``csv_content``); problems of single rows are left to the row checks.
+    A file that is not a readable CSV or .xlsx with a usable header is refused whole
+    (INVALID_ARGUMENT on ``csv_content``); problems of single rows are left to the row checks.
     """
 
     def refuse(message: str) -> InvalidArgument:
@@ -72,40 +79,41 @@ def read(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         raise refuse("is empty: a header line and at least one row are expected")
     if len(content) > MAX_BYTES:
         raise refuse(f"is larger than {MAX_BYTES // (1024 * 1024)} MiB: split the file")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise refuse(f"is not UTF-8 (byte {exc.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip() for name in next(reader)]
-        rows: list[tuple[int, dict[str, str]]] = []
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            if not any(cell.strip() for cell in cells):
-                continue  # blank line
-            values = {
-                name: (cells[index] if index < len(cells) else "")
-                for index, name in enumerate(header)
-            }
-            if len(cells) > len(header):
-                values["__extra__"] = ",".join(cells[len(header) :])
-            rows.append((line, values))
-    except csv.Error as exc:
-        raise refuse(f"is not valid CSV: {exc}") from None
-    unknown = [name for name in header if name not in COLUMNS]
+    table = read_table(content, field="csv_content", encoding=encoding)
+    names = table.header
+    unknown = [name for name in names if name not in COLUMN_OF_HEADER]
+    header = [COLUMN_OF_HEADER.get(name, name) for name in names]
     problems = [f"unknown column {name!r}" for name in unknown]
-    problems += [f"column {name!r} appears twice" for name in set(header) if header.count(name) > 1]
+    problems += [
+        f"column {name!r} appears twice"
+        for name in dict.fromkeys(header)
+        if name in COLUMNS and header.count(name) > 1
+    ]
     problems += [f"column {name!r} is missing" for name in REQUIRED_COLUMNS if name not in header]
     if problems:
-        raise refuse("; ".join(problems) + f" (columns: {', '.join(COLUMNS)})")
+        raise refuse(
+            "; ".join(problems)
+            + f" (columns: {', '.join(f'{key} / {zh}' for key, zh in COLUMNS.items())})"
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, cells in table.rows:
+        values = {
+            name: (cells[index] if index < len(cells) else "") for index, name in enumerate(header)
+        }
+        extra = [cell for cell in cells[len(header) :] if cell.strip()]
+        if extra:
+            values["__extra__"] = ",".join(extra)
+        rows.append((line, values))
     if not rows:
         raise refuse("has a header but no rows")
     return header, rows
+
+
+def header_of(columns: Iterable[str], locale: str) -> list[str]:
+    """The header line of an export in ``locale`` (``zh-CN``: Chinese names, else the keys)."""
+    if locale == CHINESE_LOCALE:
+        return [COLUMNS[column] for column in columns]
+    return list(columns)
 
 
 def to_customer(
@@ -115,8 +123,7 @@ def to_customer(
     violations: list[FieldViolation] = []
     if "__extra__" in values:
         violations.append(FieldViolation("csv_content", "the row has more cells than the header"))
-    # A cell the export marked as text (``spreadsheet_cells``) reads back as its value.
-    cell = {name: restore(values.get(name, "")).strip() for name in COLUMNS}
+    cell = {name: values.get(name, "").strip() for name in COLUMNS}
     numbers: dict[str, int] = {}
     for column, words in ENUM_COLUMNS.items():
         word = cell[column].lower()

@@ -1,4 +1,4 @@
-"""CSV import of customers: every row checked, the good ones stored, a report per row.
+"""Import of customers from CSV or .xlsx: every row checked, the good ones stored, a report per row.
 
 Each row goes through CreateCustomer itself (the servicer's method, in-process), so an
 imported customer is validated, numbered, tagged, scored and published exactly like one
@@ -136,11 +136,12 @@ def run(
 ) -> customer_pb2.CustomerImport:
     """Import the file (or only check it, with ``validate_only``) and store the report."""
     with database.unit_of_work(readonly=True) as uow:
-        earlier = earlier_request(uow.session, CustomerImport, request.request_id,
-                                  principal.user_id, creator="actor_id")
+        earlier = earlier_request(
+            uow.session, CustomerImport, request.request_id, principal.user_id, creator="actor_id"
+        )
         if earlier is not None:
             return to_proto(earlier)
-    _header, rows = customer_csv.read(request.csv_content)
+    _header, rows = customer_csv.read(request.csv_content, request.encoding)
     tags = tag_ids_by_name(database)
     duplicates = _Duplicates(database)
     handling = request.duplicate_handling or customer_pb2.DUPLICATE_HANDLING_SKIP

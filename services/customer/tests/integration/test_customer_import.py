@@ -1,11 +1,15 @@
-"""CSV import through the real api: good rows stored, bad ones reported per row and column,
-duplicates skipped, validate-only stores nothing, a retried import creates nothing twice."""
+"""Import through the real api: good rows stored, bad ones reported per row and column,
+duplicates skipped, validate-only stores nothing, a retried import creates nothing twice; CSV
+in the encodings Excel saves and .xlsx, with English or Chinese headers (issue 20)."""
 
 from __future__ import annotations
 
+import io
 import uuid
+from datetime import datetime
 
 import grpc
+import openpyxl
 import pytest
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal
@@ -65,6 +69,15 @@ def _vip_tag(stub) -> str:
         )
         .id
     )
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    file = io.BytesIO()
+    book.save(file)
+    return file.getvalue()
 
 
 def _errors(row) -> dict[str, str]:
@@ -215,7 +228,9 @@ def test_a_retried_import_answers_with_its_report_and_creates_nothing_twice(api)
         (b"type,display_name,shoe_size\nindividual,x,42\n", "unknown column 'shoe_size'"),
         (b"display_name,phone\nx,13800138000\n", "column 'type' is missing"),
         (b"type,display_name\n", "no rows"),
-        ("type,display_name\nindividual,李雷\n".encode("gb18030"), "not UTF-8"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "Excel 97-2003 workbook (.xls)"),
+        (b"PK\x03\x04" + bytes(500), "neither CSV nor a readable .xlsx"),
+        (_xlsx([["客户名称", "鞋码"], ["李雷", 42]]), "unknown column '鞋码'"),
     ],
 )
 def test_a_file_that_is_not_a_customer_csv_is_refused_whole(api, content, problem):
@@ -254,7 +269,111 @@ def test_a_row_duplicating_a_customer_out_of_sight_is_imported_as_if_it_did_not_
     imported = stub(REP).ImportCustomers(customer_pb2.ImportCustomersRequest(csv_content=content))
     assert imported.rows[0].status == IMPORTED and imported.rows[0].customer_id
     assert _count(database, Customer) == 2
-    candidates = stub(ADMIN).ListDuplicateCandidates(
-        customer_pb2.ListDuplicateCandidatesRequest()
-    ).duplicate_candidates
+    candidates = (
+        stub(ADMIN)
+        .ListDuplicateCandidates(customer_pb2.ListDuplicateCandidatesRequest())
+        .duplicate_candidates
+    )
     assert len(candidates) == 1
+
+
+# Chinese headers, as a sheet kept in a Chinese office has them; the report names the column by
+# its key. Line 3 has a bad phone, line 4 a bad age.
+CHINESE_FILE = (
+    "客户类型,客户名称,手机,邮箱,企业全称,所属行业,年龄\n"
+    "enterprise,西湖科技,13800138000,info@xihu.example,杭州西湖科技有限公司,manufacturing,\n"
+    "individual,韩梅梅,12345,,,,\n"
+    "individual,李雷,,li@example.com,,,abc\n"
+    "individual,{name},,,,,40\n"
+)
+
+
+@pytest.mark.parametrize(
+    "encoding, name",
+    [
+        ("utf-8", "王五"),
+        ("utf-8-sig", "王五"),  # what Excel's "CSV UTF-8" writes: a byte-order mark first
+        ("gbk", "王五"),  # what Excel's plain "CSV" writes on a zh-CN Windows
+        ("gb18030", "王𠀾"),  # a character outside GBK: four bytes in GB18030
+    ],
+)
+def test_a_csv_with_chinese_headers_is_read_in_the_encoding_it_was_saved_in(api, encoding, name):
+    stub, database = api
+    content = CHINESE_FILE.format(name=name).encode(encoding)
+    report = stub(REP).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(csv_content=content, file_name="客户.csv")
+    )
+
+    assert [(row.line_number, row.status, set(_errors(row))) for row in report.rows] == [
+        (2, IMPORTED, set()),
+        (3, FAILED, {"phone"}),
+        (4, FAILED, {"individual.age"}),
+        (5, IMPORTED, set()),
+    ]
+    stored = {
+        stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=row.customer_id)).display_name
+        for row in report.rows
+        if row.status == IMPORTED
+    }
+    assert stored == {"西湖科技", name}
+    assert _count(database, Customer) == 2
+
+
+def test_an_xlsx_with_chinese_headers_is_imported_with_errors_by_row(api):
+    """Excel keeps a phone number typed without a + as a number and a date as a date: both
+    read as their text; a row's line number is the sheet's row number, blank rows counted."""
+    stub, database = api
+    content = _xlsx(
+        [
+            ["客户类型", "客户名称", "手机", "首次接触日期", "年龄"],
+            ["individual", "韩梅梅", 13912345678, datetime(2026, 3, 1), 30],
+            [],
+            ["individual", "李雷", 12345, None, None],
+            ["company", "某公司"],
+        ]
+    )
+    report = stub(REP).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(csv_content=content, file_name="客户.xlsx")
+    )
+
+    assert [(row.line_number, row.status, set(_errors(row))) for row in report.rows] == [
+        (2, IMPORTED, set()),
+        (4, FAILED, {"phone"}),
+        (5, FAILED, {"type"}),
+    ]
+    stored = stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=report.rows[0].customer_id))
+    assert (
+        stored.display_name,
+        stored.phone,
+        stored.first_contact_date,
+        stored.individual.age,
+    ) == (
+        "韩梅梅",
+        "+8613912345678",
+        "2026-03-01",
+        30,
+    )
+    assert _count(database, Customer) == 1
+
+
+def test_a_named_encoding_is_used_and_an_unknown_or_wrong_one_is_a_field_error(api):
+    stub, database = api
+    gbk = "type,display_name\nindividual,李雷\n".encode("gbk")
+    report = stub(REP).ImportCustomers(
+        customer_pb2.ImportCustomersRequest(csv_content=gbk, encoding="GBK")
+    )
+    assert [row.status for row in report.rows] == [IMPORTED]
+
+    for encoding, field, problem in [
+        ("klingon", "encoding", "is not a known encoding"),
+        ("ascii", "csv_content", "is not ascii"),
+    ]:
+        with pytest.raises(grpc.RpcError) as caught:
+            stub(REP).ImportCustomers(
+                customer_pb2.ImportCustomersRequest(csv_content=gbk, encoding=encoding)
+            )
+        error = describe_rpc_error(caught.value)
+        assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+        assert [v.field for v in error.violations] == [field]
+        assert problem in error.violations[0].description
+    assert _count(database, Customer) == 1
