@@ -11,6 +11,7 @@ from datetime import datetime
 
 from crm.common.v1 import types_pb2
 from crm.notification.v1 import notification_pb2
+from crm_shared.contact_masks import mask_contact
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,16 +74,14 @@ def attempts_of(session: Session, delivery_id: str) -> list[DeliveryAttempt]:
 
 
 def mask(address: str, channel: int) -> str:
-    """``z***@example.com``; a webhook shows its host only."""
+    """``z***@example.com``, ``+86*********78`` (the events' mask, ``crm_shared.contact_masks``);
+    a webhook shows its host only."""
     if not address:
         return ""
-    if channel == C.DELIVERY_CHANNEL_EMAIL and "@" in address:
-        local, _, domain = address.partition("@")
-        return f"{local[:1]}***@{domain}"
     if channel == C.DELIVERY_CHANNEL_WEBHOOK:
         scheme, _, rest = address.partition("://")
         return f"{scheme}://{rest.split('/')[0]}/***"
-    return f"{address[:3]}***{address[-2:]}"
+    return mask_contact(address)
 
 
 def to_proto(delivery: Delivery, attempts: list[DeliveryAttempt] | None = None) -> notification_pb2.Delivery:
