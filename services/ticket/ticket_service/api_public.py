@@ -23,11 +23,16 @@ from crm_shared.errors import FieldViolation, NotFound
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.repeated_requests import earlier_request
 from crm_shared.timestamps import to_timestamp
+from google.protobuf import json_format
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ticket_service import knowledge
-from ticket_service.api_setup import _offset_of, _offset_token  # the staff search's tokens
+from ticket_service.api_setup import (  # the staff search's tokens, the one article mapping
+    _offset_of,
+    _offset_token,
+    article_to_proto,
+)
 from ticket_service.customers import NO_CUSTOMER
 from ticket_service.models import KnowledgeArticle, Ticket, TicketCommentRecord
 from ticket_service.validation import descriptive_violations, refuse, required
@@ -75,15 +80,12 @@ def _title_of(description: str) -> str:
 
 
 def public_article(row: KnowledgeArticle) -> ticket_pb2.PublicKnowledgeArticle:
-    return ticket_pb2.PublicKnowledgeArticle(
-        id=row.id,
-        kind=knowledge.KINDS.value(row.kind),
-        title=row.title,
-        body=row.body,
-        category=row.category,
-        product=row.product,
-        locale=row.locale,
-        update_time=to_timestamp(row.update_time),
+    """The staff view of the article (``article_to_proto``, the one mapping of a row) cut to
+    the fields ``PublicKnowledgeArticle`` declares, matched by name: the public message shows
+    exactly what it declares, and a field it gains is filled without a second copy."""
+    staff_view = json_format.MessageToDict(article_to_proto(row), preserving_proto_field_name=True)
+    return json_format.ParseDict(
+        staff_view, ticket_pb2.PublicKnowledgeArticle(), ignore_unknown_fields=True
     )
 
 
