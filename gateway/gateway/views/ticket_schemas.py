@@ -10,13 +10,19 @@ from typing import Any, Literal
 
 from crm.common.v1 import types_pb2
 from crm.ticket.v1 import ticket_pb2
+from crm_shared.field_limits import max_length, orders
+from crm_shared.protojson import enum_words
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic.fields import FieldInfo
 
-from crm_shared.protojson import enum_words
 from gateway.views.dashboard import DateRange, Kpi
 
 DEPARTMENT_PATH = r"^(/[a-z0-9][a-z0-9_-]{0,62})+$"
+TICKET_MAX = {  # the ticket service's limits, declared once in crm_shared.field_limits
+    name: max_length(ticket_pb2.Ticket, name)
+    for name in ("title", "description", "product", "customer_id", "contact_id", "reporter_name")
+}
+TicketOrder = Literal[orders(ticket_pb2.ListTicketsRequest)]  # type: ignore[misc]
 
 
 def words(enum) -> Any:
@@ -103,8 +109,8 @@ class TicketCreate(BaseModel):
     )
 
     type: TicketTypeWord
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field(min_length=1, max_length=20_000)
+    title: str = Field(min_length=1, max_length=TICKET_MAX["title"])
+    description: str = Field(min_length=1, max_length=TICKET_MAX["description"])
     category: str = Field(
         "",
         max_length=64,
@@ -112,14 +118,16 @@ class TicketCreate(BaseModel):
         "inferred from the text when empty.",
     )
     channel: ChannelWord | None = None
-    product: str = Field("", max_length=200)
+    product: str = Field("", max_length=TICKET_MAX["product"])
     keywords: list[str] = Field(default_factory=list, max_length=50)
     priority: PriorityWord | None = Field(None, description="Default `normal`.")
     customer_id: str = Field(
-        "", max_length=64, description="Required unless the reporter's contact details are given."
+        "",
+        max_length=TICKET_MAX["customer_id"],
+        description="Required unless the reporter's contact details are given.",
     )
-    contact_id: str = Field("", max_length=64)
-    reporter_name: str = Field("", max_length=200)
+    contact_id: str = Field("", max_length=TICKET_MAX["contact_id"])
+    reporter_name: str = Field("", max_length=TICKET_MAX["reporter_name"])
     reporter_phone: str = Field("", max_length=32)
     reporter_email: str = Field("", max_length=320)
     external_ids: dict[str, str] = Field(
@@ -128,13 +136,13 @@ class TicketCreate(BaseModel):
 
 
 class _TicketChanges(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field(min_length=1, max_length=20_000)
+    title: str = Field(min_length=1, max_length=TICKET_MAX["title"])
+    description: str = Field(min_length=1, max_length=TICKET_MAX["description"])
     category: str = Field(max_length=64)
-    product: str = Field(max_length=200)
+    product: str = Field(max_length=TICKET_MAX["product"])
     keywords: list[str] = Field(max_length=50)
-    contact_id: str = Field(max_length=64)
-    reporter_name: str = Field(max_length=200)
+    contact_id: str = Field(max_length=TICKET_MAX["contact_id"])
+    reporter_name: str = Field(max_length=TICKET_MAX["reporter_name"])
     reporter_phone: str = Field(max_length=32)
     reporter_email: str = Field(max_length=320)
     external_ids: dict[str, str]
@@ -175,15 +183,17 @@ class TicketListQuery(TicketPageQuery):
     )
     department_path: str = department_path_field("Only tickets held inside this subtree.")
     assignee_id: str = Field("", max_length=64)
-    customer_id: str = Field("", max_length=64)
+    customer_id: str = Field("", max_length=TICKET_MAX["customer_id"])
     account_manager_id: str = Field("", max_length=64)
     category: str = Field("", max_length=64)
     sla_breached: bool | None = None
     created_after: datetime | None = Field(None, description="Created at or after this time.")
     created_before: datetime | None = Field(None, description="Created before this time.")
-    order_by: Literal[
-        "create_time desc", "priority", "sla.resolution_due_time", "update_time desc"
-    ] = "create_time desc"
+    order_by: TicketOrder = Field(  # type: ignore[valid-type]
+        orders(ticket_pb2.ListTicketsRequest)[0],
+        description="`priority` puts urgent tickets first; `sla.resolution_due_time` is the "
+        "queue's order (soonest resolution due first, tickets without one last).",
+    )
 
 
 class TicketHistoryQuery(TicketPageQuery):

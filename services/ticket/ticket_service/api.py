@@ -26,6 +26,7 @@ from crm_shared.errors import (
     InvalidArgument,
     NotFound,
 )
+from crm_shared.field_limits import orders
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page_by, page_size_of
 from crm_shared.grpc.server import ServiceBinding
@@ -34,7 +35,7 @@ from crm_shared.repeated_requests import earlier_request
 from crm_shared.settings import ApiSettings
 from crm_shared.telemetry import current_traceparent, within_trace_of
 from crm_shared.timestamps import from_timestamp
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -82,16 +83,23 @@ LIST_FILTERS = {"page_size", "page_token", "query", "states", "types", "prioriti
                 "sla_breached", "min_create_time", "max_create_time", "order_by"}
 # Orders ListTickets pages by (keyset over the order's value and the id): (value, descending,
 # the value of a row). `sla.resolution_due_time` is the queue's order: the most urgent first,
-# tickets without a resolution clock last. `priority` of the contract is not offered yet.
+# tickets without a resolution clock last; `priority` puts urgent tickets first. The names are
+# declared once in crm_shared.field_limits, which the gateway publishes: ORDERS is built from
+# that list, so a declared order without a sort here fails at import, not in a client's request.
 NO_DUE_TIME = datetime(9999, 1, 1, tzinfo=UTC)
 _DUE_ORDER = func.coalesce(Ticket.resolution_due_time, NO_DUE_TIME).label("due_order")
-ORDERS = {
-    "": (Ticket.create_time, True, None),
+_PRIORITY_RANK = {name: len(routing.PRIORITIES) - index
+                  for index, name in enumerate(routing.PRIORITIES)}  # urgent highest
+_PRIORITY_ORDER = case(_PRIORITY_RANK, value=Ticket.priority, else_=0).label("priority_order")
+_SORTS = {
     "create_time desc": (Ticket.create_time, True, None),
     "update_time desc": (Ticket.update_time, True, None),
     "sla.resolution_due_time": (_DUE_ORDER, False,
                                 lambda row: row.resolution_due_time or NO_DUE_TIME),
+    "priority": (_PRIORITY_ORDER, True, lambda row: _PRIORITY_RANK.get(row.priority, 0)),
 }
+_DECLARED_ORDERS = orders(ticket_pb2.ListTicketsRequest)
+ORDERS = {"": _SORTS[_DECLARED_ORDERS[0]], **{name: _SORTS[name] for name in _DECLARED_ORDERS}}
 
 def keywords_of(given, title: str, description: str) -> list[str]:
     """The given keywords, then the known ones found in the text, each once."""

@@ -6,12 +6,12 @@ import re
 
 from crm.ticket.v1 import ticket_pb2
 from crm_shared.errors import FieldViolation, InvalidArgument
+from crm_shared.field_limits import max_lengths
 
 CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{4,38}$")
-TEXT_LIMITS = {"title": 300, "description": 20000, "product": 100, "contact_id": 36,
-               "reporter_name": 200, "customer_id": 36}
+TEXT_LIMITS = max_lengths(ticket_pb2.Ticket)  # declared once, published by the gateway too
 
 
 def refuse(violations: list[FieldViolation]) -> None:

@@ -23,6 +23,7 @@ from crm.ticket.v1 import events_pb2, ticket_pb2
 from crm_devstack.ports import free_port
 from crm_shared.db import utcnow
 from crm_shared.events.outbox import OutboxMessage
+from crm_shared.field_limits import max_lengths, orders
 from google.protobuf.field_mask_pb2 import FieldMask
 from sqlalchemy import select, text
 from ticket_service import sla, sla_policies
@@ -220,8 +221,47 @@ def test_list_filters_and_pages(api, rpc_error):
         ticket=ticket_pb2.Ticket(id=made[0].id, product="app"), update_mask=FieldMask(paths=["product"])))
     latest = stub.ListTickets(ticket_pb2.ListTicketsRequest(order_by="update_time desc", page_size=1))
     assert latest.tickets[0].id == made[0].id
-    assert rpc_error(stub.ListTickets, ticket_pb2.ListTicketsRequest(
-        order_by="priority")).code == grpc.StatusCode.INVALID_ARGUMENT
+    error = rpc_error(stub.ListTickets, ticket_pb2.ListTicketsRequest(order_by="title"))
+    assert [v.field for v in error.violations] == ["order_by"]
+
+
+@both_backends
+def test_every_declared_order_is_served_and_priority_puts_urgent_first(api):
+    """The orders the gateway publishes (crm_shared.field_limits) are the ones ListTickets
+    serves; `priority` was published and refused (issue 16)."""
+    made = {priority: api.create(title="App error", description="登录报错", priority=priority)
+            for priority in (ticket_pb2.TICKET_PRIORITY_LOW, ticket_pb2.TICKET_PRIORITY_URGENT,
+                             ticket_pb2.TICKET_PRIORITY_NORMAL, ticket_pb2.TICKET_PRIORITY_HIGH)}
+    stub = api.stub(ADMIN)
+    for order in orders(ticket_pb2.ListTicketsRequest):
+        listed = stub.ListTickets(ticket_pb2.ListTicketsRequest(order_by=order))
+        assert {t.id for t in listed.tickets} == {t.id for t in made.values()}, order
+    seen, token = [], ""
+    while True:  # one ticket a page: the keyset token carries the priority's rank
+        page = stub.ListTickets(ticket_pb2.ListTicketsRequest(
+            order_by="priority", page_size=1, page_token=token))
+        seen += page.tickets
+        token = page.next_page_token
+        if not token:
+            break
+    assert [t.priority for t in seen] == [
+        ticket_pb2.TICKET_PRIORITY_URGENT, ticket_pb2.TICKET_PRIORITY_HIGH,
+        ticket_pb2.TICKET_PRIORITY_NORMAL, ticket_pb2.TICKET_PRIORITY_LOW]
+
+
+@pytest.mark.parametrize("api", ["sqlite"], indirect=True)  # checked before any database use
+def test_the_declared_text_limits_are_the_ones_the_service_enforces(api, rpc_error):
+    """The limits the gateway publishes (crm_shared.field_limits) are the service's: one
+    character more is a field error on that field. (The customer and contact ids are looked up
+    by crm_shared.references before the handler runs, which this api has no customer service
+    for; their length is the handler's check behind that.)"""
+    for field, limit in max_lengths(ticket_pb2.Ticket).items():
+        if field in ("customer_id", "contact_id"):
+            continue
+        error = rpc_error(api.create, **{field: "x" * (limit + 1)})
+        assert error.code == grpc.StatusCode.INVALID_ARGUMENT, field
+        assert f"ticket.{field}" in {v.field for v in error.violations}, field
+    assert api.count(Ticket) == 0
 
 
 @both_backends

@@ -1,0 +1,74 @@
+"""Limits of the contracts' request fields, declared once: the service enforces them, the gateway
+publishes them in its OpenAPI document (and refuses early with the same numbers), and a test
+compares the two.
+
+Keyed by the full name of the proto message and the field, so a caller writes
+``max_length(ticket_pb2.Ticket, "product")`` and gets the number the ticket service checks.
+The copies each side kept before had drifted (the ticket's `product` was 200 in the gateway and
+100 in the service; its customer and contact ids 64 and 36; the gateway offered a ticket order
+the service refused). Services move their tables here one by one (issue 16); a field without an
+entry has no limit declared here yet.
+"""
+
+from __future__ import annotations
+
+from google.protobuf.descriptor import Descriptor
+
+ID_LENGTH = 36
+"""Length of the ids the services issue: UUIDs as text (`String(36)` columns)."""
+
+_MAX_LENGTHS: dict[str, dict[str, int]] = {
+    "crm.ticket.v1.Ticket": {
+        "title": 300,
+        "description": 20_000,
+        "product": 100,
+        "contact_id": ID_LENGTH,
+        "reporter_name": 200,
+        "customer_id": ID_LENGTH,
+    },
+}
+"""{message: {field: the most characters a text field may hold}}."""
+
+_ORDERS: dict[str, tuple[str, ...]] = {
+    # The first is the default (an empty order_by means it).
+    "crm.ticket.v1.ListTicketsRequest": (
+        "create_time desc",
+        "update_time desc",
+        "sla.resolution_due_time",
+        "priority",
+    ),
+}
+"""{list request: the values its `order_by` accepts}."""
+
+
+def _name(message) -> str:
+    descriptor = message if isinstance(message, Descriptor) else message.DESCRIPTOR
+    return descriptor.full_name
+
+
+def max_lengths(message) -> dict[str, int]:
+    """Every declared text limit of a message (class, instance or descriptor): {field: chars}."""
+    return dict(_MAX_LENGTHS.get(_name(message), {}))
+
+
+def max_length(message, field: str) -> int:
+    """The declared limit of one text field; a KeyError names a field without one."""
+    try:
+        return _MAX_LENGTHS[_name(message)][field]
+    except KeyError:
+        raise KeyError(f"no length limit declared for {_name(message)}.{field}") from None
+
+
+def orders(request) -> tuple[str, ...]:
+    """The `order_by` values a list request accepts, the default first."""
+    return _ORDERS[_name(request)]
+
+
+def declared_max_lengths() -> dict[str, dict[str, int]]:
+    """Every declared text limit: {message full name: {field: chars}} (for the drift test)."""
+    return {message: dict(fields) for message, fields in _MAX_LENGTHS.items()}
+
+
+def declared_orders() -> dict[str, tuple[str, ...]]:
+    """Every declared order list: {list request full name: values} (for the drift test)."""
+    return dict(_ORDERS)
