@@ -27,7 +27,7 @@ from crm_shared.timestamps import to_timestamp
 from sqlalchemy import JSON, Column, LargeBinary, String, Table, Text, delete, select, update
 from sqlalchemy.orm import Session
 
-from customer_service import personal_data
+from customer_service import kpi_rollup, personal_data
 from customer_service.models import Base, Customer, ErasureRequest, ErasureServiceStatus
 
 SERVICE = "customer"
@@ -106,11 +106,14 @@ def anonymise(session: Session, customer_ids: Iterable[str]) -> int:
         touched += personal_data.delete_personal_fields(session, customer_id)
     state = Customer.__table__.c.get("state")
     if state is not None:
-        session.execute(
-            update(Customer.__table__)
-            .where(Customer.__table__.c.id.in_(ids))
-            .values({state.name: "erased"})
-        )
+        # An erased record is no customer any more: out of the KPI rollup, which the bulk
+        # update passes by.
+        with kpi_rollup.bulk_change(session, ids):
+            session.execute(
+                update(Customer.__table__)
+                .where(Customer.__table__.c.id.in_(ids))
+                .values({state.name: "erased"})
+            )
     # Events already delivered still hold the data in their payload; the ones not yet sent
     # are delivered first (consumers then erase on ``customer.erased``).
     session.execute(

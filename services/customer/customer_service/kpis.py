@@ -25,11 +25,17 @@ from crm.common.v1 import reporting_pb2, types_pb2
 from crm_shared.auth import Principal, visibility_clause
 from crm_shared.errors import FieldViolation, InvalidArgument
 from crm_shared.timestamps import to_timestamp
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from customer_service import classification, timeline
-from customer_service.models import Customer, SatisfactionRecord, TimelineEntry
+from customer_service import classification, kpi_rollup, timeline
+from customer_service.models import (
+    Customer,
+    CustomerKpiCount,
+    CustomerKpiDay,
+    SatisfactionRecord,
+    TimelineEntry,
+)
 
 DEFAULT_PERIOD_DAYS = 30
 
@@ -74,16 +80,56 @@ def parse_period(start_text: str, end_text: str, *, today: date) -> Period:
     return Period(parsed["start_date"], parsed["end_date"])
 
 
-def _subtree(path: str):
+def _subtree(column, path: str):
     root = path.rstrip("/")
-    return or_(Customer.department_path == root,
-               Customer.department_path.startswith(root + "/", autoescape=True))
+    return or_(column == root, column.startswith(root + "/", autoescape=True))
 
 
-def _kpi(key: str, label: str, value: float, unit: str, *, sample: int, previous=None,
-         higher_is_better: bool = True, target: float | None = None) -> reporting_pb2.Kpi:
-    kpi = reporting_pb2.Kpi(key=key, display_name=label, value=value, unit=unit,
-                            higher_is_better=higher_is_better, sample_size=sample)
+@dataclass(frozen=True)
+class Scope:
+    """The customers a report counts: those the caller may see (by owner and department, the
+    only columns a data scope reads), within a department subtree and, for a group, within one
+    sub-department's subtree or exactly one department. Applied to the customers and to the
+    rollup (:mod:`customer_service.kpi_rollup`), which have both columns."""
+
+    principal: Principal
+    subtrees: tuple[str, ...] = ()
+    exactly: str | None = None
+
+    def narrowed(self, *, subtree: str | None = None, exactly: str | None = None) -> Scope:
+        return Scope(
+            self.principal,
+            (*self.subtrees, *([subtree] if subtree else [])),
+            exactly if exactly is not None else self.exactly,
+        )
+
+    def clauses(self, owner_column, department_column) -> list:
+        where = [visibility_clause(self.principal, owner_column, department_column)]
+        where += [_subtree(department_column, path) for path in self.subtrees]
+        if self.exactly is not None:
+            where.append(department_column == self.exactly)
+        return where
+
+
+def _kpi(
+    key: str,
+    label: str,
+    value: float,
+    unit: str,
+    *,
+    sample: int,
+    previous=None,
+    higher_is_better: bool = True,
+    target: float | None = None,
+) -> reporting_pb2.Kpi:
+    kpi = reporting_pb2.Kpi(
+        key=key,
+        display_name=label,
+        value=value,
+        unit=unit,
+        higher_is_better=higher_is_better,
+        sample_size=sample,
+    )
     if previous is not None:
         kpi.previous_value = previous
     if target is not None:
@@ -96,141 +142,273 @@ def _ratio(part: int, whole: int) -> float:
 
 
 class _Figures:
-    """The KPI queries over one set of customers (``where``).
+    """The KPI queries over the customers of one :class:`Scope`.
 
-    Every count over the customers table, for both periods, is one aggregate (``count(*)
-    FILTER (WHERE ...)``) in a single scan: the dashboard asks for this report on every view,
-    and twenty separate counts over 100,000 customers took seconds."""
+    The counts of customers come from the rollup (:mod:`customer_service.kpi_rollup`, which
+    says why): one aggregate over the scope's counts rows, one over its days rows from the
+    previous period's start on, and one over the few lost customers the days rows cannot place
+    (:data:`~customer_service.kpi_rollup.OUT_OF_ORDER`). Orders and survey scores are read
+    from the timeline and the satisfaction records of the scope's customers."""
 
-    def __init__(self, session: Session, where: list) -> None:
+    def __init__(self, session: Session, scope: Scope) -> None:
         self.session = session
-        self.where = where
-        self.customer_ids = select(Customer.id).where(*where)
+        self.scope = scope
+        self.customer_ids = select(Customer.id).where(
+            *scope.clauses(Customer.owner_id, Customer.department_path), Customer.state == "active"
+        )  # merged and erased records are not customers any more
 
-    def counts(self, conditions: dict[str, object]) -> dict[str, int]:
-        """``{name: number of customers matching its condition}`` (``None``: all of them)."""
-        columns = [(func.count() if condition is None else func.count().filter(condition))
-                   .label(name) for name, condition in conditions.items()]
-        row = self.session.execute(select(*columns).select_from(Customer).where(*self.where))
-        return dict(row.one()._mapping)
+    def snapshot(self, completeness_target: int) -> dict[str, int]:
+        """The rollup's counts summed over the scope, and ``complete``: the customers whose
+        completeness score reaches the target."""
+        rows = CustomerKpiCount
+        customers = func.sum(rows.customers)
+        columns = [
+            func.coalesce(func.sum(getattr(rows, name)), 0).label(name)
+            for name in kpi_rollup.COUNTS
+        ]
+        columns.append(
+            func.coalesce(
+                customers.filter(rows.completeness_score >= completeness_target), 0
+            ).label("complete")
+        )
+        return dict(
+            self.session.execute(
+                select(*columns).where(*self.scope.clauses(rows.owner_id, rows.department_path))
+            )
+            .one()
+            ._mapping
+        )
 
-    @staticmethod
-    def period_conditions(period: Period, suffix: str) -> dict[str, object]:
-        lost = Customer.lifecycle_stage == classification.LOST
-        return {
-            f"new{suffix}": and_(Customer.create_time >= period.start_time,
-                                 Customer.create_time < period.end_time),
-            f"went_lost{suffix}": and_(lost,
-                                       Customer.lifecycle_stage_change_time >= period.start_time,
-                                       Customer.lifecycle_stage_change_time < period.end_time),
-            f"churn_base{suffix}": and_(Customer.create_time < period.end_time, not_(and_(
-                lost, Customer.lifecycle_stage_change_time < period.start_time))),
-        }
+    def period_counts(self, periods: dict[str, Period], totals: dict[str, int]) -> dict[str, int]:
+        """Per period (its suffix in the keys): ``new``, ``went_lost`` and ``churn_base``.
+
+        The churn base counts the customers created before the period's end unless lost before
+        its start: the customers, less those created after the period, less the lost ones
+        whose stage changed before its start; corrected with the out-of-order lost ones (a
+        change time unknown, or before their creation), counted from the customers."""
+        days = CustomerKpiDay
+        columns, odd = [], []
+        for suffix, period in periods.items():
+            within = and_(days.day >= period.start, days.day <= period.end)
+            for name, column, condition in (
+                ("new", days.created, within),
+                ("went_lost", days.went_lost, within),
+                ("created_after", days.created, days.day > period.end),
+                ("lost_since", days.went_lost, days.day >= period.start),
+            ):
+                columns.append(
+                    func.coalesce(func.sum(column).filter(condition), 0).label(f"{name}{suffix}")
+                )
+            changed = Customer.lifecycle_stage_change_time
+            odd += [
+                func.count()
+                .filter(and_(changed.is_(None), Customer.create_time < period.end_time))
+                .label(f"undated{suffix}"),
+                func.count()
+                .filter(and_(changed < period.start_time, Customer.create_time >= period.end_time))
+                .label(f"lost_early{suffix}"),
+            ]
+        earliest = min(period.start for period in periods.values())
+        count = dict(
+            self.session.execute(
+                select(*columns).where(
+                    days.day >= earliest, *self.scope.clauses(days.owner_id, days.department_path)
+                )
+            )
+            .one()
+            ._mapping
+        )
+        count.update(
+            self.session.execute(
+                select(*odd).where(
+                    kpi_rollup.OUT_OF_ORDER,
+                    *self.scope.clauses(Customer.owner_id, Customer.department_path),
+                )
+            )
+            .one()
+            ._mapping
+        )
+        result = {}
+        for suffix in periods:
+            result[f"new{suffix}"] = count[f"new{suffix}"]
+            result[f"went_lost{suffix}"] = count[f"went_lost{suffix}"]
+            result[f"churn_base{suffix}"] = (
+                totals["customers"]
+                - count[f"created_after{suffix}"]
+                - count[f"undated{suffix}"]
+                - (totals["lost_dated"] - count[f"lost_since{suffix}"])
+                + count[f"lost_early{suffix}"]
+            )
+        return result
 
     def repurchase(self, period: Period) -> tuple[int, int]:
         orders = select(TimelineEntry.customer_id).where(
             TimelineEntry.kind.in_(timeline.ORDER_KINDS),
-            TimelineEntry.customer_id.in_(self.customer_ids))
-        buyers = orders.where(TimelineEntry.occur_time >= period.start_time,
-                              TimelineEntry.occur_time < period.end_time).distinct().subquery()
+            TimelineEntry.customer_id.in_(self.customer_ids),
+        )
+        buyers = (
+            orders.where(
+                TimelineEntry.occur_time >= period.start_time,
+                TimelineEntry.occur_time < period.end_time,
+            )
+            .distinct()
+            .subquery()
+        )
         earlier = orders.where(TimelineEntry.occur_time < period.start_time)
         total = self.session.scalar(select(func.count()).select_from(buyers))
-        repeat = self.session.scalar(select(func.count()).select_from(buyers).where(
-            buyers.c.customer_id.in_(earlier)))
+        repeat = self.session.scalar(
+            select(func.count()).select_from(buyers).where(buyers.c.customer_id.in_(earlier))
+        )
         return repeat, total
 
     def satisfaction(self, period: Period) -> tuple[float, int]:
         average, count = self.session.execute(
             select(func.avg(SatisfactionRecord.score), func.count()).where(
                 SatisfactionRecord.customer_id.in_(self.customer_ids),
-                SatisfactionRecord.source == "survey", SatisfactionRecord.score > 0,
+                SatisfactionRecord.source == "survey",
+                SatisfactionRecord.score > 0,
                 SatisfactionRecord.record_time >= period.start_time,
-                SatisfactionRecord.record_time < period.end_time)).one()
+                SatisfactionRecord.record_time < period.end_time,
+            )
+        ).one()
         return round(float(average or 0.0), 2), count
 
 
-VALUE_CLASSES = ("A", "B", "C", None)
-
-
-def _kpis(session: Session, where: list, period: Period, policy: classification.Policy) -> list:
-    figures = _Figures(session, where)
+def _kpis(session: Session, scope: Scope, period: Period, policy: classification.Policy) -> list:
+    figures = _Figures(session, scope)
     before = period.previous()
-    conditions = {
-        "total": None,
-        "complete": Customer.completeness_score >= policy.completeness_target,
-        "at_risk": Customer.at_risk.is_(True),
-        **_Figures.period_conditions(period, ""),
-        **_Figures.period_conditions(before, "_before"),
-    }
-    for value_class in VALUE_CLASSES:
-        conditions[f"class_{value_class}"] = (Customer.value_class == value_class if value_class
-                                              else Customer.value_class.is_(None))
-    for stage in classification.STAGES:
-        conditions[f"stage_{stage}"] = Customer.lifecycle_stage == stage
-    count = figures.counts(conditions)
-    total = count["total"]
+    count = figures.snapshot(policy.completeness_target)
+    count.update(figures.period_counts({"": period, "_before": before}, count))
+    total = count["customers"]
     churn_base, churn_base_before = count["churn_base"], count["churn_base_before"]
     repeat, buyers = figures.repurchase(period)
     repeat_before, buyers_before = figures.repurchase(before)
     score, answers = figures.satisfaction(period)
     score_before, answers_before = figures.satisfaction(before)
     result = [
-        _kpi("new_customers", "New customers", count["new"], "count",
-             sample=total, previous=count["new_before"]),
-        _kpi("churn_rate", "Churn rate", _ratio(count["went_lost"], churn_base), "ratio",
-             sample=churn_base,
-             previous=(_ratio(count["went_lost_before"], churn_base_before)
-                       if churn_base_before else None),
-             higher_is_better=False),
-        _kpi("repurchase_rate", "Repurchase rate", _ratio(repeat, buyers), "ratio", sample=buyers,
-             previous=_ratio(repeat_before, buyers_before) if buyers_before else None),
-        _kpi("satisfaction_score", "Satisfaction score", score, "score_5", sample=answers,
-             previous=score_before if answers_before else None),
-        _kpi("data_completeness_rate", "Data completeness rate", _ratio(count["complete"], total),
-             "ratio", sample=total, target=0.95),
-        _kpi("at_risk_customers", "Customers at risk", count["at_risk"], "count", sample=total,
-             higher_is_better=False),
+        _kpi(
+            "new_customers",
+            "New customers",
+            count["new"],
+            "count",
+            sample=total,
+            previous=count["new_before"],
+        ),
+        _kpi(
+            "churn_rate",
+            "Churn rate",
+            _ratio(count["went_lost"], churn_base),
+            "ratio",
+            sample=churn_base,
+            previous=(
+                _ratio(count["went_lost_before"], churn_base_before) if churn_base_before else None
+            ),
+            higher_is_better=False,
+        ),
+        _kpi(
+            "repurchase_rate",
+            "Repurchase rate",
+            _ratio(repeat, buyers),
+            "ratio",
+            sample=buyers,
+            previous=_ratio(repeat_before, buyers_before) if buyers_before else None,
+        ),
+        _kpi(
+            "satisfaction_score",
+            "Satisfaction score",
+            score,
+            "score_5",
+            sample=answers,
+            previous=score_before if answers_before else None,
+        ),
+        _kpi(
+            "data_completeness_rate",
+            "Data completeness rate",
+            _ratio(count["complete"], total),
+            "ratio",
+            sample=total,
+            target=0.95,
+        ),
+        _kpi(
+            "at_risk_customers",
+            "Customers at risk",
+            count["at_risk"],
+            "count",
+            sample=total,
+            higher_is_better=False,
+        ),
     ]
-    for value_class in VALUE_CLASSES:
+    for value_class in kpi_rollup.VALUE_CLASSES:
         label = value_class or "unclassified"
-        result.append(_kpi(f"customers_value_class_{label.lower()}",
-                           f"Customers of value class {label}", count[f"class_{value_class}"],
-                           "count", sample=total))
+        result.append(
+            _kpi(
+                f"customers_value_class_{label.lower()}",
+                f"Customers of value class {label}",
+                count[kpi_rollup.class_column(value_class)],
+                "count",
+                sample=total,
+            )
+        )
     for stage in classification.STAGES:
-        result.append(_kpi(f"customers_stage_{stage}", f"Customers at stage {stage}",
-                           count[f"stage_{stage}"], "count", sample=total))
+        result.append(
+            _kpi(
+                f"customers_stage_{stage}",
+                f"Customers at stage {stage}",
+                count[kpi_rollup.stage_column(stage)],
+                "count",
+                sample=total,
+            )
+        )
     return result
 
 
-def _groups(session: Session, where: list, root: str) -> list[str]:
+def _groups(session: Session, scope: Scope, root: str) -> list[str]:
     """The direct sub-departments of ``root`` that own visible customers (and root itself)."""
     root = root.rstrip("/")
+    rows = CustomerKpiCount
     keys = set()
-    for path in session.scalars(select(Customer.department_path).where(*where).distinct()):
-        rest = path[len(root):].strip("/")
+    for path in session.scalars(
+        select(rows.department_path)
+        .where(rows.customers > 0, *scope.clauses(rows.owner_id, rows.department_path))
+        .distinct()
+    ):
+        rest = path[len(root) :].strip("/")
         keys.add(f"{root}/{rest.split('/')[0]}" if rest else (root or "/"))
     return sorted(keys)
 
 
-def customer_kpis(session: Session, principal: Principal, period: Period, *,
-                  department_path: str | None, group_by_department: bool,
-                  now: datetime) -> reporting_pb2.KpiReport:
+def customer_kpis(
+    session: Session,
+    principal: Principal,
+    period: Period,
+    *,
+    department_path: str | None,
+    group_by_department: bool,
+    now: datetime,
+) -> reporting_pb2.KpiReport:
     policy = classification.load_policy(session)
-    where = [visibility_clause(principal, Customer.owner_id, Customer.department_path),
-             Customer.state == "active"]  # merged and erased records are not customers any more
-    if department_path:
-        where.append(_subtree(department_path))
+    scope = Scope(principal, (department_path,) if department_path else ())
     report = reporting_pb2.KpiReport(
-        period=period.proto(), previous_period=period.previous().proto(),
-        department_path=department_path or "", kpis=_kpis(session, where, period, policy),
-        compute_time=to_timestamp(now), source_service="customer",
+        period=period.proto(),
+        previous_period=period.previous().proto(),
+        department_path=department_path or "",
+        kpis=_kpis(session, scope, period, policy),
+        compute_time=to_timestamp(now),
+        source_service="customer",
     )
     if group_by_department:
-        root = department_path or ("" if principal.data_scope.value == "all"
-                                   else principal.department_path)
-        for key in _groups(session, where, root):
-            exact = Customer.department_path == key
-            scope = exact if key == (root.rstrip("/") or "/") else _subtree(key)
-            report.groups.append(reporting_pb2.KpiGroup(
-                key=key, display_name=key, kpis=_kpis(session, [*where, scope], period, policy)))
+        root = department_path or (
+            "" if principal.data_scope.value == "all" else principal.department_path
+        )
+        for key in _groups(session, scope, root):
+            group = (
+                scope.narrowed(exactly=key)
+                if key == (root.rstrip("/") or "/")
+                else scope.narrowed(subtree=key)
+            )
+            report.groups.append(
+                reporting_pb2.KpiGroup(
+                    key=key, display_name=key, kpis=_kpis(session, group, period, policy)
+                )
+            )
     return report

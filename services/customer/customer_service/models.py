@@ -33,7 +33,10 @@ class Base(DeclarativeBase):
 
 
 # The customer list's partial index over the active customers (revision 0007, PostgreSQL only).
-Base.metadata.info["postgresql_only_indexes"] = ("ix_customers_active_create_time_id",)
+Base.metadata.info["postgresql_only_indexes"] = (
+    "ix_customers_active_create_time_id",
+    "ix_customers_lost_out_of_order",
+)
 
 
 class Customer(Base):
@@ -103,6 +106,47 @@ class Customer(Base):
     at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
     risk_reason: Mapped[str | None] = mapped_column(String(500))
     last_interaction_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CustomerKpiCount(Base):
+    """How many active customers of one department and owner, with one completeness score,
+    are of each value class, lifecycle stage and risk: the snapshot figures of
+    GetCustomerKpis for any data scope (the scopes select by owner and department) and any
+    completeness target (the policy's, which an admin changes). Each column is a count of
+    customers; ``lost_dated``: the lost ones whose stage change time is known.
+    :mod:`customer_service.kpi_rollup` keeps it in the transaction that writes a customer."""
+
+    __tablename__ = "customer_kpi_counts"
+
+    department_path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    completeness_score: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customers: Mapped[int] = mapped_column(Integer)
+    at_risk: Mapped[int] = mapped_column(Integer)
+    class_a: Mapped[int] = mapped_column(Integer)
+    class_b: Mapped[int] = mapped_column(Integer)
+    class_c: Mapped[int] = mapped_column(Integer)
+    class_none: Mapped[int] = mapped_column(Integer)
+    stage_potential: Mapped[int] = mapped_column(Integer)
+    stage_intent: Mapped[int] = mapped_column(Integer)
+    stage_customer: Mapped[int] = mapped_column(Integer)
+    stage_lost: Mapped[int] = mapped_column(Integer)
+    lost_dated: Mapped[int] = mapped_column(Integer)
+
+
+class CustomerKpiDay(Base):
+    """What the active customers of one department and owner add to the period figures in one
+    UTC day: ``created`` counts those created that day, ``went_lost`` the lost ones whose stage
+    changed to lost that day. Kept with :class:`CustomerKpiCount`."""
+
+    __tablename__ = "customer_kpi_days"
+
+    # Keyed by day first: a report reads the days of its periods and the few after them.
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    department_path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created: Mapped[int] = mapped_column(Integer)
+    went_lost: Mapped[int] = mapped_column(Integer)
 
 
 class CustomerNumberSequence(Base):
