@@ -3,7 +3,8 @@
 The customer service validates the data and applies the caller's visibility (it sees the
 caller's forwarded token); its field violations come back as this API's field errors.
 
-Routes: the collection (list with filters and cursor pages, create, CSV import and export),
+Routes: the collection (list with filters and cursor pages, create, import and export as CSV
+or .xlsx),
 one customer (get, patch, reassign, history, portrait, timeline), its contacts, tags,
 consents, data-subject export and erasure, and the operations over several customers
 (duplicates, merge, handover). Response schemas are the contract's messages
@@ -22,6 +23,7 @@ from crm_shared.auth import current_principal
 from crm_shared.errors import NotFound
 from crm_shared.grpc.client import connect
 from crm_shared.protojson import enum_number, enum_words, from_json, to_json
+from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from crm_shared.timestamps import to_timestamp
 from flask import Response
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
@@ -30,6 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
+from gateway.identity import directory
+from gateway.identity.models import LOCALES
 from gateway.peers import call
 from gateway.views import customer_examples as ex
 from gateway.views import json_response
@@ -42,6 +46,7 @@ COLLECTION = "/api/v1/customers"
 ONE = f"{COLLECTION}/<customer_id>"
 # Imports and exports run longer than a lookup; still under the HTTP worker's timeout.
 LONG_CALL_SECONDS = 25.0
+DEFAULT_LOCALE = LOCALES[0]  # zh-CN first
 
 # Enum words come from the contract, so a value added to the .proto is accepted here too.
 CustomerTypeWord = Literal[tuple(enum_words(customer_pb2.CustomerType.DESCRIPTOR))]  # type: ignore[misc]
@@ -59,6 +64,8 @@ DuplicateHandlingWord = Literal[tuple(enum_words(customer_pb2.DuplicateHandling.
 ErasureStateWord = Literal[tuple(enum_words(customer_pb2.ErasureState.DESCRIPTOR))]  # type: ignore[misc]
 AccessActionWord = Literal[tuple(enum_words(customer_pb2.AccessAction.DESCRIPTOR))]  # type: ignore[misc]
 TimelineKindWord = Literal[tuple(enum_words(customer_pb2.TimelineEntryKind.DESCRIPTOR))]  # type: ignore[misc]
+TableFormatWord = Literal[tuple(enum_words(types_pb2.TableFormat.DESCRIPTOR))]  # type: ignore[misc]
+LocaleWord = Literal[LOCALES]  # type: ignore[valid-type]
 CsvColumn = Literal[
     "type",
     "display_name",
@@ -261,6 +268,12 @@ class CustomerExportQuery(CustomerFilterQuery):
         default_factory=list, description="Columns to write; all by default."
     )
     access_purpose: str = Field("", max_length=500, description="Written to the access log.")
+    format: TableFormatWord = Field("csv", description="`csv` or `xlsx` (an Excel workbook).")
+    locale: LocaleWord | None = Field(
+        None,
+        description="Language of the header row: `zh-CN` the columns' Chinese names (客户名称...), "
+        "`en-US` their keys. Default: the caller's profile language (zh-CN for a service account).",
+    )
 
 
 class CustomerGetQuery(BaseModel):
@@ -483,9 +496,15 @@ class DismissBody(BaseModel):
 
 
 class ImportForm(BaseModel):
-    """A CSV file (UTF-8, header line) with the columns ExportCustomers writes."""
+    """A CSV (UTF-8, GBK or GB18030) or .xlsx file, header line, with the columns
+    ExportCustomers writes, headed by their keys or their Chinese names."""
 
     file: FileStorage
+    encoding: str = Field(
+        "",
+        max_length=40,
+        description="Encoding of a CSV file (`utf-8`, `gbk`...); detected if empty.",
+    )
     validate_only: bool = False
     default_owner_id: str = Field("", max_length=64)
     duplicate_handling: DuplicateHandlingWord | None = None
@@ -625,13 +644,21 @@ PersonalDataExport = response_model(
     privacy_pb2.PersonalDataExport.DESCRIPTOR, ex.PERSONAL_DATA_EXPORT_EXAMPLE
 )
 
-CSV_RESPONSE = {
+EXPORT_MEDIA_TYPES = {"csv": "text/csv", "xlsx": XLSX_MEDIA_TYPE}
+EXPORT_RESPONSE = {
     "description": (
-        "The customers as CSV (UTF-8, header line), streamed. A cell that a spreadsheet would "
-        "run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is "
-        "written with a leading `'`, which spreadsheets show as text; the import removes it."
+        "The customers as CSV (UTF-8, header line) or as an .xlsx workbook (`format=xlsx`), "
+        "streamed. A CSV cell that a spreadsheet would run as a formula (starting with `=`, `+`, "
+        "`-`, `@`, a tab or a carriage return) is written with a leading `'`, which spreadsheets "
+        "show as text; the import removes it. Every .xlsx cell is a text cell, never a formula."
     ),
-    "content": {"text/csv": {"schema": {"type": "string"}}},
+    "content": {
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "客户名称,手机\r\n西湖科技,'+8613800138000\r\n",
+        },
+        XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    },
 }
 
 
@@ -810,10 +837,13 @@ def register(app, deps) -> None:
         "post",
         f"{COLLECTION}/import",
         operation_id="importCustomers",
-        summary="Import customers from a CSV file",
+        summary="Import customers from a CSV or .xlsx file",
         description="Every row is validated like a created customer; the good rows are stored and "
-        "the report lists each row's outcome and field errors (`field` is the CSV column). "
-        "Columns: those `GET /api/v1/customers/export` writes. Large files: split them (4 MiB).",
+        "the report lists each row's outcome (by line, as the spreadsheet numbers its rows) and "
+        "field errors (`field` is the column's key). CSV in UTF-8 (with or without BOM), GBK or "
+        "GB18030 (detected unless `encoding` names it) or an .xlsx workbook (its first sheet). "
+        "Columns: those `GET /api/v1/customers/export` writes, headed by their keys or their "
+        "Chinese names (客户名称, 手机...). Large files: split them (4 MiB).",
         responses={200: CustomerImport},
         calls_services=True,
         creates=True,
@@ -828,6 +858,7 @@ def register(app, deps) -> None:
                 customer_pb2.DuplicateHandling.DESCRIPTOR, form.duplicate_handling
             ),
             request_id=_request_id(),
+            encoding=form.encoding,
         )
         channel = long_call_channel()
         try:
@@ -843,15 +874,23 @@ def register(app, deps) -> None:
         "get",
         f"{COLLECTION}/export",
         operation_id="exportCustomers",
-        summary="Download the customers the caller may see as CSV",
-        description="The list's filters apply. Each exported customer is written to the access log.",
-        responses={200: CSV_RESPONSE},
+        summary="Download the customers the caller may see as CSV or .xlsx",
+        description="The list's filters apply. Each exported customer whose personal data "
+        "(phone, e-mail...) is among the columns is written to the access log.",
+        responses={200: EXPORT_RESPONSE},
         calls_services=True,
     )
     def export_customers(query: CustomerExportQuery):
         data = _filters_of(query)
         data.update(
-            _without_empty({"columns": list(query.columns), "access_purpose": query.access_purpose})
+            _without_empty(
+                {
+                    "columns": list(query.columns),
+                    "access_purpose": query.access_purpose,
+                    "format": query.format,
+                    "locale": query.locale or caller_locale(),
+                }
+            )
         )
         request = from_json(data, customer_pb2.ExportCustomersRequest())
         channel = long_call_channel()
@@ -861,15 +900,23 @@ def register(app, deps) -> None:
             # context on the worker thread for the next request. A refused request is then a
             # problem response, never a broken download.
             stub = customer_pb2_grpc.CustomerServiceStub(channel)
-            chunks = call(PEER, lambda r: [chunk.data for chunk in stub.ExportCustomers(r)], request)
+            chunks = call(
+                PEER, lambda r: [chunk.data for chunk in stub.ExportCustomers(r)], request
+            )
         finally:
             channel.close()
 
         return Response(
             b"".join(chunks),
-            mimetype="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="customers.csv"'},
+            mimetype=EXPORT_MEDIA_TYPES[query.format],
+            headers={"Content-Disposition": f'attachment; filename="customers.{query.format}"'},
         )
+
+    def caller_locale() -> str:
+        """The signed-in user's profile language; a service account has no profile."""
+        with deps.database.unit_of_work(readonly=True) as uow:
+            user = directory.get_user(uow.session, current_principal().user_id)
+            return user.locale if user is not None else DEFAULT_LOCALE
 
     @operation(
         api,

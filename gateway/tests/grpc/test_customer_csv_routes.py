@@ -1,11 +1,12 @@
-"""CSV import (multipart upload) and export (streamed download) of ``/api/v1/customers``
-against the real customer service."""
+"""Import (multipart upload of CSV or .xlsx) and export (streamed download as CSV or .xlsx) of
+``/api/v1/customers`` against the real customer service."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+import openpyxl
 import pytest
 
 CSV = (
@@ -21,12 +22,12 @@ def client(make_app, customer_service):
     return make_app(customer_addr=customer_service.address).test_client()
 
 
-def _upload(client, headers, content: bytes, **fields):
+def _upload(client, headers, content: bytes, file_name="customers.csv", **fields):
     return client.post(
         "/api/v1/customers/import",
         headers=headers,
         content_type="multipart/form-data",
-        data={"file": (io.BytesIO(content), "customers.csv"), **fields},
+        data={"file": (io.BytesIO(content), file_name), **fields},
     )
 
 
@@ -71,18 +72,20 @@ def test_the_download_is_csv_of_what_the_caller_may_see(client, auth_header):
     _upload(client, auth_header("rep.zhang"), CSV.encode())
     _upload(client, auth_header("rep.li"), "type,display_name\nindividual,北方客户\n".encode())
 
-    own = client.get(
+    own = client.get(  # rep.zhang's profile language is zh-CN: Chinese headers
         "/api/v1/customers/export?columns=display_name&columns=phone",
         headers=auth_header("rep.zhang"),
     )
-    lead = client.get("/api/v1/customers/export?type=individual", headers=auth_header("sales.lead"))
+    lead = client.get(
+        "/api/v1/customers/export?type=individual&locale=en-US", headers=auth_header("sales.lead")
+    )
     bad = client.get("/api/v1/customers/export?columns=salary", headers=auth_header("rep.zhang"))
 
     assert own.status_code == 200
     assert own.mimetype == "text/csv"
     assert "attachment" in own.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(own.get_data(as_text=True))))
-    assert {(r["display_name"], r["phone"]) for r in rows} == {
+    assert {(r["客户名称"], r["手机"]) for r in rows} == {
         ("韩梅梅", "'+8613912345678"),  # marked as text: a spreadsheet runs no "+..." formula
         ("西湖科技", "'+8613800138000"),
     }
@@ -95,11 +98,73 @@ def test_the_download_is_csv_of_what_the_caller_may_see(client, auth_header):
 def test_an_uploaded_row_duplicating_a_customer_out_of_sight_is_imported(client, auth_header):
     """Issue 15 (low): rep.li's customer is no duplicate for rep.zhang's import: the report
     betrays nothing of it."""
-    _upload(client, auth_header("rep.li"),
-            "type,display_name,phone\nindividual,北方客户,13700137000\n".encode())
-    report = _upload(client, auth_header("rep.zhang"),
-                     "type,display_name,phone\nindividual,华东客户,13700137000\n".encode(),
-                     duplicate_handling="fail")
+    _upload(
+        client,
+        auth_header("rep.li"),
+        "type,display_name,phone\nindividual,北方客户,13700137000\n".encode(),
+    )
+    report = _upload(
+        client,
+        auth_header("rep.zhang"),
+        "type,display_name,phone\nindividual,华东客户,13700137000\n".encode(),
+        duplicate_handling="fail",
+    )
 
     assert report.status_code == 200, report.get_data(as_text=True)
     assert [(r["status"], r["errors"]) for r in report.get_json()["rows"]] == [("imported", [])]
+
+
+def test_a_gbk_csv_and_an_xlsx_upload_with_chinese_headers_are_imported(client, auth_header):
+    """Issue 20: what Excel saves in a Chinese office; a file that is neither is a 422."""
+    rep = auth_header("rep.zhang")
+    gbk = "客户类型,客户名称,手机\nindividual,韩梅梅,13912345678\nindividual,李雷,12345\n"
+    book = openpyxl.Workbook()
+    for row in (["客户类型", "客户名称", "手机"], ["individual", "王五", 13700137000]):
+        book.active.append(row)
+    workbook = io.BytesIO()
+    book.save(workbook)
+
+    from_csv = _upload(client, rep, gbk.encode("gbk"), "客户.csv", encoding="gbk")
+    from_xlsx = _upload(client, rep, workbook.getvalue(), "客户.xlsx")
+    broken = _upload(client, rep, b"PK\x03\x04 not really a workbook", "客户.xlsx")
+    unknown = _upload(client, rep, gbk.encode("gbk"), "客户.csv", encoding="klingon")
+
+    assert from_csv.status_code == 200, from_csv.get_data(as_text=True)
+    assert [(r["line_number"], r["status"]) for r in from_csv.get_json()["rows"]] == [
+        (2, "imported"),
+        (3, "failed"),
+    ]
+    assert [e["field"] for e in from_csv.get_json()["rows"][1]["errors"]] == ["phone"]
+    assert from_xlsx.status_code == 200, from_xlsx.get_data(as_text=True)
+    assert [r["status"] for r in from_xlsx.get_json()["rows"]] == ["imported"]
+    assert (broken.status_code, [e["field"] for e in broken.get_json()["errors"]]) == (
+        422,
+        ["csv_content"],
+    )
+    assert (unknown.status_code, [e["field"] for e in unknown.get_json()["errors"]]) == (
+        422,
+        ["encoding"],
+    )
+
+
+def test_the_xlsx_download_holds_only_the_reps_customers(client, auth_header):
+    _upload(client, auth_header("rep.zhang"), CSV.encode())
+    _upload(client, auth_header("rep.li"), "type,display_name\nindividual,北方客户\n".encode())
+
+    own = client.get(
+        "/api/v1/customers/export?format=xlsx&columns=display_name&columns=phone",
+        headers=auth_header("rep.zhang"),
+    )
+    english = client.get(  # admin's profile language is en-US: the columns' keys
+        "/api/v1/customers/export?format=xlsx&columns=display_name", headers=auth_header("admin")
+    )
+
+    assert own.status_code == 200
+    assert own.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="customers.xlsx"' in own.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(own.get_data())).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["客户名称", "手机"]
+    assert sorted(rows[1:]) == [["西湖科技", "+8613800138000"], ["韩梅梅", "+8613912345678"]]
+    header = next(openpyxl.load_workbook(io.BytesIO(english.get_data())).active.iter_rows())
+    assert [cell.value for cell in header] == ["display_name"]
