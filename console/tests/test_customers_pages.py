@@ -2,7 +2,8 @@
 service down (nothing listens) and the ticket service refusing. The 360 page renders while
 each failing panel says so in its own box; a customer the service hides is a 404 page without
 its data; the list passes the filters and the page token to the service and answers htmx with
-the table alone; the search goes straight to a single exact hit."""
+the table alone, and its export the filters and the reader's language; the search goes
+straight to a single exact hit."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ def _customer() -> customer_pb2.Customer:
 class Customers(customer_pb2_grpc.CustomerServiceServicer):
     def __init__(self):
         self.list_requests = []
+        self.export_requests = []
+
+    def ExportCustomers(self, request, context):
+        self.export_requests.append(request)
+        if request.query == "refused":
+            context.abort(grpc.StatusCode.PERMISSION_DENIED, "not for you")
+        yield customer_pb2.ExportCustomersChunk(data=b"first,", row_count=0)
+        yield customer_pb2.ExportCustomersChunk(data=b"second", row_count=1)
 
     def GetCustomerPortrait(self, request, context):
         if request.customer_id != VISIBLE:
@@ -150,3 +159,34 @@ def test_search_by_phone_opens_the_single_customer(console, customers):
     response = client.get("/search?q=138 0013 8000")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/customers/{VISIBLE}")
+
+
+def test_the_list_exports_its_filters_in_the_readers_language(console, customers):
+    client = console.client(LEAD, language="zh-CN")
+    page = client.get("/customers/?value_class=B&owner=u-rep").get_data(as_text=True)
+    links = re.findall(r'href="(/customers/export\.(?:xlsx|csv)\?[^"]*)"', page)
+    assert len(links) == 2 and "导出 Excel" in page
+    xlsx = links[0].replace("&amp;", "&")
+    assert "value_class=B" in xlsx and "owner=u-rep" in xlsx
+
+    response = client.get(xlsx)
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.get_data() == b"first,second"  # every chunk, in order
+    assert "filename*=UTF-8''%E5%AE%A2%E6%88%B7%E5%88%97%E8%A1%A8.xlsx" in (
+        response.headers["Content-Disposition"])  # 客户列表.xlsx
+    sent = customers.export_requests[-1]
+    assert (sent.format, sent.locale, sent.owner_id) == (
+        types_pb2.TABLE_FORMAT_XLSX, "zh-CN", "u-rep")
+    assert list(sent.value_classes) == [types_pb2.VALUE_CLASS_B]
+
+    # A rep may not pick another owner (the service would show only their own anyway).
+    as_csv = console.client(REP).get("/customers/export.csv?owner=u-lead&q=西湖")
+    assert (as_csv.status_code, as_csv.mimetype) == (200, "text/csv")
+    sent = customers.export_requests[-1]
+    assert (sent.format, sent.locale, sent.owner_id, sent.query) == (
+        types_pb2.TABLE_FORMAT_CSV, "en-US", "", "西湖")
+
+    refused = console.client(REP).get("/customers/export.xlsx?q=refused")
+    assert refused.status_code == 403
+    assert "You do not have access to this." in refused.get_data(as_text=True)
