@@ -72,15 +72,14 @@ def read_table(
 def _decode(content: bytes, encoding: str, refuse, encoding_field: str) -> str:
     if encoding:
         try:
-            codec = _codec(encoding)
-        except LookupError:
+            # bytes.decode refuses a codec that is no text encoding (rot13, base64) itself.
+            return content.decode(_codec(encoding))
+        except UnicodeError as exc:  # before ValueError, which it is a kind of
+            raise refuse(f"is not {encoding}{_where(exc)}") from None
+        except (LookupError, ValueError):  # ValueError: a name with a NUL character
             raise InvalidArgument(
                 FieldViolation(encoding_field, "is not a known encoding (utf-8, gbk, gb18030...)")
             ) from None
-        try:
-            return content.decode(codec)
-        except UnicodeDecodeError as exc:
-            raise refuse(f"is not {encoding} (byte {exc.start})") from None
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -91,8 +90,12 @@ def _decode(content: bytes, encoding: str, refuse, encoding_field: str) -> str:
     codec = "gb18030" if GB_CODECS & set(candidates) else candidates[0]
     try:
         return content.decode(codec)
-    except UnicodeDecodeError as exc:  # the detector decodes a sample; the rest may not
-        raise refuse(f"is not {codec} (byte {exc.start}): name the encoding") from None
+    except UnicodeError as exc:  # the detector decodes a sample; the rest may not
+        raise refuse(f"is not {codec}{_where(exc)}: name the encoding") from None
+
+
+def _where(exc: UnicodeError) -> str:
+    return f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
 
 
 def _codec(name: str) -> str:
