@@ -17,6 +17,10 @@ from google.protobuf.descriptor import Descriptor
 ID_LENGTH = 36
 """Length of the ids the services issue: UUIDs as text (`String(36)` columns)."""
 
+REFERENCE_LENGTH = 64
+"""Length of a user id, and of the record ids the sales service stores as references
+(`String(64)` columns there)."""
+
 _MAX_LENGTHS: dict[str, dict[str, int]] = {
     "crm.ticket.v1.Ticket": {
         "title": 300,
@@ -25,6 +29,48 @@ _MAX_LENGTHS: dict[str, dict[str, int]] = {
         "contact_id": ID_LENGTH,
         "reporter_name": 200,
         "customer_id": ID_LENGTH,
+    },
+    "crm.sales.v1.Lead": {
+        "contact_name": 200,
+        "company_name": 300,
+        "job_title": 100,
+        "phone": 40,
+        "email": 254,
+        "source_detail": 300,
+        "campaign_id": REFERENCE_LENGTH,
+        "campaign_variant_id": REFERENCE_LENGTH,
+        "need_description": 5000,
+        "decision_maker": 200,
+        "customer_id": REFERENCE_LENGTH,
+    },
+    "crm.sales.v1.Activity": {
+        "customer_id": REFERENCE_LENGTH,
+        "lead_id": REFERENCE_LENGTH,
+        "opportunity_id": REFERENCE_LENGTH,
+        "contact_id": REFERENCE_LENGTH,
+        "contact_name": 200,
+        "topic": 200,
+        "summary": 20_000,
+        "customer_feedback": 20_000,
+        "objection": 20_000,
+        "next_step": 500,
+        "follow_up_task_id": ID_LENGTH,
+        "owner_id": REFERENCE_LENGTH,
+    },
+    "crm.sales.v1.LeadQualification": {
+        "need": 2000,
+        "budget_note": 500,
+        "decision_maker": 200,
+        "timeframe": 200,
+    },
+    "crm.sales.v1.ActivityComment": {"body": 4000},
+    "crm.sales.v1.FollowUpTask": {
+        "customer_id": REFERENCE_LENGTH,
+        "lead_id": REFERENCE_LENGTH,
+        "opportunity_id": REFERENCE_LENGTH,
+        "owner_id": REFERENCE_LENGTH,
+        "title": 200,
+        "note": 20_000,
     },
 }
 """{message: {field: the most characters a text field may hold}}."""

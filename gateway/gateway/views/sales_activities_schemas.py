@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from crm.common.v1 import types_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.field_limits import max_lengths
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gateway.views.customers import Money
@@ -34,6 +35,11 @@ ACTIVITY_ID = "8c7b6a5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d"
 TASK_ID = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
 PLAN_ID = "4d5e6f7a-8b9c-4d0e-8f1a-2b3c4d5e6f7a"
 ID = Field("", max_length=64)
+# The sales service's limits, declared once in crm_shared.field_limits.
+ACTIVITY_MAX = max_lengths(sales_pb2.Activity)
+QUALIFICATION_MAX = max_lengths(sales_pb2.LeadQualification)
+COMMENT_MAX = max_lengths(sales_pb2.ActivityComment)
+TASK_MAX = max_lengths(sales_pb2.FollowUpTask)
 
 
 class FollowUpPageQuery(TicketPageQuery):
@@ -45,11 +51,11 @@ class ActivityQualification(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    need: str = Field("", max_length=2000)
+    need: str = Field("", max_length=QUALIFICATION_MAX["need"])
     budget: Money | None = Field(None, description="0 with a `budget_note` when unknown.")
-    budget_note: str = Field("", max_length=500)
-    decision_maker: str = Field("", max_length=200)
-    timeframe: str = Field("", max_length=200)
+    budget_note: str = Field("", max_length=QUALIFICATION_MAX["budget_note"])
+    decision_maker: str = Field("", max_length=QUALIFICATION_MAX["decision_maker"])
+    timeframe: str = Field("", max_length=QUALIFICATION_MAX["timeframe"])
 
 
 QUALIFICATION_EXAMPLE = {
@@ -84,33 +90,35 @@ class ActivityCreate(BaseModel):
         },
     )
 
-    customer_id: str = ID
-    lead_id: str = ID
-    opportunity_id: str = ID
-    contact_id: str = ID
-    contact_name: str = Field("", max_length=200)
+    customer_id: str = Field("", max_length=ACTIVITY_MAX["customer_id"])
+    lead_id: str = Field("", max_length=ACTIVITY_MAX["lead_id"])
+    opportunity_id: str = Field("", max_length=ACTIVITY_MAX["opportunity_id"])
+    contact_id: str = Field("", max_length=ACTIVITY_MAX["contact_id"])
+    contact_name: str = Field("", max_length=ACTIVITY_MAX["contact_name"])
     method: MethodWord
     occur_time: datetime = Field(description="When the contact took place.")
-    topic: str = Field(min_length=1, max_length=200)
-    summary: str = Field(min_length=1, max_length=20_000)
-    customer_feedback: str = Field("", max_length=20_000)
-    objection: str = Field("", max_length=20_000)
-    next_step: str = Field("", max_length=500)
+    topic: str = Field(min_length=1, max_length=ACTIVITY_MAX["topic"])
+    summary: str = Field(min_length=1, max_length=ACTIVITY_MAX["summary"])
+    customer_feedback: str = Field("", max_length=ACTIVITY_MAX["customer_feedback"])
+    objection: str = Field("", max_length=ACTIVITY_MAX["objection"])
+    next_step: str = Field("", max_length=ACTIVITY_MAX["next_step"])
     next_step_due_date: date | None = Field(None, description="Opens a follow-up task.")
     qualification: ActivityQualification | None = None
-    follow_up_task_id: str = Field("", max_length=36, description="The task this completes.")
+    follow_up_task_id: str = Field(
+        "", max_length=ACTIVITY_MAX["follow_up_task_id"], description="The task this completes."
+    )
 
 
 class _ActivityChanges(BaseModel):
-    contact_id: str = Field(max_length=64)
-    contact_name: str = Field(max_length=200)
+    contact_id: str = Field(max_length=ACTIVITY_MAX["contact_id"])
+    contact_name: str = Field(max_length=ACTIVITY_MAX["contact_name"])
     method: MethodWord
     occur_time: datetime
-    topic: str = Field(min_length=1, max_length=200)
-    summary: str = Field(min_length=1, max_length=20_000)
-    customer_feedback: str = Field(max_length=20_000)
-    objection: str = Field(max_length=20_000)
-    next_step: str = Field(max_length=500)
+    topic: str = Field(min_length=1, max_length=ACTIVITY_MAX["topic"])
+    summary: str = Field(min_length=1, max_length=ACTIVITY_MAX["summary"])
+    customer_feedback: str = Field(max_length=ACTIVITY_MAX["customer_feedback"])
+    objection: str = Field(max_length=ACTIVITY_MAX["objection"])
+    next_step: str = Field(max_length=ACTIVITY_MAX["next_step"])
     qualification: ActivityQualification
     etag: str = Field(max_length=64, description="`etag` as read; 409 when it changed since.")
 
@@ -209,7 +217,7 @@ class ActivityCommentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"body": "尽快安排高层拜访，争取本月签约"}]})
 
-    body: str = Field(min_length=1, max_length=4000)
+    body: str = Field(min_length=1, max_length=COMMENT_MAX["body"])
 
 
 COMMENT_EXAMPLE = {
@@ -253,21 +261,21 @@ class FollowUpTaskCreate(BaseModel):
         "customer_id": CUSTOMER, "title": "确认合同条款", "due_date": "2026-03-06",
         "suggested_method": "phone", "note": "重点确认付款方式"}]})
 
-    customer_id: str = ID
-    lead_id: str = ID
-    opportunity_id: str = ID
-    owner_id: str = Field("", max_length=64, description="Default the caller.")
-    title: str = Field(min_length=1, max_length=200)
-    note: str = Field("", max_length=20_000)
+    customer_id: str = Field("", max_length=TASK_MAX["customer_id"])
+    lead_id: str = Field("", max_length=TASK_MAX["lead_id"])
+    opportunity_id: str = Field("", max_length=TASK_MAX["opportunity_id"])
+    owner_id: str = Field("", max_length=TASK_MAX["owner_id"], description="Default the caller.")
+    title: str = Field(min_length=1, max_length=TASK_MAX["title"])
+    note: str = Field("", max_length=TASK_MAX["note"])
     due_date: date
     suggested_method: MethodWord | None = None
 
 
 class _FollowUpTaskChanges(BaseModel):
     due_date: date
-    owner_id: str = Field(max_length=64)
-    title: str = Field(min_length=1, max_length=200)
-    note: str = Field(max_length=20_000)
+    owner_id: str = Field(max_length=TASK_MAX["owner_id"])
+    title: str = Field(min_length=1, max_length=TASK_MAX["title"])
+    note: str = Field(max_length=TASK_MAX["note"])
     suggested_method: MethodWord
 
 

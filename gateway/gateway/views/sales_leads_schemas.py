@@ -12,6 +12,7 @@ from typing import Any
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.field_limits import max_lengths
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.views.customers import Money
@@ -67,31 +68,34 @@ LEAD_BODY = {
 }
 
 
+LEAD_MAX = max_lengths(sales_pb2.Lead)  # the sales service's, declared in crm_shared.field_limits
+
+
 class _LeadFields(BaseModel):
-    contact_name: str = Field("", max_length=200,
+    contact_name: str = Field("", max_length=LEAD_MAX["contact_name"],
                               description="Required unless `company_name` is given.")
-    company_name: str = Field("", max_length=300)
-    job_title: str = Field("", max_length=100)
-    phone: str = Field("", max_length=40, description="11-digit mainland mobile or E.164; "
-                       "required unless `email` is given.")
-    email: str = Field("", max_length=254)
+    company_name: str = Field("", max_length=LEAD_MAX["company_name"])
+    job_title: str = Field("", max_length=LEAD_MAX["job_title"])
+    phone: str = Field("", max_length=LEAD_MAX["phone"], description="11-digit mainland mobile "
+                       "or E.164; required unless `email` is given.")
+    email: str = Field("", max_length=LEAD_MAX["email"])
     source: SourceWord | None = Field(None, description="Labelled from `intake_params` and "
                                       "`campaign_id` when not given.")
-    source_detail: str = Field("", max_length=300)
+    source_detail: str = Field("", max_length=LEAD_MAX["source_detail"])
     intake_params: dict[str, str] = Field(
         default_factory=dict, description="What the form or import passed along: "
         "`utm_source`, `utm_medium`, `form_id`, `referrer_customer_id`, `exhibition`, "
         "`partner_id`, `call_id`, ...")
-    campaign_id: str = Field("", max_length=64)
-    campaign_variant_id: str = Field("", max_length=64)
+    campaign_id: str = Field("", max_length=LEAD_MAX["campaign_id"])
+    campaign_variant_id: str = Field("", max_length=LEAD_MAX["campaign_variant_id"])
     intent_level: IntentWord | None = None
     need_clarity: ClarityWord | None = None
-    need_description: str = Field("", max_length=5000)
+    need_description: str = Field("", max_length=LEAD_MAX["need_description"])
     product_interests: list[str] = Field(default_factory=list, max_length=20)
     budget: Money | None = None
-    decision_maker: str = Field("", max_length=200)
-    customer_id: str = Field("", max_length=64, description="An existing customer the lead "
-                             "belongs to.")
+    decision_maker: str = Field("", max_length=LEAD_MAX["decision_maker"])
+    customer_id: str = Field("", max_length=LEAD_MAX["customer_id"], description="An existing "
+                             "customer the lead belongs to.")
 
 
 class LeadCreate(_LeadFields):

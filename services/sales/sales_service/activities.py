@@ -22,6 +22,7 @@ from crm_shared.auth import Principal, visibility_clause
 from crm_shared.auth.principal import DataScope
 from crm_shared.auth.visibility import in_subtree
 from crm_shared.errors import FieldViolation
+from crm_shared.field_limits import max_length, max_lengths
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -38,11 +39,10 @@ UPDATE_FIELDS = {"contact_id", "contact_name", "method", "occur_time", "topic", 
                  "customer_feedback", "objection", "next_step", "qualification"}
 OUTPUT_ONLY_FIELDS = {"id", "department_path", "first_contact", "comment_count", "create_time",
                       "update_time", "created_by", "updated_by", "etag"}
-TEXT_LIMITS = {"customer_id": 64, "lead_id": 64, "opportunity_id": 64, "contact_id": 64,
-               "contact_name": 200, "topic": 200, "summary": 20000, "customer_feedback": 20000,
-               "objection": 20000, "next_step": 500, "follow_up_task_id": 36, "owner_id": 64}
-QUALIFICATION_LIMITS = {"need": 2000, "budget_note": 500, "decision_maker": 200, "timeframe": 200}
-COMMENT_LIMIT = 4000
+# Declared once in crm_shared.field_limits, which the gateway publishes too.
+TEXT_LIMITS = max_lengths(sales_pb2.Activity)
+QUALIFICATION_LIMITS = max_lengths(sales_pb2.LeadQualification)
+COMMENT_LIMIT = max_length(sales_pb2.ActivityComment, "body")
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a contact's time may lie (clocks of phones and laptops differ)."""
 CURRENCY = re.compile(r"^[A-Z]{3}$")

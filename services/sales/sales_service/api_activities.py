@@ -29,6 +29,7 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
+from crm_shared.field_limits import max_lengths
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.references import Referenced
@@ -79,8 +80,7 @@ TASK_UPDATE_FIELDS = {"due_date", "owner_id", "title", "note", "suggested_method
 TASK_OUTPUT_ONLY = {"id", "plan_id", "department_path", "reason", "state", "remind_time",
                     "overdue_time", "complete_time", "completed_activity_id", "completed_late",
                     "cancel_reason", "create_time", "update_time", "created_by", "updated_by"}
-TASK_LIMITS = {"customer_id": 64, "lead_id": 64, "opportunity_id": 64, "owner_id": 64,
-               "title": 200, "note": 20000}
+TASK_LIMITS = max_lengths(sales_pb2.FollowUpTask)  # declared once, published by the gateway too
 PLAN_UPDATE_FIELDS = {"interval_days", "senior_contact_interval_days", "active"}
 
 

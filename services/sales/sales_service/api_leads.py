@@ -29,6 +29,7 @@ from crm_shared.errors import (
     NotFound,
     PermissionDenied,
 )
+from crm_shared.field_limits import max_lengths
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, unsupported_fields
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.repeated_requests import earlier_request
@@ -95,9 +96,7 @@ OUTPUT_ONLY_FIELDS = {"id", "number", "grade", "grade_reason", "grade_locked", "
 GRADED_FIELDS = {"source", "intent_level", "need_clarity", "budget", "product_interests",
                  "company_name", "job_title", "decision_maker", "campaign_id", "intake_params"}
 """A change of any of these re-grades the lead (unless its grade was set by hand)."""
-TEXT_LIMITS = {"contact_name": 200, "company_name": 300, "job_title": 100, "phone": 40,
-               "email": 254, "source_detail": 300, "campaign_id": 64, "campaign_variant_id": 64,
-               "need_description": 5000, "decision_maker": 200, "customer_id": 64}
+TEXT_LIMITS = max_lengths(sales_pb2.Lead)  # declared once, published by the gateway too
 LIST_FILTERS = {"page_size", "page_token", "query", "statuses", "grades", "owner_id",
                 "department_path", "source", "campaign_id", "customer_id", "first_contact_overdue",
                 "has_duplicates", "order_by"}
