@@ -15,6 +15,7 @@ from flask import current_app
 from google.protobuf.descriptor import EnumDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from crm_console.field_labels import field_name
 from crm_console.i18n import babel_locale, gettext
 from crm_shared.kpis import today_in
 from crm_shared.protojson import enum_prefix
@@ -176,3 +177,4 @@ def install(app) -> None:
     app.add_template_global(page_url)
     app.add_template_global(enum_label)
     app.add_template_global(enum_word_label)
+    app.add_template_global(field_name)

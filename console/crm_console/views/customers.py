@@ -26,6 +26,7 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, requ
 
 from crm_console import navigation
 from crm_console.display import enum_word_label, format_date
+from crm_console.field_labels import FIELD_LABELS
 from crm_console.i18n import N_, current_language
 from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
@@ -59,29 +60,6 @@ ENUMS = {
     "revision_source": customer_pb2.RevisionSource.DESCRIPTOR,
     "duplicate_reason": customer_pb2.DuplicateReason.DESCRIPTOR,
     "state": customer_pb2.CustomerState.DESCRIPTOR,
-}
-# Field paths a person reads on the page (revisions, missing fields) → their label.
-FIELD_LABELS = {
-    "display_name": N_("Name"), "phone": N_("Phone"), "email": N_("E-mail"),
-    "owner_id": N_("Owner"), "source": N_("Source"), "source_detail": N_("Source detail"),
-    "first_contact_date": N_("First contact"), "needs": N_("Needs"), "address": N_("Address"),
-    "wechat_id": N_("WeChat"), "bank_name": N_("Bank"), "bank_account": N_("Bank account"),
-    "lifecycle_stage": N_("Lifecycle stage"), "tags": N_("Tags"),
-    "primary_contact_id": N_("Primary contact"), "external_ids": N_("External ids"),
-    "contacts": N_("Contacts"),
-    "enterprise.legal_name": N_("Legal name"), "enterprise.industry": N_("Industry"),
-    "enterprise.staff_count": N_("Staff"), "enterprise.annual_revenue": N_("Annual revenue"),
-    "enterprise.registration_number": N_("Registration number"),
-    "enterprise.website": N_("Website"),
-    "individual.gender": N_("Gender"), "individual.age": N_("Age"),
-    "individual.birth_date": N_("Birth date"), "individual.occupation": N_("Occupation"),
-    "individual.id_card_number": N_("ID card number"),
-    "value_class": N_("Value class"), "annual_contract_amount": N_("Annual contract amount"),
-    "churn_risk": N_("Churn risk"), "state": N_("State"), "type": N_("Type"),
-    "merged_into_customer_id": N_("Merged into"),
-    "consents.marketing": N_("Consent to marketing"),
-    "consents.profiling": N_("Consent to profiling"),
-    "consents.third_party_sharing": N_("Consent to third-party sharing"),
 }
 # Revisions whose values are enum words: shown as their labels.
 VALUE_ENUMS = {"lifecycle_stage": types_pb2.LifecycleStage.DESCRIPTOR,
