@@ -20,6 +20,7 @@ from crm_shared.auth import DataScope, Principal, principal_scope
 from crm_shared.auth.scopes import SCOPES
 from flask import current_app
 
+from gateway.peers import call
 from gateway.ratelimits import RateLimited, client_address
 
 PUBLIC_TOKEN_TTL_SECONDS = 60
@@ -40,6 +41,15 @@ def as_public(issuer, scopes: Iterable[str]):
                                      roles=frozenset({"service"}), department_path="/",
                                      data_scope=DataScope.OWN, token=token,
                                      scopes=frozenset(granted)))
+
+
+def call_public(issuer, scopes: Iterable[str], peer: str, method, request, **kwargs):
+    """``method(request)`` as the gateway holding exactly ``scopes`` (:func:`as_public`); a
+    refusal becomes the problem every route answers with (``gateway.peers.call``, which
+    ``kwargs`` go to). What every public route does once it has counted the request
+    (:func:`limit_public`)."""
+    with as_public(issuer, scopes):
+        return call(peer, method, request, **kwargs)
 
 
 def limit_public(action: str, *, target: str = "") -> None:

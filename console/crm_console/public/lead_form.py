@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from crm_shared.lead_intake import TRACKING
 from flask import current_app, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -33,17 +34,6 @@ from crm_console.refusals import Refusal
 blueprint = PublicBlueprint("public_lead_form", __name__)
 
 LEADS = "/api/v1/public/leads"
-TRACKING = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "form_id",
-    "campaign_id",
-    "landing_page",
-)
-TRACKING_LIMIT = 200
 FORM_TOKEN_MAX_AGE = 4 * 3600  # a visitor may take their time; a day-old form is reloaded
 FORM_TOKEN_SALT = "crm-console-public-lead-form"
 LIMITS = {
@@ -87,9 +77,11 @@ def _form_id(token: str) -> str | None:
 
 
 def _tracking(source) -> dict[str, str]:
+    """The tracking fields (``crm_shared.lead_intake.TRACKING``, as the gateway takes them)
+    the form was opened or posted with, each cut to its length."""
     return {
-        key: (source.get(key) or "").strip()[:TRACKING_LIMIT]
-        for key in TRACKING
+        key: (source.get(key) or "").strip()[: field.max_length]
+        for key, field in TRACKING.items()
         if (source.get(key) or "").strip()
     }
 
@@ -110,7 +102,7 @@ def lead_form():
     guard("lead-form")
     tracking = _tracking(request.args)
     if request.referrer and "landing_page" not in tracking:  # the site page that embeds it
-        tracking["landing_page"] = request.referrer[:TRACKING_LIMIT]
+        tracking["landing_page"] = request.referrer[: TRACKING["landing_page"].max_length]
     return _page(
         "public/lead_form.html", values={}, errors={}, tracking=tracking, token=form_token()
     )

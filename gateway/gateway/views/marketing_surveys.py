@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from gateway.public_access import as_public
+from gateway.public_access import call_public
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.marketing_segments import (
@@ -588,10 +588,11 @@ def register(app, deps) -> None:
     def stub():
         return marketing_stub(deps)
 
-    def as_gateway():
-        """The gateway's own principal for the public form (``public_access``): its only
-        scope (``surveys.respond``) opens the form's two RPCs and nothing else."""
-        return as_public(deps.issuer, FORM_SCOPES)
+    def as_gateway(method, request):
+        """``method(request)`` as the gateway's own principal for the public form
+        (``public_access``): its only scope (``surveys.respond``) opens the form's two RPCs
+        and nothing else."""
+        return call_public(deps.issuer, FORM_SCOPES, PEER, method, request)
 
     # -- surveys ------------------------------------------------------------------------------
 
@@ -687,9 +688,8 @@ def register(app, deps) -> None:
                summary="The survey a link invites to (no account: the signed link is the key)",
                responses={200: SurveyForm}, calls_services=True)
     def get_form(path: TokenPath):
-        with as_gateway():
-            form = call(PEER, stub().GetSurveyForm, marketing_pb2.GetSurveyFormRequest(
-                token=path.token))
+        form = as_gateway(stub().GetSurveyForm,
+                          marketing_pb2.GetSurveyFormRequest(token=path.token))
         return json_response(SurveyForm.model_validate(to_json(form)))
 
     @operation(api, "post", f"{RESPOND}/<token>", operation_id="submitSurveyAnswer", public=True,
@@ -698,8 +698,7 @@ def register(app, deps) -> None:
     def submit_answer(path: TokenPath, body: AnswerSubmit):
         request = from_json(body.model_dump(), marketing_pb2.SubmitSurveyAnswerRequest(
             token=path.token))
-        with as_gateway():
-            answer = call(PEER, stub().SubmitSurveyAnswer, request)
+        answer = as_gateway(stub().SubmitSurveyAnswer, request)
         return json_response(SurveyAnswer.model_validate(to_json(answer)), status=201)
 
     # -- improvement items ----------------------------------------------------------------------

@@ -33,8 +33,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gateway.endpoints import operation
-from gateway.peers import call
-from gateway.public_access import as_public, limit_public
+from gateway.public_access import call_public, limit_public
 from gateway.views import json_response
 from gateway.views.marketing_segments import PEER, marketing_stub
 
@@ -126,10 +125,10 @@ def register(app, deps) -> None:
     )
     def unsubscribe(path: UnsubscribePath):
         limit_public("unsubscribe", target=path.token)
-        with as_public(deps.issuer, SCOPES):
-            done = call(
-                PEER, stub().Unsubscribe, marketing_pb2.UnsubscribeRequest(token=path.token)
-            )
+        done = call_public(
+            deps.issuer, SCOPES, PEER, stub().Unsubscribe,
+            marketing_pb2.UnsubscribeRequest(token=path.token),
+        )
         channel = types_pb2.DeliveryChannel.Name(done.channel).removeprefix("DELIVERY_CHANNEL_")
         return json_response(Unsubscribed(channel=channel.lower()))
 
@@ -161,8 +160,7 @@ def register(app, deps) -> None:
         sent = marketing_pb2.HandleSmsReplyRequest(phone=reply.from_, text=reply.text)
         if reply.received_at is not None:
             sent.receive_time.CopyFrom(to_timestamp(reply.received_at))
-        with as_public(deps.issuer, SCOPES):
-            handled = call(PEER, stub().HandleSmsReply, sent)
+        handled = call_public(deps.issuer, SCOPES, PEER, stub().HandleSmsReply, sent)
         return json_response(
             SmsReplyHandled(opt_out=handled.opt_out, unsubscribed_count=handled.unsubscribed_count)
         )

@@ -25,14 +25,14 @@ from datetime import datetime
 
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2
+from crm_shared.lead_intake import INTAKE_PARAMS, TRACKING
 from crm_shared.protojson import enum_number, to_json
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from werkzeug.exceptions import BadRequest
 
 from gateway.endpoints import operation
-from gateway.peers import call
-from gateway.public_access import as_public, limit_public
+from gateway.public_access import call_public, limit_public
 from gateway.views import json_response
 from gateway.views.knowledge import ArticleKindWord, LocaleWord
 from gateway.views.ticket_schemas import StateWord, TicketTypeWord
@@ -48,21 +48,14 @@ HONEYPOT = Field(
     description="Honeypot: leave empty. A website renders it as an input people never see; "
     "a robot fills it in, and its request is dropped.",
 )
-UTM_KEYS = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "form_id",
-    "landing_page",
-)
 
 
 # --- web-to-lead ----------------------------------------------------------------------------------
 
 
-class LeadSubmission(BaseModel):
+class _LeadAnswers(BaseModel):
+    """What the visitor wrote; :data:`LeadSubmission` adds the tracking fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -87,20 +80,24 @@ class LeadSubmission(BaseModel):
     email: str = Field("", max_length=254)
     need_description: str = Field("", max_length=5000)
     product_interests: list[str] = Field(default_factory=list, max_length=20)
-    utm_source: str = Field("", max_length=200)
-    utm_medium: str = Field("", max_length=200)
-    utm_campaign: str = Field("", max_length=200)
-    utm_term: str = Field("", max_length=200)
-    utm_content: str = Field("", max_length=200)
-    form_id: str = Field("", max_length=200, description="Which of the website's forms.")
-    landing_page: str = Field("", max_length=500, description="The page the form is on.")
-    campaign_id: str = Field("", max_length=64, description="The marketing campaign's id.")
     request_id: str = Field(
         "",
         max_length=64,
         description="A UUID the website makes per form it shows: a resent form creates one lead.",
     )
     website: str = HONEYPOT
+
+
+# The tracking fields a website sends along with a lead are declared once
+# (crm_shared.lead_intake), where the console's lead form reads them too.
+LeadSubmission = create_model(
+    "LeadSubmission",
+    __base__=_LeadAnswers,
+    **{
+        name: (str, Field("", max_length=field.max_length, description=field.description))
+        for name, field in TRACKING.items()
+    },
+)
 
 
 class LeadReceived(BaseModel):
@@ -289,7 +286,9 @@ def register(app, deps) -> None:
         limit_public("lead", target=body.phone or body.email)
         if body.website:
             return json_response(LeadReceived(received=True), status=202)
-        params = {key: getattr(body, key).strip() for key in UTM_KEYS if getattr(body, key).strip()}
+        params = {
+            key: getattr(body, key).strip() for key in INTAKE_PARAMS if getattr(body, key).strip()
+        }
         request = sales_pb2.SubmitLeadFormRequest(
             contact_name=body.contact_name,
             company_name=body.company_name,
@@ -302,8 +301,7 @@ def register(app, deps) -> None:
             campaign_id=body.campaign_id,
             request_id=body.request_id,
         )
-        with as_public(issuer(), ["leads.intake"]):
-            call(SALES_PEER, sales_stub().SubmitLeadForm, request)
+        call_public(issuer(), ["leads.intake"], SALES_PEER, sales_stub().SubmitLeadForm, request)
         return json_response(LeadReceived(received=True), status=202)
 
     @operation(
@@ -331,8 +329,10 @@ def register(app, deps) -> None:
             product=body.product,
             request_id=body.request_id,
         )
-        with as_public(issuer(), ["tickets.intake"]):
-            filed = call(TICKET_PEER, ticket_stub(deps).SubmitServiceRequest, request)
+        filed = call_public(
+            issuer(), ["tickets.intake"], TICKET_PEER, ticket_stub(deps).SubmitServiceRequest,
+            request,
+        )
         return json_response(ServiceRequestFiled(number=filed.number), status=201)
 
     @operation(
@@ -351,12 +351,13 @@ def register(app, deps) -> None:
     )
     def lookup_status(body: StatusLookup):
         limit_public("ticket-status", target=body.number)
-        with as_public(issuer(), ["tickets.status"]):
-            status = call(
-                TICKET_PEER,
-                ticket_stub(deps).LookupTicketStatus,
-                ticket_pb2.LookupTicketStatusRequest(number=body.number, contact=body.contact),
-            )
+        status = call_public(
+            issuer(),
+            ["tickets.status"],
+            TICKET_PEER,
+            ticket_stub(deps).LookupTicketStatus,
+            ticket_pb2.LookupTicketStatusRequest(number=body.number, contact=body.contact),
+        )
         return json_response(PublicTicketStatus.model_validate(to_json(status)))
 
     @operation(
@@ -372,17 +373,18 @@ def register(app, deps) -> None:
     )
     def search_articles(query: PublicArticleSearchQuery):
         limit_public("kb")
-        with as_public(issuer(), ["kb.read_public"]):
-            page = call(
-                TICKET_PEER,
-                ticket_stub(deps).SearchPublicKnowledgeArticles,
-                ticket_pb2.SearchPublicKnowledgeArticlesRequest(
-                    query=query.q,
-                    locale=query.locale or "",
-                    page_size=query.page_size or 0,
-                    page_token=query.page_token,
-                ),
-            )
+        page = call_public(
+            issuer(),
+            ["kb.read_public"],
+            TICKET_PEER,
+            ticket_stub(deps).SearchPublicKnowledgeArticles,
+            ticket_pb2.SearchPublicKnowledgeArticlesRequest(
+                query=query.q,
+                locale=query.locale or "",
+                page_size=query.page_size or 0,
+                page_token=query.page_token,
+            ),
+        )
         return json_response(PublicArticlePage.model_validate(to_json(page)))
 
     @operation(
@@ -398,12 +400,13 @@ def register(app, deps) -> None:
     )
     def get_article(path: PublicArticlePath):
         limit_public("kb")
-        with as_public(issuer(), ["kb.read_public"]):
-            article = call(
-                TICKET_PEER,
-                ticket_stub(deps).GetPublicKnowledgeArticle,
-                ticket_pb2.GetPublicKnowledgeArticleRequest(id=path.article_id),
-            )
+        article = call_public(
+            issuer(),
+            ["kb.read_public"],
+            TICKET_PEER,
+            ticket_stub(deps).GetPublicKnowledgeArticle,
+            ticket_pb2.GetPublicKnowledgeArticleRequest(id=path.article_id),
+        )
         return json_response(PublicArticle.model_validate(to_json(article)))
 
     app.register_api(api)
