@@ -160,3 +160,18 @@ def console_for(tmp_path_factory) -> Iterator[Callable[..., ConsoleUnderTest]]:
     yield build
     for app in apps:
         app.extensions["crm.console"].peers.close()
+
+
+@pytest.fixture(scope="module")
+def public_client(console_for) -> Callable[..., FlaskClient]:
+    """``public_client(**settings)``: a visitor's browser on the console's public pages, no one
+    signed in, with every service and the gateway down (nothing listens): for what the pages
+    decide themselves, before the gateway is called, or their plain page when it is
+    unreachable. ``client.application`` is the console app."""
+
+    def build(**settings) -> FlaskClient:
+        app = console_for({}, **settings).app
+        app.testing = True
+        return app.test_client()
+
+    return build

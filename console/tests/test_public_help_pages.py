@@ -11,40 +11,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from crm_console.app import create_app
-from crm_console.settings import ConsoleSettings
-from crm_shared.auth import generate_signing_key
-from crm_shared.settings import load_settings
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    generate_signing_key(folder / "k.pem", folder / "k.pub")
-    return folder / "k.pub"
-
-
-def console(keys, **settings):
-    app = create_app(
-        load_settings(
-            ConsoleSettings,
-            gateway_url="http://127.0.0.1:1",
-            jwt_public_key_file=keys,
-            console_secret_key="public-help-test-secret-of-32-characters",
-            console_secure_cookies=False,
-            **settings,
-        )
-    )
-    app.testing = True
-    return app.test_client()
-
-
 @pytest.fixture
-def client(keys):
-    return console(keys)
+def client(public_client):
+    return public_client()
 
 
 def test_the_lead_form_opens_without_sign_in_carrying_its_campaign(client):
@@ -60,9 +34,8 @@ def test_the_lead_form_opens_without_sign_in_carrying_its_campaign(client):
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
-def test_only_the_listed_sites_may_frame_the_lead_form(keys):
-    client = console(
-        keys,
+def test_only_the_listed_sites_may_frame_the_lead_form(public_client):
+    client = public_client(
         public_lead_form_frame_ancestors="https://www.example.com "
         "javascript:alert(1) https://a.example:8443",
     )

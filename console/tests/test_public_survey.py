@@ -5,11 +5,7 @@ its own field, so the page shows it next to the question and stores nothing."""
 from __future__ import annotations
 
 import pytest
-from crm_console.app import create_app
 from crm_console.public.survey import read_answers
-from crm_console.settings import ConsoleSettings
-from crm_shared.auth import generate_signing_key
-from crm_shared.settings import load_settings
 from werkzeug.datastructures import MultiDict
 
 QUESTIONS = [
@@ -27,17 +23,8 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def request_context(tmp_path_factory):
-    keys = tmp_path_factory.mktemp("keys")
-    generate_signing_key(keys / "k.pem", keys / "k.pub")
-    app = create_app(
-        load_settings(
-            ConsoleSettings,
-            gateway_url="http://127.0.0.1:1",
-            jwt_public_key_file=keys / "k.pub",
-            console_secret_key="public-survey-test-secret-of-32-chars",
-        )
-    )
+def request_context(public_client):
+    app = public_client().application
     with app.test_request_context("/s/x?lang=en-US"):
         from flask import g
 

@@ -6,29 +6,13 @@ the plain 503 page), while the same POST to a page without the exemption is refu
 from __future__ import annotations
 
 import pytest
-from crm_console.app import create_app
-from crm_console.settings import ConsoleSettings
-from crm_shared.auth import generate_signing_key
-from crm_shared.settings import load_settings
 
 TOKEN = "YzE6ZW1haWw6OTk5OTk5OTk5OQ." + "A" * 43
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    keys = tmp_path_factory.mktemp("keys")
-    generate_signing_key(keys / "k.pem", keys / "k.pub")
-    app = create_app(
-        load_settings(
-            ConsoleSettings,
-            gateway_url="http://127.0.0.1:1",
-            jwt_public_key_file=keys / "k.pub",
-            console_secret_key="public-unsubscribe-test-secret-32ch",
-            console_secure_cookies=False,
-        )
-    )
-    app.testing = True
-    return app.test_client()
+def client(public_client):
+    return public_client()
 
 
 def test_opening_the_link_asks_and_changes_nothing(client):
