@@ -20,7 +20,7 @@ from gateway.authn import install_authentication
 from gateway.cors import install_cors
 from gateway.endpoints import BEARER_SCHEME, GatewayOpenAPI
 from gateway.identity.passwords import PARAMETERS, PasswordHashing, hashing_slots
-from gateway.identity.revocations import DirectoryRevocations
+from gateway.identity.revocations import DatabaseRevocations
 from gateway.peers import Peers
 from gateway.problems import Problem, from_validation_error, install_error_handlers
 from gateway.ratelimits import LoginThrottle, WindowCounters, install_rate_limits
@@ -68,8 +68,14 @@ def build_dependencies(
             ttl_seconds=settings.access_token_ttl_seconds,
         ),
         verifier=TokenVerifier(
-            public_pem, issuer=settings.jwt_issuer, audience=audiences.GATEWAY,
-            revocations=DirectoryRevocations(database),
+            public_pem,
+            issuer=settings.jwt_issuer,
+            audience=audiences.GATEWAY,
+            revocations=DatabaseRevocations(
+                database,
+                longest_token_seconds=settings.longest_token_seconds(),
+                interval_seconds=settings.jwt_revocations_poll_seconds,
+            ),
         ),
         hashing=hashing
         or PasswordHashing(
@@ -166,8 +172,8 @@ def create_app(
     install_error_handlers(app)
     if settings.http_trusted_proxies:
         app.wsgi_app = TrustedForwardedFor(  # type: ignore[method-assign]
-            app.wsgi_app, hops=settings.http_trusted_proxies,
-            peers=settings.trusted_proxy_peers())
+            app.wsgi_app, hops=settings.http_trusted_proxies, peers=settings.trusted_proxy_peers()
+        )
 
     health.register(app, deps)
     auth.register(app, deps)

@@ -6,19 +6,22 @@ Work is split by process:
   and holds no connection when it forks;
 - each worker, after the fork, starts telemetry, opens its database engine, builds the app
   (gRPC channels are opened lazily inside it) and runs its own outbox relay thread, which
-  publishes the identity events that worker's requests wrote; on exit it stops all of them.
+  publishes the identity events that worker's requests wrote, and its own token-watermark
+  poller (``identity.revocations``: the watermarks other workers and replicas wrote); on exit it
+  stops all of them.
 """
 
 from __future__ import annotations
 
 import logging
 
-from gunicorn.app.base import BaseApplication
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-
+from crm_shared.auth.revocations import WatermarkCache
 from crm_shared.db import Database
 from crm_shared.events.relay import OutboxRelay
 from crm_shared.telemetry import init_telemetry, shutdown_telemetry
+from gunicorn.app.base import BaseApplication
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
 from gateway.app import create_app
 from gateway.identity.demo import seed_demo_organisation
 from gateway.peers import Peers
@@ -33,6 +36,7 @@ class GatewayServer(BaseApplication):
         self._database: Database | None = None
         self._relay: OutboxRelay | None = None
         self._peers: Peers | None = None
+        self._revocations: WatermarkCache | None = None
         super().__init__()
 
     def gunicorn_options(self) -> dict[str, object]:
@@ -64,6 +68,8 @@ class GatewayServer(BaseApplication):
         SQLAlchemyInstrumentor().instrument(engine=self._database.engine)
         self._peers = Peers(s.peer_addresses(), timeout_seconds=s.grpc_timeout_seconds)
         app = create_app(s, database=self._database, peers=self._peers)
+        self._revocations = app.extensions["crm.gateway"].verifier.revocations
+        self._revocations.start()
         if s.outbox_relay:
             self._relay = OutboxRelay(
                 self._database, s.amqp_url, poll_seconds=s.outbox_poll_seconds
@@ -73,6 +79,8 @@ class GatewayServer(BaseApplication):
         return app
 
     def stop_worker(self) -> None:
+        if self._revocations is not None:
+            self._revocations.stop()
         if self._relay is not None:
             self._relay.stop()
         if self._peers is not None:

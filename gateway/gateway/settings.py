@@ -25,6 +25,10 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     refresh_token_ttl_seconds: int = Field(28_800, ge=60)
     refresh_session_max_age_seconds: int = Field(604_800, ge=60)
     service_token_ttl_seconds: int = Field(900, ge=60, le=86_400)
+    # Each worker holds the token watermarks in memory (crm_shared.auth.revocations), read from
+    # this database this often: a change made by another worker or replica is in force here
+    # within one interval (one made by this worker at once), as at the services.
+    jwt_revocations_poll_seconds: float = Field(2.0, gt=0, le=60)
 
     # Rate limits, shared by every worker and replica through the gateway's database.
     rate_limit_enabled: bool = True
@@ -96,6 +100,10 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     def _known_zone(cls, value: str) -> str:
         time_zone(value)  # ValueError: not an IANA zone
         return value
+
+    def longest_token_seconds(self) -> int:
+        """The longest an access token lives (a person's or a service account's)."""
+        return max(self.access_token_ttl_seconds, self.service_token_ttl_seconds)
 
     def cors_origins(self) -> frozenset[str]:
         return frozenset(o.strip() for o in self.cors_allowed_origins.split(",") if o.strip())

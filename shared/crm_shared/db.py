@@ -124,6 +124,9 @@ class UnitOfWork:
 
     session: Session
     emitted: list[str] = field(default_factory=list)
+    changes: dict[str, dict] = field(default_factory=dict)
+    """What this unit of work changed that a process-local cache must learn once it commits
+    (kind -> {key: value}); handed to :meth:`Database.on_committed` listeners."""
 
     def emit(self, message, *, key: str | None = None) -> str:
         """Write ``message`` (an event proto) to the outbox in this transaction; return its id."""
@@ -143,6 +146,7 @@ class Database:
             self.engine.execution_options(crm_readonly=True), expire_on_commit=False
         )
         self._listeners: list[Callable[[], None]] = []
+        self._committed_listeners: list[Callable[[UnitOfWork], None]] = []
         self._lock = threading.Lock()
 
     @property
@@ -153,6 +157,12 @@ class Database:
         """Call ``listener`` after every commit that wrote outbox rows (wakes the relay)."""
         with self._lock:
             self._listeners.append(listener)
+
+    def on_committed(self, listener: Callable[[UnitOfWork], None]) -> None:
+        """Call ``listener`` with every unit of work that committed :attr:`UnitOfWork.changes`
+        (a process-local cache learns at once what this process changed)."""
+        with self._lock:
+            self._committed_listeners.append(listener)
 
     @contextlib.contextmanager
     def unit_of_work(self, *, readonly: bool = False) -> Iterator[UnitOfWork]:
@@ -172,6 +182,9 @@ class Database:
         if uow.emitted:
             for listener in list(self._listeners):
                 listener()
+        if uow.changes and not readonly:
+            for committed in list(self._committed_listeners):
+                committed(uow)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

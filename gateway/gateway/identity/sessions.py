@@ -20,6 +20,7 @@ from crm_shared.db import UnitOfWork, utcnow
 from sqlalchemy import select, update
 
 from gateway.identity.models import RefreshToken, User
+from gateway.identity.revocations import WATERMARKS
 
 TOKEN_BYTES = 32
 
@@ -129,6 +130,8 @@ def revoke_user_tokens(uow: UnitOfWork, *, user: User) -> None:
     door (the watermark, ``crm_shared.auth.revocations``), and every refresh token is revoked,
     so the user's next token is issued from what the directory says now."""
     user.tokens_not_before_ms = round(time.time() * 1000)
+    # this worker's watermarks learn it as the transaction commits (revocations.py)
+    uow.changes.setdefault(WATERMARKS, {})[user.id] = user.tokens_not_before_ms
     revoke_user_sessions(uow, user_id=user.id)
 
 

@@ -151,9 +151,7 @@ def register(app, deps) -> None:
     def jwks_json():
         return json_response(jwks, headers={"Cache-Control": "public, max-age=300"})
 
-    longest_token_seconds = max(
-        deps.settings.access_token_ttl_seconds, deps.settings.service_token_ttl_seconds
-    )
+    longest_token_seconds = deps.settings.longest_token_seconds()
 
     @operation(
         probes,

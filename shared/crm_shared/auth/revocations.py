@@ -15,12 +15,16 @@ keys the same way). Older watermarks are left out: they void only tokens that ha
 anyway, so the document stays bounded by the changes of one token lifetime. Subjects are
 SHA-256 digests, so the document tells a stranger nothing about whose access changed.
 
-* The gateway checks its own database on every request (:class:`Revocations` implemented over
-  ``users``): at its door a change takes effect at once.
-* Every other verifier (each service's gRPC api, the console) holds the document in memory
-  (:class:`PolledRevocations`), fetched at start and then every ``JWT_REVOCATIONS_POLL_SECONDS``
-  (2 s by default) with a conditional GET. Until the first document arrives it refuses every
+* Every verifier holds the watermarks in memory (:class:`WatermarkCache`) and checks a token
+  without a query. Each service's gRPC api and the console fetch the document
+  (:class:`PolledRevocations`) at start and then every ``JWT_REVOCATIONS_POLL_SECONDS`` (2 s by
+  default) with a conditional GET. Until the first document arrives such a process refuses every
   token, so a restarted process is never fooled by a token voided while it was down.
+* Each gateway worker reads the same document from its own database at its first request and
+  then every ``JWT_REVOCATIONS_POLL_SECONDS``, and learns a change it commits itself as the
+  transaction commits (:meth:`WatermarkCache.note`): a disable or a role change takes effect at
+  once in the worker that made it, and within one interval in the others and at the services.
+  (It used to read the user's row on every request.)
 
 Why polling a snapshot rather than identity events on the broker: a process that starts (or
 restarts) must know the watermarks of the last token lifetime before it accepts a token, and a
@@ -100,20 +104,30 @@ def document(not_before_ms: dict[str, int], window_seconds: int) -> dict:
     }
 
 
-class PolledRevocations:
-    """The gateway's watermarks, held in memory and fetched from ``url`` at :meth:`start` and
-    every ``interval_seconds`` after (start and stop it with the process, like the relay)."""
+def _later(first: int | None, second: int | None) -> int | None:
+    return second if first is None else first if second is None else max(first, second)
 
-    def __init__(
-        self, url: str, *, interval_seconds: float = 2.0, timeout_seconds: float = 3.0
-    ) -> None:
+
+class WatermarkCache:
+    """The watermarks one process holds in memory, checked on every request without a query:
+    the latest document (replaced whole by :meth:`refresh`, every ``interval_seconds`` once
+    started) and the changes this process itself committed since (:meth:`note`), so a
+    change made here is in force here at once, before the next document. A subclass says where
+    the document comes from: :class:`PolledRevocations` (the gateway's URL: services, console)
+    or the gateway's own database (``gateway.identity.revocations``)."""
+
+    REFRESH_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, TypeError)
+    """What :meth:`refresh` raises when the document cannot be had (the last one is kept)."""
+
+    def __init__(self, source: str, *, interval_seconds: float, timeout_seconds: float) -> None:
         if interval_seconds <= 0:
             raise ValueError("interval_seconds must be positive")
-        self.url = url
+        self.source = source
         self.interval_seconds = interval_seconds
         self.timeout_seconds = timeout_seconds
         self._not_before_ms: dict[str, int] | None = None  # None: nothing loaded yet
-        self._etag: str | None = None
+        self._own: dict[str, int] = {}  # noted here, not yet in a loaded document
+        self._lock = threading.Lock()  # writers only; a check reads one reference of each
         self._failing = False
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -134,43 +148,44 @@ class PolledRevocations:
                 "this service has not loaded the token revocations from the "
                 "gateway yet; try again shortly"
             )
-        refuse_if_void(table.get(subject_digest(subject)), issued_at)
+        digest = subject_digest(subject)
+        refuse_if_void(_later(table.get(digest), self._own.get(digest)), issued_at)
+
+    def note(self, subject: str, not_before_ms: int) -> None:
+        """``subject``'s watermark as this process just committed it: in force here at once."""
+        digest = subject_digest(subject)
+        with self._lock:
+            self._own = {**self._own, digest: _later(self._own.get(digest), not_before_ms)}
+
+    def _replace(self, table: dict[str, int]) -> None:
+        """A new document (subject digest -> watermark): the noted changes it holds are let go;
+        one it does not hold yet (committed after it was read) is kept."""
+        with self._lock:
+            # one assignment each: a verifying thread sees the old table or the new one, whole
+            self._not_before_ms = table
+            self._own = {
+                key: value for key, value in self._own.items() if table.get(key, -1) < value
+            }
 
     def refresh(self) -> None:
-        """Fetch the document now (conditionally); raises OSError, ValueError or TypeError
-        when it cannot be had."""
-        request = urllib.request.Request(self.url, headers={"Accept": "application/json"})
-        if self._etag and self._not_before_ms is not None:
-            request.add_header("If-None-Match", self._etag)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
-                body, etag = json.loads(response.read()), response.headers.get("ETag")
-        except urllib.error.HTTPError as error:
-            if error.code == 304:
-                return
-            raise
-        table = body.get("not_before_ms") if isinstance(body, dict) else None
-        if not isinstance(table, dict):
-            raise TypeError("the token revocations document has no not_before_ms object")
-        # one assignment: a verifying thread sees the old table or the new one, whole
-        self._not_before_ms = {str(key): int(value) for key, value in table.items()}
-        self._etag = etag
+        """Load the document now; raises one of :data:`REFRESH_ERRORS` when it cannot."""
+        raise NotImplementedError
 
     def _poll(self) -> None:
         try:
             self.refresh()
-        except (OSError, ValueError, TypeError) as error:
+        except self.REFRESH_ERRORS as error:
             if not self._failing:
                 log.warning(
                     "token revocations from %s unavailable (%s); %s",
-                    self.url,
+                    self.source,
                     error,
                     "keeping the last ones" if self.loaded else "refusing every token",
                 )
             self._failing = True
             return
         if self._failing:
-            log.info("token revocations from %s available again", self.url)
+            log.info("token revocations from %s available again", self.source)
         self._failing = False
 
     def _run(self) -> None:
@@ -188,3 +203,39 @@ class PolledRevocations:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(self.timeout_seconds + 1)
+
+
+class PolledRevocations(WatermarkCache):
+    """The gateway's watermarks, fetched from ``url`` at :meth:`start` and every
+    ``interval_seconds`` after (start and stop it with the process, like the relay)."""
+
+    def __init__(
+        self, url: str, *, interval_seconds: float = 2.0, timeout_seconds: float = 3.0
+    ) -> None:
+        super().__init__(url, interval_seconds=interval_seconds, timeout_seconds=timeout_seconds)
+        self.url = url
+        self._etag: str | None = None
+
+    def refresh(self) -> None:
+        """Fetch the document now (conditionally); raises OSError, ValueError or TypeError
+        when it cannot be had."""
+        request = urllib.request.Request(self.url, headers={"Accept": "application/json"})
+        if self._etag and self._not_before_ms is not None:
+            request.add_header("If-None-Match", self._etag)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
+                body, etag = json.loads(response.read()), response.headers.get("ETag")
+        except urllib.error.HTTPError as error:
+            if error.code == 304:
+                return
+            raise
+        self._replace(table_of(body))
+        self._etag = etag
+
+
+def table_of(body: object) -> dict[str, int]:
+    """The watermarks of a revocations document (:func:`document`); TypeError when it has none."""
+    table = body.get("not_before_ms") if isinstance(body, dict) else None
+    if not isinstance(table, dict):
+        raise TypeError("the token revocations document has no not_before_ms object")
+    return {str(key): int(value) for key, value in table.items()}
