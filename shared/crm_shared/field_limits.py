@@ -18,10 +18,36 @@ ID_LENGTH = 36
 """Length of the ids the services issue: UUIDs as text (`String(36)` columns)."""
 
 REFERENCE_LENGTH = 64
-"""Length of a user id, and of the record ids the sales service stores as references
-(`String(64)` columns there)."""
+"""Length of a user id, and of another service's record ids stored as references where the
+columns are `String(64)` (the sales service's, a customer's source lead and campaign)."""
 
 _MAX_LENGTHS: dict[str, dict[str, int]] = {
+    "crm.customer.v1.Customer": {
+        "display_name": 200,
+        "source_detail": 200,
+        "needs": 5000,
+        "address": 500,
+        "wechat_id": 100,
+        "bank_name": 100,
+        "primary_contact_id": ID_LENGTH,
+        "source_lead_id": REFERENCE_LENGTH,
+        "source_campaign_id": REFERENCE_LENGTH,
+    },
+    "crm.customer.v1.EnterpriseProfile": {
+        "legal_name": 200,
+        "industry": 100,
+        "registration_number": 50,
+        "website": 300,
+    },
+    "crm.customer.v1.IndividualProfile": {"occupation": 100},
+    "crm.customer.v1.Contact": {
+        "name": 200,
+        "job_title": 200,
+        "department": 200,
+        "wechat_id": 100,
+        "notes": 2000,
+        "reports_to_contact_id": ID_LENGTH,
+    },
     "crm.ticket.v1.Ticket": {
         "title": 300,
         "description": 20_000,

@@ -21,6 +21,7 @@ from crm.common.v1 import privacy_pb2, types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_shared.auth import current_principal
 from crm_shared.errors import NotFound
+from crm_shared.field_limits import max_lengths
 from crm_shared.grpc.client import connect
 from crm_shared.protojson import enum_number, enum_words, from_json, to_json
 from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
@@ -46,6 +47,11 @@ COLLECTION = "/api/v1/customers"
 ONE = f"{COLLECTION}/<customer_id>"
 # Imports and exports run longer than a lookup; still under the HTTP worker's timeout.
 LONG_CALL_SECONDS = 25.0
+# The customer service's text limits, declared once in crm_shared.field_limits.
+CUSTOMER_MAX = max_lengths(customer_pb2.Customer)
+ENTERPRISE_MAX = max_lengths(customer_pb2.EnterpriseProfile)
+INDIVIDUAL_MAX = max_lengths(customer_pb2.IndividualProfile)
+CONTACT_MAX = max_lengths(customer_pb2.Contact)
 DEFAULT_LOCALE = LOCALES[0]  # zh-CN first
 
 # Enum words come from the contract, so a value added to the .proto is accepted here too.
@@ -107,12 +113,14 @@ class Money(BaseModel):
 class EnterpriseInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    legal_name: str = Field("", max_length=200, description="Full registered name. Required.")
-    industry: str = Field("", max_length=100, description="Required.")
+    legal_name: str = Field(
+        "", max_length=ENTERPRISE_MAX["legal_name"], description="Full registered name. Required."
+    )
+    industry: str = Field("", max_length=ENTERPRISE_MAX["industry"], description="Required.")
     staff_count: int | None = Field(None, ge=0, le=INT32_MAX)
     annual_revenue: Money | None = None
-    registration_number: str = Field("", max_length=50)
-    website: str = Field("", max_length=300)
+    registration_number: str = Field("", max_length=ENTERPRISE_MAX["registration_number"])
+    website: str = Field("", max_length=ENTERPRISE_MAX["website"])
 
 
 class IndividualInput(BaseModel):
@@ -121,7 +129,7 @@ class IndividualInput(BaseModel):
     gender: GenderWord | None = None
     age: int | None = Field(None, ge=0, le=150)
     birth_date: str = Field("", pattern=OPTIONAL_DATE, description="`YYYY-MM-DD`.")
-    occupation: str = Field("", max_length=100)
+    occupation: str = Field("", max_length=INDIVIDUAL_MAX["occupation"])
     id_card_number: str = Field("", max_length=32, description="Encrypted at rest.")
 
 
@@ -148,22 +156,22 @@ class CustomerCreate(BaseModel):
     )
 
     type: CustomerTypeWord
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: str = Field(min_length=1, max_length=CUSTOMER_MAX["display_name"])
     phone: str = Field("", max_length=32, description="11-digit mainland mobile or E.164.")
     email: str = Field("", max_length=320)
     owner_id: str = Field(
         "", max_length=64, description="Owner other than the caller (within the caller's scope)."
     )
     source: SourceWord | None = None
-    source_detail: str = Field("", max_length=200)
+    source_detail: str = Field("", max_length=CUSTOMER_MAX["source_detail"])
     first_contact_date: str = Field("", pattern=OPTIONAL_DATE, description="`YYYY-MM-DD`.")
-    needs: str = Field("", max_length=5000)
-    address: str = Field("", max_length=500)
-    wechat_id: str = Field("", max_length=100)
-    bank_name: str = Field("", max_length=200)
+    needs: str = Field("", max_length=CUSTOMER_MAX["needs"])
+    address: str = Field("", max_length=CUSTOMER_MAX["address"])
+    wechat_id: str = Field("", max_length=CUSTOMER_MAX["wechat_id"])
+    bank_name: str = Field("", max_length=CUSTOMER_MAX["bank_name"])
     bank_account: str = Field("", max_length=64, description="Encrypted at rest.")
-    source_lead_id: str = Field("", max_length=64)
-    source_campaign_id: str = Field("", max_length=64)
+    source_lead_id: str = Field("", max_length=CUSTOMER_MAX["source_lead_id"])
+    source_campaign_id: str = Field("", max_length=CUSTOMER_MAX["source_campaign_id"])
     enterprise: EnterpriseInput | None = None
     individual: IndividualInput | None = None
     tags: list[str] = Field(default_factory=list, max_length=100, description="Tag ids.")
@@ -184,19 +192,19 @@ class CustomerPatch(BaseModel):
         },
     )
 
-    display_name: str | None = Field(None, min_length=1, max_length=200)
+    display_name: str | None = Field(None, min_length=1, max_length=CUSTOMER_MAX["display_name"])
     phone: str | None = Field(None, max_length=32)
     email: str | None = Field(None, max_length=320)
     source: SourceWord | None = None
-    source_detail: str | None = Field(None, max_length=200)
+    source_detail: str | None = Field(None, max_length=CUSTOMER_MAX["source_detail"])
     first_contact_date: str | None = Field(None, pattern=OPTIONAL_DATE)
-    needs: str | None = Field(None, max_length=5000)
-    address: str | None = Field(None, max_length=500)
-    wechat_id: str | None = Field(None, max_length=100)
-    bank_name: str | None = Field(None, max_length=200)
+    needs: str | None = Field(None, max_length=CUSTOMER_MAX["needs"])
+    address: str | None = Field(None, max_length=CUSTOMER_MAX["address"])
+    wechat_id: str | None = Field(None, max_length=CUSTOMER_MAX["wechat_id"])
+    bank_name: str | None = Field(None, max_length=CUSTOMER_MAX["bank_name"])
     bank_account: str | None = Field(None, max_length=64)
     lifecycle_stage: LifecycleWord | None = None
-    primary_contact_id: str | None = Field(None, max_length=36)
+    primary_contact_id: str | None = Field(None, max_length=CUSTOMER_MAX["primary_contact_id"])
     enterprise: EnterpriseInput | None = None
     individual: IndividualInput | None = None
     external_ids: dict[str, str] | None = None
@@ -351,17 +359,17 @@ class ContactInput(BaseModel):
         },
     )
 
-    name: str = Field(min_length=1, max_length=200)
-    job_title: str = Field(min_length=1, max_length=200)
-    department: str = Field("", max_length=200)
+    name: str = Field(min_length=1, max_length=CONTACT_MAX["name"])
+    job_title: str = Field(min_length=1, max_length=CONTACT_MAX["job_title"])
+    department: str = Field("", max_length=CONTACT_MAX["department"])
     phone: str = Field("", max_length=32)
     email: str = Field("", max_length=320)
-    wechat_id: str = Field("", max_length=100)
+    wechat_id: str = Field("", max_length=CONTACT_MAX["wechat_id"])
     decision_role: DecisionRoleWord | None = None
-    reports_to_contact_id: str = Field("", max_length=64)
+    reports_to_contact_id: str = Field("", max_length=CONTACT_MAX["reports_to_contact_id"])
     primary: bool = False
     birth_date: str = Field("", pattern=OPTIONAL_DATE)
-    notes: str = Field("", max_length=2000)
+    notes: str = Field("", max_length=CONTACT_MAX["notes"])
 
 
 class ContactPatch(BaseModel):
@@ -371,17 +379,17 @@ class ContactPatch(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"job_title": "采购总监"}]}
     )
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    job_title: str | None = Field(None, min_length=1, max_length=200)
-    department: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=CONTACT_MAX["name"])
+    job_title: str | None = Field(None, min_length=1, max_length=CONTACT_MAX["job_title"])
+    department: str | None = Field(None, max_length=CONTACT_MAX["department"])
     phone: str | None = Field(None, max_length=32)
     email: str | None = Field(None, max_length=320)
-    wechat_id: str | None = Field(None, max_length=100)
+    wechat_id: str | None = Field(None, max_length=CONTACT_MAX["wechat_id"])
     decision_role: DecisionRoleWord | None = None
-    reports_to_contact_id: str | None = Field(None, max_length=64)
+    reports_to_contact_id: str | None = Field(None, max_length=CONTACT_MAX["reports_to_contact_id"])
     primary: bool | None = None
     birth_date: str | None = Field(None, pattern=OPTIONAL_DATE)
-    notes: str | None = Field(None, max_length=2000)
+    notes: str | None = Field(None, max_length=CONTACT_MAX["notes"])
     etag: str | None = Field(None, max_length=64)
 
     @model_validator(mode="after")

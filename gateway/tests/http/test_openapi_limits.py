@@ -8,6 +8,7 @@ contact ids, and `order_by` had drifted)."""
 from __future__ import annotations
 
 import pytest
+from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import ticket_pb2
 from crm_shared import field_limits
@@ -15,6 +16,18 @@ from crm_shared import field_limits
 BODIES = {
     # operationId of a route whose JSON body becomes a contract message: {property path of the
     # message inside the body ("" the body itself): the message}
+    "createCustomer": {
+        "": customer_pb2.Customer,
+        "enterprise": customer_pb2.EnterpriseProfile,
+        "individual": customer_pb2.IndividualProfile,
+    },
+    "updateCustomer": {
+        "": customer_pb2.Customer,
+        "enterprise": customer_pb2.EnterpriseProfile,
+        "individual": customer_pb2.IndividualProfile,
+    },
+    "createCustomerContact": {"": customer_pb2.Contact},
+    "updateCustomerContact": {"": customer_pb2.Contact},
     "createTicket": {"": ticket_pb2.Ticket},
     "updateTicket": {"": ticket_pb2.Ticket},
     "createLead": {"": sales_pb2.Lead},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crm.customer.v1 import customer_pb2
 from crm_shared.errors import FieldViolation
+from crm_shared.field_limits import max_lengths
 from crm_shared.timestamps import to_timestamp
 
 from customer_service import rules
@@ -18,14 +19,7 @@ ROLE_VALUES = {name: value for value, name in ROLE_NAMES.items()}
 CHAIN_ORDER = {"decision_maker": 0, "influencer": 1, "user": 2, "other": 3, "unspecified": 4}
 CHAIN_ROLES = ("decision_maker", "influencer", "user")  # every chain should have one of each
 
-TEXT_LIMITS = {
-    "name": 200,
-    "job_title": 200,
-    "department": 200,
-    "wechat_id": 100,
-    "notes": 2000,
-    "reports_to_contact_id": 36,
-}
+TEXT_LIMITS = max_lengths(customer_pb2.Contact)  # declared once, published by the gateway too
 REQUIRED = ("name", "job_title")
 INPUT_FIELDS = (
     "name",

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import phonenumbers
+from crm.customer.v1 import customer_pb2
 from crm_shared.errors import FieldViolation
+from crm_shared.field_limits import max_length, max_lengths
 from email_validator import EmailNotValidError, validate_email
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d matches any script
-MAX_NAME_LENGTH = 200
+MAX_NAME_LENGTH = max_length(customer_pb2.Customer, "display_name")
 CUSTOMER_TYPES = ("enterprise", "individual")
 
 
@@ -123,22 +125,12 @@ SOURCES = ("website_form", "exhibition", "referral", "phone", "partner", "campai
 GENDERS = ("male", "female", "other")
 MAX_AGE = 150
 
-# Field path -> maximum length of the text.
+# Field path -> maximum length of the text, declared once in crm_shared.field_limits (the
+# gateway publishes the same numbers).
 TEXT_LIMITS = {
-    "display_name": MAX_NAME_LENGTH,
-    "source_detail": 200,
-    "needs": 5000,
-    "address": 500,
-    "wechat_id": 100,
-    "bank_name": 100,
-    "primary_contact_id": 36,
-    "source_lead_id": 64,
-    "source_campaign_id": 64,
-    "enterprise.legal_name": 200,
-    "enterprise.industry": 100,
-    "enterprise.registration_number": 50,
-    "enterprise.website": 300,
-    "individual.occupation": 100,
+    **max_lengths(customer_pb2.Customer),
+    **{f"enterprise.{name}": n for name, n in max_lengths(customer_pb2.EnterpriseProfile).items()},
+    **{f"individual.{name}": n for name, n in max_lengths(customer_pb2.IndividualProfile).items()},
 }
 ENTERPRISE_PATHS = ("enterprise.legal_name", "enterprise.industry", "enterprise.staff_count",
                     "enterprise.annual_revenue", "enterprise.registration_number",
