@@ -28,10 +28,9 @@ from crm.common.v1 import types_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_devstack.ports import free_port
 from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from marketing_service import campaigns, outbound
@@ -88,7 +87,8 @@ def main() -> None:
     upgrade("marketing_service", marketing_url)
     upgrade("notification_service", notification_url)
     generate_signing_key(folder / "k.pem", folder / "k.pub")
-    issuer = TokenIssuer((folder / "k.pem").read_bytes(), issuer="crm-gateway", audience="crm")
+    # each token names what its roles and scopes reach, as the gateway mints it
+    issuer = TokenIssuer((folder / "k.pem").read_bytes(), issuer="crm-gateway")
     database = Database(marketing_url)
     segment_id = seed(database, args.audience)
 
@@ -116,8 +116,7 @@ def main() -> None:
                            health_check_seconds=3600)
     notification_db = Database(notification_url)
     server = GrpcApi(settings, notification_db, notification_bindings(notification_db, settings),
-                     TokenVerifier.from_file(folder / "k.pub", issuer="crm-gateway",
-                                             audience="crm"))
+                     service_verifier(settings))
     target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
     token = issuer.issue(user_id="svc.marketing", username="svc.marketing", roles=["service"],
                          department_path="/hq", data_scope="all", scopes=["notification.send"])

@@ -25,10 +25,9 @@ from pathlib import Path
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_devstack.ports import free_port
 from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi, ServiceBinding
+from crm_shared.grpc.server import GrpcApi, ServiceBinding, service_verifier
 from crm_shared.migrations import upgrade
 from sales_service.api import SalesServicer
 from sales_service.models import Lead, SalesRep
@@ -81,7 +80,8 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{folder / 'sales.db'}"
     upgrade("sales_service", url)
     generate_signing_key(folder / "k.pem", folder / "k.pub")
-    issuer = TokenIssuer((folder / "k.pem").read_bytes(), issuer="crm-gateway", audience="crm")
+    # each token names what its roles and scopes reach, as the gateway mints it
+    issuer = TokenIssuer((folder / "k.pem").read_bytes(), issuer="crm-gateway")
     settings = SalesApiSettings(
         service_name="sales", database_url=url, jwt_public_key_file=folder / "k.pub",
         amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F", outbox_relay=False,
@@ -92,7 +92,7 @@ def main() -> None:
     server = GrpcApi(settings, database, [ServiceBinding(
         descriptor=S.DESCRIPTOR.services_by_name["SalesService"], servicer=servicer,
         add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server)],
-        TokenVerifier.from_file(folder / "k.pub", issuer="crm-gateway", audience="crm"))
+        service_verifier(settings))
     target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
     token = issuer.issue(user_id="u-admin", username="admin", roles=["admin"],
                          department_path="/hq", data_scope="all")

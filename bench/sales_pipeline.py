@@ -31,10 +31,9 @@ from crm.common.v1 import types_pb2
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_devstack.ports import free_port
 from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from sales_service.api import build_bindings
 from sales_service.models import Opportunity, OpportunityStageChange
@@ -123,14 +122,13 @@ def main() -> None:
           f"on SQLite ({platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} cores)")
     generate_signing_key(folder / "signing.pem", folder / "signing.pub")
-    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway",
-                         audience="crm")
+    # each token names what its roles and scopes reach, as the gateway mints it
+    issuer = TokenIssuer((folder / "signing.pem").read_bytes(), issuer="crm-gateway")
     settings = SalesApiSettings(
         service_name="sales", database_url=url,
         amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F",
         jwt_public_key_file=folder / "signing.pub", outbox_relay=False, health_check_seconds=3600)
-    verifier = TokenVerifier.from_file(folder / "signing.pub", issuer="crm-gateway",
-                                       audience="crm")
+    verifier = service_verifier(settings)
     server = GrpcApi(settings, database, build_bindings(database, settings), verifier)
     target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
     callers = {"rep (own)": ("rep-00", ["sales_rep"], REPS[0][1], "own"),
