@@ -26,10 +26,9 @@ from pathlib import Path
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_devstack.ports import free_port
 from crm_shared.auth import TokenIssuer, generate_signing_key
-from crm_shared.auth.tokens import TokenVerifier
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.client import connect
-from crm_shared.grpc.server import GrpcApi
+from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings
 from customer_service.api import build_bindings
@@ -109,7 +108,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="crm-bench-import-") as folder:
         base = Path(folder)
         generate_signing_key(base / "jwt.key", base / "jwt.pub")
-        issuer = TokenIssuer((base / "jwt.key").read_bytes(), issuer="crm-gateway", audience="crm")
+        # each token names what its roles and scopes reach, as the gateway mints it
+        issuer = TokenIssuer((base / "jwt.key").read_bytes(), issuer="crm-gateway")
         url = args.database_url or f"sqlite:///{base / 'customer.db'}"
         upgrade("customer_service", url)
         database = Database(url)
@@ -135,7 +135,7 @@ def main() -> int:
             outbox_relay=False,
             health_check_seconds=3600,
         )
-        verifier = TokenVerifier.from_file(base / "jwt.pub", issuer="crm-gateway", audience="crm")
+        verifier = service_verifier(settings)
         server = GrpcApi(settings, database, build_bindings(database), verifier)
         target = f"127.0.0.1:{server.start('127.0.0.1:0')}"
         channels = []
