@@ -47,10 +47,3 @@ def test_no_console_module_spells_out_a_service_role_set_again():
             if names in shared:
                 copies.append(f"{path.relative_to(CONSOLE)}: {sorted(names)}")
     assert not copies, copies
-
-
-def test_the_services_that_export_personal_data_use_the_same_privacy_roles():
-    from sales_service import api_activities
-    from ticket_service import api_setup
-
-    assert api_activities.PRIVACY_ROLES is api_setup.PRIVACY_ROLES is roles.REVEAL_ROLES

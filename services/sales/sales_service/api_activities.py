@@ -19,7 +19,6 @@ from datetime import date
 from crm.common.v1 import privacy_pb2, types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
 from crm_shared.auth import Principal, current_principal, visibility_clause
-from crm_shared.auth.roles import REVEAL_ROLES
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import (
     Conflict,
@@ -73,7 +72,6 @@ from sales_service.models import (
     SalesPolicyRow,
 )
 
-PRIVACY_ROLES = REVEAL_ROLES  # who exports personal data: declared once, in crm_shared
 TASK_CREATE_FIELDS = {"customer_id", "lead_id", "opportunity_id", "owner_id", "title", "note",
                       "due_date", "suggested_method"}
 TASK_UPDATE_FIELDS = {"due_date", "owner_id", "title", "note", "suggested_method"}
@@ -824,9 +822,9 @@ class ActivityRpcs:
 
     def ExportCustomerData(self, request, context):
         principal = current_principal()
+        # Who may export: the contract's access option (the privacy roles of
+        # crm_shared.auth.roles), enforced by the RPC gate before this runs.
         refuse_unsupported(request, {"customer_id", "access_purpose"})
-        if not principal.has_role(*PRIVACY_ROLES):
-            raise PermissionDenied("only the privacy roles may export a customer's personal data")
         _refuse(_required(request.customer_id, "customer_id"))
         export = privacy_pb2.PersonalDataExport(customer_id=request.customer_id,
                                                 source_service="sales",

@@ -8,7 +8,7 @@ their subtree; SLA policies and the ticket policy, which apply company-wide, by 
 and admins only. Call-back tasks are seen by their assignee and by the department scope over
 the assignee's department. Knowledge-article access is described in :mod:`ticket_service.knowledge`.
 KPIs are for department scopes (their subtree) and ``all`` scopes / admins; the data-subject
-export for the privacy roles (``admin``, ``dpo``, ``data_protection_officer``).
+export for the privacy roles (the RPC's access option: ``admin``, ``dpo``).
 
 ``CompleteCallbackTask.reopen_ticket`` is refused as not supported: reopening belongs to the
 lifecycle (ReopenTicket), which the caller invokes after recording NEEDS_FOLLOW_UP.
@@ -23,7 +23,6 @@ from datetime import date, timedelta
 from crm.common.v1 import privacy_pb2, reporting_pb2, types_pb2
 from crm.ticket.v1 import ticket_pb2
 from crm_shared.auth import DataScope, Principal, current_principal
-from crm_shared.auth.roles import REVEAL_ROLES
 from crm_shared.auth.visibility import in_subtree
 from crm_shared.db import utcnow
 from crm_shared.errors import (
@@ -66,7 +65,6 @@ from ticket_service.views import (
 )
 
 ADMIN_ROLES = ("admin",)
-PRIVACY_ROLES = REVEAL_ROLES  # who exports personal data: declared once, in crm_shared
 AUDIT_FIELDS = {"id", "create_time", "update_time", "created_by", "updated_by"}
 CALENDAR_FIELDS = {"display_name", "department_path", "time_zone", "working_hours", "holidays",
                    "extra_working_days"}
@@ -823,9 +821,9 @@ class SetupRpcs:
 
     def ExportCustomerData(self, request, context):
         principal = current_principal()
+        # Who may export: the contract's access option (the privacy roles of
+        # crm_shared.auth.roles), enforced by the RPC gate before this runs.
         refuse_unsupported(request, {"customer_id", "access_purpose"})
-        if not principal.has_role(*PRIVACY_ROLES):
-            raise PermissionDenied("only the privacy roles may export a customer's personal data")
         if not request.customer_id:
             raise InvalidArgument(FieldViolation("customer_id", "is required"))
         export = privacy_pb2.PersonalDataExport(customer_id=request.customer_id, source_service="ticket",

@@ -29,10 +29,19 @@ are now (the contracts' ``(crm.common.v1.access)`` name only the current ones)."
 # or a list for them). Declared here, once: the service imports the set it enforces, the
 # console the set it offers, so the two cannot drift apart.
 
-REVEAL_ROLES: frozenset[str] = frozenset({"admin", "dpo", "data_protection_officer"})
+
+
+def _honouring_aliases(current: set[str]) -> frozenset[str]:
+    """``current`` role names and the older names (:data:`ROLE_ALIASES`) that now mean them."""
+    return frozenset(current | {old for old, now in ROLE_ALIASES.items() if now in current})
+
+
+REVEAL_ROLES: frozenset[str] = _honouring_aliases({"admin", "dpo"})
 """Who may read a customer's sensitive fields in clear, export and erase personal data, and
-read the access log (the customer service enforces it; ``data_protection_officer`` is the
-older name of ``dpo``, still honoured for tokens that carry it)."""
+read the access log: the roles every personal-data RPC's ``(crm.common.v1.access)`` names
+(``shared/tests/unit/test_rpc_access.py`` ties the two), plus their older names for tokens that
+carry them. The RPC gate enforces the contracts; the customer service's masking and the console's
+Reveal button read this set."""
 
 SALES_REP_ROLES: frozenset[str] = frozenset({"sales_rep", "sales_lead"})
 """Who holds leads: the sales service's rep directory takes users with one of these roles (and
