@@ -125,16 +125,17 @@ class WatermarkCache:
         self.source = source
         self.interval_seconds = interval_seconds
         self.timeout_seconds = timeout_seconds
-        self._not_before_ms: dict[str, int] | None = None  # None: nothing loaded yet
-        self._own: dict[str, int] = {}  # noted here, not yet in a loaded document
-        self._lock = threading.Lock()  # writers only; a check reads one reference of each
+        # (the document's watermarks, None until one is loaded; those noted here that it does
+        # not hold yet): one tuple, replaced whole, so a check reads a consistent pair unlocked
+        self._state: tuple[dict[str, int] | None, dict[str, int]] = (None, {})
+        self._lock = threading.Lock()  # writers only
         self._failing = False
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
     @property
     def loaded(self) -> bool:
-        return self._not_before_ms is not None
+        return self._state[0] is not None
 
     @property
     def failing(self) -> bool:
@@ -142,30 +143,31 @@ class WatermarkCache:
         return self._failing
 
     def check(self, subject: str, issued_at: float) -> None:
-        table = self._not_before_ms
+        table, own = self._state
         if table is None:
             raise Unauthenticated(
                 "this service has not loaded the token revocations from the "
                 "gateway yet; try again shortly"
             )
         digest = subject_digest(subject)
-        refuse_if_void(_later(table.get(digest), self._own.get(digest)), issued_at)
+        refuse_if_void(_later(table.get(digest), own.get(digest)), issued_at)
 
     def note(self, subject: str, not_before_ms: int) -> None:
         """``subject``'s watermark as this process just committed it: in force here at once."""
         digest = subject_digest(subject)
         with self._lock:
-            self._own = {**self._own, digest: _later(self._own.get(digest), not_before_ms)}
+            table, own = self._state
+            self._state = (table, {**own, digest: _later(own.get(digest), not_before_ms)})
 
     def _replace(self, table: dict[str, int]) -> None:
         """A new document (subject digest -> watermark): the noted changes it holds are let go;
         one it does not hold yet (committed after it was read) is kept."""
         with self._lock:
-            # one assignment each: a verifying thread sees the old table or the new one, whole
-            self._not_before_ms = table
-            self._own = {
-                key: value for key, value in self._own.items() if table.get(key, -1) < value
-            }
+            own = self._state[1]
+            self._state = (
+                table,
+                {key: value for key, value in own.items() if table.get(key, -1) < value},
+            )
 
     def refresh(self) -> None:
         """Load the document now; raises one of :data:`REFRESH_ERRORS` when it cannot."""
@@ -220,7 +222,7 @@ class PolledRevocations(WatermarkCache):
         """Fetch the document now (conditionally); raises OSError, ValueError or TypeError
         when it cannot be had."""
         request = urllib.request.Request(self.url, headers={"Accept": "application/json"})
-        if self._etag and self._not_before_ms is not None:
+        if self._etag and self.loaded:
             request.add_header("If-None-Match", self._etag)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
