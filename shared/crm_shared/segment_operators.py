@@ -12,6 +12,7 @@ from __future__ import annotations
 from crm.common.v1 import rules_pb2
 
 from crm_shared import conditions
+from crm_shared.marketing_channels import CHANNEL_CONSENT_FIELDS
 
 Op = rules_pb2.ConditionOperator
 
@@ -41,6 +42,7 @@ SEGMENT_RULE_OPERATORS: dict[str, frozenset[int]] = {
     "rfm_monetary_score": NUMBER_OPS,
     "at_risk": BOOL_OPS,
     "marketing_consent": BOOL_OPS,
+    **dict.fromkeys(CHANNEL_CONSENT_FIELDS.values(), BOOL_OPS),
     "birth_date": TIME_OPS,
     "contract_end_date": TIME_OPS,
     "last_purchase_date": TIME_OPS,

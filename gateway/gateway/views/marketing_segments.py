@@ -103,7 +103,9 @@ MEMBER_EXAMPLE = {
 RULE_FIELDS = (
     "`customer_type`, `industry`, `source`, `tags` (tag ids), `value_class`, `lifecycle_stage`, "
     "`rfm_recency_score`, `rfm_frequency_score`, `rfm_monetary_score`, `at_risk`, "
-    "`marketing_consent`, `birth_date` (`within_next_days`: the next birthday), "
+    "`marketing_consent` (on every channel), `email_marketing_consent`, `sms_marketing_consent` "
+    "(on that channel: its own consent, else the one on every channel), "
+    "`birth_date` (`within_next_days`: the next birthday), "
     "`contract_end_date`, `last_purchase_date`, `purchase_count_12m`, `spend_12m` (minor units), "
     "`last_interaction_time`, `satisfaction_average`, `owner_id`, `department_path`, "
     "`campaign_responses_90d`."

@@ -32,6 +32,7 @@ from crm_shared.auth import Principal
 from crm_shared.auth.visibility import can_see, visibility_clause
 from crm_shared.db import Database, UnitOfWork
 from crm_shared.errors import FailedPrecondition, FieldViolation
+from crm_shared.marketing_channels import MARKETING_CHANNELS
 from crm_shared.timestamps import from_timestamp, to_timestamp
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -50,9 +51,8 @@ from marketing_service.models import (
 )
 
 CATEGORY = "campaign"
-CHANNELS = {types_pb2.DELIVERY_CHANNEL_EMAIL: "email", types_pb2.DELIVERY_CHANNEL_SMS: "sms"}
-"""A campaign reaches customers at their own address: e-mail or SMS. (The notification
-service's in-app inbox belongs to users of the suite, and the read model holds no WeChat id.)"""
+CHANNELS = MARKETING_CHANNELS
+"""A campaign reaches customers at their own address: e-mail or SMS (crm_shared.marketing_channels)."""
 MAX_NAME, MAX_DESCRIPTION, MAX_OBJECTIVE = 200, 2000, 500
 MAX_SEGMENTS, MAX_VARIANTS = 20, 10
 MAX_SUBJECT, MAX_BODY, MAX_URL, MAX_TEMPLATE_KEY = 300, 20000, 2000, 100

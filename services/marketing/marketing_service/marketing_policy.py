@@ -18,6 +18,7 @@ from datetime import datetime
 from crm.common.v1 import types_pb2
 from crm.marketing.v1 import marketing_pb2
 from crm_shared.errors import FieldViolation
+from crm_shared.marketing_channels import MARKETING_CHANNELS
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy.orm import Session
 
@@ -26,8 +27,7 @@ from marketing_service.frequency_cap import Cap
 from marketing_service.models import MarketingPolicySettings
 
 LOCALES = ("zh-CN", "en-US")
-CAP_CHANNELS = {types_pb2.DELIVERY_CHANNEL_UNSPECIFIED: "",
-                types_pb2.DELIVERY_CHANNEL_EMAIL: "email", types_pb2.DELIVERY_CHANNEL_SMS: "sms"}
+CAP_CHANNELS = {types_pb2.DELIVERY_CHANNEL_UNSPECIFIED: "", **MARKETING_CHANNELS}
 CAP_CHANNEL_VALUES = {name: value for value, name in CAP_CHANNELS.items()}
 UPDATABLE = ("frequency_caps", "low_score_threshold", "improvement_low_score_share",
              "survey_invitation_valid_days", "default_locale")

@@ -82,7 +82,7 @@ class CustomerProfile(Base):
     email_marketing_consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     """The customer's marketing consent on e-mail when it differs from ``marketing_consent``
     (an unsubscribe link followed); None: as ``marketing_consent``. A later every-channel
-    change sets it back to None (:func:`marketing_service.profiles.consent_on`)."""
+    change sets it back to None (:func:`marketing_service.segment_rules.consent_on`)."""
     sms_marketing_consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     """Likewise on SMS (a 退订 reply)."""
     birth_date: Mapped[date | None] = mapped_column(Date, info=PERSONAL)

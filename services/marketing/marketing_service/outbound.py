@@ -98,14 +98,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import grpc
-from crm.common.v1 import types_pb2
 from crm.notification.v1 import notification_pb2
 from crm_shared.db import Database, UnitOfWork, utcnow
+from crm_shared.marketing_channels import MARKETING_CHANNELS
 from google.rpc import code_pb2
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from marketing_service import frequency_cap, marketing_policy, profiles, unsubscribe
+from marketing_service import (
+    frequency_cap,
+    marketing_policy,
+    segment_rules,
+    unsubscribe,
+)
 from marketing_service.contact_details import AddressBook
 from marketing_service.models import CustomerProfile, OutboundMessage
 
@@ -127,7 +132,7 @@ WAITING_STATES = (QUEUED, HELD)
 FINAL_STATES = frozenset({DELIVERED, FAILED, CANCELLED, SUPPRESSED_NO_CONSENT,
                           SUPPRESSED_FREQUENCY_CAP})
 
-CHANNELS = {types_pb2.DELIVERY_CHANNEL_EMAIL: "email", types_pb2.DELIVERY_CHANNEL_SMS: "sms"}
+CHANNELS = MARKETING_CHANNELS
 """The channels that reach a customer (value -> stored short name)."""
 CHANNEL_VALUES = {name: value for value, name in CHANNELS.items()}
 MAX_KEY_LENGTH = 190  # the notification service stores `msg:<key>` in 200 characters
@@ -372,7 +377,7 @@ class Recipient:
 
     state: str
     marketing_consent: bool
-    """On the message's channel (:func:`marketing_service.profiles.consent_on`)."""
+    """On the message's channel (:func:`marketing_service.segment_rules.consent_on`)."""
     email: str | None
     phone: str | None
     locale: str | None
@@ -514,7 +519,7 @@ def claim_due(database: Database, now: datetime, *, limit: int = CLAIM_BATCH,
                     continue
                 recipient = None if profile is None else Recipient(
                     state=profile.state,
-                    marketing_consent=profiles.consent_on(profile, message.channel),
+                    marketing_consent=segment_rules.consent_on(profile, message.channel),
                     email=profile.email, phone=profile.phone, locale=profile.locale)
                 decision = decide(channel=message.channel,
                                   requires_consent=message.requires_consent,

@@ -33,6 +33,7 @@ from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.sales.v1 import events_pb2 as sales_events
+from crm_shared.marketing_channels import CHANNEL_CONSENT_FIELDS, MARKETING_CHANNELS
 from crm_shared.timestamps import from_timestamp
 
 from marketing_service.segment_rules import CUSTOMER_TYPES, SOURCES, STAGES, VALUE_CLASSES
@@ -57,19 +58,9 @@ NEW_PROFILE: dict[str, object] = {
 }
 """A profile made by whichever event arrives first: every fact unknown."""
 
-CHANNEL_CONSENT_COLUMNS = {"email": "email_marketing_consent", "sms": "sms_marketing_consent"}
+CHANNEL_CONSENT_COLUMNS = CHANNEL_CONSENT_FIELDS
 """The column of the marketing consent on each channel marketing sends on (None there: as
 ``marketing_consent``, the consent on every channel)."""
-_EVENT_CHANNELS = {types_pb2.DELIVERY_CHANNEL_EMAIL: "email", types_pb2.DELIVERY_CHANNEL_SMS: "sms"}
-
-
-def consent_on(profile, channel: str) -> bool:
-    """Whether the customer of ``profile`` (a row or a mapping) consents to marketing on
-    ``channel``: the channel's own consent if it has one, else the every-channel one."""
-    get = profile.get if isinstance(profile, Mapping) else lambda name: getattr(profile, name)
-    column = CHANNEL_CONSENT_COLUMNS.get(channel)
-    own = get(column) if column else None
-    return bool(get("marketing_consent") if own is None else own)
 
 
 def _consent_groups(event) -> dict[str, Mapping[str, object]]:
@@ -81,7 +72,7 @@ def _consent_groups(event) -> dict[str, Mapping[str, object]]:
         return {"consent": {"marketing_consent": granted},
                 **{f"consent_{name}": {column: None}
                    for name, column in CHANNEL_CONSENT_COLUMNS.items()}}
-    name = _EVENT_CHANNELS.get(event.channel)
+    name = MARKETING_CHANNELS.get(event.channel)
     if name is None:
         return {}  # a channel marketing does not send on (WeChat)
     return {f"consent_{name}": {CHANNEL_CONSENT_COLUMNS[name]: granted}}

@@ -18,7 +18,10 @@ console's rule builder reads them too):
 * ``tags`` (tag ids): ``CONTAINS``, ``CONTAINS_ALL``, ``CONTAINS_ANY``, ``CONTAINS_NONE``,
   ``EXISTS`` (has a tag), ``NOT_EXISTS``.
 * numbers: comparisons, ``EQUALS``/``NOT_EQUALS``/``IN``/``NOT_IN``, ``BETWEEN``, ``EXISTS``.
-* ``at_risk``, ``marketing_consent``: ``EQUALS``/``NOT_EQUALS`` ``true`` or ``false``.
+* ``at_risk``, ``marketing_consent`` and the consent on each channel marketing sends on
+  (``email_marketing_consent``, ``sms_marketing_consent``: ``crm_shared.marketing_channels``;
+  the channel's own consent where one was given or withdrawn on it, else
+  ``marketing_consent``, as a send decides): ``EQUALS``/``NOT_EQUALS`` ``true`` or ``false``.
 * dates and times: comparisons, ``BETWEEN``, ``EQUALS``..., and the day windows
   ``WITHIN_LAST_DAYS``, ``NOT_WITHIN_LAST_DAYS``, ``WITHIN_NEXT_DAYS``; for ``birth_date``,
   ``WITHIN_NEXT_DAYS`` means the next birthday (a 29 February birthday is the 28th in common
@@ -41,8 +44,21 @@ from crm.customer.v1 import customer_pb2
 from crm_shared import conditions
 from crm_shared.conditions import BOOL, NUMBER, SET, TEXT, TIME, ConditionSchema, FieldKind
 from crm_shared.errors import FieldViolation
+from crm_shared.marketing_channels import CHANNEL_CONSENT_FIELDS
 from crm_shared.segment_operators import SEGMENT_RULE_OPERATORS
-from sqlalchemy import ColumnElement, String, and_, cast, false, func, not_, or_, select, true
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    String,
+    and_,
+    cast,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -93,6 +109,8 @@ class RuleField:
     column: str = ""
     """Attribute of :class:`CustomerProfile`; empty for the behaviour fields (subqueries)."""
     enum: EnumWords | None = None
+    fallback: str = ""
+    """Column read where :attr:`column` is NULL (a channel's consent: the every-channel one)."""
     unknown_zero: bool = False
     """0 in the column means unknown (RFM scores)."""
     date_only: bool = False
@@ -120,6 +138,9 @@ FIELDS: dict[str, RuleField] = {field.name: field for field in (
     RuleField("at_risk", BOOL, OPERATORS["at_risk"], "at_risk", description="churn-risk flag"),
     RuleField("marketing_consent", BOOL, OPERATORS["marketing_consent"], "marketing_consent",
               description="consent to marketing messages"),
+    *(RuleField(name, BOOL, OPERATORS[name], name, fallback="marketing_consent",
+                description=f"consent to marketing by {channel}")
+      for channel, name in CHANNEL_CONSENT_FIELDS.items()),
     RuleField("birth_date", TIME, OPERATORS["birth_date"], "birth_date", date_only=True,
               description="birth date; WITHIN_NEXT_DAYS means the next birthday"),
     RuleField("contract_end_date", TIME, OPERATORS["contract_end_date"], "contract_end_date", date_only=True,
@@ -143,6 +164,16 @@ FIELDS: dict[str, RuleField] = {field.name: field for field in (
 SCHEMA = ConditionSchema(fields={name: field.kind for name, field in FIELDS.items()})
 BEHAVIOUR_FIELDS = frozenset({"satisfaction_average", "campaign_responses_90d"})
 NEXT_BIRTHDAY = "birth_date.next_birthday"  # the internal fact of "birth_date within next N days"
+
+
+def consent_on(profile, channel: str) -> bool:
+    """Whether the customer of ``profile`` (a row or a mapping) consents to marketing on
+    ``channel``: the channel's own consent if it has one, else the every-channel one. The
+    rule a send decides by, which the ``<channel>_marketing_consent`` fields read."""
+    get = profile.get if isinstance(profile, Mapping) else lambda name: getattr(profile, name)
+    column = CHANNEL_CONSENT_FIELDS.get(channel)
+    own = get(column) if column else None
+    return bool(get("marketing_consent") if own is None else own)
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -273,6 +304,7 @@ def profile_facts(profile: CustomerProfile, behaviour: Behaviour, now: datetime
         "rfm_monetary_score": score(profile.rfm_monetary_score),
         "at_risk": bool(profile.at_risk),
         "marketing_consent": bool(profile.marketing_consent),
+        **{name: consent_on(profile, channel) for channel, name in CHANNEL_CONSENT_FIELDS.items()},
         "birth_date": birth,
         NEXT_BIRTHDAY: next_birthday(birth, now.date()) if birth else None,
         "contract_end_date": profile.contract_end_date,
@@ -361,6 +393,8 @@ def _condition_sql(condition: rules_pb2.Condition, now: datetime, dialect: str
     if field.name == "campaign_responses_90d":
         return _integer_sql(op, values, _responses_count(now))
     column = getattr(CustomerProfile, field.column)
+    if field.fallback:
+        column = func.coalesce(column, getattr(CustomerProfile, field.fallback), type_=Boolean)
     if field.kind is TEXT:
         return _text_sql(field, op, values, column)
     if field.kind is BOOL:

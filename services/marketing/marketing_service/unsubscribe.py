@@ -32,6 +32,7 @@ from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_shared import signed_links
 from crm_shared.grpc.client import connect
+from crm_shared.marketing_channels import MARKETING_CHANNELS
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy import select, update
 
@@ -45,7 +46,7 @@ LINK_DAYS = 400  # a message may be read long after it came; a year and a month
 SOURCE_LINK = "unsubscribe_link"
 SOURCE_SMS = "sms_reply"
 OPT_OUT_REPLIES = frozenset({"T", "TD", "退订"})
-CHANNEL_WORDS = {types_pb2.DELIVERY_CHANNEL_EMAIL: "email", types_pb2.DELIVERY_CHANNEL_SMS: "sms"}
+CHANNEL_WORDS = MARKETING_CHANNELS
 CHANNEL_VALUES = {word: value for value, word in CHANNEL_WORDS.items()}
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 # The id space of the withdrawals' request ids: the same unsubscribe is one withdrawal however

@@ -14,7 +14,7 @@ from crm_shared.db import Database
 from crm_shared.migrations import upgrade
 from marketing_service import segment_rules, segments
 from marketing_service.models import CustomerProfile, ProfileInteraction
-from marketing_service.profiles import NEW_PROFILE
+from marketing_service.profiles import CHANNEL_CONSENT_COLUMNS, NEW_PROFILE
 from marketing_service.segment_rules import FIELDS, Op
 from sqlalchemy import select
 
@@ -53,6 +53,8 @@ def _profile(rng: random.Random, now: datetime) -> dict:
         rfm_recency_score=rng.randint(0, 5), rfm_frequency_score=rng.randint(0, 5),
         rfm_monetary_score=rng.randint(0, 5),
         at_risk=rng.random() < 0.3, marketing_consent=rng.random() < 0.6,
+        # a channel's own consent, or none (NULL: as the every-channel one)
+        **{column: rng.choice([None, True, False]) for column in CHANNEL_CONSENT_COLUMNS.values()},
         birth_date=birth, birth_month_day=birth.strftime("%m-%d") if birth else None,
         contract_end_date=_maybe(rng, _day(rng, now, 60)),
         last_purchase_date=_maybe(rng, _day(rng, now, 200)),

@@ -11,7 +11,8 @@ from crm.customer.v1 import events_pb2 as customer_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.timestamps import to_timestamp
-from marketing_service.profiles import changes_for, consent_on, observations_of, version_of
+from marketing_service.profiles import changes_for, observations_of, version_of
+from marketing_service.segment_rules import consent_on
 
 T0 = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
 CUSTOMER = "c-1"

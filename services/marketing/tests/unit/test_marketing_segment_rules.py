@@ -39,7 +39,8 @@ def _problems(rule) -> dict[str, str]:
 def test_every_field_the_contract_lists_can_be_read():
     documented = {"customer_type", "industry", "source", "tags", "value_class",
                   "lifecycle_stage", "rfm_recency_score", "rfm_frequency_score",
-                  "rfm_monetary_score", "at_risk", "marketing_consent", "birth_date",
+                  "rfm_monetary_score", "at_risk", "marketing_consent",
+                  "email_marketing_consent", "sms_marketing_consent", "birth_date",
                   "contract_end_date", "last_purchase_date", "purchase_count_12m", "spend_12m",
                   "last_interaction_time", "satisfaction_average", "owner_id",
                   "department_path", "campaign_responses_90d"}
@@ -122,6 +123,20 @@ def test_enums_are_matched_by_their_full_names():
                           "LIFECYCLE_STAGE_INTENT"),
                          ("customer_type", Op.CONDITION_OPERATOR_NOT_EQUALS,
                           "CUSTOMER_TYPE_INDIVIDUAL")), facts, NOW)
+
+
+@pytest.mark.parametrize(("every_channel", "email", "expected"), [
+    (True, None, True),  # no consent of its own on e-mail: the every-channel one
+    (False, None, False),
+    (True, False, False),  # unsubscribed from e-mail only
+    (False, True, True),  # consented to e-mail only
+])
+def test_a_channels_consent_is_its_own_where_it_has_one(every_channel, email, expected):
+    facts = _facts(marketing_consent=every_channel, email_marketing_consent=email)
+    emailable = _rule(("email_marketing_consent", Op.CONDITION_OPERATOR_EQUALS, "true"))
+
+    assert matches(emailable, facts, NOW) is expected
+    assert facts["sms_marketing_consent"] is every_channel  # SMS has none of its own here
 
 
 def test_unknown_facts_match_nothing_but_not_exists():
