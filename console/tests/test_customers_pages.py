@@ -3,7 +3,8 @@ service down (nothing listens) and the ticket service refusing. The 360 page ren
 each failing panel says so in its own box; a customer the service hides is a 404 page without
 its data; the list passes the filters and the page token to the service and answers htmx with
 the table alone, and its export the filters and the reader's language; the search goes
-straight to a single exact hit."""
+straight to a single exact hit; the consents panel shows each consent per purpose and channel
+(every channel first) with its state, source and time, in both languages."""
 
 from __future__ import annotations
 
@@ -72,6 +73,27 @@ class Customers(customer_pb2_grpc.CustomerServiceServicer):
                                             record_time=Timestamp(seconds=1_790_000_000 - i * 86400))
             for i, (score, nps) in enumerate([(4.0, 9), (2.0, 5)])])  # newest first
 
+    def ListConsents(self, request, context):
+        def stamp(day: int) -> Timestamp:
+            return Timestamp(seconds=1_790_000_000 + day * 86400)
+
+        marketing = customer_pb2.CONSENT_PURPOSE_MARKETING
+        return customer_pb2.ListConsentsResponse(consents=[
+            customer_pb2.Consent(  # withdrawn on SMS by a 退订 reply
+                id="k-sms", customer_id=request.customer_id, purpose=marketing,
+                channel=types_pb2.DELIVERY_CHANNEL_SMS, source="sms_reply",
+                state=customer_pb2.CONSENT_STATE_WITHDRAWN, grant_time=stamp(0),
+                withdraw_time=stamp(2)),
+            customer_pb2.Consent(  # on every channel, at a trade fair (written by staff)
+                id="k-all", customer_id=request.customer_id, purpose=marketing,
+                source="展会登记", state=customer_pb2.CONSENT_STATE_GRANTED, grant_time=stamp(0)),
+            customer_pb2.Consent(
+                id="k-mail", customer_id=request.customer_id, purpose=marketing,
+                channel=types_pb2.DELIVERY_CHANNEL_EMAIL, source="unsubscribe_link",
+                state=customer_pb2.CONSENT_STATE_WITHDRAWN, grant_time=stamp(0),
+                withdraw_time=stamp(1)),
+        ])
+
     def ListTags(self, request, context):
         return customer_pb2.ListTagsResponse(tags=[customer_pb2.Tag(id="tag-1", name="重点")])
 
@@ -128,6 +150,36 @@ def test_the_360_page_renders_while_its_failing_panels_say_so(console):
     tickets = client.get(f"/customers/{VISIBLE}/panels/tickets", headers={"HX-Request": "true"})
     assert tickets.status_code == 200
     assert "You do not have access to this." in tickets.get_data(as_text=True)
+
+
+def _rows(panel: str) -> list[list[str]]:
+    """The consents table's rows as their cells' text."""
+    rows = re.findall(r"<tr>(.*?)</tr>", panel, re.DOTALL)[1:]  # after the header row
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(
+        r"<td[^>]*>(.*?)</td>", row, re.DOTALL)] for row in rows]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-CN", [["营销", "全部渠道", "已同意", "展会登记", "2026/9/21 22:13"],
+               ["营销", "邮件", "已撤回", "退订链接", "2026/9/22 22:13"],
+               ["营销", "短信", "已撤回", "短信回复（退订）", "2026/9/23 22:13"]]),
+    ("en-US", [["Marketing", "Every channel", "Granted", "展会登记", "9/21/26, 10:13\u202fPM"],
+               ["Marketing", "Email", "Withdrawn", "Unsubscribe link", "9/22/26, 10:13\u202fPM"],
+               ["Marketing", "Sms", "Withdrawn", "SMS reply (退订)", "9/23/26, 10:13\u202fPM"]]),
+])
+def test_the_360_page_shows_each_consent_per_channel_with_its_source_and_time(
+    console, language, expected
+):
+    """Every channel first; the time is when each took its state (a withdrawal's), in the
+    console's time zone; a source the suite does not know is user data, not translated."""
+    page = console.client(REP, language).get(f"/customers/{VISIBLE}").get_data(as_text=True)
+    assert f'hx-get="/customers/{VISIBLE}/panels/consents"' in page
+
+    panel = console.client(REP, language).get(
+        f"/customers/{VISIBLE}/panels/consents", headers={"HX-Request": "true"})
+    assert panel.status_code == 200
+    assert _rows(panel.get_data(as_text=True)) == expected
+    assert '<span translate="no">展会登记</span>' in panel.get_data(as_text=True)
 
 
 def test_a_customer_the_service_hides_is_a_404_page_without_its_data(console):

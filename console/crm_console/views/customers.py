@@ -60,6 +60,9 @@ ENUMS = {
     "revision_source": customer_pb2.RevisionSource.DESCRIPTOR,
     "duplicate_reason": customer_pb2.DuplicateReason.DESCRIPTOR,
     "state": customer_pb2.CustomerState.DESCRIPTOR,
+    "consent_purpose": customer_pb2.ConsentPurpose.DESCRIPTOR,
+    "consent_state": customer_pb2.ConsentState.DESCRIPTOR,
+    "channel": types_pb2.DeliveryChannel.DESCRIPTOR,
 }
 # Revisions whose values are enum words: shown as their labels.
 VALUE_ENUMS = {"lifecycle_stage": types_pb2.LifecycleStage.DESCRIPTOR,
@@ -482,4 +485,4 @@ def reveal(customer_id: str):
 
 # The 360 page's htmx panels live in their own module; importing it here attaches its routes
 # to this blueprint before the app registers it.
-from crm_console.views import customers_panels  # noqa: E402,F401
+from crm_console.views import customers_panels  # noqa: F401

@@ -1,11 +1,11 @@
 """The customer 360 page's secondary panels, each an htmx fragment loaded after the page
 (``hx-trigger="load"``): the customer's deals from the sales service, its tickets, the full
-cross-service timeline and the revision history. A panel whose service is down or refuses
+cross-service timeline, the revision history and the consents. A panel whose service is down or refuses
 shows a short message in its own box; the rest of the page is unaffected.
 
 RPCs: SalesService.ListOpportunities, ListQuotes, ListContracts, GetPaymentPlan,
 ListOverdueReceivables; TicketService.ListTickets; CustomerService.ListTimelineEntries,
-ListCustomerRevisions."""
+ListCustomerRevisions, ListConsents."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import ticket_pb2
 from flask import abort, render_template, request
 
+from crm_console.i18n import N_
+from crm_console.i18n import gettext as _
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
 from crm_console.views import customers as customers_view
 
 PANEL_ROWS = 20
 PLANS_SHOWN = 5  # payment plans of the latest contracts
+CONSENTS_SHOWN = 50  # three purposes, each on every channel and on each of three: 12 at most
 TIMELINE_SOURCES = ("sales", "ticket", "marketing", "customer")
 
 SALES_ENUMS = {
@@ -32,6 +35,21 @@ TICKET_ENUMS = {
     "state": ticket_pb2.TicketState.DESCRIPTOR,
     "priority": ticket_pb2.TicketPriority.DESCRIPTOR,
     "type": ticket_pb2.TicketType.DESCRIPTOR,
+}
+
+
+# How a consent was given or withdrawn, for the sources the suite itself records (the contract's
+# `Consent.source` examples, the unsubscribe link and the 退订 reply); any other is shown as
+# written.
+CONSENT_SOURCES = {
+    "web_form": N_("Web form"),
+    "paper": N_("Paper form"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "import": N_("Import"),
+    "survey": N_("Survey"),
+    "unsubscribe_link": N_("Unsubscribe link"),
+    "sms_reply": N_("SMS reply (退订)"),
 }
 
 
@@ -134,3 +152,31 @@ def revisions_panel(customer_id: str):
                            has_field_label=customers_view.has_field_label,
                            revision_value=customers_view.revision_value,
                            owners=customers_view.owner_names(), more=bool(page_token))
+
+
+@customers_view.blueprint.get("/<customer_id>/panels/consents")
+def consents_panel(customer_id: str):
+    """Each consent of the customer, per purpose and channel (e-mail, SMS, WeChat, or every
+    channel), with its state, source and time: what an unsubscribe link or a 退订 reply
+    withdrew, and what staff recorded."""
+    customer_id = _checked(customer_id)
+    page, refusal = _attempt("customer", "ListConsents", customer_pb2.ListConsentsRequest(
+        customer_id=customer_id, page_size=CONSENTS_SHOWN))
+    consents = sorted(page.consents if page else [], key=lambda k: (k.purpose, k.channel))
+    return render_template("customers/_consents.html", consents=consents, refusal=refusal,
+                           changed_at=_changed_at, source_label=_source_label)
+
+
+def _changed_at(consent):
+    """When the consent took its present state."""
+    withdrawn = consent.state == customer_pb2.CONSENT_STATE_WITHDRAWN
+    stamp = consent.withdraw_time if withdrawn else consent.grant_time
+    return stamp if stamp.seconds else None
+
+
+def _source_label(source: str) -> tuple[str, bool]:
+    """(text, whether it is a translated label): a source the suite records gets its label;
+    any other is shown as written (user data)."""
+    label = CONSENT_SOURCES.get(source)
+    return (_(label), True) if label else (source, False)
+
