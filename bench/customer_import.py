@@ -1,4 +1,4 @@
-"""Benchmark (not a test): CSV import of many customers, then listing and filtering them.
+"""Benchmark (not a test): CSV import of many customers, then listing, filtering and exporting them.
 
 Runs the real customer service in this process (the real servicer in the real gRPC server
 bootstrap: authentication, error mapping) on a SQLite file (or PostgreSQL with
@@ -7,7 +7,8 @@ customers with ``ImportCustomers`` in files of ``--batch`` rows (every row valid
 created like ``CreateCustomer``: numbering, tags, completeness, duplicate detection, its
 ``customer.created`` event in the outbox), then runs list queries with and without filters
 as an admin (scope all) and as a rep (own customers only), and prints rows/s and the p50/p99
-latency of each. The outbox relay is off (no broker needed).
+latency of each, and exports every customer as CSV and as .xlsx (rows/s). The outbox relay is
+off (no broker needed).
 
     uv run python bench/customer_import.py [--rows 100000] [--batch 2000] [--queries 200]
 """
@@ -23,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_devstack.ports import free_port
 from crm_shared.auth import TokenIssuer, generate_signing_key
@@ -231,6 +233,22 @@ def main() -> int:
                     (name, rows, page.total_size, len(latencies) / sum(latencies), p50, p99)
                 )
 
+            # The whole book exported as the admin (every column, so each customer also gets
+            # its access-log entry), once per format.
+            exports = []
+            exporter = stub(ADMIN)
+            for file_format in (types_pb2.TABLE_FORMAT_CSV, types_pb2.TABLE_FORMAT_XLSX):
+                t0 = time.perf_counter()
+                size = rows = 0
+                for chunk in exporter.ExportCustomers(
+                    customer_pb2.ExportCustomersRequest(format=file_format, locale="zh-CN")
+                ):
+                    size += len(chunk.data)
+                    rows = chunk.row_count
+                exports.append(
+                    (types_pb2.TableFormat.Name(file_format), rows, size, time.perf_counter() - t0)
+                )
+
             p50, p99 = percentiles(batch_latencies)
             engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL) file"
             print(
@@ -248,6 +266,11 @@ def main() -> int:
                 f"{imported / import_seconds:.0f} rows/s; per file of {args.batch}: "
                 f"p50 {p50:.0f} ms, p99 {p99:.0f} ms"
             )
+            for name, rows, size, seconds in exports:
+                print(
+                    f"export {name.removeprefix('TABLE_FORMAT_').lower()}: {rows} rows, "
+                    f"{size / 1e6:.1f} MB in {seconds:.1f} s = {rows / seconds:.0f} rows/s"
+                )
             print()
             print(
                 f"{'list query':38} {'rows':>5} {'matching':>9} {'calls/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
