@@ -25,7 +25,7 @@ from crm.common.v1 import reporting_pb2, types_pb2
 from crm_shared.auth import Principal, visibility_clause
 from crm_shared.errors import FieldViolation, InvalidArgument
 from crm_shared.timestamps import to_timestamp
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from customer_service import classification, kpi_rollup, timeline
@@ -148,7 +148,8 @@ class _Figures:
     says why): one aggregate over the scope's counts rows, one over its days rows from the
     previous period's start on, and one over the few lost customers the days rows cannot place
     (:data:`~customer_service.kpi_rollup.OUT_OF_ORDER`). Orders and survey scores are read
-    from the timeline and the satisfaction records of the scope's customers."""
+    from the timeline and the satisfaction records of the scope's customers, one query each
+    for both periods (every query costs a few milliseconds more on a busy machine)."""
 
     def __init__(self, session: Session, scope: Scope) -> None:
         self.session = session
@@ -241,50 +242,72 @@ class _Figures:
             )
         return result
 
-    def repurchase(self, period: Period) -> tuple[int, int]:
-        orders = select(TimelineEntry.customer_id).where(
-            TimelineEntry.kind.in_(timeline.ORDER_KINDS),
-            TimelineEntry.customer_id.in_(self.customer_ids),
-        )
+    def repurchase(self, periods: dict[str, Period]) -> dict[str, tuple[int, int]]:
+        """Per period (by its suffix): (repeat buyers, buyers). A buyer ordered in the period;
+        a repeat buyer also before it. One pass over the scope's orders up to the last end."""
+        occur = TimelineEntry.occur_time
+        marks = []
+        for suffix, period in periods.items():
+            within = and_(occur >= period.start_time, occur < period.end_time)
+            marks += [
+                func.max(case((within, 1), else_=0)).label(f"in{suffix}"),
+                func.max(case((occur < period.start_time, 1), else_=0)).label(f"before{suffix}"),
+            ]
         buyers = (
-            orders.where(
-                TimelineEntry.occur_time >= period.start_time,
-                TimelineEntry.occur_time < period.end_time,
+            select(*marks)
+            .where(
+                TimelineEntry.kind.in_(timeline.ORDER_KINDS),
+                TimelineEntry.customer_id.in_(self.customer_ids),
+                occur < max(period.end_time for period in periods.values()),
             )
-            .distinct()
+            .group_by(TimelineEntry.customer_id)
             .subquery()
         )
-        earlier = orders.where(TimelineEntry.occur_time < period.start_time)
-        total = self.session.scalar(select(func.count()).select_from(buyers))
-        repeat = self.session.scalar(
-            select(func.count()).select_from(buyers).where(buyers.c.customer_id.in_(earlier))
-        )
-        return repeat, total
+        columns = []
+        for suffix in periods:
+            bought = buyers.c[f"in{suffix}"] == 1
+            columns += [
+                func.count().filter(and_(bought, buyers.c[f"before{suffix}"] == 1)),
+                func.count().filter(bought),
+            ]
+        row = self.session.execute(select(*columns).select_from(buyers)).one()
+        return {suffix: (row[2 * n], row[2 * n + 1]) for n, suffix in enumerate(periods)}
 
-    def satisfaction(self, period: Period) -> tuple[float, int]:
-        average, count = self.session.execute(
-            select(func.avg(SatisfactionRecord.score), func.count()).where(
-                SatisfactionRecord.customer_id.in_(self.customer_ids),
-                SatisfactionRecord.source == "survey",
-                SatisfactionRecord.score > 0,
-                SatisfactionRecord.record_time >= period.start_time,
-                SatisfactionRecord.record_time < period.end_time,
+    def satisfaction(self, periods: dict[str, Period]) -> dict[str, tuple[float, int]]:
+        """Per period (by its suffix): (average survey score, answers), in one query."""
+        records = SatisfactionRecord
+        columns = []
+        for period in periods.values():
+            within = and_(
+                records.record_time >= period.start_time, records.record_time < period.end_time
+            )
+            columns += [func.avg(records.score).filter(within), func.count().filter(within)]
+        row = self.session.execute(
+            select(*columns).where(
+                records.customer_id.in_(self.customer_ids),
+                records.source == "survey",
+                records.score > 0,
+                records.record_time >= min(period.start_time for period in periods.values()),
+                records.record_time < max(period.end_time for period in periods.values()),
             )
         ).one()
-        return round(float(average or 0.0), 2), count
+        return {
+            suffix: (round(float(row[2 * n] or 0.0), 2), row[2 * n + 1])
+            for n, suffix in enumerate(periods)
+        }
 
 
 def _kpis(session: Session, scope: Scope, period: Period, policy: classification.Policy) -> list:
     figures = _Figures(session, scope)
     before = period.previous()
     count = figures.snapshot(policy.completeness_target)
-    count.update(figures.period_counts({"": period, "_before": before}, count))
+    periods = {"": period, "_before": before}
+    count.update(figures.period_counts(periods, count))
     total = count["customers"]
     churn_base, churn_base_before = count["churn_base"], count["churn_base_before"]
-    repeat, buyers = figures.repurchase(period)
-    repeat_before, buyers_before = figures.repurchase(before)
-    score, answers = figures.satisfaction(period)
-    score_before, answers_before = figures.satisfaction(before)
+    orders, scores = figures.repurchase(periods), figures.satisfaction(periods)
+    (repeat, buyers), (repeat_before, buyers_before) = orders[""], orders["_before"]
+    (score, answers), (score_before, answers_before) = scores[""], scores["_before"]
     result = [
         _kpi(
             "new_customers",

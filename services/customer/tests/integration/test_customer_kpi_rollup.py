@@ -2,7 +2,7 @@
 a mix of writes through the real api and the ORM - creations, updates, a reassignment, class,
 stage and risk changes, creation times moved back, lost customers whose stage change time is
 unknown or before their creation, a merge, an erasure (a bulk update), a deletion, a rolled-back
-change, the daily sweep - the stored rollup is exactly what rebuilding it from the customers gives, and
+change, the daily sweep; with orders and survey scores - the stored rollup is exactly what rebuilding it from the customers gives, and
 GetCustomerKpis answers, for every kind of caller, department filter, grouping and period, the
 figures the aggregate over the customers gives (computed here as the report did before the
 rollup), also after the completeness target changes."""
@@ -20,9 +20,16 @@ from crm_devstack.inprocess_api import InProcessApi, principal_claims
 from crm_shared.auth import Principal, visibility_clause
 from crm_shared.auth.principal import DataScope
 from crm_shared.db import utcnow
-from customer_service import classification, kpi_rollup, portrait
+from customer_service import classification, kpi_rollup, portrait, timeline
 from customer_service.api import build_bindings
-from customer_service.models import Customer, CustomerKpiCount, CustomerKpiDay, Employee
+from customer_service.models import (
+    Customer,
+    CustomerKpiCount,
+    CustomerKpiDay,
+    Employee,
+    SatisfactionRecord,
+    TimelineEntry,
+)
 from google.protobuf import field_mask_pb2
 from sqlalchemy import and_, func, not_, or_, select
 
@@ -86,6 +93,43 @@ class KpiApi(InProcessApi):
             .id
         )
 
+    def order(self, customer_id: str, kind: str, when: datetime) -> None:
+        """An order in the timeline, as the portrait records a contract or a purchase."""
+        self._add(
+            TimelineEntry(
+                id=str(uuid.uuid4()),
+                customer_id=customer_id,
+                kind=kind,
+                title="合同",
+                summary="",
+                source_service="sales",
+                subject_type="contract",
+                subject_id=str(uuid.uuid4()),
+                occur_time=when,
+                attributes={},
+                source_event_id=str(uuid.uuid4()),
+                create_time=when,
+            )
+        )
+
+    def score(self, customer_id: str, score: float, when: datetime, source="survey") -> None:
+        """A satisfaction record, as the portrait records a survey answer (or a call-back)."""
+        self._add(
+            SatisfactionRecord(
+                id=str(uuid.uuid4()),
+                customer_id=customer_id,
+                source=source,
+                score=score,
+                dimension_scores={},
+                record_time=when,
+                source_event_id=str(uuid.uuid4()),
+            )
+        )
+
+    def _add(self, row) -> None:
+        with self.database.unit_of_work() as uow:
+            uow.session.add(row)
+
     def set_columns(self, customer_id: str, **values) -> None:
         """What the portrait and the daily sweep write (class, stage, risk), or a test's past."""
         with self.database.unit_of_work() as uow:
@@ -144,7 +188,8 @@ def _subtree(path: str):
 
 
 def _direct_counts(session, where: list, start, end, target: int) -> dict:
-    """The counts the report made over the customers before the rollup (its one aggregate)."""
+    """The counts the report made over the customers before the rollup (its one aggregate), and
+    its orders and survey scores, a query each per period."""
     lost = Customer.lifecycle_stage == classification.LOST
     changed = Customer.lifecycle_stage_change_time
     conditions = {
@@ -171,13 +216,40 @@ def _direct_counts(session, where: list, start, end, target: int) -> dict:
         (func.count() if c is None else func.count().filter(c)).label(name)
         for name, c in conditions.items()
     ]
-    return dict(
+    count = dict(
         session.execute(select(*columns).select_from(Customer).where(*where)).one()._mapping
     )
+    customer_ids = select(Customer.id).where(*where)
+    for suffix, (begin, stop) in (("", (start, end)), ("_before", (start - length, start))):
+        orders = select(TimelineEntry.customer_id).where(
+            TimelineEntry.kind.in_(timeline.ORDER_KINDS),
+            TimelineEntry.customer_id.in_(customer_ids),
+        )
+        buyers = (
+            orders.where(TimelineEntry.occur_time >= begin, TimelineEntry.occur_time < stop)
+            .distinct()
+            .subquery()
+        )
+        earlier = orders.where(TimelineEntry.occur_time < begin)
+        count[f"buyers{suffix}"] = session.scalar(select(func.count()).select_from(buyers))
+        count[f"repeat{suffix}"] = session.scalar(
+            select(func.count()).select_from(buyers).where(buyers.c.customer_id.in_(earlier))
+        )
+        average, count[f"answers{suffix}"] = session.execute(
+            select(func.avg(SatisfactionRecord.score), func.count()).where(
+                SatisfactionRecord.customer_id.in_(customer_ids),
+                SatisfactionRecord.source == "survey",
+                SatisfactionRecord.score > 0,
+                SatisfactionRecord.record_time >= begin,
+                SatisfactionRecord.record_time < stop,
+            )
+        ).one()
+        count[f"score{suffix}"] = round(float(average or 0.0), 2)
+    return count
 
 
 def _expected(count: dict) -> dict:
-    """The report's count figures from those counts: (value, previous value, sample)."""
+    """The report's figures from those counts: (value, previous value, sample)."""
 
     def ratio(part, whole):
         return part / whole if whole else 0.0
@@ -191,6 +263,18 @@ def _expected(count: dict) -> dict:
             if count["churn_base_before"]
             else None,
             count["churn_base"],
+        ),
+        "repurchase_rate": (
+            ratio(count["repeat"], count["buyers"]),
+            ratio(count["repeat_before"], count["buyers_before"])
+            if count["buyers_before"]
+            else None,
+            count["buyers"],
+        ),
+        "satisfaction_score": (
+            count["score"],
+            count["score_before"] if count["answers_before"] else None,
+            count["answers"],
         ),
         "data_completeness_rate": (ratio(count["complete"], total), None, total),
         "at_risk_customers": (count["at_risk"], None, total),
@@ -295,6 +379,27 @@ def test_the_rollup_answers_what_the_customers_say_after_every_kind_of_write(api
     lead_own = api.create(SALES_LEAD)
     admin_own = api.create(ADMIN)
     assert_kept(api)
+    # Orders and survey scores in both periods of the reports and before them.
+    day = timedelta(days=1)
+    for customer_id, kind, days_ago in (
+        (east[0], "contract_signed", 5),
+        (east[0], "purchase", 45),
+        (east[3], "purchase", 70),
+        (north[0], "contract_signed", 1),
+        (full, "purchase", 100),
+        (full, "purchase", 80),
+        (lead_own, "visit", 3),
+    ):
+        api.order(customer_id, kind, now - days_ago * day)
+    for customer_id, score, days_ago, source in (
+        (east[0], 4, 2, "survey"),
+        (north[0], 5, 3, "survey"),
+        (north[1], 3, 40, "survey"),
+        (east[1], 1, 4, "callback"),
+        (full, 0, 4, "survey"),
+        (lead_own, 4.5, 90, "survey"),
+    ):
+        api.score(customer_id, score, now - days_ago * day, source)
 
     # An update that changes the completeness score, a reassignment to another team.
     rep = api.stub(REP_EAST)
@@ -386,3 +491,7 @@ def test_the_rollup_answers_what_the_customers_say_after_every_kind_of_write(api
             now=utcnow(),
         )
     assert_same_figures(api)
+    figures = _answered(api.stub(ADMIN).GetCustomerKpis(customer_pb2.GetCustomerKpisRequest()).kpis)
+    # none of the figures compared is trivially zero
+    assert figures["repurchase_rate"][0] and figures["satisfaction_score"][0]
+    assert figures["churn_rate"][1] and figures["data_completeness_rate"][0]
