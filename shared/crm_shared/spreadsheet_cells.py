@@ -47,9 +47,17 @@ def restore(cell: str) -> str:
     return cell
 
 
-def encode_csv(rows: Iterable[Iterable[str]]) -> bytes:
-    """``rows`` as UTF-8 CSV lines (CRLF, quoted where needed), every cell neutralised."""
+# Excel reads a CSV as the system's code page (GBK on a zh-CN Windows) unless it starts with
+# this mark, so a file meant to be opened by a person begins with it.
+UTF8_BOM = "\ufeff"
+
+
+def encode_csv(rows: Iterable[Iterable[str]], *, byte_order_mark: bool = False) -> bytes:
+    """``rows`` as UTF-8 CSV lines (CRLF, quoted where needed), every cell neutralised;
+    ``byte_order_mark`` starts them with the UTF-8 byte-order mark (the file's first chunk)."""
     buffer = io.StringIO()
+    if byte_order_mark:
+        buffer.write(UTF8_BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")

@@ -84,13 +84,14 @@ def test_the_download_is_csv_of_what_the_caller_may_see(client, auth_header):
     assert own.status_code == 200
     assert own.mimetype == "text/csv"
     assert "attachment" in own.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(own.get_data(as_text=True))))
+    assert own.get_data().startswith("\ufeff客户名称".encode())  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(own.get_data().decode("utf-8-sig"))))
     assert {(r["客户名称"], r["手机"]) for r in rows} == {
         ("韩梅梅", "'+8613912345678"),  # marked as text: a spreadsheet runs no "+..." formula
         ("西湖科技", "'+8613800138000"),
     }
     assert {
-        r["display_name"] for r in csv.DictReader(io.StringIO(lead.get_data(as_text=True)))
+        r["display_name"] for r in csv.DictReader(io.StringIO(lead.get_data().decode("utf-8-sig")))
     } == {"北方客户", "韩梅梅"}
     assert bad.status_code == 422
 

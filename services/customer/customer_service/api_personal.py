@@ -460,7 +460,11 @@ class PersonalDataRpcs:
             ):
                 yield customer_pb2.ExportCustomersChunk(data=data, row_count=written)
             return
-        yield customer_pb2.ExportCustomersChunk(data=encode_csv([header]), row_count=0)
+        # A file headed for a reader (``locale`` set) is opened in Excel: it gets the UTF-8
+        # byte-order mark, without which Excel on a zh-CN Windows reads it as GBK.
+        yield customer_pb2.ExportCustomersChunk(
+            data=encode_csv([header], byte_order_mark=bool(request.locale)), row_count=0
+        )
         written = 0
         for page in pages:
             written += len(page)

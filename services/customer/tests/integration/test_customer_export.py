@@ -297,8 +297,16 @@ def test_the_xlsx_export_as_a_rep_holds_only_their_customers_under_chinese_heade
     )
     assert sorted(entry.customer_id for entry in log) == sorted(2 * [c.id for c in east])
 
-    _chunks, chinese_csv = _csv(stub, REP_EAST, locale="zh-CN", columns=["display_name"])
-    assert sorted(row["客户名称"] for row in chinese_csv) == ["东0", "东1", "东2"]
+    # A CSV for a reader starts with the byte-order mark Excel needs to read it as UTF-8.
+    chunks = list(
+        stub(REP_EAST).ExportCustomers(
+            customer_pb2.ExportCustomersRequest(locale="zh-CN", columns=["display_name"])
+        )
+    )
+    text = b"".join(chunk.data for chunk in chunks).decode()
+    assert text.startswith("\ufeff客户名称\r\n")
+    assert sorted(text.split()[1:]) == ["东0", "东1", "东2"]
+    assert not _csv(stub, REP_EAST)[0][0].data.startswith(b"\xef\xbb\xbf")  # machines: as before
 
 
 def test_no_xlsx_cell_runs_as_a_formula_and_the_workbook_reads_back(api):
