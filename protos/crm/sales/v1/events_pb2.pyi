@@ -338,3 +338,21 @@ class SalesCustomerDataErased(_message.Message):
     customer_id: str
     erased_record_count: int
     def __init__(self, erasure_request_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., erased_record_count: _Optional[int] = ...) -> None: ...
+
+class ProspectClassChanged(_message.Message):
+    __slots__ = ("customer_id", "owner_id", "department_path", "previous", "current", "reason", "estimated_value")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_VALUE_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    owner_id: str
+    department_path: str
+    previous: _types_pb2.ValueClass
+    current: _types_pb2.ValueClass
+    reason: str
+    estimated_value: _types_pb2.Money
+    def __init__(self, customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., current: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., reason: _Optional[str] = ..., estimated_value: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...

@@ -19,6 +19,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class GradingSubject(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    GRADING_SUBJECT_UNSPECIFIED: _ClassVar[GradingSubject]
+    GRADING_SUBJECT_LEAD: _ClassVar[GradingSubject]
+    GRADING_SUBJECT_PROSPECT: _ClassVar[GradingSubject]
+
 class LeadGrade(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     LEAD_GRADE_UNSPECIFIED: _ClassVar[LeadGrade]
@@ -158,6 +164,9 @@ class ReportGroupBy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REPORT_GROUP_BY_DEPARTMENT: _ClassVar[ReportGroupBy]
     REPORT_GROUP_BY_SOURCE: _ClassVar[ReportGroupBy]
     REPORT_GROUP_BY_CAMPAIGN: _ClassVar[ReportGroupBy]
+GRADING_SUBJECT_UNSPECIFIED: GradingSubject
+GRADING_SUBJECT_LEAD: GradingSubject
+GRADING_SUBJECT_PROSPECT: GradingSubject
 LEAD_GRADE_UNSPECIFIED: LeadGrade
 LEAD_GRADE_A: LeadGrade
 LEAD_GRADE_B: LeadGrade
@@ -338,7 +347,7 @@ class Lead(_message.Message):
     def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., contact_name: _Optional[str] = ..., company_name: _Optional[str] = ..., job_title: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., source_detail: _Optional[str] = ..., intake_params: _Optional[_Mapping[str, str]] = ..., campaign_id: _Optional[str] = ..., campaign_variant_id: _Optional[str] = ..., intent_level: _Optional[_Union[IntentLevel, str]] = ..., need_clarity: _Optional[_Union[NeedClarity, str]] = ..., need_description: _Optional[str] = ..., product_interests: _Optional[_Iterable[str]] = ..., budget: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., decision_maker: _Optional[str] = ..., grade: _Optional[_Union[LeadGrade, str]] = ..., grade_reason: _Optional[str] = ..., grade_locked: _Optional[bool] = ..., status: _Optional[_Union[LeadStatus, str]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., assign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_overdue: _Optional[bool] = ..., customer_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., convert_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disqualify_reason: _Optional[str] = ..., duplicate_lead_ids: _Optional[_Iterable[str]] = ..., last_activity_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class LeadGradingRule(_message.Message):
-    __slots__ = ("id", "display_name", "grade", "condition", "priority", "enabled", "create_time", "update_time", "created_by", "updated_by")
+    __slots__ = ("id", "display_name", "grade", "condition", "priority", "enabled", "create_time", "update_time", "created_by", "updated_by", "subject")
     ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     GRADE_FIELD_NUMBER: _ClassVar[int]
@@ -349,6 +358,7 @@ class LeadGradingRule(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
     id: str
     display_name: str
     grade: LeadGrade
@@ -359,7 +369,8 @@ class LeadGradingRule(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     created_by: str
     updated_by: str
-    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., grade: _Optional[_Union[LeadGrade, str]] = ..., condition: _Optional[_Union[_rules_pb2.ConditionGroup, _Mapping]] = ..., priority: _Optional[int] = ..., enabled: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ...) -> None: ...
+    subject: GradingSubject
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., grade: _Optional[_Union[LeadGrade, str]] = ..., condition: _Optional[_Union[_rules_pb2.ConditionGroup, _Mapping]] = ..., priority: _Optional[int] = ..., enabled: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., subject: _Optional[_Union[GradingSubject, str]] = ...) -> None: ...
 
 class AssignmentRule(_message.Message):
     __slots__ = ("id", "display_name", "condition", "department_path", "min_seniority", "user_ids", "strategy", "priority", "enabled", "create_time", "update_time", "created_by", "updated_by")
@@ -973,7 +984,7 @@ class FollowUpTask(_message.Message):
     def __init__(self, id: _Optional[str] = ..., plan_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lead_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., reason: _Optional[_Union[FollowUpReason, str]] = ..., title: _Optional[str] = ..., note: _Optional[str] = ..., due_date: _Optional[str] = ..., suggested_method: _Optional[_Union[FollowUpMethod, str]] = ..., state: _Optional[_Union[FollowUpTaskState, str]] = ..., remind_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_activity_id: _Optional[str] = ..., completed_late: _Optional[bool] = ..., cancel_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ...) -> None: ...
 
 class FollowUpPlan(_message.Message):
-    __slots__ = ("id", "customer_id", "owner_id", "department_path", "value_class", "interval_days", "senior_contact_interval_days", "next_due_date", "last_contact_date", "active", "create_time", "update_time")
+    __slots__ = ("id", "customer_id", "owner_id", "department_path", "value_class", "interval_days", "senior_contact_interval_days", "next_due_date", "last_contact_date", "active", "create_time", "update_time", "estimated_class", "estimated_class_reason", "follows_estimated_class")
     ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -986,6 +997,9 @@ class FollowUpPlan(_message.Message):
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_CLASS_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_CLASS_REASON_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWS_ESTIMATED_CLASS_FIELD_NUMBER: _ClassVar[int]
     id: str
     customer_id: str
     owner_id: str
@@ -998,7 +1012,10 @@ class FollowUpPlan(_message.Message):
     active: bool
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., interval_days: _Optional[int] = ..., senior_contact_interval_days: _Optional[int] = ..., next_due_date: _Optional[str] = ..., last_contact_date: _Optional[str] = ..., active: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    estimated_class: _types_pb2.ValueClass
+    estimated_class_reason: str
+    follows_estimated_class: bool
+    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., interval_days: _Optional[int] = ..., senior_contact_interval_days: _Optional[int] = ..., next_due_date: _Optional[str] = ..., last_contact_date: _Optional[str] = ..., active: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., estimated_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., estimated_class_reason: _Optional[str] = ..., follows_estimated_class: _Optional[bool] = ...) -> None: ...
 
 class SalesPolicy(_message.Message):
     __slots__ = ("currency_code", "lead_response_targets", "follow_up_cadences", "need_confirmed_contact_days", "proposal_contact_days", "reminder_days_before", "renewal_reminder_days", "lead_cold_after_days", "stage_probabilities", "update_time", "updated_by")
@@ -1385,14 +1402,16 @@ class GetLeadGradingRuleRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class ListLeadGradingRulesRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "enabled")
+    __slots__ = ("page_size", "page_token", "enabled", "subject")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     ENABLED_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     enabled: bool
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., enabled: _Optional[bool] = ...) -> None: ...
+    subject: GradingSubject
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., enabled: _Optional[bool] = ..., subject: _Optional[_Union[GradingSubject, str]] = ...) -> None: ...
 
 class ListLeadGradingRulesResponse(_message.Message):
     __slots__ = ("rules", "next_page_token")
