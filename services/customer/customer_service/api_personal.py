@@ -495,7 +495,7 @@ class PersonalDataRpcs:
                             method=METHOD_PREFIX + "ExportCustomers",
                         )
             if messages:
-                yield [customer_csv.row_of(m, columns) for m in messages]
+                yield [customer_csv.row_of(m, columns, request.locale) for m in messages]
             if not token:
                 return
 

@@ -62,6 +62,28 @@ TYPE_WORDS = _words(customer_pb2.CustomerType, "CUSTOMER_TYPE_")
 SOURCE_WORDS = _words(types_pb2.SourceChannel, "SOURCE_CHANNEL_")
 GENDER_WORDS = _words(customer_pb2.Gender, "GENDER_")
 ENUM_COLUMNS = {"type": TYPE_WORDS, "source": SOURCE_WORDS, "individual.gender": GENDER_WORDS}
+# What a sheet kept in Chinese writes in the enum columns, a word for each of the contract's
+# values (a unit test holds this to the enums); the import reads it like the English word, an
+# export with locale zh-CN writes it.
+CHINESE_WORDS: dict[str, dict[str, str]] = {
+    "type": {"enterprise": "企业", "individual": "个人"},
+    "source": {
+        "website_form": "官网表单",
+        "exhibition": "展会",
+        "referral": "转介绍",
+        "phone": "电话",
+        "partner": "合作伙伴",
+        "campaign": "营销活动",
+        "e_commerce": "电商",
+        "import": "导入",
+        "other": "其他",
+    },
+    "individual.gender": {"male": "男", "female": "女", "other": "其他"},
+}
+WORD_OF_CHINESE = {
+    column: {chinese: word for word, chinese in words.items()}
+    for column, words in CHINESE_WORDS.items()
+}
 
 
 def read(content: bytes, encoding: str = "") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -126,9 +148,10 @@ def to_customer(
     cell = {name: values.get(name, "").strip() for name in COLUMNS}
     numbers: dict[str, int] = {}
     for column, words in ENUM_COLUMNS.items():
-        word = cell[column].lower()
+        word = WORD_OF_CHINESE[column].get(cell[column]) or cell[column].lower()
         if word and word not in words:
-            violations.append(FieldViolation(column, f"must be one of {', '.join(words)}"))
+            choices = ", ".join(f"{w} ({CHINESE_WORDS[column][w]})" for w in words)
+            violations.append(FieldViolation(column, f"must be one of {choices}"))
         numbers[column] = words.get(word, 0)
     integers: dict[str, int] = {}
     for column in INTEGER_COLUMNS:
@@ -211,8 +234,9 @@ SOURCE_NAMES = {number: word for word, number in SOURCE_WORDS.items()}
 GENDER_NAMES = {number: word for word, number in GENDER_WORDS.items()}
 
 
-def row_of(customer: customer_pb2.Customer, columns: Iterable[str]) -> list[str]:
-    """The cells of ``customer`` for ``columns`` (what :func:`to_customer` reads back)."""
+def row_of(customer: customer_pb2.Customer, columns: Iterable[str], locale: str = "") -> list[str]:
+    """The cells of ``customer`` for ``columns`` (what :func:`to_customer` reads back), enum
+    words in Chinese for ``locale`` zh-CN."""
     enterprise, individual = customer.enterprise, customer.individual
     cells = {
         "type": TYPE_NAMES.get(customer.type, ""),
@@ -233,4 +257,7 @@ def row_of(customer: customer_pb2.Customer, columns: Iterable[str]) -> list[str]
         "individual.occupation": individual.occupation,
         "tags": TAG_SEPARATOR.join(tag.name for tag in customer.tags),
     }
+    if locale == CHINESE_LOCALE:
+        for column, words in CHINESE_WORDS.items():
+            cells[column] = words.get(cells[column], cells[column])
     return [cells[column] for column in columns]

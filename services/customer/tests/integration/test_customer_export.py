@@ -278,11 +278,11 @@ def test_the_xlsx_export_as_a_rep_holds_only_their_customers_under_chinese_heade
     east = [_create(stub, REP_EAST, f"东{i}", phone=f"1380000000{i}") for i in range(3)]
     _create(stub, REP_NORTH, "北0")
 
-    sheet = _xlsx(stub, REP_EAST, locale="zh-CN", columns=["display_name", "phone"]).active
+    sheet = _xlsx(stub, REP_EAST, locale="zh-CN", columns=["display_name", "phone", "type"]).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert sheet.title == "客户"
-    assert rows[0] == ["客户名称", "手机"]
-    assert sorted(rows[1:]) == [[f"东{i}", f"+861380000000{i}"] for i in range(3)]
+    assert rows[0] == ["客户名称", "手机", "客户类型"]
+    assert sorted(rows[1:]) == [[f"东{i}", f"+861380000000{i}", "个人"] for i in range(3)]
     english = _xlsx(stub, REP_EAST, locale="en-US", columns=["display_name"]).active
     assert next(english.iter_rows(values_only=True)) == ("display_name",)
 

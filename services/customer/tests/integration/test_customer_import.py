@@ -11,6 +11,7 @@ from datetime import datetime
 import grpc
 import openpyxl
 import pytest
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
@@ -277,14 +278,14 @@ def test_a_row_duplicating_a_customer_out_of_sight_is_imported_as_if_it_did_not_
     assert len(candidates) == 1
 
 
-# Chinese headers, as a sheet kept in a Chinese office has them; the report names the column by
-# its key. Line 3 has a bad phone, line 4 a bad age.
+# Chinese headers and words, as a sheet kept in a Chinese office has them (English words still
+# read); the report names the column by its key. Line 3 has a bad phone, line 4 a bad age.
 CHINESE_FILE = (
-    "客户类型,客户名称,手机,邮箱,企业全称,所属行业,年龄\n"
-    "enterprise,西湖科技,13800138000,info@xihu.example,杭州西湖科技有限公司,manufacturing,\n"
-    "individual,韩梅梅,12345,,,,\n"
-    "individual,李雷,,li@example.com,,,abc\n"
-    "individual,{name},,,,,40\n"
+    "客户类型,客户名称,手机,邮箱,企业全称,所属行业,年龄,来源\n"
+    "企业,西湖科技,13800138000,info@xihu.example,杭州西湖科技有限公司,manufacturing,,展会\n"
+    "个人,韩梅梅,12345,,,,,\n"
+    "individual,李雷,,li@example.com,,,abc,\n"
+    "个人,{name},,,,,40,\n"
 )
 
 
@@ -311,11 +312,17 @@ def test_a_csv_with_chinese_headers_is_read_in_the_encoding_it_was_saved_in(api,
         (5, IMPORTED, set()),
     ]
     stored = {
-        stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=row.customer_id)).display_name
-        for row in report.rows
-        if row.status == IMPORTED
+        (found.display_name, found.type, found.source)
+        for found in (
+            stub(REP).GetCustomer(customer_pb2.GetCustomerRequest(id=row.customer_id))
+            for row in report.rows
+            if row.status == IMPORTED
+        )
     }
-    assert stored == {"西湖科技", name}
+    assert stored == {
+        ("西湖科技", customer_pb2.CUSTOMER_TYPE_ENTERPRISE, types_pb2.SOURCE_CHANNEL_EXHIBITION),
+        (name, customer_pb2.CUSTOMER_TYPE_INDIVIDUAL, types_pb2.SOURCE_CHANNEL_UNSPECIFIED),
+    }
     assert _count(database, Customer) == 2
 
 
