@@ -3,8 +3,8 @@
 ``HTTP_TRUSTED_PROXIES`` says how many hops in front add the address they were reached from;
 the client address (the login throttle's and the public routes' key) is then the entry that
 many from the right. Any caller can write that header, so it is believed only from a hop:
-in the chart the NetworkPolicy admits only the ingress controller and the console, so every
-peer is one; under ``make run`` the gateway listens on every interface, and
+in the chart the NetworkPolicy admits only the ingress controller, the console and the suite's
+own services, so every peer may be; under ``make run`` the gateway listens on every interface, and
 ``HTTP_TRUSTED_PROXY_PEERS`` (there: loopback, where the console calls from) names the peers
 whose header counts. From any other peer the header is ignored and the client address is the
 peer's own, so a visitor cannot pick their bucket by writing the header themselves.

@@ -66,7 +66,8 @@ class GatewaySettings(ProcessSettings, PeerAddressSettings):
     # the client could have written, are ignored. The chart sets 1 (the ingress controller).
     http_trusted_proxies: int = Field(0, ge=0, le=5)
     # The peers (addresses or networks, comma-separated) whose X-Forwarded-For counts; empty:
-    # every peer (the chart, where the NetworkPolicy admits only the ingress and the console).
+    # every peer (the chart, where the NetworkPolicy admits only the ingress controller, the
+    # console and the suite's own services).
     # ``make run``: loopback, the console's hop (gateway/forwarded.py).
     http_trusted_proxy_peers: str = ""
     dashboard_timeout_seconds: float = Field(3.0, gt=0, le=60)
