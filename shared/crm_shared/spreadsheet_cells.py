@@ -22,10 +22,6 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
 
@@ -77,22 +73,28 @@ def encode_xlsx(rows: Iterable[Iterable[str]], *, sheet_title: str) -> Iterator[
     write-only mode keeps no row in memory); the workbook is a zip whose directory comes last,
     so its bytes follow once the last row is in.
     """
+    # Imported here: openpyxl takes a good part of a second to import, and most processes that
+    # import this module (the gateway, the console, CSV-only services) never write a workbook.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title[:MAX_SHEET_TITLE])
+
+    def text_cell(value: str) -> WriteOnlyCell:
+        # XML 1.0 cannot hold control characters: openpyxl would refuse the whole file for one.
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # openpyxl would make "=..." a formula cell
+        if _formula_behind_marks(text):
+            cell.quotePrefix = True
+        return cell
+
     for row in rows:
-        sheet.append([_text_cell(sheet, cell) for cell in row])
+        sheet.append([text_cell(value) for value in row])
     with tempfile.TemporaryFile() as file:
         book.save(file)
         file.seek(0)
         while chunk := file.read(XLSX_CHUNK_BYTES):
             yield chunk
-
-
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
-    # XML 1.0 cannot hold control characters: openpyxl would refuse the whole file for one.
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl would make "=..." a formula cell
-    if _formula_behind_marks(text):
-        cell.quotePrefix = True
-    return cell

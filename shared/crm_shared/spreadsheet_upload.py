@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import charset_normalizer
-from openpyxl import load_workbook
 
 from crm_shared.errors import FieldViolation, InvalidArgument
 from crm_shared.spreadsheet_cells import restore
@@ -131,6 +130,8 @@ def _xlsx_lines(content: bytes, refuse) -> list[tuple[int, list[str]]]:
         raise refuse(
             f"unpacks to more than {MAX_XLSX_EXPANDED_BYTES // (1024 * 1024)} MiB: split the file"
         )
+    from openpyxl import load_workbook  # slow to import; only an .xlsx upload needs it
+
     lines: list[tuple[int, list[str]]] = []
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
