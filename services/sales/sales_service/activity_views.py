@@ -9,7 +9,13 @@ from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
 
-from sales_service.models import Activity, ActivityComment, FollowUpPlan, FollowUpTask
+from sales_service.models import (
+    Activity,
+    ActivityComment,
+    CustomerFact,
+    FollowUpPlan,
+    FollowUpTask,
+)
 
 METHODS = EnumNames(sales_pb2.FollowUpMethod, "FOLLOW_UP_METHOD_")
 REASONS = EnumNames(sales_pb2.FollowUpReason, "FOLLOW_UP_REASON_")
@@ -106,10 +112,16 @@ def task_to_proto(row: FollowUpTask) -> sales_pb2.FollowUpTask:
     )
 
 
-def plan_to_proto(row: FollowUpPlan, interval_days: int, senior_interval_days: int) -> sales_pb2.FollowUpPlan:
+def plan_to_proto(row: FollowUpPlan, interval_days: int, senior_interval_days: int,
+                  fact: CustomerFact | None = None) -> sales_pb2.FollowUpPlan:
     """``interval_days`` / ``senior_interval_days``: the cadence in force (the plan's own or
-    the policy's for its class), so a reader sees what the plan does."""
+    the policy's for its class), so a reader sees what the plan does; ``fact``: the customer's,
+    for its estimated class."""
+    estimated = fact.prospect_class if fact is not None else None
     return sales_pb2.FollowUpPlan(
+        estimated_class=class_value(estimated),
+        estimated_class_reason=(fact.prospect_class_reason or "") if estimated else "",
+        follows_estimated_class=bool(estimated) and not fact.value_class,
         id=row.id,
         customer_id=row.customer_id,
         owner_id=row.owner_id,

@@ -680,10 +680,12 @@ class ActivityRpcs:
     # -- follow-up plans --------------------------------------------------------------------------
 
     @staticmethod
-    def _plan_message(plan: FollowUpPlan, values: policy.SalesPolicyValues) -> sales_pb2.FollowUpPlan:
+    def _plan_message(session, plan: FollowUpPlan,
+                      values: policy.SalesPolicyValues) -> sales_pb2.FollowUpPlan:
         cadence = plans_and_tasks.plan_cadence(plan, values)
         return plan_to_proto(plan, cadence.interval_days if cadence else 0,
-                             cadence.senior_interval_days if cadence else 0)
+                             cadence.senior_interval_days if cadence else 0,
+                             session.get(CustomerFact, plan.customer_id))
 
     @staticmethod
     def _plan_visibility(principal: Principal):
@@ -699,7 +701,7 @@ class ActivityRpcs:
                 self._plan_visibility(principal))).first()
             if plan is None:
                 raise NotFound(f"follow-up plan of customer {request.customer_id} not found")
-            return self._plan_message(plan, policy.current(uow.session))
+            return self._plan_message(uow.session, plan, policy.current(uow.session))
 
     def ListFollowUpPlans(self, request, context):
         principal = current_principal()
@@ -725,7 +727,8 @@ class ActivityRpcs:
                 page_token=request.page_token)
             values = policy.current(uow.session)
             return sales_pb2.ListFollowUpPlansResponse(
-                plans=[self._plan_message(row, values) for row in rows], next_page_token=token)
+                plans=[self._plan_message(uow.session, row, values) for row in rows],
+                next_page_token=token)
 
     def UpdateFollowUpPlan(self, request, context):
         principal = current_principal()
@@ -760,7 +763,7 @@ class ActivityRpcs:
                 plans_and_tasks.sync_plan(uow.session, plan, values, now,
                                           replan=bool(paths - {"active"}))
                 uow.session.flush()
-                return self._plan_message(plan, values)
+                return self._plan_message(uow.session, plan, values)
         except StaleDataError as exc:
             raise Conflict(f"follow-up plan {data.id} was changed meanwhile; read it again") from exc
 

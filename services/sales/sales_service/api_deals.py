@@ -36,7 +36,15 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from sales_service import contracts, payments, pipeline, policy, quotes, sales_reports
+from sales_service import (
+    contracts,
+    payments,
+    pipeline,
+    policy,
+    prospect_grading,
+    quotes,
+    sales_reports,
+)
 from sales_service.amounts import columns_of, money, money_violations
 from sales_service.dates import parse_date, parse_range
 from sales_service.deal_views import (
@@ -363,7 +371,11 @@ class DealRpcs:
                 else:
                     setattr(row, path, getattr(data, path).strip())
             _stamp(row, principal, now)
-            # the contract has no event for descriptive changes
+            # the contract has no event for descriptive changes; a new amount or probability
+            # may change the customer's estimated class (announced when it does)
+            if paths & {"amount", "probability"}:
+                uow.session.flush()
+                prospect_grading.regrade(uow.session, uow.emit, row.customer_id, now)
 
         return self._change_opportunity(data.id, data.etag, change)
 

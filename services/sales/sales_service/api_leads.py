@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sales_service import (
+    grading_rules,
     lead_assignment,
     lead_assignments,
     lead_clocks,
@@ -67,6 +68,7 @@ from sales_service.lead_views import (
     grade_letter,
     grade_value,
     grading_rule_to_proto,
+    grading_subject,
     lead_for_event,
     lead_to_proto,
     rep_to_proto,
@@ -170,11 +172,7 @@ def identity_violations(contact_name: str, company_name: str, phone: str, email:
 
 
 def load_grading_rules(session) -> list[lead_grading.GradingRule]:
-    rows = session.scalars(select(LeadGradingRuleRecord)
-                           .where(LeadGradingRuleRecord.enabled.is_(True))
-                           .order_by(LeadGradingRuleRecord.priority, LeadGradingRuleRecord.id))
-    return [lead_grading.GradingRule(row.id, row.display_name, row.grade,
-                                     condition_of(row.condition)) for row in rows]
+    return grading_rules.load(session, lead_grading.LEAD)
 
 
 def apply_descriptive(lead: Lead, data: sales_pb2.Lead, fields: set[str]) -> None:
@@ -659,14 +657,18 @@ class LeadRpcs:
                          priority=row.priority, others=others)
 
     @staticmethod
-    def _grading_rule_violations(rule: sales_pb2.LeadGradingRule,
-                                 fields: set[str]) -> list[FieldViolation]:
+    def _grading_rule_violations(rule: sales_pb2.LeadGradingRule, fields: set[str],
+                                 subject: str) -> list[FieldViolation]:
+        """``subject``: what the rule grades (given on create, stored on update), which decides
+        the fields its condition may read."""
         violations = _name_violations(rule.display_name, fields)
         if "grade" in fields and not grade_letter(rule.grade):
             violations.append(FieldViolation("rule.grade", "must be A, B or C"))
         if "condition" in fields:
-            violations += lead_grading.grading_condition_violations(rule.condition,
-                                                                    "rule.condition")
+            check = (lead_grading.prospect_condition_violations
+                     if subject == lead_grading.PROSPECT
+                     else lead_grading.grading_condition_violations)
+            violations += check(rule.condition, "rule.condition")
         if "priority" in fields and rule.priority < 0:
             violations.append(FieldViolation("rule.priority", "must not be negative"))
         return violations
@@ -688,15 +690,21 @@ class LeadRpcs:
         principal = current_principal()
         refuse_unsupported(request, {"rule", "request_id"})
         rule = request.rule
-        violations = unsupported_fields(rule, GRADING_RULE_FIELDS, prefix="rule.",
+        violations = unsupported_fields(rule, GRADING_RULE_FIELDS | {"subject"}, prefix="rule.",
                                         ignored=RULE_OUTPUT_ONLY)
-        violations += self._grading_rule_violations(rule, GRADING_RULE_FIELDS)
+        subject = grading_subject(rule.subject) or lead_grading.LEAD
+        if rule.subject and not grading_subject(rule.subject):
+            violations.append(FieldViolation("rule.subject", "is not a grading subject"))
+        violations += self._grading_rule_violations(rule, GRADING_RULE_FIELDS, subject)
         violations += request_id_violations(request.request_id)
         _refuse(violations)
         self._check_rules_manager(principal, reps.SALES_ROOT)
-        return self._create_rule(LeadGradingRuleRecord, request.request_id, principal,
-                                 lambda row: self._apply_grading_rule(row, rule,
-                                                                      GRADING_RULE_FIELDS),
+
+        def fill(row):
+            self._apply_grading_rule(row, rule, GRADING_RULE_FIELDS)
+            row.subject = subject
+
+        return self._create_rule(LeadGradingRuleRecord, request.request_id, principal, fill,
                                  grading_rule_to_proto)
 
     def _create_rule(self, model, request_id: str, principal: Principal, fill, to_proto,
@@ -734,12 +742,16 @@ class LeadRpcs:
 
     def ListLeadGradingRules(self, request, context):
         current_principal()
-        refuse_unsupported(request, {"page_size", "page_token", "enabled"})
+        refuse_unsupported(request, {"page_size", "page_token", "enabled", "subject"})
+        subject = grading_subject(request.subject) if request.subject else lead_grading.LEAD
+        if subject is None:
+            raise InvalidArgument(FieldViolation("subject", "is not a grading subject"))
+        query = select(LeadGradingRuleRecord).where(LeadGradingRuleRecord.subject == subject)
         return self._list_rules(LeadGradingRuleRecord, request, grading_rule_to_proto,
-                                sales_pb2.ListLeadGradingRulesResponse)
+                                sales_pb2.ListLeadGradingRulesResponse, query)
 
-    def _list_rules(self, model, request, to_proto, response):
-        query = select(model)
+    def _list_rules(self, model, request, to_proto, response, query=None):
+        query = select(model) if query is None else query
         if request.HasField("enabled"):
             query = query.where(model.enabled.is_(request.enabled))
         with self.database.unit_of_work(readonly=True) as uow:
@@ -753,12 +765,12 @@ class LeadRpcs:
         principal = current_principal()
         refuse_unsupported(request, {"rule", "update_mask"})
         rule, paths = request.rule, set(request.update_mask.paths)
-        violations = _mask_violations(paths, GRADING_RULE_FIELDS)
-        violations += self._grading_rule_violations(rule, paths & GRADING_RULE_FIELDS)
-        _refuse(violations)
+        _refuse(_mask_violations(paths, GRADING_RULE_FIELDS))
         self._check_rules_manager(principal, reps.SALES_ROOT)
         with self.database.unit_of_work() as uow:
             row = self._rule_row(uow, LeadGradingRuleRecord, rule.id, "grading rule")
+            _refuse(self._grading_rule_violations(rule, paths & GRADING_RULE_FIELDS,
+                                                  row.subject))
             self._apply_grading_rule(row, rule, paths)
             row.updated_by, row.update_time = principal.user_id, utcnow()
             uow.session.flush()

@@ -3,8 +3,9 @@ each inside the handler's unit of work (tests call them with a unit of work of t
 their own clock). ``at`` is when the event happened at its producer, ``now`` the worker's clock.
 
 - Customer events keep the customer facts, and through them the follow-up plans: a plan is
-  created when a customer gets a value class and re-planned when the class changes; tasks and
-  plans follow the customer's owner.
+  created when a customer gets a value class (or, before its first contract, an estimated
+  class from the prospect grading) and re-planned when the class changes; tasks and plans
+  follow the customer's owner.
 - ``opportunity.stage_changed`` into INTENT (need confirmed) and ``quote.sent`` open the
   3-day and 2-day re-contact tasks.
 - ``customer.merged``, ``customer.handed_over`` and ``customer.erased`` apply to the whole
@@ -24,7 +25,14 @@ from crm.sales.v1 import sales_pb2
 from crm_shared.db import UnitOfWork
 from sqlalchemy import exists, select
 
-from sales_service import customer_data, customer_facts, follow_ups, plans_and_tasks, policy
+from sales_service import (
+    customer_data,
+    customer_facts,
+    follow_ups,
+    plans_and_tasks,
+    policy,
+    prospect_grading,
+)
 from sales_service.activity_views import class_letter
 from sales_service.customer_facts import ERASED, MERGED
 from sales_service.models import CustomerFact, DepartmentLead, FollowUpPlan, FollowUpTask
@@ -36,9 +44,11 @@ leads and opportunities too)."""
 
 
 def _replan(uow: UnitOfWork, fact: CustomerFact | None, now: datetime, *, replan: bool) -> None:
+    """The customer's estimated class graded again from what changed (its first value class
+    ends it), then its plan brought in line."""
     if fact is not None:
         uow.session.flush()
-        plans_and_tasks.plan_from_facts(uow.session, fact, now, replan=replan)
+        prospect_grading.regrade(uow.session, uow.emit, fact.customer_id, now, replan=replan)
 
 
 def customer_created(uow: UnitOfWork, event: customer_events.CustomerCreated, *, at: datetime,

@@ -29,6 +29,8 @@ SENIORITIES = EnumNames(sales_pb2.RepSeniority, "REP_SENIORITY_")
 STRATEGIES = EnumNames(sales_pb2.AssignmentStrategy, "ASSIGNMENT_STRATEGY_")
 METHODS = EnumNames(sales_pb2.AssignmentMethod, "ASSIGNMENT_METHOD_")
 GRADES = EnumNames(sales_pb2.LeadGrade, "LEAD_GRADE_")
+SUBJECTS = EnumNames(sales_pb2.GradingSubject, "GRADING_SUBJECT_")
+"""What a grading rule grades, stored by short name (``lead_grading.LEAD``, ``PROSPECT``)."""
 """Short names ``a``, ``b``, ``c``; stored upper-case (``A``) like the policy's letters."""
 
 
@@ -115,12 +117,18 @@ def condition_json(group: rules_pb2.ConditionGroup) -> dict:
     return json_format.MessageToDict(group)
 
 
+def grading_subject(value: int) -> str | None:
+    """``lead`` or ``prospect`` (as stored); None for UNSPECIFIED or an unknown number."""
+    return SUBJECTS.name(value) or None
+
+
 def grading_rule_to_proto(rule: LeadGradingRuleRecord) -> sales_pb2.LeadGradingRule:
     return sales_pb2.LeadGradingRule(
         id=rule.id, display_name=rule.display_name, grade=grade_value(rule.grade),
         condition=condition_of(rule.condition), priority=rule.priority, enabled=rule.enabled,
         create_time=to_timestamp(rule.create_time), update_time=to_timestamp(rule.update_time),
-        created_by=rule.created_by, updated_by=rule.updated_by)
+        created_by=rule.created_by, updated_by=rule.updated_by,
+        subject=SUBJECTS.value(rule.subject))
 
 
 def assignment_rule_to_proto(rule: AssignmentRuleRecord) -> sales_pb2.AssignmentRule:

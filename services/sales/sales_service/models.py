@@ -150,7 +150,8 @@ class LeadNumberSequence(Base):
 class LeadGradingRuleRecord(Base):
     """A grading rule (data): the first enabled rule in ``priority`` order whose condition
     matches gives the grade; none matching is C. ``condition`` is the ConditionGroup in proto3
-    JSON."""
+    JSON. ``subject`` ``lead`` grades leads, ``prospect`` gives customers without a contract
+    their estimated class (none matching: no class)."""
 
     __tablename__ = "lead_grading_rules"
     __table_args__ = (Index("ix_lead_grading_rules_priority_id", "priority", "id"),)
@@ -166,6 +167,7 @@ class LeadGradingRuleRecord(Base):
     create_time: Mapped[datetime] = mapped_column(UtcDateTime)
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    subject: Mapped[str] = mapped_column(String(10), server_default=text("'lead'"))
 
 
 class AssignmentRuleRecord(Base):
@@ -655,7 +657,8 @@ class FollowUpPlan(Base):
 class CustomerFact(Base):
     """What the sales service knows of a customer from the customer service's events: owner,
     department, value class, lifecycle stage, state (active, merged, erased), and the traits
-    the won-deal report groups by (type, industry, staff count). No personal data.
+    the won-deal report groups by (type, industry, staff count); and its estimated class while
+    it has no contract (:mod:`sales_service.prospect_grading`). No personal data.
     ``fact_time`` is when the newest applied event happened, so a late, older one is ignored."""
 
     __tablename__ = "sales_customer_facts"
@@ -671,6 +674,10 @@ class CustomerFact(Base):
     industry: Mapped[str | None] = mapped_column(String(200))
     staff_count: Mapped[int | None] = mapped_column(Integer)
     fact_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    prospect_class: Mapped[str | None] = mapped_column(String(1))
+    """The estimated class from the prospect grading rules (this service's own grading, not an
+    event's fact); None once the customer has a contract-based ``value_class``."""
+    prospect_class_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class DepartmentLead(Base):

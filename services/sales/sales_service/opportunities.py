@@ -26,7 +26,7 @@ from crm_shared.timestamps import to_timestamp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sales_service import policy
+from sales_service import policy, prospect_grading
 from sales_service.amounts import columns_of, money
 from sales_service.dates import text_of
 from sales_service.models import Opportunity, OpportunityStageChange
@@ -162,6 +162,7 @@ def open_opportunity(session: Session, emit: Emit, *, customer_id: str, name: st
     session.flush()
     emit(events_pb2.OpportunityCreated(opportunity=opportunity_to_proto(opportunity, [change]),
                                        actor_id=actor_id), key=opportunity.id)
+    prospect_grading.regrade(session, emit, customer_id, now)  # a new estimated deal value
     return opportunity
 
 
@@ -198,6 +199,8 @@ def change_stage(session: Session, emit: Emit, opportunity: Opportunity, target:
         emit(events_pb2.OpportunityStageChanged(opportunity=after,
                                                 previous_stage=STAGES.value(move.from_stage),
                                                 actor_id=actor_id), key=opportunity.id)
+    # closed, it no longer counts in the estimate; its probability is the potential
+    prospect_grading.regrade(session, emit, opportunity.customer_id, now)
     return opportunity
 
 

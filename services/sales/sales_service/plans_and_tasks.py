@@ -164,23 +164,30 @@ def department_lead_of(session: Session, department_path: str) -> tuple[str, str
     return None
 
 
+def class_followed(fact: CustomerFact) -> str | None:
+    """The class a customer's plan follows: the contract-based value class, else (no contract
+    yet) the estimated class of the prospect grading."""
+    return fact.value_class or fact.prospect_class
+
+
 def plan_from_facts(session: Session, fact: CustomerFact, now: datetime, *,
                     replan: bool) -> FollowUpPlan | None:
-    """Create the customer's plan when it gets a value class, or bring it in line with the facts
-    (owner, department, class). ``replan``: the cadence may have changed, so live tasks' due
+    """Create the customer's plan when it gets a class (:func:`class_followed`), or bring it in
+    line with the facts (owner, department, class). ``replan``: the cadence may have changed, so live tasks' due
     dates are recomputed. None when the customer has no plan and needs none."""
     plan = plan_of(session, fact.customer_id)
     values = policy.current(session)
+    value_class = class_followed(fact)
     if plan is None:
-        if follow_ups.cadence_for(fact.value_class, values.cadence) is None or fact.state != "active":
+        if follow_ups.cadence_for(value_class, values.cadence) is None or fact.state != "active":
             return None
         plan = FollowUpPlan(id=str(uuid.uuid4()), customer_id=fact.customer_id, active=True,
                             next_due_date="", create_time=now, update_time=now)
         session.add(plan)
         replan = True
-    changed_class = plan.value_class != fact.value_class
+    changed_class = plan.value_class != value_class
     plan.owner_id, plan.department_path = fact.owner_id, fact.department_path
-    plan.value_class = fact.value_class
+    plan.value_class = value_class
     plan.update_time = now
     session.flush()
     sync_plan(session, plan, values, now, replan=replan or changed_class)
