@@ -21,12 +21,15 @@ Declared once, here:
   only the contact names no customer: ``belongs_via`` says the record being changed (its id
   in ``belongs_to``) holds it, and the service's look-up of that kind returns the stored
   record's customer, so the new contact must be one of the customer the record already names.
-* :data:`SERVICE_DESK_ROLES`: the one exception. Service agents take phone calls and may open
+* :data:`SERVICE_DESK_ROLES`: an explicit exception. Service agents take phone calls and may open
   a ticket for any *active* customer. The customer service lets these roles read any active
   customer by id (masked) for that reason, so the look-up through their token finds it; every
   other reference also needs the ordinary rule (owner, department subtree, ``all``), checked
   here on the owner and department the owning service returned, so the agents' read exception
   does not leak into sales.
+* :data:`CAMPAIGN_INTAKE_SCOPES`: the systems that record leads and purchases from outside (the
+  public lead form, an ERP) name a campaign without a data scope: any *running* campaign, which
+  is all the marketing service shows them.
 
 A named record the caller may not see, or that does not exist, or that is no longer active
 (merged, erased) fails the write with INVALID_ARGUMENT and a field violation on the
@@ -54,13 +57,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import grpc
+from crm.marketing.v1 import marketing_pb2
 
+from crm_shared.access import requirement_of
 from crm_shared.auth.principal import Principal, current_principal
 from crm_shared.auth.visibility import can_see
 from crm_shared.errors import FieldViolation, InvalidArgument, Unavailable
 
 CUSTOMER = "customer"
 CONTACT = "contact"
+CAMPAIGN = "campaign"
 TICKET = "ticket"
 ACTIVITY = "activity"
 """Kinds of the records being changed that a reference may belong through (``belongs_via``):
@@ -70,13 +76,23 @@ SERVICE_DESK_ROLES = frozenset({"agent", "service_agent"})
 """Roles that may read any active customer by id, and so open a ticket for one (they take
 phone calls). The customer service's read rule and the ticket rule below are this one set."""
 
+CAMPAIGN_INTAKE_SCOPES = requirement_of(
+    marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"].methods_by_name["GetCampaign"]
+).scopes
+"""The systems that record leads and purchases from outside (the public lead form's
+``leads.intake``, an ERP's ``purchases.write``): the marketing contract opens ``GetCampaign`` to
+these scopes, showing them a *running* campaign and nothing else, so they may name any running
+campaign (a web form carries its campaign) and learn nothing more; whose campaign it is does
+not matter, as no data scope applies to a service account."""
+
 
 @dataclass(frozen=True)
 class Reference:
     """``field`` (dotted path in the request) names a record of ``kind``. On an update RPC,
     ``update_path`` is the path of the field in ``update_mask``: the reference is checked only
     when the update changes it. ``any_active_for_roles``: callers with one of these roles may
-    name any active record the owning service shows them (the explicit exception).
+    name any active record the owning service shows them (the explicit exception);
+    ``any_active_for_scopes``: the same for service accounts holding one of these scopes.
     ``belongs_to``: the request field naming the record this one must belong to (a contact's
     customer); then the record is the caller's to name when the owning service shows it to
     them and it belongs to that one. ``belongs_via``: ``belongs_to`` names the record being
@@ -88,20 +104,32 @@ class Reference:
     kind: str
     update_path: str = ""
     any_active_for_roles: frozenset[str] = frozenset()
+    any_active_for_scopes: frozenset[str] = frozenset()
     belongs_to: str = ""
     belongs_via: str = ""
 
 
 REFERENCES: Mapping[str, tuple[Reference, ...]] = {
-    # sales: leads, conversion, deals, purchases from other systems
-    "/crm.sales.v1.SalesService/CreateLead": (Reference("lead.customer_id", CUSTOMER),),
+    # sales: leads, conversion, deals, purchases from other systems; the campaign a lead, a
+    # deal or a purchase is attributed to (marketing's ROI counts it) is one the caller sees
+    "/crm.sales.v1.SalesService/CreateLead": (
+        Reference("lead.customer_id", CUSTOMER), Reference("lead.campaign_id", CAMPAIGN)),
+    "/crm.sales.v1.SalesService/SubmitLeadForm": (
+        Reference("campaign_id", CAMPAIGN, any_active_for_scopes=CAMPAIGN_INTAKE_SCOPES),),
     "/crm.sales.v1.SalesService/UpdateLead": (
-        Reference("lead.customer_id", CUSTOMER, update_path="customer_id"),),
+        Reference("lead.customer_id", CUSTOMER, update_path="customer_id"),
+        Reference("lead.campaign_id", CAMPAIGN, update_path="campaign_id")),
     "/crm.sales.v1.SalesService/ConvertLead": (Reference("existing_customer_id", CUSTOMER),),
     "/crm.sales.v1.SalesService/CreateOpportunity": (
-        Reference("opportunity.customer_id", CUSTOMER),),
+        Reference("opportunity.customer_id", CUSTOMER),
+        Reference("opportunity.campaign_id", CAMPAIGN)),
+    "/crm.sales.v1.SalesService/UpdateOpportunity": (
+        Reference("opportunity.campaign_id", CAMPAIGN, update_path="campaign_id"),),
     "/crm.sales.v1.SalesService/CreateContract": (Reference("contract.customer_id", CUSTOMER),),
-    "/crm.sales.v1.SalesService/RecordPurchase": (Reference("purchase.customer_id", CUSTOMER),),
+    "/crm.sales.v1.SalesService/RecordPurchase": (
+        Reference("purchase.customer_id", CUSTOMER),
+        Reference("purchase.campaign_id", CAMPAIGN,
+                  any_active_for_scopes=CAMPAIGN_INTAKE_SCOPES)),
     # (the activity's customer is checked by the sales service against its customer facts)
     "/crm.sales.v1.SalesService/CreateActivity": (
         Reference("activity.contact_id", CONTACT, belongs_to="activity.customer_id"),),
@@ -173,6 +201,8 @@ def may_reference(principal: Principal, reference: Reference, found: Referenced 
     if reference.belongs_to:  # shown to the caller; whose it is, is the named record's check
         return bool(belongs_to_id) and found.belongs_to_id == belongs_to_id
     if reference.any_active_for_roles and principal.has_role(*reference.any_active_for_roles):
+        return True
+    if principal.is_service_account and principal.scopes & reference.any_active_for_scopes:
         return True
     return can_see(principal, owner_id=found.owner_id, department_path=found.department_path)
 

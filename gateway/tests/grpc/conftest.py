@@ -190,6 +190,13 @@ def sales_customer_address() -> Iterator[str]:
     yield from _refusing_address()
 
 
+@pytest.fixture
+def sales_marketing_address() -> Iterator[str]:
+    """Where the sales service checks the campaign a write names: nothing listens here (such
+    a write is 503). A module needing answers overrides this with ``marketing_service.address``."""
+    yield from _refusing_address()
+
+
 def _refusing_address() -> Iterator[str]:
     """An address whose port this test holds, bound but never listening: a connection is
     refused at once, and no server started later in the test can be given the port (a free
@@ -202,7 +209,7 @@ def _refusing_address() -> Iterator[str]:
 
 @pytest.fixture
 def sales_service(tmp_path, start_grpc_api, signing_keys, sales_customer_address,
-                  migrated_database) -> RunningApi:
+                  sales_marketing_address, migrated_database) -> RunningApi:
     """The real sales service (its api and its migrations) on its own SQLite database."""
     from sales_service.api import build_bindings
     from sales_service.settings import SalesApiSettings
@@ -219,6 +226,10 @@ def sales_service(tmp_path, start_grpc_api, signing_keys, sales_customer_address
         health_check_seconds=3600,
         customer_addr=sales_customer_address,
         customer_timeout_seconds=2.0,
+        marketing_addr=sales_marketing_address,
+        # a refusing address fails at once; a real marketing service answers well within this
+        # on a loaded machine
+        marketing_timeout_seconds=15.0,
     )
     return start_grpc_api(lambda database: build_bindings(database, settings),
                           database_url=url, name="sales")

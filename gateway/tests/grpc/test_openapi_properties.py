@@ -53,6 +53,12 @@ def sales_customer_address(customer_service) -> str:
 
 
 @pytest.fixture
+def sales_marketing_address(marketing_service) -> str:
+    """The sales service checks a lead's or deal's campaign in the real marketing service."""
+    return marketing_service.address
+
+
+@pytest.fixture
 def api_app(make_app, customer_service, ticket_service, marketing_service, sales_service,
             scripted_notifications):
     return make_app(

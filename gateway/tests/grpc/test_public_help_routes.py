@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from crm_devstack.marketing_records import stored_campaign
 
 pytestmark = pytest.mark.integration
 
@@ -19,6 +20,12 @@ UNLIMITED = {
     "public_rate_limit_per_target": 1_000_000,
     "rate_limit_user_requests": 1_000_000,
 }
+
+
+@pytest.fixture
+def sales_marketing_address(marketing_service) -> str:
+    """The sales service checks a form's campaign in the real marketing service."""
+    return marketing_service.address
 
 
 @pytest.fixture
@@ -48,9 +55,10 @@ def tickets_with(client, headers, number):
 
 
 def test_a_web_lead_lands_as_a_website_form_lead_and_the_visitor_learns_nothing(
-    client, auth_header
+    client, auth_header, marketing_service
 ):
     number = phone()
+    running = stored_campaign(marketing_service.api.database)
     sent = {
         "contact_name": "王经理",
         "company_name": "杭州某某电子",
@@ -59,7 +67,7 @@ def test_a_web_lead_lands_as_a_website_form_lead_and_the_visitor_learns_nothing(
         "utm_source": "baidu",
         "utm_medium": "cpc",
         "utm_campaign": "spring-expo",
-        "campaign_id": "c-42",
+        "campaign_id": running,
     }
     first = client.post(f"{PUBLIC}/leads", json=sent)
     again = client.post(f"{PUBLIC}/leads", json=sent)  # a duplicate inside
@@ -69,7 +77,7 @@ def test_a_web_lead_lands_as_a_website_form_lead_and_the_visitor_learns_nothing(
     leads = leads_with(client, auth_header("admin"), number)
     assert len(leads) == 2
     lead = leads[0]
-    assert (lead["source"], lead["campaign_id"]) == ("website_form", "c-42")
+    assert (lead["source"], lead["campaign_id"]) == ("website_form", running)
     assert lead["intake_params"] == {
         "utm_source": "baidu",
         "utm_medium": "cpc",
@@ -78,7 +86,9 @@ def test_a_web_lead_lands_as_a_website_form_lead_and_the_visitor_learns_nothing(
     assert lead["grade"]  # graded by the rules, as any lead
 
 
-def test_bad_lead_input_is_422_field_by_field_and_stores_nothing(client, auth_header):
+def test_bad_lead_input_is_422_field_by_field_and_stores_nothing(
+    client, auth_header, marketing_service
+):
     number = "12345"
     refused = client.post(f"{PUBLIC}/leads", json={"phone": number, "email": "not-mail"})
     assert refused.status_code == 422, refused.get_data(as_text=True)
@@ -86,6 +96,14 @@ def test_bad_lead_input_is_422_field_by_field_and_stores_nothing(client, auth_he
     assert {e["field"] for e in refused.get_json()["errors"]} == {"contact_name", "phone", "email"}
     unknown = client.post(f"{PUBLIC}/leads", json={"phone": phone(), "owner_id": "me"})
     assert unknown.status_code == 422
+    assert leads_with(client, auth_header("admin"), number) == []
+    # a form may name a running campaign only (issue 15): a draft is no campaign to the public
+    draft, number = stored_campaign(marketing_service.api.database, state="draft"), phone()
+    named = client.post(
+        f"{PUBLIC}/leads", json={"contact_name": "王经理", "phone": number, "campaign_id": draft}
+    )
+    assert named.status_code == 422, named.get_data(as_text=True)
+    assert [e["field"] for e in named.get_json()["errors"]] == ["campaign_id"]
     assert leads_with(client, auth_header("admin"), number) == []
 
 

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
+from crm_devstack.marketing_records import stored_campaign
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.server import GrpcApi, ServiceBinding, service_verifier
 from crm_shared.migrations import upgrade
@@ -47,18 +48,27 @@ def _api_settings(settings_class, name: str, url: str, signing_keys, **extra):
 def services(tmp_path_factory, signing_keys):
     """The real customer and sales services for the module, each on its own SQLite database;
     the demo reps in the sales service's rep directory."""
+    from crm_shared.references import CAMPAIGN
     from customer_service.api import build_bindings as customer_bindings
+    from marketing_service.api import build_bindings as marketing_bindings
     from sales_service.api import SalesServicer
+    from sales_service.marketing_client import campaign_lookup
     from sales_service.models import SalesRep
     from sales_service.settings import SalesApiSettings
 
     folder = tmp_path_factory.mktemp("sales-leads-routes")
     customer_url, sales_url = f"sqlite:///{folder / 'customer.db'}", f"sqlite:///{folder / 's.db'}"
-    upgrade("customer_service", customer_url)
-    upgrade("sales_service", sales_url)
+    marketing_url = f"sqlite:///{folder / 'marketing.db'}"
+    for service, url in (("customer_service", customer_url), ("sales_service", sales_url),
+                         ("marketing_service", marketing_url)):
+        upgrade(service, url)
     customer_db, sales_db = Database(customer_url), Database(sales_url)
+    marketing_db = Database(marketing_url)
     customers = _running(_api_settings(ApiSettings, "customer", customer_url, signing_keys),
                          customer_db, customer_bindings(customer_db), signing_keys)
+    # the campaigns leads name are checked there (crm_shared.references)
+    marketing = _running(_api_settings(ApiSettings, "marketing", marketing_url, signing_keys),
+                         marketing_db, marketing_bindings(marketing_db), signing_keys)
     with sales_db.unit_of_work() as uow:
         for name, path in (("rep.zhang", "/hq/sales/east"), ("rep.li", "/hq/sales/north")):
             uow.session.add(SalesRep(
@@ -66,13 +76,17 @@ def services(tmp_path_factory, signing_keys):
                 team_lead=False, active=True, seniority="senior", max_open_leads=0,
                 available=True, revision=1, update_time=utcnow(), updated_by="test"))
     settings = _api_settings(SalesApiSettings, "sales", sales_url, signing_keys,
-                             customer_addr=customers.address, customer_timeout_seconds=10)
+                             customer_addr=customers.address, customer_timeout_seconds=10,
+                             marketing_addr=marketing.address, marketing_timeout_seconds=10)
+    servicer = SalesServicer(sales_db, settings, rng=random.Random(3))
     sales = _running(settings, sales_db, [ServiceBinding(
         descriptor=sales_pb2.DESCRIPTOR.services_by_name["SalesService"],
-        servicer=SalesServicer(sales_db, settings, rng=random.Random(3)),
+        servicer=servicer, references={CAMPAIGN: campaign_lookup(servicer)},
         add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server)], signing_keys)
+    sales.marketing_database = marketing_db
     yield customers, sales
-    for server, database in ((sales, sales_db), (customers, customer_db)):
+    for server, database in ((sales, sales_db), (customers, customer_db),
+                             (marketing, marketing_db)):
         server.stop(grace=0)
         database.dispose()
 
@@ -108,16 +122,24 @@ def headers(client):
     return tokens
 
 
-def route_to(client, headers, username: str) -> str:
-    """A campaign whose leads the admin's new assignment rule gives to ``username``."""
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
-    response = client.post("/api/v1/sales/assignment-rules", headers=headers["admin"], json={
-        "display_name": f"{campaign} to {username}", "department_path": "/hq/sales",
-        "user_ids": [IDS[username]], "priority": 1,
-        "condition": {"conditions": [{"field": "campaign_id", "operator": "equals",
-                                      "values": [campaign]}]}})
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return campaign
+@pytest.fixture(scope="module")
+def route_to(client, headers, services):
+    """``route_to(username)``: a running campaign of the admin's (in the marketing service,
+    where the sales service checks it) whose leads the admin's new assignment rule gives to
+    ``username``."""
+    _customers, sales = services
+
+    def route(username: str) -> str:
+        campaign = stored_campaign(sales.marketing_database)
+        response = client.post("/api/v1/sales/assignment-rules", headers=headers["admin"], json={
+            "display_name": f"{campaign[:8]} to {username}", "department_path": "/hq/sales",
+            "user_ids": [IDS[username]], "priority": 1,
+            "condition": {"conditions": [{"field": "campaign_id", "operator": "equals",
+                                          "values": [campaign]}]}})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return campaign
+
+    return route
 
 
 def create(client, headers, caller="admin", **fields):
@@ -127,8 +149,8 @@ def create(client, headers, caller="admin", **fields):
     return client.post("/api/v1/leads", json=body, headers=headers[caller])
 
 
-def test_create_returns_201_graded_assigned_and_labelled(client, headers):
-    campaign = route_to(client, headers, "rep.zhang")
+def test_create_returns_201_graded_assigned_and_labelled(client, headers, route_to):
+    campaign = route_to("rep.zhang")
     response = create(client, headers, campaign_id=campaign,
                       budget={"currency_code": "CNY", "amount_minor": 30000000})
     assert response.status_code == 201, response.get_data(as_text=True)
@@ -159,8 +181,8 @@ def test_bad_input_is_a_422_with_field_errors_from_the_model_and_from_the_servic
     assert after == before
 
 
-def test_the_visibility_matrix_over_rest(client, headers):
-    campaign = route_to(client, headers, "rep.zhang")
+def test_the_visibility_matrix_over_rest(client, headers, route_to):
+    campaign = route_to("rep.zhang")
     lead = create(client, headers, campaign_id=campaign).get_json()
     for caller, sees in SEES_ZHANGS_LEAD.items():
         got = client.get(f"/api/v1/leads/{lead['id']}", headers=headers[caller])
@@ -173,8 +195,8 @@ def test_the_visibility_matrix_over_rest(client, headers):
         assert changed.status_code == (200 if sees else 404), caller
 
 
-def test_assignment_by_hand_is_for_leads_and_the_lead_moves_between_reps(client, headers):
-    campaign = route_to(client, headers, "rep.zhang")
+def test_assignment_by_hand_is_for_leads_and_the_lead_moves_between_reps(client, headers, route_to):
+    campaign = route_to("rep.zhang")
     lead = create(client, headers, campaign_id=campaign).get_json()
     url = f"/api/v1/leads/{lead['id']}/assign"
     refused = client.post(url, json={"assignee_id": IDS["rep.li"]}, headers=headers["rep.zhang"])
@@ -197,8 +219,8 @@ def test_assignment_by_hand_is_for_leads_and_the_lead_moves_between_reps(client,
     assert stale.status_code == 409
 
 
-def test_conversion_creates_the_customer_once_and_a_disqualified_lead_is_409(client, headers):
-    campaign = route_to(client, headers, "rep.zhang")
+def test_conversion_creates_the_customer_once_and_a_disqualified_lead_is_409(client, headers, route_to):
+    campaign = route_to("rep.zhang")
     lead = create(client, headers, campaign_id=campaign).get_json()
     url = f"/api/v1/leads/{lead['id']}/convert"
     first = client.post(url, json={"opportunity": {"expected_close_date": "2026-06-30"}},
@@ -263,13 +285,13 @@ def test_rules_and_reps_over_rest(client, headers):
     assert names == {IDS["rep.zhang"], IDS["rep.li"]}
 
 
-def test_a_lead_names_no_duplicate_the_caller_may_not_see(client, headers):
+def test_a_lead_names_no_duplicate_the_caller_may_not_see(client, headers, route_to):
     """Issue 15 (low): a lead of rep.zhang with rep.li's phone lists no duplicate for rep.zhang,
     and the has_duplicates filter does not betray rep.li's lead either; the admin sees the pair."""
     phone = f"136{uuid.uuid4().int % 10**8:08d}"
     hidden = create(client, headers, phone=phone,
-                    campaign_id=route_to(client, headers, "rep.li")).get_json()
-    campaign = route_to(client, headers, "rep.zhang")
+                    campaign_id=route_to("rep.li")).get_json()
+    campaign = route_to("rep.zhang")
     mine = create(client, headers, phone=phone, campaign_id=campaign).get_json()
     zhang = headers["rep.zhang"]
 

@@ -17,13 +17,14 @@ import random
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
-from crm_shared.references import ACTIVITY
+from crm_shared.references import ACTIVITY, CAMPAIGN
 from crm_shared.settings import ApiSettings
 
 from sales_service.api_activities import ActivityRpcs
 from sales_service.api_deals import DealRpcs
 from sales_service.api_leads import LeadRpcs
 from sales_service.customer_client import referenced_lookups
+from sales_service.marketing_client import campaign_lookup
 
 
 class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, sales_pb2_grpc.SalesServiceServicer):
@@ -42,9 +43,10 @@ def build_bindings(database: Database, settings: ApiSettings | None = None) -> l
             descriptor=sales_pb2.DESCRIPTOR.services_by_name["SalesService"],
             servicer=servicer,
             add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server,
-            # the customers and contacts its writes name (crm_shared.references), asked with
-            # the caller's token; a follow-up record being changed is looked up here (its
-            # customer, for a new contact)
-            references={**referenced_lookups(servicer), ACTIVITY: servicer.referenced_activity},
+            # the customers, contacts and campaigns its writes name (crm_shared.references),
+            # asked with the caller's token; a follow-up record being changed is looked up here
+            # (its customer, for a new contact)
+            references={**referenced_lookups(servicer), ACTIVITY: servicer.referenced_activity,
+                        CAMPAIGN: campaign_lookup(servicer)},
         )
     ]

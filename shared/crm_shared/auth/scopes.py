@@ -17,7 +17,9 @@ exactly the scopes its calls need. What the suite's own callers hold:
 
 An ERP or e-commerce system that books purchases needs ``purchases.write`` and, because the
 sales service checks the customer a purchase names with the caller's token,
-``customers.read``.
+``customers.read``. A campaign a purchase or a public lead names is checked the same way: these
+scopes also open the marketing service's ``GetCampaign``, which shows such a caller a running
+campaign's id and state, nothing else.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ SCOPES: dict[str, str] = {
     "customers.read": "Read customers, their contacts, tags, consents and history",
     "customers.write": "Create and change customers, contacts, tags, consents; hand customers over",
     "purchases.read": "Read the purchases every system booked",
-    "purchases.write": "Book purchases from an ERP or e-commerce system",
+    "purchases.write": "Book purchases from an ERP or e-commerce system (naming a running "
+    "campaign, if any)",
     "campaign_responses.write": "Record customers' responses to any campaign",
     "surveys.respond": "Show a survey link's form and store its answer (the public form)",
     "notification.send": "Send messages to people and customers through the notification service",
@@ -37,7 +40,8 @@ SCOPES: dict[str, str] = {
     "gateway's inbound webhook)",
     "consents.withdraw": "Withdraw a customer's consent (the marketing service, when a customer "
     "unsubscribes)",
-    "leads.intake": "Submit a lead from the public web-to-lead form (answers only that it arrived)",
+    "leads.intake": "Submit a lead from the public web-to-lead form (answers only that it arrived), "
+    "naming a running campaign, if any",
     "tickets.intake": "File a ticket from the public service-request form (answers its number), "
     "matching its reporter's phone or e-mail to a customer",
     "tickets.status": "Look up a ticket's state and public replies by its number and the "

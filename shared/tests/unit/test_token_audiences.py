@@ -26,7 +26,9 @@ def test_a_person_reaches_the_gateway_the_console_and_every_service():
     ((), ()),
     (("notification.send",), ("notification",)),
     (("surveys.respond",), ("marketing",)),
-    (("purchases.write", "customers.read"), ("customer", "sales")),
+    # an ERP: its purchases name a customer and, perhaps, a campaign, checked with its token
+    (("purchases.write", "customers.read"), ("customer", "sales", "marketing")),
+    (("leads.intake",), ("sales", "marketing")),  # the public lead form, and its campaign
 ])
 def test_a_service_account_reaches_the_gateway_and_the_services_its_scopes_open(scopes, services):
     expected = (audience_of("gateway"), *(audience_of(name) for name in services))

@@ -373,7 +373,9 @@ class MarketingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetCampaign(self, request, context):
-        """Returns one campaign with its statistics.
+        """Returns one campaign with its statistics. A system whose scope opens it (`leads.intake`: the
+        public lead form; `purchases.write`: an ERP), checking the campaign a lead or purchase it
+        records names, is shown a RUNNING campaign only, as its id and state, and nothing else.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

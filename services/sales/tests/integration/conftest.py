@@ -10,7 +10,9 @@ outbox, where ``api.events(routing_key, type)`` reads them. The customer service
 (a closed port) unless a test says otherwise: ``start_sales_api(customers=sales_customers)``
 puts the real customer api (``CustomerApi``, in-process, same people and token issuer) behind
 it, and ``api.customers.customer(owner)`` creates a customer that owner may name. A write that
-names a customer is checked against it with the caller's token (``crm_shared.references``).
+names a customer is checked against it with the caller's token (``crm_shared.references``). So
+is a campaign, against the real marketing api: down unless ``start_sales_api(marketing=
+sales_marketing)``, whose ``api.marketing.campaign(owner)`` is a running campaign of that owner.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_devstack.inprocess_api import InProcessApi, Person
+from crm_devstack.marketing_records import stored_campaign
 from crm_devstack.ports import free_port
 from crm_shared.db import Database
 from sales_service.api import build_bindings
@@ -51,6 +55,7 @@ PEOPLE: dict[str, Person] = {
     "svc-lead-form": (("service",), "/", "own", ("leads.intake",)),
 }
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
+MARKETING_SERVICE = marketing_pb2.DESCRIPTOR.services_by_name["MarketingService"]
 
 
 class CustomerApi(InProcessApi):
@@ -73,13 +78,36 @@ class CustomerApi(InProcessApi):
                                            display_name=name))).id
 
 
+class MarketingApi(InProcessApi):
+    """The real marketing api in-process (its servicer and migrations), called by ``PEOPLE``
+    with tokens of the same issuer as the sales api's: the campaigns sales writes name are
+    checked against it with the caller's token."""
+
+    def __init__(self, database: str | Database, keys) -> None:
+        from marketing_service.api import build_bindings as marketing_bindings
+        from marketing_service.settings import MarketingApiSettings
+
+        super().__init__("marketing", marketing_bindings, database, keys,
+                         service=MARKETING_SERVICE,
+                         stub_class=marketing_pb2_grpc.MarketingServiceStub, people=PEOPLE,
+                         settings_cls=MarketingApiSettings,
+                         survey_link_secret="survey-link-secret-of-the-tests",
+                         outbound_dispatch=False)  # it sends nothing here
+
+    def campaign(self, owner: str = "u-admin", department: str = "/hq", *,
+                 state: str = "running") -> str:
+        """A campaign of ``owner`` in ``state`` (``crm_devstack.marketing_records``)."""
+        return stored_campaign(self.database, owner, department, state=state)
+
+
 class SalesApi(InProcessApi):
     """The sales api, with a stub per caller; ``bindings`` builds the servicer (the real one
     unless a test says otherwise)."""
 
     def __init__(self, database_url: str, keys, *, customer_addr: str | None = None,
-                 customers: CustomerApi | None = None, bindings=build_bindings) -> None:
-        self.customers = customers
+                 customers: CustomerApi | None = None, marketing: MarketingApi | None = None,
+                 bindings=build_bindings) -> None:
+        self.customers, self.marketing = customers, marketing
         if customers is not None:
             customer_addr = customers.target
         super().__init__("sales", bindings, database_url, keys, service=SALES_SERVICE,
@@ -88,7 +116,10 @@ class SalesApi(InProcessApi):
                          customer_addr=customer_addr or f"127.0.0.1:{free_port()}",
                          # a customer service that is up answers well within 15 s on a loaded
                          # machine; the down one (a closed port) is refused at once
-                         customer_timeout_seconds=15.0 if customers is not None else 2.0)
+                         customer_timeout_seconds=15.0 if customers is not None else 2.0,
+                         marketing_addr=marketing.target if marketing is not None
+                         else f"127.0.0.1:{free_port()}",
+                         marketing_timeout_seconds=15.0 if marketing is not None else 2.0)
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +149,15 @@ def start_customer_api(keys) -> Iterator[Callable[..., CustomerApi]]:
 def sales_customers(start_customer_api, module_migrated_database) -> CustomerApi:
     """The real customer api for the module, on its own migrated SQLite database."""
     return start_customer_api(module_migrated_database("customer_service"))
+
+
+@pytest.fixture(scope="module")
+def sales_marketing(keys, module_migrated_database) -> Iterator[MarketingApi]:
+    """The real marketing api for the module, on its own migrated SQLite database:
+    ``sales_marketing.campaign(owner)`` is a campaign a write may name."""
+    server = MarketingApi(module_migrated_database("marketing_service"), keys)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,9 @@ from crm.common.v1 import rules_pb2, types_pb2
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.db import utcnow
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.references import CAMPAIGN
 from sales_service.api import SalesServicer
+from sales_service.marketing_client import campaign_lookup
 from sales_service.models import Lead, SalesRep
 from sqlalchemy import func, select
 
@@ -28,20 +30,23 @@ FORM = "svc-lead-form"
 
 
 def seeded_bindings(database, settings):
+    servicer = SalesServicer(database, settings, rng=random.Random(7))
     return [
         ServiceBinding(
             descriptor=S.DESCRIPTOR.services_by_name["SalesService"],
-            servicer=SalesServicer(database, settings, rng=random.Random(7)),
+            servicer=servicer,
             add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server,
+            # the form's campaign is checked (crm_shared.references): a running one
+            references={CAMPAIGN: campaign_lookup(servicer)},
         )
     ]
 
 
 @pytest.fixture(scope="module")
-def api(start_sales_api):
+def api(start_sales_api, sales_marketing):
     """The api with one senior and one regular rep of /hq/sales, as the worker keeps them
-    from identity events."""
-    server = start_sales_api("sqlite", bindings=seeded_bindings)
+    from identity events, and the real marketing api the form's campaign is checked in."""
+    server = start_sales_api("sqlite", bindings=seeded_bindings, marketing=sales_marketing)
     now = utcnow()
     with server.database.unit_of_work() as uow:
         for user_id, seniority in (("u-rep", "senior"), ("u-rep-2", "regular")):
@@ -119,17 +124,18 @@ def test_a_form_lead_is_created_graded_and_assigned_as_any_lead_and_answers_noth
         )
     )
     phone = "13712345678"
+    running = api.marketing.campaign()
     answer = submit(
         api,
         phone=phone,
-        campaign_id="c-42",
+        campaign_id=running,
         request_id=str(uuid.uuid4()),
         intake_params={"utm_source": "baidu", "utm_medium": "cpc", "utm_campaign": campaign},
     )
     assert answer == S.SubmitLeadFormResponse(received=True)
 
     (lead,) = leads_of(api, phone="13712345678")
-    assert (lead.source, lead.campaign_id, lead.created_by) == ("website_form", "c-42", FORM)
+    assert (lead.source, lead.campaign_id, lead.created_by) == ("website_form", running, FORM)
     assert lead.intake_params == {
         "utm_source": "baidu",
         "utm_medium": "cpc",

@@ -5,7 +5,9 @@ test controls. One api serves the module on SQLite (ties broken by a seeded rand
 create-and-list path also runs on PostgreSQL.
 
 Reps are stored as the worker keeps them from identity events. Tests that depend on who gets a
-lead write an assignment rule of their own (listed reps, matched by the test's campaign id).
+lead write an assignment rule of their own (listed reps, matched by the test's campaign id: a
+running campaign of the real marketing api beside it, as a lead may name only a campaign its
+caller sees).
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from crm.common.v1 import rules_pb2, types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2, sales_pb2_grpc
 from crm_shared.db import utcnow
 from crm_shared.grpc.server import ServiceBinding
+from crm_shared.references import CAMPAIGN
 from google.protobuf.field_mask_pb2 import FieldMask
 from sales_service import lead_clocks
 from sales_service.api import SalesServicer
+from sales_service.marketing_client import campaign_lookup
 from sales_service.models import Lead, SalesRep
 from sqlalchemy import func, select
 
@@ -38,9 +42,12 @@ REPS = {"u-rep": ("/hq/sales/east", "senior"), "u-rep-2": ("/hq/sales/east", "re
 
 
 def seeded_bindings(database, settings):
+    servicer = SalesServicer(database, settings, rng=random.Random(7))
     return [ServiceBinding(descriptor=S.DESCRIPTOR.services_by_name["SalesService"],
-                           servicer=SalesServicer(database, settings, rng=random.Random(7)),
-                           add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server)]
+                           servicer=servicer,
+                           add_to_server=sales_pb2_grpc.add_SalesServiceServicer_to_server,
+                           # the campaigns the leads name are checked (crm_shared.references)
+                           references={CAMPAIGN: campaign_lookup(servicer)})]
 
 
 def add_reps(database, reps=REPS):
@@ -54,8 +61,8 @@ def add_reps(database, reps=REPS):
 
 
 @pytest.fixture(scope="module")
-def api(start_sales_api):
-    server = start_sales_api("sqlite", bindings=seeded_bindings)
+def api(start_sales_api, sales_marketing):
+    server = start_sales_api("sqlite", bindings=seeded_bindings, marketing=sales_marketing)
     add_reps(server.database)
     return server
 
@@ -96,7 +103,7 @@ def mask(*paths):
 
 
 def test_a_hot_lead_is_labelled_graded_a_and_given_to_a_senior_rep(api):
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
+    campaign = api.marketing.campaign()
     rule = own_rule(api, campaign, ["u-rep", "u-rep-2"], min_seniority=S.REP_SENIORITY_SENIOR)
     before = utcnow()
     lead = new_lead(api, intent_level=S.INTENT_LEVEL_HIGH, need_clarity=S.NEED_CLARITY_CLEAR,
@@ -134,7 +141,7 @@ def test_lead_created_carries_the_phone_and_email_masked_the_answer_in_clear(api
 
 
 def test_a_lead_nobody_can_take_waits_unassigned_where_the_rule_sends_it(api):
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
+    campaign = api.marketing.campaign()
     own_rule(api, campaign, ["u-rep-2"], min_seniority=S.REP_SENIORITY_SENIOR)
     lead = new_lead(api, campaign_id=campaign)
     assert (lead.status, lead.owner_id, lead.department_path) == (
@@ -205,7 +212,7 @@ SEES_EAST_LEAD = {"u-rep": True, "u-rep-2": False, "u-east-lead": True, "u-sales
 
 
 def test_the_visibility_matrix_over_grpc(api, rpc_error):
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
+    campaign = api.marketing.campaign()
     own_rule(api, campaign, ["u-rep"])
     lead = new_lead(api, campaign_id=campaign)
     assert lead.owner_id == "u-rep"
@@ -225,7 +232,7 @@ def test_the_visibility_matrix_over_grpc(api, rpc_error):
 
 def test_an_unassigned_lead_is_seen_by_the_intake_departments_leads_and_admins_only(
         api, rpc_error):
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
+    campaign = api.marketing.campaign("u-rep", "/hq/sales/east")  # one the rep may name
     own_rule(api, campaign, ["u-nobody"])  # no such rep: the lead waits in /hq/sales
     lead = new_lead(api, caller="u-rep", campaign_id=campaign)
     assert lead.owner_id == "" and lead.department_path == "/hq/sales"
@@ -304,7 +311,7 @@ def test_a_disqualified_lead_is_closed_for_changes(api, rpc_error):
 
 
 def test_a_lead_assigns_by_hand_once_per_request_and_a_rep_may_not(api, rpc_error):
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
+    campaign = api.marketing.campaign()
     own_rule(api, campaign, ["u-rep"])
     lead = new_lead(api, campaign_id=campaign)
     rep = api.stub("u-rep")
@@ -338,7 +345,7 @@ def test_a_lead_assigns_by_hand_once_per_request_and_a_rep_may_not(api, rpc_erro
 
 
 def test_automatic_assignment_on_request_takes_turns_and_explains_the_tie(api):
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
+    campaign = api.marketing.campaign()
     own_rule(api, campaign, ["u-rep-2", "u-rep-north"])
     first = new_lead(api, campaign_id=campaign)
     second = new_lead(api, campaign_id=campaign)
@@ -496,7 +503,7 @@ def test_rep_profiles_are_set_by_their_leads_and_reps_set_only_their_availabilit
 
 
 def test_the_timer_reminds_then_escalates_once_and_a_first_contact_stops_it(api):
-    campaign = f"camp-{uuid.uuid4().hex[:6]}"
+    campaign = api.marketing.campaign()
     own_rule(api, campaign, ["u-rep"])
     waiting = new_lead(api, campaign_id=campaign, intent_level=S.INTENT_LEVEL_HIGH,
                        need_clarity=S.NEED_CLARITY_CLEAR)
@@ -569,7 +576,7 @@ def test_a_rep_learns_of_no_duplicate_lead_they_may_not_see(api):
     """Issue 15 (low): ``duplicate_lead_ids`` and ``has_duplicates`` name only leads the caller
     may see; a rep's lead that duplicates another rep's answers as if that lead did not exist."""
     phone = f"137{uuid.uuid4().int % 10**8:08d}"
-    north, east = (f"camp-{uuid.uuid4().hex[:6]}" for _ in range(2))
+    north, east = (api.marketing.campaign() for _ in range(2))
     own_rule(api, north, ["u-rep-north"])
     own_rule(api, east, ["u-rep"])
     hidden = new_lead(api, phone=phone, campaign_id=north)

@@ -1,8 +1,8 @@
-"""The sales binding gives ``crm_shared.references`` the customer look-up its declared RPCs
-need (without it the server refuses them UNAVAILABLE)."""
+"""The sales binding gives ``crm_shared.references`` the customer, contact and campaign
+look-ups its declared RPCs need (without one the server refuses them UNAVAILABLE)."""
 
 from crm.sales.v1 import sales_pb2
-from crm_shared.references import ACTIVITY, CONTACT, CUSTOMER, REFERENCES
+from crm_shared.references import ACTIVITY, CAMPAIGN, CONTACT, CUSTOMER, REFERENCES
 from sales_service.api import build_bindings
 from sales_service.settings import SalesApiSettings
 
@@ -16,7 +16,8 @@ def test_every_declared_kind_of_the_sales_service_has_its_lookup():
     kinds = {kind for method, declared in REFERENCES.items()
              if method.startswith(f"/{SERVICE.full_name}/") for reference in declared
              for kind in filter(None, (reference.kind, reference.belongs_via))}
-    assert kinds == {CUSTOMER, CONTACT, ACTIVITY} and set(binding.references) == kinds
+    assert kinds == {CUSTOMER, CONTACT, ACTIVITY, CAMPAIGN} and set(binding.references) == kinds
     declared = {m.split("/")[-1] for m in REFERENCES if m.startswith(f"/{SERVICE.full_name}/")}
-    assert declared == {"CreateLead", "UpdateLead", "ConvertLead", "CreateOpportunity",
-                        "CreateContract", "RecordPurchase", "CreateActivity", "UpdateActivity"}
+    assert declared == {"CreateLead", "SubmitLeadForm", "UpdateLead", "ConvertLead",
+                        "CreateOpportunity", "UpdateOpportunity", "CreateContract",
+                        "RecordPurchase", "CreateActivity", "UpdateActivity"}
