@@ -15,6 +15,7 @@ import grpc
 import pytest
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2_grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -145,7 +146,7 @@ def test_the_360_page_renders_while_its_failing_panels_say_so(console):
     sales = client.get(f"/customers/{VISIBLE}/panels/sales", headers={"HX-Request": "true"})
     assert sales.status_code == 200
     text = sales.get_data(as_text=True)
-    assert text.count('class="message message-info panel-refusal"') == 4  # each part says so
+    assert text.count('class="message message-info panel-refusal"') == 5  # each part says so
     assert "A service is not available right now." in text or "took too long" in text
     tickets = client.get(f"/customers/{VISIBLE}/panels/tickets", headers={"HX-Request": "true"})
     assert tickets.status_code == 200
@@ -242,3 +243,53 @@ def test_the_list_exports_its_filters_in_the_readers_language(console, customers
     refused = console.client(REP).get("/customers/export.xlsx?q=refused")
     assert refused.status_code == 403
     assert "You do not have access to this." in refused.get_data(as_text=True)
+
+
+class Sales(sales_pb2_grpc.SalesServiceServicer):
+    """A prospect: one open opportunity, no contract, a plan that follows its estimated class."""
+
+    def ListOpportunities(self, request, context):
+        return sales_pb2.ListOpportunitiesResponse(opportunities=[sales_pb2.Opportunity(
+            id="o-1", name="云存储采购", stage=sales_pb2.OPPORTUNITY_STAGE_POTENTIAL,
+            amount=types_pb2.Money(currency_code="CNY", amount_minor=500_000_00))])
+
+    def ListQuotes(self, request, context):
+        return sales_pb2.ListQuotesResponse()
+
+    def ListContracts(self, request, context):
+        return sales_pb2.ListContractsResponse()
+
+    def ListOverdueReceivables(self, request, context):
+        return sales_pb2.ListOverdueReceivablesResponse()
+
+    def GetFollowUpPlan(self, request, context):
+        if request.customer_id != VISIBLE:
+            context.abort(grpc.StatusCode.NOT_FOUND, "no plan")
+        return sales_pb2.FollowUpPlan(
+            id="p-1", customer_id=VISIBLE, value_class=types_pb2.VALUE_CLASS_A,
+            estimated_class=types_pb2.VALUE_CLASS_A, follows_estimated_class=True,
+            estimated_class_reason="rule 'Estimated 500,000 CNY or more is A'",
+            interval_days=7, next_due_date="2026-12-14", active=True)
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-CN", ["跟进计划", "预估等级", "预估等级（首份合同前）", "每 7 天"]),
+    ("en-US", ["Follow-up plan", "Estimated class", "Estimated, until the first contract",
+               "Every 7 days"]),
+])
+def test_the_sales_panel_shows_the_estimated_class_apart_from_the_contract_class(
+        serve_grpc, console_for, customers, language, words):
+    served = serve_grpc(customers, Sales())
+    console = console_for(served)
+    panel = console.client(REP, language).get(
+        f"/customers/{VISIBLE}/panels/sales", headers={"HX-Request": "true"})
+    text = panel.get_data(as_text=True)
+    assert panel.status_code == 200, text
+    for word in words:
+        assert word in text
+    assert '<span translate="no">rule &#39;Estimated 500,000 CNY or more is A&#39;</span>' in text
+    # a customer without a plan (no contract, nothing estimated) reads so, not as an error
+    other = console.client(REP, language).get(
+        "/customers/c-other/panels/sales", headers={"HX-Request": "true"})
+    assert other.status_code == 200
+    assert "panel-refusal" not in other.get_data(as_text=True)

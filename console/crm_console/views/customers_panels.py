@@ -9,6 +9,7 @@ ListCustomerRevisions, ListConsents."""
 
 from __future__ import annotations
 
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import ticket_pb2
@@ -30,6 +31,7 @@ SALES_ENUMS = {
     "quote_status": sales_pb2.QuoteStatus.DESCRIPTOR,
     "contract_status": sales_pb2.ContractStatus.DESCRIPTOR,
     "installment_status": sales_pb2.InstallmentStatus.DESCRIPTOR,
+    "value_class": types_pb2.ValueClass.DESCRIPTOR,
 }
 TICKET_ENUMS = {
     "state": ticket_pb2.TicketState.DESCRIPTOR,
@@ -94,6 +96,13 @@ def sales_panel(customer_id: str):
     receivables, receivables_refusal = _attempt(
         "sales", "ListOverdueReceivables", sales_pb2.ListOverdueReceivablesRequest(
             customer_id=customer_id, page_size=PANEL_ROWS), down)
+    # The follow-up plan shows the estimated class (prospect grading) apart from the contract
+    # class of the highlights; a customer with neither has no plan (NOT_FOUND), not an error.
+    follow_up, follow_up_refusal = _attempt("sales", "GetFollowUpPlan",
+                                            sales_pb2.GetFollowUpPlanRequest(
+                                                customer_id=customer_id), down)
+    if follow_up_refusal is not None and follow_up_refusal.status == 404:
+        follow_up_refusal = None
     plans = []
     for contract in (contracts.contracts if contracts else [])[:PLANS_SHOWN]:
         plan, refusal = _attempt("sales", "GetPaymentPlan", sales_pb2.GetPaymentPlanRequest(
@@ -107,7 +116,8 @@ def sales_panel(customer_id: str):
         opportunities=opportunities, opportunities_refusal=opportunities_refusal,
         quotes=quotes, quotes_refusal=quotes_refusal,
         contracts=contracts, contracts_refusal=contracts_refusal,
-        receivables=receivables, receivables_refusal=receivables_refusal, plans=plans)
+        receivables=receivables, receivables_refusal=receivables_refusal, plans=plans,
+        follow_up=follow_up, follow_up_refusal=follow_up_refusal)
 
 
 @customers_view.blueprint.get("/<customer_id>/panels/tickets")
