@@ -21,7 +21,6 @@ The login throttle counts in the same table; its rule is :class:`LoginThrottle`'
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import random
@@ -87,10 +86,6 @@ class WindowCounters:
     def __init__(self, database: Database, *, clock=time.time) -> None:
         self.database = database
         self.clock = clock
-        # SQLite has one writer at a time and its busy handler backs off by sleeping (1, 2,
-        # 5 ... 100 ms); the threads of one process queue on a lock instead, so only the
-        # processes contend for the file. PostgreSQL needs no such thing (row locks).
-        self._write_lock = threading.Lock() if database.is_sqlite else contextlib.nullcontext()
         self._leases: dict[str, _Lease] = {}
         self._leases_lock = threading.Lock()
 
@@ -127,7 +122,8 @@ class WindowCounters:
         return Quota(limit, min(limit, hits - (granted - 1) if leased else hits), reset)
 
     def _add(self, bucket: str, amount: int, *, expire_at: int) -> int:
-        with self._write_lock, self.database.unit_of_work() as uow:
+        # on SQLite the unit of work queues this process's writers (crm_shared.db.Database)
+        with self.database.unit_of_work() as uow:
             session = uow.session
             if session.get_bind().dialect.name == "postgresql":
                 from sqlalchemy.dialects.postgresql import insert
