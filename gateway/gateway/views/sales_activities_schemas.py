@@ -411,6 +411,13 @@ class FollowUpPlan(BaseModel):
     active: bool
     create_time: datetime | None = None
     update_time: datetime | None = None
+    estimated_class: ValueClassWord | None = Field(
+        None, description="The customer's estimated class from the prospect grading rules "
+        "(estimated deal value and potential), apart from the contract-based class; none once "
+        "it has a contract-based class.")
+    estimated_class_reason: str = Field("", description="The prospect rule that gave it.")
+    follows_estimated_class: bool = Field(
+        False, description="True while the plan follows the estimated class (no contract yet).")
 
 
 class FollowUpPlanPage(BaseModel):

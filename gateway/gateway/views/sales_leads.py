@@ -14,6 +14,7 @@ from typing import Any
 from crm.common.v1 import types_pb2
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, from_json, to_json
 from crm_shared.timestamps import to_timestamp
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
@@ -21,7 +22,6 @@ from flask_openapi3 import APIBlueprint, Tag
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json, to_json
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.sales_leads_schemas import (
@@ -31,6 +31,7 @@ from gateway.views.sales_leads_schemas import (
     AssignmentRuleUpdate,
     GradingRule,
     GradingRuleCreate,
+    GradingRuleListQuery,
     GradingRulePage,
     GradingRuleUpdate,
     Lead,
@@ -190,7 +191,8 @@ def register(app, deps) -> None:
     # --- grading and assignment rules ---------------------------------------------------------
 
     def rules(collection: str, noun: str, rpc_noun: str, plural: str, message,
-              create_model, update_model, model, page_model) -> None:
+              create_model, update_model, model, page_model,
+              list_query: type[RuleListQuery] = RuleListQuery) -> None:
         member = f"{collection}/<rule_id>"
 
         def request_of(rpc: str):
@@ -209,6 +211,8 @@ def register(app, deps) -> None:
                                                   page_token=query.page_token)
             if query.enabled is not None:
                 request.enabled = query.enabled
+            if getattr(query, "subject", None):  # the grading rules: leads' or prospects'
+                request.subject = enum_number(sales_pb2.GradingSubject.DESCRIPTOR, query.subject)
             page = call(PEER, getattr(stub(), f"List{plural}"), request)
             return json_response(page_model.model_validate(to_json(page)))
 
@@ -235,7 +239,7 @@ def register(app, deps) -> None:
         declared: list[tuple[Callable, str, str, str, dict[str, Any], dict[int, Any], str]] = [
             (create, "create", "post", collection, {"body": create_model}, {201: model},
              f"Create a {noun}"),
-            (list_all, "list", "get", collection, {"query": RuleListQuery}, {200: page_model},
+            (list_all, "list", "get", collection, {"query": list_query}, {200: page_model},
              f"List the {noun}s in evaluation order"),
             (get, "get", "get", member, {"path": RulePath}, {200: model}, f"Get a {noun}"),
             (update, "update", "patch", member, {"path": RulePath, "body": update_model},
@@ -253,7 +257,7 @@ def register(app, deps) -> None:
 
     rules(GRADING_RULES, "lead grading rule", "LeadGradingRule", "LeadGradingRules",
           sales_pb2.LeadGradingRule, GradingRuleCreate, GradingRuleUpdate, GradingRule,
-          GradingRulePage)
+          GradingRulePage, GradingRuleListQuery)
     rules(ASSIGNMENT_RULES, "lead assignment rule", "AssignmentRule", "AssignmentRules",
           sales_pb2.AssignmentRule, AssignmentRuleCreate, AssignmentRuleUpdate, AssignmentRule,
           AssignmentRulePage)

@@ -44,6 +44,10 @@ AUDIT = {"create_time": STAMP, "update_time": STAMP, "created_by": USER, "update
 GRADING_FIELDS = ("`source`, `intent_level`, `need_clarity`, `budget` (minor units), "
                   "`product_interests`, `company_name`, `job_title`, `decision_maker`, "
                   "`campaign_id`, `intake_params.<key>`")
+PROSPECT_FIELDS = ("`estimated_value` (minor units: the open opportunities' amounts), "
+                   "`weighted_value`, `open_opportunities`, `best_probability`, "
+                   "`customer_type`, `industry`, `staff_count`, `lifecycle_stage`")
+SubjectWord = words(sales_pb2.GradingSubject)
 
 
 class LeadPageQuery(TicketPageQuery):
@@ -391,7 +395,8 @@ class LeadCondition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     field: str = Field(min_length=1, max_length=100, description=f"{GRADING_FIELDS}; "
-                       "assignment rules also `grade`. Enum values by their full names, e.g. "
+                       "assignment rules also `grade`; prospect grading rules read "
+                       f"{PROSPECT_FIELDS} instead. Enum values by their full names, e.g. "
                        "`INTENT_LEVEL_HIGH`, `LEAD_GRADE_A`.")
     operator: OperatorWord
     values: list[str] = Field(default_factory=list, max_length=100)
@@ -427,7 +432,12 @@ class _GradingRuleFields(BaseModel):
 
 class GradingRuleCreate(_GradingRuleFields):
     """A grading rule: rules are evaluated in `priority` order, the first match gives the
-    grade; a lead matching none is C."""
+    grade; a lead matching none is C. A `prospect` rule gives a customer without a contract its
+    estimated class instead (none matching: no class)."""
+
+    subject: SubjectWord | None = Field(
+        None, description="What the rule grades: `lead` (the default) or `prospect`; it "
+        "cannot change.")
 
     model_config = ConfigDict(extra="forbid",
                               json_schema_extra={"examples": [GRADING_RULE_BODY]})
@@ -452,6 +462,7 @@ class GradingRule(BaseModel):
     update_time: datetime | None = None
     created_by: str
     updated_by: str
+    subject: SubjectWord | None = None
 
 
 class GradingRulePage(BaseModel):
@@ -533,6 +544,11 @@ class RulePath(BaseModel):
 
 class RuleListQuery(LeadPageQuery):
     enabled: bool | None = None
+
+
+class GradingRuleListQuery(RuleListQuery):
+    subject: SubjectWord | None = Field(
+        None, description="`prospect` lists the prospect rules; otherwise the lead rules.")
 
 
 # --- reps -----------------------------------------------------------------------------------

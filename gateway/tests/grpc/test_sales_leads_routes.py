@@ -320,3 +320,31 @@ def test_a_department_lead_cannot_pull_every_lead_into_their_department(client, 
     assert made.status_code == 201, made.get_data(as_text=True)
     assert client.delete(f"/api/v1/sales/assignment-rules/{made.get_json()['id']}",
                          headers=headers["admin"]).status_code == 204
+
+
+def test_prospect_grading_rules_over_rest(client, headers):
+    """Issue 19: the grading rules of prospects (customers without a contract) are the same
+    resource with ``subject: prospect``, listed apart, their conditions checked against the
+    prospect's fields."""
+    body = {"display_name": "1000 staff or more is A", "grade": "a", "priority": 5,
+            "subject": "prospect",
+            "condition": {"conditions": [{"field": "staff_count", "operator": "greater_than_or_equal",
+                                          "values": ["1000"]}]}}
+    wrong = {**body, "condition": {"conditions": [{"field": "intent_level", "operator": "exists"}]}}
+    bad = client.post("/api/v1/sales/grading-rules", headers=headers["admin"], json=wrong)
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"][0]["field"] == "condition.conditions[0].field"
+    created = client.post("/api/v1/sales/grading-rules", headers=headers["admin"], json=body)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    rule = created.get_json()
+    assert rule["subject"] == "prospect"
+    prospects = client.get("/api/v1/sales/grading-rules?subject=prospect",
+                           headers=headers["rep.zhang"]).get_json()["rules"]
+    assert prospects[0]["id"] == rule["id"]
+    assert "Estimated 500,000 CNY or more is A" in {r["display_name"] for r in prospects}
+    leads = client.get("/api/v1/sales/grading-rules", headers=headers["rep.zhang"]).get_json()
+    assert {r["subject"] for r in leads["rules"]} == {"lead"}
+    assert client.patch(f"/api/v1/sales/grading-rules/{rule['id']}", json={"subject": "lead"},
+                        headers=headers["admin"]).status_code == 422  # set once, on create
+    assert client.delete(f"/api/v1/sales/grading-rules/{rule['id']}",
+                         headers=headers["admin"]).status_code == 204
