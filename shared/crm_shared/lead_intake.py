@@ -33,7 +33,7 @@ INTAKE_PARAMS: dict[str, TrackingField] = {
 CAMPAIGN_ID = "campaign_id"
 TRACKING: dict[str, TrackingField] = {
     **INTAKE_PARAMS,
-    CAMPAIGN_ID: TrackingField(64, "The id of a running marketing campaign (another is refused "
-                                   "on this field, issue 15)."),
+    CAMPAIGN_ID: TrackingField(64, "The id of a running marketing campaign (the lead is "
+                                   "attributed to no other, issue 15)."),
 }
 """Everything a form carries along hidden: the intake parameters and the campaign's id."""

@@ -5,7 +5,8 @@ company's website calls from its own server, and what the console's public pages
   and the form's campaign and UTM parameters, graded and assigned like any lead
   (``SalesService.SubmitLeadForm``); the answer is ``202 {"received": true}`` and nothing else,
   for a new lead, a duplicate, and a filled honeypot (``website``: a robot is not told it was
-  caught, and nothing is stored).
+  caught, and nothing is stored). The form may name a running campaign only (the sales service
+  checks it); one that is not running is dropped and the lead lands unattributed.
 - ``POST /api/v1/public/tickets``: a service request or complaint, filed as an agent's ticket
   by phone is (``TicketService.SubmitServiceRequest``); ``201 {"number": ...}``.
 - ``POST /api/v1/public/tickets/status``: a ticket's state and public replies by its number and
@@ -25,13 +26,14 @@ from datetime import datetime
 
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2
-from crm_shared.lead_intake import INTAKE_PARAMS, TRACKING
+from crm_shared.lead_intake import CAMPAIGN_ID, INTAKE_PARAMS, TRACKING
 from crm_shared.protojson import enum_number, to_json
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from werkzeug.exceptions import BadRequest
 
 from gateway.endpoints import operation
+from gateway.problems import UpstreamCallFailed
 from gateway.public_access import call_public, limit_public
 from gateway.views import json_response
 from gateway.views.knowledge import ArticleKindWord, LocaleWord
@@ -277,7 +279,8 @@ def register(app, deps) -> None:
         summary="Web-to-lead: leave a lead from the company's website",
         description="Creates a lead with source `website_form` and the UTM parameters, "
         "graded and assigned like any lead. Answers only that it was received (also "
-        "for a duplicate, and for a filled honeypot, which stores nothing).",
+        "for a duplicate, for a `campaign_id` that is not a running campaign, which the lead "
+        "is then not attributed to, and for a filled honeypot, which stores nothing).",
         responses={202: LeadReceived},
         calls_services=True,
         problems=(429,),
@@ -301,7 +304,17 @@ def register(app, deps) -> None:
             campaign_id=body.campaign_id,
             request_id=body.request_id,
         )
-        call_public(issuer(), ["leads.intake"], SALES_PEER, sales_stub().SubmitLeadForm, request)
+        try:
+            call_public(issuer(), ["leads.intake"], SALES_PEER, sales_stub().SubmitLeadForm, request)
+        except UpstreamCallFailed as refused:
+            if [v.field for v in refused.error.violations] != [CAMPAIGN_ID]:
+                raise
+            # The form names a campaign that is not running (a landing page outlives its
+            # campaign, or the id is mistyped): the sales service may not attribute the lead to
+            # it (issue 15), but the visitor's lead is not lost for that. It lands without the
+            # campaign (its UTM parameters kept), and the visitor is told what any visitor is.
+            request.campaign_id = ""
+            call_public(issuer(), ["leads.intake"], SALES_PEER, sales_stub().SubmitLeadForm, request)
         return json_response(LeadReceived(received=True), status=202)
 
     @operation(
