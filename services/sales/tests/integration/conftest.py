@@ -22,6 +22,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 
+import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
@@ -120,6 +121,44 @@ class SalesApi(InProcessApi):
                          marketing_addr=marketing.target if marketing is not None
                          else f"127.0.0.1:{free_port()}",
                          marketing_timeout_seconds=15.0 if marketing is not None else 2.0)
+
+
+def _stored_rows(api: SalesApi) -> tuple[int, ...]:
+    """Rows of every table of the sales service, and its outbox."""
+    from crm_shared.events.outbox import OutboxMessage
+    from sales_service.models import Base
+    from sqlalchemy import func, select
+
+    tables = [*Base.metadata.sorted_tables, OutboxMessage.__table__]
+    with api.database.unit_of_work(readonly=True) as uow:
+        return tuple(uow.session.scalar(select(func.count()).select_from(table))
+                     for table in tables)
+
+
+@pytest.fixture
+def stored_rows() -> Callable[[SalesApi], tuple[int, ...]]:
+    """``stored_rows(api)``: how many rows each table of the sales service and its outbox hold
+    (what a refused write must leave as it was)."""
+    return _stored_rows
+
+
+@pytest.fixture
+def refused(rpc_error) -> Callable[..., None]:
+    """``refused(api, field, call, request)``: the write names a record its caller may not
+    name (``crm_shared.references``): INVALID_ARGUMENT with the one violation ``<kind> not
+    found or not visible to you`` on ``field`` (``lead.campaign_id``: a campaign), and no
+    table nor the outbox gained a row."""
+
+    def check(api: SalesApi, field: str, call, request) -> None:
+        kind = field.rsplit(".", 1)[-1].removesuffix("_id")
+        before = _stored_rows(api)
+        error = rpc_error(call, request)
+        assert error.code is grpc.StatusCode.INVALID_ARGUMENT, error
+        assert [(v.field, v.description) for v in error.violations] == [
+            (field, f"{kind} not found or not visible to you")]
+        assert _stored_rows(api) == before
+
+    return check
 
 
 @pytest.fixture(scope="module")
