@@ -30,7 +30,7 @@ from gateway.peers import call
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.dashboard import DateRange, Kpi
-from gateway.views.marketing_segments import PEER, marketing_stub
+from gateway.views.marketing_segments import PEER, MarketingChannelWord, marketing_stub
 from gateway.views.ticket_schemas import (
     KPI_EXAMPLE,
     KpiQuery,
@@ -49,7 +49,7 @@ PAGE_TOKEN = Field("", max_length=2048, description="`next_page_token` of the pr
 CampaignStateWord = words(marketing_pb2.CampaignState)
 RecipientStatusWord = words(marketing_pb2.RecipientStatus)
 ResponseKindWord = words(marketing_pb2.ResponseKind)
-CampaignChannelWord = Literal["email", "sms"]
+CampaignChannelWord = MarketingChannelWord
 ChannelWord = words(types_pb2.DeliveryChannel)
 
 USER = "0b8a3c52-6f43-5e1d-9a7b-3c2d1e0f4a5b"
@@ -343,7 +343,7 @@ class CampaignRoi(BaseModel):
 class FrequencyCap(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    channel: Literal["email", "sms"] | None = Field(None, description="`null`: all channels.")
+    channel: MarketingChannelWord | None = Field(None, description="`null`: all channels.")
     max_messages: int = Field(ge=1, le=1000)
     window_days: int = Field(ge=1, le=365)
 

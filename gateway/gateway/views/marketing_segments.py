@@ -10,10 +10,12 @@ data scope shows): a segment is company-wide, its ``member_count`` the caller's 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm_shared.auth import current_principal
+from crm_shared.marketing_channels import MARKETING_CHANNELS
 from crm_shared.protojson import enum_number, from_json, to_json
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
@@ -288,8 +290,22 @@ class SegmentEvaluation(BaseModel):
     left_count: int
 
 
+# The channels a campaign sends on and a profile shows the consent on (crm_shared.marketing_channels).
+MarketingChannelWord = Literal[tuple(MARKETING_CHANNELS.values())]  # type: ignore[misc]
+
+
 class ProfilePath(BaseModel):
     customer_id: str = Field(min_length=1, max_length=64)
+
+
+class ChannelConsent(BaseModel):
+    channel: MarketingChannelWord = Field(description="A channel marketing sends on.")
+    granted: bool = Field(False, description="Whether a marketing message may go out on it.")
+    own: bool = Field(
+        False,
+        description="The channel has a consent of its own (an unsubscribe link, a 退订 reply, a "
+        "consent for it); false: it follows `marketing_consent`.",
+    )
 
 
 class MarketingProfile(BaseModel):
@@ -298,7 +314,10 @@ class MarketingProfile(BaseModel):
         "owner_id": USER, "department_path": "/hq/sales/east", "tag_ids": ["tag-vip"],
         "value_class": "a", "lifecycle_stage": "customer", "rfm_recency_score": 5,
         "rfm_frequency_score": 3, "rfm_monetary_score": 4, "at_risk": False,
-        "marketing_consent": True, "birth_date": "1990-05-06",
+        "marketing_consent": True,
+        "channel_consents": [{"channel": "email", "granted": False, "own": True},
+                             {"channel": "sms", "granted": True, "own": False}],
+        "birth_date": "1990-05-06",
         "contract_end_date": "2026-12-31", "last_purchase_date": "2026-02-20",
         "segment_ids": [SEGMENT_ID], "messages_in_cap_window": 1, "update_time": STAMP}]})
 
@@ -314,7 +333,12 @@ class MarketingProfile(BaseModel):
     rfm_frequency_score: int
     rfm_monetary_score: int
     at_risk: bool
-    marketing_consent: bool
+    marketing_consent: bool = Field(description="The consent on every channel.")
+    channel_consents: list[ChannelConsent] = Field(
+        default_factory=list,
+        description="The consent on each channel marketing sends on, as a send there decides: "
+        "the channel's own where one was given or withdrawn on it, else `marketing_consent`.",
+    )
     birth_date: date | None = None
     contract_end_date: date | None = None
     last_purchase_date: date | None = None

@@ -87,6 +87,10 @@ def test_a_marketer_creates_a_segment_and_reads_its_members(client, auth_header,
     profile = client.get(f"/api/v1/marketing/profiles/{east}", headers=headers).get_json()
     assert segment["id"] in profile["segment_ids"]
     assert profile["birth_date"] is None
+    # no consent of its own on any channel yet: each follows the every-channel one
+    assert profile["channel_consents"] == [
+        {"channel": channel, "granted": profile["marketing_consent"], "own": False}
+        for channel in ("email", "sms")]
 
     renamed = client.patch(f"/api/v1/segments/{segment['id']}", headers=headers,
                            json={"display_name": "Q3 intent", "etag": segment["etag"]})

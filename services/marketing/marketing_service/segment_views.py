@@ -8,11 +8,12 @@ from datetime import date
 from crm.common.v1 import rules_pb2
 from crm.marketing.v1 import marketing_pb2
 from crm_shared.grpc.enums import EnumNames
+from crm_shared.marketing_channels import CHANNEL_CONSENT_FIELDS, MARKETING_CHANNELS
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
 
 from marketing_service.models import CustomerProfile, Segment
-from marketing_service.segment_rules import STAGES, VALUE_CLASSES
+from marketing_service.segment_rules import STAGES, VALUE_CLASSES, consent_on
 
 KINDS = EnumNames(marketing_pb2.SegmentKind, "SEGMENT_KIND_")
 
@@ -68,6 +69,16 @@ def member_to_proto(segment_id: str, profile: CustomerProfile, join_time=None
     return message
 
 
+def channel_consents(profile: CustomerProfile) -> list[marketing_pb2.ChannelConsent]:
+    """The consent on each channel marketing sends on, as a send there decides."""
+    return [
+        marketing_pb2.ChannelConsent(
+            channel=value, granted=consent_on(profile, word),
+            own=getattr(profile, CHANNEL_CONSENT_FIELDS[word]) is not None)
+        for value, word in MARKETING_CHANNELS.items()
+    ]
+
+
 def profile_to_proto(profile: CustomerProfile, segment_ids: list[str],
                      messages_in_cap_window: int = 0) -> marketing_pb2.MarketingProfile:
     return marketing_pb2.MarketingProfile(
@@ -84,6 +95,7 @@ def profile_to_proto(profile: CustomerProfile, segment_ids: list[str],
         rfm_monetary_score=profile.rfm_monetary_score,
         at_risk=profile.at_risk,
         marketing_consent=profile.marketing_consent,
+        channel_consents=channel_consents(profile),
         birth_date=_date(profile.birth_date),
         contract_end_date=_date(profile.contract_end_date),
         last_purchase_date=_date(profile.last_purchase_date),

@@ -300,7 +300,7 @@ class SegmentMember(_message.Message):
     def __init__(self, segment_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., display_name: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., lifecycle_stage: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., at_risk: _Optional[bool] = ..., join_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MarketingProfile(_message.Message):
-    __slots__ = ("customer_id", "display_name", "customer_type", "owner_id", "department_path", "tag_ids", "value_class", "lifecycle_stage", "rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "at_risk", "marketing_consent", "birth_date", "contract_end_date", "last_purchase_date", "segment_ids", "messages_in_cap_window", "update_time")
+    __slots__ = ("customer_id", "display_name", "customer_type", "owner_id", "department_path", "tag_ids", "value_class", "lifecycle_stage", "rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score", "at_risk", "marketing_consent", "birth_date", "contract_end_date", "last_purchase_date", "segment_ids", "messages_in_cap_window", "update_time", "channel_consents")
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -320,6 +320,7 @@ class MarketingProfile(_message.Message):
     SEGMENT_IDS_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_IN_CAP_WINDOW_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_CONSENTS_FIELD_NUMBER: _ClassVar[int]
     customer_id: str
     display_name: str
     customer_type: str
@@ -339,7 +340,18 @@ class MarketingProfile(_message.Message):
     segment_ids: _containers.RepeatedScalarFieldContainer[str]
     messages_in_cap_window: int
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, customer_id: _Optional[str] = ..., display_name: _Optional[str] = ..., customer_type: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., tag_ids: _Optional[_Iterable[str]] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., lifecycle_stage: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., rfm_recency_score: _Optional[int] = ..., rfm_frequency_score: _Optional[int] = ..., rfm_monetary_score: _Optional[int] = ..., at_risk: _Optional[bool] = ..., marketing_consent: _Optional[bool] = ..., birth_date: _Optional[str] = ..., contract_end_date: _Optional[str] = ..., last_purchase_date: _Optional[str] = ..., segment_ids: _Optional[_Iterable[str]] = ..., messages_in_cap_window: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    channel_consents: _containers.RepeatedCompositeFieldContainer[ChannelConsent]
+    def __init__(self, customer_id: _Optional[str] = ..., display_name: _Optional[str] = ..., customer_type: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., tag_ids: _Optional[_Iterable[str]] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., lifecycle_stage: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., rfm_recency_score: _Optional[int] = ..., rfm_frequency_score: _Optional[int] = ..., rfm_monetary_score: _Optional[int] = ..., at_risk: _Optional[bool] = ..., marketing_consent: _Optional[bool] = ..., birth_date: _Optional[str] = ..., contract_end_date: _Optional[str] = ..., last_purchase_date: _Optional[str] = ..., segment_ids: _Optional[_Iterable[str]] = ..., messages_in_cap_window: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel_consents: _Optional[_Iterable[_Union[ChannelConsent, _Mapping]]] = ...) -> None: ...
+
+class ChannelConsent(_message.Message):
+    __slots__ = ("channel", "granted", "own")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_FIELD_NUMBER: _ClassVar[int]
+    OWN_FIELD_NUMBER: _ClassVar[int]
+    channel: _types_pb2.DeliveryChannel
+    granted: bool
+    own: bool
+    def __init__(self, channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ..., granted: _Optional[bool] = ..., own: _Optional[bool] = ...) -> None: ...
 
 class Campaign(_message.Message):
     __slots__ = ("id", "name", "description", "objective", "state", "channel", "segment_ids", "excluded_segment_ids", "variants", "schedule_time", "end_time", "budget", "cost", "survey_id", "stats", "owner_id", "department_path", "launch_time", "complete_time", "create_time", "update_time", "created_by", "updated_by", "etag")

@@ -228,6 +228,31 @@ def test_the_marketing_profile_shows_facts_and_segments_to_who_may_see_the_custo
                          ).code == grpc.StatusCode.NOT_FOUND
 
 
+def test_the_marketing_profile_shows_the_consent_on_each_channel(api):
+    """Consent on every channel, then a withdrawal on e-mail only (an unsubscribe link): the
+    profile shows e-mail withdrawn as its own consent and SMS following the every-channel one."""
+    customer = _customer(api)
+    for channel, state in ((types_pb2.DELIVERY_CHANNEL_UNSPECIFIED, "GRANTED"),
+                           (types_pb2.DELIVERY_CHANNEL_EMAIL, "WITHDRAWN")):
+        now = utcnow()
+        event = customer_events.CustomerConsentChanged(
+            customer_id=customer, purpose=customer_pb2.CONSENT_PURPOSE_MARKETING,
+            state=customer_pb2.ConsentState.Value(f"CONSENT_STATE_{state}"), channel=channel,
+            source="unsubscribe_link")
+        event.change_time.FromDatetime(now)
+        with api.database.unit_of_work() as uow:
+            read_model.record_event(uow, event, event_id=str(uuid.uuid4()), occurred_at=now,
+                                    now=now)
+
+    profile = api.stub("u-rep").GetMarketingProfile(
+        marketing_pb2.GetMarketingProfileRequest(customer_id=customer))
+
+    assert profile.marketing_consent is True
+    assert [(c.channel, c.granted, c.own) for c in profile.channel_consents] == [
+        (types_pb2.DELIVERY_CHANNEL_EMAIL, False, True),
+        (types_pb2.DELIVERY_CHANNEL_SMS, True, False)]
+
+
 def test_a_deleted_segment_is_gone_with_its_members(api, rpc_error):
     tag = f"d-{uuid.uuid4().hex[:6]}"
     customer = _customer(api, tags=[tag])
