@@ -13,7 +13,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, Float, MetaData, TypeDecorator, create_engine, event, text
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Float,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+    make_url,
+    text,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.functions import FunctionElement
@@ -86,19 +96,30 @@ def _seconds_between_sqlite(element, compiler, **kw):
     return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
 
-def make_engine(url: str) -> Engine:
+DEFAULT_CONNECTIONS = 10
+
+
+def make_engine(url: str, connections: int = DEFAULT_CONNECTIONS) -> Engine:
+    """The process's engine, whose pool keeps ``connections`` open: as many as the threads
+    that use the database at once (a server derives it from its thread pool). A thread beyond
+    them would open a connection and close it again after every use (on SQLite with the
+    PRAGMAs below each time); up to ten more may open for a moment (a unit of work inside
+    another), and beyond that a thread waits for one."""
+    pool = {"pool_size": connections, "max_overflow": 10}
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        return _sqlite_engine(url, {} if in_memory else pool)  # one connection per thread
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, pool: dict[str, int]) -> Engine:
     # Several local processes (api, relay, worker) share one SQLite file. WAL lets readers go
     # on while one writes; BEGIN IMMEDIATE takes the write lock up front, so a transaction never
     # fails half-way with SQLITE_BUSY when upgrading from read to write.
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+        **pool,
     )
 
     @event.listens_for(engine, "connect")
@@ -138,9 +159,10 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, connections: int = DEFAULT_CONNECTIONS) -> None:
+        """``connections``: how many the pool keeps open (:func:`make_engine`)."""
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, connections)
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(
             self.engine.execution_options(crm_readonly=True), expire_on_commit=False

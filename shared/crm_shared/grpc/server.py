@@ -203,6 +203,18 @@ class GrpcApi:
         self.server.wait_for_termination()
 
 
+# Threads of an api process that use the database besides the gRPC ones: the outbox relay,
+# the health check and the bindings' background tasks.
+BACKGROUND_CONNECTIONS = 4
+
+
+def api_database(settings: ApiSettings) -> Database:
+    """The api's database, its pool a connection for every gRPC thread and background task."""
+    return Database(
+        settings.database_url, connections=settings.grpc_max_workers + BACKGROUND_CONNECTIONS
+    )
+
+
 def service_verifier(
     settings: ApiSettings, revocations: PolledRevocations | None = None
 ) -> TokenVerifier:
@@ -223,7 +235,7 @@ def run_api(
     """Entry point body of ``<svc>-service api``: serve until SIGTERM/SIGINT."""
     configure_logging(f"{settings.service_name}-api", settings.log_level)
     init_telemetry(settings.service_name, "api")
-    database = Database(settings.database_url)
+    database = api_database(settings)
     SQLAlchemyInstrumentor().instrument(engine=database.engine)
     revocations = None
     if settings.jwt_revocations_url:
