@@ -33,7 +33,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
-from gateway.identity import directory
 from gateway.identity.models import LOCALES
 from gateway.peers import call
 from gateway.views import customer_examples as ex
@@ -52,7 +51,6 @@ CUSTOMER_MAX = max_lengths(customer_pb2.Customer)
 ENTERPRISE_MAX = max_lengths(customer_pb2.EnterpriseProfile)
 INDIVIDUAL_MAX = max_lengths(customer_pb2.IndividualProfile)
 CONTACT_MAX = max_lengths(customer_pb2.Contact)
-DEFAULT_LOCALE = LOCALES[0]  # zh-CN first
 
 # Enum words come from the contract, so a value added to the .proto is accepted here too.
 CustomerTypeWord = Literal[tuple(enum_words(customer_pb2.CustomerType.DESCRIPTOR))]  # type: ignore[misc]
@@ -279,8 +277,9 @@ class CustomerExportQuery(CustomerFilterQuery):
     format: TableFormatWord = Field("csv", description="`csv` or `xlsx` (an Excel workbook).")
     locale: LocaleWord | None = Field(
         None,
-        description="Language of the header row: `zh-CN` the columns' Chinese names (客户名称...), "
-        "`en-US` their keys. Default: the caller's profile language (zh-CN for a service account).",
+        description="Language of the header row for a person: `zh-CN` the columns' Chinese names "
+        "(客户名称...) and values, `en-US` English. Without it the file is the stable machine "
+        "format integrations parse: the columns' keys, enum words, no byte-order mark.",
     )
 
 
@@ -896,7 +895,9 @@ def register(app, deps) -> None:
                     "columns": list(query.columns),
                     "access_purpose": query.access_purpose,
                     "format": query.format,
-                    "locale": query.locale or caller_locale(),
+                    # No default from the caller's profile: an integration that parses the
+                    # columns' keys must get the same file whatever its account's language.
+                    "locale": query.locale or "",
                 }
             )
         )
@@ -919,12 +920,6 @@ def register(app, deps) -> None:
             mimetype=EXPORT_MEDIA_TYPES[query.format],
             headers={"Content-Disposition": f'attachment; filename="customers.{query.format}"'},
         )
-
-    def caller_locale() -> str:
-        """The signed-in user's profile language; a service account has no profile."""
-        with deps.database.unit_of_work(readonly=True) as uow:
-            user = directory.get_user(uow.session, current_principal().user_id)
-            return user.locale if user is not None else DEFAULT_LOCALE
 
     @operation(
         api,
