@@ -45,20 +45,21 @@ def limits_env(rendered, server: str) -> dict[str, str]:
     return {key: env[name]["value"] for key, name in LIMIT_ENV.items()}
 
 
-@pytest.mark.parametrize("server", ["gateway", "console"])
-def test_each_servers_public_rate_limits_come_from_its_values(server) -> None:
+def test_each_servers_public_rate_limits_come_from_its_own_values() -> None:
     values = {
-        server: {
-            "server": {
-                "publicRateLimits": {"perAddress": 120, "perTarget": 4, "windowSeconds": 300}
-            }
-        }
+        "gateway": {"server": {"publicRateLimits": {"perAddress": 120, "perTarget": 4}}},
+        "console": {"server": {"publicRateLimits": {"perTarget": 7, "windowSeconds": 300}}},
     }
-    rendered = parse("limits", render_chart(values), merged_values(values))
+    rendered = parse("limits", render_chart(values), merged_values(values))  # one render
 
-    assert limits_env(rendered, server) == {
+    assert limits_env(rendered, "gateway") == {
         "perAddress": "120",
         "perTarget": "4",
+        "windowSeconds": "60",
+    }
+    assert limits_env(rendered, "console") == {
+        "perAddress": "30",
+        "perTarget": "7",
         "windowSeconds": "300",
     }
 
