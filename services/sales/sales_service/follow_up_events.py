@@ -45,10 +45,12 @@ leads and opportunities too)."""
 
 def _replan(uow: UnitOfWork, fact: CustomerFact | None, now: datetime, *, replan: bool) -> None:
     """The customer's estimated class graded again from what changed (its first value class
-    ends it), then its plan brought in line."""
+    ends it), and its plan brought in line (by the grading when the class changed)."""
     if fact is not None:
         uow.session.flush()
-        prospect_grading.regrade(uow.session, uow.emit, fact.customer_id, now, replan=replan)
+        if not prospect_grading.regrade(uow.session, uow.emit, fact.customer_id, now,
+                                        replan=replan):
+            plans_and_tasks.plan_from_facts(uow.session, fact, now, replan=replan)
 
 
 def customer_created(uow: UnitOfWork, event: customer_events.CustomerCreated, *, at: datetime,

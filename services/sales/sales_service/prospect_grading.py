@@ -26,7 +26,7 @@ from sales_service import grading_rules, lead_grading, opportunities, plans_and_
 from sales_service.activity_views import class_value
 from sales_service.amounts import money
 from sales_service.customer_facts import ACTIVE
-from sales_service.models import CustomerFact, FollowUpPlan, Opportunity
+from sales_service.models import CustomerFact, Opportunity
 
 Emit = Callable[..., str]
 
@@ -59,14 +59,15 @@ def facts_of(session: Session, fact: CustomerFact, currency: str) -> lead_gradin
 
 def regrade(
     session: Session, emit: Emit, customer_id: str, now: datetime, *, replan: bool = False
-) -> FollowUpPlan | None:
-    """Grade the customer (no class once it has a contract-based one, or is merged or erased),
-    announce a changed class, and bring its plan in line (``replan``: the caller knows the
-    cadence may have changed for another reason). A customer not heard of yet is left alone:
-    its ``customer.created`` grades it. Returns its plan, if it has one."""
+) -> bool:
+    """Grade the customer (no class once it has a contract-based one, or is merged or erased);
+    when its class changed, announce it and bring its plan in line (``replan``: the caller
+    knows the cadence may have changed for another reason too) and answer True. An unchanged
+    class leaves the plan alone, so an opportunity's write touches no plan it does not change.
+    A customer not heard of yet is left alone: its ``customer.created`` grades it."""
     fact = session.get(CustomerFact, customer_id) if customer_id else None
     if fact is None:
-        return None
+        return False
     values = policy.current(session)
     prospect = lead_grading.ProspectFacts()
     grading = None
@@ -78,18 +79,20 @@ def regrade(
     previous = fact.prospect_class
     fact.prospect_class = grading.grade if grading else None
     fact.prospect_class_reason = grading.reason[:500] if grading else None
-    if fact.prospect_class != previous:
-        emit(
-            events_pb2.ProspectClassChanged(
-                customer_id=fact.customer_id,
-                owner_id=fact.owner_id,
-                department_path=fact.department_path,
-                previous=class_value(previous),
-                current=class_value(fact.prospect_class),
-                reason=fact.prospect_class_reason or "",
-                estimated_value=money(prospect.estimated_value_minor, values.currency_code),
-            ),
-            key=fact.customer_id,
-        )
+    if fact.prospect_class == previous:
+        return False
+    emit(
+        events_pb2.ProspectClassChanged(
+            customer_id=fact.customer_id,
+            owner_id=fact.owner_id,
+            department_path=fact.department_path,
+            previous=class_value(previous),
+            current=class_value(fact.prospect_class),
+            reason=fact.prospect_class_reason or "",
+            estimated_value=money(prospect.estimated_value_minor, values.currency_code),
+        ),
+        key=fact.customer_id,
+    )
     session.flush()
-    return plans_and_tasks.plan_from_facts(session, fact, now, replan=replan)
+    plans_and_tasks.plan_from_facts(session, fact, now, replan=replan)
+    return True
