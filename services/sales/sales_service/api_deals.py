@@ -1250,10 +1250,13 @@ class DealRpcs:
         key = (data.source_system.strip(), data.external_order_id.strip())
         try:
             with self.database.unit_of_work() as uow:
+                same_order = and_(Purchase.source_system == key[0],
+                                  Purchase.external_order_id == key[1])
+                # Only a request_id the caller sent identifies a retry: `== None` would be
+                # `IS NULL` and answer every order sent without one with the first such order.
                 earlier = uow.session.scalar(select(Purchase).where(
-                    or_(and_(Purchase.source_system == key[0],
-                             Purchase.external_order_id == key[1]),
-                        Purchase.request_id == (request.request_id or None))))
+                    or_(same_order, Purchase.request_id == request.request_id)
+                    if request.request_id else same_order))
                 if earlier is not None:
                     # The same order sent again answers with what was stored, to whoever may
                     # see it; to anyone else it is taken, and nothing of it is shown.

@@ -330,6 +330,21 @@ def test_a_purchase_is_recorded_once_per_order_by_service_accounts_only(api, rpc
         == [(1, cny(9900))]
 
 
+def test_each_order_sent_without_a_request_id_is_recorded_as_its_own_purchase(api):
+    """Orders are told apart by their order number; a missing request_id is no shared key (it
+    was: every later order without one answered with the first, and was lost)."""
+    customer = api.customers.customer("u-rep")
+    recorded = []
+    for order in ("SO-NO-RID-1", "SO-NO-RID-2", "SO-NO-RID-3"):
+        purchase = sales_pb2.Purchase(customer_id=customer, source_system="erp",
+                                      external_order_id=order, amount=cny(500), item_count=1)
+        purchase.purchase_time.FromDatetime(utcnow() - timedelta(days=1))
+        recorded.append(api.stub("u-erp").RecordPurchase(
+            sales_pb2.RecordPurchaseRequest(purchase=purchase)))
+    assert [p.external_order_id for p in recorded] == ["SO-NO-RID-1", "SO-NO-RID-2", "SO-NO-RID-3"]
+    assert len({p.id for p in recorded}) == 3
+
+
 def test_won_deal_traits_describe_the_won_customers_from_the_customer_events(
         start_sales_api, sales_customers):
     from crm.customer.v1 import customer_pb2
