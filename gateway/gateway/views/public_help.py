@@ -5,8 +5,9 @@ company's website calls from its own server, and what the console's public pages
   and the form's campaign and UTM parameters, graded and assigned like any lead
   (``SalesService.SubmitLeadForm``); the answer is ``202 {"received": true}`` and nothing else,
   for a new lead, a duplicate, and a filled honeypot (``website``: a robot is not told it was
-  caught, and nothing is stored). The form may name a running campaign only (the sales service
-  checks it); one that is not running is dropped and the lead lands unattributed.
+  caught, and nothing is stored). The form may name a campaign that has gone out only (running,
+  paused or completed; the sales service checks it); any other is dropped and the lead lands
+  unattributed.
 - ``POST /api/v1/public/tickets``: a service request or complaint, filed as an agent's ticket
   by phone is (``TicketService.SubmitServiceRequest``); ``201 {"number": ...}``.
 - ``POST /api/v1/public/tickets/status``: a ticket's state and public replies by its number and
@@ -279,7 +280,7 @@ def register(app, deps) -> None:
         summary="Web-to-lead: leave a lead from the company's website",
         description="Creates a lead with source `website_form` and the UTM parameters, "
         "graded and assigned like any lead. Answers only that it was received (also "
-        "for a duplicate, for a `campaign_id` that is not a running campaign, which the lead "
+        "for a duplicate, for a `campaign_id` of a campaign that has not gone out, which the lead "
         "is then not attributed to, and for a filled honeypot, which stores nothing).",
         responses={202: LeadReceived},
         calls_services=True,

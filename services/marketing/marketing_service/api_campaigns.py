@@ -15,8 +15,8 @@ Who may do what:
 * responses are recorded by whoever may see the campaign, and by service accounts (landing
   pages, other systems);
 * a system checking the campaign a lead or purchase it records names (the public lead form's
-  ``leads.intake``, an ERP's ``purchases.write``) is shown a running campaign's id and state,
-  nothing else, and no other campaign;
+  ``leads.intake``, an ERP's ``purchases.write``) is shown a campaign that has gone out
+  (running, paused or completed) by its id and state, nothing else, and no other campaign;
 * the marketing policy is read by anyone signed in and changed by admins;
 * KPIs cover the customers the caller may see (a marketer: every customer).
 """
@@ -221,18 +221,19 @@ class CampaignRpcs:
         refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
             if principal.is_service_account:
-                return self._running_campaign_reference(uow, request.id)
+                return self._attributable_campaign_reference(uow, request.id)
             campaign = self._visible_campaign(uow, principal, request.id)
             return campaign_to_proto(campaign, _stats(uow.session, campaign))
 
     @staticmethod
-    def _running_campaign_reference(uow: UnitOfWork, campaign_id: str) -> marketing_pb2.Campaign:
+    def _attributable_campaign_reference(uow: UnitOfWork, campaign_id: str) -> marketing_pb2.Campaign:
         """What a system (the contract opens GetCampaign to the public lead form's and an ERP's
         scopes) is told of the campaign a lead or a purchase it records names, checking it with
-        its own token (``crm_shared.references``): that it is running, by its id and state, and
-        nothing of its owner, audience or figures; any other campaign does not exist for it."""
+        its own token (``crm_shared.references``): that it has gone out to people
+        (``lifecycle.ATTRIBUTABLE_STATES``), by its id and state, and nothing of its owner,
+        audience or figures; any other campaign does not exist for it."""
         campaign = uow.session.get(Campaign, campaign_id) if campaign_id else None
-        if campaign is None or campaign.state != lifecycle.RUNNING:
+        if campaign is None or campaign.state not in lifecycle.ATTRIBUTABLE_STATES:
             raise NotFound(f"campaign {campaign_id} not found")
         return marketing_pb2.Campaign(id=campaign.id, state=STATES.value(campaign.state))
 

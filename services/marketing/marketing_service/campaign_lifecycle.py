@@ -23,6 +23,9 @@ PLANNING_STATES = frozenset({DRAFT, SCHEDULED})
 LIVE_STATES = frozenset({RUNNING, PAUSED})
 """The audience is frozen and messages may be waiting."""
 ENDED_STATES = frozenset({COMPLETED, CANCELLED})
+ATTRIBUTABLE_STATES = LIVE_STATES | {COMPLETED}
+"""A campaign that has gone out to people: a lead from its landing page or an order it brought
+may name it, also after a pause or its end (orders come in weeks later; ROI counts them)."""
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {

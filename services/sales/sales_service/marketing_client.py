@@ -6,8 +6,8 @@ name a campaign its caller cannot see (issue 15).
 The call carries the caller's own token (the suite's client factory forwards it), so the
 marketing service applies the caller's rights: a person sees their own campaigns, their
 department subtree's, or all (their data scope); the public lead form and an ERP (service
-accounts whose scope the contract opens ``GetCampaign`` to) are shown a running campaign only,
-by its id and state. It has a deadline (``MARKETING_TIMEOUT_SECONDS``) and is made before a unit
+accounts whose scope the contract opens ``GetCampaign`` to) are shown a campaign that has gone
+out (running, paused or completed) only, by its id and state. It has a deadline (``MARKETING_TIMEOUT_SECONDS``) and is made before a unit
 of work opens; a marketing service that is down or too slow is UNAVAILABLE (nothing changed).
 """
 

@@ -41,7 +41,7 @@ SCOPES: dict[str, str] = {
     "consents.withdraw": "Withdraw a customer's consent (the marketing service, when a customer "
     "unsubscribes)",
     "leads.intake": "Submit a lead from the public web-to-lead form (answers only that it arrived), "
-    "naming a running campaign, if any",
+    "naming a campaign that has gone out (running, paused or completed), if any",
     "tickets.intake": "File a ticket from the public service-request form (answers its number), "
     "matching its reporter's phone or e-mail to a customer",
     "tickets.status": "Look up a ticket's state and public replies by its number and the "

@@ -3,7 +3,8 @@
 against the real marketing api, in-process beside the sales api (and the real customer api, for
 the customers deals name). A campaign the caller may not see, or that does not exist:
 INVALID_ARGUMENT on the referencing field, nothing stored, no event. The public lead form and an
-ERP may name a running campaign, and only that.
+ERP may name a campaign that has gone out (running, paused, completed: orders come in after the
+end), and no other.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def test_the_owner_and_the_leads_over_them_name_their_campaign(api):
         opportunity(customer, easts)).campaign_id == easts
 
 
-def test_the_public_form_and_an_erp_name_a_running_campaign_and_nothing_else(api, refused):
+def test_the_public_form_and_an_erp_name_a_campaign_that_went_out_and_nothing_else(api, refused):
     running = api.marketing.campaign("u-east-lead", "/hq/sales/east")
     customer = api.customers.customer("u-rep")
     for system in ("svc-lead-form", "u-erp"):  # what their check is told: nothing else of it
@@ -101,7 +102,11 @@ def test_the_public_form_and_an_erp_name_a_running_campaign_and_nothing_else(api
     api.stub("svc-lead-form").SubmitLeadForm(form(running))
     assert api.stub("u-erp").RecordPurchase(
         purchase(running, "SO-CAMPAIGN-1", customer)).campaign_id == running
-    for state in ("draft", "paused", "completed", "cancelled"):
+    for state in ("paused", "completed"):  # a late order still counts for the campaign's ROI
+        ended = api.marketing.campaign("u-admin", state=state)
+        assert api.stub("u-erp").RecordPurchase(
+            purchase(ended, f"SO-{state}", customer)).campaign_id == ended
+    for state in ("draft", "scheduled", "cancelled"):
         other = api.marketing.campaign("u-admin", state=state)
         refused(api, "campaign_id", api.stub("svc-lead-form").SubmitLeadForm,
                 form(other))
