@@ -51,6 +51,7 @@ from sales_service import (
     lead_sources,
     leads,
     policy,
+    prospect_grading,
     reps,
 )
 from sales_service.lead_views import (
@@ -705,12 +706,19 @@ class LeadRpcs:
             row.subject = subject
 
         return self._create_rule(LeadGradingRuleRecord, request.request_id, principal, fill,
-                                 grading_rule_to_proto)
+                                 grading_rule_to_proto, then=self._rules_changed)
+
+    @staticmethod
+    def _rules_changed(session, row: LeadGradingRuleRecord) -> None:
+        """A prospect rule changed: every prospect is graded again by the worker's timer (a
+        lead rule applies to the leads graded from now on, as ever)."""
+        if row.subject == lead_grading.PROSPECT:
+            prospect_grading.mark_stale(session, utcnow())
 
     def _create_rule(self, model, request_id: str, principal: Principal, fill, to_proto,
-                     check=None):
+                     check=None, then=None):
         """Create the rule ``fill`` describes; ``check(session, row)`` refuses it before it
-        is stored."""
+        is stored, ``then(session, row)`` follows its storing in the same unit of work."""
         with self.database.unit_of_work() as uow:
             earlier = earlier_request(uow.session, model, request_id, principal.user_id)
             if earlier is not None:
@@ -724,6 +732,8 @@ class LeadRpcs:
                 check(uow.session, row)
             uow.session.add(row)
             uow.session.flush()
+            if then is not None:
+                then(uow.session, row)
             return to_proto(row)
 
     @staticmethod
@@ -774,6 +784,7 @@ class LeadRpcs:
             self._apply_grading_rule(row, rule, paths)
             row.updated_by, row.update_time = principal.user_id, utcnow()
             uow.session.flush()
+            self._rules_changed(uow.session, row)
             return grading_rule_to_proto(row)
 
     def DeleteLeadGradingRule(self, request, context):
@@ -781,8 +792,9 @@ class LeadRpcs:
         refuse_unsupported(request, {"id"})
         self._check_rules_manager(principal, reps.SALES_ROOT)
         with self.database.unit_of_work() as uow:
-            uow.session.delete(self._rule_row(uow, LeadGradingRuleRecord, request.id,
-                                              "grading rule"))
+            row = self._rule_row(uow, LeadGradingRuleRecord, request.id, "grading rule")
+            uow.session.delete(row)
+            self._rules_changed(uow.session, row)
         return empty_pb2.Empty()
 
     # -- assignment rules -------------------------------------------------------------------------

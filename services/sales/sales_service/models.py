@@ -678,6 +678,9 @@ class CustomerFact(Base):
     """The estimated class from the prospect grading rules (this service's own grading, not an
     event's fact); None once the customer has a contract-based ``value_class``."""
     prospect_class_reason: Mapped[str | None] = mapped_column(String(500))
+    prospect_stale_time: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    """When the prospect rules changed since the customer was last graded: the worker's timer
+    grades it again (:func:`sales_service.prospect_grading.scan`); None when current."""
 
 
 class DepartmentLead(Base):

@@ -10,7 +10,10 @@ currency; other currencies are left out), their weighted value the potential the
 sees. Grading reads the current rows, not an event's figures, so running it again, or late,
 or twice for one change gives the same answer: it is called after every write that may change
 them (an opportunity opened, re-valued or moved; a customer event) and announces a changed
-class with ``sales.prospect_class_changed`` in the same unit of work.
+class with ``sales.prospect_class_changed`` in the same unit of work. A change of the prospect
+rules marks every prospect stale in its own unit of work (:func:`mark_stale`, one UPDATE), and
+the worker's timer grades the stale ones again in batches (:func:`scan`), so a rule applies to
+every prospect without the rule's RPC grading thousands of customers.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from crm.sales.v1 import events_pb2
-from sqlalchemy import select
+from crm_shared.db import Database
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sales_service import grading_rules, lead_grading, opportunities, plans_and_tasks, policy
@@ -96,3 +100,42 @@ def regrade(
     session.flush()
     plans_and_tasks.plan_from_facts(session, fact, now, replan=replan)
     return True
+
+
+# How many stale prospects one timer tick grades; the next tick takes the rest.
+SCAN_BATCH = 500
+
+
+def mark_stale(session: Session, now: datetime) -> None:
+    """The prospect rules changed (in this unit of work): every customer they grade (active,
+    without a contract-based class) is to be graded again by :func:`scan`."""
+    session.execute(
+        update(CustomerFact)
+        .where(CustomerFact.value_class.is_(None), CustomerFact.state == ACTIVE)
+        .values(prospect_stale_time=now)
+    )
+
+
+def scan(database: Database, now: datetime) -> int:
+    """One pass of the timer: grade again the stale prospects (the oldest marks first), each in
+    its own unit of work; a mark set meanwhile (the rules changed again) is kept for the next
+    pass. Returns how many were graded."""
+    with database.unit_of_work(readonly=True) as uow:
+        stale = uow.session.execute(
+            select(CustomerFact.customer_id, CustomerFact.prospect_stale_time)
+            .where(CustomerFact.prospect_stale_time.is_not(None))
+            .order_by(CustomerFact.prospect_stale_time, CustomerFact.customer_id)
+            .limit(SCAN_BATCH)
+        ).all()
+    for customer_id, seen in stale:
+        with database.unit_of_work() as uow:
+            regrade(uow.session, uow.emit, customer_id, now)
+            uow.session.execute(
+                update(CustomerFact)
+                .where(
+                    CustomerFact.customer_id == customer_id,
+                    CustomerFact.prospect_stale_time == seen,
+                )
+                .values(prospect_stale_time=None)
+            )
+    return len(stale)

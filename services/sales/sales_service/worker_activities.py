@@ -20,7 +20,7 @@ from crm_shared.events import wire
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
 from nameko.timer import Timer
 
-from sales_service import follow_up_events
+from sales_service import follow_up_events, prospect_grading
 from sales_service.plans_and_tasks import scan_follow_ups
 from sales_service.settings import SalesWorkerSettings
 
@@ -103,7 +103,11 @@ class ActivityWork:
 
     @follow_up_timer(interval=60.0)
     def follow_up_scan(self) -> None:
-        """Reminders the day before and overdue tasks, each once."""
+        """Reminders the day before and overdue tasks, each once; prospects graded again
+        after their rules changed."""
         fired = scan_follow_ups(self.config[CONFIG_DATABASE], utcnow())
         if any(fired.values()):
             log.info("follow-up scan: %s", fired)
+        regraded = prospect_grading.scan(self.config[CONFIG_DATABASE], utcnow())
+        if regraded:
+            log.info("prospects graded again after a rule change: %s", regraded)

@@ -24,7 +24,7 @@ from crm_shared.db import Database, utcnow
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
 from google.protobuf.field_mask_pb2 import FieldMask
-from sales_service import follow_up_events, opportunities, plans_and_tasks
+from sales_service import follow_up_events, opportunities, plans_and_tasks, prospect_grading
 from sales_service.models import CustomerFact, FollowUpTask, Opportunity
 from sqlalchemy import select
 
@@ -336,3 +336,50 @@ def test_prospect_rules_are_data_listed_apart_from_the_lead_rules(api, rpc_error
         assert plan.next_due_date == (today + timedelta(days=7)).isoformat()
     finally:
         lead.DeleteLeadGradingRule(S.DeleteLeadGradingRuleRequest(id=created.id))
+
+
+def test_a_changed_prospect_rule_applies_to_every_prospect_at_the_next_scan(api):
+    lead = api.stub("u-sales-lead")
+    now = utcnow()
+    customer_id = api.customers.customer("u-rep")
+    with api.database.unit_of_work() as uow:
+        follow_up_events.customer_created(
+            uow,
+            customer_events.CustomerCreated(
+                customer=customer_pb2.Customer(
+                    id=customer_id, owner_id="u-rep", department_path=EAST
+                )
+            ),
+            at=now,
+            now=now,
+        )
+    api.stub("u-rep").CreateOpportunity(
+        S.CreateOpportunityRequest(
+            opportunity=S.Opportunity(
+                customer_id=customer_id,
+                name="试点项目",
+                amount=types_pb2.Money(currency_code="CNY", amount_minor=40_000_00),
+            )
+        )
+    )
+    assert fact(api.database, customer_id).prospect_class == "C"
+
+    rule = staff_rule(priority=1)
+    rule.display_name = "Estimated 30,000 CNY or more is A"
+    rule.condition.conditions[0].field = "estimated_value"
+    rule.condition.conditions[0].values[:] = [str(30_000_00)]
+    created = lead.CreateLeadGradingRule(S.CreateLeadGradingRuleRequest(rule=rule))
+    assert fact(api.database, customer_id).prospect_stale_time is not None  # not graded yet
+
+    assert prospect_grading.scan(api.database, utcnow()) >= 1
+    graded = fact(api.database, customer_id)
+    assert (graded.prospect_class, graded.prospect_stale_time) == ("A", None)
+    assert class_changes(api.database, customer_id)[-1] == (
+        types_pb2.VALUE_CLASS_C,
+        types_pb2.VALUE_CLASS_A,
+    )
+    assert prospect_grading.scan(api.database, utcnow()) == 0  # nothing stale any more
+
+    lead.DeleteLeadGradingRule(S.DeleteLeadGradingRuleRequest(id=created.id))
+    prospect_grading.scan(api.database, utcnow())
+    assert fact(api.database, customer_id).prospect_class == "C"
