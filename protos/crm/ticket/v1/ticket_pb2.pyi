@@ -886,6 +886,52 @@ class ListTicketsResponse(_message.Message):
     total_size: int
     def __init__(self, tickets: _Optional[_Iterable[_Union[Ticket, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
+class ExportTicketsRequest(_message.Message):
+    __slots__ = ("query", "states", "types", "priorities", "department_path", "assignee_id", "customer_id", "account_manager_id", "category", "sla_breached", "min_create_time", "max_create_time", "order_by", "columns", "access_purpose", "format", "locale")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    STATES_FIELD_NUMBER: _ClassVar[int]
+    TYPES_FIELD_NUMBER: _ClassVar[int]
+    PRIORITIES_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_MANAGER_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    SLA_BREACHED_FIELD_NUMBER: _ClassVar[int]
+    MIN_CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    MAX_CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    states: _containers.RepeatedScalarFieldContainer[TicketState]
+    types: _containers.RepeatedScalarFieldContainer[TicketType]
+    priorities: _containers.RepeatedScalarFieldContainer[TicketPriority]
+    department_path: str
+    assignee_id: str
+    customer_id: str
+    account_manager_id: str
+    category: str
+    sla_breached: bool
+    min_create_time: _timestamp_pb2.Timestamp
+    max_create_time: _timestamp_pb2.Timestamp
+    order_by: str
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    access_purpose: str
+    format: _types_pb2.TableFormat
+    locale: str
+    def __init__(self, query: _Optional[str] = ..., states: _Optional[_Iterable[_Union[TicketState, str]]] = ..., types: _Optional[_Iterable[_Union[TicketType, str]]] = ..., priorities: _Optional[_Iterable[_Union[TicketPriority, str]]] = ..., department_path: _Optional[str] = ..., assignee_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., account_manager_id: _Optional[str] = ..., category: _Optional[str] = ..., sla_breached: _Optional[bool] = ..., min_create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., max_create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., order_by: _Optional[str] = ..., columns: _Optional[_Iterable[str]] = ..., access_purpose: _Optional[str] = ..., format: _Optional[_Union[_types_pb2.TableFormat, str]] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class ExportTicketsChunk(_message.Message):
+    __slots__ = ("data", "row_count")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    row_count: int
+    def __init__(self, data: _Optional[bytes] = ..., row_count: _Optional[int] = ...) -> None: ...
+
 class UpdateTicketRequest(_message.Message):
     __slots__ = ("ticket", "update_mask")
     TICKET_FIELD_NUMBER: _ClassVar[int]

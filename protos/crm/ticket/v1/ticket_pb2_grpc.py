@@ -85,6 +85,11 @@ class TicketServiceStub:
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketsRequest.SerializeToString,
                 response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketsResponse.FromString,
                 _registered_method=True)
+        self.ExportTickets = channel.unary_stream(
+                '/crm.ticket.v1.TicketService/ExportTickets',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ExportTicketsRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ExportTicketsChunk.FromString,
+                _registered_method=True)
         self.UpdateTicket = channel.unary_unary(
                 '/crm.ticket.v1.TicketService/UpdateTicket',
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.UpdateTicketRequest.SerializeToString,
@@ -411,6 +416,14 @@ class TicketServiceServicer:
 
     def ListTickets(self, request, context):
         """Lists the tickets the caller may see.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportTickets(self, request, context):
+        """Exports the tickets the caller may see (the filters of ListTickets) as CSV or .xlsx, streamed
+        in chunks. An export holding the reporters' phone or e-mail is written to the audit log.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -811,6 +824,11 @@ def add_TicketServiceServicer_to_server(servicer, server):
                     servicer.ListTickets,
                     request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketsRequest.FromString,
                     response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketsResponse.SerializeToString,
+            ),
+            'ExportTickets': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportTickets,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ExportTicketsRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ExportTicketsChunk.SerializeToString,
             ),
             'UpdateTicket': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateTicket,
@@ -1265,6 +1283,33 @@ class TicketService:
             '/crm.ticket.v1.TicketService/ListTickets',
             crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketsRequest.SerializeToString,
             crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportTickets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/ExportTickets',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ExportTicketsRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ExportTicketsChunk.FromString,
             options,
             channel_credentials,
             insecure,
