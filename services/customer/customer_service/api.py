@@ -438,11 +438,8 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
         refuse_unsupported(request, {"id", "reveal_sensitive", "access_purpose"})
         if request.reveal_sensitive and not personal_data.may_reveal(principal):
             raise PermissionDenied("your role may not reveal sensitive personal fields")
-        # The read (or the reveal) writes its access-log entry, committed before it answers.
-        # A plain read reads in a read-only unit of work and writes its entry in a short one
-        # of its own: in one write transaction the whole read would hold SQLite's single write
-        # lock, so concurrent reads ran one at a time (issue 17).
-        with self.database.unit_of_work(readonly=not request.reveal_sensitive) as uow:
+        # The read (or the reveal) writes its access-log entry, committed with this read.
+        with self.database.unit_of_work() as uow:
             customer = repository.get_readable(uow.session, principal, request.id)
             if customer is None:
                 raise NotFound(f"customer {request.id} not found")
@@ -452,10 +449,9 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                     uow.session, customer, principal, reveal=True,
                     purpose=request.access_purpose, method=METHOD_PREFIX + "GetCustomer",
                     keys=self._keys()))
-                return message
-        with self.database.unit_of_work() as uow:
-            log_customer_reads(uow.session, principal, [message], "GetCustomer")
-        return message
+            else:
+                log_customer_reads(uow.session, principal, [message], "GetCustomer")
+            return message
 
     def BatchGetCustomers(self, request, context):
         principal = current_principal()
