@@ -14,6 +14,7 @@ The machine is often shared: the load average is printed with the figures, and o
 within one run compare.
 
     uv run python bench/gateway_overhead.py [--requests 400] [--concurrency 8] [--max-seconds 60]
+                                            [--postgres]
 
 The gateway runs as configured by default (authentication, rate limits counted in its
 database with a limit high enough not to refuse, request ids, access log, tracing off).
@@ -38,6 +39,7 @@ from pathlib import Path
 import requests
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_devstack.ports import free_port, wait_for_port
+from crm_devstack.postgres import PostgresCluster
 from crm_devstack.rabbitmq import RabbitNode
 from crm_devstack.readiness import grpc_serving, http_ok
 from crm_shared.auth import generate_signing_key
@@ -157,6 +159,7 @@ def main() -> int:
         action="store_true",
         help="turn the gateway's rate limits off (to see what counting costs)",
     )
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument(
         "--echo-server", nargs=3, metavar=("PORT", "WORKERS", "PAYLOAD"), help=argparse.SUPPRESS
     )  # the baseline's own process
@@ -172,14 +175,19 @@ def main() -> int:
         os.chmod(base, 0o755)  # the broker runs as the rabbitmq user
         keys = base / "keys"
         generate_signing_key(keys / "jwt.key", keys / "jwt.pub")
-        customer_db = f"sqlite:///{base / 'customer.db'}"
-        gateway_db = f"sqlite:///{base / 'gateway.db'}"
-        upgrade("customer_service", customer_db)
-        upgrade("gateway", gateway_db)
-
         rabbit = RabbitNode(base / "rabbitmq", f"bench-{os.getpid()}")
+        postgres = PostgresCluster(base / "postgres") if args.postgres else None
         processes: list[subprocess.Popen] = []
         try:
+            if postgres is not None:
+                postgres.start()
+                customer_db = postgres.create_database("bench_customer")
+                gateway_db = postgres.create_database("bench_gateway")
+            else:
+                customer_db = f"sqlite:///{base / 'customer.db'}"
+                gateway_db = f"sqlite:///{base / 'gateway.db'}"
+            upgrade("customer_service", customer_db)
+            upgrade("gateway", gateway_db)
             rabbit.start()
             grpc_port, http_port = free_port(), free_port()
             common = {
@@ -323,7 +331,9 @@ def main() -> int:
 
             print(
                 f"setup: {platform.python_implementation()} {platform.python_version()}, "
-                f"{os.cpu_count()} CPUs, loopback; SQLite databases; RabbitMQ node {rabbit.amqp_url}"
+                f"{os.cpu_count()} CPUs, loopback; "
+                f"{'PostgreSQL' if postgres else 'SQLite'} databases; "
+                f"RabbitMQ node {rabbit.amqp_url}"
             )
             print(
                 f"       customer api: 1 process (grpcio, {grpc_workers} threads) at {target}; "
@@ -364,6 +374,8 @@ def main() -> int:
             for process in reversed(processes):
                 stop_process(process)
             rabbit.stop()
+            if postgres is not None:
+                postgres.stop()
     return 0
 
 
