@@ -98,3 +98,41 @@ def encode_xlsx(rows: Iterable[Iterable[str]], *, sheet_title: str) -> Iterator[
         file.seek(0)
         while chunk := file.read(XLSX_CHUNK_BYTES):
             yield chunk
+
+
+# The languages a list export is headed in: Chinese names of the columns, or their keys (which
+# are also the English headers). A request naming a locale gets a file for a person to open.
+CHINESE_LOCALE = "zh-CN"
+LOCALES = (CHINESE_LOCALE, "en-US")
+
+
+def encode_table(
+    header: list[str],
+    pages: Iterable[list[list[str]]],
+    *,
+    xlsx: bool,
+    sheet_title: str,
+    for_reader: bool,
+) -> Iterator[tuple[bytes, int]]:
+    """A list export's file as ``(bytes, rows written so far)`` chunks: CSV a page per chunk
+    (the header first), or the .xlsx workbook once every row is in. ``pages`` is consumed
+    lazily, so a service writes each page's audit entries as it reads the page. A CSV
+    ``for_reader`` (one with a locale) starts with the byte-order mark, without which Excel on a
+    zh-CN Windows reads it as GBK. Every export of a list (customers, tickets) streams this way."""
+    written = 0
+    if xlsx:
+
+        def rows() -> Iterator[list[str]]:
+            nonlocal written
+            yield header
+            for page in pages:
+                written += len(page)
+                yield from page
+
+        for data in encode_xlsx(rows(), sheet_title=sheet_title):
+            yield data, written
+        return
+    yield encode_csv([header], byte_order_mark=for_reader), 0
+    for page in pages:
+        written += len(page)
+        yield encode_csv(page), written

@@ -20,7 +20,7 @@ from crm_shared.db import utcnow
 from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.grpc.paging import keyset_page, page_size_of
-from crm_shared.spreadsheet_cells import encode_csv, encode_xlsx
+from crm_shared.spreadsheet_cells import CHINESE_LOCALE, LOCALES, encode_table
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -426,10 +426,8 @@ class PersonalDataRpcs:
         ]
         if request.format not in types_pb2.TableFormat.values():
             violations.append(FieldViolation("format", "is not a known table format"))
-        if request.locale and request.locale not in customer_csv.LOCALES:
-            violations.append(
-                FieldViolation("locale", f"must be one of {', '.join(customer_csv.LOCALES)}")
-            )
+        if request.locale and request.locale not in LOCALES:
+            violations.append(FieldViolation("locale", f"must be one of {', '.join(LOCALES)}"))
         if violations:
             raise InvalidArgument(violations)
         listing = customer_pb2.ListCustomersRequest()
@@ -444,31 +442,14 @@ class PersonalDataRpcs:
                 getattr(listing, name).extend(value)
         pages = self._export_pages(principal, self._list_filters(listing), columns, request)
         header = customer_csv.header_of(columns, request.locale)
-        if request.format == types_pb2.TABLE_FORMAT_XLSX:
-            written = 0
-
-            def rows():
-                nonlocal written
-                yield header
-                for page in pages:
-                    written += len(page)
-                    yield from page
-
-            for data in encode_xlsx(
-                rows(),
-                sheet_title=EXPORT_SHEET_TITLES[request.locale == customer_csv.CHINESE_LOCALE],
-            ):
-                yield customer_pb2.ExportCustomersChunk(data=data, row_count=written)
-            return
-        # A file headed for a reader (``locale`` set) is opened in Excel: it gets the UTF-8
-        # byte-order mark, without which Excel on a zh-CN Windows reads it as GBK.
-        yield customer_pb2.ExportCustomersChunk(
-            data=encode_csv([header], byte_order_mark=bool(request.locale)), row_count=0
-        )
-        written = 0
-        for page in pages:
-            written += len(page)
-            yield customer_pb2.ExportCustomersChunk(data=encode_csv(page), row_count=written)
+        for data, written in encode_table(
+            header,
+            pages,
+            xlsx=request.format == types_pb2.TABLE_FORMAT_XLSX,
+            sheet_title=EXPORT_SHEET_TITLES[request.locale == CHINESE_LOCALE],
+            for_reader=bool(request.locale),
+        ):
+            yield customer_pb2.ExportCustomersChunk(data=data, row_count=written)
 
     def _export_pages(self, principal, filters, columns, request):
         """The export's rows, a page of the list at a time, each page access-logged (for the

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.errors import FieldViolation, InvalidArgument
+from crm_shared.spreadsheet_cells import CHINESE_LOCALE
 from crm_shared.spreadsheet_upload import read_table
 
 # Every column once: its key (the Customer field path, which is also its English header) and
@@ -41,8 +42,6 @@ COLUMNS: dict[str, str] = {
     "individual.occupation": "职业",
     "tags": "标签",
 }
-CHINESE_LOCALE = "zh-CN"
-LOCALES = (CHINESE_LOCALE, "en-US")
 COLUMN_OF_HEADER = {**{key: key for key in COLUMNS}, **{zh: key for key, zh in COLUMNS.items()}}
 REQUIRED_COLUMNS = ("type", "display_name")
 MAX_BYTES = 4 * 1024 * 1024

@@ -73,3 +73,29 @@ def test_an_xlsx_holds_text_cells_only_and_a_control_character_does_not_break_it
         ("+8613912345678", "s", True),
     ]
     assert [cell.quotePrefix for cell in header] == [False, False]
+
+
+def test_a_list_export_streams_csv_a_page_a_chunk_and_xlsx_once_with_its_row_count():
+    from crm_shared.spreadsheet_cells import UTF8_BOM, encode_table
+
+    pages = [[["a", "=1"]], [["b", "2"], ["c", "3"]]]
+    csv_chunks = list(
+        encode_table(["k", "v"], iter(pages), xlsx=False, sheet_title="T", for_reader=True)
+    )
+    assert [count for _data, count in csv_chunks] == [0, 1, 3]
+    assert csv_chunks[0][0].decode().startswith(UTF8_BOM + "k,v")
+    assert b"'=1" in csv_chunks[1][0]
+    machine = next(encode_table(["k"], [], xlsx=False, sheet_title="T", for_reader=False))
+    assert machine == (b"k\r\n", 0)
+    xlsx_chunks = list(
+        encode_table(["k", "v"], iter(pages), xlsx=True, sheet_title="T", for_reader=True)
+    )
+    assert {count for _data, count in xlsx_chunks} == {3}
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(d for d, _ in xlsx_chunks))).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["k", "v"],
+        ["a", "=1"],
+        ["b", "2"],
+        ["c", "3"],
+    ]
+    assert sheet["B2"].data_type == "s"
