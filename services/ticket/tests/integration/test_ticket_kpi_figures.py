@@ -1,6 +1,7 @@
 """KPI figures over rows stored as the ticket core stores them, on SQLite and PostgreSQL:
 counts, times, SLA rates, transfers, reopens, call-backs (each an aggregate the database
-computes, :func:`ticket_service.kpis.period_figures`)."""
+computes, :func:`ticket_service.kpis.period_figures`), and a report's two periods asked together
+(one query for both periods) giving what each gives asked alone."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from ticket_service.kpis import Period, period_figures
+from ticket_service.kpis import Figure, Period, period_figures
 from ticket_service.models import CallbackTask, TicketHistoryEntry
 
 pytestmark = [pytest.mark.integration,
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.integration,
 H = timedelta(hours=1)
 START = datetime(2026, 3, 1, tzinfo=UTC)
 PERIOD = Period(START, START + timedelta(days=31))
+PREVIOUS = Period(START - timedelta(days=31), START)
 NOW = START + timedelta(days=40)
 
 
@@ -144,3 +146,43 @@ def test_no_data_gives_zero_with_zero_samples(figures):
     assert result["sla_compliance_rate"].sample_size == 0
 
 
+
+
+def test_both_periods_asked_together_count_each_its_own_transfers_call_backs_and_median(
+        figures, api):
+    day = 24 * H
+    # the middle two (3.05 h, 3.1 h) after the first of their bucket of response times
+    rows = [ticket(0, response_h=1), ticket(0, response_h=3), ticket(0, response_h=3.05),
+            ticket(0, response_h=3.1), ticket(0, response_h=3.2), ticket(0, response_h=9),
+            ticket(-100, response_h=-97), ticket(-100, response_h=-95),  # in two buckets
+            ticket(-800, response_h=-799)]  # before both periods
+    transfers = [transfer(START + H, "/hq/tech", "/hq/service"),
+                 transfer(START + 2 * H, "/hq/service", "/hq/tech"),
+                 transfer(START - H, "/hq/service/vip", "/hq/logistics"),
+                 transfer(START - H, "/hq/tech", "/hq/logistics"),  # not the subtree's
+                 transfer(START - 32 * day, "/hq/tech", "/hq/service")]  # before both
+    due, before = START + 10 * H, START - 10 * H
+    callbacks = [callback("/hq/service", due, "done", due - H),
+                 callback("/hq/service", due, "overdue", None),
+                 callback("/hq/service", before, "done", before - H),
+                 callback("/hq/service/vip", before, "done", before),
+                 callback("/hq/service", before, "done", before + H),
+                 callback("/hq/service", before, "cancelled", None),
+                 callback("/hq/tech", before, "done", before - H),  # not the subtree's
+                 callback("/hq/service", START - 40 * day, "done", None)]  # before both
+    alone = figures(rows, transfers, callbacks)
+    with api.database.unit_of_work(readonly=True) as uow:
+        (previous_alone,) = period_figures(uow.session, "/hq/service", [PREVIOUS], NOW)
+        together = period_figures(uow.session, "/hq/service", [PERIOD, PREVIOUS], NOW)
+
+    def key(found: list[Figure]) -> dict[str, Figure]:
+        return {f.key: f for f in found}
+
+    current, previous = (key(found) for found in together)
+    assert current == alone
+    assert previous == key(previous_alone)
+    assert current["first_response_hours_p50"].value == pytest.approx(3.075)
+    assert previous["first_response_hours_p50"].value == pytest.approx(4.0)
+    assert (current["transfer_count"].value, previous["transfer_count"].value) == (2, 1)
+    assert current["callback_on_time_rate"].value == pytest.approx(1 / 2)
+    assert previous["callback_on_time_rate"].value == pytest.approx(2 / 3)
