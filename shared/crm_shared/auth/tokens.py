@@ -24,7 +24,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,9 +163,22 @@ class TokenIssuer:
         )
 
 
+# How many verified tokens a verifier remembers (a few per signed-in user and service account
+# calling this process within a token's lifetime); when full it starts again.
+VERIFIED_TOKENS_KEPT = 4096
+
+
 class TokenVerifier:
+    """Verifies access tokens. A client sends the same token with every call until it expires,
+    and checking its ES256 signature is the dearest step of authenticating a call (a large
+    share of a unary read's CPU, issue 17), so a token that verified is remembered by its exact
+    text with what it says: a later call with it checks again only what can change since -
+    its expiry and the revocations - and is refused exactly when a first verification would
+    refuse it (the keys, issuer and audience are fixed for the verifier's life)."""
+
     def __init__(self, public_key_pem: bytes, *, issuer: str, audience: str,
-                 leeway_seconds: int = 5, revocations: Revocations | None = None):
+                 leeway_seconds: int = 5, revocations: Revocations | None = None,
+                 clock: Callable[[], float] = time.time):
         """``public_key_pem`` holds one PEM public key or several (a key set, for rotation);
         ``audience`` is this process's own name (``audiences.audience_of``): a token must name
         it among its audiences; ``revocations`` (if any) refuses tokens voided before expiry."""
@@ -174,6 +187,9 @@ class TokenVerifier:
         self.audience = audience
         self.leeway = leeway_seconds
         self.revocations = revocations
+        self._clock = clock
+        # token -> (principal, exp, iat); replaced whole when full, so readers need no lock
+        self._verified: dict[str, tuple[Principal, float, float]] = {}
 
     @classmethod
     def from_file(cls, path: Path, *, issuer: str, audience: str,
@@ -182,6 +198,21 @@ class TokenVerifier:
                    revocations=revocations)
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is None:
+            known = self._verify_signed(token)
+            if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+                self._verified = {}
+            self._verified[token] = known
+        principal, expires, issued_at = known
+        if self._clock() > expires + self.leeway:
+            raise Unauthenticated("access token expired")
+        if self.revocations is not None:
+            self.revocations.check(principal.user_id, issued_at)
+        return principal
+
+    def _verify_signed(self, token: str) -> tuple[Principal, float, float]:
+        """The token's principal, ``exp`` and ``iat`` once its signature and claims check."""
         try:
             header = jwt.get_unverified_header(token)
             if header.get("typ") != TOKEN_TYPE:
@@ -204,9 +235,7 @@ class TokenVerifier:
                 leeway=self.leeway,
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
-            if self.revocations is not None:
-                self.revocations.check(str(claims["sub"]), float(claims["iat"]))
-            return Principal(
+            principal = Principal(
                 user_id=claims["sub"],
                 username=claims.get("preferred_username", ""),
                 roles=frozenset(claims.get("roles", [])),
@@ -216,6 +245,7 @@ class TokenVerifier:
                 token=token,
                 scopes=frozenset(str(claims.get("scope", "")).split()),
             )
+            return principal, float(claims["exp"]), float(claims["iat"])
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("access token expired") from None
         except (jwt.InvalidTokenError, ValueError) as exc:
