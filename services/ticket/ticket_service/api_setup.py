@@ -45,7 +45,15 @@ from google.protobuf.struct_pb2 import Struct
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ticket_service import calendars, callbacks, knowledge, kpis, sla_policies, tickets
+from ticket_service import (
+    calendars,
+    callbacks,
+    knowledge,
+    kpis,
+    public_holidays,
+    sla_policies,
+    tickets,
+)
 from ticket_service.models import (
     BusinessCalendar,
     CallbackTask,
@@ -448,6 +456,31 @@ class SetupRpcs:
                 raise PermissionDenied("you may manage calendars of your department subtree only")
             uow.session.delete(row)
         return Empty()
+
+    def FillPublicHolidays(self, request, context):
+        principal = current_principal()
+        refuse_unsupported(request, {"calendar_id", "year"})
+        with self.database.unit_of_work() as uow:
+            row = uow.session.get(BusinessCalendar, request.calendar_id) if request.calendar_id else None
+            if row is None:
+                raise NotFound(f"calendar {request.calendar_id} not found")
+            if not _may_manage_department(principal, row.department_path):
+                raise PermissionDenied("you may manage calendars of your department subtree only")
+            try:
+                filled = public_holidays.fill_year(request.year, row.holidays,
+                                                   row.extra_working_days, row.working_hours)
+            except public_holidays.UnknownYear as exc:
+                raise InvalidArgument(FieldViolation("year", str(exc))) from exc
+            if filled.holidays_added or filled.extra_working_days_added:
+                # Reassigned, not mutated: the JSON columns track assignment only.
+                row.holidays = filled.holidays
+                row.extra_working_days = filled.extra_working_days
+                row.updated_by = principal.user_id
+                row.update_time = utcnow()
+                uow.session.flush()
+            return ticket_pb2.FillPublicHolidaysResponse(
+                calendar=calendar_to_proto(row), holidays_added=filled.holidays_added,
+                extra_working_days_added=filled.extra_working_days_added)
 
     # --- SLA policies ------------------------------------------------------------------------
 

@@ -1338,6 +1338,24 @@ class DeleteBusinessCalendarRequest(_message.Message):
     id: str
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
+class FillPublicHolidaysRequest(_message.Message):
+    __slots__ = ("calendar_id", "year")
+    CALENDAR_ID_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    calendar_id: str
+    year: int
+    def __init__(self, calendar_id: _Optional[str] = ..., year: _Optional[int] = ...) -> None: ...
+
+class FillPublicHolidaysResponse(_message.Message):
+    __slots__ = ("calendar", "holidays_added", "extra_working_days_added")
+    CALENDAR_FIELD_NUMBER: _ClassVar[int]
+    HOLIDAYS_ADDED_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_WORKING_DAYS_ADDED_FIELD_NUMBER: _ClassVar[int]
+    calendar: BusinessCalendar
+    holidays_added: int
+    extra_working_days_added: int
+    def __init__(self, calendar: _Optional[_Union[BusinessCalendar, _Mapping]] = ..., holidays_added: _Optional[int] = ..., extra_working_days_added: _Optional[int] = ...) -> None: ...
+
 class GetTicketPolicyRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

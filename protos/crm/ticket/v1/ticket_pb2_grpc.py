@@ -275,6 +275,11 @@ class TicketServiceStub:
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.DeleteBusinessCalendarRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
+        self.FillPublicHolidays = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/FillPublicHolidays',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.FillPublicHolidaysRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.FillPublicHolidaysResponse.FromString,
+                _registered_method=True)
         self.GetTicketPolicy = channel.unary_unary(
                 '/crm.ticket.v1.TicketService/GetTicketPolicy',
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetTicketPolicyRequest.SerializeToString,
@@ -693,6 +698,16 @@ class TicketServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FillPublicHolidays(self, request, context):
+        """Adds a year's Chinese public holidays and make-up working days (调休) to a business
+        calendar, from the maintained holiday data the service ships; days the calendar already
+        lists are kept as they are, so filling twice changes nothing. A year the data does not
+        know yet is refused (INVALID_ARGUMENT on `year`), never filled empty.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetTicketPolicy(self, request, context):
         """Returns the ticket policy: priority raising, call-back and service-record windows, auto-close.
         """
@@ -1014,6 +1029,11 @@ def add_TicketServiceServicer_to_server(servicer, server):
                     servicer.DeleteBusinessCalendar,
                     request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.DeleteBusinessCalendarRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'FillPublicHolidays': grpc.unary_unary_rpc_method_handler(
+                    servicer.FillPublicHolidays,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.FillPublicHolidaysRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.FillPublicHolidaysResponse.SerializeToString,
             ),
             'GetTicketPolicy': grpc.unary_unary_rpc_method_handler(
                     servicer.GetTicketPolicy,
@@ -2309,6 +2329,33 @@ class TicketService:
             '/crm.ticket.v1.TicketService/DeleteBusinessCalendar',
             crm_dot_ticket_dot_v1_dot_ticket__pb2.DeleteBusinessCalendarRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FillPublicHolidays(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/FillPublicHolidays',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.FillPublicHolidaysRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.FillPublicHolidaysResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -258,3 +258,43 @@ def test_the_ticket_policy_refuses_bad_values_and_non_administrators(api, rpc_er
         policy=ticket_pb2.TicketPolicy(callback_within=hours(2)),
         update_mask=FieldMask(paths=["callback_within"]))
     assert rpc_error(api.stub(SERVICE_LEAD).UpdateTicketPolicy, good).code is grpc.StatusCode.PERMISSION_DENIED
+
+
+# -- public holidays ------------------------------------------------------------------------------
+
+
+def test_the_seeded_calendar_has_the_public_holidays_and_make_up_days(api):
+    [seeded] = api.stub(AGENT).ListBusinessCalendars(ticket_pb2.ListBusinessCalendarsRequest()).calendars
+    assert "2026-02-17" in {day.date for day in seeded.holidays}
+    assert ("2026-02-14", MONDAY) in {(day.date, day.weekday_like) for day in seeded.extra_working_days}
+
+
+def test_a_lead_fills_a_year_once_and_typed_days_are_kept(api):
+    lead = api.stub(SERVICE_LEAD)
+    typed = ticket_pb2.CalendarDay(date="2026-02-17", name="Duty day", weekday_like=MONDAY)
+    created = lead.CreateBusinessCalendar(ticket_pb2.CreateBusinessCalendarRequest(
+        calendar=new_calendar(extra_working_days=[typed])))
+    first = lead.FillPublicHolidays(ticket_pb2.FillPublicHolidaysRequest(calendar_id=created.id, year=2026))
+    assert first.holidays_added > 0 and first.extra_working_days_added > 0
+    assert "2026-10-01" in {day.date for day in first.calendar.holidays}
+    assert "2026-02-17" not in {day.date for day in first.calendar.holidays}
+    assert typed in first.calendar.extra_working_days
+    again = lead.FillPublicHolidays(ticket_pb2.FillPublicHolidaysRequest(calendar_id=created.id, year=2026))
+    assert (again.holidays_added, again.extra_working_days_added) == (0, 0)
+    stored = lead.GetBusinessCalendar(ticket_pb2.GetBusinessCalendarRequest(id=created.id))
+    assert list(stored.holidays) == list(first.calendar.holidays)
+    assert list(stored.extra_working_days) == list(first.calendar.extra_working_days)
+
+
+def test_filling_an_unknown_year_or_a_calendar_outside_the_subtree_is_refused(api, rpc_error):
+    created = api.stub(SERVICE_LEAD).CreateBusinessCalendar(
+        ticket_pb2.CreateBusinessCalendarRequest(calendar=new_calendar()))
+    error = rpc_error(api.stub(SERVICE_LEAD).FillPublicHolidays,
+                      ticket_pb2.FillPublicHolidaysRequest(calendar_id=created.id, year=2999))
+    assert error.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error.violations] == ["year"]
+    error = rpc_error(api.stub(TECH_LEAD).FillPublicHolidays,
+                      ticket_pb2.FillPublicHolidaysRequest(calendar_id=created.id, year=2026))
+    assert error.code is grpc.StatusCode.PERMISSION_DENIED
+    stored = api.stub(ADMIN).GetBusinessCalendar(ticket_pb2.GetBusinessCalendarRequest(id=created.id))
+    assert list(stored.holidays) == [] and list(stored.extra_working_days) == []
