@@ -549,6 +549,9 @@ class TimelineEntry(Base):
     channel: Mapped[str | None] = mapped_column(String(20))
     """Service channel of a ticket (``phone``, ``web``...), the basis of the preferred channel."""
     attributes: Mapped[dict] = mapped_column(JSON, info={"personal": True})
+    title_params: Mapped[dict | None] = mapped_column(JSON, info={"personal": True})
+    """The values ``title`` quotes (``number``, ``name``...), so pages phrase the title in the
+    reader's language; None on entries recorded before revision 0010 (their title is all)."""
     source_event_id: Mapped[str] = mapped_column(String(64), unique=True)
     """One entry per event: a redelivered event adds nothing."""
     create_time: Mapped[datetime] = mapped_column(UtcDateTime)

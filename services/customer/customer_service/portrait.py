@@ -394,6 +394,7 @@ def timeline_entry_proto(entry: TimelineEntry) -> customer_pb2.TimelineEntry:
         subject_type=entry.subject_type, subject_id=entry.subject_id,
         actor_id=entry.actor_id or "", occur_time=to_timestamp(entry.occur_time),
         source_event_id=entry.source_event_id, attributes=entry.attributes or {},
+        title_params=entry.title_params or {},
     )
     if entry.amount is not None and entry.currency_code:
         message.amount.CopyFrom(timeline.to_money(entry.amount, entry.currency_code))

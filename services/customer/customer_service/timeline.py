@@ -94,6 +94,13 @@ class TimelineFact:
     complaint: bool = False
     channel: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+    title_params: dict[str, str] = field(default_factory=dict)
+    """The values ``title`` quotes, so a reader's page can phrase it in its own language."""
+
+
+def _params(**values: str) -> dict[str, str]:
+    """Title parameters without the empty ones (a page picks its sentence by what is there)."""
+    return {key: value for key, value in values.items() if value}
 
 
 # -- this service ---------------------------------------------------------------------------------
@@ -105,6 +112,7 @@ def customer_created_fact(event, occurred_at: datetime) -> TimelineFact:
         customer_id=customer.id, kind="customer_created", source_service="customer",
         subject_type="customer", subject_id=customer.id,
         title=f"Customer {customer.number} created" if customer.number else "Customer created",
+        title_params=_params(number=customer.number),
         actor_id=event.actor_id,
         occur_time=_time(customer.create_time, occurred_at),
     )
@@ -118,6 +126,8 @@ def owner_changed_fact(event, occurred_at: datetime) -> TimelineFact:
         summary=event.reason, actor_id=event.actor_id, occur_time=occurred_at,
         attributes={"previous_owner_id": event.previous.owner_id,
                     "owner_id": event.current.owner_id},
+        title_params=_params(previous_owner_id=event.previous.owner_id,
+                             owner_id=event.current.owner_id),
     )
 
 
@@ -128,6 +138,7 @@ def merged_fact(event, occurred_at: datetime) -> TimelineFact:
         subject_type="customer", subject_id=event.merge_id,
         title=f"Merged with {merged}", actor_id=event.actor_id, occur_time=occurred_at,
         attributes={"merge_id": event.merge_id, "merged_customer_ids": merged},
+        title_params=_params(merged=merged),
     )
 
 
@@ -144,6 +155,7 @@ def activity_fact(activity: sales_pb2.Activity, occurred_at: datetime) -> Timeli
         occur_time=_time(activity.occur_time, occurred_at),
         attributes={key: value for key, value in (("method", method),
                                                   ("next_step", activity.next_step)) if value},
+        title_params=_params(method=method, topic=activity.topic),
     )
 
 
@@ -166,6 +178,7 @@ def opportunity_fact(opportunity: sales_pb2.Opportunity, *, won: bool, actor_id:
         title=f"Opportunity {'won' if won else 'lost'}: {opportunity.name}",
         summary="" if won else opportunity.lost_reason, actor_id=actor_id,
         occur_time=_day(opportunity.close_date, occurred_at), amount=amount, currency_code=currency,
+        title_params=_params(name=opportunity.name),
     )
 
 
@@ -175,7 +188,7 @@ def quote_sent_fact(quote: sales_pb2.Quote, actor_id: str, occurred_at: datetime
         customer_id=quote.customer_id, kind="quote_sent", source_service="sales",
         subject_type="quote", subject_id=quote.id, title=f"Quote {quote.number} sent",
         actor_id=actor_id, occur_time=_time(quote.send_time, occurred_at),
-        amount=amount, currency_code=currency,
+        amount=amount, currency_code=currency, title_params=_params(number=quote.number),
     )
 
 
@@ -190,6 +203,7 @@ def contract_signed_fact(contract: sales_pb2.Contract, actor_id: str, occurred_a
         attributes={key: value for key, value in (("number", contract.number),
                                                   ("start_date", contract.start_date),
                                                   ("end_date", contract.end_date)) if value},
+        title_params=_params(number=contract.number, title=contract.title),
     )
 
 
@@ -201,6 +215,7 @@ def contract_ended_fact(contract: sales_pb2.Contract, *, terminated: bool, actor
         title=f"Contract {contract.number} {'terminated' if terminated else 'ended'}",
         summary=contract.termination_reason if terminated else "", actor_id=actor_id,
         occur_time=occurred_at, attributes={"terminated": "true" if terminated else "false"},
+        title_params=_params(number=contract.number, what="terminated" if terminated else "ended"),
     )
 
 
@@ -225,6 +240,7 @@ def purchase_fact(purchase: sales_pb2.Purchase, occurred_at: datetime) -> Timeli
         currency_code=currency,
         attributes={key: value for key, value in (("source_system", purchase.source_system),
                                                   ("channel", purchase.channel)) if value},
+        title_params=_params(order=purchase.external_order_id),
     )
 
 
@@ -248,6 +264,7 @@ def ticket_fact(ticket: ticket_pb2.Ticket, what: str, actor_id: str, occurred_at
         channel=_enum_label(ticket_pb2.TicketChannel, ticket.channel, "TICKET_CHANNEL_") or None,
         attributes={key: value for key, value in (("type", ticket_type),
                                                   ("category", ticket.category)) if value},
+        title_params=_params(number=ticket.number, title=ticket.title),
     )
 
 
@@ -267,6 +284,7 @@ def callback_fact(task: ticket_pb2.CallbackTask, actor_id: str, occurred_at: dat
         summary=task.note, actor_id=actor_id or task.assignee_id,
         occur_time=_time(task.complete_time, occurred_at),
         attributes={"result": result} if result else {},
+        title_params=_params(number=task.ticket_number, result=result),
     )
 
 
@@ -283,6 +301,7 @@ def survey_fact(event, occurred_at: datetime) -> TimelineFact:
         subject_type="survey_answer", subject_id=answer.id,
         title=f"Survey answered: {event.survey_title}".strip().rstrip(":"), summary=answer.comment,
         occur_time=_time(answer.submit_time, occurred_at), attributes=attributes,
+        title_params=_params(name=event.survey_title),
     )
 
 
@@ -295,6 +314,7 @@ def campaign_response_fact(event, occurred_at: datetime) -> TimelineFact:
         title=f"Responded to campaign {event.campaign_name}: {kind or 'response'}",
         summary=response.detail, occur_time=_time(response.occur_time, occurred_at),
         attributes={"response": kind} if kind else {},
+        title_params=_params(name=event.campaign_name, result=kind),
     )
 
 
@@ -318,7 +338,8 @@ def record(session: Session, fact: TimelineFact, *, source_event_id: str, now: d
         "subject_type": fact.subject_type, "subject_id": fact.subject_id,
         "actor_id": fact.actor_id or None, "occur_time": fact.occur_time, "amount": fact.amount,
         "currency_code": fact.currency_code, "complaint": fact.complaint, "channel": fact.channel,
-        "attributes": dict(fact.attributes), "source_event_id": source_event_id,
+        "attributes": dict(fact.attributes), "title_params": dict(fact.title_params),
+        "source_event_id": source_event_id,
         "create_time": now,
     })
 

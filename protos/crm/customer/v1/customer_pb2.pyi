@@ -622,8 +622,15 @@ class SatisfactionSummary(_message.Message):
     def __init__(self, average_score: _Optional[float] = ..., latest_score: _Optional[float] = ..., latest_nps: _Optional[int] = ..., record_count: _Optional[int] = ..., recent: _Optional[_Iterable[_Union[SatisfactionRecord, _Mapping]]] = ...) -> None: ...
 
 class TimelineEntry(_message.Message):
-    __slots__ = ("id", "customer_id", "kind", "title", "summary", "source_service", "subject_type", "subject_id", "actor_id", "occur_time", "amount", "source_event_id", "attributes")
+    __slots__ = ("id", "customer_id", "kind", "title", "summary", "source_service", "subject_type", "subject_id", "actor_id", "occur_time", "amount", "source_event_id", "attributes", "title_params")
     class AttributesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class TitleParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -643,6 +650,7 @@ class TimelineEntry(_message.Message):
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     SOURCE_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    TITLE_PARAMS_FIELD_NUMBER: _ClassVar[int]
     id: str
     customer_id: str
     kind: TimelineEntryKind
@@ -656,7 +664,8 @@ class TimelineEntry(_message.Message):
     amount: _types_pb2.Money
     source_event_id: str
     attributes: _containers.ScalarMap[str, str]
-    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., kind: _Optional[_Union[TimelineEntryKind, str]] = ..., title: _Optional[str] = ..., summary: _Optional[str] = ..., source_service: _Optional[str] = ..., subject_type: _Optional[str] = ..., subject_id: _Optional[str] = ..., actor_id: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., source_event_id: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    title_params: _containers.ScalarMap[str, str]
+    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., kind: _Optional[_Union[TimelineEntryKind, str]] = ..., title: _Optional[str] = ..., summary: _Optional[str] = ..., source_service: _Optional[str] = ..., subject_type: _Optional[str] = ..., subject_id: _Optional[str] = ..., actor_id: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., source_event_id: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., title_params: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class SatisfactionRecord(_message.Message):
     __slots__ = ("id", "customer_id", "source", "score", "nps", "dimension_scores", "survey_id", "survey_answer_id", "ticket_id", "callback_result", "comment", "record_time", "source_event_id")

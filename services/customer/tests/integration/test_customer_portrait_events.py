@@ -201,6 +201,11 @@ def test_a_signed_contract_of_600000_makes_the_customer_a_class_on_the_portrait(
     assert [entry.title for entry in view.recent_timeline] == [
         "Contract HT-2026-001 signed: Annual maintenance"
     ]
+    # What the title quotes, kept with the entry, so pages phrase it in the reader's language.
+    assert dict(view.recent_timeline[0].title_params) == {
+        "number": "HT-2026-001",
+        "title": "Annual maintenance",
+    }
     assert side.emitted("customer.value_class_changed", customer_id) == 1
     assert side.emitted("customer.stage_changed", customer_id) == 1
     assert side.emitted("customer.value_recomputed", customer_id) == 1

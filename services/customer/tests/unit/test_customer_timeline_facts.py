@@ -193,3 +193,28 @@ def test_this_services_own_facts_are_records_about_the_customer():
         merge_id="m-1", surviving_customer_id="c-1", merged_customer_ids=["c-2", "c-3"]), OCCURRED)
     assert (merged.customer_id, merged.kind, merged.subject_id, merged.title) == (
         "c-1", "merged", "m-1", "Merged with c-2, c-3")
+
+
+def test_each_fact_keeps_the_values_its_title_quotes_and_drops_empty_ones():
+    ticket = ticket_pb2.Ticket(id="t-1", number="T1", title="Broken", customer_id="c-1")
+    assert timeline.ticket_fact(ticket, "closed", "u-a", OCCURRED).title_params == {
+        "number": "T1",
+        "title": "Broken",
+    }
+    untitled = sales_pb2.Contract(id="k-1", number="HT-1", customer_id="c-1")
+    assert timeline.contract_signed_fact(untitled, "u-a", OCCURRED).title_params == {
+        "number": "HT-1"
+    }
+    ended = timeline.contract_ended_fact(untitled, terminated=True, actor_id="u-a",
+                                         occurred_at=OCCURRED)
+    assert ended.title_params == {"number": "HT-1", "what": "terminated"}
+    lost = sales_pb2.Opportunity(id="o-1", name="ERP rollout", customer_id="c-1")
+    assert timeline.opportunity_fact(lost, won=False, actor_id="u-a",
+                                     occurred_at=OCCURRED).title_params == {"name": "ERP rollout"}
+    visit = sales_pb2.Activity(id="a-1", customer_id="c-1", topic="Pricing",
+                               method=sales_pb2.FOLLOW_UP_METHOD_VISIT)
+    assert timeline.activity_fact(visit, OCCURRED).title_params == {"method": "visit",
+                                                                    "topic": "Pricing"}
+    task = ticket_pb2.CallbackTask(id="cb-1", ticket_id="t-1", ticket_number="T1",
+                                   customer_id="c-1")
+    assert timeline.callback_fact(task, "u-a", OCCURRED).title_params == {"number": "T1"}
