@@ -68,3 +68,33 @@ def test_a_failing_source_is_noted_and_the_others_still_count(monkeypatch):
     assert gathered.failed == ["Leads to contact"]
     assert [i.title for i in gathered.items] == ["T1"] and gathered.items[0].overdue
     assert KIND_FIRST_CONTACT  # the kinds are message ids
+
+
+def test_a_generated_task_is_named_by_its_reason_in_the_readers_language(monkeypatch, app_context):
+    """The sales service writes generated tasks' titles in English ("Regular contact (A class,
+    every 7 days)"); the page names them by reason, translated; a person's own task keeps its
+    title."""
+    from crm.sales.v1 import sales_pb2
+    from crm_console.i18n import load_catalogs
+    from crm_console.views import work
+    from flask import g
+
+    tasks = sales_pb2.ListFollowUpTasksResponse(tasks=[
+        sales_pb2.FollowUpTask(id="t1", customer_id="c1", due_date="2026-03-03",
+                               reason=sales_pb2.FOLLOW_UP_REASON_CADENCE,
+                               title="Regular contact (A class, every 7 days)"),
+        sales_pb2.FollowUpTask(id="t2", customer_id="c1", due_date="2026-03-04",
+                               reason=sales_pb2.FOLLOW_UP_REASON_NEXT_STEP, title="送样品给王总"),
+    ])
+    monkeypatch.setattr(work, "call", lambda *args, **kwargs: tasks)
+    g.principal = type("P", (), {"user_id": "u-rep"})()
+    generated, own = work._follow_up_tasks()
+
+    assert (generated.label, own.label, own.title) == ("Regular contact", "", "送样品给王总")
+    chinese = load_catalogs()["zh-CN"]
+    assert {label: chinese.gettext(label) for label in work.GENERATED_TASK_LABELS.values()} == {
+        "Regular contact": "定期联系",
+        "Senior contact by the department lead": "部门负责人高层联系",
+        "Re-contact: need confirmed": "再次联系：需求已确认",
+        "Re-contact: proposal sent": "再次联系：方案已发送",
+    }

@@ -67,6 +67,10 @@ class WorkItem:
     """User data shown under the title (the customer's name)."""
     note: str = ""
     """A message id shown translated under the title (``Escalated to the team lead``)."""
+    label: str = ""
+    """A message id shown translated instead of ``title``: the sales service writes the titles
+    of the tasks it generates in English (they are data to the API), so the page names such a
+    task by its reason in the reader's language."""
     customer_id: str = ""
 
 
@@ -122,6 +126,16 @@ def sources_for(roles: frozenset[str], *, leads_department: bool) -> list[str]:
 
 # --- the sources ---------------------------------------------------------------------------
 
+GENERATED_TASK_LABELS = {
+    sales_pb2.FOLLOW_UP_REASON_CADENCE: N_("Regular contact"),
+    sales_pb2.FOLLOW_UP_REASON_SENIOR_CONTACT: N_("Senior contact by the department lead"),
+    sales_pb2.FOLLOW_UP_REASON_NEED_CONFIRMED: N_("Re-contact: need confirmed"),
+    sales_pb2.FOLLOW_UP_REASON_PROPOSAL_SENT: N_("Re-contact: proposal sent"),
+}
+"""The tasks the sales service generates (``follow_ups.task_title``), by reason; a next step or
+a task a person wrote keeps its own title."""
+
+
 def _follow_up_tasks() -> list[WorkItem]:
     page = call("sales", "ListFollowUpTasks", sales_pb2.ListFollowUpTasksRequest(
         page_size=PAGE_SIZE, owner_id=g.principal.user_id,
@@ -130,7 +144,8 @@ def _follow_up_tasks() -> list[WorkItem]:
     for task in page.tasks:
         url = f"/customers/{task.customer_id}" if task.customer_id else f"/leads/{task.lead_id}"
         items.append(WorkItem(
-            kind=KIND_FOLLOW_UP, title=task.title, url=url, due=end_of_day(task.due_date),
+            kind=KIND_FOLLOW_UP, title=task.title, label=GENERATED_TASK_LABELS.get(task.reason, ""),
+            url=url, due=end_of_day(task.due_date),
             overdue=task.state == sales_pb2.FOLLOW_UP_TASK_STATE_OVERDUE,
             customer_id=task.customer_id))
     g.setdefault("_plan_ids_with_tasks", set()).update(t.plan_id for t in page.tasks if t.plan_id)
