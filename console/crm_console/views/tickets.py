@@ -33,6 +33,7 @@ from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call, start
+from crm_console.views import decision_reasons
 from crm_console.views import tickets_forms as forms
 
 blueprint = Blueprint("tickets", __name__)
@@ -307,6 +308,7 @@ def render_ticket(ticket_id: str, *, status: int = 200, form: str = "", values=N
         values=values or {}, errors=errors or {}, problem=problem, dept_options=dept_options,
         due=forms.ticket_due(ticket), breached=forms.is_breached(ticket),
         result_options=_enum_options(ENUMS["callback_result"], forms.CALLBACK_RESULTS),
+        why=decision_reasons, decisions={d.id: d for d in ticket.routing_decisions},
         **_common()), status
 
 

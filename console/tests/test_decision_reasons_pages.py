@@ -1,0 +1,158 @@
+"""The routing and assignment "why" in the reader's language: the ticket page's routing block
+and history, and the lead page's assignment block, rendered by the console against small
+ticket and sales services. The services' ``reason`` is English for API clients; a zh-CN page
+composes the same facts in Chinese (the data — rule names, department paths, what a person
+typed — left as it is and marked translate="no"), and an English page reads as the service's
+sentence does."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import grpc
+import pytest
+from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+
+AGENT = {
+    "user_id": "u-agent",
+    "username": "agent.wang",
+    "roles": ["service_agent"],
+    "department_path": "/hq/logistics",
+    "data_scope": "department",
+}
+WHEN = Timestamp(seconds=1_790_000_000)
+RULE = "Delivery problems to logistics"
+TYPED = "客户要求技术部处理 (asked twice)"
+
+
+def _routed() -> ticket_pb2.RoutingDecision:
+    return ticket_pb2.RoutingDecision(
+        id="d1",
+        ticket_id="tk-1",
+        kind=ticket_pb2.ROUTING_KIND_INITIAL,
+        rule_id="r1",
+        rule_name=RULE,
+        matched_conditions=["category = delivery"],
+        department_path="/hq/logistics",
+        agent_selection=ticket_pb2.AGENT_SELECTION_LEAST_LOADED,
+        candidates=[
+            ticket_pb2.RoutingCandidate(agent_id="u-agent", eligible=True, selected=True),
+            ticket_pb2.RoutingCandidate(agent_id="u-away", skip_reason="unavailable"),
+        ],
+        assignee_id="u-agent",
+        decide_time=WHEN,
+        reason=f"rule '{RULE}' -> /hq/logistics; least loaded of 1 eligible agent(s)",
+    )
+
+
+def _transferred() -> ticket_pb2.RoutingDecision:
+    return ticket_pb2.RoutingDecision(
+        id="d2",
+        ticket_id="tk-1",
+        kind=ticket_pb2.ROUTING_KIND_TRANSFER,
+        department_path="/hq/tech",
+        agent_selection=ticket_pb2.AGENT_SELECTION_LEAST_LOADED,
+        candidates=[
+            ticket_pb2.RoutingCandidate(agent_id="u-t1", eligible=True, selected=True),
+            ticket_pb2.RoutingCandidate(agent_id="u-t2", eligible=True),
+        ],
+        assignee_id="u-t1",
+        tie_broken_at_random=True,
+        actor_id="u-agent",
+        decide_time=WHEN,
+        reason="transferred /hq/logistics -> /hq/tech; least loaded of 2 eligible agent(s), "
+        f"tie broken at random; reason: {TYPED}",
+    )
+
+
+class Tickets(ticket_pb2_grpc.TicketServiceServicer):
+    def GetTicket(self, request, context):
+        if request.id != "tk-1":
+            context.abort(grpc.StatusCode.NOT_FOUND, f"ticket {request.id} not found")
+        return ticket_pb2.Ticket(
+            id="tk-1",
+            number="T20261207-0001",
+            title="快递未送达",
+            description="三天未到",
+            state=ticket_pb2.TICKET_STATE_ROUTED,
+            department_path="/hq/tech",
+            assignee_id="u-t1",
+            create_time=WHEN,
+            routing_decisions=[_routed(), _transferred()],
+            history=[
+                ticket_pb2.TicketHistoryEntry(
+                    id="h1",
+                    kind=ticket_pb2.TICKET_HISTORY_KIND_ROUTED,
+                    to_department_path="/hq/logistics",
+                    routing_decision_id="d1",
+                    reason=f"rule '{RULE}' -> /hq/logistics",
+                    occur_time=WHEN,
+                ),
+                ticket_pb2.TicketHistoryEntry(
+                    id="h2",
+                    kind=ticket_pb2.TICKET_HISTORY_KIND_TRANSFERRED,
+                    from_department_path="/hq/logistics",
+                    to_department_path="/hq/tech",
+                    routing_decision_id="d2",
+                    actor_id="u-agent",
+                    reason=TYPED,
+                    occur_time=WHEN,
+                ),
+            ],
+        )
+
+
+@pytest.fixture(scope="module")
+def console(serve_grpc, console_for):
+    return console_for(serve_grpc(Tickets()))
+
+
+def _block(page: str, element_id: str) -> str:
+    found = re.search(rf'<section[^>]*id="{element_id}".*?</section>', page, re.DOTALL)
+    assert found, f"no #{element_id} on the page"
+    return found.group(0)
+
+
+def _words_outside_data(html: str) -> list[str]:
+    """The Latin words a reader sees in ``html`` apart from data marked translate="no"."""
+    without_data = re.sub(r'<(\w+)[^>]*translate="no"[^>]*>.*?</\1>', " ", html, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", without_data)
+    return re.findall(r"[A-Za-z]{2,}", text)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def _reasons(block: str, css_class: str) -> list[str]:
+    return [
+        _text(found)
+        for found in re.findall(
+            rf'<(?:dd|div) class="[^"]*{css_class}[^"]*">(.*?)</(?:dd|div)>', block, re.DOTALL
+        )
+    ]
+
+
+def test_the_zh_ticket_page_says_why_it_was_routed_in_chinese_with_the_data_as_it_is(console):
+    page = console.client(AGENT, "zh-CN").get("/tickets/tk-1").get_data(as_text=True)
+    routing, history = _block(page, "routing"), _block(page, "history")
+    assert _words_outside_data(routing) == []
+    assert _words_outside_data(history) == []
+    assert _reasons(routing, "routing-reason") == [  # newest first
+        "转派至 /hq/tech；在 2 名符合条件的坐席中负载最低；条件相同时随机选择",
+        f"规则“{RULE}”→ /hq/logistics；在 1 名符合条件的坐席中负载最低",
+    ]
+    assert f'<span translate="no">{RULE}</span>' in routing
+    assert _reasons(history, "history-detail") == [f"规则“{RULE}”→ /hq/logistics", TYPED]
+
+
+def test_the_english_ticket_page_reads_as_the_services_sentence(console):
+    page = console.client(AGENT, "en-US").get("/tickets/tk-1").get_data(as_text=True)
+    routing, history = _block(page, "routing"), _block(page, "history")
+    assert _reasons(routing, "routing-reason") == [
+        "transferred to /hq/tech; least loaded of 2 eligible agent(s); tie broken at random",
+        _routed().reason,
+    ]
+    assert _reasons(history, "history-detail") == [f"rule '{RULE}' -> /hq/logistics", TYPED]
