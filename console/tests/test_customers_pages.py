@@ -95,6 +95,16 @@ class Customers(customer_pb2_grpc.CustomerServiceServicer):
                 withdraw_time=stamp(1)),
         ])
 
+    def ListTimelineEntries(self, request, context):
+        when = Timestamp(seconds=1_790_000_000)
+        kinds = customer_pb2.TimelineEntryKind
+        return customer_pb2.ListTimelineEntriesResponse(timeline_entries=[
+            customer_pb2.TimelineEntry(
+                id=f"e{i}", kind=kinds.Value(f"TIMELINE_ENTRY_KIND_{kind}"), title=title,
+                title_params=params, source_service="sales", subject_type="contract",
+                subject_id=f"s{i}", occur_time=when)
+            for i, (kind, title, params) in enumerate(TIMELINE)])
+
     def ListTags(self, request, context):
         return customer_pb2.ListTagsResponse(tags=[customer_pb2.Tag(id="tag-1", name="重点")])
 
@@ -103,6 +113,19 @@ class Customers(customer_pb2_grpc.CustomerServiceServicer):
         found = [_customer()] if request.phone in ("", "13800138000") else []
         return customer_pb2.ListCustomersResponse(customers=found, next_page_token="next-tok",
                                                   total_size=len(found))
+
+
+# Entries as the customer service writes them: an English title and the values it quotes.
+TIMELINE = [
+    ("CONTRACT_SIGNED", "Contract HT-7 signed: 年度维保",
+     {"number": "HT-7", "title": "年度维保"}),
+    ("CONTRACT_ENDED", "Contract HT-6 terminated", {"number": "HT-6", "what": "terminated"}),
+    ("FOLLOW_UP", "Follow-up by visit: 报价沟通", {"method": "visit", "topic": "报价沟通"}),
+    ("CALLBACK", "Call-back on ticket T9: satisfied", {"number": "T9", "result": "satisfied"}),
+    ("OWNER_CHANGED", "Owner changed from u-9 to u-rep",
+     {"previous_owner_id": "u-9", "owner_id": "u-rep"}),
+    ("LEAD_CONVERTED", "Lead converted", {}),
+]
 
 
 class Tickets(ticket_pb2_grpc.TicketServiceServicer):
@@ -293,3 +316,38 @@ def test_the_sales_panel_shows_the_estimated_class_apart_from_the_contract_class
         "/customers/c-other/panels/sales", headers={"HX-Request": "true"})
     assert other.status_code == 200
     assert "panel-refusal" not in other.get_data(as_text=True)
+
+
+def _timeline_titles(panel: str) -> list[str]:
+    """Each timeline entry's title (what follows the kind label), as text."""
+    entries = re.findall(r'<li class="timeline-entry[^"]*">\s*<div>(.*?)</div>', panel, re.DOTALL)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", entry)).split("·", 1)[1].strip()
+            for entry in entries]
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-CN", ["合同 HT-7 已签订：年度维保", "合同 HT-6 已提前终止", "拜访跟进：报价沟通",
+               "工单 T9 回访：满意", "负责人由 u-9 改为 张伟", "线索转化"]),
+    ("en-US", ["Contract HT-7 signed: 年度维保", "Contract HT-6 terminated",
+               "Follow-up by visit: 报价沟通", "Call-back on ticket T9: Satisfied",
+               "Owner changed from u-9 to 张伟", "Lead converted"]),
+])
+def test_timeline_titles_are_written_in_the_readers_language_from_the_entrys_values(
+        console, language, expected):
+    """The service's English sentence is phrased again from the values it quotes, which stay
+    user data (``translate="no"``); words from the suite's lists are labels, an owner a name."""
+    panel = console.client(REP, language).get(
+        f"/customers/{VISIBLE}/panels/timeline", headers={"HX-Request": "true"})
+    assert panel.status_code == 200
+    text = panel.get_data(as_text=True)
+    titles = _timeline_titles(text)
+    assert titles == expected
+    if language == "zh-CN":
+        assert not [title for title in titles if re.search(r"[A-Za-z]{3,}", title)]
+    assert '<span translate="no">年度维保</span>' in text
+    assert '<span translate="no">HT-6</span>' in text
+
+
+def test_an_entry_recorded_before_titles_kept_their_values_shows_its_stored_title(console):
+    page = console.client(REP, "zh-CN").get(f"/customers/{VISIBLE}").get_data(as_text=True)
+    assert '<span translate="no">Ticket T20261123-0001 opened</span>' in page

@@ -23,8 +23,9 @@ from crm_shared.auth import roles
 from crm_shared.grpc.client import connect
 from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 
-from crm_console import navigation
+from crm_console import navigation, timeline_titles
 from crm_console.display import enum_word_label, format_date
 from crm_console.field_labels import FIELD_LABELS
 from crm_console.i18n import N_, current_language
@@ -129,6 +130,11 @@ def customer_source_label(service: str) -> str:
 @blueprint.app_template_global("customer_callback_label")
 def customer_callback_label(result: str) -> str:
     return CALLBACK_RESULTS.get(result, result)
+
+
+@blueprint.app_template_global("customer_timeline_title")
+def customer_timeline_title(entry, owners) -> Markup:
+    return timeline_titles.timeline_title(entry, owners)
 
 
 @blueprint.app_template_global("customer_subject_url")
