@@ -594,7 +594,7 @@ class LeadRpcs:
         return lead_assignments.apply(session, lead, rep, method="manual", rule_id=None,
                                       reason=text, candidates=[candidate], tie=False,
                                       actor_id=principal.user_id, now=now,
-                                      request_id=request_id or None, emit=emit)
+                                      request_id=request_id or None, emit=emit, note=reason)
 
     def ListLeadAssignments(self, request, context):
         principal = current_principal()

@@ -63,12 +63,12 @@ def assign_automatically(session: Session, lead: Lead, *, facts, now: datetime,
         return _record(session, lead, assignee=None, previous=previous, method="automatic",
                        rule_id=rule.id, reason=reason + "; waits for a manual assignment",
                        candidates=selection.candidates, tie=False, actor_id=actor_id,
-                       now=now, request_id=request_id)
+                       now=now, request_id=request_id, rule=rule)
     rep = session.get(SalesRep, selection.assignee_id)
     rep.last_assign_time = now
     return apply(session, lead, rep, method="automatic", rule_id=rule.id, reason=reason,
                  candidates=selection.candidates, tie=selection.tie_broken_at_random,
-                 actor_id=actor_id, now=now, request_id=request_id, emit=emit)
+                 actor_id=actor_id, now=now, request_id=request_id, emit=emit, rule=rule)
 
 
 def unassign(lead: Lead, department_path: str) -> None:
@@ -81,8 +81,11 @@ def unassign(lead: Lead, department_path: str) -> None:
 
 def apply(session: Session, lead: Lead, rep: SalesRep, *, method: str, rule_id: str | None,
           reason: str, candidates, tie: bool, actor_id: str, now: datetime,
-          request_id: str | None, emit: Emit) -> LeadAssignmentRecord:
-    """Give ``lead`` to ``rep``: a new first-contact clock when it was not contacted yet."""
+          request_id: str | None, emit: Emit,
+          rule: lead_assignment.AssignmentRule | None = None,
+          note: str = "") -> LeadAssignmentRecord:
+    """Give ``lead`` to ``rep``: a new first-contact clock when it was not contacted yet.
+    ``rule`` (automatic) and ``note`` (what a person wrote) are kept with the decision."""
     previous_owner, previous_path = lead.owner_id, lead.department_path
     lead.owner_id = rep.user_id
     lead.department_path = rep.department_path
@@ -98,7 +101,7 @@ def apply(session: Session, lead: Lead, rep: SalesRep, *, method: str, rule_id: 
         lead.first_contact_overdue = False
     record = _record(session, lead, assignee=rep.user_id, previous=previous_owner, method=method,
                      rule_id=rule_id, reason=reason, candidates=candidates, tie=tie,
-                     actor_id=actor_id, now=now, request_id=request_id)
+                     actor_id=actor_id, now=now, request_id=request_id, rule=rule, note=note)
     emit(events_pb2.LeadAssigned(
         lead_id=lead.id, lead_number=lead.number, grade=grade_value(lead.grade),
         contact_name=lead.contact_name, company_name=lead.company_name,
@@ -112,14 +115,17 @@ def apply(session: Session, lead: Lead, rep: SalesRep, *, method: str, rule_id: 
 
 def _record(session: Session, lead: Lead, *, assignee: str | None, previous: str | None,
             method: str, rule_id: str | None, reason: str, candidates, tie: bool, actor_id: str,
-            now: datetime, request_id: str | None) -> LeadAssignmentRecord:
+            now: datetime, request_id: str | None,
+            rule: lead_assignment.AssignmentRule | None = None,
+            note: str = "") -> LeadAssignmentRecord:
     record = LeadAssignmentRecord(
         id=str(uuid.uuid4()), lead_id=lead.id, assignee_id=assignee,
         previous_assignee_id=previous, department_path=lead.department_path, method=method,
         rule_id=rule_id, reason=reason,
         candidates=[c if isinstance(c, dict) else _candidate_json(c) for c in candidates],
         tie_broken_at_random=tie, actor_id=actor_id or None, assign_time=now,
-        request_id=request_id)
+        request_id=request_id, rule_name=rule.name if rule else None,
+        strategy=rule.strategy if rule else None, note=note or None)
     session.add(record)
     session.flush()
     return record

@@ -166,4 +166,5 @@ def assignment_to_proto(record: LeadAssignmentRecord) -> sales_pb2.LeadAssignmen
             last_assign_time=to_timestamp(_time(c.get("last_assign_time"))),
             selected=c["selected"]) for c in record.candidates or []],
         tie_broken_at_random=record.tie_broken_at_random, actor_id=record.actor_id or "",
-        assign_time=to_timestamp(record.assign_time))
+        assign_time=to_timestamp(record.assign_time), rule_name=record.rule_name or "",
+        strategy=STRATEGIES.value(record.strategy), note=record.note or "")

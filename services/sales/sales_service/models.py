@@ -249,6 +249,14 @@ class LeadAssignmentRecord(Base):
     actor_id: Mapped[str | None] = mapped_column(String(64))
     assign_time: Mapped[datetime] = mapped_column(UtcDateTime)
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The facts the English ``reason`` quotes, kept apart so a page can tell the "why" in its
+    # reader's language (migration 0011; older decisions have none).
+    rule_name: Mapped[str | None] = mapped_column(String(200))
+    """The assignment rule's name when it applied (``automatic``)."""
+    strategy: Mapped[str | None] = mapped_column(String(20))
+    """That rule's strategy: ``round_robin`` or ``least_loaded`` (``automatic``)."""
+    note: Mapped[str | None] = mapped_column(Text)
+    """What the person who assigned by hand wrote (``manual``)."""
 
 
 

@@ -427,7 +427,7 @@ class SalesRep(_message.Message):
     def __init__(self, user_id: _Optional[str] = ..., display_name: _Optional[str] = ..., department_path: _Optional[str] = ..., seniority: _Optional[_Union[RepSeniority, str]] = ..., max_open_leads: _Optional[int] = ..., available: _Optional[bool] = ..., available_again_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_lead_count: _Optional[int] = ..., last_assign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., active: _Optional[bool] = ...) -> None: ...
 
 class LeadAssignment(_message.Message):
-    __slots__ = ("id", "lead_id", "assignee_id", "previous_assignee_id", "department_path", "method", "rule_id", "reason", "candidates", "tie_broken_at_random", "actor_id", "assign_time")
+    __slots__ = ("id", "lead_id", "assignee_id", "previous_assignee_id", "department_path", "method", "rule_id", "reason", "candidates", "tie_broken_at_random", "actor_id", "assign_time", "rule_name", "strategy", "note")
     ID_FIELD_NUMBER: _ClassVar[int]
     LEAD_ID_FIELD_NUMBER: _ClassVar[int]
     ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -440,6 +440,9 @@ class LeadAssignment(_message.Message):
     TIE_BROKEN_AT_RANDOM_FIELD_NUMBER: _ClassVar[int]
     ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     ASSIGN_TIME_FIELD_NUMBER: _ClassVar[int]
+    RULE_NAME_FIELD_NUMBER: _ClassVar[int]
+    STRATEGY_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
     id: str
     lead_id: str
     assignee_id: str
@@ -452,7 +455,10 @@ class LeadAssignment(_message.Message):
     tie_broken_at_random: bool
     actor_id: str
     assign_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., lead_id: _Optional[str] = ..., assignee_id: _Optional[str] = ..., previous_assignee_id: _Optional[str] = ..., department_path: _Optional[str] = ..., method: _Optional[_Union[AssignmentMethod, str]] = ..., rule_id: _Optional[str] = ..., reason: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[AssignmentCandidate, _Mapping]]] = ..., tie_broken_at_random: _Optional[bool] = ..., actor_id: _Optional[str] = ..., assign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    rule_name: str
+    strategy: AssignmentStrategy
+    note: str
+    def __init__(self, id: _Optional[str] = ..., lead_id: _Optional[str] = ..., assignee_id: _Optional[str] = ..., previous_assignee_id: _Optional[str] = ..., department_path: _Optional[str] = ..., method: _Optional[_Union[AssignmentMethod, str]] = ..., rule_id: _Optional[str] = ..., reason: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[AssignmentCandidate, _Mapping]]] = ..., tie_broken_at_random: _Optional[bool] = ..., actor_id: _Optional[str] = ..., assign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule_name: _Optional[str] = ..., strategy: _Optional[_Union[AssignmentStrategy, str]] = ..., note: _Optional[str] = ...) -> None: ...
 
 class AssignmentCandidate(_message.Message):
     __slots__ = ("user_id", "eligible", "skip_reason", "open_lead_count", "last_assign_time", "selected")

@@ -335,6 +335,8 @@ def test_a_lead_assigns_by_hand_once_per_request_and_a_rep_may_not(api, rpc_erro
         "u-rep-2", S.ASSIGNMENT_METHOD_MANUAL, "u-east-lead")
     assert moved.assignment.previous_assignee_id == "u-rep"
     assert "熟悉该行业" in moved.assignment.reason
+    # the facts of the "why" apart from its English sentence, for a page in any language
+    assert (moved.assignment.note, moved.assignment.rule_name) == ("熟悉该行业", "")
     events = lead_events(api, "lead.assigned", events_pb2.LeadAssigned, lead.id)
     assert [(e.previous.owner_id, e.current.owner_id) for e in events] == [
         ("", "u-rep"), ("u-rep", "u-rep-2")]
@@ -353,6 +355,8 @@ def test_automatic_assignment_on_request_takes_turns_and_explains_the_tie(api):
     (decision,) = api.stub("u-admin").ListLeadAssignments(
         S.ListLeadAssignmentsRequest(lead_id=first.id)).assignments
     assert [c.user_id for c in decision.candidates if c.selected] == [first.owner_id]
+    assert (decision.rule_name, decision.strategy, decision.note) == (
+        f"Campaign {campaign}", S.ASSIGNMENT_STRATEGY_ROUND_ROBIN, "")
     assert all(c.eligible for c in decision.candidates)
     # first's owner has now waited longest again: a re-run of the rules gives them the lead
     rerun = api.stub("u-sales-lead").AssignLead(S.AssignLeadRequest(id=first.id))
