@@ -16,14 +16,18 @@ owner) answer every caller and department subtree exactly:
   days (:class:`customer_service.kpis.Period`), so a period's figures are sums over its days,
   and "before the period's end" is the snapshot minus the few days after it.
 
-Why kept this way (as the ticket service's rollup, ``services/ticket/README.md``): mapper events
-on :class:`~customer_service.models.Customer` take the customer's old share out (read from the
+Why kept this way (as the ticket service's rollup, ``services/ticket/README.md``; the mechanism
+is :mod:`crm_shared.rollups`, written once for both): mapper events on
+:class:`~customer_service.models.Customer` take the customer's old share out (read from the
 stored row) and put the new one in, on the connection of the flush that writes it - whatever
 path changes a customer (api, import, merge, handover, portrait events, the daily sweep) - in
 the same transaction: a rolled-back change rolls its share back, nothing lags behind, no event
 or job. Upserts (``ON CONFLICT DO UPDATE SET n = n + excluded.n``) let concurrent writers add to
 one row. A bulk ``UPDATE customers`` of a :data:`KPI_COLUMNS` column bypasses the events: wrap
 it in :func:`bulk_change` (the erasure does).
+
+What lives here, not in :mod:`crm_shared.rollups`: what a customer counts for (:func:`shares`),
+the rows' keys, :func:`bulk_change` and :func:`rebuild` - only this service knows its figures.
 
 What a report still reads from the customers: the churn base counts a customer created before
 the period's end unless it was lost before the period's start; the rollup gives that exactly
@@ -43,8 +47,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date
 
-from sqlalchemy import and_, delete, event, insert, inspect, literal_column, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from crm_shared.rollups import add_to_counters, insert_all, keep_in_transaction
+from sqlalchemy import and_, delete, literal_column, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -170,14 +174,14 @@ class Rollup:
 
     def write(self, connection: Connection) -> None:
         """Add these sums to the stored ones."""
-        _upsert(
+        add_to_counters(
             connection,
             CustomerKpiCount,
             ("department_path", "owner_id", "completeness_score"),
             COUNTS,
             self.count_rows(),
         )
-        _upsert(
+        add_to_counters(
             connection,
             CustomerKpiDay,
             ("day", "department_path", "owner_id"),
@@ -186,53 +190,11 @@ class Rollup:
         )
 
 
-def _upsert(
-    connection: Connection, model, keys: tuple[str, ...], sums: tuple[str, ...], rows: list[dict]
-) -> None:
-    if not rows:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    table = model.__table__
-    statement = dialect.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in sums},
-    )
-    connection.execute(statement, rows)
-
-
 # -- kept in the transaction that writes the customer -------------------------------------------
 
 _TABLE = Customer.__table__
 _COLUMNS = [_TABLE.c[name] for name in KPI_COLUMNS]
-
-
-@event.listens_for(Customer, "after_insert")
-def _inserted(_mapper, connection: Connection, customer: Customer) -> None:
-    rollup = Rollup()
-    rollup.add(customer)
-    rollup.write(connection)
-
-
-@event.listens_for(Customer, "before_update")
-def _updating(_mapper, connection: Connection, customer: Customer) -> None:
-    state = inspect(customer)
-    if not any(state.attrs[name].history.has_changes() for name in KPI_COLUMNS):
-        return
-    # The stored row, not the attributes' history: an attribute set after the session expired
-    # it has no old value in its history.
-    before = connection.execute(select(*_COLUMNS).where(_TABLE.c.id == customer.id)).one()
-    rollup = Rollup()
-    rollup.add(before, -1)
-    rollup.add(customer)
-    rollup.write(connection)
-
-
-@event.listens_for(Customer, "after_delete")
-def _deleted(_mapper, connection: Connection, customer: Customer) -> None:
-    rollup = Rollup()
-    rollup.add(customer, -1)
-    rollup.write(connection)
+keep_in_transaction(Customer, KPI_COLUMNS, Rollup)
 
 
 @contextmanager
@@ -262,11 +224,6 @@ def rebuild(connection: Connection, batch: int = 5000) -> int:
         count += 1
     connection.execute(delete(CustomerKpiCount.__table__))
     connection.execute(delete(CustomerKpiDay.__table__))
-    _insert_all(connection, CustomerKpiCount, rollup.count_rows(changed_only=False), batch)
-    _insert_all(connection, CustomerKpiDay, rollup.day_rows(changed_only=False), batch)
+    insert_all(connection, CustomerKpiCount, rollup.count_rows(changed_only=False), batch)
+    insert_all(connection, CustomerKpiDay, rollup.day_rows(changed_only=False), batch)
     return count
-
-
-def _insert_all(connection: Connection, model, rows: list[dict], batch: int) -> None:
-    for start in range(0, len(rows), batch):
-        connection.execute(insert(model.__table__), rows[start : start + batch])

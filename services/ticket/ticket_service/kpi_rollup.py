@@ -10,16 +10,18 @@ in a row per (department, UTC day) and one per (department, UTC hour)
 whole day of its periods, and per whole hour of the partial days at their ends, instead of
 reading tickets.
 
-Why kept this way: mapper events on :class:`~ticket_service.models.Ticket` take the ticket's
-old share out of the rollup and put its new one in, on the connection of the flush that writes
-the ticket — whatever code path changes a ticket (api, SLA timer, worker), in the same
-transaction: a rolled-back change rolls its share back, nothing lags behind, no event or job is
-needed. Upserts (``ON CONFLICT DO UPDATE SET n = n + excluded.n``) let concurrent writers add
-to one row; they wait for each other on that row only. A bulk ``UPDATE tickets`` of the
-:data:`KPI_COLUMNS` would bypass the events: change those columns through the ORM (the bulk
-updates there are of the customer and the score, which count in no figure). Facts stored per
-ticket with a covering index were the other choice; a report would still read every ticket of
-its periods (tens of thousands of index entries and a sort for the median).
+Why kept this way (the mechanism is :mod:`crm_shared.rollups`, shared with the customer
+service's rollup; what a ticket counts for, the rows' keys and :func:`rebuild` stay here, as
+only this service knows its figures): mapper events on :class:`~ticket_service.models.Ticket`
+take the ticket's old share out of the rollup and put its new one in, on the connection of the
+flush that writes the ticket — whatever code path changes a ticket (api, SLA timer, worker),
+in the same transaction: a rolled-back change rolls its share back, nothing lags behind, no
+event or job is needed. Upserts (``ON CONFLICT DO UPDATE SET n = n + excluded.n``) let
+concurrent writers add to one row; they wait for each other on that row only. A bulk ``UPDATE
+tickets`` of the :data:`KPI_COLUMNS` would bypass the events: change those columns through the
+ORM (the bulk updates there are of the customer and the score, which count in no figure).
+Facts stored per ticket with a covering index were the other choice; a report would still
+read every ticket of its periods (tens of thousands of index entries and a sort for the median).
 
 What a report adds to the rollup's whole days, so its figures stay exactly what they were when
 they were aggregated from the tickets:
@@ -46,8 +48,8 @@ from bisect import bisect_right
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, event, insert, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
+from crm_shared.rollups import add_to_counters, insert_all, keep_in_transaction
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from ticket_service.models import Ticket, TicketKpiSum, TicketResponseCount
@@ -183,55 +185,15 @@ class Rollup:
     def write(self, connection: Connection) -> None:
         """Add these sums to the stored ones."""
         keys = ("department_path", "start", "hours")
-        _upsert(connection, TicketKpiSum, keys, SUMS, self.sum_rows())
-        _upsert(connection, TicketResponseCount, (*keys, "bucket"), ("tickets",),
-                self.bucket_rows())
-
-
-def _upsert(connection: Connection, model, keys: tuple[str, ...], sums: tuple[str, ...],
-            rows: list[dict]) -> None:
-    if not rows:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    table = model.__table__
-    statement = dialect.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in sums})
-    connection.execute(statement, rows)
+        add_to_counters(connection, TicketKpiSum, keys, SUMS, self.sum_rows())
+        add_to_counters(connection, TicketResponseCount, (*keys, "bucket"), ("tickets",),
+                        self.bucket_rows())
 
 
 # -- kept in the transaction that writes the ticket ---------------------------------------------
 
 _COLUMNS = [Ticket.__table__.c[name] for name in KPI_COLUMNS]
-
-
-@event.listens_for(Ticket, "after_insert")
-def _inserted(_mapper, connection: Connection, ticket: Ticket) -> None:
-    rollup = Rollup()
-    rollup.add(ticket)
-    rollup.write(connection)
-
-
-@event.listens_for(Ticket, "before_update")
-def _updating(_mapper, connection: Connection, ticket: Ticket) -> None:
-    state = inspect(ticket)
-    if not any(state.attrs[name].history.has_changes() for name in KPI_COLUMNS):
-        return
-    # The stored row, not the attributes' history: an attribute set after the session expired
-    # it has no old value in its history.
-    before = connection.execute(select(*_COLUMNS).where(Ticket.__table__.c.id == ticket.id)).one()
-    rollup = Rollup()
-    rollup.add(before, -1)
-    rollup.add(ticket)
-    rollup.write(connection)
-
-
-@event.listens_for(Ticket, "after_delete")
-def _deleted(_mapper, connection: Connection, ticket: Ticket) -> None:
-    rollup = Rollup()
-    rollup.add(ticket, -1)
-    rollup.write(connection)
+keep_in_transaction(Ticket, KPI_COLUMNS, Rollup)
 
 
 def rebuild(connection: Connection, batch: int = 5000) -> int:
@@ -244,11 +206,6 @@ def rebuild(connection: Connection, batch: int = 5000) -> int:
         count += 1
     connection.execute(delete(TicketKpiSum.__table__))
     connection.execute(delete(TicketResponseCount.__table__))
-    _insert_all(connection, TicketKpiSum, rollup.sum_rows(changed_only=False), batch)
-    _insert_all(connection, TicketResponseCount, rollup.bucket_rows(), batch)
+    insert_all(connection, TicketKpiSum, rollup.sum_rows(changed_only=False), batch)
+    insert_all(connection, TicketResponseCount, rollup.bucket_rows(), batch)
     return count
-
-
-def _insert_all(connection: Connection, model, rows: list[dict], batch: int) -> None:
-    for start in range(0, len(rows), batch):
-        connection.execute(insert(model.__table__), rows[start:start + batch])
