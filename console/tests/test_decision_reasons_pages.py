@@ -12,6 +12,7 @@ import re
 
 import grpc
 import pytest
+from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -104,9 +105,94 @@ class Tickets(ticket_pb2_grpc.TicketServiceServicer):
         )
 
 
+SALES_LEAD = {
+    "user_id": "u-lead",
+    "username": "sales.lead",
+    "roles": ["sales_lead"],
+    "department_path": "/hq/sales",
+    "data_scope": "department",
+}
+SEEDED = "B and C leads to all reps of /hq/sales, round robin"
+NOTE = "熟悉该行业"
+
+
+def _by_rule() -> sales_pb2.LeadAssignment:
+    return sales_pb2.LeadAssignment(
+        id="a1",
+        lead_id="l-1",
+        assignee_id="u-rep1",
+        department_path="/hq/sales/east",
+        method=sales_pb2.ASSIGNMENT_METHOD_AUTOMATIC,
+        rule_id="r-b",
+        rule_name=SEEDED,
+        strategy=sales_pb2.ASSIGNMENT_STRATEGY_ROUND_ROBIN,
+        candidates=[
+            sales_pb2.AssignmentCandidate(user_id=f"u-rep{i}", eligible=True, selected=i == 1)
+            for i in (1, 2, 3)
+        ],
+        tie_broken_at_random=True,
+        assign_time=WHEN,
+        reason=f"rule '{SEEDED}': next in turn (never assigned) among 3 eligible rep(s); "
+        "tie among 3 broken at random",
+    )
+
+
+def _by_hand() -> sales_pb2.LeadAssignment:
+    return sales_pb2.LeadAssignment(
+        id="a2",
+        lead_id="l-1",
+        assignee_id="u-rep2",
+        previous_assignee_id="u-rep1",
+        department_path="/hq/sales/east",
+        method=sales_pb2.ASSIGNMENT_METHOD_MANUAL,
+        candidates=[
+            sales_pb2.AssignmentCandidate(
+                user_id="u-rep2", skip_reason="at_capacity", open_lead_count=30, selected=True
+            )
+        ],
+        actor_id="u-lead",
+        note=NOTE,
+        assign_time=Timestamp(seconds=WHEN.seconds + 60),
+        reason=f"assigned by hand to u-rep2 (despite: at_capacity); reason: {NOTE}",
+    )
+
+
+class Sales(sales_pb2_grpc.SalesServiceServicer):
+    def _lead(self) -> sales_pb2.Lead:
+        return sales_pb2.Lead(
+            id="l-1",
+            number="L20261207-0001",
+            contact_name="李雷",
+            company_name="杭州西湖科技",
+            status=sales_pb2.LEAD_STATUS_ASSIGNED,
+            owner_id="u-rep2",
+            assign_time=Timestamp(seconds=WHEN.seconds + 60),
+        )
+
+    def GetLead(self, request, context):
+        return self._lead()
+
+    def ListLeads(self, request, context):
+        return sales_pb2.ListLeadsResponse(leads=[self._lead()])
+
+    def ListLeadAssignments(self, request, context):  # newest first
+        return sales_pb2.ListLeadAssignmentsResponse(assignments=[_by_hand(), _by_rule()])
+
+    def ListActivities(self, request, context):
+        return sales_pb2.ListActivitiesResponse()
+
+    def ListSalesReps(self, request, context):
+        return sales_pb2.ListSalesRepsResponse(
+            sales_reps=[
+                sales_pb2.SalesRep(user_id=f"u-rep{i}", display_name=name, active=True)
+                for i, name in ((1, "张三"), (2, "李四"), (3, "王五"))
+            ]
+        )
+
+
 @pytest.fixture(scope="module")
 def console(serve_grpc, console_for):
-    return console_for(serve_grpc(Tickets()))
+    return console_for(serve_grpc(Tickets(), Sales()))
 
 
 def _block(page: str, element_id: str) -> str:
@@ -127,10 +213,11 @@ def _text(fragment: str) -> str:
 
 
 def _reasons(block: str, css_class: str) -> list[str]:
+    """The texts of the block-level elements (p, dd, div) of ``css_class`` in ``block``."""
     return [
         _text(found)
-        for found in re.findall(
-            rf'<(?:dd|div) class="[^"]*{css_class}[^"]*">(.*?)</(?:dd|div)>', block, re.DOTALL
+        for _tag, found in re.findall(
+            rf'<(p|dd|div) class="[^"]*{css_class}[^"]*">(.*?)</\1>', block, re.DOTALL
         )
     ]
 
@@ -156,3 +243,32 @@ def test_the_english_ticket_page_reads_as_the_services_sentence(console):
         _routed().reason,
     ]
     assert _reasons(history, "history-detail") == [f"rule '{RULE}' -> /hq/logistics", TYPED]
+
+
+def test_the_zh_lead_page_and_list_say_why_the_lead_was_assigned_in_chinese(console):
+    client = console.client(SALES_LEAD, "zh-CN")
+    page = client.get("/leads/l-1").get_data(as_text=True)
+    block = _block(page, "assignment")
+    assert _words_outside_data(block) == []
+    assert _reasons(block, "assignment-reason") == [
+        f"原因: 人工分配给 李四；尽管：线索已满；理由：{NOTE}"
+    ]
+    # the earlier decision, by the seeded rule, under "Earlier assignments"
+    assert (
+        f"规则“{SEEDED}”：在 3 名符合条件的销售中轮到（从未分配过）；3 人条件相同，随机选择"
+        in _text(block)
+    )
+    assert f'<span translate="no">{SEEDED}</span>' in block
+    rows = client.get("/leads/").get_data(as_text=True)
+    (cell,) = re.findall(r'<td[^>]*class="assignment-reason">(.*?)</td>', rows, re.DOTALL)
+    assert _words_outside_data(cell) == []
+    assert _text(cell) == f"人工分配给 李四；尽管：线索已满；理由：{NOTE}"
+
+
+def test_the_english_lead_page_reads_as_the_services_sentence(console):
+    page = console.client(SALES_LEAD, "en-US").get("/leads/l-1").get_data(as_text=True)
+    block = _block(page, "assignment")
+    assert _reasons(block, "assignment-reason") == [
+        f"Why: assigned by hand to 李四; despite: at capacity; reason: {NOTE}"
+    ]
+    assert _by_rule().reason in _text(block)

@@ -1,24 +1,38 @@
-"""The "why" of a ticket's routing decision in the reader's language.
+"""The "why" of a ticket's routing decision and of a lead's assignment in the reader's language.
 
-The ticket service writes its ``reason`` in English for API clients; a page composes the same
-sentence from the decision's structured fields (the kind, the rule, the department, how the
-agent was picked, how many were eligible, the tie) with the catalogs' sentences, so a zh-CN
-page never shows the service's English. The data in it (rule names, department paths, what a
-person typed) stays as it is, marked ``translate="no"``."""
+The ticket and sales services write their ``reason`` in English for API clients; a page
+composes the same sentence from the decision's structured fields (the kind or method, the rule,
+the department, how the agent or rep was picked, how many were eligible, the tie) with the
+catalogs' sentences, so a zh-CN page never shows the service's English. The data in it (rule
+names, department paths, people, what a person typed) stays as it is, marked
+``translate="no"``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import ticket_pb2
 from markupsafe import Markup, escape
 
+from crm_console.i18n import N_
 from crm_console.i18n import gettext as _
+
+# Why a rep was skipped by an automatic assignment (the API's words → message ids).
+SKIP_REASONS = {
+    "unavailable": N_("unavailable"),
+    "at_capacity": N_("at capacity"),
+    "seniority": N_("not senior enough"),
+    "inactive": N_("inactive"),
+}
 
 
 def _sentence(template: str, **values) -> Markup:
-    """``template`` (already translated) with each text value as data and numbers as they are."""
+    """``template`` (already translated) with each text value as data; numbers and sentences
+    composed here (Markup) go in as they are."""
     return Markup(escape(template)) % {
         name: value
-        if isinstance(value, int)
+        if isinstance(value, int | Markup)
         else Markup('<span translate="no">{}</span>').format(value)
         for name, value in values.items()
     }
@@ -97,3 +111,80 @@ def history_detail(
     if typed:
         return _sentence("%(text)s", text=entry.reason)
     return placement(decision)
+
+
+# -- a lead's assignment --------------------------------------------------------------------------
+
+
+def _tied(decision: sales_pb2.LeadAssignment, picked: sales_pb2.AssignmentCandidate) -> int:
+    """How many eligible reps were as due as the one picked (the draw was among them)."""
+    if decision.strategy == sales_pb2.ASSIGNMENT_STRATEGY_LEAST_LOADED:
+        same = [c for c in decision.candidates if c.open_lead_count == picked.open_lead_count]
+    else:
+        same = [c for c in decision.candidates if c.last_assign_time == picked.last_assign_time]
+    return sum(1 for candidate in same if candidate.eligible)
+
+
+def _rule_pick(decision: sales_pb2.LeadAssignment) -> Markup:
+    """How the rule picked the rep (its strategy), among how many eligible, and the draw."""
+    eligible = sum(1 for candidate in decision.candidates if candidate.eligible)
+    if not decision.assignee_id:
+        return _joined(
+            [
+                _sentence(_("no eligible rep among %(n)s"), n=len(decision.candidates)),
+                _sentence(_("waits for a manual assignment")),
+            ]
+        )
+    picked = next((c for c in decision.candidates if c.selected), None)
+    if picked is None or not decision.strategy:  # decided before the strategy was kept
+        how = _sentence(_("picked among %(n)s eligible rep(s)"), n=eligible)
+    elif decision.strategy == sales_pb2.ASSIGNMENT_STRATEGY_LEAST_LOADED:
+        how = _sentence(
+            _("least loaded (%(open)s open) among %(n)s eligible rep(s)"),
+            open=picked.open_lead_count,
+            n=eligible,
+        )
+    elif not picked.last_assign_time.seconds and not picked.last_assign_time.nanos:
+        how = _sentence(_("next in turn (never assigned) among %(n)s eligible rep(s)"), n=eligible)
+    else:
+        how = _sentence(
+            _("next in turn (longest since the last lead) among %(n)s eligible rep(s)"), n=eligible
+        )
+    if decision.tie_broken_at_random and picked is not None:
+        how = _joined(
+            [how, _sentence(_("tie among %(n)s broken at random"), n=_tied(decision, picked))]
+        )
+    return how
+
+
+def assignment_why(decision: sales_pb2.LeadAssignment, names: Mapping[str, str]) -> Markup:
+    """The assignment's whole "why": the rule and how it picked, a person's hand and their
+    reason, or a leaving rep's handover. ``names``: user id → display name."""
+    person = {
+        user_id: names.get(user_id, user_id)
+        for user_id in (decision.assignee_id, decision.previous_assignee_id)
+    }
+    if decision.method == sales_pb2.ASSIGNMENT_METHOD_HANDOVER:
+        return _sentence(
+            _("%(leaver)s was disabled; handed to the named successor %(rep)s"),
+            leaver=person[decision.previous_assignee_id],
+            rep=person[decision.assignee_id],
+        )
+    if decision.method == sales_pb2.ASSIGNMENT_METHOD_MANUAL:
+        parts = [_sentence(_("assigned by hand to %(rep)s"), rep=person[decision.assignee_id])]
+        picked = next((c for c in decision.candidates if c.selected), None)
+        if picked is not None and not picked.eligible:
+            parts.append(
+                _sentence(
+                    _("despite: %(why)s"),
+                    why=Markup(escape(_(SKIP_REASONS.get(picked.skip_reason, picked.skip_reason)))),
+                )
+            )
+        if decision.note:
+            parts.append(_sentence(_("reason: %(note)s"), note=decision.note))
+        return _joined(parts)
+    if decision.rule_name:
+        return _sentence(
+            _("rule '%(rule)s': %(how)s"), rule=decision.rule_name, how=_rule_pick(decision)
+        )
+    return _sentence(_("by the assignment rules: %(how)s"), how=_rule_pick(decision))

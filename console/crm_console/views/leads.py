@@ -14,15 +14,14 @@ from crm_console.i18n import N_
 from crm_console.navigation import SALES, SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
+from crm_console.views import decision_reasons
 from crm_console.views import sales_forms as forms
+from crm_console.views.decision_reasons import SKIP_REASONS
 
 blueprint = Blueprint("leads", __name__, url_prefix="/leads")
 NAV = [NavItem("leads.lead_list", N_("Leads"), roles=SALES, order=20, section=N_("Sales"))]
 PAGE_SIZE = 30
 OPEN_STATUSES = ("new", "assigned", "contacted", "cold")
-# Why a rep was skipped by an automatic assignment (the API's words → message ids).
-SKIP_REASONS = {"unavailable": N_("unavailable"), "at_capacity": N_("at capacity"),
-                "seniority": N_("not senior enough"), "inactive": N_("inactive")}
 
 
 def enums() -> dict:
@@ -60,7 +59,8 @@ def lead_list():
     template = "sales/_lead_rows.html" if request.headers.get("HX-Request") and \
         request.headers.get("HX-Target") == "lead-results" else "sales/lead_list.html"
     return render_template(
-        template, page=page, reasons=assignment_reasons(page.leads), names=forms.rep_names(),
+        template, page=page, assignments=latest_assignments(page.leads), why=decision_reasons,
+        names=forms.rep_names(),
         enums=enums(), filters={"status": status, "grade": grade, "q": query, "order": order_by},
         status_options=[("open", _label("Still open")), ("", _label("All"))]
         + forms.enum_options(sales_pb2.LeadStatus.DESCRIPTOR, blank=None),
@@ -73,13 +73,14 @@ def _label(message_id: str) -> str:
     return gettext(message_id)
 
 
-def assignment_reasons(leads) -> dict[str, str]:
-    """The latest assignment decision's "why" for each lead on the page: one call for the
-    decisions since the oldest assignment shown, then one per lead still missing."""
+def latest_assignments(leads) -> dict[str, sales_pb2.LeadAssignment]:
+    """The latest assignment decision of each lead on the page (its "why" is told from it):
+    one call for the decisions since the oldest assignment shown, then one per lead still
+    missing."""
     assigned = [lead for lead in leads if lead.assign_time.seconds]
     if not assigned:
         return {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, sales_pb2.LeadAssignment] = {}
     oldest = min(lead.assign_time.seconds for lead in assigned)
     wanted = {lead.id for lead in assigned}
     try:
@@ -87,7 +88,7 @@ def assignment_reasons(leads) -> dict[str, str]:
             page_size=500, start_time=Timestamp(seconds=oldest - 1)))
         for decision in answer.assignments:  # newest first
             if decision.lead_id in wanted:
-                reasons.setdefault(decision.lead_id, decision.reason)
+                reasons.setdefault(decision.lead_id, decision)
     except Refusal:
         pass
     for lead in assigned:
@@ -99,7 +100,7 @@ def assignment_reasons(leads) -> dict[str, str]:
         except Refusal:
             continue
         if answer.assignments:
-            reasons[lead.id] = answer.assignments[0].reason
+            reasons[lead.id] = answer.assignments[0]
     return reasons
 
 
@@ -149,7 +150,7 @@ def _lead_page(lead_id: str, *, follow_up=None, convert=None, assign=None, statu
         "sales/lead.html", lead=lead, assignments=assignments, activities=activities,
         comments=comments, first_follow_up=first, names=names, enums=enums(),
         follow_up=follow_up, convert=convert, assign=assign, can_assign=can_assign,
-        can_comment=is_sales_lead(), skip_reasons=SKIP_REASONS,
+        can_comment=is_sales_lead(), skip_reasons=SKIP_REASONS, why=decision_reasons,
         rep_choices=forms.rep_options(blank=None) if can_assign else [],
         method_options=forms.enum_options(sales_pb2.FollowUpMethod.DESCRIPTOR, blank=None),
         customer_type_options=[("enterprise", _label("Enterprise")),
