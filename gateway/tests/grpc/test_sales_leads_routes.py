@@ -341,7 +341,7 @@ def test_prospect_grading_rules_over_rest(client, headers):
     prospects = client.get("/api/v1/sales/grading-rules?subject=prospect",
                            headers=headers["rep.zhang"]).get_json()["rules"]
     assert prospects[0]["id"] == rule["id"]
-    assert "Estimated 500,000 CNY or more is A" in {r["display_name"] for r in prospects}
+    assert "预估合作金额 50 万元及以上为 A 类" in {r["display_name"] for r in prospects}
     leads = client.get("/api/v1/sales/grading-rules", headers=headers["rep.zhang"]).get_json()
     assert {r["subject"] for r in leads["rules"]} == {"lead"}
     assert client.patch(f"/api/v1/sales/grading-rules/{rule['id']}", json={"subject": "lead"},

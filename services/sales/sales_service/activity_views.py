@@ -121,6 +121,7 @@ def plan_to_proto(row: FollowUpPlan, interval_days: int, senior_interval_days: i
     return sales_pb2.FollowUpPlan(
         estimated_class=class_value(estimated),
         estimated_class_reason=(fact.prospect_class_reason or "") if estimated else "",
+        estimated_class_rule_id=(fact.prospect_class_rule_id or "") if estimated else "",
         follows_estimated_class=bool(estimated) and not fact.value_class,
         id=row.id,
         customer_id=row.customer_id,

@@ -87,6 +87,7 @@ def lead_to_proto(lead: Lead, duplicate_ids: list[str] = ()) -> sales_pb2.Lead:
         decision_maker=lead.decision_maker,
         grade=grade_value(lead.grade),
         grade_reason=lead.grade_reason,
+        grade_rule_id=lead.grade_rule_id or "",
         grade_locked=lead.grade_locked,
         status=STATUSES.value(lead.status),
         owner_id=lead.owner_id or "",

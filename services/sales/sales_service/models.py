@@ -686,6 +686,8 @@ class CustomerFact(Base):
     """The estimated class from the prospect grading rules (this service's own grading, not an
     event's fact); None once the customer has a contract-based ``value_class``."""
     prospect_class_reason: Mapped[str | None] = mapped_column(String(500))
+    prospect_class_rule_id: Mapped[str | None] = mapped_column(String(36))
+    """The prospect grading rule that gave ``prospect_class`` (pages describe it)."""
     prospect_stale_time: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     """When the prospect rules changed since the customer was last graded: the worker's timer
     grades it again (:func:`sales_service.prospect_grading.scan`); None when current."""

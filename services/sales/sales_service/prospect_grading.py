@@ -83,6 +83,7 @@ def regrade(
     previous = fact.prospect_class
     fact.prospect_class = grading.grade if grading else None
     fact.prospect_class_reason = grading.reason[:500] if grading else None
+    fact.prospect_class_rule_id = grading.rule_id if grading else None
     if fact.prospect_class == previous:
         return False
     emit(

@@ -258,7 +258,7 @@ REPORT_GROUP_BY_SOURCE: ReportGroupBy
 REPORT_GROUP_BY_CAMPAIGN: ReportGroupBy
 
 class Lead(_message.Message):
-    __slots__ = ("id", "number", "contact_name", "company_name", "job_title", "phone", "email", "source", "source_detail", "intake_params", "campaign_id", "campaign_variant_id", "intent_level", "need_clarity", "need_description", "product_interests", "budget", "decision_maker", "grade", "grade_reason", "grade_locked", "status", "owner_id", "department_path", "assign_time", "first_contact_due_time", "first_contact_time", "first_contact_overdue", "customer_id", "opportunity_id", "convert_time", "disqualify_reason", "duplicate_lead_ids", "last_activity_time", "create_time", "update_time", "created_by", "updated_by", "etag")
+    __slots__ = ("id", "number", "contact_name", "company_name", "job_title", "phone", "email", "source", "source_detail", "intake_params", "campaign_id", "campaign_variant_id", "intent_level", "need_clarity", "need_description", "product_interests", "budget", "decision_maker", "grade", "grade_reason", "grade_locked", "status", "owner_id", "department_path", "assign_time", "first_contact_due_time", "first_contact_time", "first_contact_overdue", "customer_id", "opportunity_id", "convert_time", "disqualify_reason", "duplicate_lead_ids", "last_activity_time", "create_time", "update_time", "created_by", "updated_by", "etag", "grade_rule_id")
     class IntakeParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -305,6 +305,7 @@ class Lead(_message.Message):
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    GRADE_RULE_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     number: str
     contact_name: str
@@ -344,7 +345,8 @@ class Lead(_message.Message):
     created_by: str
     updated_by: str
     etag: str
-    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., contact_name: _Optional[str] = ..., company_name: _Optional[str] = ..., job_title: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., source_detail: _Optional[str] = ..., intake_params: _Optional[_Mapping[str, str]] = ..., campaign_id: _Optional[str] = ..., campaign_variant_id: _Optional[str] = ..., intent_level: _Optional[_Union[IntentLevel, str]] = ..., need_clarity: _Optional[_Union[NeedClarity, str]] = ..., need_description: _Optional[str] = ..., product_interests: _Optional[_Iterable[str]] = ..., budget: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., decision_maker: _Optional[str] = ..., grade: _Optional[_Union[LeadGrade, str]] = ..., grade_reason: _Optional[str] = ..., grade_locked: _Optional[bool] = ..., status: _Optional[_Union[LeadStatus, str]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., assign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_overdue: _Optional[bool] = ..., customer_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., convert_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disqualify_reason: _Optional[str] = ..., duplicate_lead_ids: _Optional[_Iterable[str]] = ..., last_activity_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    grade_rule_id: str
+    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., contact_name: _Optional[str] = ..., company_name: _Optional[str] = ..., job_title: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., source_detail: _Optional[str] = ..., intake_params: _Optional[_Mapping[str, str]] = ..., campaign_id: _Optional[str] = ..., campaign_variant_id: _Optional[str] = ..., intent_level: _Optional[_Union[IntentLevel, str]] = ..., need_clarity: _Optional[_Union[NeedClarity, str]] = ..., need_description: _Optional[str] = ..., product_interests: _Optional[_Iterable[str]] = ..., budget: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., decision_maker: _Optional[str] = ..., grade: _Optional[_Union[LeadGrade, str]] = ..., grade_reason: _Optional[str] = ..., grade_locked: _Optional[bool] = ..., status: _Optional[_Union[LeadStatus, str]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., assign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_overdue: _Optional[bool] = ..., customer_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., convert_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disqualify_reason: _Optional[str] = ..., duplicate_lead_ids: _Optional[_Iterable[str]] = ..., last_activity_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ..., grade_rule_id: _Optional[str] = ...) -> None: ...
 
 class LeadGradingRule(_message.Message):
     __slots__ = ("id", "display_name", "grade", "condition", "priority", "enabled", "create_time", "update_time", "created_by", "updated_by", "subject")
@@ -990,7 +992,7 @@ class FollowUpTask(_message.Message):
     def __init__(self, id: _Optional[str] = ..., plan_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lead_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., reason: _Optional[_Union[FollowUpReason, str]] = ..., title: _Optional[str] = ..., note: _Optional[str] = ..., due_date: _Optional[str] = ..., suggested_method: _Optional[_Union[FollowUpMethod, str]] = ..., state: _Optional[_Union[FollowUpTaskState, str]] = ..., remind_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_activity_id: _Optional[str] = ..., completed_late: _Optional[bool] = ..., cancel_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ...) -> None: ...
 
 class FollowUpPlan(_message.Message):
-    __slots__ = ("id", "customer_id", "owner_id", "department_path", "value_class", "interval_days", "senior_contact_interval_days", "next_due_date", "last_contact_date", "active", "create_time", "update_time", "estimated_class", "estimated_class_reason", "follows_estimated_class")
+    __slots__ = ("id", "customer_id", "owner_id", "department_path", "value_class", "interval_days", "senior_contact_interval_days", "next_due_date", "last_contact_date", "active", "create_time", "update_time", "estimated_class", "estimated_class_reason", "follows_estimated_class", "estimated_class_rule_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -1006,6 +1008,7 @@ class FollowUpPlan(_message.Message):
     ESTIMATED_CLASS_FIELD_NUMBER: _ClassVar[int]
     ESTIMATED_CLASS_REASON_FIELD_NUMBER: _ClassVar[int]
     FOLLOWS_ESTIMATED_CLASS_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_CLASS_RULE_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     customer_id: str
     owner_id: str
@@ -1021,7 +1024,8 @@ class FollowUpPlan(_message.Message):
     estimated_class: _types_pb2.ValueClass
     estimated_class_reason: str
     follows_estimated_class: bool
-    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., interval_days: _Optional[int] = ..., senior_contact_interval_days: _Optional[int] = ..., next_due_date: _Optional[str] = ..., last_contact_date: _Optional[str] = ..., active: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., estimated_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., estimated_class_reason: _Optional[str] = ..., follows_estimated_class: _Optional[bool] = ...) -> None: ...
+    estimated_class_rule_id: str
+    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., interval_days: _Optional[int] = ..., senior_contact_interval_days: _Optional[int] = ..., next_due_date: _Optional[str] = ..., last_contact_date: _Optional[str] = ..., active: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., estimated_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., estimated_class_reason: _Optional[str] = ..., follows_estimated_class: _Optional[bool] = ..., estimated_class_rule_id: _Optional[str] = ...) -> None: ...
 
 class SalesPolicy(_message.Message):
     __slots__ = ("currency_code", "lead_response_targets", "follow_up_cadences", "need_confirmed_contact_days", "proposal_contact_days", "reminder_days_before", "renewal_reminder_days", "lead_cold_after_days", "stage_probabilities", "update_time", "updated_by")

@@ -31,6 +31,9 @@ from sales_service.marketing_client import campaign_lookup
 from sales_service.models import Lead, SalesRep
 from sqlalchemy import func, select
 
+# The namespace of the rules the migrations seed (0003: uuid5 of their keys).
+SEEDED_NAMESPACE = uuid.UUID("6c1f3a52-8e0b-4d7a-9c21-5b3e7f9d0a44")
+
 pytestmark = pytest.mark.integration
 
 S = sales_pb2
@@ -111,7 +114,9 @@ def test_a_hot_lead_is_labelled_graded_a_and_given_to_a_senior_rep(api):
 
     assert NUMBER.match(lead.number)
     assert (lead.source, lead.source_detail) == (types_pb2.SOURCE_CHANNEL_EXHIBITION, "CIIE 2026")
-    assert lead.grade == S.LEAD_GRADE_A and "High intent and a clear need" in lead.grade_reason
+    assert lead.grade == S.LEAD_GRADE_A and "意向高且需求明确为 A 类" in lead.grade_reason
+    # The rule that gave the grade, by id, so a page describes it in its reader's language.
+    assert lead.grade_rule_id == str(uuid.uuid5(SEEDED_NAMESPACE, "grade-a"))
     assert (lead.status, lead.owner_id, lead.department_path) == (
         S.LEAD_STATUS_ASSIGNED, "u-rep", "/hq/sales/east")  # u-rep-2 is not senior
     due = lead.first_contact_due_time.ToDatetime().replace(tzinfo=before.tzinfo)
@@ -408,15 +413,16 @@ def test_grading_rules_are_data_only_leads_and_admins_change_them(api, rpc_error
 def test_the_seeded_rules_are_listed_with_the_requirements_defaults(api):
     grading = api.stub("u-rep").ListLeadGradingRules(S.ListLeadGradingRulesRequest(enabled=True))
     seeded = {r.display_name: r.grade for r in grading.rules if r.created_by == "system"}
-    assert seeded == {"High intent and a clear need is A": S.LEAD_GRADE_A,
-                      "Some intent or a partly clear need is B": S.LEAD_GRADE_B}
+    # Named in Chinese (migration 0012 renames the rows 0003 seeded in English).
+    assert seeded == {"意向高且需求明确为 A 类": S.LEAD_GRADE_A,
+                      "有意向或需求部分明确为 B 类": S.LEAD_GRADE_B}
     assignment = api.stub("u-rep").ListAssignmentRules(S.ListAssignmentRulesRequest())
     seeded = {r.display_name: (r.department_path, r.min_seniority, r.strategy)
               for r in assignment.rules if r.created_by == "system"}
     assert seeded == {
-        "A leads to senior reps of /hq/sales, round robin": (
+        "A 类线索分给 /hq/sales 的资深销售，轮流分配": (
             "/hq/sales", S.REP_SENIORITY_SENIOR, S.ASSIGNMENT_STRATEGY_ROUND_ROBIN),
-        "B and C leads to all reps of /hq/sales, round robin": (
+        "B、C 类线索分给 /hq/sales 的全部销售，轮流分配": (
             "/hq/sales", S.REP_SENIORITY_UNSPECIFIED, S.ASSIGNMENT_STRATEGY_ROUND_ROBIN)}
 
 

@@ -28,6 +28,9 @@ from sales_service import follow_up_events, opportunities, plans_and_tasks, pros
 from sales_service.models import CustomerFact, FollowUpTask, Opportunity
 from sqlalchemy import select
 
+# The namespace of the rules the migrations seed (0003: uuid5 of their keys).
+SEEDED_NAMESPACE = uuid.UUID("6c1f3a52-8e0b-4d7a-9c21-5b3e7f9d0a44")
+
 pytestmark = pytest.mark.integration
 
 S = sales_pb2
@@ -156,7 +159,8 @@ def test_a_prospect_estimated_at_500000_cny_gets_an_a_cadence_before_any_contrac
 
     known = fact(database, customer_id)
     assert (known.value_class, known.prospect_class) == (None, "A")
-    assert "Estimated 500,000 CNY or more is A" in known.prospect_class_reason
+    assert "预估合作金额 50 万元及以上为 A 类" in known.prospect_class_reason
+    assert known.prospect_class_rule_id == str(uuid.uuid5(SEEDED_NAMESPACE, "prospect-a"))
     with database.unit_of_work(readonly=True) as uow:
         plan = plans_and_tasks.plan_of(uow.session, customer_id)
         assert (plan.value_class, plan.next_due_date) == ("A", "2025-06-09")
@@ -264,9 +268,9 @@ def test_prospect_rules_are_data_listed_apart_from_the_lead_rules(api, rpc_error
         S.ListLeadGradingRulesRequest(subject=S.GRADING_SUBJECT_PROSPECT)
     ).rules
     assert [(r.display_name, r.grade, r.subject) for r in seeded] == [
-        ("Estimated 500,000 CNY or more is A", S.LEAD_GRADE_A, S.GRADING_SUBJECT_PROSPECT),
-        ("Estimated 100,000 CNY or more is B", S.LEAD_GRADE_B, S.GRADING_SUBJECT_PROSPECT),
-        ("Any estimated value below that is C", S.LEAD_GRADE_C, S.GRADING_SUBJECT_PROSPECT),
+        ("预估合作金额 50 万元及以上为 A 类", S.LEAD_GRADE_A, S.GRADING_SUBJECT_PROSPECT),
+        ("预估合作金额 10 万元及以上为 B 类", S.LEAD_GRADE_B, S.GRADING_SUBJECT_PROSPECT),
+        ("其余有预估合作金额的为 C 类", S.LEAD_GRADE_C, S.GRADING_SUBJECT_PROSPECT),
     ]
     lead_rules = lead.ListLeadGradingRules(S.ListLeadGradingRulesRequest()).rules
     assert {r.subject for r in lead_rules} == {S.GRADING_SUBJECT_LEAD}
@@ -332,6 +336,7 @@ def test_prospect_rules_are_data_listed_apart_from_the_lead_rules(api, rpc_error
             plan.interval_days,
         ) == (types_pb2.VALUE_CLASS_A, types_pb2.VALUE_CLASS_A, True, 7)
         assert "1000 staff or more is A" in plan.estimated_class_reason
+        assert plan.estimated_class_rule_id == created.id
         today = utcnow().date()
         assert plan.next_due_date == (today + timedelta(days=7)).isoformat()
     finally:
