@@ -236,6 +236,12 @@ class RoutingDecisionRecord(Base):
     reason: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[str | None] = mapped_column(String(64))
     decide_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The facts the English ``reason`` quotes beyond the columns above, kept apart so a page
+    # can tell the "why" in its reader's language (migration 0008; older decisions: unset).
+    note: Mapped[str | None] = mapped_column(Text)
+    """What the person who routed, assigned or transferred by hand wrote."""
+    assigned_by_hand: Mapped[bool | None] = mapped_column(Boolean)
+    customer_facts_unknown: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class TicketCommentRecord(Base):

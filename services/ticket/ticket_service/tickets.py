@@ -283,6 +283,9 @@ def apply_routing(
         reason="; ".join(summary),
         actor_id=actor_id or None,
         decide_time=now,
+        note=reason or None,
+        assigned_by_hand=bool(assignee_id),
+        customer_facts_unknown=facts is not None and not facts.known,
     )
     session.add(decision)
     session.flush()  # the decision's id goes into the history entries

@@ -170,6 +170,9 @@ def decision_to_proto(decision: RoutingDecisionRecord) -> ticket_pb2.RoutingDeci
         reason=decision.reason,
         actor_id=decision.actor_id or "",
         decide_time=to_timestamp(decision.decide_time),
+        note=decision.note or "",
+        assigned_by_hand=bool(decision.assigned_by_hand),
+        customer_facts_unknown=bool(decision.customer_facts_unknown),
     )
 
 

@@ -369,7 +369,7 @@ class TicketHistoryEntry(_message.Message):
     def __init__(self, id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., kind: _Optional[_Union[TicketHistoryKind, str]] = ..., from_state: _Optional[_Union[TicketState, str]] = ..., to_state: _Optional[_Union[TicketState, str]] = ..., from_department_path: _Optional[str] = ..., to_department_path: _Optional[str] = ..., from_assignee_id: _Optional[str] = ..., to_assignee_id: _Optional[str] = ..., from_priority: _Optional[_Union[TicketPriority, str]] = ..., to_priority: _Optional[_Union[TicketPriority, str]] = ..., actor_id: _Optional[str] = ..., reason: _Optional[str] = ..., routing_decision_id: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RoutingDecision(_message.Message):
-    __slots__ = ("id", "ticket_id", "kind", "rule_id", "rule_name", "matched_conditions", "department_path", "fallback", "agent_selection", "required_skills", "candidates", "assignee_id", "tie_broken_at_random", "customer_value_class", "customer_at_risk", "priority_before", "priority_after", "reason", "actor_id", "decide_time")
+    __slots__ = ("id", "ticket_id", "kind", "rule_id", "rule_name", "matched_conditions", "department_path", "fallback", "agent_selection", "required_skills", "candidates", "assignee_id", "tie_broken_at_random", "customer_value_class", "customer_at_risk", "priority_before", "priority_after", "reason", "actor_id", "decide_time", "note", "assigned_by_hand", "customer_facts_unknown")
     ID_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -390,6 +390,9 @@ class RoutingDecision(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNED_BY_HAND_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_FACTS_UNKNOWN_FIELD_NUMBER: _ClassVar[int]
     id: str
     ticket_id: str
     kind: RoutingKind
@@ -410,7 +413,10 @@ class RoutingDecision(_message.Message):
     reason: str
     actor_id: str
     decide_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., kind: _Optional[_Union[RoutingKind, str]] = ..., rule_id: _Optional[str] = ..., rule_name: _Optional[str] = ..., matched_conditions: _Optional[_Iterable[str]] = ..., department_path: _Optional[str] = ..., fallback: _Optional[bool] = ..., agent_selection: _Optional[_Union[AgentSelection, str]] = ..., required_skills: _Optional[_Iterable[str]] = ..., candidates: _Optional[_Iterable[_Union[RoutingCandidate, _Mapping]]] = ..., assignee_id: _Optional[str] = ..., tie_broken_at_random: _Optional[bool] = ..., customer_value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., customer_at_risk: _Optional[bool] = ..., priority_before: _Optional[_Union[TicketPriority, str]] = ..., priority_after: _Optional[_Union[TicketPriority, str]] = ..., reason: _Optional[str] = ..., actor_id: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    note: str
+    assigned_by_hand: bool
+    customer_facts_unknown: bool
+    def __init__(self, id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., kind: _Optional[_Union[RoutingKind, str]] = ..., rule_id: _Optional[str] = ..., rule_name: _Optional[str] = ..., matched_conditions: _Optional[_Iterable[str]] = ..., department_path: _Optional[str] = ..., fallback: _Optional[bool] = ..., agent_selection: _Optional[_Union[AgentSelection, str]] = ..., required_skills: _Optional[_Iterable[str]] = ..., candidates: _Optional[_Iterable[_Union[RoutingCandidate, _Mapping]]] = ..., assignee_id: _Optional[str] = ..., tie_broken_at_random: _Optional[bool] = ..., customer_value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., customer_at_risk: _Optional[bool] = ..., priority_before: _Optional[_Union[TicketPriority, str]] = ..., priority_after: _Optional[_Union[TicketPriority, str]] = ..., reason: _Optional[str] = ..., actor_id: _Optional[str] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ..., assigned_by_hand: _Optional[bool] = ..., customer_facts_unknown: _Optional[bool] = ...) -> None: ...
 
 class RoutingCandidate(_message.Message):
     __slots__ = ("agent_id", "eligible", "skip_reason", "open_ticket_count", "matched_skill_count", "selected")

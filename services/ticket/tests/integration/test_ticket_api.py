@@ -323,6 +323,9 @@ def test_a_transfer_keeps_the_history_and_changes_the_department(api, rpc_error)
     assert full.history[0].kind == S.TICKET_HISTORY_KIND_CREATED  # the whole history stays
     assert [d.kind for d in full.routing_decisions] == [S.ROUTING_KIND_INITIAL,
                                                         S.ROUTING_KIND_TRANSFER]
+    # the facts of the "why" apart from its English sentence, for a page in any language
+    assert [(d.note, d.assigned_by_hand) for d in full.routing_decisions] == [
+        ("", False), ("it is a delivery problem", False)]
     (event,) = api.events("ticket.transferred", events_pb2.TicketTransferred)
     assert (event.from_department_path, event.to_department_path, event.actor_id) == (
         "/hq/tech", "/hq/logistics", ZHAO)
@@ -396,6 +399,9 @@ def test_assignment_escalation_priority_and_update(api, rpc_error):
     assert assigned.assignee_id == "u-zhou"
     (event,) = api.events("ticket.assigned", events_pb2.TicketAssigned)
     assert (event.previous_assignee_id, event.actor_id) == ("u-zhao", TECH_LEAD)
+    by_hand = _full(api, ADMIN, ticket.id).routing_decisions[-1]
+    assert (by_hand.kind, by_hand.assignee_id, by_hand.assigned_by_hand) == (
+        S.ROUTING_KIND_REASSIGN, "u-zhou", True)
     assert rpc_error(stub.AssignTicket, ticket_pb2.AssignTicketRequest(
         id=ticket.id, assignee_id="u-wang")).code == grpc.StatusCode.INVALID_ARGUMENT
 
@@ -630,6 +636,7 @@ def test_a_customer_service_that_is_down_stops_only_tickets_that_name_a_customer
     assert ticket.priority == ticket_pb2.TICKET_PRIORITY_NORMAL
     (decision,) = _full(api, REP, ticket.id).routing_decisions
     assert "routed without customer facts (no customer given)" in decision.reason
+    assert decision.customer_facts_unknown
 
 
 def test_resolved_tickets_close_themselves_after_the_policy_window(api):
