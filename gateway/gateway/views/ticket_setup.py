@@ -42,6 +42,8 @@ from gateway.views.ticket_setup_schemas import (
     CallbackTaskListQuery,
     CallbackTaskPage,
     CallbackTaskPath,
+    PublicHolidayFill,
+    PublicHolidayFillResult,
     RoutingRule,
     RoutingRuleCreate,
     RoutingRuleListQuery,
@@ -277,6 +279,24 @@ def register(app, deps) -> None:
         list_query=TicketPageQuery,
         list_filters=lambda q: {},
     )
+
+    @operation(
+        api,
+        "post",
+        "/api/v1/business-calendars/<calendar_id>/public-holidays",
+        operation_id="fillPublicHolidays",
+        summary="Add a year's Chinese public holidays and make-up working days to a calendar",
+        description="Days the calendar already lists are kept as they are: filling twice changes nothing.",
+        responses={200: PublicHolidayFillResult},
+        calls_services=True,
+    )
+    def fill_public_holidays(path: CalendarPath, body: PublicHolidayFill):
+        filled = call(
+            PEER,
+            stub().FillPublicHolidays,
+            ticket_pb2.FillPublicHolidaysRequest(calendar_id=path.calendar_id, year=body.year),
+        )
+        return json_response(PublicHolidayFillResult.model_validate(to_json(filled)))
 
     @operation(
         api,

@@ -317,6 +317,35 @@ class CalendarPath(BaseModel):
     calendar_id: str = Field(min_length=1, max_length=64)
 
 
+class PublicHolidayFill(BaseModel):
+    """Which year's Chinese public holidays and make-up working days to add."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"year": 2026}]})
+
+    year: int = Field(
+        ge=1,
+        le=9999,
+        description="The year, e.g. 2026; one the service's holiday data does not know yet is refused on `year`.",
+    )
+
+
+class PublicHolidayFillResult(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"calendar": CALENDAR_EXAMPLE, "holidays_added": 33, "extra_working_days_added": 6}
+            ]
+        },
+    )
+
+    calendar: BusinessCalendar
+    holidays_added: int = Field(
+        0, description="Holidays added (0 when the year was filled before)."
+    )
+    extra_working_days_added: int = Field(0, description="Make-up working days added.")
+
+
 # --- agents ---------------------------------------------------------------------------------
 
 AGENT_EXAMPLE = {

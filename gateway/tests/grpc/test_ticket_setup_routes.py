@@ -165,6 +165,35 @@ def test_business_calendar_round_trip(client, auth_header):
     assert calendar["id"] in [c["id"] for c in listed["calendars"]]
 
 
+def test_a_year_of_public_holidays_is_filled_once_and_an_unknown_year_is_422(client, auth_header):
+    headers = auth_header("admin")
+    body = {
+        "display_name": "Finance office hours",
+        "department_path": "/hq/finance",
+        "time_zone": "Asia/Shanghai",
+        "working_hours": [
+            {"day": day, "opens_at": "09:00", "closes_at": "18:00"}
+            for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+        ],
+    }
+    calendar = client.post("/api/v1/business-calendars", json=body, headers=headers).get_json()
+    fill = f"/api/v1/business-calendars/{calendar['id']}/public-holidays"
+
+    first = client.post(fill, json={"year": 2026}, headers=headers)
+    again = client.post(fill, json={"year": 2026}, headers=headers)
+    unknown = client.post(fill, json={"year": 2999}, headers=headers)
+
+    assert first.status_code == 200, first.get_data(as_text=True)
+    filled = first.get_json()
+    make_up = {"date": "2026-02-14", "name": "春节调休 (Spring Festival)", "weekday_like": "monday"}
+    assert make_up in filled["calendar"]["extra_working_days"]
+    assert filled["holidays_added"] > 0
+    repeated = again.get_json()
+    assert (repeated["holidays_added"], repeated["extra_working_days_added"]) == (0, 0)
+    assert unknown.status_code == 422
+    assert [e["field"] for e in unknown.get_json()["errors"]] == ["year"]
+
+
 def test_ticket_policy_get_and_put(client, auth_header):
     headers = auth_header("admin")
     policy = {
