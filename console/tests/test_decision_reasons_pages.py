@@ -26,6 +26,7 @@ AGENT = {
 WHEN = Timestamp(seconds=1_790_000_000)
 RULE = "Delivery problems to logistics"
 TYPED = "客户要求技术部处理 (asked twice)"
+HAND_NOTE = "熟悉该客户"
 
 
 def _routed() -> ticket_pb2.RoutingDecision:
@@ -63,12 +64,34 @@ def _transferred() -> ticket_pb2.RoutingDecision:
         tie_broken_at_random=True,
         actor_id="u-agent",
         decide_time=WHEN,
+        note=TYPED,
         reason="transferred /hq/logistics -> /hq/tech; least loaded of 2 eligible agent(s), "
         f"tie broken at random; reason: {TYPED}",
     )
 
 
+def _assigned_by_hand() -> ticket_pb2.RoutingDecision:
+    return ticket_pb2.RoutingDecision(
+        id="d3",
+        ticket_id="tk-1",
+        kind=ticket_pb2.ROUTING_KIND_REASSIGN,
+        department_path="/hq/tech",
+        candidates=[ticket_pb2.RoutingCandidate(agent_id="u-t2", eligible=True, selected=True)],
+        assignee_id="u-t2",
+        assigned_by_hand=True,
+        actor_id="u-tech-lead",
+        note=HAND_NOTE,
+        decide_time=WHEN,
+        reason=f"within /hq/tech; assigned by hand to u-t2; reason: {HAND_NOTE}",
+    )
+
+
 class Tickets(ticket_pb2_grpc.TicketServiceServicer):
+    def ListAgents(self, request, context):
+        return ticket_pb2.ListAgentsResponse(
+            agents=[ticket_pb2.Agent(user_id="u-t2", display_name="孙七")]
+        )
+
     def GetTicket(self, request, context):
         if request.id != "tk-1":
             context.abort(grpc.StatusCode.NOT_FOUND, f"ticket {request.id} not found")
@@ -81,7 +104,7 @@ class Tickets(ticket_pb2_grpc.TicketServiceServicer):
             department_path="/hq/tech",
             assignee_id="u-t1",
             create_time=WHEN,
-            routing_decisions=[_routed(), _transferred()],
+            routing_decisions=[_routed(), _transferred(), _assigned_by_hand()],
             history=[
                 ticket_pb2.TicketHistoryEntry(
                     id="h1",
@@ -228,7 +251,8 @@ def test_the_zh_ticket_page_says_why_it_was_routed_in_chinese_with_the_data_as_i
     assert _words_outside_data(routing) == []
     assert _words_outside_data(history) == []
     assert _reasons(routing, "routing-reason") == [  # newest first
-        "转派至 /hq/tech；在 2 名符合条件的坐席中负载最低；条件相同时随机选择",
+        f"在 /hq/tech 内；人工指派给 孙七；理由：{HAND_NOTE}",
+        f"转派至 /hq/tech；在 2 名符合条件的坐席中负载最低；条件相同时随机选择；理由：{TYPED}",
         f"规则“{RULE}”→ /hq/logistics；在 1 名符合条件的坐席中负载最低",
     ]
     assert f'<span translate="no">{RULE}</span>' in routing
@@ -239,7 +263,11 @@ def test_the_english_ticket_page_reads_as_the_services_sentence(console):
     page = console.client(AGENT, "en-US").get("/tickets/tk-1").get_data(as_text=True)
     routing, history = _block(page, "routing"), _block(page, "history")
     assert _reasons(routing, "routing-reason") == [
-        "transferred to /hq/tech; least loaded of 2 eligible agent(s); tie broken at random",
+        f"within /hq/tech; assigned by hand to 孙七; reason: {HAND_NOTE}",
+        (
+            "transferred to /hq/tech; least loaded of 2 eligible agent(s); tie broken at random; "
+            f"reason: {TYPED}"
+        ),
         _routed().reason,
     ]
     assert _reasons(history, "history-detail") == [f"rule '{RULE}' -> /hq/logistics", TYPED]

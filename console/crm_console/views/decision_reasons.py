@@ -64,9 +64,15 @@ def placement(decision: ticket_pb2.RoutingDecision) -> Markup:
     return _sentence(_("no routing rule enabled -> %(department)s"), department=department)
 
 
-def agent_pick(decision: ticket_pb2.RoutingDecision) -> Markup:
-    """How the agent was picked, among how many eligible, and whether a tie was drawn."""
+def agent_pick(decision: ticket_pb2.RoutingDecision, names: Mapping[str, str]) -> Markup:
+    """How the agent was picked (by hand, or by the rule among how many eligible, and whether
+    a tie was drawn). ``names``: user id → display name."""
     eligible = sum(1 for candidate in decision.candidates if candidate.eligible)
+    if decision.assigned_by_hand:
+        return _sentence(
+            _("assigned by hand to %(agent)s"),
+            agent=names.get(decision.assignee_id) or decision.assignee_id,
+        )
     if decision.agent_selection == ticket_pb2.AGENT_SELECTION_QUEUE_ONLY:
         return _sentence(_("no agent is picked by this rule; waits in the department queue"))
     if not decision.assignee_id:
@@ -85,30 +91,33 @@ def agent_pick(decision: ticket_pb2.RoutingDecision) -> Markup:
     return picked
 
 
-def routing_why(decision: ticket_pb2.RoutingDecision) -> Markup:
-    """The decision's whole "why": where and by what, then how the agent was picked."""
-    return _joined([placement(decision), agent_pick(decision)])
+def routing_why(decision: ticket_pb2.RoutingDecision, names: Mapping[str, str]) -> Markup:
+    """The decision's whole "why": where and by what, how the agent was picked, whether the
+    customer's facts were missing, and what the person who acted wrote."""
+    parts = [placement(decision), agent_pick(decision, names)]
+    if decision.customer_facts_unknown:
+        parts.append(_sentence(_("routed without customer facts")))
+    if decision.note:
+        parts.append(_sentence(_("reason: %(note)s"), note=decision.note))
+    return _joined(parts)
 
 
 def history_detail(
-    entry: ticket_pb2.TicketHistoryEntry, decisions: dict[str, ticket_pb2.RoutingDecision]
+    entry: ticket_pb2.TicketHistoryEntry, decisions: Mapping[str, ticket_pb2.RoutingDecision]
 ) -> Markup | None:
-    """A routing history entry's detail as the reader reads it: the rules' placement sentence
-    composed again from its decision; what a person typed (a transfer's or a re-route's
-    reason) stays as it was written. None when the entry has no detail."""
+    """A routing history entry's detail as the reader reads it: what a person wrote (a
+    transfer's or a re-route's reason, the decision's note) stays as it was written; otherwise
+    the detail is the rules' placement, composed again from the entry's decision. None when
+    the entry has no detail."""
     if not entry.reason:
         return None
     decision = decisions.get(entry.routing_decision_id)
-    typed = (
+    # a transfer's reason is always a person's (older decisions have no note to compare)
+    if (
         decision is None
         or decision.kind == ticket_pb2.ROUTING_KIND_TRANSFER
-        or (
-            # the service appends a person's reason to the decision's summary as "reason: <text>";
-            # an entry whose detail is that text is theirs, otherwise it is the rules' sentence
-            decision.reason.endswith(f"reason: {entry.reason}")
-        )
-    )
-    if typed:
+        or (entry.reason == decision.note)
+    ):
         return _sentence("%(text)s", text=entry.reason)
     return placement(decision)
 
