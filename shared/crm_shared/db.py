@@ -24,6 +24,7 @@ from sqlalchemy import (
     make_url,
     text,
 )
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.functions import FunctionElement
@@ -98,6 +99,10 @@ def _seconds_between_sqlite(element, compiler, **kw):
 
 DEFAULT_CONNECTIONS = 10
 
+# How long a SQLite writer waits for the write lock before giving up: in SQLite's busy handler
+# for another process, and on the process's own queue (Database.unit_of_work) for a thread.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
 
 def make_engine(url: str, connections: int = DEFAULT_CONNECTIONS) -> Engine:
     """The process's engine, whose pool keeps ``connections`` open: as many as the threads
@@ -118,7 +123,11 @@ def _sqlite_engine(url: str, pool: dict[str, int]) -> Engine:
     # fails half-way with SQLITE_BUSY when upgrading from read to write.
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+        connect_args={
+            "check_same_thread": False,
+            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+            "isolation_level": None,
+        },
         **pool,
     )
 
@@ -127,7 +136,7 @@ def _sqlite_engine(url: str, pool: dict[str, int]) -> Engine:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -176,8 +185,10 @@ class Database:
         # (issue 17). The threads of this process queue on this lock instead and wake the
         # moment it is released; only processes still contend for the file. Reentrant, so
         # a write opened inside another in one thread still meets SQLite's own lock (and its
-        # timeout) rather than waiting here forever. PostgreSQL locks rows: nothing to queue.
-        self._writer = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
+        # timeout); a thread waits here no longer than SQLite would, then fails as the pool
+        # does when it has no connection to give (a transient error to the event handlers).
+        # PostgreSQL locks rows: nothing to queue.
+        self._writer = threading.RLock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -198,7 +209,7 @@ class Database:
     def unit_of_work(self, *, readonly: bool = False) -> Iterator[UnitOfWork]:
         session = (self._read if readonly else self._write)()
         uow = UnitOfWork(session)
-        with contextlib.nullcontext() if readonly else self._writer:
+        with contextlib.nullcontext() if readonly else self._queued_writer():
             try:
                 yield uow
                 if readonly:
@@ -216,6 +227,21 @@ class Database:
         if uow.changes and not readonly:
             for committed in list(self._committed_listeners):
                 committed(uow)
+
+    @contextlib.contextmanager
+    def _queued_writer(self) -> Iterator[None]:
+        if self._writer is None:
+            yield
+            return
+        if not self._writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_SECONDS):
+            raise SQLAlchemyTimeoutError(
+                f"another write of this process held the SQLite write lock for "
+                f"{SQLITE_BUSY_TIMEOUT_SECONDS} s"
+            )
+        try:
+            yield
+        finally:
+            self._writer.release()
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import threading
 
+from crm_shared import db
 from crm_shared.db import Database
+from crm_shared.events.handlers import is_transient
 from sqlalchemy import event, text
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 
 def database_with_short_busy_timeout(tmp_path) -> Database:
@@ -74,3 +77,30 @@ def test_readers_do_not_queue_behind_a_writer(tmp_path):
 def _read_marks(database: Database) -> list[str]:
     with database.unit_of_work(readonly=True) as uow:
         return list(uow.session.execute(text("SELECT who FROM marks")).scalars())
+
+
+def test_a_writer_queued_longer_than_sqlite_would_wait_fails_as_a_transient_error(
+    tmp_path, monkeypatch
+):
+    database = database_with_short_busy_timeout(tmp_path)
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_SECONDS", 0.2)
+    outcome: dict[str, BaseException] = {}
+
+    def second_writer():
+        try:
+            with database.unit_of_work() as uow:
+                uow.session.execute(text("INSERT INTO marks VALUES ('second')"))
+        except BaseException as exc:  # noqa: BLE001 - the failure is what the test reports
+            outcome["error"] = exc
+
+    with database.unit_of_work() as uow:
+        uow.session.execute(text("INSERT INTO marks VALUES ('first')"))
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(10)  # gives up after 0.2 s while the first still holds the lock
+        assert not thread.is_alive()
+
+    assert isinstance(outcome.get("error"), SQLAlchemyTimeoutError), outcome
+    assert is_transient(outcome["error"])  # an event handler retries it, not dead-letters it
+    assert _read_marks(database) == ["first"]
+    database.dispose()
