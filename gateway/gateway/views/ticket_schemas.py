@@ -6,7 +6,7 @@ knowledge routes share): pydantic models mirroring ``crm.ticket.v1`` in the REST
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from crm.common.v1 import types_pb2
 from crm.ticket.v1 import ticket_pb2
@@ -15,6 +15,7 @@ from crm_shared.protojson import enum_words
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic.fields import FieldInfo
 
+from gateway.views.customers import LocaleWord, TableFormatWord
 from gateway.views.dashboard import DateRange, Kpi
 
 DEPARTMENT_PATH = r"^(/[a-z0-9][a-z0-9_-]{0,62})+$"
@@ -174,7 +175,9 @@ class TicketPageQuery(BaseModel):
     )
 
 
-class TicketListQuery(TicketPageQuery):
+class TicketFilterQuery(BaseModel):
+    """The selection filters shared by the list and the export; they combine with AND."""
+
     query: str = Field("", max_length=200, description="Text in the number, title or description.")
     state: list[StateWord] = Field(default_factory=list, description="Any of these states.")
     type: list[TicketTypeWord] = Field(default_factory=list, description="Any of these types.")
@@ -193,6 +196,30 @@ class TicketListQuery(TicketPageQuery):
         orders(ticket_pb2.ListTicketsRequest)[0],
         description="`priority` puts urgent tickets first; `sla.resolution_due_time` is the "
         "queue's order (soonest resolution due first, tickets without one last).",
+    )
+
+
+class TicketListQuery(TicketPageQuery, TicketFilterQuery):
+    pass
+
+
+class TicketExportQuery(TicketFilterQuery):
+    columns: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Columns to write, by key (`number`, `title`, `state`, `reporter_phone`...: "
+        "the ticket service's README lists them); all by default. An unknown one is a 422.",
+    )
+    access_purpose: str = Field(
+        "", max_length=500, description="Written to the audit log with reporter contacts."
+    )
+    format: TableFormatWord = Field("csv", description="`csv` or `xlsx` (an Excel workbook).")
+    locale: LocaleWord | None = Field(
+        None,
+        description="For a person: `zh-CN` heads the columns in Chinese (工单编号...) and writes "
+        "Chinese state, type, priority and channel words, `en-US` English; either starts a CSV "
+        "with the UTF-8 byte-order mark. Without it the file is the stable machine format: the "
+        "columns' keys, enum words, no byte-order mark.",
     )
 
 

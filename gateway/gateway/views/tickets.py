@@ -18,16 +18,23 @@ from typing import Any
 from crm.common.v1 import types_pb2
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
 from crm_shared.auth import current_principal
+from crm_shared.grpc.client import connect
+from crm_shared.protojson import enum_number, from_json, to_json
+from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from crm_shared.timestamps import to_timestamp
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json, to_json
 from gateway.views import json_response
-from gateway.views.customers import idempotency_request_id
+from gateway.views.customers import (
+    EXPORT_MEDIA_TYPES,
+    LONG_CALL_SECONDS,
+    idempotency_request_id,
+)
 from gateway.views.ticket_schemas import (
     AssignBody,
     CommentCreate,
@@ -47,6 +54,8 @@ from gateway.views.ticket_schemas import (
     TicketComment,
     TicketCommentPage,
     TicketCreate,
+    TicketExportQuery,
+    TicketFilterQuery,
     TicketHistory,
     TicketHistoryQuery,
     TicketKpis,
@@ -64,6 +73,21 @@ from gateway.views.ticket_schemas import (
 PEER = "ticket"
 SERVICE = ticket_pb2.DESCRIPTOR.services_by_name["TicketService"]
 COLLECTION = "/api/v1/tickets"
+EXPORT_RESPONSE = {
+    "description": (
+        "The tickets as CSV (UTF-8, header line) or as an .xlsx workbook (`format=xlsx`). A CSV "
+        "cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab "
+        "or a carriage return) is written with a leading `'`, which spreadsheets show as text. "
+        "Every .xlsx cell is a text cell, never a formula."
+    ),
+    "content": {
+        "text/csv": {
+            "schema": {"type": "string"},
+            "example": "工单编号,标题,状态\r\nT20261207-0001,快递三天未送达,处理中\r\n",
+        },
+        XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    },
+}
 
 
 def ticket_stub(deps) -> ticket_pb2_grpc.TicketServiceStub:
@@ -72,6 +96,29 @@ def ticket_stub(deps) -> ticket_pb2_grpc.TicketServiceStub:
 
 def from_proto(ticket: ticket_pb2.Ticket) -> Ticket:
     return Ticket.model_validate(to_json(ticket))
+
+
+def selection(query: TicketFilterQuery, request):
+    """``request`` (ListTicketsRequest or ExportTicketsRequest) with the query's filters."""
+    request.query = query.query
+    request.states.extend(enum_number(ticket_pb2.TicketState.DESCRIPTOR, s) for s in query.state)
+    request.types.extend(enum_number(ticket_pb2.TicketType.DESCRIPTOR, t) for t in query.type)
+    request.priorities.extend(
+        enum_number(ticket_pb2.TicketPriority.DESCRIPTOR, p) for p in query.priority
+    )
+    request.department_path = query.department_path
+    request.assignee_id = query.assignee_id
+    request.customer_id = query.customer_id
+    request.account_manager_id = query.account_manager_id
+    request.category = query.category
+    request.order_by = query.order_by
+    if query.sla_breached is not None:
+        request.sla_breached = query.sla_breached
+    if query.created_after is not None:
+        request.min_create_time.CopyFrom(to_timestamp(query.created_after))
+    if query.created_before is not None:
+        request.max_create_time.CopyFrom(to_timestamp(query.created_before))
+    return request
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -120,28 +167,9 @@ def register(app, deps) -> None:
         calls_services=True,
     )
     def list_tickets(query: TicketListQuery):
-        request = ticket_pb2.ListTicketsRequest(
-            page_size=query.page_size or 0,
-            page_token=query.page_token,
-            query=query.query,
-            states=[enum_number(ticket_pb2.TicketState.DESCRIPTOR, s) for s in query.state],
-            types=[enum_number(ticket_pb2.TicketType.DESCRIPTOR, t) for t in query.type],
-            priorities=[
-                enum_number(ticket_pb2.TicketPriority.DESCRIPTOR, p) for p in query.priority
-            ],
-            department_path=query.department_path,
-            assignee_id=query.assignee_id,
-            customer_id=query.customer_id,
-            account_manager_id=query.account_manager_id,
-            category=query.category,
-            order_by=query.order_by,
-        )
-        if query.sla_breached is not None:
-            request.sla_breached = query.sla_breached
-        if query.created_after is not None:
-            request.min_create_time.CopyFrom(to_timestamp(query.created_after))
-        if query.created_before is not None:
-            request.max_create_time.CopyFrom(to_timestamp(query.created_before))
+        request = selection(query, ticket_pb2.ListTicketsRequest())
+        request.page_size = query.page_size or 0
+        request.page_token = query.page_token
         page = call(PEER, stub().ListTickets, request)
         return json_response(
             TicketPage(
@@ -149,6 +177,41 @@ def register(app, deps) -> None:
                 next_page_token=page.next_page_token,
                 total_size=page.total_size,
             )
+        )
+
+    @operation(
+        api,
+        "get",
+        f"{COLLECTION}/export",
+        operation_id="exportTickets",
+        summary="Download the tickets the caller may see as CSV or .xlsx",
+        description="The list's filters and order apply. An export with a reporter's name, "
+        "phone or e-mail among its columns is written to the ticket service's audit log.",
+        responses={200: EXPORT_RESPONSE},
+        calls_services=True,
+    )
+    def export_tickets(query: TicketExportQuery):
+        request = selection(query, ticket_pb2.ExportTicketsRequest())
+        request.columns.extend(query.columns)
+        request.access_purpose = query.access_purpose
+        request.format = enum_number(types_pb2.TableFormat.DESCRIPTOR, query.format)
+        # No default from the caller's profile: an integration parsing the keys gets the same
+        # file whatever its account's language (as the customer export).
+        request.locale = query.locale or ""
+        channel = connect(deps.peers.addresses[PEER], [SERVICE], default_timeout=LONG_CALL_SECONDS)
+        try:
+            # Drained inside the request (see export_customers): a refusal is a problem
+            # response, never a broken download.
+            export_stub = ticket_pb2_grpc.TicketServiceStub(channel)
+            chunks = call(
+                PEER, lambda r: [chunk.data for chunk in export_stub.ExportTickets(r)], request
+            )
+        finally:
+            channel.close()
+        return Response(
+            b"".join(chunks),
+            mimetype=EXPORT_MEDIA_TYPES[query.format],
+            headers={"Content-Disposition": f'attachment; filename="tickets.{query.format}"'},
         )
 
     @operation(

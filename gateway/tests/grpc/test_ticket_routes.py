@@ -7,10 +7,13 @@ forwarded tokens the ticket service uses for its visibility rules.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
+import openpyxl
 import pytest
+from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from gateway.identity.demo import USERS
 
 pytestmark = pytest.mark.integration
@@ -317,6 +320,34 @@ def test_an_agent_of_another_department_gets_404(client, rules, auth_header):
     )
 
 
+def test_export_holds_what_the_caller_may_see_as_a_workbook_headed_in_chinese(
+    client, rules, auth_header
+):
+    ticket = created_ticket(client, auth_header("admin"), title="=1+2")  # held by /hq/logistics
+    url = "/api/v1/tickets/export?format=xlsx&locale=zh-CN&columns=number&columns=title"
+
+    lead = client.get(url, headers=auth_header("logistics.lead"))
+    outsider = client.get(url, headers=auth_header("tech.zhao"))
+    machine = client.get("/api/v1/tickets/export?columns=number", headers=auth_header("admin"))
+    bad = client.get("/api/v1/tickets/export?columns=secret", headers=auth_header("admin"))
+
+    assert lead.status_code == 200
+    assert lead.mimetype == XLSX_MEDIA_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(lead.data)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["工单编号", "标题"],
+        [ticket["number"], "=1+2"],
+    ]
+    assert sheet["B2"].data_type == "s"  # text, never a formula
+    outsider_rows = list(openpyxl.load_workbook(io.BytesIO(outsider.data)).active.iter_rows())
+    assert len(outsider_rows) == 1  # the header only
+    assert machine.mimetype == "text/csv"
+    assert machine.get_data(as_text=True) == f"number\r\n{ticket['number']}\r\n"
+    assert bad.status_code == 422
+    assert bad.mimetype == "application/problem+json"
+    assert "columns[0]" in bad.get_data(as_text=True)
+
+
 def test_unknown_ticket_is_a_404_problem(client, auth_header):
     response = client.get("/api/v1/tickets/does-not-exist", headers=auth_header("admin"))
 
@@ -424,6 +455,8 @@ def test_the_openapi_document_describes_the_ticket_routes(client):
     ]
     assert "/api/v1/knowledge/search" in document["paths"]
     assert "/api/v1/tickets/kpis" in document["paths"]
+    export = document["paths"]["/api/v1/tickets/export"]["get"]
+    assert {"format", "locale", "columns", "state"} <= {p["name"] for p in export["parameters"]}
 
 
 def test_the_dashboard_shows_the_ticket_kpis(make_app, ticket_service, auth_header):
