@@ -110,6 +110,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/business-calendars/{calendar_id}"),
     ("patch", "/api/v1/business-calendars/{calendar_id}"),
     ("delete", "/api/v1/business-calendars/{calendar_id}"),
+    ("post", "/api/v1/business-calendars/{calendar_id}/public-holidays"),
     ("post", "/api/v1/knowledge"),
     ("get", "/api/v1/knowledge"),
     ("get", "/api/v1/knowledge/{article_id}"),
