@@ -10,6 +10,7 @@ from crm.sales.v1 import sales_pb2
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from crm_console import grading_reasons
 from crm_console.i18n import N_
 from crm_console.navigation import SALES, SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
@@ -80,7 +81,7 @@ def latest_assignments(leads) -> dict[str, sales_pb2.LeadAssignment]:
     assigned = [lead for lead in leads if lead.assign_time.seconds]
     if not assigned:
         return {}
-    reasons: dict[str, sales_pb2.LeadAssignment] = {}
+    latest: dict[str, sales_pb2.LeadAssignment] = {}
     oldest = min(lead.assign_time.seconds for lead in assigned)
     wanted = {lead.id for lead in assigned}
     try:
@@ -88,11 +89,11 @@ def latest_assignments(leads) -> dict[str, sales_pb2.LeadAssignment]:
             page_size=500, start_time=Timestamp(seconds=oldest - 1)))
         for decision in answer.assignments:  # newest first
             if decision.lead_id in wanted:
-                reasons.setdefault(decision.lead_id, decision)
+                latest.setdefault(decision.lead_id, decision)
     except Refusal:
         pass
     for lead in assigned:
-        if lead.id in reasons:
+        if lead.id in latest:
             continue
         try:
             answer = call("sales", "ListLeadAssignments", sales_pb2.ListLeadAssignmentsRequest(
@@ -100,8 +101,8 @@ def latest_assignments(leads) -> dict[str, sales_pb2.LeadAssignment]:
         except Refusal:
             continue
         if answer.assignments:
-            reasons[lead.id] = answer.assignments[0]
-    return reasons
+            latest[lead.id] = answer.assignments[0]
+    return latest
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -147,7 +148,8 @@ def _lead_page(lead_id: str, *, follow_up=None, convert=None, assign=None, statu
         sales_pb2.LEAD_STATUS_NEW, sales_pb2.LEAD_STATUS_ASSIGNED,
         sales_pb2.LEAD_STATUS_CONTACTED, sales_pb2.LEAD_STATUS_COLD)
     return render_template(
-        "sales/lead.html", lead=lead, assignments=assignments, activities=activities,
+        "sales/lead.html", lead=lead, grade_why=grading_reasons.lead_why(lead),
+        assignments=assignments, activities=activities,
         comments=comments, first_follow_up=first, names=names, enums=enums(),
         follow_up=follow_up, convert=convert, assign=assign, can_assign=can_assign,
         can_comment=is_sales_lead(), skip_reasons=SKIP_REASONS, why=decision_reasons,
