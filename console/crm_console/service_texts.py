@@ -175,6 +175,10 @@ FIELD_TEXTS = [
         r"is not supported by this version of the service",
         N_("is not supported by this version of the service"),
     ),
+    _family(
+        r"public holidays of (?P<year>\d+) are not known \(known: (?P<first>\d+)–(?P<last>\d+)\).*",
+        N_("the public holidays of %(year)s are not published yet (known: %(first)s–%(last)s)"),
+    ),
 ]
 
 # A call's message by family, where its reason says nothing more than the status.

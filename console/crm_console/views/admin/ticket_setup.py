@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from crm.common.v1 import rules_pb2
 from crm.ticket.v1 import ticket_pb2
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.type import dayofweek_pb2
 
+from crm_console.display import today
 from crm_console.i18n import N_
+from crm_console.i18n import gettext as _
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
 from crm_console.views.admin import (
@@ -285,9 +287,12 @@ def calendar_errors(errors: dict, sent) -> dict:
     return mapped
 
 
-def _calendar_form(values, errors, *, calendar=None, status=200):
+def _calendar_form(values, errors, *, calendar=None, status=200, fill_values=None, fill_errors=None):
+    if fill_values is None:
+        fill_values = {"year": today().year}
     return render_template("admin/calendar_form.html", values=values, errors=errors,
                            calendar=calendar, weekdays=WEEKDAY_LABELS,
+                           fill_values=fill_values, fill_errors=fill_errors or {},
                            departments=department_options(blank=N_("Default (every department)"))
                            ), status
 
@@ -338,3 +343,27 @@ def edit_calendar(calendar_id: str):
                               calendar_errors(refusal.field_errors, sent) or
                               {"": refusal.message}, calendar=calendar, status=422)
     return redirect(url_for("admin.calendars"))
+
+
+@blueprint.post("/calendars/<calendar_id>/public-holidays")
+def fill_public_holidays(calendar_id: str):
+    """Adds a year's public holidays and make-up days (FillPublicHolidays); a refused year
+    shows next to the year with what was typed, under the calendar's own form."""
+    typed = (request.form.get("year") or "").strip()
+    try:
+        if not typed.isdigit() or len(typed) > 4:
+            raise Refusal(status=422, message=_("Some fields need correcting."),
+                          field_errors={"year": _("must be a whole number")})
+        filled = call("ticket", "FillPublicHolidays", ticket_pb2.FillPublicHolidaysRequest(
+            calendar_id=calendar_id, year=int(typed)))
+    except Refusal as refusal:
+        if refusal.status != 422:
+            raise
+        calendar = call("ticket", "GetBusinessCalendar",
+                        ticket_pb2.GetBusinessCalendarRequest(id=calendar_id))
+        return _calendar_form(calendar_values(calendar), {}, calendar=calendar, status=422,
+                              fill_values={"year": typed},
+                              fill_errors=refusal.field_errors or {"year": refusal.message})
+    flash(_("%(year)s: added %(holidays)s holidays and %(days)s make-up working days.",
+            year=typed, holidays=filled.holidays_added, days=filled.extra_working_days_added), "ok")
+    return redirect(url_for("admin.edit_calendar", calendar_id=calendar_id))
