@@ -13,7 +13,7 @@ import re
 
 import grpc
 import pytest
-from crm.common.v1 import types_pb2
+from crm.common.v1 import rules_pb2, types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2_grpc
@@ -291,14 +291,34 @@ class Sales(sales_pb2_grpc.SalesServiceServicer):
         return sales_pb2.FollowUpPlan(
             id="p-1", customer_id=VISIBLE, value_class=types_pb2.VALUE_CLASS_A,
             estimated_class=types_pb2.VALUE_CLASS_A, follows_estimated_class=True,
-            estimated_class_reason="rule 'Estimated 500,000 CNY or more is A'",
+            estimated_class_reason="rule 'Estimated 500,000 CNY or more is A': "
+                                   "estimated_value >= 50000000",
+            estimated_class_rule_id="r-prospect-a",
             interval_days=7, next_due_date="2026-12-14", active=True)
+
+    def GetLeadGradingRule(self, request, context):
+        if request.id != "r-prospect-a":
+            context.abort(grpc.StatusCode.NOT_FOUND, "no such rule")
+        return sales_pb2.LeadGradingRule(
+            id=request.id, display_name="预估合作金额 50 万元及以上为 A 类",
+            grade=sales_pb2.LEAD_GRADE_A, subject=sales_pb2.GRADING_SUBJECT_PROSPECT,
+            condition=rules_pb2.ConditionGroup(conditions=[
+                rules_pb2.Condition(
+                    field="estimated_value",
+                    operator=rules_pb2.CONDITION_OPERATOR_GREATER_THAN_OR_EQUAL,
+                    values=["50000000"]),
+                rules_pb2.Condition(
+                    field="customer_type", operator=rules_pb2.CONDITION_OPERATOR_EQUALS,
+                    values=["CUSTOMER_TYPE_ENTERPRISE"])]))
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("zh-CN", ["跟进计划", "预估等级", "预估等级（首份合同前）", "每 7 天"]),
+    ("zh-CN", ["跟进计划", "预估等级", "预估等级（首份合同前）", "每 7 天",
+               "预估依据: 规则“预估合作金额 50 万元及以上为 A 类”：预估合作金额 ≥ ¥500,000.00 且 客户类型 = 企业"]),
     ("en-US", ["Follow-up plan", "Estimated class", "Estimated, until the first contract",
-               "Every 7 days"]),
+               "Every 7 days",
+               ("Estimated by: rule &#39;预估合作金额 50 万元及以上为 A 类&#39;: "
+                "Estimated deal value ≥ ¥500,000.00 and Customer type = Enterprise")]),
 ])
 def test_the_sales_panel_shows_the_estimated_class_apart_from_the_contract_class(
         serve_grpc, console_for, customers, language, words):
@@ -308,9 +328,12 @@ def test_the_sales_panel_shows_the_estimated_class_apart_from_the_contract_class
         f"/customers/{VISIBLE}/panels/sales", headers={"HX-Request": "true"})
     text = panel.get_data(as_text=True)
     assert panel.status_code == 200, text
+    reason = re.search(r'<p class="muted estimated-class-reason">(.*?)</p>', text).group(1)
     for word in words:
-        assert word in text
-    assert '<span translate="no">rule &#39;Estimated 500,000 CNY or more is A&#39;</span>' in text
+        assert word in text.replace(reason, re.sub(r"<[^>]+>", "", reason))
+    # The rule described from its structure, its name as data; never the service's English.
+    assert "estimated_value" not in reason and "50000000" not in reason
+    assert '<span translate="no">预估合作金额 50 万元及以上为 A 类</span>' in reason
     # a customer without a plan (no contract, nothing estimated) reads so, not as an error
     other = console.client(REP, language).get(
         "/customers/c-other/panels/sales", headers={"HX-Request": "true"})

@@ -15,6 +15,7 @@ from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import ticket_pb2
 from flask import abort, render_template, request
 
+from crm_console import grading_reasons
 from crm_console.i18n import N_
 from crm_console.i18n import gettext as _
 from crm_console.refusals import Refusal
@@ -117,7 +118,10 @@ def sales_panel(customer_id: str):
         quotes=quotes, quotes_refusal=quotes_refusal,
         contracts=contracts, contracts_refusal=contracts_refusal,
         receivables=receivables, receivables_refusal=receivables_refusal, plans=plans,
-        follow_up=follow_up, follow_up_refusal=follow_up_refusal)
+        follow_up=follow_up, follow_up_refusal=follow_up_refusal,
+        estimated_why=grading_reasons.why(follow_up.estimated_class_rule_id,
+                                          follow_up.estimated_class_reason)
+        if follow_up and follow_up.estimated_class_reason else None)
 
 
 @customers_view.blueprint.get("/<customer_id>/panels/tickets")

@@ -13,6 +13,7 @@ import uuid
 from crm.common.v1 import rules_pb2
 from flask import Blueprint, current_app, g, request, session
 
+from crm_console.condition_text import describe_condition  # noqa: F401 - the admin lists'
 from crm_console.i18n import N_
 from crm_console.navigation import ADMIN, NavItem
 from crm_console.refusals import Refusal
@@ -152,28 +153,6 @@ def condition_rows(values: dict, prefix: str = "condition") -> int:
     while f"{prefix}.conditions[{filled}].field" in values:
         filled += 1
     return filled + CONDITION_ROWS_EMPTY
-
-
-def describe_condition(group) -> str:
-    """A one-line, language-neutral summary: ``type = complaint AND text ∋ 质量``."""
-    symbols = {
-        rules_pb2.CONDITION_OPERATOR_EQUALS: "=", rules_pb2.CONDITION_OPERATOR_NOT_EQUALS: "≠",
-        rules_pb2.CONDITION_OPERATOR_IN: "∈", rules_pb2.CONDITION_OPERATOR_NOT_IN: "∉",
-        rules_pb2.CONDITION_OPERATOR_GREATER_THAN: ">",
-        rules_pb2.CONDITION_OPERATOR_GREATER_THAN_OR_EQUAL: "≥",
-        rules_pb2.CONDITION_OPERATOR_LESS_THAN: "<",
-        rules_pb2.CONDITION_OPERATOR_LESS_THAN_OR_EQUAL: "≤",
-        rules_pb2.CONDITION_OPERATOR_CONTAINS: "∋",
-        rules_pb2.CONDITION_OPERATOR_CONTAINS_ANY: "∋any",
-        rules_pb2.CONDITION_OPERATOR_CONTAINS_ALL: "∋all",
-        rules_pb2.CONDITION_OPERATOR_CONTAINS_NONE: "∌",
-        rules_pb2.CONDITION_OPERATOR_EXISTS: "∃", rules_pb2.CONDITION_OPERATOR_NOT_EXISTS: "∄",
-    }
-    joiner = " OR " if group.match == rules_pb2.MATCH_MODE_ANY else " AND "
-    parts = [f"{c.field} {symbols.get(c.operator, '?')} {', '.join(c.values)}".strip()
-             for c in group.conditions]
-    parts += [f"({describe_condition(inner)})" for inner in group.groups]
-    return joiner.join(parts)
 
 
 def known_roles(extra=()) -> list[str]:
