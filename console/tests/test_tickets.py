@@ -184,3 +184,21 @@ def test_satisfaction_counts_each_score_and_the_load_chart_each_agent():
 def test_a_reply_template_gets_the_customers_name_and_keeps_other_placeholders():
     assert forms.fill_template("{{customer_name}} 您好，{{ customer_name }}，单号 {{number}}",
                                "宁波某某") == "宁波某某 您好，宁波某某，单号 {{number}}"
+
+
+def test_the_queue_export_link_keeps_the_filters_and_exports_what_the_queue_lists():
+    from crm_console.table_exports import export_request
+
+    filters = forms.queue_filters(MultiDict({"scope": "mine", "state": "resolved",
+                                             "priority": "urgent", "breached": "1", "q": "快递"}))
+    args = forms.queue_args(filters)
+    assert forms.queue_filters(MultiDict(args)) == filters
+    assert "type" not in args  # an empty filter is left out of the link
+    listing = forms.list_tickets_request(filters, user_id="u-1", department_path="/hq/service",
+                                         page_size=0)
+    export = export_request(listing, ticket_pb2.ExportTicketsRequest(locale="zh-CN"))
+    assert (export.assignee_id, export.query, export.order_by, export.locale) == (
+        "u-1", "快递", forms.QUEUE_ORDER, "zh-CN")
+    assert list(export.states) == [ticket_pb2.TICKET_STATE_RESOLVED]
+    assert list(export.priorities) == [ticket_pb2.TICKET_PRIORITY_URGENT]
+    assert export.sla_breached is True

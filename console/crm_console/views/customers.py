@@ -13,26 +13,22 @@ from __future__ import annotations
 
 import time
 import uuid
-from urllib.parse import quote
 
-import grpc
 from crm.common.v1 import types_pb2
-from crm.customer.v1 import customer_pb2, customer_pb2_grpc
+from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
 from crm_shared.auth import roles
-from crm_shared.grpc.client import connect
-from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from crm_console import navigation, timeline_titles
+from crm_console import navigation, table_exports, timeline_titles
 from crm_console.display import enum_word_label, format_date
 from crm_console.field_labels import FIELD_LABELS
 from crm_console.i18n import N_, current_language
 from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
-from crm_console.rpc import SERVICES, Pending, call, peers, start
+from crm_console.rpc import Pending, call, start
 from crm_console.service_texts import STATUS_TITLES
 from crm_console.views import customers_forms as forms
 
@@ -40,9 +36,6 @@ blueprint = Blueprint("customers", __name__, url_prefix="/customers")
 NAV = [NavItem("customers.customer_list", N_("Customers"), roles=navigation.SALES, order=20,
                section=N_("Sales"))]
 PAGE_SIZE = 50
-EXPORT_FORMATS = {"csv": types_pb2.TABLE_FORMAT_CSV, "xlsx": types_pb2.TABLE_FORMAT_XLSX}
-EXPORT_MEDIA_TYPES = {"csv": "text/csv", "xlsx": XLSX_MEDIA_TYPE}
-EXPORT_TIMEOUT_SECONDS = 25.0  # under the HTTP worker's timeout
 # Roles the customer service lets reveal masked fields (declared once in crm_shared, where the
 # service reads it too); the service decides, this only chooses whether to offer the button.
 REVEAL_ROLES = roles.REVEAL_ROLES
@@ -224,27 +217,12 @@ def export_customers(file_format: str):
     customer service applies the user's data scope and writes the access log."""
     listing = forms.list_request(forms.list_filters(request.args), page_size=0,
                                  may_filter_owner=is_lead())
-    export = forms.export_request(listing, format=EXPORT_FORMATS[file_format],
-                                  locale=current_language(),
-                                  access_purpose="console customer list export")
-    service, _stub_class = SERVICES["customer"]
-    # A channel of its own: the shared one's service config caps every call at the short
-    # deadline of a page's lookups. Drained here, so a refusal is a page, never a cut file.
-    channel = connect(peers().addresses["customer"], [service],
-                      default_timeout=EXPORT_TIMEOUT_SECONDS)
-    try:
-        chunks = [chunk.data for chunk in
-                  customer_pb2_grpc.CustomerServiceStub(channel).ExportCustomers(export)]
-    except grpc.RpcError as exc:
-        raise Refusal.from_rpc_error("customer", exc) from exc
-    finally:
-        channel.close()
-    # The file is named in the reader's language (客户列表.xlsx); plain ASCII for old browsers.
-    name = quote(_("customer list"))
-    disposition = (f"attachment; filename=customers.{file_format}; "
-                   f"filename*=UTF-8''{name}.{file_format}")
-    return Response(b"".join(chunks), mimetype=EXPORT_MEDIA_TYPES[file_format],
-                    headers={"Content-Disposition": disposition})
+    export = table_exports.export_request(listing, customer_pb2.ExportCustomersRequest(
+        format=table_exports.FORMATS[file_format], locale=current_language(),
+        access_purpose="console customer list export"))
+    return table_exports.download("customer", "ExportCustomers", export,
+                                  file_format=file_format, ascii_name="customers",
+                                  name=_("customer list"))
 
 
 # --- quick create -----------------------------------------------------------------------------

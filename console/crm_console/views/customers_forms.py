@@ -174,22 +174,6 @@ def filter_args(filters: ListFilters) -> dict[str, str | list[str]]:
     return {name: value for name, value in args.items() if value}
 
 
-def export_request(listing: customer_pb2.ListCustomersRequest,
-                   **fields) -> customer_pb2.ExportCustomersRequest:
-    """The export of what ``listing`` lists: every filter the two requests share, copied by
-    name (the contract keeps their names the same), so a filter added to both needs no code."""
-    export = customer_pb2.ExportCustomersRequest(**fields)
-    shared = customer_pb2.ExportCustomersRequest.DESCRIPTOR.fields_by_name
-    for descriptor, value in listing.ListFields():
-        if descriptor.name not in shared:
-            continue  # paging
-        if descriptor.is_repeated:
-            getattr(export, descriptor.name).extend(value)
-        else:
-            setattr(export, descriptor.name, value)
-    return export
-
-
 # --- global search ----------------------------------------------------------------------------
 
 TICKET_NUMBER = re.compile(r"^T\d{8}-\d{1,6}$", re.IGNORECASE)

@@ -26,9 +26,9 @@ from flask import (
     url_for,
 )
 
-from crm_console import navigation
+from crm_console import navigation, table_exports
 from crm_console.display import enum_label, time_zone
-from crm_console.i18n import N_
+from crm_console.i18n import N_, current_language
 from crm_console.i18n import gettext as _
 from crm_console.navigation import NavItem
 from crm_console.refusals import Refusal
@@ -262,6 +262,20 @@ def queue():
     return render_template(template, page=page, filters=filters,
                            customers=customer_names(t.customer_id for t in page.tickets),
                            **_common())
+
+
+@blueprint.get("/tickets/export.<any(csv, xlsx):file_format>")
+def export_queue(file_format: str):
+    """The queue's tickets under its filters as a file, headed in the reader's language. The
+    ticket service applies the user's visibility and audit-logs the reporters' contacts."""
+    listing = forms.list_tickets_request(
+        forms.queue_filters(request.args), user_id=g.principal.user_id,
+        department_path=g.principal.department_path, page_size=0)
+    export = table_exports.export_request(listing, ticket_pb2.ExportTicketsRequest(
+        format=table_exports.FORMATS[file_format], locale=current_language(),
+        access_purpose="console ticket queue export"))
+    return table_exports.download("ticket", "ExportTickets", export, file_format=file_format,
+                                  ascii_name="tickets", name=_("ticket list"))
 
 
 # --- 3. the ticket page --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ options. No Flask request and no gRPC here, so they are unit-tested on their own
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from crm.common.v1 import types_pb2
@@ -205,6 +205,12 @@ def queue_filters(args) -> QueueFilters:
         q=args.get("q", "").strip()[:200],
         department=args.get("department", "").strip(),
     )
+
+
+def queue_args(filters: QueueFilters) -> dict[str, str]:
+    """The query string of the filters (what :func:`queue_filters` reads back), for a link that
+    keeps them, such as the export's."""
+    return {name: value for name, value in asdict(filters).items() if value}
 
 
 # The ticket service's order of a queue: the resolution due time, most urgent first.
