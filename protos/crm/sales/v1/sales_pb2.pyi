@@ -1299,6 +1299,48 @@ class ListLeadsResponse(_message.Message):
     total_size: int
     def __init__(self, leads: _Optional[_Iterable[_Union[Lead, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
+class ExportLeadsRequest(_message.Message):
+    __slots__ = ("query", "statuses", "grades", "owner_id", "department_path", "source", "campaign_id", "customer_id", "first_contact_overdue", "has_duplicates", "order_by", "columns", "access_purpose", "format", "locale")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    GRADES_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    CAMPAIGN_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    FIRST_CONTACT_OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    HAS_DUPLICATES_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    statuses: _containers.RepeatedScalarFieldContainer[LeadStatus]
+    grades: _containers.RepeatedScalarFieldContainer[LeadGrade]
+    owner_id: str
+    department_path: str
+    source: _types_pb2.SourceChannel
+    campaign_id: str
+    customer_id: str
+    first_contact_overdue: bool
+    has_duplicates: bool
+    order_by: str
+    columns: _containers.RepeatedScalarFieldContainer[str]
+    access_purpose: str
+    format: _types_pb2.TableFormat
+    locale: str
+    def __init__(self, query: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[LeadStatus, str]]] = ..., grades: _Optional[_Iterable[_Union[LeadGrade, str]]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., campaign_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., first_contact_overdue: _Optional[bool] = ..., has_duplicates: _Optional[bool] = ..., order_by: _Optional[str] = ..., columns: _Optional[_Iterable[str]] = ..., access_purpose: _Optional[str] = ..., format: _Optional[_Union[_types_pb2.TableFormat, str]] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class ExportLeadsChunk(_message.Message):
+    __slots__ = ("data", "row_count")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    row_count: int
+    def __init__(self, data: _Optional[bytes] = ..., row_count: _Optional[int] = ...) -> None: ...
+
 class UpdateLeadRequest(_message.Message):
     __slots__ = ("lead", "update_mask")
     LEAD_FIELD_NUMBER: _ClassVar[int]

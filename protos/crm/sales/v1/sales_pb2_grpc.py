@@ -64,6 +64,11 @@ class SalesServiceStub:
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListLeadsRequest.SerializeToString,
                 response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListLeadsResponse.FromString,
                 _registered_method=True)
+        self.ExportLeads = channel.unary_stream(
+                '/crm.sales.v1.SalesService/ExportLeads',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ExportLeadsRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ExportLeadsChunk.FromString,
+                _registered_method=True)
         self.UpdateLead = channel.unary_unary(
                 '/crm.sales.v1.SalesService/UpdateLead',
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.UpdateLeadRequest.SerializeToString,
@@ -475,6 +480,14 @@ class SalesServiceServicer:
 
     def ListLeads(self, request, context):
         """Lists the leads the caller may see.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportLeads(self, request, context):
+        """Exports the leads the caller may see (the filters of ListLeads) as CSV or .xlsx, streamed in
+        chunks. An export holding the contacts' phone or e-mail is written to the audit log.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -1042,6 +1055,11 @@ def add_SalesServiceServicer_to_server(servicer, server):
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListLeadsRequest.FromString,
                     response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListLeadsResponse.SerializeToString,
             ),
+            'ExportLeads': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportLeads,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ExportLeadsRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ExportLeadsChunk.SerializeToString,
+            ),
             'UpdateLead': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateLead,
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.UpdateLeadRequest.FromString,
@@ -1523,6 +1541,33 @@ class SalesService:
             '/crm.sales.v1.SalesService/ListLeads',
             crm_dot_sales_dot_v1_dot_sales__pb2.ListLeadsRequest.SerializeToString,
             crm_dot_sales_dot_v1_dot_sales__pb2.ListLeadsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportLeads(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ExportLeads',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ExportLeadsRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ExportLeadsChunk.FromString,
             options,
             channel_credentials,
             insecure,
