@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
@@ -136,3 +136,11 @@ def encode_table(
     for page in pages:
         written += len(page)
         yield encode_csv(page), written
+
+
+def header_of(columns: Iterable[str], chinese: Mapping[str, str], locale: str) -> list[str]:
+    """The header line of a list export in ``locale``: the columns' Chinese names (``chinese``,
+    column key → name) for zh-CN, else their keys."""
+    if locale == CHINESE_LOCALE:
+        return [chinese[column] for column in columns]
+    return list(columns)

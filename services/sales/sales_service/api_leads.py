@@ -11,11 +11,13 @@ Other parts call two hooks on the servicer (mixins share ``self``):
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from crm.common.v1 import types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
 from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.principal import DataScope
@@ -34,6 +36,7 @@ from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, un
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.repeated_requests import earlier_request
 from crm_shared.rule_reach import OtherRule, check_rule_reach
+from crm_shared.spreadsheet_cells import CHINESE_LOCALE, LOCALES, encode_table
 from crm_shared.timestamps import from_timestamp
 from google.protobuf import empty_pb2
 from sqlalchemy import func, or_, select
@@ -49,6 +52,7 @@ from sales_service import (
     lead_conversion,
     lead_grading,
     lead_sources,
+    lead_table,
     leads,
     policy,
     prospect_grading,
@@ -109,6 +113,12 @@ ORDERS = {"": (Lead.create_time, True), "create_time desc": (Lead.create_time, T
           "grade": (Lead.grade, False),
           "first_contact_due_time": (Lead.first_contact_due_time, False),
           "update_time desc": (Lead.update_time, True)}
+# ExportLeadsRequest: ListLeads' filters (not its paging) and the file's shape.
+EXPORT_FIELDS = (LIST_FILTERS - {"page_size", "page_token"}) | {
+    "columns", "access_purpose", "format", "locale"}
+EXPORT_PAGE = 500
+# Who exported which leads' contact details: the service's audit trail of personal data.
+AUDIT_LOG = logging.getLogger("sales_service.audit")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 RULE_OUTPUT_ONLY = {"id", "create_time", "update_time", "created_by", "updated_by"}
 GRADING_RULE_FIELDS = {"display_name", "grade", "condition", "priority", "enabled"}
@@ -217,6 +227,54 @@ def check_open(lead: Lead, action: str) -> None:
 
 
 Deferred = list[tuple[object, str]]
+
+
+def _lead_selection(principal, request):
+    """The conditions and the order (column, descending) of ListLeads' and ExportLeads'
+    selection: the caller's visibility and the request's filters."""
+    order = " ".join(request.order_by.split())
+    if order not in ORDERS:
+        raise InvalidArgument(FieldViolation(
+            "order_by", "supported: " + ", ".join(f"`{o}`" for o in ORDERS if o)))
+    where = [leads.lead_visibility(principal)]
+    query = request.query.strip()
+    if query:
+        texts = [Lead.number.icontains(query, autoescape=True),
+                 Lead.contact_name.icontains(query, autoescape=True),
+                 Lead.company_name.icontains(query, autoescape=True),
+                 Lead.email.icontains(query, autoescape=True),
+                 Lead.phone.icontains(query, autoescape=True)]
+        phone = lead_contacts.normalise_phone(query)
+        if phone:
+            texts.append(Lead.phone_key == phone)
+        where.append(or_(*texts))
+    statuses = [STATUSES.name(value) for value in request.statuses]
+    grades = [grade_letter(value) for value in request.grades]
+    for field, values, column in (("statuses", statuses, Lead.status),
+                                  ("grades", grades, Lead.grade)):
+        if values:
+            if not all(values):
+                raise InvalidArgument(FieldViolation(field, "holds an unspecified value"))
+            where.append(column.in_(values))
+    if request.source:
+        if not SOURCES.name(request.source):
+            raise InvalidArgument(FieldViolation("source", "is not a known value"))
+        where.append(Lead.source == SOURCES.name(request.source))
+    if request.department_path:
+        root = request.department_path.rstrip("/")
+        where.append(or_(Lead.department_path == root,
+                         Lead.department_path.startswith(root + "/", autoescape=True)))
+    for field in ("owner_id", "campaign_id", "customer_id"):
+        if getattr(request, field):
+            where.append(getattr(Lead, field) == getattr(request, field))
+    if request.HasField("first_contact_overdue"):
+        where.append(Lead.first_contact_overdue.is_(request.first_contact_overdue))
+    if request.has_duplicates:
+        where.append(leads.has_duplicates_clause(principal))
+    column, descending = ORDERS[order]
+    if column is Lead.first_contact_due_time:
+        where.append(Lead.first_contact_due_time.is_not(None))
+    return where, column, descending
 
 
 class LeadRpcs:
@@ -396,48 +454,7 @@ class LeadRpcs:
     def ListLeads(self, request, context):
         principal = current_principal()
         refuse_unsupported(request, LIST_FILTERS)
-        order = " ".join(request.order_by.split())
-        if order not in ORDERS:
-            raise InvalidArgument(FieldViolation(
-                "order_by", "supported: " + ", ".join(f"`{o}`" for o in ORDERS if o)))
-        where = [leads.lead_visibility(principal)]
-        query = request.query.strip()
-        if query:
-            texts = [Lead.number.icontains(query, autoescape=True),
-                     Lead.contact_name.icontains(query, autoescape=True),
-                     Lead.company_name.icontains(query, autoescape=True),
-                     Lead.email.icontains(query, autoescape=True),
-                     Lead.phone.icontains(query, autoescape=True)]
-            phone = lead_contacts.normalise_phone(query)
-            if phone:
-                texts.append(Lead.phone_key == phone)
-            where.append(or_(*texts))
-        statuses = [STATUSES.name(value) for value in request.statuses]
-        grades = [grade_letter(value) for value in request.grades]
-        for field, values, column in (("statuses", statuses, Lead.status),
-                                      ("grades", grades, Lead.grade)):
-            if values:
-                if not all(values):
-                    raise InvalidArgument(FieldViolation(field, "holds an unspecified value"))
-                where.append(column.in_(values))
-        if request.source:
-            if not SOURCES.name(request.source):
-                raise InvalidArgument(FieldViolation("source", "is not a known value"))
-            where.append(Lead.source == SOURCES.name(request.source))
-        if request.department_path:
-            root = request.department_path.rstrip("/")
-            where.append(or_(Lead.department_path == root,
-                             Lead.department_path.startswith(root + "/", autoescape=True)))
-        for field in ("owner_id", "campaign_id", "customer_id"):
-            if getattr(request, field):
-                where.append(getattr(Lead, field) == getattr(request, field))
-        if request.HasField("first_contact_overdue"):
-            where.append(Lead.first_contact_overdue.is_(request.first_contact_overdue))
-        if request.has_duplicates:
-            where.append(leads.has_duplicates_clause(principal))
-        column, descending = ORDERS[order]
-        if column is Lead.first_contact_due_time:
-            where.append(Lead.first_contact_due_time.is_not(None))
+        where, column, descending = _lead_selection(principal, request)
         with self.database.unit_of_work(readonly=True) as uow:
             rows, token = keyset_page_by(
                 uow.session, select(Lead).where(*where), order_column=column, id_column=Lead.id,
@@ -448,6 +465,58 @@ class LeadRpcs:
             return sales_pb2.ListLeadsResponse(
                 leads=[lead_to_proto(row, duplicates[row.id]) for row in rows],
                 next_page_token=token, total_size=total)
+
+    def ExportLeads(self, request, context):
+        """Stream the visible leads as CSV (a page per chunk) or .xlsx (the workbook once every
+        row is in), selected like ListLeads. A page holding contact columns is written to the
+        audit log before any of its bytes are sent."""
+        principal = current_principal()
+        refuse_unsupported(request, EXPORT_FIELDS)
+        columns = list(request.columns) or list(lead_table.COLUMNS)
+        violations = [FieldViolation(f"columns[{index}]",
+                                     f"is not a column ({', '.join(lead_table.COLUMNS)})")
+                      for index, name in enumerate(columns) if name not in lead_table.COLUMNS]
+        if request.format not in types_pb2.TableFormat.values():
+            violations.append(FieldViolation("format", "is not a known table format"))
+        if request.locale and request.locale not in LOCALES:
+            violations.append(FieldViolation("locale", f"must be one of {', '.join(LOCALES)}"))
+        if len(request.access_purpose) > 500:
+            violations.append(FieldViolation("access_purpose", "must be at most 500 characters"))
+        if violations:
+            raise InvalidArgument(violations)
+        selection = _lead_selection(principal, request)
+        for data, written in encode_table(
+                lead_table.header_of(columns, request.locale),
+                self._export_pages(principal, selection, columns, request),
+                xlsx=request.format == types_pb2.TABLE_FORMAT_XLSX,
+                sheet_title=lead_table.SHEET_TITLES[request.locale == CHINESE_LOCALE],
+                for_reader=bool(request.locale)):
+            yield sales_pb2.ExportLeadsChunk(data=data, row_count=written)
+
+    def _export_pages(self, principal, selection, columns, request):
+        where, column, descending = selection
+        personal = [name for name in columns if name in lead_table.PERSONAL_COLUMNS]
+        token = ""
+        while True:
+            with self.database.unit_of_work(readonly=True) as uow:
+                rows, token = keyset_page_by(
+                    uow.session, select(Lead).where(*where), order_column=column,
+                    id_column=Lead.id, descending=descending, page_size=EXPORT_PAGE,
+                    page_token=token)
+                page = [lead_table.row_of(row, columns, request.locale) for row in rows]
+                ids = [row.id for row in rows]
+            if personal and ids:
+                # The sales service keeps no access-log table (the customer service's is about
+                # customers, and a lead is not one yet): the audit entry is a structured line
+                # of the audit logger, without the contact details themselves.
+                AUDIT_LOG.info("leads exported with contact details", extra={
+                    "audit": "export", "actor_id": principal.user_id,
+                    "method": "/crm.sales.v1.SalesService/ExportLeads",
+                    "fields": personal, "purpose": request.access_purpose, "lead_ids": ids})
+            if page:
+                yield page
+            if not token:
+                return
 
     # -- change -----------------------------------------------------------------------------------
 

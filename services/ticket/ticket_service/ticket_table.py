@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC
 
+from crm_shared import spreadsheet_cells
 from crm_shared.spreadsheet_cells import CHINESE_LOCALE
 
 from ticket_service.models import Ticket
@@ -70,9 +71,7 @@ SHEET_TITLES = {False: "Tickets", True: "工单"}
 
 def header_of(columns: Iterable[str], locale: str) -> list[str]:
     """The header line of an export in ``locale`` (``zh-CN``: Chinese names, else the keys)."""
-    if locale == CHINESE_LOCALE:
-        return [COLUMNS[column] for column in columns]
-    return list(columns)
+    return spreadsheet_cells.header_of(columns, COLUMNS, locale)
 
 
 def row_of(ticket: Ticket, columns: Iterable[str], locale: str) -> list[str]:
