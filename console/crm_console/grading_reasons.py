@@ -43,7 +43,7 @@ FIELDS = {
     "staff_count": N_("Staff"),
     "lifecycle_stage": N_("Lifecycle stage"),
 }
-# Amounts a condition compares in minor units of the sales policy's currency (CNY).
+# Amounts a condition compares in minor units of the sales policy's currency.
 MONEY_FIELDS = frozenset({"budget", "estimated_value", "weighted_value"})
 # Enums whose full value names (``INTENT_LEVEL_HIGH``) a condition compares.
 ENUMS = (
@@ -54,12 +54,12 @@ ENUMS = (
     types_pb2.LifecycleStage.DESCRIPTOR,
     customer_pb2.CustomerType.DESCRIPTOR,
 )
-CURRENCY = "CNY"
+DEFAULT_CURRENCY = "CNY"  # the sales policy's own default, when the policy cannot be read
 
 
-def _value(field: str, text: str) -> str:
+def _value(field: str, text: str, currency: str) -> str:
     if field in MONEY_FIELDS and text.lstrip("-").isdigit():
-        return format_money(int(text), CURRENCY)
+        return format_money(int(text), currency)
     for enum in ENUMS:
         value = enum.values_by_name.get(text)
         if value is not None:
@@ -67,12 +67,26 @@ def _value(field: str, text: str) -> str:
     return text
 
 
+def _fields(group) -> set[str]:
+    return {c.field for c in group.conditions}.union(*(_fields(g) for g in group.groups))
+
+
+def _policy_currency() -> str:
+    try:
+        policy = call("sales", "GetSalesPolicy", sales_pb2.GetSalesPolicyRequest())
+    except Refusal:
+        return DEFAULT_CURRENCY
+    return policy.currency_code or DEFAULT_CURRENCY
+
+
 def condition_text(group) -> str:
-    """A rule's condition in the reader's words: ``预估合作金额 ≥ ¥500,000.00``."""
+    """A rule's condition in the reader's words: ``预估合作金额 ≥ ¥500,000.00`` (amounts in
+    the sales policy's currency, read only when the condition compares one)."""
+    currency = _policy_currency() if _fields(group) & MONEY_FIELDS else DEFAULT_CURRENCY
     return describe_condition(
         group,
         field=lambda name: gettext(FIELDS[name]) if name in FIELDS else name,
-        value=_value,
+        value=lambda name, text: _value(name, text, currency),
         all_of=gettext(" and "),
         any_of=gettext(" or "),
         separator=gettext(", "),
@@ -97,7 +111,9 @@ def lead_why(lead: sales_pb2.Lead) -> Markup | None:
         return Markup.escape(gettext("No grading rule matched: %(grade)s by default")) % {
             "grade": enum_label(sales_pb2.LeadGrade.DESCRIPTOR, lead.grade)
         }
-    return Markup('<span translate="no">{}</span>').format(lead.grade_reason) if lead.grade_reason else None
+    if lead.grade_reason:
+        return Markup('<span translate="no">{}</span>').format(lead.grade_reason)
+    return None
 
 
 def why(rule_id: str, stored_reason: str) -> Markup:

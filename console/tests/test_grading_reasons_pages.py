@@ -1,6 +1,6 @@
 """Why a lead has its grade, on the lead page, in the reader's language: the rule behind the
 grade (``grade_rule_id``) read from a small sales service and described field by field, the
-rule's name as data; a grade no rule gave reads so; a grade set by hand shows what was stored.
+rule's name as data, amounts in the sales policy's currency; a grade no rule gave reads so; a grade set by hand shows what was stored.
 The service's English ``grade_reason`` (enum names, amounts in fen) never reaches the page."""
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class Sales(sales_pb2_grpc.SalesServiceServicer):
                                     operator=rules_pb2.CONDITION_OPERATOR_GREATER_THAN_OR_EQUAL,
                                     values=["10000000"])]))
 
+    def GetSalesPolicy(self, request, context):  # amounts of conditions are in its currency
+        return sales_pb2.SalesPolicy(currency_code="USD")
+
     def ListLeadAssignments(self, request, context):
         return sales_pb2.ListLeadAssignmentsResponse()
 
@@ -69,9 +72,9 @@ def _grade_reason(console, language: str, lead_id: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("zh-CN", {"l-rule": f"规则“{RULE_NAME}”：意向程度 = 高 且 预算 ≥ ¥100,000.00",
+    ("zh-CN", {"l-rule": f"规则“{RULE_NAME}”：意向程度 = 高 且 预算 ≥ $100,000.00",
                "l-default": "未匹配任何评级规则：默认 C 类"}),
-    ("en-US", {"l-rule": f"rule '{RULE_NAME}': Intent level = High and Budget ≥ ¥100,000.00",
+    ("en-US", {"l-rule": f"rule '{RULE_NAME}': Intent level = High and Budget ≥ $100,000.00",
                "l-default": "No grading rule matched: C by default"}),
 ])
 def test_the_lead_page_says_why_the_grade_in_the_readers_language(console, language, expected):
