@@ -22,7 +22,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from gateway.views import json_response
+from gateway.views import json_response, table_exports
 from gateway.views.customers import idempotency_request_id
 from gateway.views.sales_leads_schemas import (
     AssignmentRule,
@@ -43,6 +43,8 @@ from gateway.views.sales_leads_schemas import (
     LeadConvertBody,
     LeadCreate,
     LeadDisqualifyBody,
+    LeadExportQuery,
+    LeadFilterQuery,
     LeadGradeBody,
     LeadListQuery,
     LeadPage,
@@ -67,6 +69,27 @@ GRADING_RULES = "/api/v1/sales/grading-rules"
 ASSIGNMENT_RULES = "/api/v1/sales/assignment-rules"
 REPS = "/api/v1/sales/reps"
 ASSIGNMENTS = "/api/v1/sales/lead-assignments"
+
+
+LEAD_EXPORT_RESPONSE = table_exports.export_response(
+    "leads", "线索编号,公司名称,状态\r\nL20260302-0012,上海某某科技有限公司,已分配\r\n")
+
+
+def lead_selection(query: LeadFilterQuery, request):
+    """``request`` (ListLeadsRequest or ExportLeadsRequest) with the query's filters."""
+    request.query = query.query
+    request.statuses.extend(enum_number(sales_pb2.LeadStatus.DESCRIPTOR, s) for s in query.status)
+    request.grades.extend(enum_number(sales_pb2.LeadGrade.DESCRIPTOR, g) for g in query.grade)
+    request.owner_id = query.owner_id
+    request.department_path = query.department_path
+    request.source = enum_number(types_pb2.SourceChannel.DESCRIPTOR, query.source)
+    request.campaign_id = query.campaign_id
+    request.customer_id = query.customer_id
+    request.has_duplicates = query.has_duplicates
+    request.order_by = query.order_by
+    if query.first_contact_overdue is not None:
+        request.first_contact_overdue = query.first_contact_overdue
+    return request
 
 
 def _request_id() -> str:
@@ -102,18 +125,26 @@ def register(app, deps) -> None:
                description="Filters combine with AND; `status` and `grade` may repeat.",
                responses={200: LeadPage}, calls_services=True)
     def list_leads(query: LeadListQuery):
-        request = sales_pb2.ListLeadsRequest(
-            page_size=query.page_size or 0, page_token=query.page_token, query=query.query,
-            statuses=[enum_number(sales_pb2.LeadStatus.DESCRIPTOR, s) for s in query.status],
-            grades=[enum_number(sales_pb2.LeadGrade.DESCRIPTOR, g) for g in query.grade],
-            owner_id=query.owner_id, department_path=query.department_path,
-            source=enum_number(types_pb2.SourceChannel.DESCRIPTOR, query.source),
-            campaign_id=query.campaign_id, customer_id=query.customer_id,
-            has_duplicates=query.has_duplicates, order_by=query.order_by)
-        if query.first_contact_overdue is not None:
-            request.first_contact_overdue = query.first_contact_overdue
+        request = lead_selection(query, sales_pb2.ListLeadsRequest(
+            page_size=query.page_size or 0, page_token=query.page_token))
         page = call(PEER, stub().ListLeads, request)
         return json_response(LeadPage.model_validate(to_json(page)))
+
+    @operation(api, "get", f"{LEADS}/export", operation_id="exportLeads",
+               summary="Download the leads the caller may see as CSV or .xlsx",
+               description="The list's filters and order apply. An export with a contact's "
+               "name, phone or e-mail among its columns is written to the sales audit log.",
+               responses={200: LEAD_EXPORT_RESPONSE}, calls_services=True)
+    def export_leads(query: LeadExportQuery):
+        request = lead_selection(query, sales_pb2.ExportLeadsRequest(
+            columns=query.columns, access_purpose=query.access_purpose,
+            format=enum_number(types_pb2.TableFormat.DESCRIPTOR, query.format),
+            # No default from the caller's profile: an integration parsing the keys gets the
+            # same file whatever its account's language (as the customer export).
+            locale=query.locale or ""))
+        return table_exports.download(deps, PEER, SERVICE, sales_pb2_grpc.SalesServiceStub,
+                                      "ExportLeads", request, file_format=query.format,
+                                      file_name="leads")
 
     @operation(api, "get", f"{LEADS}/<lead_id>", operation_id="getLead",
                summary="Get a lead", responses={200: Lead}, calls_services=True)

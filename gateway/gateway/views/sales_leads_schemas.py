@@ -7,7 +7,7 @@ and the sales reps, mirroring ``crm.sales.v1`` in the REST conventions of
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.customer.v1 import customer_pb2
@@ -15,7 +15,7 @@ from crm.sales.v1 import sales_pb2
 from crm_shared.field_limits import max_lengths
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.views.customers import Money
+from gateway.views.customers import LocaleWord, Money, TableFormatWord
 from gateway.views.ticket_schemas import (
     TicketPageQuery,
     department_path_field,
@@ -126,7 +126,9 @@ class LeadPath(BaseModel):
     lead_id: str = Field(min_length=1, max_length=64)
 
 
-class LeadListQuery(LeadPageQuery):
+class LeadFilterQuery(BaseModel):
+    """The selection filters shared by the list and the export; they combine with AND."""
+
     query: str = Field("", max_length=200, description="Text in the number, contact, company, "
                        "phone or e-mail.")
     status: list[StatusWord] = Field(default_factory=list, description="Any of these.")
@@ -143,6 +145,24 @@ class LeadListQuery(LeadPageQuery):
                           description="`create_time desc`, `grade`, `first_contact_due_time` "
                           "(the leads waiting for a first contact, soonest due first), "
                           "`update_time desc`.")
+
+
+class LeadListQuery(LeadPageQuery, LeadFilterQuery):
+    pass
+
+
+class LeadExportQuery(LeadFilterQuery):
+    columns: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=50,
+        description="Columns to write, by key (`number`, `contact_name`, `phone`, `status`...: "
+        "the sales service's README lists them); all by default. An unknown one is a 422.")
+    access_purpose: str = Field("", max_length=500,
+                                description="Written to the audit log with contact details.")
+    format: TableFormatWord = Field("csv", description="`csv` or `xlsx` (an Excel workbook).")
+    locale: LocaleWord | None = Field(
+        None, description="For a person: `zh-CN` heads the columns in Chinese (线索编号...) and "
+        "writes Chinese status words, `en-US` English; either starts a CSV with the UTF-8 "
+        "byte-order mark. Without it the stable machine format: keys, enum words, no BOM.")
 
 
 LEAD_EXAMPLE = {

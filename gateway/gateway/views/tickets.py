@@ -18,23 +18,16 @@ from typing import Any
 from crm.common.v1 import types_pb2
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
 from crm_shared.auth import current_principal
-from crm_shared.grpc.client import connect
 from crm_shared.protojson import enum_number, from_json, to_json
-from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from crm_shared.timestamps import to_timestamp
-from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from gateway.views import json_response
-from gateway.views.customers import (
-    EXPORT_MEDIA_TYPES,
-    LONG_CALL_SECONDS,
-    idempotency_request_id,
-)
+from gateway.views import json_response, table_exports
+from gateway.views.customers import idempotency_request_id
 from gateway.views.ticket_schemas import (
     AssignBody,
     CommentCreate,
@@ -73,21 +66,9 @@ from gateway.views.ticket_schemas import (
 PEER = "ticket"
 SERVICE = ticket_pb2.DESCRIPTOR.services_by_name["TicketService"]
 COLLECTION = "/api/v1/tickets"
-EXPORT_RESPONSE = {
-    "description": (
-        "The tickets as CSV (UTF-8, header line) or as an .xlsx workbook (`format=xlsx`). A CSV "
-        "cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab "
-        "or a carriage return) is written with a leading `'`, which spreadsheets show as text. "
-        "Every .xlsx cell is a text cell, never a formula."
-    ),
-    "content": {
-        "text/csv": {
-            "schema": {"type": "string"},
-            "example": "工单编号,标题,状态\r\nT20261207-0001,快递三天未送达,处理中\r\n",
-        },
-        XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-    },
-}
+EXPORT_RESPONSE = table_exports.export_response(
+    "tickets", "工单编号,标题,状态\r\nT20261207-0001,快递三天未送达,处理中\r\n"
+)
 
 
 def ticket_stub(deps) -> ticket_pb2_grpc.TicketServiceStub:
@@ -198,20 +179,15 @@ def register(app, deps) -> None:
         # No default from the caller's profile: an integration parsing the keys gets the same
         # file whatever its account's language (as the customer export).
         request.locale = query.locale or ""
-        channel = connect(deps.peers.addresses[PEER], [SERVICE], default_timeout=LONG_CALL_SECONDS)
-        try:
-            # Drained inside the request (see export_customers): a refusal is a problem
-            # response, never a broken download.
-            export_stub = ticket_pb2_grpc.TicketServiceStub(channel)
-            chunks = call(
-                PEER, lambda r: [chunk.data for chunk in export_stub.ExportTickets(r)], request
-            )
-        finally:
-            channel.close()
-        return Response(
-            b"".join(chunks),
-            mimetype=EXPORT_MEDIA_TYPES[query.format],
-            headers={"Content-Disposition": f'attachment; filename="tickets.{query.format}"'},
+        return table_exports.download(
+            deps,
+            PEER,
+            SERVICE,
+            ticket_pb2_grpc.TicketServiceStub,
+            "ExportTickets",
+            request,
+            file_format=query.format,
+            file_name="tickets",
         )
 
     @operation(

@@ -9,9 +9,11 @@ events; each test's leads go to the rep it names through an assignment rule writ
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
 
+import openpyxl
 import pytest
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_devstack.marketing_records import stored_campaign
@@ -19,6 +21,7 @@ from crm_shared.db import Database, utcnow
 from crm_shared.grpc.server import GrpcApi, ServiceBinding, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import ApiSettings, load_settings
+from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from gateway.app import create_app
 from gateway.identity.demo import USERS, seed_demo_organisation
 from gateway.settings import GatewaySettings
@@ -193,6 +196,27 @@ def test_the_visibility_matrix_over_rest(client, headers, route_to):
         assert got.status_code == (200 if sees else 404), caller
         assert [item["id"] for item in listed] == ([lead["id"]] if sees else []), caller
         assert changed.status_code == (200 if sees else 404), caller
+
+
+def test_the_export_holds_what_the_caller_may_see_as_a_workbook_headed_in_chinese(
+        client, headers, route_to):
+    campaign = route_to("rep.zhang")
+    lead = create(client, headers, campaign_id=campaign, company_name="=1+2").get_json()
+    url = (f"/api/v1/leads/export?campaign_id={campaign}&format=xlsx&locale=zh-CN"
+           "&columns=number&columns=company_name")
+
+    mine = client.get(url, headers=headers["rep.zhang"])
+    other = client.get(url, headers=headers["rep.li"])
+    bad = client.get("/api/v1/leads/export?columns=secret", headers=headers["admin"])
+
+    assert (mine.status_code, mine.mimetype) == (200, XLSX_MEDIA_TYPE)
+    sheet = openpyxl.load_workbook(io.BytesIO(mine.data)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["线索编号", "公司名称"], [lead["number"], "=1+2"]]
+    assert sheet["B2"].data_type == "s"  # text, never a formula
+    assert len(list(openpyxl.load_workbook(io.BytesIO(other.data)).active.iter_rows())) == 1
+    assert (bad.status_code, bad.mimetype) == (422, "application/problem+json")
+    assert "columns[0]" in bad.get_data(as_text=True)
 
 
 def test_assignment_by_hand_is_for_leads_and_the_lead_moves_between_reps(client, headers, route_to):

@@ -205,6 +205,7 @@ EXPECTED_OPERATIONS = {
     # leads, their rules and the sales reps (views/sales_leads.py)
     ("post", "/api/v1/leads"),
     ("get", "/api/v1/leads"),
+    ("get", "/api/v1/leads/export"),
     ("get", "/api/v1/leads/{lead_id}"),
     ("patch", "/api/v1/leads/{lead_id}"),
     ("post", "/api/v1/leads/{lead_id}/grade"),
