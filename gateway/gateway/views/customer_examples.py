@@ -121,6 +121,7 @@ TIMELINE_ENTRY_EXAMPLE = {
     "amount": {"currency_code": "CNY", "amount_minor": 12000000},
     "source_event_id": EVENT_ID,
     "attributes": {"contract_number": "HT-2026-0012"},
+    "title_params": {"number": "HT-2026-0012", "title": "年度软件服务合同"},
 }
 
 TIMELINE_PAGE_EXAMPLE = {"timeline_entries": [TIMELINE_ENTRY_EXAMPLE], "next_page_token": ""}
