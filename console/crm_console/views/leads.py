@@ -10,8 +10,8 @@ from crm.sales.v1 import sales_pb2
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from crm_console import grading_reasons
-from crm_console.i18n import N_
+from crm_console import grading_reasons, table_exports
+from crm_console.i18n import N_, current_language
 from crm_console.navigation import SALES, SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
@@ -41,31 +41,52 @@ def is_sales_lead() -> bool:
     return g.principal.has_role(*SALES_LEADS)
 
 
-@blueprint.get("/")
-def lead_list():
-    status = request.args.get("status", "open")
-    grade = request.args.get("grade", "")
-    query = request.args.get("q", "").strip()
+def _list_selection(args) -> tuple[sales_pb2.ListLeadsRequest, dict[str, str]]:
+    """The list's ListLeads (without paging) and its filters as the page shows them (also the
+    query string of a link that keeps them, such as the export's)."""
+    status = args.get("status", "open")
+    grade = args.get("grade", "")
+    query = args.get("q", "").strip()
     statuses = ([forms.enum_number(sales_pb2.LeadStatus.DESCRIPTOR, s) for s in OPEN_STATUSES]
                 if status == "open" else
                 [forms.enum_number(sales_pb2.LeadStatus.DESCRIPTOR, status)] if status else [])
     grades = [forms.enum_number(sales_pb2.LeadGrade.DESCRIPTOR, grade)] if grade else []
-    order_by = request.args.get("order", "first_contact_due_time")
+    order_by = args.get("order", "first_contact_due_time")
     if order_by not in ("first_contact_due_time", "create_time desc", "grade"):
         order_by = "first_contact_due_time"
-    page = call("sales", "ListLeads", sales_pb2.ListLeadsRequest(
-        page_size=PAGE_SIZE, page_token=request.args.get("page_token", ""),
+    listing = sales_pb2.ListLeadsRequest(
         statuses=[s for s in statuses if s], grades=[x for x in grades if x], query=query,
-        order_by=order_by))
+        order_by=order_by)
+    return listing, {"status": status, "grade": grade, "q": query, "order": order_by}
+
+
+@blueprint.get("/")
+def lead_list():
+    listing, filters = _list_selection(request.args)
+    listing.page_size = PAGE_SIZE
+    listing.page_token = request.args.get("page_token", "")
+    page = call("sales", "ListLeads", listing)
     template = "sales/_lead_rows.html" if request.headers.get("HX-Request") and \
         request.headers.get("HX-Target") == "lead-results" else "sales/lead_list.html"
     return render_template(
         template, page=page, assignments=latest_assignments(page.leads), why=decision_reasons,
         names=forms.rep_names(),
-        enums=enums(), filters={"status": status, "grade": grade, "q": query, "order": order_by},
+        enums=enums(), filters=filters,
         status_options=[("open", _label("Still open")), ("", _label("All"))]
         + forms.enum_options(sales_pb2.LeadStatus.DESCRIPTOR, blank=None),
         grade_options=forms.enum_options(sales_pb2.LeadGrade.DESCRIPTOR, blank=_label("Any")))
+
+
+@blueprint.get("/export.<any(csv, xlsx):file_format>")
+def export_leads(file_format: str):
+    """The list's leads under its filters as a file, headed in the reader's language. The sales
+    service applies the user's visibility and audit-logs the contacts' details."""
+    listing, _filters = _list_selection(request.args)
+    export = table_exports.export_request(listing, sales_pb2.ExportLeadsRequest(
+        format=table_exports.FORMATS[file_format], locale=current_language(),
+        access_purpose="console lead list export"))
+    return table_exports.download("sales", "ExportLeads", export, file_format=file_format,
+                                  ascii_name="leads", name=_label("lead list"))
 
 
 def _label(message_id: str) -> str:
