@@ -24,7 +24,6 @@ from crm_shared.errors import NotFound
 from crm_shared.field_limits import max_lengths
 from crm_shared.grpc.client import connect
 from crm_shared.protojson import enum_number, enum_words, from_json, to_json
-from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from crm_shared.timestamps import to_timestamp
 from flask import Response
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
@@ -36,7 +35,7 @@ from gateway.idempotency import current_key
 from gateway.identity.models import LOCALES
 from gateway.peers import call
 from gateway.views import customer_examples as ex
-from gateway.views import json_response
+from gateway.views import json_response, table_exports
 from gateway.views.customer_examples import CUSTOMER_EXAMPLE
 from gateway.views.customer_schemas import response_model, use_model
 
@@ -44,8 +43,6 @@ PEER = "customer"
 SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 COLLECTION = "/api/v1/customers"
 ONE = f"{COLLECTION}/<customer_id>"
-# Imports and exports run longer than a lookup; still under the HTTP worker's timeout.
-LONG_CALL_SECONDS = 25.0
 # The customer service's text limits, declared once in crm_shared.field_limits.
 CUSTOMER_MAX = max_lengths(customer_pb2.Customer)
 ENTERPRISE_MAX = max_lengths(customer_pb2.EnterpriseProfile)
@@ -651,22 +648,9 @@ PersonalDataExport = response_model(
     privacy_pb2.PersonalDataExport.DESCRIPTOR, ex.PERSONAL_DATA_EXPORT_EXAMPLE
 )
 
-EXPORT_MEDIA_TYPES = {"csv": "text/csv", "xlsx": XLSX_MEDIA_TYPE}
-EXPORT_RESPONSE = {
-    "description": (
-        "The customers as CSV (UTF-8, header line) or as an .xlsx workbook (`format=xlsx`), "
-        "streamed. A CSV cell that a spreadsheet would run as a formula (starting with `=`, `+`, "
-        "`-`, `@`, a tab or a carriage return) is written with a leading `'`, which spreadsheets "
-        "show as text; the import removes it. Every .xlsx cell is a text cell, never a formula."
-    ),
-    "content": {
-        "text/csv": {
-            "schema": {"type": "string"},
-            "example": "客户名称,手机\r\n西湖科技,'+8613800138000\r\n",
-        },
-        XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-    },
-}
+EXPORT_RESPONSE = table_exports.export_response(
+    "customers", "客户名称,手机\r\n西湖科技,'+8613800138000\r\n", note="; the import removes it"
+)
 
 
 # --- translation ----------------------------------------------------------------------------
@@ -757,7 +741,9 @@ def register(app, deps) -> None:
     def long_call_channel():
         # A channel of its own: the shared one's service config caps every call at the
         # short lookup deadline.
-        return connect(deps.peers.addresses[PEER], [SERVICE], default_timeout=LONG_CALL_SECONDS)
+        return connect(
+            deps.peers.addresses[PEER], [SERVICE], default_timeout=table_exports.LONG_CALL_SECONDS
+        )
 
     # --- the collection -------------------------------------------------------------------
 
@@ -902,23 +888,15 @@ def register(app, deps) -> None:
             )
         )
         request = from_json(data, customer_pb2.ExportCustomersRequest())
-        channel = long_call_channel()
-        try:
-            # Drained inside the request: a gRPC stream left open past the view would end its
-            # client span (and detach its trace context) after Flask's own, leaving a stale
-            # context on the worker thread for the next request. A refused request is then a
-            # problem response, never a broken download.
-            stub = customer_pb2_grpc.CustomerServiceStub(channel)
-            chunks = call(
-                PEER, lambda r: [chunk.data for chunk in stub.ExportCustomers(r)], request
-            )
-        finally:
-            channel.close()
-
-        return Response(
-            b"".join(chunks),
-            mimetype=EXPORT_MEDIA_TYPES[query.format],
-            headers={"Content-Disposition": f'attachment; filename="customers.{query.format}"'},
+        return table_exports.download(
+            deps,
+            PEER,
+            SERVICE,
+            customer_pb2_grpc.CustomerServiceStub,
+            "ExportCustomers",
+            request,
+            file_format=query.format,
+            file_name="customers",
         )
 
     @operation(

@@ -1,6 +1,6 @@
 """A list's export as a download (issue 20): the service's streaming export RPC drained on a
 channel of its own and answered as one attachment, and the OpenAPI description of such a
-response. Used by the ticket and lead exports (the customer export predates it)."""
+response. Used by the customer, ticket and lead exports."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from crm_shared.spreadsheet_cells import XLSX_MEDIA_TYPE
 from flask import Response
 
 from gateway.peers import call
-from gateway.views.customers import EXPORT_MEDIA_TYPES, LONG_CALL_SECONDS
+
+EXPORT_MEDIA_TYPES = {"csv": "text/csv", "xlsx": XLSX_MEDIA_TYPE}
+# Imports and exports run longer than a lookup; still under the HTTP worker's timeout.
+LONG_CALL_SECONDS = 25.0
 
 
-def export_response(what: str, csv_example: str) -> dict:
-    """The OpenAPI 200 response of an export of ``what`` (``tickets``)."""
+def export_response(what: str, csv_example: str, *, note: str = "") -> dict:
+    """The OpenAPI 200 response of an export of ``what`` (``tickets``); ``note`` is added to
+    the sentence on the CSV's quote mark."""
     return {
         "description": (
             f"The {what} as CSV (UTF-8, header line) or as an .xlsx workbook (`format=xlsx`). "
             "A CSV cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, "
             "`@`, a tab or a carriage return) is written with a leading `'`, which spreadsheets "
-            "show as text. Every .xlsx cell is a text cell, never a formula."
+            f"show as text{note}. Every .xlsx cell is a text cell, never a formula."
         ),
         "content": {
             "text/csv": {"schema": {"type": "string"}, "example": csv_example},
@@ -36,9 +40,10 @@ def download(
     # lookup deadline.
     channel = connect(deps.peers.addresses[peer], [service], default_timeout=LONG_CALL_SECONDS)
     try:
-        # Drained inside the request (see export_customers): a gRPC stream left open past the
-        # view would outlive its trace context, and a refusal is then a problem response,
-        # never a broken download.
+        # Drained inside the request: a gRPC stream left open past the view would end its
+        # client span (and detach its trace context) after Flask's own, leaving a stale context
+        # on the worker thread for the next request. A refused request is then a problem
+        # response, never a broken download.
         export = getattr(stub_class(channel), method)
         chunks = call(peer, lambda r: [chunk.data for chunk in export(r)], request)
     finally:
