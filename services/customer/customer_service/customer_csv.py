@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
+from crm_shared import spreadsheet_cells
 from crm_shared.errors import FieldViolation, InvalidArgument
 from crm_shared.spreadsheet_cells import CHINESE_LOCALE
 from crm_shared.spreadsheet_upload import read_table
@@ -132,9 +133,7 @@ def read(content: bytes, encoding: str = "") -> tuple[list[str], list[tuple[int,
 
 def header_of(columns: Iterable[str], locale: str) -> list[str]:
     """The header line of an export in ``locale`` (``zh-CN``: Chinese names, else the keys)."""
-    if locale == CHINESE_LOCALE:
-        return [COLUMNS[column] for column in columns]
-    return list(columns)
+    return spreadsheet_cells.header_of(columns, COLUMNS, locale)
 
 
 def to_customer(
