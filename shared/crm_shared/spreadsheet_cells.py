@@ -21,6 +21,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
@@ -144,3 +145,29 @@ def header_of(columns: Iterable[str], chinese: Mapping[str, str], locale: str) -
     if locale == CHINESE_LOCALE:
         return [chinese[column] for column in columns]
     return list(columns)
+
+
+def record_row(
+    record: object,
+    columns: Iterable[str],
+    locale: str,
+    *,
+    chinese_words: Mapping[str, Mapping[str, str]],
+    time_columns: Iterable[str] = (),
+) -> list[str]:
+    """A stored record (a row of a service's table) as a list export's text cells, one per
+    column (an attribute of ``record``): times in UTC ISO 8601, a stored enum word in Chinese
+    for zh-CN where ``chinese_words`` has the column, everything else as text; None is empty."""
+    times = set(time_columns)
+    cells = []
+    for column in columns:
+        value = getattr(record, column)
+        if value is None:
+            cells.append("")
+        elif column in times:
+            cells.append(value.astimezone(UTC).isoformat().replace("+00:00", "Z"))
+        elif column in chinese_words and locale == CHINESE_LOCALE:
+            cells.append(chinese_words[column].get(value, value))
+        else:
+            cells.append(str(value))
+    return cells

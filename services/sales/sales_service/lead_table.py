@@ -11,10 +11,8 @@ source words stay as stored (``exhibition``); times are UTC in ISO 8601.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
 
 from crm_shared import spreadsheet_cells
-from crm_shared.spreadsheet_cells import CHINESE_LOCALE
 
 from sales_service.models import Lead
 
@@ -59,13 +57,6 @@ def header_of(columns: Iterable[str], locale: str) -> list[str]:
 
 def row_of(lead: Lead, columns: Iterable[str], locale: str) -> list[str]:
     """The stored ``lead`` as text cells, one per column."""
-    cells = []
-    for column in columns:
-        value = getattr(lead, column)
-        if column in TIME_COLUMNS:
-            cells.append(value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else "")
-        elif column in CHINESE_WORDS and locale == CHINESE_LOCALE:
-            cells.append(CHINESE_WORDS[column].get(value or "", value or ""))
-        else:
-            cells.append("" if value is None else str(value))
-    return cells
+    return spreadsheet_cells.record_row(
+        lead, columns, locale, chinese_words=CHINESE_WORDS, time_columns=TIME_COLUMNS
+    )

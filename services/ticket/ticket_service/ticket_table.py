@@ -11,10 +11,8 @@ for a zh-CN export; times are UTC in ISO 8601.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
 
 from crm_shared import spreadsheet_cells
-from crm_shared.spreadsheet_cells import CHINESE_LOCALE
 
 from ticket_service.models import Ticket
 from ticket_service.views import CHANNELS, PRIORITIES, STATES, TYPES
@@ -76,13 +74,6 @@ def header_of(columns: Iterable[str], locale: str) -> list[str]:
 
 def row_of(ticket: Ticket, columns: Iterable[str], locale: str) -> list[str]:
     """The stored ``ticket`` as text cells, one per column."""
-    cells = []
-    for column in columns:
-        value = getattr(ticket, column)
-        if column in TIME_COLUMNS:
-            cells.append(value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else "")
-        elif column in CHINESE_WORDS and locale == CHINESE_LOCALE:
-            cells.append(CHINESE_WORDS[column].get(value or "", value or ""))
-        else:
-            cells.append("" if value is None else str(value))
-    return cells
+    return spreadsheet_cells.record_row(
+        ticket, columns, locale, chinese_words=CHINESE_WORDS, time_columns=TIME_COLUMNS
+    )

@@ -99,3 +99,24 @@ def test_a_list_export_streams_csv_a_page_a_chunk_and_xlsx_once_with_its_row_cou
         ["c", "3"],
     ]
     assert sheet["B2"].data_type == "s"
+
+
+def test_a_stored_record_becomes_text_cells_times_in_utc_and_enum_words_by_locale():
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+
+    from crm_shared.spreadsheet_cells import record_row
+
+    shanghai = timezone(timedelta(hours=8))
+    record = SimpleNamespace(
+        state="in_progress", at=datetime(2026, 12, 7, 9, 30, tzinfo=shanghai), owner=None, n=3
+    )
+    words = {"state": {"in_progress": "处理中"}}
+    columns = ["state", "at", "owner", "n"]
+    assert record_row(record, columns, "zh-CN", chinese_words=words, time_columns=["at"]) == [
+        "处理中",
+        "2026-12-07T01:30:00Z",
+        "",
+        "3",
+    ]
+    assert record_row(record, ["state"], "en-US", chinese_words=words) == ["in_progress"]
