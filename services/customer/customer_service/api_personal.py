@@ -15,12 +15,13 @@ from datetime import timedelta
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
+from crm_shared import list_exports
 from crm_shared.auth import Principal, current_principal, visibility_clause
 from crm_shared.db import utcnow
 from crm_shared.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
 from crm_shared.grpc.paging import keyset_page, page_size_of
-from crm_shared.spreadsheet_cells import CHINESE_LOCALE, LOCALES, encode_table
+from crm_shared.spreadsheet_cells import CHINESE_LOCALE, encode_table
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -413,21 +414,8 @@ class PersonalDataRpcs:
         every row is in); each exported customer gets an EXPORT entry in the access log, written
         before any of its bytes are sent."""
         principal = current_principal()
-        refuse_unsupported(
-            request, EXPORT_FILTERS | {"columns", "access_purpose", "format", "locale"}
-        )
-        columns = list(request.columns) or list(customer_csv.COLUMNS)
-        violations = [
-            FieldViolation(
-                f"columns[{index}]", f"is not a column ({', '.join(customer_csv.COLUMNS)})"
-            )
-            for index, name in enumerate(columns)
-            if name not in customer_csv.COLUMNS
-        ]
-        if request.format not in types_pb2.TableFormat.values():
-            violations.append(FieldViolation("format", "is not a known table format"))
-        if request.locale and request.locale not in LOCALES:
-            violations.append(FieldViolation("locale", f"must be one of {', '.join(LOCALES)}"))
+        refuse_unsupported(request, EXPORT_FILTERS | list_exports.FILE_FIELDS)
+        columns, violations = list_exports.file_violations(request, customer_csv.COLUMNS)
         if violations:
             raise InvalidArgument(violations)
         listing = customer_pb2.ListCustomersRequest()

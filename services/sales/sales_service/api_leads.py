@@ -19,6 +19,7 @@ from datetime import datetime
 
 from crm.common.v1 import types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
+from crm_shared import list_exports
 from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.principal import DataScope
 from crm_shared.conditions import matches_everything
@@ -36,7 +37,7 @@ from crm_shared.grpc.fields import refuse_unsupported, request_id_violations, un
 from crm_shared.grpc.paging import keyset_page, keyset_page_by, page_size_of
 from crm_shared.repeated_requests import earlier_request
 from crm_shared.rule_reach import OtherRule, check_rule_reach
-from crm_shared.spreadsheet_cells import CHINESE_LOCALE, LOCALES, encode_table
+from crm_shared.spreadsheet_cells import CHINESE_LOCALE, encode_table
 from crm_shared.timestamps import from_timestamp
 from google.protobuf import empty_pb2
 from sqlalchemy import func, or_, select
@@ -114,9 +115,7 @@ ORDERS = {"": (Lead.create_time, True), "create_time desc": (Lead.create_time, T
           "first_contact_due_time": (Lead.first_contact_due_time, False),
           "update_time desc": (Lead.update_time, True)}
 # ExportLeadsRequest: ListLeads' filters (not its paging) and the file's shape.
-EXPORT_FIELDS = (LIST_FILTERS - {"page_size", "page_token"}) | {
-    "columns", "access_purpose", "format", "locale"}
-EXPORT_PAGE = 500
+EXPORT_FIELDS = (LIST_FILTERS - {"page_size", "page_token"}) | list_exports.FILE_FIELDS
 # Who exported which leads' contact details: the service's audit trail of personal data.
 AUDIT_LOG = logging.getLogger("sales_service.audit")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -472,51 +471,32 @@ class LeadRpcs:
         audit log before any of its bytes are sent."""
         principal = current_principal()
         refuse_unsupported(request, EXPORT_FIELDS)
-        columns = list(request.columns) or list(lead_table.COLUMNS)
-        violations = [FieldViolation(f"columns[{index}]",
-                                     f"is not a column ({', '.join(lead_table.COLUMNS)})")
-                      for index, name in enumerate(columns) if name not in lead_table.COLUMNS]
-        if request.format not in types_pb2.TableFormat.values():
-            violations.append(FieldViolation("format", "is not a known table format"))
-        if request.locale and request.locale not in LOCALES:
-            violations.append(FieldViolation("locale", f"must be one of {', '.join(LOCALES)}"))
-        if len(request.access_purpose) > 500:
-            violations.append(FieldViolation("access_purpose", "must be at most 500 characters"))
+        columns, violations = list_exports.file_violations(request, lead_table.COLUMNS)
         if violations:
             raise InvalidArgument(violations)
-        selection = _lead_selection(principal, request)
+        where, column, descending = _lead_selection(principal, request)
+        personal = [name for name in columns if name in lead_table.PERSONAL_COLUMNS]
+
+        def audit(ids):
+            # The sales service keeps no access-log table (the customer service's is about
+            # customers, and a lead is not one yet): the audit entry is a structured line of
+            # the audit logger, without the contact details themselves.
+            AUDIT_LOG.info("leads exported with contact details", extra={
+                "audit": "export", "actor_id": principal.user_id,
+                "method": "/crm.sales.v1.SalesService/ExportLeads", "fields": personal,
+                "purpose": request.access_purpose, "lead_ids": ids})
+
+        pages = list_exports.pages_of(
+            self.database, select(Lead).where(*where), order_column=column, id_column=Lead.id,
+            descending=descending,
+            row_of=lambda row: lead_table.row_of(row, columns, request.locale),
+            audit=audit if personal else None)
         for data, written in encode_table(
-                lead_table.header_of(columns, request.locale),
-                self._export_pages(principal, selection, columns, request),
+                lead_table.header_of(columns, request.locale), pages,
                 xlsx=request.format == types_pb2.TABLE_FORMAT_XLSX,
                 sheet_title=lead_table.SHEET_TITLES[request.locale == CHINESE_LOCALE],
                 for_reader=bool(request.locale)):
             yield sales_pb2.ExportLeadsChunk(data=data, row_count=written)
-
-    def _export_pages(self, principal, selection, columns, request):
-        where, column, descending = selection
-        personal = [name for name in columns if name in lead_table.PERSONAL_COLUMNS]
-        token = ""
-        while True:
-            with self.database.unit_of_work(readonly=True) as uow:
-                rows, token = keyset_page_by(
-                    uow.session, select(Lead).where(*where), order_column=column,
-                    id_column=Lead.id, descending=descending, page_size=EXPORT_PAGE,
-                    page_token=token)
-                page = [lead_table.row_of(row, columns, request.locale) for row in rows]
-                ids = [row.id for row in rows]
-            if personal and ids:
-                # The sales service keeps no access-log table (the customer service's is about
-                # customers, and a lead is not one yet): the audit entry is a structured line
-                # of the audit logger, without the contact details themselves.
-                AUDIT_LOG.info("leads exported with contact details", extra={
-                    "audit": "export", "actor_id": principal.user_id,
-                    "method": "/crm.sales.v1.SalesService/ExportLeads",
-                    "fields": personal, "purpose": request.access_purpose, "lead_ids": ids})
-            if page:
-                yield page
-            if not token:
-                return
 
     # -- change -----------------------------------------------------------------------------------
 

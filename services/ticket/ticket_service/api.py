@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from crm.common.v1 import types_pb2
 from crm.ticket.v1 import events_pb2, ticket_pb2, ticket_pb2_grpc
+from crm_shared import list_exports
 from crm_shared.auth import Principal, current_principal
 from crm_shared.db import Database, UnitOfWork, utcnow
 from crm_shared.errors import (
@@ -35,7 +36,7 @@ from crm_shared.grpc.server import ServiceBinding
 from crm_shared.references import TICKET, Referenced
 from crm_shared.repeated_requests import earlier_request
 from crm_shared.settings import ApiSettings
-from crm_shared.spreadsheet_cells import CHINESE_LOCALE, LOCALES, encode_table
+from crm_shared.spreadsheet_cells import CHINESE_LOCALE, encode_table
 from crm_shared.telemetry import current_traceparent, within_trace_of
 from crm_shared.timestamps import from_timestamp
 from sqlalchemy import case, func, or_, select
@@ -113,9 +114,7 @@ _SORTS = {
 _DECLARED_ORDERS = orders(ticket_pb2.ListTicketsRequest)
 ORDERS = {"": _SORTS[_DECLARED_ORDERS[0]], **{name: _SORTS[name] for name in _DECLARED_ORDERS}}
 # ExportTicketsRequest: ListTickets' filters (not its paging) and the file's shape.
-EXPORT_FIELDS = (LIST_FILTERS - {"page_size", "page_token"}) | {
-    "columns", "access_purpose", "format", "locale"}
-EXPORT_PAGE = 500
+EXPORT_FIELDS = (LIST_FILTERS - {"page_size", "page_token"}) | list_exports.FILE_FIELDS
 # Who exported which tickets' reporter contacts: the service's audit trail of personal data.
 AUDIT_LOG = logging.getLogger("ticket_service.audit")
 
@@ -418,52 +417,32 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
         to the audit log before any of its bytes are sent."""
         principal = current_principal()
         refuse_unsupported(request, EXPORT_FIELDS)
-        columns = list(request.columns) or list(ticket_table.COLUMNS)
-        violations = [FieldViolation(f"columns[{index}]",
-                                     f"is not a column ({', '.join(ticket_table.COLUMNS)})")
-                      for index, name in enumerate(columns) if name not in ticket_table.COLUMNS]
-        if request.format not in types_pb2.TableFormat.values():
-            violations.append(FieldViolation("format", "is not a known table format"))
-        if request.locale and request.locale not in LOCALES:
-            violations.append(FieldViolation("locale", f"must be one of {', '.join(LOCALES)}"))
-        if len(request.access_purpose) > 500:
-            violations.append(FieldViolation("access_purpose", "must be at most 500 characters"))
+        columns, violations = list_exports.file_violations(request, ticket_table.COLUMNS)
         if violations:
             raise InvalidArgument(violations)
-        selection = _list_selection(principal, request)
-        pages = self._export_pages(principal, selection, columns, request)
+        where, (order_value, descending, sort_value) = _list_selection(principal, request)
+        personal = [column for column in columns if column in ticket_table.PERSONAL_COLUMNS]
+
+        def audit(ids):
+            # The ticket service keeps no access-log table (the customer service's is about
+            # customers, and a reporter need not be one): the audit entry is a structured line
+            # of the audit logger, without the contact details themselves.
+            AUDIT_LOG.info("tickets exported with reporter contact details", extra={
+                "audit": "export", "actor_id": principal.user_id,
+                "method": "/crm.ticket.v1.TicketService/ExportTickets", "fields": personal,
+                "purpose": request.access_purpose, "ticket_ids": ids})
+
+        pages = list_exports.pages_of(
+            self.database, select(Ticket).where(*where), order_column=order_value,
+            id_column=Ticket.id, descending=descending, sort_value=sort_value,
+            row_of=lambda row: ticket_table.row_of(row, columns, request.locale),
+            audit=audit if personal else None)
         for data, written in encode_table(
                 ticket_table.header_of(columns, request.locale), pages,
                 xlsx=request.format == types_pb2.TABLE_FORMAT_XLSX,
                 sheet_title=ticket_table.SHEET_TITLES[request.locale == CHINESE_LOCALE],
                 for_reader=bool(request.locale)):
             yield ticket_pb2.ExportTicketsChunk(data=data, row_count=written)
-
-    def _export_pages(self, principal, selection, columns, request):
-        where, (order_value, descending, sort_value) = selection
-        personal = [column for column in columns if column in ticket_table.PERSONAL_COLUMNS]
-        token = ""
-        while True:
-            with self.database.unit_of_work(readonly=True) as uow:
-                rows, token = keyset_page_by(
-                    uow.session, select(Ticket).where(*where), order_column=order_value,
-                    id_column=Ticket.id, descending=descending, page_size=EXPORT_PAGE,
-                    page_token=token, sort_value=sort_value)
-                page = [ticket_table.row_of(row, columns, request.locale) for row in rows]
-                ids = [row.id for row in rows]
-            if personal and ids:
-                # The ticket service keeps no access-log table (the customer service's is about
-                # customers, and a reporter need not be one): the audit entry is a structured
-                # line of the audit logger, without the contact details themselves.
-                AUDIT_LOG.info("tickets exported with reporter contact details", extra={
-                    "audit": "export", "actor_id": principal.user_id,
-                    "method": "/crm.ticket.v1.TicketService/ExportTickets",
-                    "fields": personal, "purpose": request.access_purpose,
-                    "ticket_ids": ids})
-            if page:
-                yield page
-            if not token:
-                return
 
     def ListTicketHistory(self, request, context):
         principal = current_principal()
