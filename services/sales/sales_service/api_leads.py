@@ -11,7 +11,6 @@ Other parts call two hooks on the servicer (mixins share ``self``):
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -117,7 +116,7 @@ ORDERS = {"": (Lead.create_time, True), "create_time desc": (Lead.create_time, T
 # ExportLeadsRequest: ListLeads' filters (not its paging) and the file's shape.
 EXPORT_FIELDS = (LIST_FILTERS - {"page_size", "page_token"}) | list_exports.FILE_FIELDS
 # Who exported which leads' contact details: the service's audit trail of personal data.
-AUDIT_LOG = logging.getLogger("sales_service.audit")
+AUDIT_LOG = list_exports.audit_log("sales_service")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 RULE_OUTPUT_ONLY = {"id", "create_time", "update_time", "created_by", "updated_by"}
 GRADING_RULE_FIELDS = {"display_name", "grade", "condition", "priority", "enabled"}

@@ -12,7 +12,6 @@ commit together. A ticket the caller may not see is NOT_FOUND, exactly as if it 
 from __future__ import annotations
 
 import contextlib
-import logging
 import random
 import uuid
 from collections.abc import Callable
@@ -116,7 +115,7 @@ ORDERS = {"": _SORTS[_DECLARED_ORDERS[0]], **{name: _SORTS[name] for name in _DE
 # ExportTicketsRequest: ListTickets' filters (not its paging) and the file's shape.
 EXPORT_FIELDS = (LIST_FILTERS - {"page_size", "page_token"}) | list_exports.FILE_FIELDS
 # Who exported which tickets' reporter contacts: the service's audit trail of personal data.
-AUDIT_LOG = logging.getLogger("ticket_service.audit")
+AUDIT_LOG = list_exports.audit_log("ticket_service")
 
 
 def _list_selection(principal, request):
