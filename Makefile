@@ -21,7 +21,8 @@ setup:
 run: setup
 	$(UV) run --frozen crm-dev run
 
-test: setup
+# Lint first: a second or two, and a finding fails the run before the tests start.
+test: setup lint
 	$(PYTEST)
 
 test-unit: setup

@@ -59,7 +59,7 @@ def login(url: str, username: str) -> str:
 
 
 def parse_time(text: str) -> float:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    return datetime.fromisoformat(text).timestamp()
 
 
 def main() -> int:
@@ -136,7 +136,7 @@ def main() -> int:
         notified: dict[str, float] = {}
         deadline = time.time() + args.settle_seconds
         while len(notified) < len(created) and time.time() < deadline:
-            for lead, token in leads.items():
+            for token in leads.values():
                 page = ""
                 while True:
                     answer = requests.get(

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from crm_devstack.ports import free_port
 from crm_devstack.suite import SERVICES, Suite, SuiteConfig
 from crm_devstack.traces import TraceCollector

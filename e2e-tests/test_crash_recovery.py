@@ -4,9 +4,8 @@ And when a publish is repeated (a crash between the broker's confirm and marking
 outbox row), the duplicate has no effect."""
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from crm_devstack.waiting import wait_until
+from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,6 @@
 
 import grpc
 import pytest
-
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_devstack.waiting import wait_until
 

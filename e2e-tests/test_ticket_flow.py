@@ -7,7 +7,6 @@ import email.policy
 import mailbox
 
 import pytest
-
 from crm_devstack.waiting import wait_until
 
 pytestmark = pytest.mark.e2e

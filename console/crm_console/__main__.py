@@ -17,10 +17,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return vendor_main([])
 
-    from crm_console.server import serve
-    from crm_console.settings import ConsoleSettings
     from crm_shared.log import configure_logging
     from crm_shared.settings import load_settings
+
+    from crm_console.server import serve
+    from crm_console.settings import ConsoleSettings
 
     settings = load_settings(ConsoleSettings)
     configure_logging("console", settings.log_level)

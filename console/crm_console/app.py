@@ -14,6 +14,10 @@ import logging
 import pkgutil
 from dataclasses import dataclass
 
+from crm_shared.auth import TokenVerifier, audiences
+from crm_shared.auth.revocations import PolledRevocations
+from crm_shared.grpc.peers import Peers
+from crm_shared.security_headers import install_security_headers
 from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -22,19 +26,27 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm_console import display, public, views
-from crm_console.i18n import (DEFAULT_LANGUAGE, LANGUAGES, load_catalogs, match_language,
-                              N_, normalise, translations)
+from crm_console.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    load_catalogs,
+    match_language,
+    normalise,
+    translations,
+)
 from crm_console.identity import GatewayIdentity
 from crm_console.navigation import SECTION_ORDER, NavItem
 from crm_console.refusals import Refusal
 from crm_console.service_texts import message_text, status_title
-from crm_console.session import (NeedsSignIn, SealedSessionInterface, authenticate,
-                                 enter_principal, leave_principal)
+from crm_console.session import (
+    NeedsSignIn,
+    SealedSessionInterface,
+    authenticate,
+    enter_principal,
+    leave_principal,
+)
 from crm_console.settings import ConsoleSettings
-from crm_shared.auth import TokenVerifier, audiences
-from crm_shared.auth.revocations import PolledRevocations
-from crm_shared.grpc.peers import Peers
-from crm_shared.security_headers import install_security_headers
 
 log = logging.getLogger(__name__)
 
@@ -164,9 +176,9 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
     def _session():
         if (request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None
                 or public.is_public_endpoint(app, request.blueprint)):
-            return None
+            return
         enter_principal(authenticate(deps.verifier, deps.identity))
-        return None
+        return
 
     @app.teardown_request
     def _leave(_exc):

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from crm_shared.kpis import today_in
+from crm_shared.protojson import enum_prefix
 from flask import current_app
 from google.protobuf.descriptor import EnumDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from crm_console.field_labels import field_name
 from crm_console.i18n import babel_locale, gettext
-from crm_shared.kpis import today_in
-from crm_shared.protojson import enum_prefix
 
 CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
 # Minor units per major unit (ISO 4217 exponent); CNY and nearly every currency have 2.
@@ -44,7 +44,7 @@ def to_datetime(value) -> datetime | None:
             return None
         return value.ToDatetime(tzinfo=UTC)
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(value)
     if isinstance(value, datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value

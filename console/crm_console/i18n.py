@@ -87,7 +87,7 @@ def ngettext(singular: str, plural: str, count: int, **variables) -> str:
 _ = gettext
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, do not translate"
+def N_(message: str) -> str:
     """Marks a message id kept as data (a sidebar label, a status title) for extraction; it is
     translated where it is shown."""
     return message

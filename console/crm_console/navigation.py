@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm_console.i18n import N_
 from crm_shared.auth import Principal
+
+from crm_console.i18n import N_
 
 SALES = frozenset({"sales_rep", "sales_lead", "manager", "admin"})
 SALES_LEADS = frozenset({"sales_lead", "manager", "admin"})

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
-
-from crm_console.service_texts import field_text, message_text
 from crm_shared.errors import HTTP_STATUS_BY_GRPC_CODE
 from crm_shared.grpc.status import describe_rpc_error
+
+from crm_console.service_texts import field_text, message_text
 
 
 @dataclass

@@ -25,10 +25,10 @@ from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
+from crm_shared.grpc.peers import Peers
 from flask import current_app
 
 from crm_console.refusals import Refusal
-from crm_shared.grpc.peers import Peers
 
 # peer → (its gRPC service, the stub class)
 SERVICES = {

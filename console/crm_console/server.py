@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 
+from crm_shared.grpc.peers import Peers
+from crm_shared.telemetry import init_telemetry, shutdown_telemetry
 from gunicorn.app.base import BaseApplication
 
 from crm_console.app import create_app
 from crm_console.settings import ConsoleSettings
-from crm_shared.grpc.peers import Peers
-from crm_shared.telemetry import init_telemetry, shutdown_telemetry
 
 log = logging.getLogger(__name__)
 

@@ -21,14 +21,13 @@ import os
 import time
 from typing import Any
 
+from crm_shared.auth import Principal, TokenVerifier
+from crm_shared.auth.principal import principal_scope
+from crm_shared.errors import Unauthenticated
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-
-from crm_shared.auth import Principal, TokenVerifier
-from crm_shared.auth.principal import principal_scope
-from crm_shared.errors import Unauthenticated
 
 # Renew the access token when it has less than this many seconds to live.
 REFRESH_MARGIN_SECONDS = 60

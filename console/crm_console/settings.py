@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from crm_shared.settings import PeerAddressSettings
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from crm_shared.settings import PeerAddressSettings
 
 
 class ConsoleSettings(PeerAddressSettings, BaseSettings):

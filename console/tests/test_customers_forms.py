@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
-from werkzeug.datastructures import MultiDict
-
 from crm_console.views import customers_forms as forms
+from werkzeug.datastructures import MultiDict
 
 
 def test_an_enterprise_form_fills_the_enterprise_profile_and_leaves_empty_fields_unset():

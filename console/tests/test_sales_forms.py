@@ -3,18 +3,17 @@ and the charts' options built from the API's figures."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, UTC
+from datetime import UTC, date, datetime
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
-from crm_shared import kpis
-
 from crm_console.display import today
 from crm_console.refusals import Refusal
 from crm_console.views import sales_forms as forms
 from crm_console.views.leads import _customer_errors
 from crm_console.views.sales_reports import forecast_option, forecast_rows, funnel_option
+from crm_shared import kpis
 
 
 def test_amounts_in_yuan_become_minor_units_and_bad_ones_name_their_field():
@@ -125,7 +124,7 @@ def test_the_funnel_chart_holds_the_api_counts_without_lost():
 
 
 def test_the_forecast_adds_up_each_reps_buckets_and_names_them():
-    money = lambda minor: types_pb2.Money(currency_code="CNY", amount_minor=minor)  # noqa: E731
+    money = lambda minor: types_pb2.Money(currency_code="CNY", amount_minor=minor)
     forecast = sales_pb2.SalesForecast(rows=[
         sales_pb2.ForecastRow(group_key="u1", display_name="u1", open_count=1,
                               pipeline_amount=money(1000), weighted_amount=money(500),

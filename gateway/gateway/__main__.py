@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         print("gateway: database at head", file=sys.stderr)
     elif args.command == "seed-demo":
         from crm_shared.db import Database
+
         from gateway.identity.demo import seed_demo_organisation
 
         database = Database(settings.database_url)
@@ -95,6 +96,7 @@ def _ensure_service_account(args, database_url: str) -> int:
     import secrets
 
     from crm_shared.db import Database
+
     from gateway.identity.directory import ensure_service_account
     from gateway.identity.passwords import PasswordHashing
 

@@ -3,12 +3,12 @@ and the public keys that let everyone else check the tokens this gateway issues.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
-from opentelemetry import trace
-
 from crm_shared.auth import TokenVerifier
 from crm_shared.auth.tokens import public_jwks
 from crm_shared.errors import PermissionDenied, Unauthenticated
+from flask import Flask, current_app, g, request
+from opentelemetry import trace
+
 from gateway.endpoints import access_of
 
 

@@ -23,12 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
+from crm_shared.auth import principal_scope
+from crm_shared.errors import HTTP_STATUS_BY_GRPC_CODE
 from flask import current_app, g
 from flask_openapi3 import OpenAPI
 from pydantic import BaseModel
 
-from crm_shared.auth import principal_scope
-from crm_shared.errors import HTTP_STATUS_BY_GRPC_CODE
 from gateway.problems import PROBLEM_CONTENT_TYPE, title_for
 
 BEARER_SCHEME = "bearerAuth"

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import grpc
-
 from crm_shared.grpc.peers import Peers
 from crm_shared.grpc.status import describe_rpc_error
+
 from gateway.problems import UpstreamCallFailed
 
 Request = TypeVar("Request")

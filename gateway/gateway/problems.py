@@ -11,13 +11,12 @@ import logging
 from http import HTTPStatus
 
 import grpc
-from flask import Flask, Response, g, has_request_context, json, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from werkzeug.exceptions import HTTPException
-
 from crm_shared.errors import HTTP_STATUS_BY_GRPC_CODE, DomainError, FieldViolation, InvalidArgument
 from crm_shared.grpc.status import CallError, describe_rpc_error
 from crm_shared.telemetry import current_trace_id
+from flask import Flask, Response, g, has_request_context, json, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,12 @@ import time
 
 import pytest
 import requests
-from sqlalchemy import func, select
-
 from crm_shared.auth import TokenVerifier
 from crm_shared.db import Database
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
 from gateway.__main__ import main
 from gateway.identity.models import SeedMark, User
+from sqlalchemy import func, select
 
 
 def test_keygen_writes_a_key_pair_that_signs_verifiable_tokens(tmp_path):

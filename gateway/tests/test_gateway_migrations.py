@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
-
 from crm_shared.db import Database, RuntimeBase, make_engine
 from crm_shared.migrations import alembic_config, upgrade
 from gateway.identity.demo import seed_demo_organisation
 from gateway.identity.models import IdentityBase
+from sqlalchemy import inspect
 
 TABLES = {
     "departments",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from google.protobuf import descriptor as _descriptor
-
 from crm.common.v1 import events_pb2 as common_events_pb2
 from crm.common.v1 import options_pb2, types_pb2
 from crm.customer.v1 import customer_pb2
@@ -11,6 +9,7 @@ from crm.customer.v1 import events_pb2 as customer_events_pb2
 from crm.identity.v1 import events_pb2 as identity_events_pb2
 from crm.identity.v1 import identity_pb2
 from crm.notification.v1 import notification_pb2
+from google.protobuf import descriptor as _descriptor
 
 FD = _descriptor.FieldDescriptor
 

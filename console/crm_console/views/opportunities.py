@@ -5,7 +5,6 @@ receivables, with the forms the contract allows at each step."""
 
 from __future__ import annotations
 
-
 from crm.sales.v1 import sales_pb2
 from flask import Blueprint, g, redirect, render_template, request, url_for
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta, UTC
-from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.protojson import enum_prefix
 from flask import g
 from google.protobuf.descriptor import EnumDescriptor
 
@@ -21,7 +22,6 @@ from crm_console.display import enum_label
 from crm_console.i18n import N_, gettext
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
-from crm_shared.protojson import enum_prefix
 
 CURRENCY = "CNY"
 OPEN_STAGES = ("potential", "intent", "proposal", "negotiation")
@@ -102,7 +102,7 @@ def money_from_text(text: str | None, field: str, errors: dict[str, str], *,
     if amount < 0 or not amount.is_finite():
         errors[field] = gettext("Enter an amount of zero or more.")
         return None
-    minor = int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    minor = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return types_pb2.Money(currency_code=CURRENCY, amount_minor=minor)
 
 
@@ -254,7 +254,7 @@ def quote_request(form: Mapping[str, str], opportunity_id: str
     percent = _text(form, "discount_percent")
     if percent:
         try:
-            quote.discount_basis_points = int((Decimal(percent) * 100).quantize(Decimal("1")))
+            quote.discount_basis_points = int((Decimal(percent) * 100).quantize(Decimal(1)))
         except InvalidOperation:
             errors["discount_percent"] = gettext("Enter a percentage such as 5 or 12.5.")
     quote.line_items.append(line)

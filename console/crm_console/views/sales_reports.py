@@ -22,7 +22,8 @@ from crm_console.navigation import SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
 from crm_console.views import sales_forms as forms
-from crm_console.views.leads import OPEN_STATUSES, comments_of, enums as lead_enums
+from crm_console.views.leads import OPEN_STATUSES, comments_of
+from crm_console.views.leads import enums as lead_enums
 
 blueprint = Blueprint("sales_reports", __name__, url_prefix="/sales")
 NAV = [NavItem("sales_reports.reports", N_("Sales reports"), roles=SALES_LEADS, order=40,
@@ -49,8 +50,7 @@ def forecast_rows(forecast: sales_pb2.SalesForecast, names: dict[str, str]) -> l
     """Per rep over the period's buckets: open count, pipeline, weighted and won amounts."""
     reps: dict[str, dict] = {}
     for row in forecast.rows:
-        name = names[row.group_key] if row.group_key in names else (
-            row.display_name or row.group_key)
+        name = names.get(row.group_key, row.display_name or row.group_key)
         rep = reps.setdefault(row.group_key, {"key": row.group_key, "name": name,
                                               "open_count": 0, "pipeline": 0, "weighted": 0,
                                               "won": 0})

@@ -11,9 +11,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from crm_shared.db import Database
 from sqlalchemy.exc import IntegrityError
 
-from crm_shared.db import Database
 from gateway.identity import directory
 from gateway.identity.models import SeedMark
 from gateway.identity.passwords import PasswordHashing

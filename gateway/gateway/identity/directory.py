@@ -11,12 +11,12 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from crm_shared.auth import DataScope
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.errors import AlreadyExists, Conflict, FieldViolation, InvalidArgument, NotFound
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from gateway.identity import events, sessions
 from gateway.identity.models import LOCALES, Department, User
 from gateway.identity.passwords import PasswordHashing

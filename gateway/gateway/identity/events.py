@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from crm.identity.v1 import events_pb2, identity_pb2
 from crm_shared.timestamps import to_timestamp
+
 from gateway.identity.models import Department, User
 
 DATA_SCOPE_VALUES = {

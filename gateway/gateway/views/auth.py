@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from crm_shared.auth import current_principal
+from crm_shared.errors import FieldViolation, InvalidArgument, Unauthenticated
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
-from crm_shared.auth import current_principal
-from crm_shared.errors import FieldViolation, InvalidArgument, Unauthenticated
 from gateway.endpoints import operation
 from gateway.identity import directory, sessions
 from gateway.identity.passwords import HashingBusy

@@ -14,10 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from crm_shared.protojson import enum_words
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from pydantic import BaseModel, ConfigDict, create_model
-
-from crm_shared.protojson import enum_words
 
 _SCALARS: dict[int, type] = {
     FieldDescriptor.TYPE_STRING: str,

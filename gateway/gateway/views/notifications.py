@@ -9,6 +9,7 @@ from typing import Literal
 from crm.common.v1 import types_pb2
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, enum_words, from_json, to_json
 from crm_shared.timestamps import to_timestamp
 from flask_openapi3 import APIBlueprint, Tag
 from google.protobuf import field_mask_pb2
@@ -16,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gateway.endpoints import operation
 from gateway.peers import call
-from crm_shared.protojson import enum_number, enum_words, from_json, to_json
 from gateway.views import json_response
 
 PEER = "notification"

@@ -16,6 +16,7 @@ from typing import Any
 from crm.common.v1 import types_pb2
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, from_json, to_json
 from crm_shared.timestamps import to_timestamp
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
@@ -23,7 +24,6 @@ from pydantic import BaseModel
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json, to_json
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.sales_activities_schemas import (

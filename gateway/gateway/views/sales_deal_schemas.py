@@ -14,10 +14,10 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from crm.common.v1 import reporting_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared.protojson import to_json
 from google.protobuf.message import Message
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from crm_shared.protojson import to_json
 from gateway.views.customers import Money
 from gateway.views.dashboard import DateRange, Kpi
 from gateway.views.ticket_schemas import department_path_field, partial_model, words

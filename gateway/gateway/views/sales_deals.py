@@ -22,6 +22,7 @@ from datetime import date
 from crm.common.v1 import reporting_pb2, types_pb2
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
 from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, from_json
 from crm_shared.timestamps import to_timestamp
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
@@ -30,7 +31,6 @@ from pydantic import BaseModel
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json
 from gateway.views import json_response
 from gateway.views import sales_deal_schemas as s
 from gateway.views.customers import idempotency_request_id

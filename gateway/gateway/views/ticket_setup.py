@@ -15,6 +15,7 @@ from typing import Any
 
 from crm.ticket.v1 import ticket_pb2
 from crm_shared.auth import current_principal
+from crm_shared.protojson import enum_number, from_json, to_json
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
@@ -22,7 +23,6 @@ from pydantic import BaseModel
 from gateway.endpoints import operation
 from gateway.idempotency import current_key
 from gateway.peers import call
-from crm_shared.protojson import enum_number, from_json, to_json
 from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.ticket_schemas import TicketPageQuery, all_fields, sent_fields

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from gateway.identity.demo import USERS
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")

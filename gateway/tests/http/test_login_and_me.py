@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crm_shared.auth import TokenIssuer, TokenVerifier
 from gateway.identity.demo import USERS
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
-
 from crm_shared.db import Database
 from crm_shared.events.outbox import OutboxMessage
 from gateway.identity import directory
 from gateway.identity.demo import DEMO_PASSWORD, DEPARTMENTS, USERS, seed_demo_organisation
 from gateway.identity.models import Department, User
+from sqlalchemy import func, select
 
 EXPECTED_DEPARTMENTS = {
     "/hq",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crm_shared.errors import AlreadyExists, InvalidArgument
 from gateway.identity import directory
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crm_shared.auth import DataScope, TokenIssuer, TokenVerifier
 from crm_shared.errors import Unauthenticated
 from gateway.authn import public_jwk

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crm_shared.settings import ConfigurationError, load_settings
 from gateway.settings import GatewaySettings
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher, Type
 from argon2.profiles import CHEAPEST
-
 from gateway.identity.passwords import PasswordHashing
 
 

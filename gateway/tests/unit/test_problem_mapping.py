@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from flask import Flask
-
 from crm_shared.errors import (
     HTTP_STATUS_BY_GRPC_CODE,
     FieldViolation,
@@ -14,6 +12,7 @@ from crm_shared.errors import (
     PermissionDenied,
 )
 from crm_shared.grpc.status import CallError
+from flask import Flask
 from gateway.problems import PROBLEM_CONTENT_TYPE, from_call_error, from_domain_error
 
 

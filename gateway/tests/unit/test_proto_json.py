@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
-from crm_shared.timestamps import to_timestamp
 from crm_shared.protojson import enum_number, enum_word, enum_words, from_json, to_json
+from crm_shared.timestamps import to_timestamp
 
 
 def test_enum_words_drop_the_type_prefix_and_the_unspecified_value():

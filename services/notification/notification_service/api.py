@@ -216,7 +216,6 @@ class NotificationServicer(SetupRpcs, OpsRpcs, notification_pb2_grpc.Notificatio
     # -- messages from other systems ---------------------------------------------------------
 
     def SendMessages(self, request, context):
-        principal = current_principal()
         refuse_unsupported(request, {"messages"})
         if len(request.messages) > MAX_MESSAGES:
             raise InvalidArgument(FieldViolation("messages", f"at most {MAX_MESSAGES} per call"))

@@ -107,7 +107,7 @@ def test_publish_failure_keeps_the_row_pending_and_is_retried(runtime_db, rabbit
     with runtime_db.unit_of_work() as uow:
         uow.emit(_event())
     broken = OutboxRelay(runtime_db, rabbitmq.url_for_vhost("no-such-vhost"))
-    with pytest.raises(Exception):
+    with pytest.raises(pika.exceptions.AMQPError):  # the broker refuses the unknown vhost
         broken.publish_pending()
     with runtime_db.unit_of_work() as uow:
         row = uow.session.scalars(select(OutboxMessage)).one()
@@ -136,9 +136,8 @@ def test_relay_thread_publishes_soon_after_commit(runtime_db, amqp_url, subscrib
 def test_publish_span_continues_the_trace_of_the_writer(runtime_db, amqp_url, subscriber):
     tracer = trace.get_tracer("test")
     _exporter.clear()
-    with tracer.start_as_current_span("CreateCustomer") as writer:
-        with runtime_db.unit_of_work() as uow:
-            uow.emit(_event())
+    with tracer.start_as_current_span("CreateCustomer") as writer, runtime_db.unit_of_work() as uow:
+        uow.emit(_event())
     OutboxRelay(runtime_db, amqp_url).publish_pending()
     (_, properties, _) = subscriber()[0]
     publish = [s for s in _exporter.get_finished_spans() if s.name == "customer.created publish"]
@@ -177,7 +176,12 @@ def test_processed_event_ledger_forgets_only_old_entries(runtime_db):
     from datetime import timedelta
 
     from crm_shared.db import utcnow
-    from crm_shared.events.ledger import ProcessedEvent, already_processed, mark_processed, prune_ledger
+    from crm_shared.events.ledger import (
+        ProcessedEvent,
+        already_processed,
+        mark_processed,
+        prune_ledger,
+    )
 
     with runtime_db.unit_of_work() as uow:
         mark_processed(uow.session, "notification.h", "e-old", "t")

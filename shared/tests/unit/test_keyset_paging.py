@@ -6,14 +6,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from crm_shared.db import UtcDateTime
+from crm_shared.errors import InvalidArgument
+from crm_shared.grpc.paging import keyset_page, keyset_page_by
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Integer, MetaData, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-
-from crm_shared.db import UtcDateTime
-from crm_shared.errors import InvalidArgument
-from crm_shared.grpc.paging import keyset_page, keyset_page_by
 
 
 class Base(DeclarativeBase):

@@ -1,4 +1,5 @@
 import grpc
+import pydantic
 import pytest
 from crm_shared.errors import (
     HTTP_STATUS_BY_GRPC_CODE,
@@ -37,7 +38,7 @@ def test_settings_are_frozen_and_parse_retry_delays(monkeypatch):
     monkeypatch.setenv("EVENT_RETRY_DELAYS", "0.5, 2,10")
     settings = load_settings(WorkerSettings, service_name="notification")
     assert settings.retry_delays_seconds == (0.5, 2.0, 10.0)
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         settings.database_url = "other"
 
 

@@ -25,10 +25,10 @@ def verifier(keys):
 
 
 def _issue(issuer, **overrides):
-    claims = dict(
-        user_id="u1", username="rep.zhang", roles=["sales_rep"],
-        department_path="/hq/sales/east", data_scope="own",
-    )
+    claims = {
+        "user_id": "u1", "username": "rep.zhang", "roles": ["sales_rep"],
+        "department_path": "/hq/sales/east", "data_scope": "own",
+    }
     claims.update(overrides)
     return issuer.issue(**claims)
 

@@ -3,12 +3,11 @@ started, with the request that caused them kept as a link, and events emitted in
 the stored trace."""
 
 import pytest
+from crm_shared.telemetry import current_traceparent, within_trace_of
 from opentelemetry import propagate
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-
-from crm_shared.telemetry import current_traceparent, within_trace_of
 
 
 @pytest.fixture
@@ -26,10 +25,12 @@ def test_a_later_action_joins_the_stored_trace_and_links_the_caller(spans):
         stored = current_traceparent()
     assert stored.split("-")[1] == format(creation.get_span_context().trace_id, "032x")
 
-    with tracer.start_as_current_span("transfer request") as request:
-        with within_trace_of(stored, "ticket transfer", tracer=tracer) as action:
-            carrier: dict[str, str] = {}
-            propagate.inject(carrier)  # what the outbox stores with an event
+    carrier: dict[str, str] = {}
+    with (
+        tracer.start_as_current_span("transfer request") as request,
+        within_trace_of(stored, "ticket transfer", tracer=tracer) as action,
+    ):
+        propagate.inject(carrier)  # what the outbox stores with an event
 
     finished = {s.name: s for s in exporter.get_finished_spans()}
     transfer = finished["ticket transfer"]
@@ -42,9 +43,11 @@ def test_a_later_action_joins_the_stored_trace_and_links_the_caller(spans):
 
 def test_without_a_stored_trace_the_action_stays_in_the_callers_trace(spans):
     tracer, exporter = spans
-    with tracer.start_as_current_span("request") as request:
-        with within_trace_of("", "ticket transfer", tracer=tracer):
-            pass
+    with (
+        tracer.start_as_current_span("request") as request,
+        within_trace_of("", "ticket transfer", tracer=tracer),
+    ):
+        pass
     transfer = next(s for s in exporter.get_finished_spans() if s.name == "ticket transfer")
     assert transfer.context.trace_id == request.get_span_context().trace_id
     assert transfer.parent.span_id == request.get_span_context().span_id
@@ -56,10 +59,9 @@ def test_outside_any_trace_there_is_nothing_to_store(spans):
 
 
 def test_background_client_calls_start_no_trace_but_calls_inside_work_are_kept():
+    from crm_shared.telemetry import SAMPLER
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.trace import SpanKind
-
-    from crm_shared.telemetry import SAMPLER
 
     exporter = InMemorySpanExporter()
     provider = TracerProvider(sampler=SAMPLER)
@@ -67,9 +69,11 @@ def test_background_client_calls_start_no_trace_but_calls_inside_work_are_kept()
     tracer = provider.get_tracer("test")
     with tracer.start_as_current_span("SELECT outbox", kind=SpanKind.CLIENT):  # a relay poll
         pass
-    with tracer.start_as_current_span("POST /api/v1/tickets", kind=SpanKind.SERVER):
-        with tracer.start_as_current_span("INSERT tickets", kind=SpanKind.CLIENT):
-            pass
+    with (
+        tracer.start_as_current_span("POST /api/v1/tickets", kind=SpanKind.SERVER),
+        tracer.start_as_current_span("INSERT tickets", kind=SpanKind.CLIENT),
+    ):
+        pass
     with tracer.start_as_current_span("ticket.sla_scan"):  # a timer's own action
         pass
     assert sorted(s.name for s in exporter.get_finished_spans()) == [

@@ -42,7 +42,7 @@ def test_sql_clause_matches_the_rule(caller, expected):
                   Column("dept", String))
     table.metadata.create_all(engine)
     with engine.begin() as conn:
-        conn.execute(insert(table), [dict(id=i, owner=o, dept=d) for i, o, d in RECORDS])
+        conn.execute(insert(table), [{"id": i, "owner": o, "dept": d} for i, o, d in RECORDS])
         rows = conn.execute(
             select(table.c.id).where(visibility_clause(caller, table.c.owner, table.c.dept))
         ).scalars()
@@ -57,7 +57,7 @@ def test_department_with_like_wildcards_does_not_leak():
                   Column("dept", String))
     table.metadata.create_all(engine)
     with engine.begin() as conn:
-        conn.execute(insert(table), [dict(id="a", owner="x", dept="/hq/sales/east")])
+        conn.execute(insert(table), [{"id": "a", "owner": "x", "dept": "/hq/sales/east"}])
         rows = conn.execute(
             select(table.c.id).where(visibility_clause(caller, table.c.owner, table.c.dept))
         ).all()

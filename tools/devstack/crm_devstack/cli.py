@@ -87,10 +87,10 @@ def _banner(config: SuiteConfig, collector: TraceCollector | None) -> None:
         "gRPC apis:        " + "  ".join(f"{s} {config.grpc_target(s)}" for s in SERVICES),
         f"RabbitMQ:         {config.amqp_url}",
         f"data and logs:    {config.data_dir}",
-        f"e-mail:           sent to a local SMTP sink on port {config.smtp_port}; "
-        f"read it in {config.mail_dir} (a maildir)",
-        f"SMS:              sent to a local SMS gateway on port {config.sms_port}; one file "
-        f"per message in {config.sms_dir}",
+        (f"e-mail:           sent to a local SMTP sink on port {config.smtp_port}; "
+        f"read it in {config.mail_dir} (a maildir)"),
+        (f"SMS:              sent to a local SMS gateway on port {config.sms_port}; one file "
+        f"per message in {config.sms_dir}"),
     ]
     if collector is not None:
         lines.append(f"traces:           collector {collector.endpoint}; show one with `make trace` "

@@ -7,9 +7,8 @@ import importlib
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect
-
 from crm_shared.migrations import alembic_config, upgrade
+from sqlalchemy import create_engine, inspect
 
 RUNTIME_TABLES = {"alembic_version", "outbox", "processed_events"}
 

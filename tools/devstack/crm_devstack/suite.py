@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from crm_shared.auth.revocations import DOCUMENT_PATH as REVOCATIONS_PATH
 
@@ -317,7 +318,7 @@ class Suite:
     def stop(self) -> None:
         self.supervisor.stop()
 
-    def __enter__(self) -> Suite:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 from crm_shared.migrations import create_runtime_tables, drop_runtime_tables
 
 revision = "0001_identity"

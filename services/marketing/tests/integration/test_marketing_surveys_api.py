@@ -36,12 +36,12 @@ def add_profile(api, *, owner="u-rep", department="/hq/sales/east", consent=Fals
                 email="li@example.com", **facts) -> str:
     customer_id = str(uuid.uuid4())
     now = utcnow()
-    values = dict(customer_id=customer_id, state="active", customer_type="individual",
-                  display_name="李雷", owner_id=owner, department_path=department, email=email,
-                  phone=None, locale="zh-CN", tag_ids=[], rfm_recency_score=0,
-                  rfm_frequency_score=0, rfm_monetary_score=0, at_risk=False,
-                  marketing_consent=consent, facts_version=1, fact_times={}, create_time=now,
-                  update_time=now)
+    values = {"customer_id": customer_id, "state": "active", "customer_type": "individual",
+                  "display_name": "李雷", "owner_id": owner, "department_path": department, "email": email,
+                  "phone": None, "locale": "zh-CN", "tag_ids": [], "rfm_recency_score": 0,
+                  "rfm_frequency_score": 0, "rfm_monetary_score": 0, "at_risk": False,
+                  "marketing_consent": consent, "facts_version": 1, "fact_times": {}, "create_time": now,
+                  "update_time": now}
     values.update(facts)
     with api.database.unit_of_work() as uow:
         uow.session.add(CustomerProfile(**values))
@@ -58,8 +58,8 @@ def questions():
 
 
 def new_survey(api, **fields):
-    values = dict(title="季度满意度", kind=M.SURVEY_KIND_RELATIONSHIP, questions=questions(),
-                  state=M.SURVEY_STATE_ACTIVE)
+    values = {"title": "季度满意度", "kind": M.SURVEY_KIND_RELATIONSHIP, "questions": questions(),
+                  "state": M.SURVEY_STATE_ACTIVE}
     values.update(fields)
     return api.stub("u-marketer").CreateSurvey(M.CreateSurveyRequest(survey=M.Survey(**values)))
 
@@ -345,7 +345,7 @@ def test_the_export_lists_every_row_about_the_customer(api, rpc_error):
     kinds = {record.resource_type for record in export.records}
     assert {"customer_profiles", "survey_invitations", "survey_answers",
             "outbound_messages"} <= kinds
-    comment = [r for r in export.records if r.resource_type == "survey_answers"][0]
+    comment = next(r for r in export.records if r.resource_type == "survey_answers")
     assert comment.data["comment"] == "很好"
     assert rpc_error(api.stub("u-marketer").ExportCustomerData, M.ExportCustomerDataRequest(
         customer_id=customer)).code.name == "PERMISSION_DENIED"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import ClassVar
 
 import pytest
 from crm.customer.v1 import events_pb2 as customer_events
@@ -49,7 +50,7 @@ def worker(database, survey_link_secret):
                                        survey_link_base_url="https://crm.example.com")
 
     class Worker(SurveyWork):
-        config = {CONFIG_DATABASE: database, CONFIG_SETTINGS: settings}
+        config: ClassVar[dict] = {CONFIG_DATABASE: database, CONFIG_SETTINGS: settings}
 
     return Worker()
 
@@ -67,12 +68,12 @@ def deliver(database, worker, handler: str, event) -> str:
 def add_profile(database, **facts) -> str:
     customer_id = str(uuid.uuid4())
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    values = dict(customer_id=customer_id, state="active", customer_type="individual",
-                  display_name="韩梅梅", owner_id="u-rep", department_path="/hq/sales/east",
-                  email="han@example.com", phone=None, locale="zh-CN", tag_ids=[],
-                  rfm_recency_score=0, rfm_frequency_score=0, rfm_monetary_score=0,
-                  at_risk=False, marketing_consent=True, facts_version=1, fact_times={},
-                  create_time=now, update_time=now)
+    values = {"customer_id": customer_id, "state": "active", "customer_type": "individual",
+                  "display_name": "韩梅梅", "owner_id": "u-rep", "department_path": "/hq/sales/east",
+                  "email": "han@example.com", "phone": None, "locale": "zh-CN", "tag_ids": [],
+                  "rfm_recency_score": 0, "rfm_frequency_score": 0, "rfm_monetary_score": 0,
+                  "at_risk": False, "marketing_consent": True, "facts_version": 1, "fact_times": {},
+                  "create_time": now, "update_time": now}
     values.update(facts)
     with database.unit_of_work() as uow:
         uow.session.add(CustomerProfile(**values))
@@ -223,7 +224,7 @@ def test_a_merge_moves_firings_and_invitations_to_the_survivor(database, worker)
 
 def test_without_a_link_secret_a_survey_trigger_fails_loudly(database, marketing_database_url):
     class Unsigned(SurveyWork):
-        config = {CONFIG_DATABASE: database, CONFIG_SETTINGS: MarketingWorkerSettings(
+        config: ClassVar[dict] = {CONFIG_DATABASE: database, CONFIG_SETTINGS: MarketingWorkerSettings(
             service_name="marketing", database_url="sqlite://")}
 
     customer = add_profile(database)
