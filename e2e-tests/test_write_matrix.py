@@ -668,6 +668,8 @@ KIND_EXEMPT = {
     "/crm.marketing.v1.MarketingService/UpdateTrigger": "a trigger of marketing's automation; "
                                                         "segment_id checked as CreateTrigger's",
     "/crm.marketing.v1.MarketingService/UpdateImprovementItem": "survey_id is not updatable",
+    "/crm.sales.v1.SalesService/UpdateFollowUpPlan": "estimated_class_rule_id is output only (the "
+                                                     "prospect rule that graded the customer)",
 }
 
 EXEMPT = {
