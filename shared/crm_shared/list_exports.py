@@ -28,6 +28,31 @@ def audit_log(service: str) -> logging.Logger:
     return logger
 
 
+def auditor(
+    log: logging.Logger,
+    message: str,
+    *,
+    actor_id: str,
+    method: str,
+    fields: list[str],
+    purpose: str,
+    ids_key: str,
+) -> Callable[[list[str]], None] | None:
+    """The ``audit`` of :func:`pages_of` for a service that keeps no access-log table (the
+    ticket and sales services: the customer service's log is about customers, and a reporter
+    or a lead need not be one): each page's ids as one structured line of ``log``
+    (:func:`audit_log`), naming who, the RPC, the personal ``fields`` and the purpose, never
+    the values themselves. None when the export holds no personal field (nothing to audit)."""
+    if not fields:
+        return None
+
+    def audit(ids: list[str]) -> None:
+        log.info(message, extra={"audit": "export", "actor_id": actor_id, "method": method,
+                                 "fields": fields, "purpose": purpose, ids_key: ids})
+
+    return audit
+
+
 def file_violations(request, known_columns: Iterable[str]) -> tuple[list[str], list]:
     """The columns the export writes (all of ``known_columns`` when it names none) and the
     field violations of its file fields."""

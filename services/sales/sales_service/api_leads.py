@@ -474,22 +474,17 @@ class LeadRpcs:
         if violations:
             raise InvalidArgument(violations)
         where, column, descending = _lead_selection(principal, request)
-        personal = [name for name in columns if name in lead_table.PERSONAL_COLUMNS]
-
-        def audit(ids):
-            # The sales service keeps no access-log table (the customer service's is about
-            # customers, and a lead is not one yet): the audit entry is a structured line of
-            # the audit logger, without the contact details themselves.
-            AUDIT_LOG.info("leads exported with contact details", extra={
-                "audit": "export", "actor_id": principal.user_id,
-                "method": "/crm.sales.v1.SalesService/ExportLeads", "fields": personal,
-                "purpose": request.access_purpose, "lead_ids": ids})
+        audit = list_exports.auditor(
+            AUDIT_LOG, "leads exported with contact details", actor_id=principal.user_id,
+            method="/crm.sales.v1.SalesService/ExportLeads",
+            fields=[name for name in columns if name in lead_table.PERSONAL_COLUMNS],
+            purpose=request.access_purpose, ids_key="lead_ids")
 
         pages = list_exports.pages_of(
             self.database, select(Lead).where(*where), order_column=column, id_column=Lead.id,
             descending=descending,
             row_of=lambda row: lead_table.row_of(row, columns, request.locale),
-            audit=audit if personal else None)
+            audit=audit)
         for data, written in encode_table(
                 lead_table.header_of(columns, request.locale), pages,
                 xlsx=request.format == types_pb2.TABLE_FORMAT_XLSX,

@@ -420,22 +420,17 @@ class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
         if violations:
             raise InvalidArgument(violations)
         where, (order_value, descending, sort_value) = _list_selection(principal, request)
-        personal = [column for column in columns if column in ticket_table.PERSONAL_COLUMNS]
-
-        def audit(ids):
-            # The ticket service keeps no access-log table (the customer service's is about
-            # customers, and a reporter need not be one): the audit entry is a structured line
-            # of the audit logger, without the contact details themselves.
-            AUDIT_LOG.info("tickets exported with reporter contact details", extra={
-                "audit": "export", "actor_id": principal.user_id,
-                "method": "/crm.ticket.v1.TicketService/ExportTickets", "fields": personal,
-                "purpose": request.access_purpose, "ticket_ids": ids})
+        audit = list_exports.auditor(
+            AUDIT_LOG, "tickets exported with reporter contact details",
+            actor_id=principal.user_id, method="/crm.ticket.v1.TicketService/ExportTickets",
+            fields=[column for column in columns if column in ticket_table.PERSONAL_COLUMNS],
+            purpose=request.access_purpose, ids_key="ticket_ids")
 
         pages = list_exports.pages_of(
             self.database, select(Ticket).where(*where), order_column=order_value,
             id_column=Ticket.id, descending=descending, sort_value=sort_value,
             row_of=lambda row: ticket_table.row_of(row, columns, request.locale),
-            audit=audit if personal else None)
+            audit=audit)
         for data, written in encode_table(
                 ticket_table.header_of(columns, request.locale), pages,
                 xlsx=request.format == types_pb2.TABLE_FORMAT_XLSX,
