@@ -15,6 +15,7 @@ from __future__ import annotations
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.sales.v1 import sales_pb2
+from crm_shared import manual_grades
 from markupsafe import Markup
 
 from crm_console.condition_text import describe_condition
@@ -111,6 +112,10 @@ def lead_why(lead: sales_pb2.Lead) -> Markup | None:
         return Markup.escape(gettext("No grading rule matched: %(grade)s by default")) % {
             "grade": enum_label(sales_pb2.LeadGrade.DESCRIPTOR, lead.grade)
         }
+    words = manual_grades.words_of(lead.grade_reason) if lead.grade_locked else None
+    if words is not None:
+        return Markup.escape(gettext("Set by hand: %(reason)s")) % {
+            "reason": Markup('<span translate="no">{}</span>').format(words)}
     if lead.grade_reason:
         return Markup('<span translate="no">{}</span>').format(lead.grade_reason)
     return None

@@ -1,6 +1,7 @@
 """Why a lead has its grade, on the lead page, in the reader's language: the rule behind the
 grade (``grade_rule_id``) read from a small sales service and described field by field, the
-rule's name as data, amounts in the sales policy's currency; a grade no rule gave reads so; a grade set by hand shows what was stored.
+rule's name as data, amounts in the sales policy's currency; a grade no rule gave reads so; a grade set by hand says so in the reader's language
+and quotes the person's words as data.
 The service's English ``grade_reason`` (enum names, amounts in fen) never reaches the page."""
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ def test_the_lead_page_says_why_the_grade_in_the_readers_language(console, langu
     assert f'<span translate="no">{RULE_NAME}</span>' in markup
 
 
-def test_a_grade_set_by_hand_shows_the_stored_reason_as_data(console):
-    markup, _text = _grade_reason(console, "zh-CN", "l-hand")
-    assert markup == '<span translate="no">set by hand: 老客户介绍</span>'
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh-CN", '手动设定：<span translate="no">老客户介绍</span>'),
+    ("en-US", 'Set by hand: <span translate="no">老客户介绍</span>'),
+])
+def test_a_grade_set_by_hand_says_so_in_the_readers_language_with_the_persons_words_as_data(
+        console, language, expected):
+    markup, _text = _grade_reason(console, language, "l-hand")
+    assert markup == expected

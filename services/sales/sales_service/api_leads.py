@@ -18,7 +18,7 @@ from datetime import datetime
 
 from crm.common.v1 import types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
-from crm_shared import list_exports
+from crm_shared import list_exports, manual_grades
 from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.principal import DataScope
 from crm_shared.conditions import matches_everything
@@ -541,7 +541,7 @@ class LeadRpcs:
             else:
                 before = lead.grade
                 lead.grade, lead.grade_locked, lead.grade_rule_id = manual, True, None
-                lead.grade_reason = f"set by hand: {request.reason.strip()}"
+                lead.grade_reason = manual_grades.reason(request.reason)
                 grading_rule, reason = "", lead.grade_reason
                 if before != manual:
                     self._reschedule_first_contact(uow.session, lead)
