@@ -5,7 +5,8 @@ Which fields are sensitive is read from the contract: every field marked
 ``(crm.common.v1.sensitivity) = SENSITIVITY_SECRET`` on ``Customer`` (and its profiles) is
 stored only in ``customer_personal_data``, encrypted, never in a ``customers`` column.
 
-Keys: ``FIELD_ENCRYPTION_KEY`` (base64 of 32 bytes) seals new values;
+Keys (``crm_shared.field_keys``, the sealing the gateway uses for staff addresses too, with a
+key of its own): ``FIELD_ENCRYPTION_KEY`` (base64 of 32 bytes) seals new values;
 ``FIELD_ENCRYPTION_PREVIOUS_KEYS`` (comma-separated, same form) still opens values sealed
 before a rotation. A value's row names its key by ``key_id`` (a fingerprint of the key, so
 nothing else has to be configured); :func:`reseal_all` re-encrypts old rows with the new key.
@@ -58,14 +59,9 @@ phone's first three and last two characters).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import functools
-import hashlib
 import logging
 import math
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -75,9 +71,8 @@ from crm_shared.auth import Principal, can_see, roles
 from crm_shared.contact_masks import masked_copy
 from crm_shared.db import utcnow
 from crm_shared.errors import PermissionDenied
+from crm_shared.field_keys import FieldKeys, default_keys
 from crm_shared.references import SERVICE_DESK_ROLES
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from google.protobuf.descriptor import Descriptor
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -92,8 +87,6 @@ M = TypeVar("M", customer_pb2.Customer, customer_pb2.Contact)
 REVEAL_ROLES = roles.REVEAL_ROLES
 """Roles that may read sensitive fields in clear, export and erase personal data, and read
 the access log (declared in ``crm_shared.auth.roles``, where the console reads it too)."""
-
-NONCE_BYTES = 12
 
 
 def _paths_with(descriptor: Descriptor, level: int, prefix: str = "") -> tuple[str, ...]:
@@ -116,93 +109,6 @@ SECRET_FIELDS = _paths_with(customer_pb2.Customer.DESCRIPTOR, options_pb2.SENSIT
 PERSONAL_FIELDS = _paths_with(customer_pb2.Customer.DESCRIPTOR, options_pb2.SENSITIVITY_PERSONAL)
 """Fields that identify a person (name, phone, email, address...): returned to whoever may see
 the customer, anonymised on erasure."""
-
-
-class FieldKeyError(ValueError):
-    """The configured key material is unusable."""
-
-
-def key_id_of(key: bytes) -> str:
-    """A stable, non-secret name of a key: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(b"crm-field-key:" + key).hexdigest()[:16]
-
-
-def decode_key(text: str) -> bytes:
-    try:
-        key = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        raise FieldKeyError("must be base64") from None
-    if len(key) != 32:
-        raise FieldKeyError(f"must decode to 32 bytes, not {len(key)}")
-    return key
-
-
-class FieldKeys:
-    """The key that seals new values and every key that may still open old ones."""
-
-    def __init__(self, current: bytes, previous: Sequence[bytes] = ()) -> None:
-        self.current_id = key_id_of(current)
-        self._keys = {key_id_of(key): AESGCM(key) for key in (*previous, current)}
-
-    @classmethod
-    def from_base64(cls, current: str, previous: str = "") -> FieldKeys:
-        return cls(
-            decode_key(current),
-            [decode_key(part) for part in previous.split(",") if part.strip()],
-        )
-
-    @classmethod
-    def ephemeral(cls) -> FieldKeys:
-        """A random key for in-process tests and benchmarks that configure none; the
-        processes (``CustomerApiSettings``) refuse to start without a configured key."""
-        return cls(os.urandom(32))
-
-    @property
-    def key_ids(self) -> frozenset[str]:
-        return frozenset(self._keys)
-
-    def seal(self, customer_id: str, field_path: str, clear: str) -> tuple[str, bytes]:
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self._keys[self.current_id].encrypt(
-            nonce, clear.encode("utf-8"), _associated(customer_id, field_path)
-        )
-        return self.current_id, nonce + sealed
-
-    def open(self, customer_id: str, field_path: str, key_id: str, blob: bytes) -> str:
-        cipher = self._keys.get(key_id)
-        if cipher is None:
-            raise LookupError(f"no key {key_id} configured (FIELD_ENCRYPTION_PREVIOUS_KEYS?)")
-        try:
-            clear = cipher.decrypt(
-                blob[:NONCE_BYTES], blob[NONCE_BYTES:], _associated(customer_id, field_path)
-            )
-        except InvalidTag:
-            raise LookupError(f"{field_path} of {customer_id} does not decrypt") from None
-        return clear.decode("utf-8")
-
-
-def _associated(customer_id: str, field_path: str) -> bytes:
-    return f"{customer_id}\x00{field_path}".encode()
-
-
-_EPHEMERAL: FieldKeys | None = None
-
-
-@functools.lru_cache(maxsize=4)
-def _keys_from(current: str, previous: str) -> FieldKeys:
-    return FieldKeys.from_base64(current, previous)
-
-
-def default_keys() -> FieldKeys:
-    """Keys from the environment, or one random key per process when none is set (tests)."""
-    global _EPHEMERAL
-    current = os.environ.get("FIELD_ENCRYPTION_KEY", "")
-    if current:
-        return _keys_from(current, os.environ.get("FIELD_ENCRYPTION_PREVIOUS_KEYS", ""))
-    if _EPHEMERAL is None:
-        log.warning("FIELD_ENCRYPTION_KEY not set: personal fields use a per-process key")
-        _EPHEMERAL = FieldKeys.ephemeral()
-    return _EPHEMERAL
 
 
 # --- masking ----------------------------------------------------------------------------------

@@ -11,41 +11,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from crm_shared.field_keys import FieldKeys, FieldKeySettings
 from crm_shared.settings import ApiSettings, WorkerSettings
-from pydantic import SecretStr, ValidationInfo, field_validator
-
-from customer_service.personal_data import FieldKeyError, FieldKeys, decode_key
-
-
-class FieldKeySettings:
-    field_encryption_key: SecretStr
-    field_encryption_previous_keys: SecretStr = SecretStr("")
-
-    key_required: ClassVar[bool] = True
-
-    @field_validator("field_encryption_key", "field_encryption_previous_keys")
-    @classmethod
-    def _keys_are_usable(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
-        if (
-            info.field_name == "field_encryption_key"
-            and cls.key_required
-            and not value.get_secret_value()
-        ):
-            raise ValueError("must be set (base64 of 32 random bytes)")
-        for part in value.get_secret_value().split(","):
-            if part.strip():
-                try:
-                    decode_key(part)
-                except FieldKeyError as exc:
-                    raise ValueError(str(exc)) from None
-        return value
-
-    @property
-    def field_keys(self) -> FieldKeys:
-        return FieldKeys.from_base64(
-            self.field_encryption_key.get_secret_value(),
-            self.field_encryption_previous_keys.get_secret_value(),
-        )
+from pydantic import SecretStr
 
 
 class CustomerApiSettings(FieldKeySettings, ApiSettings):

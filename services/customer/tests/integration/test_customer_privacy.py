@@ -14,6 +14,7 @@ import grpc
 import pytest
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_devstack.inprocess_api import InProcessApi, principal_claims
+from crm_shared import field_keys
 from crm_shared.auth import Principal
 from crm_shared.auth.principal import DataScope
 from crm_shared.errors import PermissionDenied
@@ -226,4 +227,4 @@ def test_the_api_process_refuses_to_start_without_a_usable_key(tmp_path):
         )
     good = base64.b64encode(os.urandom(32)).decode()
     settings = load_settings(CustomerApiSettings, **base, field_encryption_key=good)
-    assert settings.field_keys.current_id == personal_data.key_id_of(base64.b64decode(good))
+    assert settings.field_keys.current_id == field_keys.key_id_of(base64.b64decode(good))
