@@ -1,5 +1,6 @@
 import datetime
 
+from crm.common.v1 import approvals_pb2 as _approvals_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import types_pb2 as _types_pb2
 from crm.sales.v1 import sales_pb2 as _sales_pb2
@@ -356,3 +357,39 @@ class ProspectClassChanged(_message.Message):
     reason: str
     estimated_value: _types_pb2.Money
     def __init__(self, customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., current: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., reason: _Optional[str] = ..., estimated_value: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class SalesTargetSet(_message.Message):
+    __slots__ = ("target", "actor_id")
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    target: _sales_pb2.SalesTarget
+    actor_id: str
+    def __init__(self, target: _Optional[_Union[_sales_pb2.SalesTarget, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...
+
+class ApprovalRequested(_message.Message):
+    __slots__ = ("approval_request", "actor_id")
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    actor_id: str
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...
+
+class ApprovalDecided(_message.Message):
+    __slots__ = ("approval_request", "actor_id")
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    actor_id: str
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...
+
+class ApprovalEscalated(_message.Message):
+    __slots__ = ("approval_request",)
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ...) -> None: ...
+
+class ApprovalReminderDue(_message.Message):
+    __slots__ = ("approval_request",)
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ...) -> None: ...

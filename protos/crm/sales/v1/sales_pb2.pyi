@@ -1,5 +1,6 @@
 import datetime
 
+from crm.common.v1 import approvals_pb2 as _approvals_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import privacy_pb2 as _privacy_pb2
 from crm.common.v1 import reporting_pb2 as _reporting_pb2
@@ -94,6 +95,7 @@ class QuoteStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     QUOTE_STATUS_ACCEPTED: _ClassVar[QuoteStatus]
     QUOTE_STATUS_REJECTED: _ClassVar[QuoteStatus]
     QUOTE_STATUS_EXPIRED: _ClassVar[QuoteStatus]
+    QUOTE_STATUS_PENDING_APPROVAL: _ClassVar[QuoteStatus]
 
 class ContractStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -148,6 +150,7 @@ class FollowUpReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FOLLOW_UP_REASON_RENEWAL: _ClassVar[FollowUpReason]
     FOLLOW_UP_REASON_AT_RISK: _ClassVar[FollowUpReason]
     FOLLOW_UP_REASON_MANUAL: _ClassVar[FollowUpReason]
+    FOLLOW_UP_REASON_CONTACT_STRATEGY: _ClassVar[FollowUpReason]
 
 class FollowUpTaskState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -164,6 +167,13 @@ class ReportGroupBy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REPORT_GROUP_BY_DEPARTMENT: _ClassVar[ReportGroupBy]
     REPORT_GROUP_BY_SOURCE: _ClassVar[ReportGroupBy]
     REPORT_GROUP_BY_CAMPAIGN: _ClassVar[ReportGroupBy]
+
+class ApprovalBox(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    APPROVAL_BOX_UNSPECIFIED: _ClassVar[ApprovalBox]
+    APPROVAL_BOX_AWAITING_ME: _ClassVar[ApprovalBox]
+    APPROVAL_BOX_REQUESTED_BY_ME: _ClassVar[ApprovalBox]
+    APPROVAL_BOX_VISIBLE: _ClassVar[ApprovalBox]
 GRADING_SUBJECT_UNSPECIFIED: GradingSubject
 GRADING_SUBJECT_LEAD: GradingSubject
 GRADING_SUBJECT_PROSPECT: GradingSubject
@@ -210,6 +220,7 @@ QUOTE_STATUS_SENT: QuoteStatus
 QUOTE_STATUS_ACCEPTED: QuoteStatus
 QUOTE_STATUS_REJECTED: QuoteStatus
 QUOTE_STATUS_EXPIRED: QuoteStatus
+QUOTE_STATUS_PENDING_APPROVAL: QuoteStatus
 CONTRACT_STATUS_UNSPECIFIED: ContractStatus
 CONTRACT_STATUS_DRAFT: ContractStatus
 CONTRACT_STATUS_ACTIVE: ContractStatus
@@ -246,6 +257,7 @@ FOLLOW_UP_REASON_NEXT_STEP: FollowUpReason
 FOLLOW_UP_REASON_RENEWAL: FollowUpReason
 FOLLOW_UP_REASON_AT_RISK: FollowUpReason
 FOLLOW_UP_REASON_MANUAL: FollowUpReason
+FOLLOW_UP_REASON_CONTACT_STRATEGY: FollowUpReason
 FOLLOW_UP_TASK_STATE_UNSPECIFIED: FollowUpTaskState
 FOLLOW_UP_TASK_STATE_OPEN: FollowUpTaskState
 FOLLOW_UP_TASK_STATE_OVERDUE: FollowUpTaskState
@@ -256,6 +268,10 @@ REPORT_GROUP_BY_OWNER: ReportGroupBy
 REPORT_GROUP_BY_DEPARTMENT: ReportGroupBy
 REPORT_GROUP_BY_SOURCE: ReportGroupBy
 REPORT_GROUP_BY_CAMPAIGN: ReportGroupBy
+APPROVAL_BOX_UNSPECIFIED: ApprovalBox
+APPROVAL_BOX_AWAITING_ME: ApprovalBox
+APPROVAL_BOX_REQUESTED_BY_ME: ApprovalBox
+APPROVAL_BOX_VISIBLE: ApprovalBox
 
 class Lead(_message.Message):
     __slots__ = ("id", "number", "contact_name", "company_name", "job_title", "phone", "email", "source", "source_detail", "intake_params", "campaign_id", "campaign_variant_id", "intent_level", "need_clarity", "need_description", "product_interests", "budget", "decision_maker", "grade", "grade_reason", "grade_locked", "status", "owner_id", "department_path", "assign_time", "first_contact_due_time", "first_contact_time", "first_contact_overdue", "customer_id", "opportunity_id", "convert_time", "disqualify_reason", "duplicate_lead_ids", "last_activity_time", "create_time", "update_time", "created_by", "updated_by", "etag", "grade_rule_id")
@@ -607,7 +623,7 @@ class ForecastRow(_message.Message):
     def __init__(self, group_key: _Optional[str] = ..., display_name: _Optional[str] = ..., bucket_start_date: _Optional[str] = ..., open_count: _Optional[int] = ..., pipeline_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., weighted_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., won_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Quote(_message.Message):
-    __slots__ = ("id", "number", "opportunity_id", "customer_id", "title", "status", "line_items", "discount_basis_points", "subtotal", "discount_amount", "total", "valid_until_date", "notes", "owner_id", "department_path", "send_time", "decide_time", "reject_reason", "create_time", "update_time", "created_by", "updated_by", "etag")
+    __slots__ = ("id", "number", "opportunity_id", "customer_id", "title", "status", "line_items", "discount_basis_points", "subtotal", "discount_amount", "total", "valid_until_date", "notes", "owner_id", "department_path", "send_time", "decide_time", "reject_reason", "create_time", "update_time", "created_by", "updated_by", "etag", "approval_request_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     NUMBER_FIELD_NUMBER: _ClassVar[int]
     OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -631,6 +647,7 @@ class Quote(_message.Message):
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     number: str
     opportunity_id: str
@@ -654,7 +671,8 @@ class Quote(_message.Message):
     created_by: str
     updated_by: str
     etag: str
-    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., title: _Optional[str] = ..., status: _Optional[_Union[QuoteStatus, str]] = ..., line_items: _Optional[_Iterable[_Union[QuoteLineItem, _Mapping]]] = ..., discount_basis_points: _Optional[int] = ..., subtotal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., discount_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until_date: _Optional[str] = ..., notes: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reject_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    approval_request_id: str
+    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., title: _Optional[str] = ..., status: _Optional[_Union[QuoteStatus, str]] = ..., line_items: _Optional[_Iterable[_Union[QuoteLineItem, _Mapping]]] = ..., discount_basis_points: _Optional[int] = ..., subtotal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., discount_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until_date: _Optional[str] = ..., notes: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reject_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ..., approval_request_id: _Optional[str] = ...) -> None: ...
 
 class QuoteLineItem(_message.Message):
     __slots__ = ("product_code", "description", "quantity", "unit_price", "discount_basis_points", "line_total")
@@ -942,7 +960,7 @@ class ActivityComment(_message.Message):
     def __init__(self, id: _Optional[str] = ..., activity_id: _Optional[str] = ..., author_id: _Optional[str] = ..., body: _Optional[str] = ..., activity_owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class FollowUpTask(_message.Message):
-    __slots__ = ("id", "plan_id", "customer_id", "lead_id", "opportunity_id", "owner_id", "department_path", "reason", "title", "note", "due_date", "suggested_method", "state", "remind_time", "overdue_time", "complete_time", "completed_activity_id", "completed_late", "cancel_reason", "create_time", "update_time", "created_by", "updated_by")
+    __slots__ = ("id", "plan_id", "customer_id", "lead_id", "opportunity_id", "owner_id", "department_path", "reason", "title", "note", "due_date", "suggested_method", "state", "remind_time", "overdue_time", "complete_time", "completed_activity_id", "completed_late", "cancel_reason", "create_time", "update_time", "created_by", "updated_by", "segment_id", "segment_name")
     ID_FIELD_NUMBER: _ClassVar[int]
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -966,6 +984,8 @@ class FollowUpTask(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_NAME_FIELD_NUMBER: _ClassVar[int]
     id: str
     plan_id: str
     customer_id: str
@@ -989,7 +1009,9 @@ class FollowUpTask(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     created_by: str
     updated_by: str
-    def __init__(self, id: _Optional[str] = ..., plan_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lead_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., reason: _Optional[_Union[FollowUpReason, str]] = ..., title: _Optional[str] = ..., note: _Optional[str] = ..., due_date: _Optional[str] = ..., suggested_method: _Optional[_Union[FollowUpMethod, str]] = ..., state: _Optional[_Union[FollowUpTaskState, str]] = ..., remind_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_activity_id: _Optional[str] = ..., completed_late: _Optional[bool] = ..., cancel_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ...) -> None: ...
+    segment_id: str
+    segment_name: str
+    def __init__(self, id: _Optional[str] = ..., plan_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lead_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., reason: _Optional[_Union[FollowUpReason, str]] = ..., title: _Optional[str] = ..., note: _Optional[str] = ..., due_date: _Optional[str] = ..., suggested_method: _Optional[_Union[FollowUpMethod, str]] = ..., state: _Optional[_Union[FollowUpTaskState, str]] = ..., remind_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., completed_activity_id: _Optional[str] = ..., completed_late: _Optional[bool] = ..., cancel_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., segment_id: _Optional[str] = ..., segment_name: _Optional[str] = ...) -> None: ...
 
 class FollowUpPlan(_message.Message):
     __slots__ = ("id", "customer_id", "owner_id", "department_path", "value_class", "interval_days", "senior_contact_interval_days", "next_due_date", "last_contact_date", "active", "create_time", "update_time", "estimated_class", "estimated_class_reason", "follows_estimated_class", "estimated_class_rule_id")
@@ -1119,14 +1141,36 @@ class ConversionRow(_message.Message):
     def __init__(self, group_key: _Optional[str] = ..., display_name: _Optional[str] = ..., lead_count: _Optional[int] = ..., contacted_count: _Optional[int] = ..., converted_count: _Optional[int] = ..., conversion_rate: _Optional[float] = ..., closed_opportunity_count: _Optional[int] = ..., won_count: _Optional[int] = ..., win_rate: _Optional[float] = ..., won_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., average_first_contact_hours: _Optional[float] = ...) -> None: ...
 
 class FollowUpReport(_message.Message):
-    __slots__ = ("period", "rows", "total")
+    __slots__ = ("period", "rows", "total", "strategy_rows")
     PERIOD_FIELD_NUMBER: _ClassVar[int]
     ROWS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
+    STRATEGY_ROWS_FIELD_NUMBER: _ClassVar[int]
     period: _types_pb2.DateRange
     rows: _containers.RepeatedCompositeFieldContainer[FollowUpRow]
     total: FollowUpRow
-    def __init__(self, period: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., rows: _Optional[_Iterable[_Union[FollowUpRow, _Mapping]]] = ..., total: _Optional[_Union[FollowUpRow, _Mapping]] = ...) -> None: ...
+    strategy_rows: _containers.RepeatedCompositeFieldContainer[ContactStrategyRow]
+    def __init__(self, period: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., rows: _Optional[_Iterable[_Union[FollowUpRow, _Mapping]]] = ..., total: _Optional[_Union[FollowUpRow, _Mapping]] = ..., strategy_rows: _Optional[_Iterable[_Union[ContactStrategyRow, _Mapping]]] = ...) -> None: ...
+
+class ContactStrategyRow(_message.Message):
+    __slots__ = ("owner_id", "display_name", "segment_id", "segment_name", "task_count", "done_on_time_count", "overdue_task_count", "open_count")
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    TASK_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DONE_ON_TIME_COUNT_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_TASK_COUNT_FIELD_NUMBER: _ClassVar[int]
+    OPEN_COUNT_FIELD_NUMBER: _ClassVar[int]
+    owner_id: str
+    display_name: str
+    segment_id: str
+    segment_name: str
+    task_count: int
+    done_on_time_count: int
+    overdue_task_count: int
+    open_count: int
+    def __init__(self, owner_id: _Optional[str] = ..., display_name: _Optional[str] = ..., segment_id: _Optional[str] = ..., segment_name: _Optional[str] = ..., task_count: _Optional[int] = ..., done_on_time_count: _Optional[int] = ..., overdue_task_count: _Optional[int] = ..., open_count: _Optional[int] = ...) -> None: ...
 
 class FollowUpRow(_message.Message):
     __slots__ = ("group_key", "display_name", "activity_count", "contacted_count", "activities_per_contact", "task_count", "overdue_task_count", "timeliness_rate", "first_contact_on_time_rate")
@@ -2202,3 +2246,211 @@ class ExportCustomerDataRequest(_message.Message):
     customer_id: str
     access_purpose: str
     def __init__(self, customer_id: _Optional[str] = ..., access_purpose: _Optional[str] = ...) -> None: ...
+
+class SalesTarget(_message.Message):
+    __slots__ = ("id", "rep_id", "department_path", "period", "period_range", "signed_amount", "new_customer_count", "follow_up_count", "create_time", "update_time", "created_by", "updated_by")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REP_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_RANGE_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    NEW_CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FOLLOW_UP_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    rep_id: str
+    department_path: str
+    period: str
+    period_range: _types_pb2.DateRange
+    signed_amount: _types_pb2.Money
+    new_customer_count: int
+    follow_up_count: int
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    created_by: str
+    updated_by: str
+    def __init__(self, id: _Optional[str] = ..., rep_id: _Optional[str] = ..., department_path: _Optional[str] = ..., period: _Optional[str] = ..., period_range: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., signed_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., new_customer_count: _Optional[int] = ..., follow_up_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ...) -> None: ...
+
+class TargetMetricAttainment(_message.Message):
+    __slots__ = ("key", "display_name", "unit", "target", "actual", "ratio")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    ACTUAL_FIELD_NUMBER: _ClassVar[int]
+    RATIO_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    display_name: str
+    unit: str
+    target: float
+    actual: float
+    ratio: float
+    def __init__(self, key: _Optional[str] = ..., display_name: _Optional[str] = ..., unit: _Optional[str] = ..., target: _Optional[float] = ..., actual: _Optional[float] = ..., ratio: _Optional[float] = ...) -> None: ...
+
+class TargetAttainment(_message.Message):
+    __slots__ = ("rep_id", "department_path", "display_name", "period", "period_range", "target", "metrics")
+    REP_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_RANGE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    rep_id: str
+    department_path: str
+    display_name: str
+    period: str
+    period_range: _types_pb2.DateRange
+    target: SalesTarget
+    metrics: _containers.RepeatedCompositeFieldContainer[TargetMetricAttainment]
+    def __init__(self, rep_id: _Optional[str] = ..., department_path: _Optional[str] = ..., display_name: _Optional[str] = ..., period: _Optional[str] = ..., period_range: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., target: _Optional[_Union[SalesTarget, _Mapping]] = ..., metrics: _Optional[_Iterable[_Union[TargetMetricAttainment, _Mapping]]] = ...) -> None: ...
+
+class SalesLeaderboardRow(_message.Message):
+    __slots__ = ("rank", "attainment")
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    ATTAINMENT_FIELD_NUMBER: _ClassVar[int]
+    rank: int
+    attainment: TargetAttainment
+    def __init__(self, rank: _Optional[int] = ..., attainment: _Optional[_Union[TargetAttainment, _Mapping]] = ...) -> None: ...
+
+class SalesLeaderboard(_message.Message):
+    __slots__ = ("department_path", "period", "period_range", "rows")
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_RANGE_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    department_path: str
+    period: str
+    period_range: _types_pb2.DateRange
+    rows: _containers.RepeatedCompositeFieldContainer[SalesLeaderboardRow]
+    def __init__(self, department_path: _Optional[str] = ..., period: _Optional[str] = ..., period_range: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., rows: _Optional[_Iterable[_Union[SalesLeaderboardRow, _Mapping]]] = ...) -> None: ...
+
+class SetSalesTargetRequest(_message.Message):
+    __slots__ = ("target",)
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    target: SalesTarget
+    def __init__(self, target: _Optional[_Union[SalesTarget, _Mapping]] = ...) -> None: ...
+
+class ListSalesTargetsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "period", "department_path", "rep_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    REP_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    period: str
+    department_path: str
+    rep_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., period: _Optional[str] = ..., department_path: _Optional[str] = ..., rep_id: _Optional[str] = ...) -> None: ...
+
+class ListSalesTargetsResponse(_message.Message):
+    __slots__ = ("targets", "next_page_token")
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    targets: _containers.RepeatedCompositeFieldContainer[SalesTarget]
+    next_page_token: str
+    def __init__(self, targets: _Optional[_Iterable[_Union[SalesTarget, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetTargetAttainmentRequest(_message.Message):
+    __slots__ = ("rep_id", "department_path", "period")
+    REP_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    rep_id: str
+    department_path: str
+    period: str
+    def __init__(self, rep_id: _Optional[str] = ..., department_path: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
+
+class GetSalesLeaderboardRequest(_message.Message):
+    __slots__ = ("department_path", "period")
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    department_path: str
+    period: str
+    def __init__(self, department_path: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
+
+class ListApprovalRequestsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "box", "statuses", "subject_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    BOX_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    box: ApprovalBox
+    statuses: _containers.RepeatedScalarFieldContainer[_approvals_pb2.ApprovalStatus]
+    subject_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., box: _Optional[_Union[ApprovalBox, str]] = ..., statuses: _Optional[_Iterable[_Union[_approvals_pb2.ApprovalStatus, str]]] = ..., subject_id: _Optional[str] = ...) -> None: ...
+
+class ListApprovalRequestsResponse(_message.Message):
+    __slots__ = ("approval_requests", "next_page_token")
+    APPROVAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    approval_requests: _containers.RepeatedCompositeFieldContainer[_approvals_pb2.ApprovalRequest]
+    next_page_token: str
+    def __init__(self, approval_requests: _Optional[_Iterable[_Union[_approvals_pb2.ApprovalRequest, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetApprovalRequestRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ApproveRequestRequest(_message.Message):
+    __slots__ = ("id", "comment", "etag")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    comment: str
+    etag: str
+    def __init__(self, id: _Optional[str] = ..., comment: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class RejectRequestRequest(_message.Message):
+    __slots__ = ("id", "comment", "etag")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    comment: str
+    etag: str
+    def __init__(self, id: _Optional[str] = ..., comment: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class CreateApprovalPolicyRequest(_message.Message):
+    __slots__ = ("policy",)
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    policy: _approvals_pb2.ApprovalPolicy
+    def __init__(self, policy: _Optional[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]] = ...) -> None: ...
+
+class GetApprovalPolicyRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ListApprovalPoliciesRequest(_message.Message):
+    __slots__ = ("subject",)
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    subject: _approvals_pb2.ApprovalSubject
+    def __init__(self, subject: _Optional[_Union[_approvals_pb2.ApprovalSubject, str]] = ...) -> None: ...
+
+class ListApprovalPoliciesResponse(_message.Message):
+    __slots__ = ("policies",)
+    POLICIES_FIELD_NUMBER: _ClassVar[int]
+    policies: _containers.RepeatedCompositeFieldContainer[_approvals_pb2.ApprovalPolicy]
+    def __init__(self, policies: _Optional[_Iterable[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]]] = ...) -> None: ...
+
+class UpdateApprovalPolicyRequest(_message.Message):
+    __slots__ = ("policy", "update_mask")
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    policy: _approvals_pb2.ApprovalPolicy
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, policy: _Optional[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...

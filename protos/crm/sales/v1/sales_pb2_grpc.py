@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from crm.common.v1 import approvals_pb2 as crm_dot_common_dot_v1_dot_approvals__pb2
 from crm.common.v1 import privacy_pb2 as crm_dot_common_dot_v1_dot_privacy__pb2
 from crm.common.v1 import reporting_pb2 as crm_dot_common_dot_v1_dot_reporting__pb2
 from crm.sales.v1 import sales_pb2 as crm_dot_sales_dot_v1_dot_sales__pb2
@@ -428,6 +429,66 @@ class SalesServiceStub:
                 '/crm.sales.v1.SalesService/GetSalesKpis',
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetSalesKpisRequest.SerializeToString,
                 response_deserializer=crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.FromString,
+                _registered_method=True)
+        self.SetSalesTarget = channel.unary_unary(
+                '/crm.sales.v1.SalesService/SetSalesTarget',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.SetSalesTargetRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.SalesTarget.FromString,
+                _registered_method=True)
+        self.ListSalesTargets = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ListSalesTargets',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesTargetsRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesTargetsResponse.FromString,
+                _registered_method=True)
+        self.GetTargetAttainment = channel.unary_unary(
+                '/crm.sales.v1.SalesService/GetTargetAttainment',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetTargetAttainmentRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.TargetAttainment.FromString,
+                _registered_method=True)
+        self.GetSalesLeaderboard = channel.unary_unary(
+                '/crm.sales.v1.SalesService/GetSalesLeaderboard',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetSalesLeaderboardRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.SalesLeaderboard.FromString,
+                _registered_method=True)
+        self.ListApprovalRequests = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ListApprovalRequests',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalRequestsRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalRequestsResponse.FromString,
+                _registered_method=True)
+        self.GetApprovalRequest = channel.unary_unary(
+                '/crm.sales.v1.SalesService/GetApprovalRequest',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetApprovalRequestRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+                _registered_method=True)
+        self.ApproveRequest = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ApproveRequest',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ApproveRequestRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+                _registered_method=True)
+        self.RejectRequest = channel.unary_unary(
+                '/crm.sales.v1.SalesService/RejectRequest',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.RejectRequestRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+                _registered_method=True)
+        self.CreateApprovalPolicy = channel.unary_unary(
+                '/crm.sales.v1.SalesService/CreateApprovalPolicy',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.CreateApprovalPolicyRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.FromString,
+                _registered_method=True)
+        self.GetApprovalPolicy = channel.unary_unary(
+                '/crm.sales.v1.SalesService/GetApprovalPolicy',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetApprovalPolicyRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.FromString,
+                _registered_method=True)
+        self.ListApprovalPolicies = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ListApprovalPolicies',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalPoliciesRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalPoliciesResponse.FromString,
+                _registered_method=True)
+        self.UpdateApprovalPolicy = channel.unary_unary(
+                '/crm.sales.v1.SalesService/UpdateApprovalPolicy',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.UpdateApprovalPolicyRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.FromString,
                 _registered_method=True)
         self.ExportCustomerData = channel.unary_unary(
                 '/crm.sales.v1.SalesService/ExportCustomerData',
@@ -1025,6 +1086,111 @@ class SalesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetSalesTarget(self, request, context):
+        """Sets the sales target of a rep or of a department (its team) for a period: a month
+        (`2026-12`), a quarter (`2026-Q4`) or a year (`2026`). A target names what it expects: the
+        amount of the contracts signed, the new customers won, the follow-ups recorded. Setting the
+        same subject and period again replaces its figures. Sales leads and managers set targets in
+        their department subtree (a rep of it, or a department of it), admins anywhere; another
+        subject is PERMISSION_DENIED, a rep not in the directory INVALID_ARGUMENT on
+        `target.rep_id`. Publishes `sales_target.set`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSalesTargets(self, request, context):
+        """Lists the sales targets the caller may see (a rep their own, a lead their subtree's), by
+        period, then department, then rep.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTargetAttainment(self, request, context):
+        """Returns a rep's or a department's attainment for a period: per metric the target, the actual
+        and their ratio. The actuals are the facts the sales reports count: the contracts signed in
+        the period (their `sign_date`; the signed amount in the policy currency), the customers whose
+        first contract was signed in it, the follow-up records that occurred in it; a rep's are those
+        they own, a department's those of its subtree. A rep may ask for their own only (another is
+        NOT_FOUND); a department outside the caller's subtree is PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSalesLeaderboard(self, request, context):
+        """Returns a team's leaderboard for a period: the active reps of a department subtree, each
+        with their attainment, ordered by the ratio of their signed amount to its target (reps
+        without a target after those with one), then by signed amount. A rep sees their own row only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApprovalRequests(self, request, context):
+        """The caller's approval requests: by default those waiting for the caller's decision (the inbox);
+        `box` chooses those the caller asked for, or every one the caller's data scope reaches.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApprovalRequest(self, request, context):
+        """Returns one approval request with its history (its requester, its approvers, and whoever's data
+        scope reaches its record; anyone else NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveRequest(self, request, context):
+        """Approves the request's current step with a comment; after the last step the record moves on (a
+        quote becomes SENT). Only its current approvers: others who may see it PERMISSION_DENIED,
+        the rest NOT_FOUND; a decided request FAILED_PRECONDITION. Publishes `sales.approval_decided`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectRequest(self, request, context):
+        """Rejects the request with a comment (required); the record is back where it was (a quote:
+        DRAFT). Who may: as ApproveRequest. Publishes `sales.approval_decided`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateApprovalPolicy(self, request, context):
+        """Creates an approval policy (a new subject's rule, e.g. a second discount band).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApprovalPolicy(self, request, context):
+        """Returns one approval policy.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApprovalPolicies(self, request, context):
+        """Lists the approval policies in evaluation order (seeded: a quote discount over 10 % needs the
+        requester's department lead).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateApprovalPolicy(self, request, context):
+        """Updates a policy's fields named in the mask and raises its version; requests already made keep
+        the version that judged them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExportCustomerData(self, request, context):
         """Exports everything this service holds about a customer (data-subject access request).
         """
@@ -1419,6 +1585,66 @@ def add_SalesServiceServicer_to_server(servicer, server):
                     servicer.GetSalesKpis,
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetSalesKpisRequest.FromString,
                     response_serializer=crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.SerializeToString,
+            ),
+            'SetSalesTarget': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetSalesTarget,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.SetSalesTargetRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.SalesTarget.SerializeToString,
+            ),
+            'ListSalesTargets': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSalesTargets,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesTargetsRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesTargetsResponse.SerializeToString,
+            ),
+            'GetTargetAttainment': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTargetAttainment,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetTargetAttainmentRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.TargetAttainment.SerializeToString,
+            ),
+            'GetSalesLeaderboard': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSalesLeaderboard,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetSalesLeaderboardRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.SalesLeaderboard.SerializeToString,
+            ),
+            'ListApprovalRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApprovalRequests,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalRequestsRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalRequestsResponse.SerializeToString,
+            ),
+            'GetApprovalRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApprovalRequest,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetApprovalRequestRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.SerializeToString,
+            ),
+            'ApproveRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveRequest,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ApproveRequestRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.SerializeToString,
+            ),
+            'RejectRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectRequest,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.RejectRequestRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.SerializeToString,
+            ),
+            'CreateApprovalPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateApprovalPolicy,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.CreateApprovalPolicyRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.SerializeToString,
+            ),
+            'GetApprovalPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApprovalPolicy,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetApprovalPolicyRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.SerializeToString,
+            ),
+            'ListApprovalPolicies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApprovalPolicies,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalPoliciesRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalPoliciesResponse.SerializeToString,
+            ),
+            'UpdateApprovalPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateApprovalPolicy,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.UpdateApprovalPolicyRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.SerializeToString,
             ),
             'ExportCustomerData': grpc.unary_unary_rpc_method_handler(
                     servicer.ExportCustomerData,
@@ -3512,6 +3738,330 @@ class SalesService:
             '/crm.sales.v1.SalesService/GetSalesKpis',
             crm_dot_sales_dot_v1_dot_sales__pb2.GetSalesKpisRequest.SerializeToString,
             crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetSalesTarget(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/SetSalesTarget',
+            crm_dot_sales_dot_v1_dot_sales__pb2.SetSalesTargetRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.SalesTarget.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSalesTargets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ListSalesTargets',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesTargetsRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesTargetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTargetAttainment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/GetTargetAttainment',
+            crm_dot_sales_dot_v1_dot_sales__pb2.GetTargetAttainmentRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.TargetAttainment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSalesLeaderboard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/GetSalesLeaderboard',
+            crm_dot_sales_dot_v1_dot_sales__pb2.GetSalesLeaderboardRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.SalesLeaderboard.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApprovalRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ListApprovalRequests',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalRequestsRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApprovalRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/GetApprovalRequest',
+            crm_dot_sales_dot_v1_dot_sales__pb2.GetApprovalRequestRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ApproveRequest',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ApproveRequestRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/RejectRequest',
+            crm_dot_sales_dot_v1_dot_sales__pb2.RejectRequestRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateApprovalPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/CreateApprovalPolicy',
+            crm_dot_sales_dot_v1_dot_sales__pb2.CreateApprovalPolicyRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApprovalPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/GetApprovalPolicy',
+            crm_dot_sales_dot_v1_dot_sales__pb2.GetApprovalPolicyRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApprovalPolicies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ListApprovalPolicies',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalPoliciesRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListApprovalPoliciesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateApprovalPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/UpdateApprovalPolicy',
+            crm_dot_sales_dot_v1_dot_sales__pb2.UpdateApprovalPolicyRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalPolicy.FromString,
             options,
             channel_credentials,
             insecure,
