@@ -1,5 +1,6 @@
 import datetime
 
+from crm.common.v1 import attachments_pb2 as _attachments_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import privacy_pb2 as _privacy_pb2
 from crm.common.v1 import reporting_pb2 as _reporting_pb2
@@ -1677,3 +1678,51 @@ class GetCustomerKpisRequest(_message.Message):
     department_path: str
     group_by_department: bool
     def __init__(self, period: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., department_path: _Optional[str] = ..., group_by_department: _Optional[bool] = ...) -> None: ...
+
+class CreateCustomerAttachmentRequest(_message.Message):
+    __slots__ = ("customer_id", "contact_id", "file_name", "content", "request_id")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    contact_id: str
+    file_name: str
+    content: bytes
+    request_id: str
+    def __init__(self, customer_id: _Optional[str] = ..., contact_id: _Optional[str] = ..., file_name: _Optional[str] = ..., content: _Optional[bytes] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ListCustomerAttachmentsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "customer_id", "contact_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    customer_id: str
+    contact_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., customer_id: _Optional[str] = ..., contact_id: _Optional[str] = ...) -> None: ...
+
+class ListCustomerAttachmentsResponse(_message.Message):
+    __slots__ = ("attachments", "next_page_token")
+    ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    attachments: _containers.RepeatedCompositeFieldContainer[_attachments_pb2.Attachment]
+    next_page_token: str
+    def __init__(self, attachments: _Optional[_Iterable[_Union[_attachments_pb2.Attachment, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DownloadCustomerAttachmentRequest(_message.Message):
+    __slots__ = ("id", "thumbnail")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    THUMBNAIL_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    thumbnail: bool
+    def __init__(self, id: _Optional[str] = ..., thumbnail: _Optional[bool] = ...) -> None: ...
+
+class DeleteCustomerAttachmentRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from crm.common.v1 import attachments_pb2 as crm_dot_common_dot_v1_dot_attachments__pb2
 from crm.common.v1 import privacy_pb2 as crm_dot_common_dot_v1_dot_privacy__pb2
 from crm.common.v1 import reporting_pb2 as crm_dot_common_dot_v1_dot_reporting__pb2
 from crm.customer.v1 import customer_pb2 as crm_dot_customer_dot_v1_dot_customer__pb2
@@ -294,6 +295,26 @@ class CustomerServiceStub:
                 '/crm.customer.v1.CustomerService/ListCustomerImports',
                 request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerImportsRequest.SerializeToString,
                 response_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerImportsResponse.FromString,
+                _registered_method=True)
+        self.CreateCustomerAttachment = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/CreateCustomerAttachment',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.CreateCustomerAttachmentRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.FromString,
+                _registered_method=True)
+        self.ListCustomerAttachments = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/ListCustomerAttachments',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerAttachmentsRequest.SerializeToString,
+                response_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerAttachmentsResponse.FromString,
+                _registered_method=True)
+        self.DownloadCustomerAttachment = channel.unary_stream(
+                '/crm.customer.v1.CustomerService/DownloadCustomerAttachment',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.DownloadCustomerAttachmentRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.FromString,
+                _registered_method=True)
+        self.DeleteCustomerAttachment = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/DeleteCustomerAttachment',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.DeleteCustomerAttachmentRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
         self.ExportCustomers = channel.unary_stream(
                 '/crm.customer.v1.CustomerService/ExportCustomers',
@@ -687,6 +708,37 @@ class CustomerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateCustomerAttachment(self, request, context):
+        """Attaches a file to a customer the caller may see, or to one of its contacts (a
+        business-card scan, a screenshot, a requirements document): images, PDF and Office
+        documents up to the size limit, the type sniffed from the content. Images get a thumbnail.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCustomerAttachments(self, request, context):
+        """Lists the attachments of a customer (all of them, or one contact's), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadCustomerAttachment(self, request, context):
+        """Streams an attachment's bytes (or its thumbnail) after checking that the caller may see
+        its customer; NOT_FOUND otherwise.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCustomerAttachment(self, request, context):
+        """Deletes an attachment and its stored object.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExportCustomers(self, request, context):
         """Exports the customers the caller may see as CSV or .xlsx, streamed in chunks.
         """
@@ -954,6 +1006,26 @@ def add_CustomerServiceServicer_to_server(servicer, server):
                     servicer.ListCustomerImports,
                     request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerImportsRequest.FromString,
                     response_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerImportsResponse.SerializeToString,
+            ),
+            'CreateCustomerAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCustomerAttachment,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.CreateCustomerAttachmentRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.SerializeToString,
+            ),
+            'ListCustomerAttachments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCustomerAttachments,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerAttachmentsRequest.FromString,
+                    response_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerAttachmentsResponse.SerializeToString,
+            ),
+            'DownloadCustomerAttachment': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadCustomerAttachment,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.DownloadCustomerAttachmentRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.SerializeToString,
+            ),
+            'DeleteCustomerAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCustomerAttachment,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.DeleteCustomerAttachmentRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'ExportCustomers': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportCustomers,
@@ -2324,6 +2396,114 @@ class CustomerService:
             '/crm.customer.v1.CustomerService/ListCustomerImports',
             crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerImportsRequest.SerializeToString,
             crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerImportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCustomerAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/CreateCustomerAttachment',
+            crm_dot_customer_dot_v1_dot_customer__pb2.CreateCustomerAttachmentRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCustomerAttachments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/ListCustomerAttachments',
+            crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerAttachmentsRequest.SerializeToString,
+            crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerAttachmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadCustomerAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/DownloadCustomerAttachment',
+            crm_dot_customer_dot_v1_dot_customer__pb2.DownloadCustomerAttachmentRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCustomerAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/DeleteCustomerAttachment',
+            crm_dot_customer_dot_v1_dot_customer__pb2.DeleteCustomerAttachmentRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,
