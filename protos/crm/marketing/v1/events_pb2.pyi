@@ -143,6 +143,30 @@ class SurveyAnswered(_message.Message):
     department_path: str
     def __init__(self, answer: _Optional[_Union[_marketing_pb2.SurveyAnswer, _Mapping]] = ..., survey_title: _Optional[str] = ..., dimension_scores: _Optional[_Mapping[str, float]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ...) -> None: ...
 
+class ContactDue(_message.Message):
+    __slots__ = ("occasion_key", "segment_id", "segment_name", "segment_kind", "customer_id", "owner_id", "department_path", "action", "period", "due_date")
+    OCCASION_KEY_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_KIND_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    occasion_key: str
+    segment_id: str
+    segment_name: str
+    segment_kind: _marketing_pb2.SegmentKind
+    customer_id: str
+    owner_id: str
+    department_path: str
+    action: _marketing_pb2.ContactAction
+    period: str
+    due_date: str
+    def __init__(self, occasion_key: _Optional[str] = ..., segment_id: _Optional[str] = ..., segment_name: _Optional[str] = ..., segment_kind: _Optional[_Union[_marketing_pb2.SegmentKind, str]] = ..., customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., action: _Optional[_Union[_marketing_pb2.ContactAction, _Mapping]] = ..., period: _Optional[str] = ..., due_date: _Optional[str] = ...) -> None: ...
+
 class MarketingCustomerDataErased(_message.Message):
     __slots__ = ("erasure_request_id", "customer_id", "erased_record_count")
     ERASURE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
