@@ -22,6 +22,7 @@ import base64
 import hashlib
 import json
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -164,7 +165,9 @@ class TokenIssuer:
 
 
 # How many verified tokens a verifier remembers (a few per signed-in user and service account
-# calling this process within a token's lifetime); when full it starts again.
+# calling this process within a token's lifetime). When full, expired tokens go first, then the
+# longest-remembered, down to three quarters: a burst of new tokens must not make every active
+# client pay for a signature check again at once.
 VERIFIED_TOKENS_KEPT = 4096
 
 
@@ -188,8 +191,10 @@ class TokenVerifier:
         self.leeway = leeway_seconds
         self.revocations = revocations
         self._clock = clock
-        # token -> (principal, exp, iat); replaced whole when full, so readers need no lock
+        # token -> (principal, exp, iat), oldest first; replaced whole when trimmed, so readers
+        # need no lock (one trimmer at a time)
         self._verified: dict[str, tuple[Principal, float, float]] = {}
+        self._trimming = threading.Lock()
 
     @classmethod
     def from_file(cls, path: Path, *, issuer: str, audience: str,
@@ -202,7 +207,7 @@ class TokenVerifier:
         if known is None:
             known = self._verify_signed(token)
             if len(self._verified) >= VERIFIED_TOKENS_KEPT:
-                self._verified = {}
+                self._trim()
             self._verified[token] = known
         principal, expires, issued_at = known
         if self._clock() > expires + self.leeway:
@@ -210,6 +215,16 @@ class TokenVerifier:
         if self.revocations is not None:
             self.revocations.check(principal.user_id, issued_at)
         return principal
+
+    def _trim(self) -> None:
+        """Forget expired tokens, then the longest-remembered, down to 3/4 of the bound."""
+        with self._trimming:
+            if len(self._verified) < VERIFIED_TOKENS_KEPT:
+                return  # another thread trimmed while this one waited
+            now = self._clock()
+            live = [(token, known) for token, known in list(self._verified.items())
+                    if now <= known[1] + self.leeway]
+            self._verified = dict(live[-(VERIFIED_TOKENS_KEPT * 3 // 4):])
 
     def _verify_signed(self, token: str) -> tuple[Principal, float, float]:
         """The token's principal, ``exp`` and ``iat`` once its signature and claims check."""

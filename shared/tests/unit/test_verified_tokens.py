@@ -90,3 +90,24 @@ def test_a_token_altered_after_one_verified_is_not_taken_for_it(keys):
     )
     with pytest.raises(Unauthenticated):
         check.verify(altered)
+
+
+def test_a_full_memory_forgets_expired_then_oldest_tokens_not_all(keys, monkeypatch):
+    from crm_shared.auth import tokens
+
+    monkeypatch.setattr(tokens, "VERIFIED_TOKENS_KEPT", 8)
+    short = [issue(keys, ttl_seconds=60 + i) for i in range(2)]
+    long = [issue(keys, ttl_seconds=3600 + i) for i in range(6)]
+    exp = jwt.decode(short[-1], options={"verify_signature": False})["exp"]
+    clock = Clock(exp - 30)
+    check = verifier(keys, clock=clock)
+    for token in [*short, *long]:
+        check.verify(token)
+    clock.now = exp + check.leeway + 1  # the two short ones have expired
+    with mock.patch.object(jwt, "decode", wraps=jwt.decode) as decode:
+        check.verify(issue(keys, ttl_seconds=7200))  # the ninth: memory is full
+        assert decode.call_count == 1
+        for token in long:  # every live token is still remembered: no signature check again
+            check.verify(token)
+        assert decode.call_count == 1
+    assert not set(short) & set(check._verified)
