@@ -27,13 +27,17 @@ from crm.identity.v1 import identity_pb2 as crm_dot_identity_dot_v1_dot_identity
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/identity/v1/events.proto\x12\x0f\x63rm.identity.v1\x1a\x1b\x63rm/common/v1/options.proto\x1a\x1e\x63rm/identity/v1/identity.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcd\x03\n\x0cUserUpserted\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x06 \x01(\t\x12\r\n\x05roles\x18\x07 \x03(\t\x12.\n\ndata_scope\x18\x08 \x01(\x0e\x32\x1a.crm.identity.v1.DataScope\x12\x0e\n\x06locale\x18\t \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\n \x01(\x08\x12\x1a\n\x12is_department_lead\x18\x0b \x01(\x08\x12\x11\n\ttime_zone\x18\x0c \x01(\t\x12\x11\n\tjob_title\x18\r \x01(\t\x12\x12\n\nmanager_id\x18\x0e \x01(\t\x12 \n\x18previous_department_path\x18\x0f \x01(\t\x12\x10\n\x08revision\x18\x10 \x01(\x03\x12/\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fservice_account\x18\x12 \x01(\x08:\x1a\xca\xf3\x18\x16identity.user_upserted\"\xd5\x01\n\x0cUserDisabled\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x02 \x01(\t\x12\x19\n\x11successor_user_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x30\n\x0c\x64isable_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12\x10\n\x08revision\x18\x07 \x01(\x03:\x1a\xca\xf3\x18\x16identity.user_disabled\"\xd0\x01\n\x12\x44\x65partmentUpserted\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0clead_user_id\x18\x03 \x01(\t\x12\x13\n\x0bparent_path\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x05 \x01(\x08\x12\x10\n\x08revision\x18\x06 \x01(\x03\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp: \xca\xf3\x18\x1cidentity.department_upsertedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/identity/v1/events.proto\x12\x0f\x63rm.identity.v1\x1a\x1b\x63rm/common/v1/options.proto\x1a\x1e\x63rm/identity/v1/identity.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe9\x04\n\x0cUserUpserted\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x11\n\x05\x65mail\x18\x04 \x01(\tB\x02\x18\x01\x12\x11\n\x05phone\x18\x05 \x01(\tB\x02\x18\x01\x12\x17\n\x0f\x64\x65partment_path\x18\x06 \x01(\t\x12\r\n\x05roles\x18\x07 \x03(\t\x12.\n\ndata_scope\x18\x08 \x01(\x0e\x32\x1a.crm.identity.v1.DataScope\x12\x0e\n\x06locale\x18\t \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\n \x01(\x08\x12\x1a\n\x12is_department_lead\x18\x0b \x01(\x08\x12\x11\n\ttime_zone\x18\x0c \x01(\t\x12\x11\n\tjob_title\x18\r \x01(\t\x12\x12\n\nmanager_id\x18\x0e \x01(\t\x12 \n\x18previous_department_path\x18\x0f \x01(\t\x12\x10\n\x08revision\x18\x10 \x01(\x03\x12/\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fservice_account\x18\x12 \x01(\x08\x12\x14\n\x0c\x65mail_masked\x18\x13 \x01(\t\x12\x14\n\x0cphone_masked\x18\x14 \x01(\t\x12\x32\n\x0c\x65mail_sealed\x18\x15 \x01(\x0b\x32\x1c.crm.identity.v1.SealedValue\x12\x32\n\x0cphone_sealed\x18\x16 \x01(\x0b\x32\x1c.crm.identity.v1.SealedValue:\x1a\xca\xf3\x18\x16identity.user_upserted\"\xd5\x01\n\x0cUserDisabled\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x02 \x01(\t\x12\x19\n\x11successor_user_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x30\n\x0c\x64isable_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12\x10\n\x08revision\x18\x07 \x01(\x03:\x1a\xca\xf3\x18\x16identity.user_disabled\"\xd0\x01\n\x12\x44\x65partmentUpserted\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0clead_user_id\x18\x03 \x01(\t\x12\x13\n\x0bparent_path\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x05 \x01(\x08\x12\x10\n\x08revision\x18\x06 \x01(\x03\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp: \xca\xf3\x18\x1cidentity.department_upsertedb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.identity.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_USERUPSERTED'].fields_by_name['email']._loaded_options = None
+  _globals['_USERUPSERTED'].fields_by_name['email']._serialized_options = b'\030\001'
+  _globals['_USERUPSERTED'].fields_by_name['phone']._loaded_options = None
+  _globals['_USERUPSERTED'].fields_by_name['phone']._serialized_options = b'\030\001'
   _globals['_USERUPSERTED']._loaded_options = None
   _globals['_USERUPSERTED']._serialized_options = b'\312\363\030\026identity.user_upserted'
   _globals['_USERDISABLED']._loaded_options = None
@@ -41,9 +45,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DEPARTMENTUPSERTED']._loaded_options = None
   _globals['_DEPARTMENTUPSERTED']._serialized_options = b'\312\363\030\034identity.department_upserted'
   _globals['_USERUPSERTED']._serialized_start=144
-  _globals['_USERUPSERTED']._serialized_end=605
-  _globals['_USERDISABLED']._serialized_start=608
-  _globals['_USERDISABLED']._serialized_end=821
-  _globals['_DEPARTMENTUPSERTED']._serialized_start=824
-  _globals['_DEPARTMENTUPSERTED']._serialized_end=1032
+  _globals['_USERUPSERTED']._serialized_end=761
+  _globals['_USERDISABLED']._serialized_start=764
+  _globals['_USERDISABLED']._serialized_end=977
+  _globals['_DEPARTMENTUPSERTED']._serialized_start=980
+  _globals['_DEPARTMENTUPSERTED']._serialized_end=1188
 # @@protoc_insertion_point(module_scope)

@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class UserUpserted(_message.Message):
-    __slots__ = ("user_id", "username", "display_name", "email", "phone", "department_path", "roles", "data_scope", "locale", "active", "is_department_lead", "time_zone", "job_title", "manager_id", "previous_department_path", "revision", "update_time", "service_account")
+    __slots__ = ("user_id", "username", "display_name", "email", "phone", "department_path", "roles", "data_scope", "locale", "active", "is_department_lead", "time_zone", "job_title", "manager_id", "previous_department_path", "revision", "update_time", "service_account", "email_masked", "phone_masked", "email_sealed", "phone_sealed")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -31,6 +31,10 @@ class UserUpserted(_message.Message):
     REVISION_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_MASKED_FIELD_NUMBER: _ClassVar[int]
+    PHONE_MASKED_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_SEALED_FIELD_NUMBER: _ClassVar[int]
+    PHONE_SEALED_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     username: str
     display_name: str
@@ -49,7 +53,11 @@ class UserUpserted(_message.Message):
     revision: int
     update_time: _timestamp_pb2.Timestamp
     service_account: bool
-    def __init__(self, user_id: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., department_path: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., data_scope: _Optional[_Union[_identity_pb2.DataScope, str]] = ..., locale: _Optional[str] = ..., active: _Optional[bool] = ..., is_department_lead: _Optional[bool] = ..., time_zone: _Optional[str] = ..., job_title: _Optional[str] = ..., manager_id: _Optional[str] = ..., previous_department_path: _Optional[str] = ..., revision: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_account: _Optional[bool] = ...) -> None: ...
+    email_masked: str
+    phone_masked: str
+    email_sealed: _identity_pb2.SealedValue
+    phone_sealed: _identity_pb2.SealedValue
+    def __init__(self, user_id: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ..., department_path: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., data_scope: _Optional[_Union[_identity_pb2.DataScope, str]] = ..., locale: _Optional[str] = ..., active: _Optional[bool] = ..., is_department_lead: _Optional[bool] = ..., time_zone: _Optional[str] = ..., job_title: _Optional[str] = ..., manager_id: _Optional[str] = ..., previous_department_path: _Optional[str] = ..., revision: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_account: _Optional[bool] = ..., email_masked: _Optional[str] = ..., phone_masked: _Optional[str] = ..., email_sealed: _Optional[_Union[_identity_pb2.SealedValue, _Mapping]] = ..., phone_sealed: _Optional[_Union[_identity_pb2.SealedValue, _Mapping]] = ...) -> None: ...
 
 class UserDisabled(_message.Message):
     __slots__ = ("user_id", "department_path", "successor_user_id", "reason", "disable_time", "actor_id", "revision")

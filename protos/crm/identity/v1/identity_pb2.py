@@ -24,13 +24,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63rm/identity/v1/identity.proto\x12\x0f\x63rm.identity.v1*j\n\tDataScope\x12\x1a\n\x16\x44\x41TA_SCOPE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44\x41TA_SCOPE_OWN\x10\x01\x12\x19\n\x15\x44\x41TA_SCOPE_DEPARTMENT\x10\x02\x12\x12\n\x0e\x44\x41TA_SCOPE_ALL\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63rm/identity/v1/identity.proto\x12\x0f\x63rm.identity.v1\"1\n\x0bSealedValue\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x12\n\nciphertext\x18\x02 \x01(\x0c*j\n\tDataScope\x12\x1a\n\x16\x44\x41TA_SCOPE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44\x41TA_SCOPE_OWN\x10\x01\x12\x19\n\x15\x44\x41TA_SCOPE_DEPARTMENT\x10\x02\x12\x12\n\x0e\x44\x41TA_SCOPE_ALL\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'crm.identity.v1.identity_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DATASCOPE']._serialized_start=51
-  _globals['_DATASCOPE']._serialized_end=157
+  _globals['_DATASCOPE']._serialized_start=102
+  _globals['_DATASCOPE']._serialized_end=208
+  _globals['_SEALEDVALUE']._serialized_start=51
+  _globals['_SEALEDVALUE']._serialized_end=100
 # @@protoc_insertion_point(module_scope)

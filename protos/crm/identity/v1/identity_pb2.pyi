@@ -1,6 +1,7 @@
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
-from typing import ClassVar as _ClassVar
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Optional as _Optional
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -14,3 +15,11 @@ DATA_SCOPE_UNSPECIFIED: DataScope
 DATA_SCOPE_OWN: DataScope
 DATA_SCOPE_DEPARTMENT: DataScope
 DATA_SCOPE_ALL: DataScope
+
+class SealedValue(_message.Message):
+    __slots__ = ("key_id", "ciphertext")
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    CIPHERTEXT_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    ciphertext: bytes
+    def __init__(self, key_id: _Optional[str] = ..., ciphertext: _Optional[bytes] = ...) -> None: ...
