@@ -2424,10 +2424,12 @@ class RejectRequestRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., comment: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class CreateApprovalPolicyRequest(_message.Message):
-    __slots__ = ("policy",)
+    __slots__ = ("policy", "request_id")
     POLICY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     policy: _approvals_pb2.ApprovalPolicy
-    def __init__(self, policy: _Optional[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, policy: _Optional[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class GetApprovalPolicyRequest(_message.Message):
     __slots__ = ("id",)
@@ -2436,16 +2438,22 @@ class GetApprovalPolicyRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class ListApprovalPoliciesRequest(_message.Message):
-    __slots__ = ("subject",)
+    __slots__ = ("page_size", "page_token", "subject")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
     subject: _approvals_pb2.ApprovalSubject
-    def __init__(self, subject: _Optional[_Union[_approvals_pb2.ApprovalSubject, str]] = ...) -> None: ...
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., subject: _Optional[_Union[_approvals_pb2.ApprovalSubject, str]] = ...) -> None: ...
 
 class ListApprovalPoliciesResponse(_message.Message):
-    __slots__ = ("policies",)
+    __slots__ = ("policies", "next_page_token")
     POLICIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     policies: _containers.RepeatedCompositeFieldContainer[_approvals_pb2.ApprovalPolicy]
-    def __init__(self, policies: _Optional[_Iterable[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, policies: _Optional[_Iterable[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateApprovalPolicyRequest(_message.Message):
     __slots__ = ("policy", "update_mask")
