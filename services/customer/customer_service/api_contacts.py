@@ -162,7 +162,7 @@ class ContactRpcs:
             raise InvalidArgument(violations)
         with self.database.unit_of_work() as uow:
             session = uow.session
-            contact, customer = _visible_contact(session, principal, data.id)
+            contact, customer = _visible_contact(session, principal, data.id, for_update=True)
             api.require_active(customer)
             if data.etag and data.etag != contacts.etag_of(contact):
                 raise Conflict("the contact changed since it was read; read it again and retry")
@@ -197,7 +197,8 @@ class ContactRpcs:
         refuse_unsupported(request, {"id"})
         with self.database.unit_of_work() as uow:
             session = uow.session
-            contact, customer = _visible_contact(session, principal, request.id)
+            contact, customer = _visible_contact(session, principal, request.id,
+                                                 for_update=True)
             api.require_active(customer)
             session.execute(
                 update(Contact)
@@ -251,10 +252,14 @@ def _writable_customer(session, principal, customer_id: str, field: str) -> Cust
     return customer
 
 
-def _visible_contact(session, principal, contact_id: str) -> tuple[Contact, Customer]:
+def _visible_contact(session, principal, contact_id: str, *, for_update: bool = False
+                     ) -> tuple[Contact, Customer]:
+    """The contact and its customer; ``for_update``: to change it (the customer in the
+    caller's data scope: a collaborator of the customer reads its contacts only)."""
     contact = session.get(Contact, contact_id) if contact_id else None
     customer = (
-        api.repository.get_visible(session, principal, contact.customer_id)
+        api.repository.get_visible(session, principal, contact.customer_id,
+                                   for_update=for_update)
         if contact is not None
         else None
     )

@@ -142,14 +142,14 @@ class PersonalDataRpcs:
         )
         try:
             with self.database.unit_of_work() as uow:
-                _visible_customer(uow.session, principal, request.customer_id)
+                _visible_customer(uow.session, principal, request.customer_id, for_update=True)
                 consent = consents.change(uow, change)
                 return consents.to_proto(uow.session, consent)
         except IntegrityError:
             # A retry raced the first call (same request id) or another first consent of
             # this purpose: the winner's state is the answer.
             with self.database.unit_of_work() as uow:
-                _visible_customer(uow.session, principal, request.customer_id)
+                _visible_customer(uow.session, principal, request.customer_id, for_update=True)
                 consent = consents.change(uow, change)
                 return consents.to_proto(uow.session, consent)
 
@@ -284,7 +284,8 @@ class PersonalDataRpcs:
 
     def _erase(self, principal: Principal, request) -> customer_pb2.ErasureRequest:
         with self.database.unit_of_work() as uow:
-            customer = _visible_customer(uow.session, principal, request.customer_id)
+            customer = _visible_customer(uow.session, principal, request.customer_id,
+                                         for_update=True)
             existing = erasure.find_existing(uow.session, customer.id, request.request_id or None)
             if existing is not None:
                 if existing.customer_id != customer.id:
@@ -298,6 +299,7 @@ class PersonalDataRpcs:
                 actor_id=principal.user_id,
                 reason=request.reason.strip(),
                 request_id=request.request_id or None,
+                objects=self.attachment_store,
             )
             access_log.record(
                 uow.session,
@@ -476,8 +478,11 @@ def repository_visibility(principal: Principal):
     return visibility_clause(principal, Customer.owner_id, Customer.department_path)
 
 
-def _visible_customer(session, principal: Principal, customer_id: str) -> Customer:
-    customer = repository.get_visible(session, principal, customer_id) if customer_id else None
+def _visible_customer(session, principal: Principal, customer_id: str, *,
+                      for_update: bool = False) -> Customer:
+    """``for_update``: to change it (``repository.get_visible``: in the caller's data scope)."""
+    customer = (repository.get_visible(session, principal, customer_id, for_update=for_update)
+                if customer_id else None)
     if customer is None:
         raise NotFound(f"customer {customer_id} not found")
     return customer

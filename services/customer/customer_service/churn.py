@@ -28,7 +28,8 @@ INTERACTION_DROP = "interaction_drop"
 COMPLAINT_RISE = "complaint_rise"
 SIGNALS = (INTERACTION_DROP, COMPLAINT_RISE)
 # Timeline kinds that are records about the customer, not contact with them.
-NOT_INTERACTIONS = ("customer_created", "merged", "owner_changed", "campaign_message")
+NOT_INTERACTIONS = ("customer_created", "merged", "owner_changed", "campaign_message",
+                    "collaborator_added", "collaborator_removed")
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,24 @@ class CustomerTag(Base):
     apply_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class CustomerCollaborator(Base):
+    """A person working on a customer with its owner (team selling): they see the customer, its
+    contacts, timeline and follow-ups (``repository.visible_clause``); once per customer."""
+
+    __tablename__ = "customer_collaborators"
+    __table_args__ = (
+        PrimaryKeyConstraint("customer_id", "user_id"),
+        Index("ix_customer_collaborators_user_id", "user_id"),
+    )
+
+    customer_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    """``co_owner``, ``technical_support`` or ``service`` (``crm.common.v1.CollaboratorRole``)."""
+    added_by: Mapped[str] = mapped_column(String(64))
+    add_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class TagRule(Base):
     """A rule applying a tag to every customer matching its condition (the condition is data)."""
 
@@ -615,3 +633,26 @@ class OpenWorkItem(Base):
     subject_id: Mapped[str] = mapped_column(String(64))
     open: Mapped[bool] = mapped_column(Boolean)
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Attachment(Base):
+    """A file attached to a customer or one of its contacts (issue 20). The bytes are in the
+    attachment store (``crm_shared.attachments``) under ``storage_key``; erasure of the customer
+    deletes the object and the row (``customer_service.attachments.erase``)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    """``customer`` or ``contact``."""
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    file_name: Mapped[str] = mapped_column(String(255), info=PERSONAL)  # 张三名片.jpg
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    has_thumbnail: Mapped[bool] = mapped_column(Boolean, default=False)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -8,6 +8,13 @@ value class, churn risk); and they may find active customers by their exact phon
 (:func:`list_visible` with only ``phone`` narrowing it beyond the defaults), because an
 agent taking a call starts from the caller's number. Agents gain no other listing, no
 updates and no clear sensitive values through them.
+
+Who sees a customer is decided once, by :func:`visible_clause`: the caller's data scope (own,
+department subtree, all) *or* being one of the customer's collaborators (team selling, issue
+18). A collaborator reads the customer, its contacts, timeline and revisions, finds it in lists
+and exports, and may name it in other services' writes (a follow-up, checked with their token
+here); changing the customer itself (its fields, owner, contacts, tags, consents, a merge,
+its collaborators) stays with the caller whose data scope reaches it: ``for_update``.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from sqlalchemy.orm import Session
 from customer_service.models import (
     Contact,
     Customer,
+    CustomerCollaborator,
     CustomerExternalId,
     CustomerNumberSequence,
     CustomerTag,
@@ -45,16 +53,25 @@ def next_customer_sequence(session: Session) -> int:
     return result
 
 
+def visible_clause(principal: Principal, *, to_change: bool = False):
+    """The one rule of who sees a customer, as SQL: in the caller's data scope, or (unless the
+    caller means to change it, ``to_change``) one of its collaborators."""
+    in_scope = visibility_clause(principal, Customer.owner_id, Customer.department_path)
+    if to_change or principal.is_service_account:
+        return in_scope
+    return or_(in_scope, exists().where(CustomerCollaborator.customer_id == Customer.id,
+                                        CustomerCollaborator.user_id == principal.user_id))
+
+
 def get_visible(session: Session, principal: Principal, customer_id: str, *,
                 for_update: bool = False) -> Customer | None:
     """The customer, or None when it does not exist *or* the caller may not see it.
 
-    ``for_update`` locks the row (PostgreSQL) so concurrent updates of one customer queue up.
+    ``for_update``: the caller is about to change it, so it must be in their data scope (a
+    collaborator only reads); the row is locked (PostgreSQL) so concurrent updates queue up.
     """
     query = select(Customer).where(
-        Customer.id == customer_id,
-        visibility_clause(principal, Customer.owner_id, Customer.department_path),
-    )
+        Customer.id == customer_id, visible_clause(principal, to_change=for_update))
     if for_update:
         query = query.with_for_update()
     return session.scalars(query).first()
@@ -67,7 +84,7 @@ active customer (the ticket service checks that reference through their token, h
 
 
 def _readable_clause(principal: Principal):
-    visible = visibility_clause(principal, Customer.owner_id, Customer.department_path)
+    visible = visible_clause(principal)
     if principal.has_role(*SERVICE_DESK_ROLES):
         return or_(visible, Customer.state == "active")
     return visible
@@ -93,8 +110,7 @@ def get_many_visible(session: Session, principal: Principal, customer_ids: list[
     if not customer_ids:
         return []
     return list(session.scalars(select(Customer).where(
-        Customer.id.in_(customer_ids),
-        visibility_clause(principal, Customer.owner_id, Customer.department_path))))
+        Customer.id.in_(customer_ids), visible_clause(principal))))
 
 
 def external_ids_of(session: Session, customer_ids: list[str]) -> dict[str, dict[str, str]]:
@@ -256,7 +272,7 @@ def list_visible(
     optional `` desc`` (``display_name``, ``number``, ``annual_contract_amount desc``).
     """
     visible = (_readable_clause(principal) if is_phone_lookup(filters)
-               else visibility_clause(principal, Customer.owner_id, Customer.department_path))
+               else visible_clause(principal))
     where = [visible, *filters.clauses()]
     query = select(Customer).where(*where)
     if order in ("create_time", "update_time"):

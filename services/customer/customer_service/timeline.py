@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from crm.common.v1 import collaborators_pb2 as common_collaborators_pb2
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.marketing.v1 import marketing_pb2
@@ -139,6 +140,31 @@ def merged_fact(event, occurred_at: datetime) -> TimelineFact:
         title=f"Merged with {merged}", actor_id=event.actor_id, occur_time=occurred_at,
         attributes={"merge_id": event.merge_id, "merged_customer_ids": merged},
         title_params=_params(merged=merged),
+    )
+
+
+def collaborator_added_fact(event, occurred_at: datetime) -> TimelineFact:
+    collaborator = event.collaborator
+    role = _enum_label(common_collaborators_pb2.CollaboratorRole, collaborator.role,
+                       "COLLABORATOR_ROLE_")
+    return TimelineFact(
+        customer_id=event.customer_id, kind="collaborator_added", source_service="customer",
+        subject_type="collaborator", subject_id=collaborator.user_id,
+        title=f"Collaborator {collaborator.user_id} added as {role or 'collaborator'}",
+        actor_id=collaborator.added_by, occur_time=_time(collaborator.add_time, occurred_at),
+        attributes={"user_id": collaborator.user_id, "role": role},
+        title_params=_params(user_id=collaborator.user_id, role=role),
+    )
+
+
+def collaborator_removed_fact(event, occurred_at: datetime) -> TimelineFact:
+    role = _enum_label(common_collaborators_pb2.CollaboratorRole, event.role, "COLLABORATOR_ROLE_")
+    return TimelineFact(
+        customer_id=event.customer_id, kind="collaborator_removed", source_service="customer",
+        subject_type="collaborator", subject_id=event.user_id,
+        title=f"Collaborator {event.user_id} removed", actor_id=event.actor_id,
+        occur_time=occurred_at, attributes={"user_id": event.user_id, "role": role},
+        title_params=_params(user_id=event.user_id, role=role),
     )
 
 

@@ -90,6 +90,14 @@ class CustomerWorker(ErasureAcknowledgements):
         from both sets of contracts, its stage and its risk."""
         _take(ctx, timeline.merged_fact(event, _occurred_at(ctx)), merged=True)
 
+    @on_event(customer_events.CustomerCollaboratorAdded)
+    def portrait_collaborator_added(self, event, ctx: EventContext) -> None:
+        _take(ctx, timeline.collaborator_added_fact(event, _occurred_at(ctx)))
+
+    @on_event(customer_events.CustomerCollaboratorRemoved)
+    def portrait_collaborator_removed(self, event, ctx: EventContext) -> None:
+        _take(ctx, timeline.collaborator_removed_fact(event, _occurred_at(ctx)))
+
     @on_event(sales_events.LeadConverted)
     def portrait_lead_converted(self, event, ctx: EventContext) -> None:
         _take(ctx, timeline.lead_converted_fact(event, _occurred_at(ctx)),

@@ -1,6 +1,7 @@
 import datetime
 
 from crm.common.v1 import attachments_pb2 as _attachments_pb2
+from crm.common.v1 import collaborators_pb2 as _collaborators_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import privacy_pb2 as _privacy_pb2
 from crm.common.v1 import reporting_pb2 as _reporting_pb2
@@ -77,6 +78,8 @@ class TimelineEntryKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TIMELINE_ENTRY_KIND_SURVEY_ANSWERED: _ClassVar[TimelineEntryKind]
     TIMELINE_ENTRY_KIND_MERGED: _ClassVar[TimelineEntryKind]
     TIMELINE_ENTRY_KIND_OWNER_CHANGED: _ClassVar[TimelineEntryKind]
+    TIMELINE_ENTRY_KIND_COLLABORATOR_ADDED: _ClassVar[TimelineEntryKind]
+    TIMELINE_ENTRY_KIND_COLLABORATOR_REMOVED: _ClassVar[TimelineEntryKind]
 
 class SatisfactionSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -192,6 +195,8 @@ TIMELINE_ENTRY_KIND_CAMPAIGN_RESPONSE: TimelineEntryKind
 TIMELINE_ENTRY_KIND_SURVEY_ANSWERED: TimelineEntryKind
 TIMELINE_ENTRY_KIND_MERGED: TimelineEntryKind
 TIMELINE_ENTRY_KIND_OWNER_CHANGED: TimelineEntryKind
+TIMELINE_ENTRY_KIND_COLLABORATOR_ADDED: TimelineEntryKind
+TIMELINE_ENTRY_KIND_COLLABORATOR_REMOVED: TimelineEntryKind
 SATISFACTION_SOURCE_UNSPECIFIED: SatisfactionSource
 SATISFACTION_SOURCE_SURVEY: SatisfactionSource
 SATISFACTION_SOURCE_CALLBACK: SatisfactionSource
@@ -1328,6 +1333,42 @@ class ListSatisfactionRecordsResponse(_message.Message):
     satisfaction_records: _containers.RepeatedCompositeFieldContainer[SatisfactionRecord]
     next_page_token: str
     def __init__(self, satisfaction_records: _Optional[_Iterable[_Union[SatisfactionRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class AddCustomerCollaboratorRequest(_message.Message):
+    __slots__ = ("customer_id", "user_id", "role")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    user_id: str
+    role: _collaborators_pb2.CollaboratorRole
+    def __init__(self, customer_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[_collaborators_pb2.CollaboratorRole, str]] = ...) -> None: ...
+
+class RemoveCustomerCollaboratorRequest(_message.Message):
+    __slots__ = ("customer_id", "user_id")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    user_id: str
+    def __init__(self, customer_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class ListCustomerCollaboratorsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "customer_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    customer_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., customer_id: _Optional[str] = ...) -> None: ...
+
+class ListCustomerCollaboratorsResponse(_message.Message):
+    __slots__ = ("collaborators", "next_page_token")
+    COLLABORATORS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    collaborators: _containers.RepeatedCompositeFieldContainer[_collaborators_pb2.Collaborator]
+    next_page_token: str
+    def __init__(self, collaborators: _Optional[_Iterable[_Union[_collaborators_pb2.Collaborator, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListCustomerRevisionsRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "customer_id", "field_path", "actor_id")

@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from crm.common.v1 import attachments_pb2 as crm_dot_common_dot_v1_dot_attachments__pb2
+from crm.common.v1 import collaborators_pb2 as crm_dot_common_dot_v1_dot_collaborators__pb2
 from crm.common.v1 import privacy_pb2 as crm_dot_common_dot_v1_dot_privacy__pb2
 from crm.common.v1 import reporting_pb2 as crm_dot_common_dot_v1_dot_reporting__pb2
 from crm.customer.v1 import customer_pb2 as crm_dot_customer_dot_v1_dot_customer__pb2
@@ -200,6 +201,21 @@ class CustomerServiceStub:
                 '/crm.customer.v1.CustomerService/ListSatisfactionRecords',
                 request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListSatisfactionRecordsRequest.SerializeToString,
                 response_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListSatisfactionRecordsResponse.FromString,
+                _registered_method=True)
+        self.AddCustomerCollaborator = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/AddCustomerCollaborator',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.AddCustomerCollaboratorRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_collaborators__pb2.Collaborator.FromString,
+                _registered_method=True)
+        self.RemoveCustomerCollaborator = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/RemoveCustomerCollaborator',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.RemoveCustomerCollaboratorRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.ListCustomerCollaborators = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/ListCustomerCollaborators',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerCollaboratorsRequest.SerializeToString,
+                response_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerCollaboratorsResponse.FromString,
                 _registered_method=True)
         self.ListCustomerRevisions = channel.unary_unary(
                 '/crm.customer.v1.CustomerService/ListCustomerRevisions',
@@ -568,6 +584,33 @@ class CustomerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddCustomerCollaborator(self, request, context):
+        """Adds a person as a collaborator of a customer (team selling), with their role; adding
+        them again changes the role. Only a caller whose data scope reaches the customer (its
+        owner, a lead of its department, an admin) may; a collaborator sees the customer, its
+        contacts, timeline and follow-ups, and records follow-ups on it, while its owner and
+        department stay as they were. Publishes `customer.collaborator_added`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveCustomerCollaborator(self, request, context):
+        """Removes a collaborator of a customer (whoever may add one). Publishes
+        `customer.collaborator_removed`; removing one who is not a collaborator changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCustomerCollaborators(self, request, context):
+        """Lists the collaborators of a customer the caller may see (a collaborator sees the others),
+        in the order they were added.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListCustomerRevisions(self, request, context):
         """Lists the revision history of a customer's key fields (who, when, old -> new), newest first.
         """
@@ -911,6 +954,21 @@ def add_CustomerServiceServicer_to_server(servicer, server):
                     servicer.ListSatisfactionRecords,
                     request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListSatisfactionRecordsRequest.FromString,
                     response_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListSatisfactionRecordsResponse.SerializeToString,
+            ),
+            'AddCustomerCollaborator': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddCustomerCollaborator,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.AddCustomerCollaboratorRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_collaborators__pb2.Collaborator.SerializeToString,
+            ),
+            'RemoveCustomerCollaborator': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveCustomerCollaborator,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.RemoveCustomerCollaboratorRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'ListCustomerCollaborators': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCustomerCollaborators,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerCollaboratorsRequest.FromString,
+                    response_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerCollaboratorsResponse.SerializeToString,
             ),
             'ListCustomerRevisions': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCustomerRevisions,
@@ -1883,6 +1941,87 @@ class CustomerService:
             '/crm.customer.v1.CustomerService/ListSatisfactionRecords',
             crm_dot_customer_dot_v1_dot_customer__pb2.ListSatisfactionRecordsRequest.SerializeToString,
             crm_dot_customer_dot_v1_dot_customer__pb2.ListSatisfactionRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddCustomerCollaborator(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/AddCustomerCollaborator',
+            crm_dot_customer_dot_v1_dot_customer__pb2.AddCustomerCollaboratorRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_collaborators__pb2.Collaborator.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveCustomerCollaborator(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/RemoveCustomerCollaborator',
+            crm_dot_customer_dot_v1_dot_customer__pb2.RemoveCustomerCollaboratorRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCustomerCollaborators(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/ListCustomerCollaborators',
+            crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerCollaboratorsRequest.SerializeToString,
+            crm_dot_customer_dot_v1_dot_customer__pb2.ListCustomerCollaboratorsResponse.FromString,
             options,
             channel_credentials,
             insecure,

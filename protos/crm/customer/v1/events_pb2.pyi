@@ -1,5 +1,6 @@
 import datetime
 
+from crm.common.v1 import collaborators_pb2 as _collaborators_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import types_pb2 as _types_pb2
 from crm.customer.v1 import customer_pb2 as _customer_pb2
@@ -183,6 +184,28 @@ class CustomerHandedOver(_message.Message):
     reason: str
     actor_id: str
     def __init__(self, handover_id: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.Ownership, _Mapping]] = ..., current: _Optional[_Union[_types_pb2.Ownership, _Mapping]] = ..., customer_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ..., actor_id: _Optional[str] = ...) -> None: ...
+
+class CustomerCollaboratorAdded(_message.Message):
+    __slots__ = ("customer_id", "collaborator", "ownership")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    COLLABORATOR_FIELD_NUMBER: _ClassVar[int]
+    OWNERSHIP_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    collaborator: _collaborators_pb2.Collaborator
+    ownership: _types_pb2.Ownership
+    def __init__(self, customer_id: _Optional[str] = ..., collaborator: _Optional[_Union[_collaborators_pb2.Collaborator, _Mapping]] = ..., ownership: _Optional[_Union[_types_pb2.Ownership, _Mapping]] = ...) -> None: ...
+
+class CustomerCollaboratorRemoved(_message.Message):
+    __slots__ = ("customer_id", "user_id", "role", "actor_id")
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    customer_id: str
+    user_id: str
+    role: _collaborators_pb2.CollaboratorRole
+    actor_id: str
+    def __init__(self, customer_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[_collaborators_pb2.CollaboratorRole, str]] = ..., actor_id: _Optional[str] = ...) -> None: ...
 
 class CustomerConsentChanged(_message.Message):
     __slots__ = ("customer_id", "purpose", "state", "source", "change_time", "channel")
