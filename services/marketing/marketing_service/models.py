@@ -160,6 +160,32 @@ class SegmentMember(Base):
     cause_event_id: Mapped[str | None] = mapped_column(String(36))
 
 
+class ContactOccasion(Base):
+    """One member's occasion of one action of a segment's contact strategy (issue 19): the
+    customer was in the segment during ``period`` of the action's cadence, and the work was
+    handed on once — a ``marketing.contact_due`` event for the owner's task, or a message in
+    the sending queue (``outbound_message_id``). The key is the dedupe key downstream too."""
+
+    __tablename__ = "contact_occasions"
+    __table_args__ = (
+        Index("ix_contact_occasions_segment_id_action_kind_period", "segment_id", "action_kind",
+              "period"),
+        Index("ix_contact_occasions_customer_id", "customer_id"),
+    )
+
+    occasion_key: Mapped[str] = mapped_column(String(190), primary_key=True)
+    """``strategy:<segment id>:<action kind>:<customer id>:<period>``."""
+    segment_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    action_kind: Mapped[str] = mapped_column(String(30))
+    """Short name of the ``ContactActionKind`` (``follow_up``)."""
+    period: Mapped[str] = mapped_column(String(10))
+    """``2031-W10``, ``2031-03``, ``2031-Q1`` or ``2031``."""
+    due_date: Mapped[date] = mapped_column(Date)
+    outbound_message_id: Mapped[str | None] = mapped_column(String(36))
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class ProfileContract(Base):
     """A contract of a customer as sales events told it; ``ended`` once expired or terminated
     (kept, so a late ``contract.signed`` does not bring an ended contract back)."""

@@ -5,7 +5,8 @@ Mixed into :class:`marketing_service.worker.MarketingWorker`.
 Every handler applies its event in the handler's unit of work and, when a fact changed,
 re-evaluates that customer against every active segment in the same transaction (joins and
 leaves with their ``segment.member_joined`` / ``segment.member_left`` events). The timer
-re-evaluates, once a day, the segments whose rules read the clock.
+re-evaluates, once a day, the segments whose rules read the clock, and hands the segments' contact
+strategies on once per member and occasion (:mod:`marketing_service.contact_strategies`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from crm_shared.db import utcnow
 from crm_shared.events import wire
 from crm_shared.events.handlers import CONFIG_DATABASE, EventContext, on_event
 
-from marketing_service import read_model, segments
+from marketing_service import contact_strategies, read_model, segments
 from marketing_service.timers import scan_timer
 
 log = logging.getLogger(__name__)
@@ -152,3 +153,12 @@ class SegmentWork:
         change = segments.reevaluate_time_relative(self.config[CONFIG_DATABASE], utcnow())
         if change.joined or change.left:
             log.info("daily segment pass: %d joined, %d left", change.joined, change.left)
+
+    @scan_timer(interval=60.0)
+    def carry_out_contact_strategies(self) -> None:
+        """Each segment's contact strategy, once per member and period of an action's cadence
+        (see :func:`contact_strategies.carry_out`)."""
+        handed = contact_strategies.carry_out(self.config[CONFIG_DATABASE], utcnow())
+        if handed.tasks or handed.messages:
+            log.info("contact strategies: %d tasks, %d messages handed on", handed.tasks,
+                     handed.messages)
