@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
+from crm_shared.field_keys import FieldKeySettings
 from crm_shared.kpis import time_zone
 from crm_shared.settings import PeerAddressSettings, ProcessSettings
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from gateway.forwarded import parse_peers
 
 
-class GatewaySettings(ProcessSettings, PeerAddressSettings):
+class GatewaySettings(FieldKeySettings, ProcessSettings, PeerAddressSettings):
     """``crm-gateway serve``: HTTP server, token issuing, identity database, peers' addresses."""
+
+    # FIELD_ENCRYPTION_KEY (and _PREVIOUS_KEYS): seals a user's e-mail and phone in
+    # identity.user_upserted for the notification worker, which holds the same key
+    # (crm_shared.staff_addresses); not the customer service's key. Checked here when set;
+    # unset (tests), each process seals with a random key of its own and staff get no e-mail
+    # or SMS, so the chart and `make run` always set it.
+    key_required: ClassVar[bool] = False
+    field_encryption_key: SecretStr = SecretStr("")
 
     service_name: str = "gateway"
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"

@@ -3,10 +3,15 @@ event in the same transaction, and no route lets a caller set what they may not.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 
 import pytest
+from crm.identity.v1 import events_pb2
+from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
+from crm_shared.staff_addresses import open_address
 from sqlalchemy import select
 
 PROBLEM = "application/problem+json"
@@ -80,6 +85,36 @@ def test_admin_creates_a_user_who_can_log_in_and_the_event_is_published(
         "/api/v1/auth/token", json={"username": "rep.wu", "password": "a long passphrase"}
     )
     assert login.status_code == 200
+
+
+def test_the_user_event_carries_the_address_masked_and_sealed_never_in_clear(
+    client, admin, demo_database, monkeypatch
+):
+    """identity.user_upserted goes to every consumer's queue: the e-mail and phone are in it
+    masked, and sealed with the key the notification worker holds (issue 15)."""
+    monkeypatch.setenv("FIELD_ENCRYPTION_KEY", base64.b64encode(os.urandom(32)).decode())
+    before = last_event_id(demo_database)
+    user = {
+        **NEW_USER,
+        "username": "rep.qian",
+        "email": "rep.qian@example.com",
+        "phone": "13912345678",
+    }
+
+    assert client.post("/api/v1/users", json=user, headers=admin).status_code == 201
+
+    [(key, payload)] = events_after(demo_database, before)
+    assert key == "identity.user_upserted"
+    assert "rep.qian@example.com" not in json.dumps(payload)
+    assert "13912345678" not in json.dumps(payload)
+    assert (payload["emailMasked"], payload["phoneMasked"]) == ("r***@example.com", "139******78")
+    event = wire.decode(json.dumps(payload), events_pb2.UserUpserted)
+    assert (open_address(event, "email"), open_address(event, "phone")) == (
+        "rep.qian@example.com",
+        "13912345678",
+    )
+    monkeypatch.setenv("FIELD_ENCRYPTION_KEY", base64.b64encode(os.urandom(32)).decode())
+    assert open_address(event, "email") is None  # another key (another process) cannot open it
 
 
 def test_moving_a_lead_to_another_department_clears_the_lead_and_says_where_from(

@@ -3,8 +3,11 @@ webhook address policy's (read once at start)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from crm_shared.field_keys import FieldKeySettings
 from crm_shared.settings import ApiSettings, WorkerSettings
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from notification_service.channels import SmsGateway, SmtpConfig
@@ -39,7 +42,13 @@ class NotificationApiSettings(ApiSettings, WebhookTargetSettings):
     customer_timeout_seconds: float = 5.0
 
 
-class NotificationWorkerSettings(WorkerSettings, WebhookTargetSettings):
+class NotificationWorkerSettings(FieldKeySettings, WorkerSettings, WebhookTargetSettings):
+    # FIELD_ENCRYPTION_KEY (and _PREVIOUS_KEYS): the gateway's key that opens a user's e-mail
+    # and phone sealed in identity.user_upserted (crm_shared.staff_addresses), not the
+    # customer service's. Checked here when set; without it, staff are told in the app only.
+    key_required: ClassVar[bool] = False
+    field_encryption_key: SecretStr = SecretStr("")
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_from: str = "CRM <crm@localhost>"

@@ -17,6 +17,7 @@ from crm.sales.v1 import events_pb2 as sales_events
 from crm.ticket.v1 import events_pb2 as ticket_events
 from crm_shared.db import utcnow
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
+from crm_shared.staff_addresses import open_address
 from nameko.dependency_providers import Config
 from nameko.timer import Timer
 
@@ -146,7 +147,9 @@ class NotificationWorker:
 
     @on_event(identity_events.UserUpserted)
     def user_upserted(self, event, ctx: EventContext) -> None:
-        """Keep the recipient directory (name, address, language, department) current."""
+        """Keep the recipient directory (name, address, language, department) current. The
+        addresses arrive sealed (never in clear on the broker) and are opened with this
+        worker's FIELD_ENCRYPTION_KEY, the gateway's (``crm_shared.staff_addresses``)."""
         recipient = ctx.session.get(Recipient, event.user_id)
         if recipient is None:
             recipient = Recipient(user_id=event.user_id, revision=0)
@@ -156,8 +159,8 @@ class NotificationWorker:
         recipient.revision = event.revision
         recipient.username = event.username
         recipient.display_name = event.display_name
-        recipient.email = event.email or None
-        recipient.phone = event.phone or None
+        recipient.email = open_address(event, "email")
+        recipient.phone = open_address(event, "phone")
         recipient.locale = event.locale or "zh-CN"
         recipient.time_zone = event.time_zone
         recipient.department_path = event.department_path

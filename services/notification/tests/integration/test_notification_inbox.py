@@ -8,8 +8,10 @@ One worker and one api serve the whole module; each test uses its own user ids.
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
+import os
 import uuid
 
 import grpc
@@ -30,13 +32,18 @@ from crm_devstack.ports import free_port
 from crm_devstack.service_process import WorkerProcess
 from crm_devstack.waiting import wait_until
 from crm_shared.events import topology, wire
+from crm_shared.field_keys import FieldKeys
 from crm_shared.grpc.status import describe_rpc_error
+from crm_shared.staff_addresses import put_addresses
 from notification_service.api import build_bindings
 from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.integration
 
 SERVICE = notification_pb2.DESCRIPTOR.services_by_name["NotificationService"]
+STAFF_ADDRESS_KEY = base64.b64encode(os.urandom(32)).decode()
+"""The key the gateway seals staff addresses with in identity.user_upserted; the worker holds
+it too (its FIELD_ENCRYPTION_KEY), as in the chart."""
 
 
 # -- the processes and the publishing side -----------------------------------------------------
@@ -84,6 +91,7 @@ def worker(vhost_url, database_url, mailbox, tmp_path_factory):
         env.setenv("SMTP_HOST", "127.0.0.1")
         env.setenv("SMTP_PORT", str(mailbox.port))
         env.setenv("DELIVERY_POLL_SECONDS", "0.2")
+        env.setenv("FIELD_ENCRYPTION_KEY", STAFF_ADDRESS_KEY)
         process = WorkerProcess("notification_service", vhost_url, database_url,
                                 tmp_path_factory.mktemp("notification-worker-log"))
     yield process
@@ -151,10 +159,12 @@ def _customer_created(owner_id: str, number: str = "C00000001",
 
 
 def _user_upserted(user_id: str, locale: str, revision: int = 1):
-    return identity_events.UserUpserted(
+    """As the gateway publishes it: the address masked and sealed, never in clear."""
+    event = identity_events.UserUpserted(
         user_id=user_id, username=f"name-{user_id}", display_name="Li Lei",
-        email=f"{user_id}@example.com", department_path="/hq/sales/east", locale=locale,
-        active=True, revision=revision)
+        department_path="/hq/sales/east", locale=locale, active=True, revision=revision)
+    return put_addresses(event, email=f"{user_id}@example.com", phone="",
+                         keys=FieldKeys.from_base64(STAFF_ADDRESS_KEY))
 
 
 # -- the worker --------------------------------------------------------------------------------
@@ -497,6 +507,22 @@ def test_the_worker_emails_the_owner_in_their_language(publisher, inbox, mailbox
     (message,) = wait_until(received, timeout=15, message=lambda: inbox.worker.log_tail())
     assert message["Subject"] == "New customer C00000123: ACME"
     assert "you are its owner" in message.get_content()
+
+
+def test_a_staff_address_sealed_on_the_broker_still_gets_the_email(publisher, inbox, mailbox):
+    """identity.user_upserted carries the address sealed (issue 15): the message on the broker
+    holds no clear address, yet the worker opens it and the e-mail reaches that address."""
+    owner = _user_id()
+    upsert = _user_upserted(owner, "zh-CN")
+    assert f"{owner}@example.com" not in wire.encode(upsert)
+    inbox.handled(publisher.publish(upsert), handler="user_upserted")
+    inbox.handled(publisher.publish(_customer_created(owner, number="C00000124")))
+
+    def received():
+        return [m for m in mailbox.messages if str(m["To"]) == f"{owner}@example.com"]
+
+    (message,) = wait_until(received, timeout=15, message=lambda: inbox.worker.log_tail())
+    assert message["Subject"].startswith("新客户 C00000124")
 
 
 def _trigger_fired(owner_id: str, action_kind: int):
