@@ -110,10 +110,12 @@ def ensure_keys(key_dir: Path) -> tuple[Path, Path]:
     return private, public
 
 
-def ensure_field_key(key_dir: Path) -> str:
-    """The customer service's personal-field key of a local suite (base64 of 32 random bytes,
-    made once and kept with the data, so sensitive fields stay readable across restarts)."""
-    path = key_dir / "field-encryption.key"
+def ensure_field_key(key_dir: Path, name: str = "field-encryption") -> str:
+    """A field key of a local suite (base64 of 32 random bytes, made once and kept with the
+    data, so sealed values stay readable across restarts): ``field-encryption``, the customer
+    service's personal fields; ``staff-addresses``, the staff e-mail and phone the gateway
+    seals in identity.user_upserted for the notification worker."""
+    path = key_dir / f"{name}.key"
     if not path.exists():
         key_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(base64.b64encode(os.urandom(32)).decode())
@@ -144,6 +146,7 @@ class Suite:
         (config.data_dir / "db").mkdir(parents=True, exist_ok=True)
         self.private_key, self.public_key = ensure_keys(config.key_dir)
         self.field_key = ensure_field_key(config.key_dir)
+        self.staff_address_key = ensure_field_key(config.key_dir, "staff-addresses")
         self.survey_link_secret = ensure_secret(
             config.key_dir, "survey-links").read_text().strip()
         self.sms_secret_file = ensure_secret(config.key_dir, "sms-gateway")
@@ -189,6 +192,8 @@ class Suite:
                 # the SMS gateway's inbound webhook (a customer's 退订 reply) is signed like
                 # the calls the notification worker makes to it
                 SMS_INBOUND_SECRET=self.sms_secret_file.read_text().strip(),
+                # seals staff addresses in identity events; only the notification worker opens
+                FIELD_ENCRYPTION_KEY=self.staff_address_key,
                 # The console is one hop in front: its public pages forward their visitor's
                 # address, so each visitor has their own public-route bucket here, not the
                 # console's shared one. Believed from loopback only (where the console calls
@@ -220,7 +225,9 @@ class Suite:
                 env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(cfg.smtp_port),
                            SMS_GATEWAY_URL=f"http://127.0.0.1:{cfg.sms_port}/sms",
                            SMS_GATEWAY_SECRET=self.sms_secret_file.read_text().strip(),
-                           SMS_SENDER="【CRM】")
+                           SMS_SENDER="【CRM】",
+                           # opens the staff addresses the gateway seals in identity events
+                           FIELD_ENCRYPTION_KEY=self.staff_address_key)
             env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
         return env
 
