@@ -1,8 +1,10 @@
 """gRPC api of ``crm.sales.v1.SalesService``: translation between proto and domain.
 
 The servicer is one class with the RPCs of each part of the sales process mixed in from its
-own module: leads (:mod:`sales_service.api_leads`), deals (:mod:`sales_service.api_deals`) and
-activities and follow-ups (:mod:`sales_service.api_activities`). Every method opens one unit of
+own module: leads (:mod:`sales_service.api_leads`), deals (:mod:`sales_service.api_deals`), approvals
+(:mod:`sales_service.api_approvals`) and
+activities and follow-ups (:mod:`sales_service.api_activities`) and targets
+(:mod:`sales_service.api_targets`). Every method opens one unit of
 work: the change and its event (outbox) commit together. A record the caller may not see is
 NOT_FOUND, exactly as if it did not exist. A write that names a customer (a lead's, an
 opportunity's, a contract's, a purchase's, a conversion's existing customer) is checked first,
@@ -21,13 +23,16 @@ from crm_shared.references import ACTIVITY, CAMPAIGN
 from crm_shared.settings import ApiSettings
 
 from sales_service.api_activities import ActivityRpcs
+from sales_service.api_approvals import ApprovalRpcs
 from sales_service.api_deals import DealRpcs
 from sales_service.api_leads import LeadRpcs
+from sales_service.api_targets import TargetRpcs
 from sales_service.customer_client import referenced_lookups
 from sales_service.marketing_client import campaign_lookup
 
 
-class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, sales_pb2_grpc.SalesServiceServicer):
+class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, ApprovalRpcs, TargetRpcs,
+                    sales_pb2_grpc.SalesServiceServicer):
     def __init__(self, database: Database, settings: ApiSettings | None = None, *,
                  rng: random.Random | None = None) -> None:
         self.database = database

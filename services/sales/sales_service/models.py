@@ -704,3 +704,37 @@ class DepartmentLead(Base):
     lead_user_id: Mapped[str | None] = mapped_column(String(64))
     revision: Mapped[int] = mapped_column(Integer)
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- Targets: what a rep or a team is expected to achieve in a period ----------------------------
+
+
+class SalesTargetRecord(Base):
+    """A sales target (:mod:`sales_service.sales_targets`): a rep's (``rep_id``, with the rep's
+    department when set) or a department's (``rep_id`` NULL) for one period (``2026-12``,
+    ``2026-Q4``, ``2026``). ``subject`` is the rep id or the department path - one target per
+    subject and period (a path starts with ``/``, a user id never does). The amount is in the
+    policy currency at the time it was set; a zero figure is "no target for that metric"."""
+
+    __tablename__ = "sales_targets"
+    __table_args__ = (UniqueConstraint("subject", "period"),
+                      Index("ix_sales_targets_department_path_period", "department_path",
+                            "period"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    rep_id: Mapped[str | None] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    period: Mapped[str] = mapped_column(String(7))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    new_customer_count: Mapped[int] = mapped_column(Integer)
+    follow_up_count: Mapped[int] = mapped_column(Integer)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper

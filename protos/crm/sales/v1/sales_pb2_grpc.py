@@ -1100,8 +1100,8 @@ class SalesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListSalesTargets(self, request, context):
-        """Lists the sales targets the caller may see (a rep their own, a lead their subtree's), by
-        period, then department, then rep.
+        """Lists the sales targets the caller may see (a rep their own, a lead their subtree's), the
+        newest period first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
