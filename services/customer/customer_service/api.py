@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
+from crm_shared.attachments import AttachmentStoreSettings, store_from_settings
 from crm_shared.auth import Principal, can_see, current_principal
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
@@ -59,6 +60,7 @@ from customer_service import (
     rules,
 )
 from customer_service import tags as tags_domain
+from customer_service.api_attachments import AttachmentRpcs
 from customer_service.api_collaborators import CollaboratorRpcs
 from customer_service.api_contact_match import ContactMatchRpcs
 from customer_service.api_contacts import ContactRpcs
@@ -290,7 +292,8 @@ def _external_id_violations(external_ids, prefix: str = "customer.external_ids"
 
 
 class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, PersonalDataRpcs,
-                       PortraitRpcs, ContactMatchRpcs, CollaboratorRpcs,
+                       PortraitRpcs, ContactMatchRpcs, AttachmentRpcs,
+                       CollaboratorRpcs,
                        customer_pb2_grpc.CustomerServiceServicer):
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -780,6 +783,11 @@ def build_bindings(database: Database, settings: ApiSettings | None = None) -> l
     # The api process's settings (CustomerApiSettings) carry the personal-field keys; without
     # settings (in-process tests) personal_data.default_keys() applies.
     servicer.field_keys = getattr(settings, "field_keys", None)
+    # Where attachment bytes live: the settings' store (CustomerApiSettings), else the
+    # environment's (ATTACHMENT_STORE..., the local folder by default).
+    servicer.attachment_store = store_from_settings(
+        settings if isinstance(settings, AttachmentStoreSettings) else AttachmentStoreSettings()
+    )
     return [
         ServiceBinding(
             descriptor=customer_pb2.DESCRIPTOR.services_by_name["CustomerService"],

@@ -299,6 +299,7 @@ class PersonalDataRpcs:
                 actor_id=principal.user_id,
                 reason=request.reason.strip(),
                 request_id=request.request_id or None,
+                objects=self.attachment_store,
             )
             access_log.record(
                 uow.session,

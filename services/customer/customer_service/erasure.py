@@ -21,13 +21,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from crm.customer.v1 import customer_pb2, events_pb2
+from crm_shared.attachments import ObjectStore
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy import JSON, Column, LargeBinary, String, Table, Text, delete, select, update
 from sqlalchemy.orm import Session
 
-from customer_service import kpi_rollup, personal_data
+from customer_service import attachments, kpi_rollup, personal_data
 from customer_service.models import Base, Customer, ErasureRequest, ErasureServiceStatus
 
 SERVICE = "customer"
@@ -152,13 +153,19 @@ def erase(
     reason: str,
     request_id: str | None,
     now: datetime | None = None,
+    objects: ObjectStore | None = None,
 ) -> ErasureRequest:
-    """Anonymise the customer here, record the request and publish ``customer.erased``."""
+    """Anonymise the customer here, record the request and publish ``customer.erased``.
+    ``objects``: the attachment store; the customer's attachments (rows and files) are deleted
+    outright, since a business card or a screenshot cannot be anonymised column by column."""
     session = uow.session
     now = now or utcnow()
     aliases = alias_ids(session, customer.id)
     customer_id = customer.id
-    touched = anonymise(session, [customer_id, *aliases])
+    touched = 0
+    if objects is not None:
+        touched += attachments.erase(session, objects, [customer_id, *aliases])
+    touched += anonymise(session, [customer_id, *aliases])
     request = ErasureRequest(
         id=str(uuid.uuid4()),
         customer_id=customer_id,

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from crm_shared.attachments import AttachmentStoreSettings
 from crm_shared.field_keys import FieldKeys, FieldKeySettings
 from crm_shared.settings import ApiSettings, WorkerSettings
 from pydantic import SecretStr
 
 
-class CustomerApiSettings(FieldKeySettings, ApiSettings):
-    pass
+class CustomerApiSettings(FieldKeySettings, AttachmentStoreSettings, ApiSettings):
+    """The api also holds the attachment store (``ATTACHMENT_STORE``...): it uploads, streams and
+    erases attachments; the worker touches none."""
 
 
 class CustomerWorkerSettings(FieldKeySettings, WorkerSettings):

@@ -1,0 +1,39 @@
+"""Thumbnails of images, made with Pillow when the image is uploaded (once, not per view)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image
+
+from crm_shared.attachments.limits import THUMBNAIL_SIZE
+
+MAX_PIXELS = 50_000_000
+"""Larger images are refused as unreadable: a small file can declare a huge canvas (a
+decompression bomb) that would take the api process's memory to decode."""
+
+
+def thumbnail_of(content: bytes) -> bytes | None:
+    """A PNG at most :data:`THUMBNAIL_SIZE` pixels a side, or None when the bytes do not decode
+    as an image."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    return None
+                image.seek(0)  # the first frame of an animation
+                small = image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image.copy()
+                small.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+                out = io.BytesIO()
+                small.save(out, format="PNG", optimize=True)
+                return out.getvalue()
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        return None
