@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sales_service import (
+    approvals,
     contracts,
     payments,
     pipeline,
@@ -648,17 +649,36 @@ class DealRpcs:
 
         def change(uow, row, principal, now):
             quotes.plan_send(row.status, row.valid_until_date, _today(now), len(row.line_items))
-            row.status = "sent"
-            row.send_time = now
-            opportunity = uow.session.get(Opportunity, row.opportunity_id)
-            # Sending the proposal moves the deal to proposal (never backwards, never reopens).
-            if opportunity.stage in ("potential", "intent"):
-                change_stage(uow.session, uow.emit, opportunity, "proposal",
-                             actor_id=principal.user_id, now=now,
-                             note=f"quote {row.number} sent")
-            return lambda after: events_pb2.QuoteSent(quote=after, actor_id=principal.user_id)
+            # a discount the approval policies hold waits for its approvers instead
+            if approvals.request_quote_approval(uow, row, principal, now) is not None:
+                return None
+            return self._mark_sent(uow, row, principal.user_id, now, emit=False)
 
         return self._change_quote(request.id, "", change)
+
+    @staticmethod
+    def _mark_sent(uow: UnitOfWork, row: Quote, actor_id: str, now: datetime, *,
+                   emit: bool = True):
+        """The quote goes to the customer: sent, its deal at proposal, ``quote.sent`` (emitted
+        here, or returned as the builder :meth:`_change_quote` emits when not ``emit``). Called
+        by SendQuote, and by the approval that releases a quote it held."""
+        row.status = "sent"
+        row.send_time = now
+        opportunity = uow.session.get(Opportunity, row.opportunity_id)
+        # Sending the proposal moves the deal to proposal (never backwards, never reopens).
+        if opportunity.stage in ("potential", "intent"):
+            change_stage(uow.session, uow.emit, opportunity, "proposal",
+                         actor_id=actor_id, now=now, note=f"quote {row.number} sent")
+
+        def event(after):
+            return events_pb2.QuoteSent(quote=after, actor_id=actor_id)
+
+        if not emit:
+            return event
+        row.update_time, row.updated_by = now, actor_id
+        uow.session.flush()
+        uow.emit(event(quote_to_proto(row, _today(now))), key=row.opportunity_id)
+        return None
 
     def AcceptQuote(self, request, context):
         refuse_unsupported(request, {"id"})
@@ -738,7 +758,11 @@ class DealRpcs:
                 if data.quote_id:
                     quote = self._visible_row(uow, principal, Quote, data.quote_id, "quote")
                     if quote.status != "accepted":
-                        raise FailedPrecondition("a contract takes an accepted quote only")
+                        raise FailedPrecondition(
+                            f"a contract takes an accepted quote only; this one is "
+                            f"{quotes.status_on(quote.status, quote.valid_until_date, _today(now))}"
+                            + (" (it waits for approval)" if quote.status == "pending_approval"
+                               else ""))
                     if data.opportunity_id and quote.opportunity_id != data.opportunity_id:
                         raise InvalidArgument(FieldViolation(
                             "contract.quote_id", "is a quote of another opportunity"))

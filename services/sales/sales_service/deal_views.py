@@ -51,7 +51,8 @@ def quote_to_proto(row: Quote, today: date) -> sales_pb2.Quote:
         send_time=to_timestamp(row.send_time), decide_time=to_timestamp(row.decide_time),
         reject_reason=row.reject_reason or "", create_time=to_timestamp(row.create_time),
         update_time=to_timestamp(row.update_time), created_by=row.created_by,
-        updated_by=row.updated_by, etag=etag_of(row))
+        updated_by=row.updated_by, etag=etag_of(row),
+        approval_request_id=row.approval_request_id or "")
 
 
 def received_by_contract(session: Session, contract_ids: list[str]) -> dict[str, int]:

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from crm_shared.approvals.tables import (
+    ApprovalAssigneeColumns,
+    ApprovalPolicyColumns,
+    ApprovalRequestColumns,
+)
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
 from sqlalchemy import (
     JSON,
@@ -24,7 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -365,10 +370,11 @@ class OpportunityStageChange(Base):
 class Quote(Base):
     """A quote for an opportunity: its lines (JSON, each with quantity as a decimal string and
     the unit price in minor units), the totals computed by :mod:`sales_service.quotes` when the
-    lines change, validity and status (draft → sent → accepted / rejected / expired)."""
+    lines change, validity and status (draft → sent → accepted / rejected / expired; a discount
+    the approval policy holds waits in pending_approval between draft and sent)."""
 
     __tablename__ = "quotes"
-    __handover__ = ("status", ("draft", "sent"))
+    __handover__ = ("status", ("draft", "pending_approval", "sent"))
     __table_args__ = (
         Index("ix_quotes_create_time_id", "create_time", "id"),
         Index("ix_quotes_opportunity_id", "opportunity_id"),
@@ -396,6 +402,8 @@ class Quote(Base):
     send_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decide_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reject_reason: Mapped[str | None] = mapped_column(String(1000))
+    approval_request_id: Mapped[str | None] = mapped_column(String(36))
+    """The latest approval request of the quote (:mod:`sales_service.approvals`)."""
     create_time: Mapped[datetime] = mapped_column(UtcDateTime)
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
@@ -738,3 +746,41 @@ class SalesTargetRecord(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+# --- Approvals: the quotes (and later other records) that wait for someone's decision -----------
+
+
+class ApprovalPolicyRecord(ApprovalPolicyColumns, Base):
+    """An approval policy (data, :mod:`crm_shared.approvals.policies`); seeded by 0015 with
+    "a quote discount over 10 % needs the requester's department lead"."""
+
+    __tablename__ = "approval_policies"
+    __table_args__ = (Index("ix_approval_policies_subject_priority", "subject", "priority"),)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ApprovalRequestRecord(ApprovalRequestColumns, Base):
+    """A record waiting for (or decided by) its approvers (:mod:`sales_service.approvals`)."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        Index("ix_approval_requests_create_time_id", "create_time", "id"),
+        Index("ix_approval_requests_subject_id", "subject_id"),
+        Index("ix_approval_requests_requester_id", "requester_id"),
+        Index("ix_approval_requests_status_due_time", "status", "due_time"),
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ApprovalAssignee(ApprovalAssigneeColumns, Base):
+    """Who may decide an open approval request now (the approvers' inbox)."""
+
+    __tablename__ = "approval_assignees"
+    __table_args__ = (Index("ix_approval_assignees_approver_id", "approver_id"),)

@@ -4,7 +4,9 @@ A line's total is quantity × unit price less the line's discount; the quote's s
 sum of the lines, its discount (basis points) comes off the subtotal, and every amount is
 rounded half up to a whole minor unit once, where it is computed. All lines share the
 quote's currency. Statuses: draft → sent → accepted / rejected, and sent → expired once the
-last valid day has passed; only drafts are edited or deleted.
+last valid day has passed; only drafts are edited or deleted. A draft whose discount
+an approval policy holds goes to pending_approval when sent instead, and on to sent once
+approved (:mod:`sales_service.approvals`).
 """
 
 from __future__ import annotations
@@ -109,6 +111,9 @@ def plan_send(status: str, valid_until: date | None, today: date, line_count: in
 def plan_decision(status: str, valid_until: date | None, today: date) -> None:
     """Only a sent quote still valid today can be accepted or rejected."""
     current = status_on(status, valid_until, today)
+    if current == "pending_approval":
+        raise FailedPrecondition("the quote waits for approval of its discount; it can be "
+                                 "decided once approved and sent")
     if current != "sent":
         raise FailedPrecondition(f"only a sent, still valid quote can be decided; this one is "
                                  f"{current}")

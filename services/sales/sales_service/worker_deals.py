@@ -1,5 +1,5 @@
 """Deal event handlers and timers of the sales worker (renewal reminders, expired contracts,
-overdue receivables). Mixed into :class:`sales_service.worker.SalesWorker`."""
+overdue receivables, approvals due). Mixed into :class:`sales_service.worker.SalesWorker`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from crm_shared.db import utcnow
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS
 from nameko.timer import Timer
 
-from sales_service import deal_timers
+from sales_service import approvals, deal_timers
 from sales_service.settings import SalesWorkerSettings
 
 log = logging.getLogger(__name__)
@@ -30,10 +30,13 @@ deal_timer = DealTimer.decorator
 class DealWork:
     @deal_timer(interval=60.0)
     def scan_deals(self) -> None:
-        """Contracts expiring or expired, installments overdue — each announced once."""
+        """Contracts expiring or expired, installments overdue — each announced once; approval
+        requests reminded, escalated or expired when due."""
         database = self.config[CONFIG_DATABASE]
         now = utcnow()
         fired = deal_timers.scan_contracts(database, now)
         overdue = deal_timers.scan_overdue(database, now)
-        if any(fired.values()) or overdue:
-            log.info("deal scan: %s; %d installment(s) overdue", fired, overdue)
+        approvals_due = approvals.scan(database, now)
+        if any(fired.values()) or overdue or any(approvals_due.values()):
+            log.info("deal scan: %s; %d installment(s) overdue; approvals %s", fired, overdue,
+                     approvals_due)
