@@ -127,6 +127,7 @@ def create_app(
         sales_activities,
         sales_deals,
         sales_leads,
+        sales_targets,
         ticket_setup,
         tickets,
     )
@@ -185,6 +186,7 @@ def create_app(
     sales_leads.register(app, deps)
     sales_deals.register(app, deps)
     sales_activities.register(app, deps)
+    sales_targets.register(app, deps)
     marketing_segments.register(app, deps)
     marketing_campaigns.register(app, deps)
     marketing_surveys.register(app, deps)

@@ -202,6 +202,11 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/sales/policy"),
     ("patch", "/api/v1/sales/policy"),
     ("get", "/api/v1/sales/reports/follow-ups"),
+    # sales targets, attainment, the leaderboard (views/sales_targets.py)
+    ("post", "/api/v1/sales/targets"),
+    ("get", "/api/v1/sales/targets"),
+    ("get", "/api/v1/sales/targets/attainment"),
+    ("get", "/api/v1/sales/leaderboard"),
     # leads, their rules and the sales reps (views/sales_leads.py)
     ("post", "/api/v1/leads"),
     ("get", "/api/v1/leads"),
