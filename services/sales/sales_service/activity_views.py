@@ -109,6 +109,8 @@ def task_to_proto(row: FollowUpTask) -> sales_pb2.FollowUpTask:
         update_time=to_timestamp(row.update_time),
         created_by=row.created_by,
         updated_by=row.updated_by,
+        segment_id=row.segment_id or "",
+        segment_name=row.segment_name or "",
     )
 
 

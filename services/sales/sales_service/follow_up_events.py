@@ -12,6 +12,9 @@ their own clock). ``at`` is when the event happened at its producer, ``now`` the
   sales schema (:mod:`sales_service.customer_data`); the erasure is acknowledged with
   ``sales.customer_data_erased`` in the same transaction.
 - ``identity.department_upserted`` keeps the department leads (the A-class senior contacts).
+- ``marketing.contact_due`` (a segment's contact strategy due for a member) puts a task on the
+  customer's owner's list, once per occasion key; it is completed by a follow-up record and
+  flagged overdue (reported to the lead) like any other task.
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ from datetime import datetime
 
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.marketing.v1 import events_pb2 as marketing_events
+from crm.marketing.v1 import marketing_pb2
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.db import UnitOfWork
+from crm_shared.grpc.enums import EnumNames
 from sqlalchemy import exists, select
 
 from sales_service import (
@@ -37,6 +43,8 @@ from sales_service.activity_views import class_letter
 from sales_service.customer_facts import ERASED, MERGED
 from sales_service.models import CustomerFact, DepartmentLead, FollowUpPlan, FollowUpTask
 from sales_service.plans_and_tasks import SYSTEM
+
+ACTION_KINDS = EnumNames(marketing_pb2.ContactActionKind, "CONTACT_ACTION_KIND_")
 
 OWNER_TABLES = (FollowUpTask.__table__, FollowUpPlan.__table__)
 """What follows a customer to its new owner when only its owner changes (a handover moves
@@ -205,3 +213,28 @@ def department_upserted(uow: UnitOfWork, event: identity_events.DepartmentUpsert
     row.parent_path = event.parent_path or None
     row.lead_user_id = (event.lead_user_id or None) if event.active else None
     row.update_time = now
+
+
+def contact_due(uow: UnitOfWork, event: marketing_events.ContactDue, *, at: datetime,
+                now: datetime) -> FollowUpTask | None:
+    """A segment's contact strategy is due for a member: the task goes on the list of the
+    customer's owner as sales knows it (marketing's may lag a handover), due on the occasion's
+    day. Nothing for an occasion that already has its task, an unreadable due date, or a
+    customer merged away or erased meanwhile."""
+    due = follow_ups.parse_day(event.due_date)
+    if not event.occasion_key or not event.customer_id or due is None:
+        return None
+    fact = uow.session.get(CustomerFact, event.customer_id)
+    if fact is not None and fact.state != customer_facts.ACTIVE:
+        return None
+    if fact is not None and fact.owner_id:
+        owner = (fact.owner_id, fact.department_path)
+    else:
+        owner = (event.owner_id, event.department_path)
+    if not owner[0]:
+        return None
+    return plans_and_tasks.open_strategy_task(
+        uow.session, occasion_key=event.occasion_key, segment_id=event.segment_id,
+        segment_name=event.segment_name, action_kind=ACTION_KINDS.name(event.action.kind),
+        customer_id=event.customer_id, owner=owner, due=due, note=event.action.description,
+        now=now)

@@ -5,6 +5,9 @@ The database aggregates (counts per group and contacted customer or lead, task c
 group; a rep's display name from the leads part's directory of reps); grouping by department folds each department into the direct sub-department of the
 report's root it lies in (:func:`department_row_key`, pure). A task counts as overdue when it
 became overdue or was completed after its due date; cancelled tasks do not count.
+
+Beside the rows, the tasks of segments' contact strategies are measured per rep and segment
+(:func:`strategy_rows`): done on time, overdue, still open.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from sales_service.activities import activity_visibility
-from sales_service.follow_ups import CANCELLED
+from sales_service.follow_ups import CANCELLED, CONTACT_STRATEGY, DONE, OPEN
 from sales_service.models import Activity, FollowUpTask, SalesRep
 from sales_service.plans_and_tasks import task_visibility
 
@@ -98,12 +101,43 @@ def follow_up_report(session: Session, principal: Principal, *, start: date, end
         tally.overdue_task_count += int(late or 0)
         total.task_count += count
         total.overdue_task_count += int(late or 0)
-    names: dict[str, str] = {}
-    if tallies and not by_department:
-        names = {user_id: name for user_id, name in session.execute(
-            select(SalesRep.user_id, SalesRep.display_name)
-            .where(SalesRep.user_id.in_(list(tallies))))}
+    strategy = strategy_rows(session, task_where)
+    wanted = set() if by_department else set(tallies)
+    names = _rep_names(session, wanted | {row.owner_id for row in strategy})
+    for row in strategy:
+        row.display_name = names.get(row.owner_id, "") or row.owner_id
     return sales_pb2.FollowUpReport(
         period=types_pb2.DateRange(start_date=start.isoformat(), end_date=end.isoformat()),
-        rows=[tallies[name].to_row(name, names.get(name, "")) for name in sorted(tallies)],
-        total=total.to_row("total"))
+        rows=[tallies[name].to_row(name, "" if by_department else names.get(name, ""))
+              for name in sorted(tallies)],
+        total=total.to_row("total"), strategy_rows=strategy)
+
+
+def _rep_names(session: Session, user_ids: set[str]) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    return dict(session.execute(select(SalesRep.user_id, SalesRep.display_name)
+                                .where(SalesRep.user_id.in_(sorted(user_ids)))).all())
+
+
+def strategy_rows(session: Session, task_where: list) -> list[sales_pb2.ContactStrategyRow]:
+    """The contact-strategy tasks among those the report counts (``task_where``: visible, not
+    cancelled, due in the period), per rep and segment: done by their due date, overdue
+    (flagged, or done late), open and not yet overdue."""
+    overdue = or_(FollowUpTask.overdue_time.is_not(None), FollowUpTask.completed_late.is_(True))
+    on_time = (FollowUpTask.state == DONE) & FollowUpTask.completed_late.is_(False) \
+        & FollowUpTask.overdue_time.is_(None)
+    still_open = FollowUpTask.state == OPEN
+    rows = session.execute(
+        select(FollowUpTask.owner_id, FollowUpTask.segment_id,
+               func.max(FollowUpTask.segment_name), func.count(),
+               func.sum(case((on_time, 1), else_=0)), func.sum(case((overdue, 1), else_=0)),
+               func.sum(case((still_open, 1), else_=0)))
+        .where(*task_where, FollowUpTask.reason == CONTACT_STRATEGY)
+        .group_by(FollowUpTask.owner_id, FollowUpTask.segment_id)
+        .order_by(FollowUpTask.owner_id, FollowUpTask.segment_id)).all()
+    return [sales_pb2.ContactStrategyRow(
+        owner_id=owner_id, segment_id=segment_id or "", segment_name=segment_name or "",
+        task_count=count, done_on_time_count=int(done or 0), overdue_task_count=int(late or 0),
+        open_count=int(waiting or 0))
+        for owner_id, segment_id, segment_name, count, done, late, waiting in rows]

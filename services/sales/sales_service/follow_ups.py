@@ -27,6 +27,7 @@ LIVE_STATES = (OPEN, OVERDUE)
 CADENCE, SENIOR_CONTACT = "cadence", "senior_contact"
 NEED_CONFIRMED, PROPOSAL_SENT = "need_confirmed", "proposal_sent"
 NEXT_STEP, MANUAL = "next_step", "manual"
+CONTACT_STRATEGY = "contact_strategy"
 PLAN_REASONS = (CADENCE, SENIOR_CONTACT)
 """Reasons of the tasks a plan generates (one live task of each at a time)."""
 
@@ -117,6 +118,25 @@ def task_title(reason: str, value_class: str | None = None, interval_days: int =
     if reason == PROPOSAL_SENT:
         return "Re-contact: proposal sent"
     return "Follow-up"
+
+
+STRATEGY_TITLES = {
+    "follow_up": "Follow-up call or visit",
+    "personal_contact": "Personal contact",
+    "content": "Send material",
+    "event_invitation": "Invite to the event",
+}
+"""Titles of contact-strategy tasks by the action's short kind (marketing's
+``ContactActionKind``); the console names them in the reader's language by reason."""
+STRATEGY_METHODS = {"follow_up": "phone", "personal_contact": "visit", "content": "email",
+                    "event_invitation": "email"}
+"""The suggested method of a contact-strategy task by the action's short kind."""
+
+
+def strategy_task_title(action_kind: str, segment_name: str) -> str:
+    """The title of a segment contact strategy's task: what to do, for which segment."""
+    what = STRATEGY_TITLES.get(action_kind, "Contact")
+    return f"{what} ({segment_name})" if segment_name else what
 
 
 def parse_day(text: str) -> date | None:

@@ -641,6 +641,12 @@ class FollowUpTask(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     updated_by: Mapped[str] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    occasion_key: Mapped[str | None] = mapped_column(String(190), unique=True)
+    """A segment contact strategy's task: marketing's occasion key (``marketing.contact_due``),
+    so one occasion makes one task however often it is told."""
+    segment_id: Mapped[str | None] = mapped_column(String(36))
+    segment_name: Mapped[str | None] = mapped_column(String(200))
+    """The segment's name as marketing told it with the occasion (for the report and the list)."""
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
 

@@ -6,7 +6,9 @@ tasks. Never commits: the caller's unit of work does. The rules themselves are
 A plan has at most one live task of each of its reasons (regular contact, senior contact). Its
 regular contact is due one interval after the customer's latest contact: any follow-up record
 about the customer completes the plan's live regular task and schedules the next; a record by
-the senior task's owner (the department lead) completes the senior task too.
+the senior task's owner (the department lead) completes the senior task too. The same record
+completes the customer's live tasks of segments' contact strategies (made from marketing's
+``marketing.contact_due``, :func:`open_strategy_task`): the contact they asked for happened.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sales_service import follow_ups, policy
 from sales_service.activity_views import task_to_proto
-from sales_service.follow_ups import CADENCE, CANCELLED, DONE, OPEN, OVERDUE, SENIOR_CONTACT
+from sales_service.follow_ups import (
+    CADENCE,
+    CANCELLED,
+    CONTACT_STRATEGY,
+    DONE,
+    OPEN,
+    OVERDUE,
+    SENIOR_CONTACT,
+)
 from sales_service.models import CustomerFact, DepartmentLead, FollowUpPlan, FollowUpTask
 
 log = logging.getLogger(__name__)
@@ -131,6 +141,25 @@ def open_recontact_task(session: Session, *, reason: str, customer_id: str, oppo
     return new_task(session, owner_id=owner_id, department_path=department_path, reason=reason,
                     title=follow_ups.task_title(reason), due=due, now=now, actor_id=actor_id,
                     customer_id=customer_id, opportunity_id=opportunity_id)
+
+
+def open_strategy_task(session: Session, *, occasion_key: str, segment_id: str,
+                       segment_name: str, action_kind: str, customer_id: str,
+                       owner: tuple[str, str], due: date, note: str,
+                       now: datetime) -> FollowUpTask | None:
+    """The owner's task for one occasion of a segment's contact strategy; None when the
+    occasion already has its task (the key is unique, so it is made once however often it is
+    told)."""
+    if session.scalar(select(FollowUpTask.id).where(FollowUpTask.occasion_key == occasion_key)):
+        return None
+    task = new_task(session, owner_id=owner[0], department_path=owner[1],
+                    reason=CONTACT_STRATEGY,
+                    title=follow_ups.strategy_task_title(action_kind, segment_name), due=due,
+                    now=now, actor_id=SYSTEM, customer_id=customer_id, note=note[:2000],
+                    suggested_method=follow_ups.STRATEGY_METHODS.get(action_kind))
+    task.occasion_key, task.segment_id, task.segment_name = (occasion_key, segment_id or None,
+                                                             segment_name[:200] or None)
+    return task
 
 
 # -- plans --------------------------------------------------------------------------------------
@@ -264,24 +293,36 @@ def _keep_one(session: Session, plan: FollowUpPlan, live: list[FollowUpTask], *,
         _touch(keep, now, SYSTEM)
 
 
+def _done_by_record(task: FollowUpTask, *, activity_id: str, contact_day: date, now: datetime,
+                    actor_id: str) -> None:
+    task.state, task.complete_time, task.completed_activity_id = DONE, now, activity_id
+    task.completed_late = follow_ups.completed_late(date.fromisoformat(task.due_date),
+                                                    contact_day)
+    _touch(task, now, actor_id)
+
+
 def contact_recorded(session: Session, *, customer_id: str, owner_id: str, contact_day: date,
                      activity_id: str, now: datetime) -> list[FollowUpTask]:
-    """A follow-up record about the customer: the plan's latest contact, its live regular task
-    completed (and the senior task when the record is by that task's owner); returns the tasks
-    completed."""
+    """A follow-up record about the customer: its live contact-strategy tasks completed, the
+    plan's latest contact, its live regular task completed (and the senior task when the record
+    is by that task's owner); returns the tasks completed."""
+    done = []
+    for task in live_tasks(session, customer_id=customer_id, reason=CONTACT_STRATEGY):
+        if contact_day >= follow_ups.day_of(task.create_time):  # not a contact from before it
+            _done_by_record(task, activity_id=activity_id, contact_day=contact_day, now=now,
+                            actor_id=owner_id)
+            done.append(task)
     plan = plan_of(session, customer_id)
     if plan is None:
-        return []
+        session.flush()
+        return done
     record_contact(plan, contact_day)
-    done = []
     for task in live_tasks(session, plan_id=plan.id):
         if contact_day < follow_ups.day_of(task.create_time):
             continue  # a contact recorded late, from before the task existed
         if task.reason == CADENCE or (task.reason == SENIOR_CONTACT and task.owner_id == owner_id):
-            task.state, task.complete_time, task.completed_activity_id = DONE, now, activity_id
-            task.completed_late = follow_ups.completed_late(date.fromisoformat(task.due_date),
-                                                            contact_day)
-            _touch(task, now, owner_id)
+            _done_by_record(task, activity_id=activity_id, contact_day=contact_day, now=now,
+                            actor_id=owner_id)
             done.append(task)
     session.flush()
     sync_plan(session, plan, policy.current(session), now)

@@ -1,5 +1,6 @@
 """Activity event handlers and timers of the sales worker (follow-up plans from customer
-events, reminders the day before, overdue tasks; the customer service's merge, handover and
+events, contact-strategy tasks from marketing's occasions, reminders the day before, overdue
+tasks; the customer service's merge, handover and
 erasure events). Mixed into :class:`sales_service.worker.SalesWorker`.
 
 Each handler hands its event to :mod:`sales_service.follow_up_events` inside the decorator's
@@ -14,6 +15,7 @@ from datetime import datetime
 
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm_shared.db import utcnow
 from crm_shared.events import wire
@@ -100,6 +102,10 @@ class ActivityWork:
     @on_event(identity_events.DepartmentUpserted)
     def follow_up_department_upserted(self, event, ctx: EventContext) -> None:
         follow_up_events.department_upserted(ctx.uow, event, now=utcnow())
+
+    @on_event(marketing_events.ContactDue)
+    def follow_up_contact_due(self, event, ctx: EventContext) -> None:
+        _apply(follow_up_events.contact_due, event, ctx)
 
     @follow_up_timer(interval=60.0)
     def follow_up_scan(self) -> None:

@@ -201,12 +201,12 @@ def sales_marketing(keys, module_migrated_database) -> Iterator[MarketingApi]:
 
 @pytest.fixture(scope="module")
 def start_sales_api(keys, sales_database_url) -> Iterator[Callable[..., SalesApi]]:
-    """Start a sales api on a fresh database (``backend``: sqlite or postgresql), stopped
-    after the module."""
+    """Start a sales api on a fresh database (``backend``: sqlite or postgresql), or on the
+    migrated one at ``database_url`` (a worker process's), stopped after the module."""
     started: list[SalesApi] = []
 
-    def start(backend: str = "sqlite", **options) -> SalesApi:
-        server = SalesApi(sales_database_url(backend), keys, **options)
+    def start(backend: str = "sqlite", database_url: str | None = None, **options) -> SalesApi:
+        server = SalesApi(database_url or sales_database_url(backend), keys, **options)
         started.append(server)
         return server
 

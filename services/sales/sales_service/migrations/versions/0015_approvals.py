@@ -6,7 +6,7 @@ with a fixed id so a later revision can find it. 48 hours to decide, a reminder 
 one escalation to the lead of the department above, then the request expires.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 from datetime import UTC, datetime
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
