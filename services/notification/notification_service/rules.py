@@ -178,6 +178,14 @@ def selector_violations(selectors: Iterable[notification_pb2.RecipientSelector],
     return violations
 
 
+def _user_ids(value) -> list[str]:
+    """The users an event field names: one id, or each id of a list (an approval request's
+    ``approver_ids``). A ``role:<name>`` entry of such a list names no one person: whoever holds
+    the role finds the request in their approvals inbox instead."""
+    values = value if isinstance(value, list) else [value]
+    return [text for text in map(_as_text, values) if not text.startswith("role:")]
+
+
 def recipients(selectors: Iterable[notification_pb2.RecipientSelector], document: dict,
                directory: Directory) -> list[str]:
     """User ids the selectors name for this event, each once, in selector order."""
@@ -187,7 +195,7 @@ def recipients(selectors: Iterable[notification_pb2.RecipientSelector], document
         if kind == Kind.RECIPIENT_KIND_USER:
             ids = [selector.user_id]
         elif kind == Kind.RECIPIENT_KIND_EVENT_USER:
-            ids = [_as_text(lookup(document, selector.field_path))]
+            ids = _user_ids(lookup(document, selector.field_path))
         else:
             path = (_as_text(lookup(document, selector.field_path)) if selector.field_path
                     else selector.department_path)

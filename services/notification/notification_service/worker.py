@@ -128,6 +128,22 @@ class NotificationWorker:
     def payment_overdue(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)
 
+    @on_event(sales_events.ApprovalRequested)
+    def approval_requested(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(sales_events.ApprovalReminderDue)
+    def approval_reminder_due(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(sales_events.ApprovalEscalated)
+    def approval_escalated(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(sales_events.ApprovalDecided)
+    def approval_decided(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
     @on_event(marketing_events.TriggerFired)
     def trigger_fired(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)

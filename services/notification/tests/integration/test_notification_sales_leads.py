@@ -4,7 +4,8 @@ way ``@on_event`` runs it, and the inbox rows it writes are read back.
 
 ``lead.first_contact_due`` reminds the owner, ``lead.first_contact_overdue`` escalates to the
 team lead (the lead of the owner's department), ``follow_up_task.overdue`` reaches the team lead
-as well as the owner; each in the recipient's language.
+as well as the owner; each in the recipient's language. The approval rules (migration 0008)
+tell a quote's approvers it waits for them and its requester how it was decided.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from crm.common.v1 import approvals_pb2
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.db import Database, utcnow
@@ -111,3 +113,36 @@ def test_an_overdue_follow_up_reaches_the_owner_and_the_team_lead(database):
     assert set(entries) == {rep, team_lead}
     assert entries[team_lead].title == "团队跟进逾期：回访上海某某"
     assert f"{rep} 的跟进任务" in entries[team_lead].body
+
+
+def approval_request(requester: str, approvers: list[str],
+                     **fields) -> approvals_pb2.ApprovalRequest:
+    values = {"status": approvals_pb2.APPROVAL_STATUS_PENDING} | fields
+    return approvals_pb2.ApprovalRequest(
+        id=str(uuid.uuid4()), subject=approvals_pb2.APPROVAL_SUBJECT_QUOTE,
+        subject_number="Q20261208-0003", reason="discount_basis_points > 1000",
+        approver_ids=approvers, requester_id=requester, due_time=to_timestamp(DUE), **values)
+
+
+def test_a_quote_waiting_for_approval_tells_its_approvers_and_the_decision_its_requester(
+        database):
+    _department, team_lead, rep = team(database)
+    waiting = approval_request(rep, [team_lead, "role:admin"])
+    entries = inbox(database, handle(database, "approval_requested",
+                                     sales_events.ApprovalRequested(approval_request=waiting,
+                                                                    actor_id=rep)))
+    assert set(entries) == {team_lead}  # a role is no one person: it reads the approvals inbox
+    assert entries[team_lead].title == "Approval needed: quote Q20261208-0003"
+    assert "2026-03-02 10:30 UTC" in entries[team_lead].body
+    assert (entries[team_lead].subject_type, entries[team_lead].subject_id) == (
+        "approval_request", waiting.id)
+
+    for status, title in ((approvals_pb2.APPROVAL_STATUS_APPROVED,
+                           "审批通过：报价 Q20261208-0003"),
+                          (approvals_pb2.APPROVAL_STATUS_REJECTED,
+                           "审批驳回：报价 Q20261208-0003")):
+        decided = approval_request(rep, [], status=status)
+        entries = inbox(database, handle(database, "approval_decided",
+                                         sales_events.ApprovalDecided(approval_request=decided,
+                                                                      actor_id=team_lead)))
+        assert {user: entry.title for user, entry in entries.items()} == {rep: title}
