@@ -4,7 +4,7 @@ UV ?= uv
 PYTEST := $(UV) run --frozen pytest
 
 .PHONY: help setup run test test-unit test-integration test-e2e protos protos-check protos-release \
-        trace chart-check chart-render images lint bench clean
+        trace chart-check chart-render images lint bench chaos clean
 
 help:
 	@echo "make run         start the whole suite locally (installs what is missing)"
@@ -14,6 +14,7 @@ help:
 	@echo "make chart-check render, validate and lint the Helm chart and Dockerfiles"
 	@echo "make images      build every image (needs a Docker engine)"
 	@echo "make bench       run the benchmarks (never part of make test)"
+	@echo "make chaos       the full chaos run: >= 1,000 tickets under >= 20 faults (make test runs a short one)"
 
 setup:
 	@bash scripts/setup.sh
@@ -65,6 +66,11 @@ lint:
 
 bench:
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(UV) run --frozen python $$b || exit 1; done
+
+# The whole suite on PostgreSQL and RabbitMQ under load while processes are killed and the
+# broker and the database restarted; prints the faults, the requests and lost/duplicated.
+chaos: setup
+	$(UV) run --frozen python -m chaos $(CHAOS_ARGS)
 
 clean:
 	rm -rf var .pytest_cache
