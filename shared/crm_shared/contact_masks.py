@@ -9,8 +9,14 @@ owns it at the moment it sends, through that service's contract and a scope gran
 alone (the customer service's ``BatchGetContactDetails``; services/customer/README.md,
 "Events", says why).
 
-The customer, sales (``lead.created``) and ticket (the reporter) services all mask with this
-one helper, so a masked value looks the same in every event.
+The customer, sales (``lead.created``) and ticket (the reporter) services and the gateway (a
+staff member's addresses, ``crm_shared.staff_addresses``) all mask with this one helper, so a
+masked value looks the same in every event.
+
+Free text an event carries (a ticket's description, a lead's need) is typed by people and often
+holds a phone number or an e-mail address ("请回电 13912345678"): :func:`mask_contacts_in_text`
+masks each such value in it, found by the pattern telemetry is scrubbed with
+(``crm_shared.redaction.PERSONAL_VALUE``).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from google.protobuf.message import Message
+
+from crm_shared.redaction import PERSONAL_VALUE
 
 M = TypeVar("M", bound=Message)
 
@@ -39,11 +47,20 @@ def mask_contact(value: str) -> str:
     return value[:PHONE_SHOWN_HEAD] + "*" * hidden + value[-PHONE_SHOWN_TAIL:]
 
 
-def masked_copy(message: M, fields: Iterable[str]) -> M:
+def mask_contacts_in_text(text: str) -> str:
+    """``text`` with each phone, e-mail, ID-card or bank number in it masked by
+    :func:`mask_contact` (``请回电 139******78``); the rest of the text is kept."""
+    return PERSONAL_VALUE.sub(lambda found: mask_contact(found.group(0)), text) if text else text
+
+
+def masked_copy(message: M, fields: Iterable[str], text_fields: Iterable[str] = ()) -> M:
     """A copy of ``message`` with each of its string ``fields`` (a phone, an e-mail) masked by
-    :func:`mask_contact`; ``message`` itself (the caller's answer) is left as it is."""
+    :func:`mask_contact`, and the addresses inside each free-text field of ``text_fields`` by
+    :func:`mask_contacts_in_text`; ``message`` itself (the caller's answer) is left as it is."""
     copy = type(message)()
     copy.CopyFrom(message)
     for name in fields:
         setattr(copy, name, mask_contact(getattr(copy, name)))
+    for name in text_fields:
+        setattr(copy, name, mask_contacts_in_text(getattr(copy, name)))
     return copy

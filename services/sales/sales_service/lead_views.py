@@ -58,11 +58,16 @@ its one consumer, marketing's attribution, needs only ids, and an event is copie
 queue, the broker and its dead-letter queues. Whoever calls the lead reads it from this
 service (``GetLead``), as the rep whose lead it is."""
 
+FREE_TEXT_FIELDS = ("need_description",)
+"""What the person typed about their need (the public lead form): it often repeats a phone or
+an e-mail, so ``lead.created`` carries it with each such value masked."""
+
 
 def lead_for_event(message: sales_pb2.Lead) -> sales_pb2.Lead:
-    """A copy of ``message`` as an event carries it: :data:`CONTACT_FIELDS` masked
-    (:mod:`crm_shared.contact_masks`); ``message`` (the caller's answer) is left as it is."""
-    return masked_copy(message, CONTACT_FIELDS)
+    """A copy of ``message`` as an event carries it: :data:`CONTACT_FIELDS` masked, and the
+    addresses inside :data:`FREE_TEXT_FIELDS` (:mod:`crm_shared.contact_masks`); ``message``
+    (the caller's answer) is left as it is."""
+    return masked_copy(message, CONTACT_FIELDS, FREE_TEXT_FIELDS)
 
 
 def lead_to_proto(lead: Lead, duplicate_ids: list[str] = ()) -> sales_pb2.Lead:

@@ -52,11 +52,16 @@ timeline, marketing's survey trigger) need the ticket's ids, department and stat
 reach the reporter, and an event is copied to every queue, the broker and its dead-letter
 queues. Whoever calls the reporter back reads the ticket from this service (``GetTicket``)."""
 
+FREE_TEXT_FIELDS = ("title", "description")
+"""What the reporter or the agent typed: it often repeats a phone or an e-mail ("请回电
+139..."), so every ticket event carries it with each such value masked."""
+
 
 def ticket_for_event(message: ticket_pb2.Ticket) -> ticket_pb2.Ticket:
-    """A copy of ``message`` as an event carries it: :data:`REPORTER_CONTACT_FIELDS` masked
-    (:mod:`crm_shared.contact_masks`); ``message`` (the caller's answer) is left as it is."""
-    return masked_copy(message, REPORTER_CONTACT_FIELDS)
+    """A copy of ``message`` as an event carries it: :data:`REPORTER_CONTACT_FIELDS` masked,
+    and the addresses inside :data:`FREE_TEXT_FIELDS` (:mod:`crm_shared.contact_masks`);
+    ``message`` (the caller's answer) is left as it is."""
+    return masked_copy(message, REPORTER_CONTACT_FIELDS, FREE_TEXT_FIELDS)
 
 
 def event_view(ticket: Ticket) -> ticket_pb2.Ticket:

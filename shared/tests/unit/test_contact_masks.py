@@ -4,7 +4,7 @@ own message is left in clear."""
 import pytest
 from crm.sales.v1 import sales_pb2
 from crm.ticket.v1 import ticket_pb2
-from crm_shared.contact_masks import mask_contact, masked_copy
+from crm_shared.contact_masks import mask_contact, mask_contacts_in_text, masked_copy
 from crm_shared.redaction import PERSONAL_VALUE
 
 
@@ -47,3 +47,13 @@ def test_masked_copy_masks_only_the_named_fields_of_a_copy():
     assert (ticket.reporter_phone, ticket.reporter_email) == ("+8613912345678", "li@example.com")
     lead = masked_copy(sales_pb2.Lead(phone="13912345678"), ("phone", "email"))
     assert (lead.phone, lead.email) == ("139******78", "")
+
+
+def test_addresses_inside_free_text_are_masked_and_the_rest_is_kept():
+    text = "外壳有裂缝，请回电13912345678或 li.lei@example.com，订单 2026-03-01 共 3 台"
+    assert mask_contacts_in_text(text) == (
+        "外壳有裂缝，请回电139******78或 l***@example.com，订单 2026-03-01 共 3 台"
+    )
+    assert PERSONAL_VALUE.search(mask_contacts_in_text(text)) is None
+    ticket = masked_copy(ticket_pb2.Ticket(description=text), (), ("description",))
+    assert ticket.description == mask_contacts_in_text(text)

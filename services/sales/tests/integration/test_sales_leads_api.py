@@ -135,13 +135,17 @@ def test_a_hot_lead_is_labelled_graded_a_and_given_to_a_senior_rep(api):
 
 def test_lead_created_carries_the_phone_and_email_masked_the_answer_in_clear(api):
     """The event reaches marketing's queue, the broker and its dead letters: the contact's
-    addresses are masked there; the rep reads them from the lead itself."""
+    addresses are masked there, also where the need typed in repeats them; the rep reads them
+    from the lead itself."""
     phone, email = f"139{uuid.uuid4().int % 10**8:08d}", f"li.{uuid.uuid4().hex[:8]}@example.com"
-    lead = new_lead(api, phone=phone, email=email)
-    assert (lead.phone, lead.email) == (phone, email)
+    need = f"想要报价，请打 {phone} 或发邮件到 {email}"
+    lead = new_lead(api, phone=phone, email=email, need_description=need)
+    assert (lead.phone, lead.email, lead.need_description) == (phone, email, need)
     (created,) = lead_events(api, "lead.created", events_pb2.LeadCreated, lead.id)
     assert (created.lead.phone, created.lead.email) == (
         phone[:3] + "******" + phone[-2:], "l***@example.com")
+    assert created.lead.need_description == (
+        f"想要报价，请打 {phone[:3]}******{phone[-2:]} 或发邮件到 l***@example.com")
     assert created.lead.id == lead.id and created.lead.contact_name == lead.contact_name
 
 

@@ -112,8 +112,10 @@ def test_every_ticket_event_carries_the_reporters_phone_and_email_masked(api):
     addresses are masked in each one (created, routed, the transitions, the SLA scan's), while
     the ticket's own answer keeps them for whoever calls back."""
     phone, email = "+8613912345678", f"li.{uuid.uuid4().hex[:8]}@example.com"
-    ticket = api.create(type=FAULT, title="App error", description="登录报错",
-                        reporter_name="李女士", reporter_phone=phone, reporter_email=email)
+    typed = f"wang.{uuid.uuid4().hex[:8]}@example.com"  # an address only the text holds
+    ticket = api.create(type=FAULT, title="App error", description=f"登录报错，回电 {phone[3:]}，"
+                        f"或邮件 {typed}", reporter_name="李女士", reporter_phone=phone,
+                        reporter_email=email)
     stub = api.stub(ZHAO)
     stub.StartTicket(ticket_pb2.StartTicketRequest(id=ticket.id))
     stub.EscalateTicket(ticket_pb2.EscalateTicketRequest(id=ticket.id, reason="VIP"))
@@ -128,10 +130,12 @@ def test_every_ticket_event_carries_the_reporters_phone_and_email_masked(api):
     assert {"ticket.created", "ticket.routed", "ticket.started", "ticket.escalated",
             "ticket.sla_reminder", "ticket.resolved"} <= {key for key, _ in published}
     assert [key for key, payload in published if phone[3:] in payload or email in payload
-            or quote(email) in payload] == []
+            or quote(email) in payload or typed in payload] == []
     (event,) = api.events("ticket.created", events_pb2.TicketCreated)
     assert (event.ticket.reporter_phone, event.ticket.reporter_email, event.ticket.reporter_name) \
         == ("+86*********78", "l***@example.com", "李女士")
+    # what was typed stays readable, its addresses masked
+    assert event.ticket.description == "登录报错，回电 139******78，或邮件 w***@example.com"
 
 
 def test_ticket_numbers_count_up_per_day(api):
