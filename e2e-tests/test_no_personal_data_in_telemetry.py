@@ -1,9 +1,9 @@
 """Telemetry carries no personal data: a customer is planted with a unique phone, e-mail,
-ID-card and bank account number (and a company's contact, a lead and a ticket's reporter with
-a phone and e-mail of their own), searched for by phone and e-mail through REST and the
-console, and texted a survey link that is then opened; afterwards no span the collector
-recorded, no line in the suite's log folder and no message a service published holds any of
-those values, nor the survey link's token, in clear.
+ID-card and bank account number (and a company's contact, a lead, a ticket's reporter and a
+staff member with a phone and e-mail of their own), searched for by phone and e-mail through
+REST and the console, and texted a survey link that is then opened; afterwards no span the
+collector recorded, no line in the suite's log folder and no message a service or the gateway
+published holds any of those values, nor the survey link's token, in clear.
 
 Broker messages are the outbox rows of every component's database (the relay publishes
 exactly those). No message carries any of the planted values, not even the events that
@@ -12,12 +12,17 @@ and the phone and e-mail too, as the sales service does in ``lead.created`` and 
 service with a reporter's in every ticket event (``crm_shared.contact_masks``); the survey
 link texted to the planted phone shows that the marketing service still reaches the customer,
 reading the address from the customer service as it sends (services/customer/README.md,
-"Events").
+"Events"). The staff member's addresses travel in ``identity.user_upserted`` masked and sealed
+with a key only the gateway and the notification worker hold (``crm_shared.staff_addresses``):
+the e-mail telling them of a customer they created shows that the worker still reaches them.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import mailbox
 import sqlite3
 import uuid
 from pathlib import Path
@@ -60,6 +65,8 @@ def _planted() -> dict[str, str]:
         "lead_email": f"lead.{uuid.uuid4().hex[:12]}@example.com",
         "reporter_phone": "136" + more[8:16],
         "reporter_email": f"reporter.{uuid.uuid4().hex[:12]}@example.com",
+        "staff_phone": "135" + more[16:24],
+        "staff_email": f"staff.{uuid.uuid4().hex[:12]}@example.com",
     }
 
 
@@ -94,6 +101,46 @@ def _outbox_messages(running_suite) -> list[tuple[str, str, str]]:
     return messages
 
 
+def _mails_to(running_suite, address: str) -> list[email.message.EmailMessage]:
+    folder = running_suite.config.mail_dir
+    if not folder.exists():
+        return []
+    messages = [email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
+                for m in mailbox.Maildir(folder, factory=None, create=False)]
+    return [m for m in messages if address in str(m["To"])]
+
+
+def _staff_member_told_of_a_customer(running_suite, planted) -> None:
+    """A staff member with the planted phone and e-mail (identity.user_upserted describes
+    them) creates a customer of their own and is e-mailed about it at the planted address."""
+    http = running_suite.http
+    username = f"staff.{uuid.uuid4().hex[:8]}"
+    staff = _ok(http.call("POST", "/api/v1/users", {
+        "username": username, "password": "a long passphrase", "display_name": "钱多多",
+        "department_path": "/hq/sales/east", "roles": ["sales_rep"], "data_scope": "own",
+        "email": planted["staff_email"], "phone": planted["staff_phone"]},
+        token=http.login("admin")), 201)
+
+    def known_to_the_notification_worker():  # its directory, filled from the user's event
+        url = running_suite.config.database_url("notification").removeprefix("sqlite:///")
+        connection = sqlite3.connect(url)
+        try:
+            return connection.execute("SELECT email FROM recipients WHERE user_id = ?",
+                                      (staff["id"],)).fetchone()
+        finally:
+            connection.close()
+
+    assert wait_until(known_to_the_notification_worker, timeout=30,
+                      message="the notification worker never learnt of the staff member"
+                      ) == (planted["staff_email"],)
+    name = f"钱氏{uuid.uuid4().hex[:6]}"
+    _ok(http.call("POST", "/api/v1/customers", {"type": "individual", "display_name": name},
+                  token=http.login(username, "a long passphrase")), 201)
+    (message,) = wait_until(lambda: _mails_to(running_suite, planted["staff_email"]),
+                            timeout=30, message="the staff member was never e-mailed")
+    assert name in message["Subject"]
+
+
 def test_planted_personal_values_reach_no_span_log_line_or_broker_message(
         running_suite, console, survey_link_texted_to):
     http = running_suite.http
@@ -125,6 +172,7 @@ def test_planted_personal_values_reach_no_span_log_line_or_broker_message(
         "description": "收到的洗衣机外壳有裂缝", "reporter_name": "李女士",
         "reporter_phone": planted["reporter_phone"], "reporter_email": planted["reporter_email"]},
         token=http.login("agent.wang")), 201)
+    _staff_member_told_of_a_customer(running_suite, planted)
 
     # Searches through REST (each filter the list offers) and the console.
     for query in (f"phone={planted['phone']}", f"email={quote(planted['email'])}",
