@@ -20,20 +20,18 @@ ratios, ranks) is pure; the database only sums.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from crm_shared.target_periods import period_range
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from sales_service.models import Activity, Contract
 from sales_service.sales_reports import period_clauses, rate, time_clauses
 
-PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])))?$")
-PERIOD_HINT = "must be a month (2026-12), a quarter (2026-Q4) or a year (2026)"
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+__all__ = ["Actuals", "Figures", "actuals", "attainment", "period_range", "ranked"]
 
 METRICS = (
     ("signed_amount", "Signed amount"),
@@ -43,24 +41,6 @@ METRICS = (
 """The metrics of a target, in the order attainments list them: (key, English label)."""
 COUNT_LIMIT = 1_000_000
 """Most new customers or follow-ups a target may ask for (a typo, not a plan, beyond it)."""
-
-
-def period_range(period: str) -> tuple[date, date]:
-    """The first and last day of a period word; ValueError (:data:`PERIOD_HINT`) otherwise."""
-    match = PERIOD.match(period or "")
-    if match is None or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
-        raise ValueError(PERIOD_HINT)
-    year = int(match["year"])
-    if match["month"]:
-        first_month, months = int(match["month"]), 1
-    elif match["quarter"]:
-        first_month, months = (int(match["quarter"]) - 1) * 3 + 1, 3
-    else:
-        first_month, months = 1, 12
-    start = date(year, first_month, 1)
-    after = first_month + months
-    end = (date(year + 1, 1, 1) if after > 12 else date(year, after, 1)) - timedelta(days=1)
-    return start, end
 
 
 @dataclass(frozen=True)

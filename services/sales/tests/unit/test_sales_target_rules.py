@@ -1,35 +1,9 @@
-"""The pure rules of sales targets (:mod:`sales_service.sales_targets`): what days a period
-word covers, the ratio of each metric, and the order and ranks of a leaderboard."""
+"""The pure rules of sales targets (:mod:`sales_service.sales_targets`): the ratio of each
+metric, and the order and ranks of a leaderboard (the periods: crm_shared.target_periods)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-from sales_service.sales_targets import Actuals, Figures, attainment, period_range, ranked
-
-
-@pytest.mark.parametrize(
-    ("period", "days"),
-    [
-        ("2026-12", (date(2026, 12, 1), date(2026, 12, 31))),
-        ("2028-02", (date(2028, 2, 1), date(2028, 2, 29))),
-        ("2026-Q1", (date(2026, 1, 1), date(2026, 3, 31))),
-        ("2026-Q4", (date(2026, 10, 1), date(2026, 12, 31))),
-        ("2026", (date(2026, 1, 1), date(2026, 12, 31))),
-    ],
-)
-def test_a_period_word_is_its_first_and_last_day(period, days):
-    assert period_range(period) == days
-
-
-@pytest.mark.parametrize(
-    "period",
-    ["", "2026-13", "2026-00", "2026-Q5", "2026-q4", "26-12", "2026-1", "1999", "2026-12-01"],
-)
-def test_anything_else_is_refused_with_the_forms_it_takes(period):
-    with pytest.raises(ValueError, match="a month .* a quarter .* or a year"):
-        period_range(period)
+from sales_service.sales_targets import Actuals, Figures, attainment, ranked
 
 
 def test_each_metric_has_a_ratio_only_where_a_target_is_set():
