@@ -73,7 +73,7 @@ def test_a_failing_source_is_noted_and_the_others_still_count(monkeypatch):
 def test_a_generated_task_is_named_by_its_reason_in_the_readers_language(monkeypatch, app_context):
     """The sales service writes generated tasks' titles in English ("Regular contact (A class,
     every 7 days)"); the page names them by reason, translated; a person's own task keeps its
-    title."""
+    title; a segment contact strategy's task names its segment under the label."""
     from crm.sales.v1 import sales_pb2
     from crm_console.i18n import load_catalogs
     from crm_console.views import work
@@ -85,16 +85,22 @@ def test_a_generated_task_is_named_by_its_reason_in_the_readers_language(monkeyp
                                title="Regular contact (A class, every 7 days)"),
         sales_pb2.FollowUpTask(id="t2", customer_id="c1", due_date="2026-03-04",
                                reason=sales_pb2.FOLLOW_UP_REASON_NEXT_STEP, title="送样品给王总"),
+        sales_pb2.FollowUpTask(id="t3", customer_id="c2", due_date="2026-03-08",
+                               reason=sales_pb2.FOLLOW_UP_REASON_CONTACT_STRATEGY,
+                               title="Follow-up call or visit (流失风险客户 At risk)",
+                               segment_name="流失风险客户 At risk"),
     ])
     monkeypatch.setattr(work, "call", lambda *args, **kwargs: tasks)
     g.principal = type("P", (), {"user_id": "u-rep"})()
-    generated, own = work._follow_up_tasks()
+    generated, own, strategy = work._follow_up_tasks()
 
     assert (generated.label, own.label, own.title) == ("Regular contact", "", "送样品给王总")
+    assert (strategy.label, strategy.detail) == ("Segment contact strategy", "流失风险客户 At risk")
     chinese = load_catalogs()["zh-CN"]
     assert {label: chinese.gettext(label) for label in work.GENERATED_TASK_LABELS.values()} == {
         "Regular contact": "定期联系",
         "Senior contact by the department lead": "部门负责人高层联系",
         "Re-contact: need confirmed": "再次联系：需求已确认",
         "Re-contact: proposal sent": "再次联系：方案已发送",
+        "Segment contact strategy": "客群联系策略",
     }

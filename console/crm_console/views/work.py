@@ -131,9 +131,11 @@ GENERATED_TASK_LABELS = {
     sales_pb2.FOLLOW_UP_REASON_SENIOR_CONTACT: N_("Senior contact by the department lead"),
     sales_pb2.FOLLOW_UP_REASON_NEED_CONFIRMED: N_("Re-contact: need confirmed"),
     sales_pb2.FOLLOW_UP_REASON_PROPOSAL_SENT: N_("Re-contact: proposal sent"),
+    sales_pb2.FOLLOW_UP_REASON_CONTACT_STRATEGY: N_("Segment contact strategy"),
 }
 """The tasks the sales service generates (``follow_ups.task_title``), by reason; a next step or
-a task a person wrote keeps its own title."""
+a task a person wrote keeps its own title. A segment contact strategy's task names its segment
+under the label (``segment_name``, user data)."""
 
 
 def _follow_up_tasks() -> list[WorkItem]:
@@ -147,7 +149,7 @@ def _follow_up_tasks() -> list[WorkItem]:
             kind=KIND_FOLLOW_UP, title=task.title, label=GENERATED_TASK_LABELS.get(task.reason, ""),
             url=url, due=end_of_day(task.due_date),
             overdue=task.state == sales_pb2.FOLLOW_UP_TASK_STATE_OVERDUE,
-            customer_id=task.customer_id))
+            customer_id=task.customer_id, detail=task.segment_name))
     g.setdefault("_plan_ids_with_tasks", set()).update(t.plan_id for t in page.tasks if t.plan_id)
     return items
 
