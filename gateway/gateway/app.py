@@ -112,6 +112,7 @@ def create_app(
     from gateway.forwarded import TrustedForwardedFor
     from gateway.views import (
         auth,
+        customer_attachments,
         customers,
         dashboard,
         directory,
@@ -179,6 +180,7 @@ def create_app(
     health.register(app, deps)
     auth.register(app, deps)
     customers.register(app, deps)
+    customer_attachments.register(app, deps)
     notifications.register(app, deps)
     tickets.register(app, deps)
     ticket_setup.register(app, deps)

@@ -22,6 +22,10 @@ EXPECTED_OPERATIONS = {
     # the rest of the customer record and its personal data (views/customers.py)
     ("patch", "/api/v1/customers/{customer_id}"),
     ("post", "/api/v1/customers/{customer_id}/reassign"),
+    ("get", "/api/v1/customers/{customer_id}/attachments"),
+    ("post", "/api/v1/customers/{customer_id}/attachments"),
+    ("get", "/api/v1/customers/{customer_id}/attachments/{attachment_id}"),
+    ("delete", "/api/v1/customers/{customer_id}/attachments/{attachment_id}"),
     ("get", "/api/v1/customers/{customer_id}/history"),
     ("get", "/api/v1/customers/{customer_id}/portrait"),
     ("get", "/api/v1/customers/{customer_id}/timeline"),

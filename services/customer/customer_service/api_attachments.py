@@ -121,9 +121,9 @@ class AttachmentRpcs:
 
     def DownloadCustomerAttachment(self, request, context):
         principal = current_principal()
-        refuse_unsupported(request, {"id", "thumbnail"})
+        refuse_unsupported(request, {"id", "thumbnail", "customer_id"})
         with self.database.unit_of_work(readonly=True) as uow:
-            row = self._attachment(uow.session, principal, request.id)
+            row = self._attachment(uow.session, principal, request.id, request.customer_id)
             if request.thumbnail and not row.has_thumbnail:
                 raise NotFound(f"attachment {request.id} has no thumbnail")
             key = row.storage_key + (attachments.THUMBNAIL_SUFFIX if request.thumbnail else "")
@@ -154,9 +154,11 @@ class AttachmentRpcs:
         from google.protobuf import empty_pb2
 
         principal = current_principal()
-        refuse_unsupported(request, {"id"})
+        refuse_unsupported(request, {"id", "customer_id"})
         with self.database.unit_of_work() as uow:
-            row = self._attachment(uow.session, principal, request.id, for_update=True)
+            row = self._attachment(
+                uow.session, principal, request.id, request.customer_id, for_update=True
+            )
             attachments.remove(uow.session, self.attachment_store, row)
         return empty_pb2.Empty()
 
@@ -169,10 +171,15 @@ class AttachmentRpcs:
             raise NotFound(f"customer {customer_id} not found")
         return customer
 
-    def _attachment(self, session, principal, attachment_id: str, *, for_update: bool = False):
+    def _attachment(
+        self, session, principal, attachment_id: str, customer_id: str, *, for_update=False
+    ):
+        """The attachment, if the caller may see its customer (and it is ``customer_id``'s,
+        when given); NOT_FOUND otherwise."""
         row = session.get(Attachment, attachment_id) if attachment_id else None
         if (
             row is None
+            or (customer_id and row.customer_id != customer_id)
             or repository.get_visible(session, principal, row.customer_id, for_update=for_update)
             is None
         ):

@@ -1755,15 +1755,19 @@ class ListCustomerAttachmentsResponse(_message.Message):
     def __init__(self, attachments: _Optional[_Iterable[_Union[_attachments_pb2.Attachment, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DownloadCustomerAttachmentRequest(_message.Message):
-    __slots__ = ("id", "thumbnail")
+    __slots__ = ("id", "thumbnail", "customer_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     THUMBNAIL_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     thumbnail: bool
-    def __init__(self, id: _Optional[str] = ..., thumbnail: _Optional[bool] = ...) -> None: ...
+    customer_id: str
+    def __init__(self, id: _Optional[str] = ..., thumbnail: _Optional[bool] = ..., customer_id: _Optional[str] = ...) -> None: ...
 
 class DeleteCustomerAttachmentRequest(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("id", "customer_id")
     ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
-    def __init__(self, id: _Optional[str] = ...) -> None: ...
+    customer_id: str
+    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ...) -> None: ...
