@@ -220,3 +220,11 @@ class TicketCustomerDataErased(_message.Message):
     customer_id: str
     erased_record_count: int
     def __init__(self, erasure_request_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., erased_record_count: _Optional[int] = ...) -> None: ...
+
+class ServiceTargetSet(_message.Message):
+    __slots__ = ("target", "actor_id")
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    target: _ticket_pb2.ServiceTarget
+    actor_id: str
+    def __init__(self, target: _Optional[_Union[_ticket_pb2.ServiceTarget, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...

@@ -1511,3 +1511,87 @@ class ExportCustomerDataRequest(_message.Message):
     customer_id: str
     access_purpose: str
     def __init__(self, customer_id: _Optional[str] = ..., access_purpose: _Optional[str] = ...) -> None: ...
+
+class ServiceTarget(_message.Message):
+    __slots__ = ("id", "agent_id", "department_path", "period", "period_range", "first_response_sla_rate", "resolution_sla_rate", "satisfaction_score", "create_time", "update_time", "created_by", "updated_by")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_RANGE_FIELD_NUMBER: _ClassVar[int]
+    FIRST_RESPONSE_SLA_RATE_FIELD_NUMBER: _ClassVar[int]
+    RESOLUTION_SLA_RATE_FIELD_NUMBER: _ClassVar[int]
+    SATISFACTION_SCORE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    agent_id: str
+    department_path: str
+    period: str
+    period_range: _types_pb2.DateRange
+    first_response_sla_rate: float
+    resolution_sla_rate: float
+    satisfaction_score: float
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    created_by: str
+    updated_by: str
+    def __init__(self, id: _Optional[str] = ..., agent_id: _Optional[str] = ..., department_path: _Optional[str] = ..., period: _Optional[str] = ..., period_range: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., first_response_sla_rate: _Optional[float] = ..., resolution_sla_rate: _Optional[float] = ..., satisfaction_score: _Optional[float] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ...) -> None: ...
+
+class ServiceTargetAttainment(_message.Message):
+    __slots__ = ("agent_id", "department_path", "display_name", "period", "period_range", "target", "kpis")
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_RANGE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    KPIS_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    department_path: str
+    display_name: str
+    period: str
+    period_range: _types_pb2.DateRange
+    target: ServiceTarget
+    kpis: _containers.RepeatedCompositeFieldContainer[_reporting_pb2.Kpi]
+    def __init__(self, agent_id: _Optional[str] = ..., department_path: _Optional[str] = ..., display_name: _Optional[str] = ..., period: _Optional[str] = ..., period_range: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., target: _Optional[_Union[ServiceTarget, _Mapping]] = ..., kpis: _Optional[_Iterable[_Union[_reporting_pb2.Kpi, _Mapping]]] = ...) -> None: ...
+
+class SetServiceTargetRequest(_message.Message):
+    __slots__ = ("target",)
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    target: ServiceTarget
+    def __init__(self, target: _Optional[_Union[ServiceTarget, _Mapping]] = ...) -> None: ...
+
+class ListServiceTargetsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "period", "department_path", "agent_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    period: str
+    department_path: str
+    agent_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., period: _Optional[str] = ..., department_path: _Optional[str] = ..., agent_id: _Optional[str] = ...) -> None: ...
+
+class ListServiceTargetsResponse(_message.Message):
+    __slots__ = ("targets", "next_page_token")
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    targets: _containers.RepeatedCompositeFieldContainer[ServiceTarget]
+    next_page_token: str
+    def __init__(self, targets: _Optional[_Iterable[_Union[ServiceTarget, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetServiceTargetAttainmentRequest(_message.Message):
+    __slots__ = ("agent_id", "department_path", "period")
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    department_path: str
+    period: str
+    def __init__(self, agent_id: _Optional[str] = ..., department_path: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...

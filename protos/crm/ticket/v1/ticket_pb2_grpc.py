@@ -340,6 +340,21 @@ class TicketServiceStub:
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetTicketKpisRequest.SerializeToString,
                 response_deserializer=crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.FromString,
                 _registered_method=True)
+        self.SetServiceTarget = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/SetServiceTarget',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SetServiceTargetRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ServiceTarget.FromString,
+                _registered_method=True)
+        self.ListServiceTargets = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/ListServiceTargets',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListServiceTargetsRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListServiceTargetsResponse.FromString,
+                _registered_method=True)
+        self.GetServiceTargetAttainment = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/GetServiceTargetAttainment',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetServiceTargetAttainmentRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ServiceTargetAttainment.FromString,
+                _registered_method=True)
         self.ExportCustomerData = channel.unary_unary(
                 '/crm.ticket.v1.TicketService/ExportCustomerData',
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ExportCustomerDataRequest.SerializeToString,
@@ -795,6 +810,40 @@ class TicketServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetServiceTarget(self, request, context):
+        """Sets the service target of an agent or of a department for a period: a month (`2026-12`), a
+        quarter (`2026-Q4`) or a year (`2026`), with the share of first responses and of resolutions
+        within their SLA targets and the average satisfaction it expects. The same subject and period
+        again replaces its figures. Service leads and managers set targets in their department subtree
+        (an agent of it, or a department of it), admins anywhere; another subject is
+        PERMISSION_DENIED, an agent the service does not know INVALID_ARGUMENT on `target.agent_id`.
+        Publishes `service_target.set`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListServiceTargets(self, request, context):
+        """Lists the service targets the caller may see (an agent their own, a lead their subtree's),
+        the newest period first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetServiceTargetAttainment(self, request, context):
+        """Returns an agent's or a department's attainment of their service target for a period, as KPIs
+        (`first_response_sla_rate`, `resolution_sla_rate`, `satisfaction_score`) whose `value` is what
+        the tickets created in the period show (an agent's: those assigned to them; a department's:
+        its subtree's) and whose `target` is the target's figure when one is set; the period's days
+        are those of the department's business calendar, as for GetTicketKpis. An agent may ask for
+        their own only (another is NOT_FOUND); a department outside the caller's subtree is
+        PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExportCustomerData(self, request, context):
         """Exports everything this service holds about a customer (data-subject access request).
         """
@@ -1094,6 +1143,21 @@ def add_TicketServiceServicer_to_server(servicer, server):
                     servicer.GetTicketKpis,
                     request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetTicketKpisRequest.FromString,
                     response_serializer=crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.SerializeToString,
+            ),
+            'SetServiceTarget': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetServiceTarget,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.SetServiceTargetRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ServiceTarget.SerializeToString,
+            ),
+            'ListServiceTargets': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListServiceTargets,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListServiceTargetsRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListServiceTargetsResponse.SerializeToString,
+            ),
+            'GetServiceTargetAttainment': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetServiceTargetAttainment,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.GetServiceTargetAttainmentRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ServiceTargetAttainment.SerializeToString,
             ),
             'ExportCustomerData': grpc.unary_unary_rpc_method_handler(
                     servicer.ExportCustomerData,
@@ -2680,6 +2744,87 @@ class TicketService:
             '/crm.ticket.v1.TicketService/GetTicketKpis',
             crm_dot_ticket_dot_v1_dot_ticket__pb2.GetTicketKpisRequest.SerializeToString,
             crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetServiceTarget(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/SetServiceTarget',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.SetServiceTargetRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ServiceTarget.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListServiceTargets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/ListServiceTargets',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ListServiceTargetsRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ListServiceTargetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetServiceTargetAttainment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/GetServiceTargetAttainment',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.GetServiceTargetAttainmentRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ServiceTargetAttainment.FromString,
             options,
             channel_credentials,
             insecure,
