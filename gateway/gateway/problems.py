@@ -11,6 +11,7 @@ import logging
 from http import HTTPStatus
 
 import grpc
+from crm_shared.db import database_unreachable
 from crm_shared.errors import HTTP_STATUS_BY_GRPC_CODE, DomainError, FieldViolation, InvalidArgument
 from crm_shared.grpc.status import CallError, describe_rpc_error
 from crm_shared.telemetry import current_trace_id
@@ -215,6 +216,12 @@ def from_http_exception(exc: HTTPException) -> Response:
 
 
 def from_unexpected(exc: BaseException) -> Response:
+    if database_unreachable(exc):
+        # the identity database restarting or failing over: nothing was done, retry later
+        log.warning("%s %s: the database is unreachable (%s)", request.method, request.path,
+                    type(exc).__name__)
+        return problem_response(503, "the database is unavailable; retry later",
+                                kind="unavailable")
     log.error("unhandled error in %s %s", request.method, request.path, exc_info=exc)
     return problem_response(
         500,

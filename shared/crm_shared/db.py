@@ -24,6 +24,7 @@ from sqlalchemy import (
     make_url,
     text,
 )
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -36,6 +37,16 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """The database could not be reached or dropped the connection (a restart, a failover, a
+    full pool), rather than refused the statement: nothing was done, and the same call a moment
+    later may succeed. An event handler retries such a failure without counting an attempt; an
+    api answers UNAVAILABLE and the gateway 503 with Retry-After, never an internal error."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (OperationalError, SQLAlchemyTimeoutError))
 
 
 class RuntimeBase(DeclarativeBase):

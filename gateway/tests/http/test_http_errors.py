@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 PROBLEM = "application/problem+json"
 
@@ -100,6 +101,32 @@ def test_unexpected_exception_is_a_500_problem_with_the_trace_id_and_no_tracebac
     assert body["trace_id"] in body["detail"]
     server = [s for s in spans.get_finished_spans() if s.name.endswith("/boom")]
     assert format(server[0].context.trace_id, "032x") == body["trace_id"]
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_with_retry_after_not_a_500(app, client):
+    """A restart of the identity database (the chaos harness, issue 17) drops the connections
+    of requests in flight: the caller is told to retry, not that the gateway failed."""
+    from crm_devstack.ports import free_port
+    from crm_shared.db import Database
+
+    down = Database(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone")
+
+    @app.get("/database-down")
+    def database_down():
+        with down.unit_of_work(readonly=True) as uow:
+            uow.session.execute(text("SELECT 1"))
+
+    from gateway.endpoints import ACCESS_ATTRIBUTE, Access
+
+    setattr(app.view_functions["database_down"], ACCESS_ATTRIBUTE, Access(public=True))
+    response = client.get("/database-down")
+    down.dispose()
+
+    assert response.status_code == 503
+    assert response.mimetype == PROBLEM
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["detail"] == "the database is unavailable; retry later"
+    assert "127.0.0.1" not in response.get_data(as_text=True)
 
 
 def test_oversized_body_is_a_413_problem(make_app):

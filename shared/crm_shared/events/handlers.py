@@ -32,10 +32,8 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import QueueConsumer
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
-from crm_shared.db import Database, UnitOfWork
+from crm_shared.db import Database, UnitOfWork, database_unreachable
 from crm_shared.events import ledger, topology, wire
 
 log = logging.getLogger(__name__)
@@ -54,9 +52,7 @@ class PoisonMessage(Exception):
 def is_transient(exc: BaseException) -> bool:
     """The handler could not run (its database is unreachable), rather than failed on the
     message: retried without counting, so an outage does not fill the dead-letter queue."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, (OperationalError, SQLAlchemyTimeoutError))
+    return database_unreachable(exc)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from opentelemetry import trace
 
 from crm_shared.auth.principal import principal_scope
 from crm_shared.auth.tokens import TokenVerifier
+from crm_shared.db import database_unreachable
 from crm_shared.errors import DomainError, Unauthenticated
 from crm_shared.grpc.status import to_grpc_status
 from crm_shared.telemetry import current_trace_id
@@ -123,9 +124,9 @@ def _tolerant(deserializer):
 
 
 class ErrorMappingInterceptor(grpc.ServerInterceptor):
-    """Typed domain errors become status codes with details; anything else becomes INTERNAL
-    with a trace reference, never UNKNOWN with a traceback. A request that does not parse as
-    its message is INVALID_ARGUMENT."""
+    """Typed domain errors become status codes with details; a database that cannot be reached
+    is UNAVAILABLE; anything else becomes INTERNAL with a trace reference, never UNKNOWN with a
+    traceback. A request that does not parse as its message is INVALID_ARGUMENT."""
 
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
@@ -137,6 +138,11 @@ class ErrorMappingInterceptor(grpc.ServerInterceptor):
                 context.abort_with_status(to_grpc_status(exc))
             if context.code() not in (None, grpc.StatusCode.OK):
                 raise exc  # the servicer aborted on purpose
+            if database_unreachable(exc):
+                # a database restart or failover, not a fault of this call: nothing was done,
+                # and the caller may try again (the gateway answers 503 with Retry-After)
+                log.warning("%s: the database is unreachable (%s)", method, type(exc).__name__)
+                context.abort(grpc.StatusCode.UNAVAILABLE, "the database is unavailable; retry later")
             log.exception("unhandled error in %s", method)
             context.abort(
                 grpc.StatusCode.INTERNAL, f"internal error (trace id {current_trace_id() or '-'})"

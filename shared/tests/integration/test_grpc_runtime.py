@@ -23,6 +23,7 @@ from crm_shared.grpc.status import describe_rpc_error
 from crm_shared.settings import ApiSettings
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
@@ -41,6 +42,13 @@ class ProbeServicer(customer_pb2_grpc.CustomerServiceServicer):
             self.release.wait(20)
         if request.id == "boom":
             raise RuntimeError("secret detail that must not leak")
+        if request.id == "database-down":  # a database restarting: its port refuses
+            down = Database(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone")
+            try:
+                with down.unit_of_work(readonly=True) as uow:
+                    uow.session.execute(text("SELECT 1"))
+            finally:
+                down.dispose()
         if request.id == "invalid":
             raise InvalidArgument([FieldViolation("id", "must look like a customer id")])
         principal = current_principal()
@@ -268,6 +276,19 @@ def test_client_retries_idempotent_reads_but_not_writes(server, issuer):
     channel.close()
     assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
     assert probe.calls["CreateCustomer"] == 1
+
+
+def test_a_database_that_cannot_be_reached_is_unavailable_not_internal(server, issuer):
+    """A restart of the database (the chaos harness, issue 17) is the caller's to retry: the
+    gateway maps UNAVAILABLE to 503 with Retry-After, INTERNAL to 500."""
+    _, _, target = server
+    with grpc.insecure_channel(target) as channel:
+        stub = customer_pb2_grpc.CustomerServiceStub(channel)
+        with pytest.raises(grpc.RpcError) as caught:
+            stub.GetCustomer(customer_pb2.GetCustomerRequest(id="database-down"),
+                             metadata=[("authorization", f"Bearer {_token(issuer)}")], timeout=5)
+    assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert caught.value.details() == "the database is unavailable; retry later"
 
 
 def test_a_lazy_stub_connects_on_first_use_shares_one_stub_and_reconnects_after_close(
