@@ -581,12 +581,38 @@ class FollowUpRow(BaseModel):
     first_contact_on_time_rate: float
 
 
+class ContactStrategyRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    owner_id: str = Field(description="User id of the rep.")
+    display_name: str
+    segment_id: str = Field(description="Id of the marketing segment whose contact strategy "
+                                        "made the tasks.")
+    segment_name: str
+    task_count: int = Field(description="Its tasks due in the period (cancelled ones aside).")
+    done_on_time_count: int = Field(description="Of those, done by their due date.")
+    overdue_task_count: int = Field(description="Of those, overdue or completed late.")
+    open_count: int = Field(description="Of those, still open and not yet overdue.")
+
+
+STRATEGY_ROW_EXAMPLE = {
+    "owner_id": REP, "display_name": REP, "segment_id": "f5b8295f-e3e3-5979-ac8e-fa1e9d67debe",
+    "segment_name": "流失风险客户 At risk", "task_count": 4, "done_on_time_count": 3,
+    "overdue_task_count": 1, "open_count": 0,
+}
+
+
 class FollowUpReport(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
         "period": {"start_date": "2026-03-01", "end_date": "2026-03-31"},
         "rows": [ROW_EXAMPLE], "total": {**ROW_EXAMPLE, "group_key": "total",
-                                         "display_name": "total"}}]})
+                                         "display_name": "total"},
+        "strategy_rows": [STRATEGY_ROW_EXAMPLE]}]})
 
     period: DateRange
     rows: list[FollowUpRow]
     total: FollowUpRow
+    strategy_rows: list[ContactStrategyRow] = Field(
+        default_factory=list,
+        description="The tasks of segments' contact strategies (issue 19) due in the period, "
+                    "per rep and segment, whatever `group_by` says.")

@@ -197,12 +197,15 @@ def test_the_policy_and_the_report_over_rest(client, auth_header, sales):
                         headers=admin).status_code == 200
 
     record(client, rep, customer_of(sales, "rep.zhang"))
+    # the record happened an hour ago: yesterday, between midnight and one (UTC)
+    since = (utcnow() - timedelta(hours=1)).date().isoformat()
     today = utcnow().date().isoformat()
-    report = client.get(f"/api/v1/sales/reports/follow-ups?start_date={today}&end_date={today}"
+    report = client.get(f"/api/v1/sales/reports/follow-ups?start_date={since}&end_date={today}"
                         "&group_by=department", headers=auth_header("sales.lead"))
     assert report.status_code == 200, report.get_data(as_text=True)
     rows = {row["group_key"]: row for row in report.get_json()["rows"]}
     assert rows["/hq/sales/east"]["activity_count"] >= 1
+    assert report.get_json()["strategy_rows"] == []  # no segment contact strategy's tasks here
     backwards = client.get("/api/v1/sales/reports/follow-ups?start_date=2026-03-02"
                            "&end_date=2026-03-01", headers=rep)
     assert backwards.status_code == 422
