@@ -164,7 +164,7 @@ class ActivityRpcs:
     @staticmethod
     def _visible_customer(uow: UnitOfWork, principal: Principal, customer_id: str) -> CustomerFact:
         fact = uow.session.get(CustomerFact, customer_id)
-        if not customer_facts.visible(principal, fact):
+        if not customer_facts.visible(uow.session, principal, fact):
             raise NotFound(f"customer {customer_id} not found")
         return fact
 

@@ -1,7 +1,8 @@
 """The customer facts the sales service keeps from the customer service's events (owner,
-department, value class, lifecycle stage, state, and type, industry and staff count): whom a
-plan's tasks go to, which cadence it follows, who may read a customer's follow-up records, and
-the traits of won customers. Never commits.
+department, value class, lifecycle stage, state, and type, industry and staff count, and its
+collaborators): whom a plan's tasks go to, which cadence it follows, who may read a customer's
+follow-up records and record new ones (:func:`visible`: as the customer service decides, the
+data scope or a collaborator), and the traits of won customers. Never commits.
 
 Events can arrive late or twice: a fact is only changed by an event that happened at or after
 the newest one already applied (``fact_time``).
@@ -11,18 +12,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crm.common.v1 import types_pb2
+from crm.common.v1 import collaborators_pb2, types_pb2
 from crm.customer.v1 import customer_pb2
 from crm_shared.auth import Principal, can_see
 from crm_shared.grpc.enums import EnumNames
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sales_service.activity_views import class_letter
-from sales_service.models import CustomerFact
+from sales_service.models import CustomerCollaboratorFact, CustomerFact
 
 ACTIVE, MERGED, ERASED = "active", "merged", "erased"
 STAGES = EnumNames(types_pb2.LifecycleStage, "LIFECYCLE_STAGE_")
 CUSTOMER_TYPES = EnumNames(customer_pb2.CustomerType, "CUSTOMER_TYPE_")
+COLLABORATOR_ROLES = EnumNames(collaborators_pb2.CollaboratorRole, "COLLABORATOR_ROLE_")
 _STATES = {customer_pb2.CUSTOMER_STATE_MERGED: MERGED, customer_pb2.CUSTOMER_STATE_ERASED: ERASED}
 _KEEP = object()
 
@@ -67,8 +70,50 @@ def record_customer(session: Session, customer: customer_pb2.Customer, at: datet
                   staff_count=customer.enterprise.staff_count or None)
 
 
-def visible(principal: Principal, fact: CustomerFact | None) -> bool:
+def visible(session: Session, principal: Principal, fact: CustomerFact | None) -> bool:
     """May the caller work with this customer (record follow-ups, plan tasks)? As the customer
-    service decides: its owner, a lead of the owner's department, ``all`` scope."""
-    return fact is not None and fact.state != MERGED and can_see(
-        principal, owner_id=fact.owner_id, department_path=fact.department_path)
+    service decides: its owner, a lead of the owner's department, ``all`` scope, or one of its
+    collaborators."""
+    if fact is None or fact.state == MERGED:
+        return False
+    return can_see(principal, owner_id=fact.owner_id,
+                   department_path=fact.department_path) or session.scalar(
+        select(CustomerCollaboratorFact.active).where(
+            CustomerCollaboratorFact.customer_id == fact.customer_id,
+            CustomerCollaboratorFact.user_id == principal.user_id)) is True
+
+
+def collaborated_customers(principal: Principal):
+    """The ids of the customers the caller is a collaborator of, as a subquery."""
+    return select(CustomerCollaboratorFact.customer_id).where(
+        CustomerCollaboratorFact.user_id == principal.user_id,
+        CustomerCollaboratorFact.active.is_(True))
+
+
+def collaborator_added(uow, event, *, at: datetime, now: datetime) -> None:
+    """``customer.collaborator_added``: they work on the customer from now on."""
+    _record_collaborator(uow.session, event.customer_id, event.collaborator.user_id, at,
+                         role=COLLABORATOR_ROLES.name(event.collaborator.role))
+
+
+def collaborator_removed(uow, event, *, at: datetime, now: datetime) -> None:
+    """``customer.collaborator_removed``: they no longer do."""
+    _record_collaborator(uow.session, event.customer_id, event.user_id, at, role=None)
+
+
+def _record_collaborator(session: Session, customer_id: str, user_id: str, at: datetime, *,
+                         role: str | None) -> None:
+    """Added with ``role``, or removed (None), ``at``; an event older than the newest one
+    applied for this person on this customer changes nothing."""
+    if not (customer_id and user_id):
+        return
+    row = session.get(CustomerCollaboratorFact, (customer_id, user_id))
+    if row is None:
+        row = CustomerCollaboratorFact(customer_id=customer_id, user_id=user_id, role="",
+                                       fact_time=at)
+        session.add(row)
+    elif at < row.fact_time:
+        return
+    row.active = role is not None
+    row.role = role or row.role
+    row.fact_time = at

@@ -707,6 +707,22 @@ class CustomerFact(Base):
     grades it again (:func:`sales_service.prospect_grading.scan`); None when current."""
 
 
+class CustomerCollaboratorFact(Base):
+    """A collaborator of a customer, from ``customer.collaborator_added/removed`` (team selling):
+    they read the customer's follow-up records and record their own on it, like its owner
+    (:func:`sales_service.customer_facts.visible`). A removal is kept (``active`` false) so a
+    late, older "added" does not bring them back; ``fact_time`` is when the newest applied
+    event happened."""
+
+    __tablename__ = "sales_customer_collaborators"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean)
+    fact_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class DepartmentLead(Base):
     """The lead of each department, from identity events: who makes an A-class customer's
     monthly senior contact."""

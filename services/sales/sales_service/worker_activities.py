@@ -22,7 +22,7 @@ from crm_shared.events import wire
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
 from nameko.timer import Timer
 
-from sales_service import follow_up_events, prospect_grading
+from sales_service import customer_facts, follow_up_events, prospect_grading
 from sales_service.plans_and_tasks import scan_follow_ups
 from sales_service.settings import SalesWorkerSettings
 
@@ -90,6 +90,14 @@ class ActivityWork:
     @on_event(customer_events.CustomerErased)
     def sales_customer_erased(self, event, ctx: EventContext) -> None:
         _apply(follow_up_events.customer_erased, event, ctx)
+
+    @on_event(customer_events.CustomerCollaboratorAdded)
+    def sales_customer_collaborator_added(self, event, ctx: EventContext) -> None:
+        _apply(customer_facts.collaborator_added, event, ctx)
+
+    @on_event(customer_events.CustomerCollaboratorRemoved)
+    def sales_customer_collaborator_removed(self, event, ctx: EventContext) -> None:
+        _apply(customer_facts.collaborator_removed, event, ctx)
 
     @on_event(sales_events.OpportunityStageChanged)
     def follow_up_opportunity_stage_changed(self, event, ctx: EventContext) -> None:
