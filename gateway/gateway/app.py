@@ -113,6 +113,7 @@ def create_app(
     from gateway.views import (
         auth,
         customer_attachments,
+        customer_collaborators,
         customers,
         dashboard,
         directory,
@@ -180,6 +181,7 @@ def create_app(
     health.register(app, deps)
     auth.register(app, deps)
     customers.register(app, deps)
+    customer_collaborators.register(app, deps)
     customer_attachments.register(app, deps)
     notifications.register(app, deps)
     tickets.register(app, deps)
