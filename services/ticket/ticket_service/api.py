@@ -56,6 +56,7 @@ from ticket_service.api_activity import ActivityRpcs
 from ticket_service.api_public import PublicRpcs
 from ticket_service.api_routing import RoutingRpcs
 from ticket_service.api_setup import SetupRpcs
+from ticket_service.api_targets import ServiceTargetRpcs
 from ticket_service.customers import NO_CUSTOMER, CustomerDirectory, CustomerFacts
 from ticket_service.models import (
     KnowledgeArticle,
@@ -188,7 +189,7 @@ def solved_case_draft(ticket: Ticket, actor_id: str, now: datetime) -> Knowledge
 Change = Callable[[UnitOfWork, Ticket, Principal, datetime], Callable[[ticket_pb2.Ticket], object]]
 
 
-class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs,
+class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs, ServiceTargetRpcs,
                      ticket_pb2_grpc.TicketServiceServicer):
     def __init__(
         self,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -477,3 +479,33 @@ class KnowledgeArticle(Base):
 
 # Every write of a ticket keeps its share of the KPI rollup up to date (mapper events there).
 from ticket_service import kpi_rollup  # noqa: F401  (after the models it reads)
+
+
+class ServiceTargetRecord(Base):
+    """A service target (:mod:`ticket_service.service_targets`): an agent's (``agent_id``, with
+    the agent's department when set) or a department's (``agent_id`` NULL) for one period
+    (``2026-12``, ``2026-Q4``, ``2026``). ``subject`` is the agent id or the department path -
+    one target per subject and period (a path starts with ``/``, a user id never does). A zero
+    figure is "no target for that metric"."""
+
+    __tablename__ = "service_targets"
+    __table_args__ = (UniqueConstraint("subject", "period"),
+                      Index("ix_service_targets_department_path_period", "department_path",
+                            "period"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    agent_id: Mapped[str | None] = mapped_column(String(64))
+    department_path: Mapped[str] = mapped_column(String(255))
+    period: Mapped[str] = mapped_column(String(7))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    first_response_sla_rate: Mapped[float] = mapped_column(Float)
+    resolution_sla_rate: Mapped[float] = mapped_column(Float)
+    satisfaction_score: Mapped[float] = mapped_column(Float)
+    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
