@@ -384,6 +384,12 @@ def test_secrets_are_referenced_not_inlined(rendered: Rendered) -> None:
             assert not str(item.get("value", "")).startswith(("postgresql", "amqp")), item
 
 
+STAFF_ADDRESS_HOLDERS = {("gateway", "gateway"), ("notification", "worker")}
+"""Who gets the staff-address key (Secret crm-staff-addresses) as FIELD_ENCRYPTION_KEY: the
+gateway seals a staff member's e-mail and phone in identity.user_upserted with it, the
+notification worker opens them to send (crm_shared.staff_addresses); nobody else."""
+
+
 def test_field_encryption_key_goes_to_the_apis_of_the_services_that_ask_for_it(
     rendered: Rendered,
 ) -> None:
@@ -396,12 +402,19 @@ def test_field_encryption_key_goes_to_the_apis_of_the_services_that_ask_for_it(
             and svc not in SINGLE
             and values["services"][svc]["fieldEncryption"]
         )
-        assert ("FIELD_ENCRYPTION_KEY" in env) == bool(wanted), deployment["metadata"]["name"]
+        staff = (svc, role(deployment)) in STAFF_ADDRESS_HOLDERS
+        name = deployment["metadata"]["name"]
+        assert ("FIELD_ENCRYPTION_KEY" in env) == bool(wanted or staff), name
         if wanted:
             secret = values["secrets"]["fieldEncryption"]
             assert env["FIELD_ENCRYPTION_KEY"]["valueFrom"]["secretKeyRef"] == {
                 "name": secret["name"],
                 "key": secret["key"],
+            }
+        if staff:
+            assert env["FIELD_ENCRYPTION_KEY"]["valueFrom"]["secretKeyRef"] == {
+                "name": "crm-staff-addresses",
+                "key": "key",
             }
     assert values["services"]["customer"]["fieldEncryption"] is True
 
@@ -441,15 +454,18 @@ def test_previous_field_encryption_keys_are_optional_and_only_where_encryption_i
             and svc not in SINGLE
             and values["services"][svc]["fieldEncryption"]
         )
-        assert ("FIELD_ENCRYPTION_PREVIOUS_KEYS" in env) == bool(wanted), owner["metadata"]["name"]
-        if wanted:
+        staff = (svc, role(owner)) in STAFF_ADDRESS_HOLDERS
+        assert ("FIELD_ENCRYPTION_PREVIOUS_KEYS" in env) == bool(wanted or staff), (
+            owner["metadata"]["name"]
+        )
+        if wanted or staff:
             item = env["FIELD_ENCRYPTION_PREVIOUS_KEYS"]
             assert "value" not in item
-            assert item["valueFrom"]["secretKeyRef"] == {
-                "name": secret["name"],
-                "key": secret["previousKeys"],
-                "optional": True,
-            }
+            assert item["valueFrom"]["secretKeyRef"] == (
+                {"name": secret["name"], "key": secret["previousKeys"], "optional": True}
+                if wanted
+                else {"name": "crm-staff-addresses", "key": "previous-keys", "optional": True}
+            )
     assert any(
         "FIELD_ENCRYPTION_PREVIOUS_KEYS" in env_of(containers(d)[0])
         for d in rendered.components("api")
