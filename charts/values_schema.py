@@ -301,6 +301,7 @@ DEFS["service"] = obj(
         "image": ref("image"),
         "databaseSecret": ref("secretRef"),
         "fieldEncryption": boolean(),
+        "attachments": boolean(),
         "clientCredentials": ref("clientCredentials"),
         "api": ref("api"),
         "worker": ref("worker"),
@@ -358,6 +359,31 @@ ROOT: Schema = obj(
                         ),
                     },
                     required=["name", "key"],
+                ),
+            }
+        ),
+        "attachments": obj(
+            {
+                "store": {"enum": ["local", "s3"]},
+                "localSizeLimit": string(pattern=r"^[0-9]+(Ki|Mi|Gi|Ti)?$"),
+                "s3": obj(
+                    {
+                        "bucket": string("ATTACHMENT_S3_BUCKET"),
+                        "endpointUrl": string(
+                            "ATTACHMENT_S3_ENDPOINT_URL", pattern=r"^(https?://.+)?$"
+                        ),
+                        "region": string("ATTACHMENT_S3_REGION"),
+                    }
+                ),
+                "credentialsSecret": obj(
+                    {
+                        "name": string(
+                            "Secret name; empty: boto3's own chain",
+                            pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+                        ),
+                        "accessKeyId": string(pattern=SECRET_KEY),
+                        "secretAccessKey": string(pattern=SECRET_KEY),
+                    }
                 ),
             }
         ),
@@ -429,6 +455,7 @@ ROOT: Schema = obj(
                 "amqp": ref("egress"),
                 "database": ref("egress"),
                 "otlp": ref("egress"),
+                "objectStore": ref("egress"),
             }
         ),
         "keda": obj(

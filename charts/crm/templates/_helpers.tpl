@@ -96,6 +96,8 @@ The component model: every long-running process of the release, as YAML
   databaseSecret, fieldEncryption, jwtPrivateKey, demoMode ({} / false for the console,
             which holds no data and talks to no broker); fieldEncryption only for an api: a
             worker handles events and never seals or opens a personal field, so it gets no key
+  attachments  the attachment store (ATTACHMENT_*, `attachments` values): an api of a service
+            with `attachments: true` only (the api uploads, streams and erases files)
   secretKey, timeZone, dashboardCacheSeconds, publicLeadFormFrameAncestors  the console's
             only (CONSOLE_SECRET_KEY's Secret, CONSOLE_TIME_ZONE, CONSOLE_DASHBOARD_CACHE_SECONDS,
             PUBLIC_LEAD_FORM_FRAME_ANCESTORS)
@@ -132,6 +134,7 @@ so is `clientCredentials` without the gateway that issues the tokens.
       "service" $svc "role" $role "args" (list $role) "port" $port
       "image" (include "crm.image" (dict "root" $root "image" $spec.image)) "version" $version
       "databaseSecret" $spec.databaseSecret "fieldEncryption" (and (eq $role "api") ($spec.fieldEncryption | default false))
+      "attachments" (and (eq $role "api") ($spec.attachments | default false))
       "jwtPrivateKey" false "demoMode" false "clientCredentials" $credentials "values" $values) -}}
 {{- end -}}
 {{- end -}}
@@ -373,6 +376,9 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- if eq .role "api" }}
 - name: GRPC_PORT
   value: "50051"
+{{- if $c.attachments }}
+{{- include "crm.attachmentEnv" $root }}
+{{- end }}
 - name: GRPC_REFLECTION
   value: {{ $root.Values.config.grpcReflection | toString | quote }}
 {{- else if eq .role "worker" }}
@@ -534,4 +540,41 @@ gateway's database and nothing else. Context: dict "root" $.
 {{- range $c := (include "crm.components" . | fromYaml).items -}}
 {{- if and $c.values.keda $c.values.keda.enabled -}}true{{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+The attachment store's environment (docs/attachments.md) of an api with `attachments: true`.
+Context: the root. The S3 credentials go in under boto3's own names, from the Secret.
+*/}}
+{{- define "crm.attachmentEnv" -}}
+{{- $a := .Values.attachments }}
+- name: ATTACHMENT_STORE
+  value: {{ $a.store | quote }}
+{{- if eq $a.store "local" }}
+- name: ATTACHMENT_LOCAL_DIR
+  value: /var/lib/crm/attachments
+{{- else }}
+- name: ATTACHMENT_S3_BUCKET
+  value: {{ required "attachments.s3.bucket is required with attachments.store s3" $a.s3.bucket | quote }}
+{{- with $a.s3.endpointUrl }}
+- name: ATTACHMENT_S3_ENDPOINT_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with $a.s3.region }}
+- name: ATTACHMENT_S3_REGION
+  value: {{ . | quote }}
+{{- end }}
+{{- with $a.credentialsSecret.name }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . | quote }}
+      key: {{ $a.credentialsSecret.accessKeyId | quote }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . | quote }}
+      key: {{ $a.credentialsSecret.secretAccessKey | quote }}
+{{- end }}
+{{- end }}
 {{- end -}}
