@@ -3,6 +3,7 @@ and the charts' options built from the API's figures."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from crm.common.v1 import types_pb2
@@ -150,3 +151,27 @@ def test_a_payment_plan_splits_the_contract_amount_monthly_and_sums_to_it():
         (1, "2026-01-31", 33_333), (2, "2026-02-28", 33_333), (3, "2026-03-31", 33_334)]
     _, errors = forms.payment_plan_request({"count": "0", "first_due_date": "x"}, "K1", 1, "CNY")
     assert set(errors) == {"count", "first_due_date"}
+
+
+def test_the_reports_show_each_reps_contact_strategy_per_segment_in_the_readers_language(
+        console_for):
+    """Issue 19: the follow-up report's strategy rows (done on time / overdue / open per rep and
+    segment) as a table; names and segments are user data."""
+    from flask import g
+
+    app = console_for({}).app
+    rows = [sales_pb2.ContactStrategyRow(
+        owner_id="u-rep", display_name="张三", segment_id="s1", segment_name="流失风险客户 At risk",
+        task_count=4, done_on_time_count=2, overdue_task_count=1, open_count=1)]
+    with app.test_request_context():
+        g.language = "zh-CN"
+        g.translations = app.extensions["crm.console"].catalogs["zh-CN"]
+        html = app.jinja_env.get_template("sales/_strategy_rows.html").render(
+            strategy_rows=rows, names={})
+        empty = app.jinja_env.get_template("sales/_strategy_rows.html").render(
+            strategy_rows=[], names={})
+    assert "细分群体联系策略执行情况" in html and "按时完成" in html and "未关闭" in html
+    assert '<span translate="no">张三</span>' in html
+    assert '<span translate="no">流失风险客户 At risk</span>' in html
+    assert re.findall(r'<td [^>]*class="num">([^<]*)</td>', html) == ["4", "2", "1", "1"]
+    assert empty.strip() == ""  # no strategy tasks in the period: no table

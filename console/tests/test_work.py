@@ -102,5 +102,5 @@ def test_a_generated_task_is_named_by_its_reason_in_the_readers_language(monkeyp
         "Senior contact by the department lead": "部门负责人高层联系",
         "Re-contact: need confirmed": "再次联系：需求已确认",
         "Re-contact: proposal sent": "再次联系：方案已发送",
-        "Segment contact strategy": "客群联系策略",
+        "Segment contact strategy": "细分群体联系策略",
     }
