@@ -130,6 +130,7 @@ def create_app(
         sales_deals,
         sales_leads,
         sales_targets,
+        service_targets,
         ticket_setup,
         tickets,
     )
@@ -191,6 +192,7 @@ def create_app(
     sales_deals.register(app, deps)
     sales_activities.register(app, deps)
     sales_targets.register(app, deps)
+    service_targets.register(app, deps)
     marketing_segments.register(app, deps)
     marketing_campaigns.register(app, deps)
     marketing_surveys.register(app, deps)

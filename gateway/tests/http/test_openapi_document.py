@@ -214,6 +214,10 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/sales/targets"),
     ("get", "/api/v1/sales/targets/attainment"),
     ("get", "/api/v1/sales/leaderboard"),
+    # service targets and their attainment (views/service_targets.py)
+    ("post", "/api/v1/service-targets"),
+    ("get", "/api/v1/service-targets"),
+    ("get", "/api/v1/service-targets/attainment"),
     # leads, their rules and the sales reps (views/sales_leads.py)
     ("post", "/api/v1/leads"),
     ("get", "/api/v1/leads"),
