@@ -670,6 +670,10 @@ KIND_EXEMPT = {
     "/crm.marketing.v1.MarketingService/UpdateImprovementItem": "survey_id is not updatable",
     "/crm.sales.v1.SalesService/UpdateFollowUpPlan": "estimated_class_rule_id is output only (the "
                                                      "prospect rule that graded the customer)",
+    "/crm.sales.v1.SalesService/CreateFollowUpTask": "task.segment_id is output only (the segment "
+                                                     "whose contact strategy made the task)",
+    "/crm.sales.v1.SalesService/UpdateFollowUpTask": "task.segment_id is output only and not in "
+                                                     "the update mask",
 }
 
 EXEMPT = {
