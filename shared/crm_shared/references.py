@@ -27,6 +27,8 @@ Declared once, here:
   other reference also needs the ordinary rule (owner, department subtree, ``all``), checked
   here on the owner and department the owning service returned, so the agents' read exception
   does not leak into sales.
+* A customer's collaborators (team selling) name it as its owner's line does: the owning
+  service shows it to them and lists them on the record (``Referenced.collaborator_ids``).
 * :data:`CAMPAIGN_INTAKE_SCOPES`: the systems that record leads and purchases from outside (the
   public lead form, an ERP) name a campaign without a data scope: any *running* campaign, which
   is all the marketing service shows them.
@@ -57,6 +59,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import grpc
+from crm.customer.v1 import customer_pb2
 from crm.marketing.v1 import marketing_pb2
 
 from crm_shared.access import requirement_of
@@ -158,6 +161,19 @@ class Referenced:
     belongs_to_id: str = ""
     """The record this one belongs to (a contact's customer id)."""
     """The owning service's message (a ``crm.customer.v1.Customer``), for the handler."""
+    collaborator_ids: frozenset[str] = frozenset()
+    """The people working on the record with its owner (a customer's collaborators): they
+    name it like its owner's line does."""
+
+
+def customer_referenced(customer: customer_pb2.Customer) -> Referenced:
+    """A customer as the customer service showed it to the caller, as this rule judges it (the
+    services' customer look-ups)."""
+    return Referenced(owner_id=customer.owner_id, department_path=customer.department_path,
+                      active=customer.state in (customer_pb2.CUSTOMER_STATE_ACTIVE,
+                                                customer_pb2.CUSTOMER_STATE_UNSPECIFIED),
+                      record=customer,
+                      collaborator_ids=frozenset(c.user_id for c in customer.collaborators))
 
 
 Lookup = Callable[[str], "Referenced | None"]
@@ -203,6 +219,8 @@ def may_reference(principal: Principal, reference: Reference, found: Referenced 
     if reference.any_active_for_roles and principal.has_role(*reference.any_active_for_roles):
         return True
     if principal.is_service_account and principal.scopes & reference.any_active_for_scopes:
+        return True
+    if principal.user_id in found.collaborator_ids:
         return True
     return can_see(principal, owner_id=found.owner_id, department_path=found.department_path)
 

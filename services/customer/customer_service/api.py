@@ -61,7 +61,7 @@ from customer_service import (
 )
 from customer_service import tags as tags_domain
 from customer_service.api_attachments import AttachmentRpcs
-from customer_service.api_collaborators import CollaboratorRpcs
+from customer_service.api_collaborators import CollaboratorRpcs, collaborators_of
 from customer_service.api_contact_match import ContactMatchRpcs
 from customer_service.api_contacts import ContactRpcs
 from customer_service.api_duplicates import DuplicateRpcs
@@ -106,7 +106,7 @@ OUTPUT_ONLY_FIELDS = {"id", "number", "department_path", "create_time", "update_
                       "created_by", "updated_by", "etag", "value_class", "annual_contract_amount",
                       "churn_risk", "completeness_score", "missing_fields",
                       "sensitive_fields_masked", "state", "merged_into_customer_id",
-                      "last_interaction_time", "lifecycle_stage_change_time"}
+                      "last_interaction_time", "lifecycle_stage_change_time", "collaborators"}
 PROFILE_FIELDS = {
     "enterprise": {"legal_name", "industry", "staff_count", "annual_revenue",
                    "registration_number", "website"},
@@ -214,18 +214,21 @@ def _classification_to_proto(customer: Customer, message: customer_pb2.Customer)
 def customer_protos(session, customers: list[Customer],
                     keys: personal_data.FieldKeys | None = None, *,
                     viewer: Principal | None) -> list[customer_pb2.Customer]:
-    """``to_proto`` of several customers, with their tags, external ids and (masked) sensitive
-    fields loaded in three queries. ``keys``: the servicer's field keys (None: the default).
+    """``to_proto`` of several customers, with their tags, external ids, (masked) sensitive
+    fields and collaborators loaded in four queries. ``keys``: the servicer's field keys (None: the default).
     ``viewer``: the caller the answer is for, who gets what ``personal_data.answer_for``
     leaves; None only for an event (its consumers are services)."""
     ids = [customer.id for customer in customers]
     tags = tags_domain.tags_of(session, ids)
     external = repository.external_ids_of(session, ids)
     masked = personal_data.masked_fields_for_many(session, ids, keys)
+    collaborators = collaborators_of(session, ids)
     messages = [personal_data.apply_to_proto(
                     to_proto(customer, tags[customer.id], external.get(customer.id)),
                     masked[customer.id])
                 for customer in customers]
+    for message in messages:
+        message.collaborators.extend(collaborators.get(message.id, ()))
     if viewer is None:
         return messages
     return [personal_data.answer_for(viewer, message) for message in messages]

@@ -40,6 +40,19 @@ def to_proto(row: CustomerCollaborator) -> collaborators_pb2.Collaborator:
     )
 
 
+def collaborators_of(session, customer_ids: list[str]) -> dict[str, list]:
+    """Customer id -> its collaborators (``to_proto``), in the order they were added."""
+    found: dict[str, list] = {}
+    if customer_ids:
+        for row in session.scalars(
+            select(CustomerCollaborator)
+            .where(CustomerCollaborator.customer_id.in_(customer_ids))
+            .order_by(CustomerCollaborator.add_time, CustomerCollaborator.user_id)
+        ):
+            found.setdefault(row.customer_id, []).append(to_proto(row))
+    return found
+
+
 def _customer_to_change(session, principal: Principal, customer_id: str) -> Customer:
     """The customer whose collaborators the caller may change: NOT_FOUND when they may not see
     it, PERMISSION_DENIED when they see it only as a collaborator."""

@@ -26,7 +26,7 @@ from crm_shared.errors import (
 )
 from crm_shared.grpc.client import LazyStub
 from crm_shared.grpc.status import describe_rpc_error
-from crm_shared.references import CONTACT, CUSTOMER, Referenced, checked
+from crm_shared.references import CONTACT, CUSTOMER, Referenced, checked, customer_referenced
 
 CUSTOMER_SERVICE = customer_pb2.DESCRIPTOR.services_by_name["CustomerService"]
 NOT_THE_CALLERS = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
@@ -100,10 +100,7 @@ def referenced_customer(customer: customer_pb2.Customer | None) -> Referenced | 
     """A customer as ``crm_shared.references`` judges a reference to it."""
     if customer is None:
         return None
-    return Referenced(owner_id=customer.owner_id, department_path=customer.department_path,
-                      active=customer.state in (customer_pb2.CUSTOMER_STATE_ACTIVE,
-                                                customer_pb2.CUSTOMER_STATE_UNSPECIFIED),
-                      record=customer)
+    return customer_referenced(customer)
 
 
 def referenced_lookups(servicer):

@@ -24,7 +24,7 @@ from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_shared.errors import Unavailable
 from crm_shared.grpc.client import LazyStub
-from crm_shared.references import CONTACT, CUSTOMER, Referenced, checked
+from crm_shared.references import CONTACT, CUSTOMER, Referenced, checked, customer_referenced
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +75,7 @@ class CustomerDirectory:
             raise Unavailable(f"the customer service could not check customer {customer_id} "
                               f"({code.name}); nothing was changed, try again, or create the "
                               "ticket with the reporter's phone or e-mail only") from error
-        return Referenced(owner_id=customer.owner_id, department_path=customer.department_path,
-                          active=customer.state in (customer_pb2.CUSTOMER_STATE_ACTIVE,
-                                                    customer_pb2.CUSTOMER_STATE_UNSPECIFIED),
-                          record=customer)
+        return customer_referenced(customer)
 
     def referenced_contact(self, contact_id: str) -> Referenced | None:
         """The contact look-up of ``crm_shared.references``: the contact as the caller may see

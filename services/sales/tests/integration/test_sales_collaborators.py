@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from crm.common.v1 import collaborators_pb2
+from crm.common.v1 import collaborators_pb2, types_pb2
 from crm.customer.v1 import customer_pb2 as C
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.sales.v1 import events_pb2 as sales_events
@@ -105,7 +105,8 @@ def test_a_collaborator_sees_the_customer_and_adds_a_follow_up_the_owner_sees(ap
     owners = _record(api, OWNER, customer_id, "初次拜访")
 
     # the collaborator sees the customer, records a follow-up on it and reads the owner's
-    assert customers.stub(COLLABORATOR).GetCustomer(C.GetCustomerRequest(id=customer_id)).id
+    seen = customers.stub(COLLABORATOR).GetCustomer(C.GetCustomerRequest(id=customer_id))
+    assert [c.user_id for c in seen.collaborators] == [COLLABORATOR]
     theirs = _record(api, COLLABORATOR, customer_id, "技术交流")
     assert set(_listed(api, COLLABORATOR, customer_id)) == {owners.id, theirs.id}
     # the owner sees it, over the sales records and on the customer's timeline
@@ -132,6 +133,19 @@ def test_a_collaborator_sees_the_customer_and_adds_a_follow_up_the_owner_sees(ap
     assert [(e.subject_id, e.actor_id) for e in entries if e.subject_type == "activity"] == [
         (theirs.id, COLLABORATOR)
     ]
+
+    # and names it in writes the references check with their token, as its owner's line does
+    deal = S.CreateOpportunityRequest(
+        opportunity=S.Opportunity(
+            name="华东制造二期",
+            customer_id=customer_id,
+            amount=types_pb2.Money(currency_code="CNY", amount_minor=100_000),
+        )
+    )
+    assert api.stub(COLLABORATOR).CreateOpportunity(deal).customer_id == customer_id
+    refused = rpc_error(api.stub(OTHER_REP).CreateOpportunity, deal)
+    assert refused.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in refused.violations] == ["opportunity.customer_id"]
 
     # another rep, the owner's teammate: NOT_FOUND everywhere, as if nothing existed
     other = api.stub(OTHER_REP)
