@@ -31,3 +31,19 @@ def period_range(period: str) -> tuple[date, date]:
     after = first_month + months
     end = (date(year + 1, 1, 1) if after > 12 else date(year, after, 1)) - timedelta(days=1)
     return start, end
+
+
+def covering(start: date, end: date) -> list[str]:
+    """The period words whose days hold all of ``start..end``, the shortest first: a report of
+    1-7 December 2026 lies in ``2026-12``, ``2026-Q4`` and ``2026``; one across two months only
+    in their quarter and year (or year). A report shows the target of the first of these a
+    subject has - the month's next to its month-to-date figure."""
+    if end < start or start.year != end.year:
+        return []
+    words = []
+    if start.month == end.month:
+        words.append(f"{start.year}-{start.month:02d}")
+    if (start.month - 1) // 3 == (end.month - 1) // 3:
+        words.append(f"{start.year}-Q{(start.month - 1) // 3 + 1}")
+    words.append(str(start.year))
+    return words

@@ -110,6 +110,7 @@ KPI_LABELS = {
     "opportunity_count": N_("Opportunities"),
     "won_count": N_("Deals won"),
     "payment_received_amount": N_("Payments received"),
+    "signed_amount": N_("Signed amount"),
     # ticket
     "ticket_count": N_("Tickets created"),
     "backlog": N_("Open tickets at period end"),

@@ -1482,6 +1482,11 @@ class DealRpcs:
                 if then_value[5]:
                     kpi.previous_value = then_value[2]
                 values.append(kpi)
+            # the contracts signed, next to the target of the rep (own scope) or the department
+            subject = principal.user_id if principal.data_scope is DataScope.OWN else path
+            values.append(self._signed_amount_kpi(
+                session, scope(Contract), currency=currency, period=(start, end),
+                previous=(previous_start, previous_end), subject=subject))
             return values
 
         with self.database.unit_of_work(readonly=True) as uow:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 
-from crm.common.v1 import types_pb2
+from crm.common.v1 import reporting_pb2, types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
 from crm_shared.auth import Principal, current_principal
 from crm_shared.auth.principal import DataScope
@@ -314,6 +314,26 @@ class TargetRpcs:
             )
 
     # -- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _signed_amount_kpi(session, where, *, currency, period, previous, subject
+                           ) -> reporting_pb2.Kpi:
+        """GetSalesKpis' ``signed_amount``: the contracts signed in the period under the
+        caller's scope, the previous period's, and the subject's target for the shortest
+        target period holding the report's days (the dashboard shows it met or not)."""
+        amount, count = sales_targets.signed_in(session, where, start=period[0], end=period[1],
+                                                currency=currency)
+        before, before_count = sales_targets.signed_in(
+            session, where, start=previous[0], end=previous[1], currency=currency)
+        kpi = reporting_pb2.Kpi(key="signed_amount", display_name="Signed amount",
+                                value=float(amount), unit=f"minor:{currency}",
+                                higher_is_better=True, sample_size=count)
+        if before_count:
+            kpi.previous_value = float(before)
+        target = sales_targets.covering_target(session, subject, *period)
+        if target is not None and target.amount_minor and target.currency_code == currency:
+            kpi.target = float(target.amount_minor)
+        return kpi
 
     @staticmethod
     def _target_rep(session, principal: Principal, rep_id: str) -> SalesRep:

@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from crm_shared.target_periods import period_range
+from crm_shared.target_periods import covering, period_range
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from sales_service.models import Activity, Contract
+from sales_service.models import Activity, Contract, SalesTargetRecord
 from sales_service.sales_reports import period_clauses, rate, time_clauses
 
 __all__ = ["Actuals", "Figures", "actuals", "attainment", "period_range", "ranked"]
@@ -191,3 +191,26 @@ def actuals(
     if rep_ids is None:
         cell(None)
     return {key: Actuals(**values) for key, values in found.items()}
+
+
+def signed_in(session: Session, where: list, *, start: date, end: date,
+              currency: str) -> tuple[int, int]:
+    """(amount, contracts) signed in ``start..end`` under ``where`` (a caller's visibility and
+    department clause for :class:`Contract`): the dashboard's ``signed_amount``."""
+    amount, count = session.execute(
+        select(func.coalesce(func.sum(Contract.amount_minor), 0), func.count()).where(
+            *where, Contract.status != "draft", Contract.sign_date.is_not(None),
+            Contract.currency_code == currency, *period_clauses(Contract.sign_date, start, end))
+    ).one()
+    return int(amount or 0), int(count or 0)
+
+
+def covering_target(session: Session, subject: str, start: date, end: date):
+    """The target of ``subject`` (a rep id or a department path) for the shortest period that
+    holds all of ``start..end`` (``crm_shared.target_periods.covering``), or None."""
+    words = covering(start, end)
+    if not subject or not words:
+        return None
+    found = {row.period: row for row in session.scalars(select(SalesTargetRecord).where(
+        SalesTargetRecord.subject == subject, SalesTargetRecord.period.in_(words)))}
+    return next((found[word] for word in words if word in found), None)

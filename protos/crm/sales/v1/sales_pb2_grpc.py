@@ -1080,7 +1080,9 @@ class SalesServiceServicer:
     def GetSalesKpis(self, request, context):
         """Returns the sales KPIs for a period and department subtree: `lead_conversion_rate`, `win_rate`,
         `follow_up_timeliness`, `first_contact_on_time_rate`, `average_deal_cycle_days`, `won_amount`,
-        `weighted_pipeline`, `overdue_receivables`.
+        `weighted_pipeline`, `overdue_receivables`, `signed_amount` (contracts signed in the period,
+        with `target` the sales target of the department - of the rep, for a rep - for the shortest
+        month, quarter or year holding the period's days, when one is set).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -235,6 +235,28 @@ def test_the_leaderboard_orders_a_team_by_attainment_and_a_rep_sees_their_own_ro
     assert [row.attainment.rep_id for row in own.rows] == ["u-rep-2"]
 
 
+def test_the_kpis_show_the_signed_amount_next_to_the_target_of_the_month(november):
+    api = november
+    november_days = types_pb2.DateRange(start_date="2026-11-01", end_date="2026-11-30")
+
+    def signed(caller: str, **request):
+        report = api.stub(caller).GetSalesKpis(S.GetSalesKpisRequest(**request))
+        kpi = {k.key: k for k in report.kpis}["signed_amount"]
+        return (kpi.value, kpi.target if kpi.HasField("target") else None, kpi.sample_size)
+
+    # the rep's own contracts against their target (set to 90,000 above)
+    assert signed("u-rep", period=november_days) == (9_000_000, 9_000_000, 3)
+    # the east team's against its department target; a report across two months has none
+    assert signed("u-east-lead", period=november_days) == (24_000_000, 30_000_000, 4)
+    assert (
+        signed(
+            "u-east-lead",
+            period=types_pb2.DateRange(start_date="2026-10-15", end_date="2026-11-14"),
+        )[1]
+        is None
+    )
+
+
 def test_leads_set_their_subtrees_targets_and_reps_see_only_their_own(
     november, rpc_error, stored_rows
 ):
