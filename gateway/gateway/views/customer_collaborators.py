@@ -21,22 +21,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.endpoints import operation
 from gateway.peers import call
+from gateway.views import customer_examples as ex
 from gateway.views import json_response
 from gateway.views.customer_schemas import response_model
-from gateway.views.customers import ONE, PAGE_SIZE, PAGE_TOKEN, PEER, SERVICE, CustomerPath
+from gateway.views.customers import (
+    ONE,
+    PAGE_SIZE,
+    PAGE_TOKEN,
+    PEER,
+    SERVICE,
+    Collaborator,
+    CustomerPath,
+)
 
 ROLE = collaborators_pb2.CollaboratorRole.DESCRIPTOR
 RoleWord = Literal[tuple(enum_words(ROLE))]  # type: ignore[misc]
-COLLABORATOR_EXAMPLE = {
-    "user_id": "7b0c2f0e-3c1d-4a8e-9d52-0c6f3b1e5a10",
-    "role": "technical_support",
-    "added_by": "2d9e6c1a-5b7f-4e3a-8c21-9f0a4d6b7e32",
-    "add_time": "2026-03-02T09:30:00Z",
-}
-Collaborator = response_model(collaborators_pb2.Collaborator.DESCRIPTOR, COLLABORATOR_EXAMPLE)
 CollaboratorPage = response_model(
     customer_pb2.ListCustomerCollaboratorsResponse.DESCRIPTOR,
-    {"collaborators": [COLLABORATOR_EXAMPLE], "next_page_token": ""},
+    {"collaborators": [ex.COLLABORATOR_EXAMPLE], "next_page_token": ""},
 )
 
 

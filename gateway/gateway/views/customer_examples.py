@@ -19,6 +19,13 @@ IMPORT_ID = "4d3c2b1a-0f9e-4d8c-b7a6-958473625140"
 TIME = "2026-03-01T08:30:00Z"
 LATER = "2026-03-02T10:15:00Z"
 
+COLLABORATOR_EXAMPLE = {
+    "user_id": "7b0c2f0e-3c1d-4a8e-9d52-0c6f3b1e5a10",
+    "role": "technical_support",
+    "added_by": REP_ID,
+    "add_time": LATER,
+}
+
 CUSTOMER_EXAMPLE = {
     "id": CUSTOMER_ID,
     "number": "C20260301",
@@ -65,6 +72,7 @@ CUSTOMER_EXAMPLE = {
     "created_by": REP_ID,
     "updated_by": REP_ID,
     "etag": "1",
+    "collaborators": [COLLABORATOR_EXAMPLE],
 }
 
 CONTACT_EXAMPLE = {

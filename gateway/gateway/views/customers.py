@@ -17,7 +17,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from crm.common.v1 import privacy_pb2, types_pb2
+from crm.common.v1 import collaborators_pb2, privacy_pb2, types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm_shared.auth import current_principal
 from crm_shared.errors import NotFound
@@ -558,6 +558,10 @@ class ChurnRisk(BaseModel):
     evaluate_time: datetime | None = None
 
 
+# built here, with its example, before the customer that holds it (and the collaborators' routes)
+Collaborator = response_model(collaborators_pb2.Collaborator.DESCRIPTOR, ex.COLLABORATOR_EXAMPLE)
+
+
 class Customer(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [CUSTOMER_EXAMPLE]})
 
@@ -604,6 +608,10 @@ class Customer(BaseModel):
     created_by: str
     updated_by: str
     etag: str
+    collaborators: list[Collaborator] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="The people working on the customer with its owner (team selling).",
+    )
 
 
 class CustomerPage(BaseModel):

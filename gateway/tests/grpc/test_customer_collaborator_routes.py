@@ -55,7 +55,11 @@ def test_the_owner_adds_a_collaborator_who_reads_the_customer_and_others_still_g
     assert added.get_json()["role"] == "co_owner"
     assert added.get_json()["added_by"] == IDS["rep.zhang"]
 
-    assert client.get(location, headers=li).status_code == 200
+    seen = client.get(location, headers=li)
+    assert seen.status_code == 200
+    assert [(c["user_id"], c["role"]) for c in seen.get_json()["collaborators"]] == [
+        (IDS["rep.li"], "co_owner")
+    ]
     listed = client.get(f"{location}/collaborators", headers=li).get_json()
     assert [c["user_id"] for c in listed["collaborators"]] == [IDS["rep.li"]]
     brought_in = client.put(
