@@ -26,11 +26,13 @@ from chaos.stack import Stack
 # The load's length and rates, the campaign's audience, how many faults (at least one of each
 # kind), how long the paused worker stays frozen, the tickets a run must get accepted, and the
 # workers' event retry delays (the short run's are shorter: a message that failed while the
-# database restarted is retried within seconds, not after the default's 30 s). Short: >= 100 tickets and one fault of each kind, in make test.
+# database restarted is retried within seconds, not after the default's 30 s), by when (a share
+# of the load) every fault has begun, and how long a client retries one request before it
+# gives up. Short: >= 100 tickets and one fault of each kind, in make test.
 PROFILES = {
     "short": {
         "seconds": 28,
-        "ticket_rate": 4.0,
+        "ticket_rate": 4.5,
         "customer_rate": 0.4,
         "lead_rate": 0.2,
         "audience": 3,
@@ -38,6 +40,8 @@ PROFILES = {
         "pause": 3.0,
         "min_tickets": 100,
         "retry_delays": "0.5,1,2,5,10,20",
+        "faults_by": 0.5,
+        "give_up_after": 40.0,
     },
     "full": {
         "seconds": 300,
@@ -49,6 +53,8 @@ PROFILES = {
         "pause": 15.0,
         "min_tickets": 1000,
         "retry_delays": "1,5,30,120",
+        "faults_by": 0.8,
+        "give_up_after": 60.0,
     },
 }
 
@@ -83,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         phase("start", clock)
         # Long enough to outlast the slowest recovery (a broker restart under load); a key
         # still "in progress" for longer than a request can take was abandoned.
-        client = Client(stack.config.gateway_url, give_up_after=60.0, in_progress_give_up=20.0)
+        client = Client(
+            stack.config.gateway_url,
+            give_up_after=profile["give_up_after"],
+            in_progress_give_up=20.0,
+        )
         workload = Workload(
             client,
             run_id,
@@ -99,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         workload.prepare(wait_until)
         phase("prepare", clock)
 
-        faults = schedule(stack, profile["faults"], profile["seconds"], rng)
+        faults = schedule(
+            stack, profile["faults"], profile["seconds"], rng, latest=profile["faults_by"]
+        )
         injector = FaultInjector(stack, faults, pause_seconds=profile["pause"])
         stop = threading.Event()
         clock = time.monotonic()

@@ -2,7 +2,7 @@
 is also its service's outbox relay; each worker; the gateway) and start it again as an
 orchestrator would, pause a worker (SIGSTOP) long enough for its queue to back up, restart the
 broker, restart PostgreSQL. Each fault's recovery time is how long until what it broke was
-serving again."""
+serving again (for the paused worker: from its thaw until its queue is drained)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ import random
 import signal
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+
+from crm_devstack.supervisor import SupervisorError
+from crm_devstack.waiting import wait_until
 
 from chaos.stack import Stack
 
@@ -42,9 +45,11 @@ def one_of_each(stack: Stack) -> list[Fault]:
     return faults
 
 
-def schedule(stack: Stack, count: int, seconds: float, rng: random.Random) -> list[Fault]:
+def schedule(
+    stack: Stack, count: int, seconds: float, rng: random.Random, latest: float = 0.8
+) -> list[Fault]:
     """``count`` faults (at least one of each kind, the rest drawn at random) at random moments
-    between a tenth and four fifths of the load, so the load sees the system recover."""
+    between a twentieth and ``latest`` of the load, so the load sees the system recover."""
     faults = one_of_each(stack)
     pool = [f.target for f in faults if f.kind == "sigkill"]
     while len(faults) < count:
@@ -58,14 +63,14 @@ def schedule(stack: Stack, count: int, seconds: float, rng: random.Random) -> li
         else:
             faults.append(Fault("sigkill", rng.choice(pool)))
     for fault in faults:
-        fault.at = rng.uniform(0.1 * seconds, 0.8 * seconds)
+        fault.at = rng.uniform(0.05 * seconds, latest * seconds)
     return sorted(faults, key=lambda f: f.at)
 
 
 class FaultInjector:
-    """Runs a schedule beside the load. Process faults run side by side (at most four at once,
-    one per process); a broker or database restart waits for those to finish and runs alone,
-    so its recovery time is its own."""
+    """Runs a schedule beside the load, the faults side by side (at most four at once; one at a
+    time per process, and the broker and the database one after the other), so that the short
+    run's one fault of each kind fits in well under a minute of load."""
 
     def __init__(self, stack: Stack, faults: list[Fault], *, pause_seconds: float) -> None:
         self.stack = stack
@@ -95,12 +100,12 @@ class FaultInjector:
                 for fault in self.faults:
                     if stop.wait(max(0.0, started + fault.at - time.monotonic())):
                         break
-                    if fault.kind in ("broker", "postgresql"):
-                        wait(running)
-                        running = []
-                        self._infrastructure(fault)
-                    else:
-                        running.append(pool.submit(self._process, fault))
+                    infrastructure = fault.kind in ("broker", "postgresql")
+                    running.append(
+                        pool.submit(
+                            self._infrastructure if infrastructure else self._process, fault
+                        )
+                    )
                 for future in running:
                     future.result()
         except BaseException as error:  # noqa: BLE001 - reported by join()
@@ -116,12 +121,35 @@ class FaultInjector:
                 time.sleep(self.pause_seconds)  # the fault itself: the worker is frozen
                 self.backlog_seen[fault.target] = self._backlog(fault.target)
                 supervisor.kill(fault.target, signal.SIGCONT)
+                thawed = time.monotonic()
                 fault.note = f"queue backed up to {self.backlog_seen[fault.target]} messages"
-                fault.recovery = time.monotonic() - down
+                try:  # its recovery: from the thaw until it has worked its queue off
+                    wait_until(lambda: self._backlog(fault.target) == 0, timeout=60, interval=0.2)
+                    fault.recovery = time.monotonic() - thawed
+                except TimeoutError:
+                    fault.recovery = time.monotonic() - thawed
+                    fault.note += ", still not drained 60 s after the thaw"
                 return
             supervisor.kill(fault.target)  # SIGKILL, and wait until it is gone
-            supervisor.restart(fault.target)  # returns once it is ready again
+            failed_starts = self._start_again(fault.target)
             fault.recovery = time.monotonic() - down
+            if failed_starts:
+                fault.note = f"exited {failed_starts} time(s) while starting (the broker was down)"
+
+    def _start_again(self, name: str, within: float = 120.0) -> int:
+        """Start ``name`` until it is ready, as an orchestrator's restart policy would (a worker
+        started while the broker restarts exits at once); returns how many starts failed."""
+        deadline = time.monotonic() + within
+        failed = 0
+        while True:
+            try:
+                self.stack.supervisor.restart(name)  # returns once it is ready
+                return failed
+            except SupervisorError:
+                failed += 1
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)  # a restart policy's back-off
 
     def _backlog(self, worker: str) -> int:
         service = worker.removesuffix("-worker")
@@ -132,11 +160,12 @@ class FaultInjector:
         )
 
     def _infrastructure(self, fault: Fault) -> None:
-        down = time.monotonic()
         server = self.stack.rabbit if fault.kind == "broker" else self.stack.postgres
-        server.stop()
-        server.start()
-        fault.recovery = time.monotonic() - down
+        with self._busy.setdefault("infrastructure", threading.Lock()):
+            down = time.monotonic()
+            server.stop()
+            server.start()
+            fault.recovery = time.monotonic() - down
         dead = self.revive()
         if dead:
             fault.note = f"took down {', '.join(dead)} (restarted)"
@@ -152,5 +181,5 @@ class FaultInjector:
         ]
         for name in dead:
             self.collateral.append(name)
-            supervisor.restart(name)
+            self._start_again(name)
         return dead

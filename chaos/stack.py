@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from crm_devstack.ports import free_port
@@ -36,8 +37,10 @@ class Stack:
         return self.suite.supervisor
 
     def start(self) -> Stack:
-        self.rabbit.start()
-        self.postgres.start()
+        # side by side: the broker takes seconds to boot, the database one
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for started in [pool.submit(self.rabbit.start), pool.submit(self.postgres.start)]:
+                started.result()
         self.database_urls = {c: self.postgres.create_database(f"chaos_{c}") for c in COMPONENTS}
         config = SuiteConfig(
             data_dir=self.base / "suite",
