@@ -368,6 +368,10 @@ class FollowUpTask(BaseModel):
     update_time: datetime | None = None
     created_by: str
     updated_by: str
+    segment_id: str = Field("", description="For a task of a segment's contact strategy "
+                                            "(reason `contact_strategy`): the marketing "
+                                            "segment.")
+    segment_name: str = Field("", description="The segment's name when the task was made.")
 
 
 class FollowUpTaskPage(BaseModel):
