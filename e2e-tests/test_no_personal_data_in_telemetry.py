@@ -66,6 +66,8 @@ def _planted() -> dict[str, str]:
         "reporter_phone": "136" + more[8:16],
         "reporter_email": f"reporter.{uuid.uuid4().hex[:12]}@example.com",
         "staff_phone": "135" + more[16:24],
+        "typed_phone": "158" + more[24:32],  # typed into a ticket's description
+        "typed_email": f"typed.{uuid.uuid4().hex[:12]}@example.com",  # and into a lead's need
         "staff_email": f"staff.{uuid.uuid4().hex[:12]}@example.com",
     }
 
@@ -162,14 +164,17 @@ def test_planted_personal_values_reach_no_span_log_line_or_broker_message(
         "name": "韩梅梅", "job_title": "采购经理", "phone": planted["contact_phone"],
         "email": planted["contact_email"]}, token=rep), 201)
 
-    # A lead and a ticket filed by phone: their events describe the person too.
+    # A lead and a ticket filed by phone: their events describe the person too, and what was
+    # typed into them repeats an address (ticket and lead events mask it there as well).
     _ok(http.call("POST", "/api/v1/leads", {
         "contact_name": "周杰", "company_name": f"苏州精密{uuid.uuid4().hex[:6]}",
-        "phone": planted["lead_phone"], "email": planted["lead_email"]},
+        "phone": planted["lead_phone"], "email": planted["lead_email"],
+        "need_description": f"要 20 台，方案请发 {planted['typed_email']}"},
         token=http.login("sales.lead")), 201)
     _ok(http.call("POST", "/api/v1/tickets", {
         "type": "complaint", "channel": "phone", "title": "洗衣机外壳有裂缝",
-        "description": "收到的洗衣机外壳有裂缝", "reporter_name": "李女士",
+        "description": f"收到的洗衣机外壳有裂缝，请回电 {planted['typed_phone']}",
+        "reporter_name": "李女士",
         "reporter_phone": planted["reporter_phone"], "reporter_email": planted["reporter_email"]},
         token=http.login("agent.wang")), 201)
     _staff_member_told_of_a_customer(running_suite, planted)
