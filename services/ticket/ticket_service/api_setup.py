@@ -51,6 +51,7 @@ from ticket_service import (
     knowledge,
     kpis,
     public_holidays,
+    service_targets,
     sla_policies,
     tickets,
 )
@@ -842,12 +843,18 @@ class SetupRpcs:
                 department_path=root, compute_time=to_timestamp(now), source_service="ticket",
             )
             report.kpis.extend(_kpis(uow.session, root, current, previous, now))
+            # the department's service target for the period, next to its SLA rates
+            service_targets.put_targets(report.kpis, service_targets.covering_target(
+                uow.session, root, start, end))
             if request.group_by_department:
                 for child in kpis.direct_children(root, kpis.department_paths(
                         uow.session, root, previous.start, current.end)):
-                    report.groups.append(reporting_pb2.KpiGroup(
+                    group = reporting_pb2.KpiGroup(
                         key=child, display_name=child.rsplit("/", 1)[-1],
-                        kpis=_kpis(uow.session, child, current, previous, now)))
+                        kpis=_kpis(uow.session, child, current, previous, now))
+                    service_targets.put_targets(group.kpis, service_targets.covering_target(
+                        uow.session, child, start, end))
+                    report.groups.append(group)
         return report
 
     # --- data-subject export ------------------------------------------------------------------

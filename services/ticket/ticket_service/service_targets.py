@@ -18,14 +18,15 @@ GetTicketKpis. The arithmetic is pure; the database only counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from crm_shared.target_periods import covering
 from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ticket_service import kpi_rollup
 from ticket_service.kpis import Period
-from ticket_service.models import Ticket
+from ticket_service.models import ServiceTargetRecord, Ticket
 
 METRICS = (
     ("first_response_sla_rate", "First responses within SLA", "ratio", "first"),
@@ -34,6 +35,8 @@ METRICS = (
 )
 """(KPI key, English label, unit, the SLA target of :data:`kpi_rollup.TARGETS` it counts)."""
 SCORE_RANGE = (1.0, 5.0)
+TARGETED_KPIS = ("first_response_sla_rate", "resolution_sla_rate")
+"""The keys of GetTicketKpis a department's service target gives a ``target``."""
 
 
 @dataclass(frozen=True)
@@ -131,3 +134,31 @@ def counts(
         int(scored_count or 0),
         float(total or 0.0),
     )
+
+
+def covering_target(session: Session, subject: str, start: date, end: date):
+    """The target of ``subject`` (an agent id or a department path) for the shortest period
+    that holds all of ``start..end`` (``crm_shared.target_periods.covering``), or None."""
+    words = covering(start, end)
+    if not subject or not words:
+        return None
+    found = {
+        row.period: row
+        for row in session.scalars(
+            select(ServiceTargetRecord).where(
+                ServiceTargetRecord.subject == subject, ServiceTargetRecord.period.in_(words)
+            )
+        )
+    }
+    return next((found[word] for word in words if word in found), None)
+
+
+def put_targets(kpis, target) -> None:
+    """Set the ``target`` of the KPIs a service target names (GetTicketKpis' SLA rates), from
+    ``target`` (None: none); a zero figure is no target."""
+    if target is None:
+        return
+    for kpi in kpis:
+        value = getattr(target, kpi.key, None) if kpi.key in TARGETED_KPIS else None
+        if value:
+            kpi.target = value

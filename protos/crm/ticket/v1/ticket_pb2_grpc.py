@@ -804,7 +804,9 @@ class TicketServiceServicer:
     def GetTicketKpis(self, request, context):
         """Returns the ticket KPIs for a period and department subtree: `first_response_hours_avg`,
         `resolution_hours_avg`, `sla_compliance_rate`, `complaint_timeliness_rate`, `need_resolution_rate`,
-        `transfer_count`, `reopen_rate`, `backlog`, `callback_on_time_rate`.
+        `transfer_count`, `reopen_rate`, `backlog`, `callback_on_time_rate`. `first_response_sla_rate` and
+        `resolution_sla_rate` carry `target` from the department's service target for the shortest
+        month, quarter or year holding the period's days, when one is set.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import grpc
 import pytest
+from crm.common.v1 import types_pb2
 from crm.ticket.v1 import events_pb2, ticket_pb2
 
 pytestmark = pytest.mark.integration
@@ -120,6 +121,23 @@ def test_an_agents_attainment_is_their_tickets_sla_and_satisfaction_against_the_
         "resolution_sla_rate": (0.6667, None, 3),
         "satisfaction_score": (3.6667, None, 3),
     }
+
+    # the department's target shows next to the ticket KPIs of a report inside its month
+    api.stub("u-service-lead").SetServiceTarget(
+        T.SetServiceTargetRequest(
+            target=T.ServiceTarget(
+                department_path="/hq/service", period=PERIOD, resolution_sla_rate=0.75
+            )
+        )
+    )
+    report = api.stub("u-service-lead").GetTicketKpis(
+        T.GetTicketKpisRequest(
+            period=types_pb2.DateRange(start_date="2026-11-03", end_date="2026-11-20"),
+            department_path="/hq/service",
+        )
+    )
+    shown = {k.key: k.target if k.HasField("target") else None for k in report.kpis}
+    assert (shown["resolution_sla_rate"], shown["first_response_sla_rate"]) == (0.75, None)
 
     # who may set and see what
     assert (
