@@ -167,6 +167,14 @@ def create_app(settings: ConsoleSettings, *, peers: Peers | None = None) -> Flas
             or match_language(request.accept_languages) or DEFAULT_LANGUAGE)
         g.translations = deps.catalogs[g.language]
 
+    # A view that takes a file raises the body limit for itself (``max_body_bytes``: the
+    # customer attachment upload), here, before the CSRF check parses the form.
+    @app.before_request
+    def _body_limit():
+        limit = getattr(app.view_functions.get(request.endpoint), "max_body_bytes", None)
+        if limit:
+            request.max_content_length = limit
+
     csrf = CSRFProtect(app)
     for view in app.view_functions.values():
         if getattr(view, "csrf_exempt", False):  # public.abuse.csrf_exempt: a link's one-click POST

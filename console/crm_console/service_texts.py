@@ -61,6 +61,16 @@ def _family(pattern: str, message_id: str) -> tuple[re.Pattern, str]:
 # %(name)s placeholders are the pattern's named groups. Found by grepping the services'
 # FieldViolation texts; a group named ``values`` is a list of words ("A, B or C").
 FIELD_TEXTS = [
+    # an attachment (crm_shared.attachments.intake)
+    _family(
+        r"must be an image \(JPEG, PNG, GIF, WebP\), a PDF or an Office document; "
+        r"this file is (?P<kind>.+)",
+        N_("must be an image (JPEG, PNG, GIF, WebP), a PDF or an Office document; "
+           "this file is %(kind)s"),
+    ),
+    _family(r"must be at most (?P<n>\d+) MiB", N_("must be at most %(n)s MB")),
+    _family(r"is not a readable image", N_("is not a readable image")),
+    _family(r"must be a file name, without a folder", N_("must be a file name, without a folder")),
     _family(r"is required\b.*", N_("is required")),
     _family(r"must be at most (?P<n>\d+) characters\b.*", N_("must be at most %(n)s characters")),
     _family(

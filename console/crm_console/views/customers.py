@@ -467,6 +467,9 @@ def reveal(customer_id: str):
 
 
 
-# The 360 page's htmx panels live in their own module; importing it here attaches its routes
-# to this blueprint before the app registers it.
-from crm_console.views import customers_panels  # noqa: F401
+# The 360 page's htmx panels and its attachments live in modules of their own; importing
+# them here attaches their routes to this blueprint before the app registers it.
+from crm_console.views import (
+    customers_attachments,  # noqa: F401
+    customers_panels,  # noqa: F401
+)
