@@ -15,6 +15,8 @@ from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
+from crm.marketing.v1 import events_pb2 as marketing_events
+from crm.marketing.v1 import marketing_pb2
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.db import Database
@@ -440,3 +442,39 @@ def test_department_leads_follow_identity_revisions(database):
                 path=path, lead_user_id=lead, active=True, revision=revision), now=T0)
     with database.unit_of_work(readonly=True) as uow:
         assert plans_and_tasks.department_lead_of(uow.session, path + "/x") == ("u-a", path)
+
+
+# -- segment contact strategies (issue 19) -------------------------------------------------------
+
+
+def contact_due(customer_id: str, period: str, owner="u-marketing-view", due="2031-03-09"):
+    return marketing_events.ContactDue(
+        occasion_key=f"strategy:seg-risk:follow_up:{customer_id}:{period}", segment_id="seg-risk",
+        segment_name="流失风险客户 At risk", customer_id=customer_id, owner_id=owner,
+        department_path=EAST, period=period, due_date=due,
+        action=marketing_pb2.ContactAction(kind=marketing_pb2.CONTACT_ACTION_KIND_FOLLOW_UP,
+                                           cadence=marketing_pb2.CADENCE_WEEKLY,
+                                           description="电话或上门跟进"))
+
+
+def test_a_contact_strategy_occasion_is_the_owners_task_once_and_none_for_an_erased_customer(
+        database):
+    customer_id = created(database, owner="u-rep")
+    task = deliver(database, follow_up_events.contact_due, contact_due(customer_id, "2031-W10"))
+    again = deliver(database, follow_up_events.contact_due, contact_due(customer_id, "2031-W10"))
+    assert again is None
+    [stored] = live(database, customer_id)["contact_strategy"]
+    assert stored.id == task.id
+    # the owner as sales knows it, not marketing's (which may lag a handover)
+    assert (stored.owner_id, stored.due_date, stored.note) == ("u-rep", "2031-03-09", "电话或上门跟进")
+    assert stored.title == "Follow-up call or visit (流失风险客户 At risk)"
+
+    unknown = str(uuid.uuid4())  # not heard of by sales yet: marketing's owner
+    made = deliver(database, follow_up_events.contact_due, contact_due(unknown, "2031-W10"))
+    assert made.owner_id == "u-marketing-view"
+
+    deliver(database, follow_up_events.customer_erased, customer_events.CustomerErased(
+        erasure_request_id=str(uuid.uuid4()), customer_id=customer_id))
+    assert deliver(database, follow_up_events.contact_due,
+                   contact_due(customer_id, "2031-W11", due="2031-03-16")) is None
+    assert live(database, customer_id) == {}
