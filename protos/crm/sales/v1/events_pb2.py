@@ -23,13 +23,14 @@ _sym_db = _symbol_database.Default()
 
 
 from crm.common.v1 import approvals_pb2 as crm_dot_common_dot_v1_dot_approvals__pb2
+from crm.common.v1 import collaborators_pb2 as crm_dot_common_dot_v1_dot_collaborators__pb2
 from crm.common.v1 import options_pb2 as crm_dot_common_dot_v1_dot_options__pb2
 from crm.common.v1 import types_pb2 as crm_dot_common_dot_v1_dot_types__pb2
 from crm.sales.v1 import sales_pb2 as crm_dot_sales_dot_v1_dot_sales__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x63rm/sales/v1/events.proto\x12\x0c\x63rm.sales.v1\x1a\x1d\x63rm/common/v1/approvals.proto\x1a\x1b\x63rm/common/v1/options.proto\x1a\x19\x63rm/common/v1/types.proto\x1a\x18\x63rm/sales/v1/sales.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"S\n\x0bLeadCreated\x12 \n\x04lead\x18\x01 \x01(\x0b\x32\x12.crm.sales.v1.Lead\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x10\xca\xf3\x18\x0clead.created\"\xe5\x01\n\nLeadGraded\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12/\n\x0eprevious_grade\x18\x02 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x0f\n\x07rule_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x10\n\x08owner_id\x18\x06 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x07 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x08 \x01(\t:\x0f\xca\xf3\x18\x0blead.graded\"\xe0\x02\n\x0cLeadAssigned\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0blead_number\x18\x02 \x01(\t\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x14\n\x0c\x63ontact_name\x18\x04 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x05 \x01(\t\x12)\n\x07\x63urrent\x18\x06 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12*\n\x08previous\x18\x07 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12\x30\n\nassignment\x18\x08 \x01(\x0b\x32\x1c.crm.sales.v1.LeadAssignment\x12:\n\x16\x66irst_contact_due_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x11\xca\xf3\x18\rlead.assigned\"\x92\x02\n\x13LeadFirstContactDue\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0blead_number\x18\x02 \x01(\t\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12:\n\x16\x66irst_contact_due_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ontact_name\x18\x07 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x08 \x01(\t:\x1a\xca\xf3\x18\x16lead.first_contact_due\"\x9a\x02\n\x17LeadFirstContactOverdue\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0blead_number\x18\x02 \x01(\t\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12:\n\x16\x66irst_contact_due_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ontact_name\x18\x07 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x08 \x01(\t:\x1e\xca\xf3\x18\x1alead.first_contact_overdue\"\x98\x02\n\rLeadConverted\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x18\n\x10\x63ustomer_created\x18\x03 \x01(\x08\x12\x16\n\x0eopportunity_id\x18\x04 \x01(\t\x12,\n\x06source\x18\x05 \x01(\x0e\x32\x1c.crm.common.v1.SourceChannel\x12\x13\n\x0b\x63\x61mpaign_id\x18\x06 \x01(\t\x12\x1b\n\x13\x63\x61mpaign_variant_id\x18\x07 \x01(\t\x12\x10\n\x08owner_id\x18\x08 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\t \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\n \x01(\t:\x12\xca\xf3\x18\x0elead.converted\"\x9c\x01\n\x10LeadDisqualified\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t:\x15\xca\xf3\x18\x11lead.disqualified\"\xd7\x01\n\x0cLeadWentCold\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x36\n\x12last_activity_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rinactive_days\x18\x05 \x01(\x05\x12\x10\n\x08owner_id\x18\x06 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x07 \x01(\t:\x12\xca\xf3\x18\x0elead.went_cold\"o\n\x12OpportunityCreated\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x17\xca\xf3\x18\x13opportunity.created\"\xb2\x01\n\x17OpportunityStageChanged\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x36\n\x0eprevious_stage\x18\x02 \x01(\x0e\x32\x1e.crm.sales.v1.OpportunityStage\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x1d\xca\xf3\x18\x19opportunity.stage_changed\"\xb3\x01\n\x0eOpportunityWon\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x36\n\x0eprevious_stage\x18\x02 \x01(\x0e\x32\x1e.crm.sales.v1.OpportunityStage\x12\x12\n\ncycle_days\x18\x03 \x01(\x05\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0fopportunity.won\"\xa1\x01\n\x0fOpportunityLost\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x36\n\x0eprevious_stage\x18\x02 \x01(\x0e\x32\x1e.crm.sales.v1.OpportunityStage\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x14\xca\xf3\x18\x10opportunity.lost\"Q\n\tQuoteSent\x12\"\n\x05quote\x18\x01 \x01(\x0b\x32\x13.crm.sales.v1.Quote\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x0e\xca\xf3\x18\nquote.sent\"Y\n\rQuoteAccepted\x12\"\n\x05quote\x18\x01 \x01(\x0b\x32\x13.crm.sales.v1.Quote\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x12\xca\xf3\x18\x0equote.accepted\"Y\n\rQuoteRejected\x12\"\n\x05quote\x18\x01 \x01(\x0b\x32\x13.crm.sales.v1.Quote\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x12\xca\xf3\x18\x0equote.rejected\"\xa0\x01\n\x0e\x43ontractSigned\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12=\n\x1f\x63ustomer_annual_contract_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontract.signed\"k\n\x10\x43ontractExpiring\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12\x16\n\x0e\x64\x61ys_until_end\x18\x02 \x01(\x05:\x15\xca\xf3\x18\x11\x63ontract.expiring\"\xa1\x01\n\x0f\x43ontractExpired\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12=\n\x1f\x63ustomer_annual_contract_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x0f\n\x07renewed\x18\x03 \x01(\x08:\x14\xca\xf3\x18\x10\x63ontract.expired\"\xa8\x01\n\x12\x43ontractTerminated\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12=\n\x1f\x63ustomer_annual_contract_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x17\xca\xf3\x18\x13\x63ontract.terminated\"\xb1\x01\n\x0fPaymentReceived\x12&\n\x07payment\x18\x01 \x01(\x0b\x32\x15.crm.sales.v1.Payment\x12\x39\n\x1b\x63ontract_outstanding_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t:\x14\xca\xf3\x18\x10payment.received\"]\n\rPaymentVoided\x12&\n\x07payment\x18\x01 \x01(\x0b\x32\x15.crm.sales.v1.Payment\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x12\xca\xf3\x18\x0epayment.voided\"S\n\x0ePaymentOverdue\x12,\n\nreceivable\x18\x01 \x01(\x0b\x32\x18.crm.sales.v1.Receivable:\x13\xca\xf3\x18\x0fpayment.overdue\"\xb4\x01\n\x10PurchaseRecorded\x12(\n\x08purchase\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Purchase\x12#\n\x1b\x63ustomer_purchase_count_12m\x18\x02 \x01(\x05\x12:\n\x1c\x63ustomer_purchase_amount_12m\x18\x03 \x01(\x0b\x32\x14.crm.common.v1.Money:\x15\xca\xf3\x18\x11purchase.recorded\"S\n\x10\x41\x63tivityRecorded\x12(\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Activity:\x15\xca\xf3\x18\x11\x61\x63tivity.recorded\"\x99\x01\n\x11\x41\x63tivityCommented\x12.\n\x07\x63omment\x18\x01 \x01(\x0b\x32\x1d.crm.sales.v1.ActivityComment\x12\x16\n\x0e\x61\x63tivity_topic\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x0f\n\x07lead_id\x18\x04 \x01(\t:\x16\xca\xf3\x18\x12\x61\x63tivity.commented\"S\n\x0f\x46ollowUpTaskDue\x12(\n\x04task\x18\x01 \x01(\x0b\x32\x1a.crm.sales.v1.FollowUpTask:\x16\xca\xf3\x18\x12\x66ollow_up_task.due\"q\n\x13\x46ollowUpTaskOverdue\x12(\n\x04task\x18\x01 \x01(\x0b\x32\x1a.crm.sales.v1.FollowUpTask\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05:\x1a\xca\xf3\x18\x16\x66ollow_up_task.overdue\"\x87\x01\n\x17SalesCustomerDataErased\x12\x1a\n\x12\x65rasure_request_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x1b\n\x13\x65rased_record_count\x18\x03 \x01(\x03:\x1e\xca\xf3\x18\x1asales.customer_data_erased\"\x90\x02\n\x14ProspectClassChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12+\n\x08previous\x18\x04 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12*\n\x07\x63urrent\x18\x05 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12-\n\x0f\x65stimated_value\x18\x07 \x01(\x0b\x32\x14.crm.common.v1.Money: \xca\xf3\x18\x1csales.prospect_class_changed\"c\n\x0eSalesTargetSet\x12)\n\x06target\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.SalesTarget\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x14\xca\xf3\x18\x10sales_target.set\"}\n\x11\x41pprovalRequested\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x1c\xca\xf3\x18\x18sales.approval_requested\"y\n\x0f\x41pprovalDecided\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x1a\xca\xf3\x18\x16sales.approval_decided\"k\n\x11\x41pprovalEscalated\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest:\x1c\xca\xf3\x18\x18sales.approval_escalated\"p\n\x13\x41pprovalReminderDue\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest:\x1f\xca\xf3\x18\x1bsales.approval_reminder_dueb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x63rm/sales/v1/events.proto\x12\x0c\x63rm.sales.v1\x1a\x1d\x63rm/common/v1/approvals.proto\x1a!crm/common/v1/collaborators.proto\x1a\x1b\x63rm/common/v1/options.proto\x1a\x19\x63rm/common/v1/types.proto\x1a\x18\x63rm/sales/v1/sales.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"S\n\x0bLeadCreated\x12 \n\x04lead\x18\x01 \x01(\x0b\x32\x12.crm.sales.v1.Lead\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x10\xca\xf3\x18\x0clead.created\"\xe5\x01\n\nLeadGraded\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12/\n\x0eprevious_grade\x18\x02 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x0f\n\x07rule_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x10\n\x08owner_id\x18\x06 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x07 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x08 \x01(\t:\x0f\xca\xf3\x18\x0blead.graded\"\xe0\x02\n\x0cLeadAssigned\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0blead_number\x18\x02 \x01(\t\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x14\n\x0c\x63ontact_name\x18\x04 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x05 \x01(\t\x12)\n\x07\x63urrent\x18\x06 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12*\n\x08previous\x18\x07 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12\x30\n\nassignment\x18\x08 \x01(\x0b\x32\x1c.crm.sales.v1.LeadAssignment\x12:\n\x16\x66irst_contact_due_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x11\xca\xf3\x18\rlead.assigned\"\x92\x02\n\x13LeadFirstContactDue\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0blead_number\x18\x02 \x01(\t\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12:\n\x16\x66irst_contact_due_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ontact_name\x18\x07 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x08 \x01(\t:\x1a\xca\xf3\x18\x16lead.first_contact_due\"\x9a\x02\n\x17LeadFirstContactOverdue\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0blead_number\x18\x02 \x01(\t\x12&\n\x05grade\x18\x03 \x01(\x0e\x32\x17.crm.sales.v1.LeadGrade\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12:\n\x16\x66irst_contact_due_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63ontact_name\x18\x07 \x01(\t\x12\x14\n\x0c\x63ompany_name\x18\x08 \x01(\t:\x1e\xca\xf3\x18\x1alead.first_contact_overdue\"\x98\x02\n\rLeadConverted\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x18\n\x10\x63ustomer_created\x18\x03 \x01(\x08\x12\x16\n\x0eopportunity_id\x18\x04 \x01(\t\x12,\n\x06source\x18\x05 \x01(\x0e\x32\x1c.crm.common.v1.SourceChannel\x12\x13\n\x0b\x63\x61mpaign_id\x18\x06 \x01(\t\x12\x1b\n\x13\x63\x61mpaign_variant_id\x18\x07 \x01(\t\x12\x10\n\x08owner_id\x18\x08 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\t \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\n \x01(\t:\x12\xca\xf3\x18\x0elead.converted\"\x9c\x01\n\x10LeadDisqualified\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t:\x15\xca\xf3\x18\x11lead.disqualified\"\xd7\x01\n\x0cLeadWentCold\x12\x0f\n\x07lead_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x36\n\x12last_activity_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rinactive_days\x18\x05 \x01(\x05\x12\x10\n\x08owner_id\x18\x06 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x07 \x01(\t:\x12\xca\xf3\x18\x0elead.went_cold\"o\n\x12OpportunityCreated\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x17\xca\xf3\x18\x13opportunity.created\"\xa2\x01\n\x1cOpportunityCollaboratorAdded\x12\x16\n\x0eopportunity_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x31\n\x0c\x63ollaborator\x18\x03 \x01(\x0b\x32\x1b.crm.common.v1.Collaborator:\"\xca\xf3\x18\x1eopportunity.collaborator_added\"\xc5\x01\n\x1eOpportunityCollaboratorRemoved\x12\x16\n\x0eopportunity_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12-\n\x04role\x18\x04 \x01(\x0e\x32\x1f.crm.common.v1.CollaboratorRole\x12\x10\n\x08\x61\x63tor_id\x18\x05 \x01(\t:$\xca\xf3\x18 opportunity.collaborator_removed\"\xb2\x01\n\x17OpportunityStageChanged\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x36\n\x0eprevious_stage\x18\x02 \x01(\x0e\x32\x1e.crm.sales.v1.OpportunityStage\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x1d\xca\xf3\x18\x19opportunity.stage_changed\"\xb3\x01\n\x0eOpportunityWon\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x36\n\x0eprevious_stage\x18\x02 \x01(\x0e\x32\x1e.crm.sales.v1.OpportunityStage\x12\x12\n\ncycle_days\x18\x03 \x01(\x05\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0fopportunity.won\"\xa1\x01\n\x0fOpportunityLost\x12.\n\x0bopportunity\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.Opportunity\x12\x36\n\x0eprevious_stage\x18\x02 \x01(\x0e\x32\x1e.crm.sales.v1.OpportunityStage\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x14\xca\xf3\x18\x10opportunity.lost\"Q\n\tQuoteSent\x12\"\n\x05quote\x18\x01 \x01(\x0b\x32\x13.crm.sales.v1.Quote\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x0e\xca\xf3\x18\nquote.sent\"Y\n\rQuoteAccepted\x12\"\n\x05quote\x18\x01 \x01(\x0b\x32\x13.crm.sales.v1.Quote\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x12\xca\xf3\x18\x0equote.accepted\"Y\n\rQuoteRejected\x12\"\n\x05quote\x18\x01 \x01(\x0b\x32\x13.crm.sales.v1.Quote\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x12\xca\xf3\x18\x0equote.rejected\"\xa0\x01\n\x0e\x43ontractSigned\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12=\n\x1f\x63ustomer_annual_contract_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontract.signed\"k\n\x10\x43ontractExpiring\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12\x16\n\x0e\x64\x61ys_until_end\x18\x02 \x01(\x05:\x15\xca\xf3\x18\x11\x63ontract.expiring\"\xa1\x01\n\x0f\x43ontractExpired\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12=\n\x1f\x63ustomer_annual_contract_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x0f\n\x07renewed\x18\x03 \x01(\x08:\x14\xca\xf3\x18\x10\x63ontract.expired\"\xa8\x01\n\x12\x43ontractTerminated\x12(\n\x08\x63ontract\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Contract\x12=\n\x1f\x63ustomer_annual_contract_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x17\xca\xf3\x18\x13\x63ontract.terminated\"\xb1\x01\n\x0fPaymentReceived\x12&\n\x07payment\x18\x01 \x01(\x0b\x32\x15.crm.sales.v1.Payment\x12\x39\n\x1b\x63ontract_outstanding_amount\x18\x02 \x01(\x0b\x32\x14.crm.common.v1.Money\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t:\x14\xca\xf3\x18\x10payment.received\"]\n\rPaymentVoided\x12&\n\x07payment\x18\x01 \x01(\x0b\x32\x15.crm.sales.v1.Payment\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x12\xca\xf3\x18\x0epayment.voided\"S\n\x0ePaymentOverdue\x12,\n\nreceivable\x18\x01 \x01(\x0b\x32\x18.crm.sales.v1.Receivable:\x13\xca\xf3\x18\x0fpayment.overdue\"\xb4\x01\n\x10PurchaseRecorded\x12(\n\x08purchase\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Purchase\x12#\n\x1b\x63ustomer_purchase_count_12m\x18\x02 \x01(\x05\x12:\n\x1c\x63ustomer_purchase_amount_12m\x18\x03 \x01(\x0b\x32\x14.crm.common.v1.Money:\x15\xca\xf3\x18\x11purchase.recorded\"S\n\x10\x41\x63tivityRecorded\x12(\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32\x16.crm.sales.v1.Activity:\x15\xca\xf3\x18\x11\x61\x63tivity.recorded\"\x99\x01\n\x11\x41\x63tivityCommented\x12.\n\x07\x63omment\x18\x01 \x01(\x0b\x32\x1d.crm.sales.v1.ActivityComment\x12\x16\n\x0e\x61\x63tivity_topic\x18\x02 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x0f\n\x07lead_id\x18\x04 \x01(\t:\x16\xca\xf3\x18\x12\x61\x63tivity.commented\"S\n\x0f\x46ollowUpTaskDue\x12(\n\x04task\x18\x01 \x01(\x0b\x32\x1a.crm.sales.v1.FollowUpTask:\x16\xca\xf3\x18\x12\x66ollow_up_task.due\"q\n\x13\x46ollowUpTaskOverdue\x12(\n\x04task\x18\x01 \x01(\x0b\x32\x1a.crm.sales.v1.FollowUpTask\x12\x14\n\x0c\x64\x61ys_overdue\x18\x02 \x01(\x05:\x1a\xca\xf3\x18\x16\x66ollow_up_task.overdue\"\x87\x01\n\x17SalesCustomerDataErased\x12\x1a\n\x12\x65rasure_request_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x1b\n\x13\x65rased_record_count\x18\x03 \x01(\x03:\x1e\xca\xf3\x18\x1asales.customer_data_erased\"\x90\x02\n\x14ProspectClassChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12+\n\x08previous\x18\x04 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12*\n\x07\x63urrent\x18\x05 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12-\n\x0f\x65stimated_value\x18\x07 \x01(\x0b\x32\x14.crm.common.v1.Money: \xca\xf3\x18\x1csales.prospect_class_changed\"c\n\x0eSalesTargetSet\x12)\n\x06target\x18\x01 \x01(\x0b\x32\x19.crm.sales.v1.SalesTarget\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x14\xca\xf3\x18\x10sales_target.set\"}\n\x11\x41pprovalRequested\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x1c\xca\xf3\x18\x18sales.approval_requested\"y\n\x0f\x41pprovalDecided\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x1a\xca\xf3\x18\x16sales.approval_decided\"k\n\x11\x41pprovalEscalated\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest:\x1c\xca\xf3\x18\x18sales.approval_escalated\"p\n\x13\x41pprovalReminderDue\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest:\x1f\xca\xf3\x18\x1bsales.approval_reminder_dueb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -54,6 +55,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LEADWENTCOLD']._serialized_options = b'\312\363\030\016lead.went_cold'
   _globals['_OPPORTUNITYCREATED']._loaded_options = None
   _globals['_OPPORTUNITYCREATED']._serialized_options = b'\312\363\030\023opportunity.created'
+  _globals['_OPPORTUNITYCOLLABORATORADDED']._loaded_options = None
+  _globals['_OPPORTUNITYCOLLABORATORADDED']._serialized_options = b'\312\363\030\036opportunity.collaborator_added'
+  _globals['_OPPORTUNITYCOLLABORATORREMOVED']._loaded_options = None
+  _globals['_OPPORTUNITYCOLLABORATORREMOVED']._serialized_options = b'\312\363\030 opportunity.collaborator_removed'
   _globals['_OPPORTUNITYSTAGECHANGED']._loaded_options = None
   _globals['_OPPORTUNITYSTAGECHANGED']._serialized_options = b'\312\363\030\031opportunity.stage_changed'
   _globals['_OPPORTUNITYWON']._loaded_options = None
@@ -104,72 +109,76 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_APPROVALESCALATED']._serialized_options = b'\312\363\030\030sales.approval_escalated'
   _globals['_APPROVALREMINDERDUE']._loaded_options = None
   _globals['_APPROVALREMINDERDUE']._serialized_options = b'\312\363\030\033sales.approval_reminder_due'
-  _globals['_LEADCREATED']._serialized_start=189
-  _globals['_LEADCREATED']._serialized_end=272
-  _globals['_LEADGRADED']._serialized_start=275
-  _globals['_LEADGRADED']._serialized_end=504
-  _globals['_LEADASSIGNED']._serialized_start=507
-  _globals['_LEADASSIGNED']._serialized_end=859
-  _globals['_LEADFIRSTCONTACTDUE']._serialized_start=862
-  _globals['_LEADFIRSTCONTACTDUE']._serialized_end=1136
-  _globals['_LEADFIRSTCONTACTOVERDUE']._serialized_start=1139
-  _globals['_LEADFIRSTCONTACTOVERDUE']._serialized_end=1421
-  _globals['_LEADCONVERTED']._serialized_start=1424
-  _globals['_LEADCONVERTED']._serialized_end=1704
-  _globals['_LEADDISQUALIFIED']._serialized_start=1707
-  _globals['_LEADDISQUALIFIED']._serialized_end=1863
-  _globals['_LEADWENTCOLD']._serialized_start=1866
-  _globals['_LEADWENTCOLD']._serialized_end=2081
-  _globals['_OPPORTUNITYCREATED']._serialized_start=2083
-  _globals['_OPPORTUNITYCREATED']._serialized_end=2194
-  _globals['_OPPORTUNITYSTAGECHANGED']._serialized_start=2197
-  _globals['_OPPORTUNITYSTAGECHANGED']._serialized_end=2375
-  _globals['_OPPORTUNITYWON']._serialized_start=2378
-  _globals['_OPPORTUNITYWON']._serialized_end=2557
-  _globals['_OPPORTUNITYLOST']._serialized_start=2560
-  _globals['_OPPORTUNITYLOST']._serialized_end=2721
-  _globals['_QUOTESENT']._serialized_start=2723
-  _globals['_QUOTESENT']._serialized_end=2804
-  _globals['_QUOTEACCEPTED']._serialized_start=2806
-  _globals['_QUOTEACCEPTED']._serialized_end=2895
-  _globals['_QUOTEREJECTED']._serialized_start=2897
-  _globals['_QUOTEREJECTED']._serialized_end=2986
-  _globals['_CONTRACTSIGNED']._serialized_start=2989
-  _globals['_CONTRACTSIGNED']._serialized_end=3149
-  _globals['_CONTRACTEXPIRING']._serialized_start=3151
-  _globals['_CONTRACTEXPIRING']._serialized_end=3258
-  _globals['_CONTRACTEXPIRED']._serialized_start=3261
-  _globals['_CONTRACTEXPIRED']._serialized_end=3422
-  _globals['_CONTRACTTERMINATED']._serialized_start=3425
-  _globals['_CONTRACTTERMINATED']._serialized_end=3593
-  _globals['_PAYMENTRECEIVED']._serialized_start=3596
-  _globals['_PAYMENTRECEIVED']._serialized_end=3773
-  _globals['_PAYMENTVOIDED']._serialized_start=3775
-  _globals['_PAYMENTVOIDED']._serialized_end=3868
-  _globals['_PAYMENTOVERDUE']._serialized_start=3870
-  _globals['_PAYMENTOVERDUE']._serialized_end=3953
-  _globals['_PURCHASERECORDED']._serialized_start=3956
-  _globals['_PURCHASERECORDED']._serialized_end=4136
-  _globals['_ACTIVITYRECORDED']._serialized_start=4138
-  _globals['_ACTIVITYRECORDED']._serialized_end=4221
-  _globals['_ACTIVITYCOMMENTED']._serialized_start=4224
-  _globals['_ACTIVITYCOMMENTED']._serialized_end=4377
-  _globals['_FOLLOWUPTASKDUE']._serialized_start=4379
-  _globals['_FOLLOWUPTASKDUE']._serialized_end=4462
-  _globals['_FOLLOWUPTASKOVERDUE']._serialized_start=4464
-  _globals['_FOLLOWUPTASKOVERDUE']._serialized_end=4577
-  _globals['_SALESCUSTOMERDATAERASED']._serialized_start=4580
-  _globals['_SALESCUSTOMERDATAERASED']._serialized_end=4715
-  _globals['_PROSPECTCLASSCHANGED']._serialized_start=4718
-  _globals['_PROSPECTCLASSCHANGED']._serialized_end=4990
-  _globals['_SALESTARGETSET']._serialized_start=4992
-  _globals['_SALESTARGETSET']._serialized_end=5091
-  _globals['_APPROVALREQUESTED']._serialized_start=5093
-  _globals['_APPROVALREQUESTED']._serialized_end=5218
-  _globals['_APPROVALDECIDED']._serialized_start=5220
-  _globals['_APPROVALDECIDED']._serialized_end=5341
-  _globals['_APPROVALESCALATED']._serialized_start=5343
-  _globals['_APPROVALESCALATED']._serialized_end=5450
-  _globals['_APPROVALREMINDERDUE']._serialized_start=5452
-  _globals['_APPROVALREMINDERDUE']._serialized_end=5564
+  _globals['_LEADCREATED']._serialized_start=224
+  _globals['_LEADCREATED']._serialized_end=307
+  _globals['_LEADGRADED']._serialized_start=310
+  _globals['_LEADGRADED']._serialized_end=539
+  _globals['_LEADASSIGNED']._serialized_start=542
+  _globals['_LEADASSIGNED']._serialized_end=894
+  _globals['_LEADFIRSTCONTACTDUE']._serialized_start=897
+  _globals['_LEADFIRSTCONTACTDUE']._serialized_end=1171
+  _globals['_LEADFIRSTCONTACTOVERDUE']._serialized_start=1174
+  _globals['_LEADFIRSTCONTACTOVERDUE']._serialized_end=1456
+  _globals['_LEADCONVERTED']._serialized_start=1459
+  _globals['_LEADCONVERTED']._serialized_end=1739
+  _globals['_LEADDISQUALIFIED']._serialized_start=1742
+  _globals['_LEADDISQUALIFIED']._serialized_end=1898
+  _globals['_LEADWENTCOLD']._serialized_start=1901
+  _globals['_LEADWENTCOLD']._serialized_end=2116
+  _globals['_OPPORTUNITYCREATED']._serialized_start=2118
+  _globals['_OPPORTUNITYCREATED']._serialized_end=2229
+  _globals['_OPPORTUNITYCOLLABORATORADDED']._serialized_start=2232
+  _globals['_OPPORTUNITYCOLLABORATORADDED']._serialized_end=2394
+  _globals['_OPPORTUNITYCOLLABORATORREMOVED']._serialized_start=2397
+  _globals['_OPPORTUNITYCOLLABORATORREMOVED']._serialized_end=2594
+  _globals['_OPPORTUNITYSTAGECHANGED']._serialized_start=2597
+  _globals['_OPPORTUNITYSTAGECHANGED']._serialized_end=2775
+  _globals['_OPPORTUNITYWON']._serialized_start=2778
+  _globals['_OPPORTUNITYWON']._serialized_end=2957
+  _globals['_OPPORTUNITYLOST']._serialized_start=2960
+  _globals['_OPPORTUNITYLOST']._serialized_end=3121
+  _globals['_QUOTESENT']._serialized_start=3123
+  _globals['_QUOTESENT']._serialized_end=3204
+  _globals['_QUOTEACCEPTED']._serialized_start=3206
+  _globals['_QUOTEACCEPTED']._serialized_end=3295
+  _globals['_QUOTEREJECTED']._serialized_start=3297
+  _globals['_QUOTEREJECTED']._serialized_end=3386
+  _globals['_CONTRACTSIGNED']._serialized_start=3389
+  _globals['_CONTRACTSIGNED']._serialized_end=3549
+  _globals['_CONTRACTEXPIRING']._serialized_start=3551
+  _globals['_CONTRACTEXPIRING']._serialized_end=3658
+  _globals['_CONTRACTEXPIRED']._serialized_start=3661
+  _globals['_CONTRACTEXPIRED']._serialized_end=3822
+  _globals['_CONTRACTTERMINATED']._serialized_start=3825
+  _globals['_CONTRACTTERMINATED']._serialized_end=3993
+  _globals['_PAYMENTRECEIVED']._serialized_start=3996
+  _globals['_PAYMENTRECEIVED']._serialized_end=4173
+  _globals['_PAYMENTVOIDED']._serialized_start=4175
+  _globals['_PAYMENTVOIDED']._serialized_end=4268
+  _globals['_PAYMENTOVERDUE']._serialized_start=4270
+  _globals['_PAYMENTOVERDUE']._serialized_end=4353
+  _globals['_PURCHASERECORDED']._serialized_start=4356
+  _globals['_PURCHASERECORDED']._serialized_end=4536
+  _globals['_ACTIVITYRECORDED']._serialized_start=4538
+  _globals['_ACTIVITYRECORDED']._serialized_end=4621
+  _globals['_ACTIVITYCOMMENTED']._serialized_start=4624
+  _globals['_ACTIVITYCOMMENTED']._serialized_end=4777
+  _globals['_FOLLOWUPTASKDUE']._serialized_start=4779
+  _globals['_FOLLOWUPTASKDUE']._serialized_end=4862
+  _globals['_FOLLOWUPTASKOVERDUE']._serialized_start=4864
+  _globals['_FOLLOWUPTASKOVERDUE']._serialized_end=4977
+  _globals['_SALESCUSTOMERDATAERASED']._serialized_start=4980
+  _globals['_SALESCUSTOMERDATAERASED']._serialized_end=5115
+  _globals['_PROSPECTCLASSCHANGED']._serialized_start=5118
+  _globals['_PROSPECTCLASSCHANGED']._serialized_end=5390
+  _globals['_SALESTARGETSET']._serialized_start=5392
+  _globals['_SALESTARGETSET']._serialized_end=5491
+  _globals['_APPROVALREQUESTED']._serialized_start=5493
+  _globals['_APPROVALREQUESTED']._serialized_end=5618
+  _globals['_APPROVALDECIDED']._serialized_start=5620
+  _globals['_APPROVALDECIDED']._serialized_end=5741
+  _globals['_APPROVALESCALATED']._serialized_start=5743
+  _globals['_APPROVALESCALATED']._serialized_end=5850
+  _globals['_APPROVALREMINDERDUE']._serialized_start=5852
+  _globals['_APPROVALREMINDERDUE']._serialized_end=5964
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from crm.common.v1 import approvals_pb2 as _approvals_pb2
+from crm.common.v1 import collaborators_pb2 as _collaborators_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import types_pb2 as _types_pb2
 from crm.sales.v1 import sales_pb2 as _sales_pb2
@@ -167,6 +168,30 @@ class OpportunityCreated(_message.Message):
     opportunity: _sales_pb2.Opportunity
     actor_id: str
     def __init__(self, opportunity: _Optional[_Union[_sales_pb2.Opportunity, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...
+
+class OpportunityCollaboratorAdded(_message.Message):
+    __slots__ = ("opportunity_id", "customer_id", "collaborator")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    COLLABORATOR_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    customer_id: str
+    collaborator: _collaborators_pb2.Collaborator
+    def __init__(self, opportunity_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., collaborator: _Optional[_Union[_collaborators_pb2.Collaborator, _Mapping]] = ...) -> None: ...
+
+class OpportunityCollaboratorRemoved(_message.Message):
+    __slots__ = ("opportunity_id", "customer_id", "user_id", "role", "actor_id")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    customer_id: str
+    user_id: str
+    role: _collaborators_pb2.CollaboratorRole
+    actor_id: str
+    def __init__(self, opportunity_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[_collaborators_pb2.CollaboratorRole, str]] = ..., actor_id: _Optional[str] = ...) -> None: ...
 
 class OpportunityStageChanged(_message.Message):
     __slots__ = ("opportunity", "previous_stage", "actor_id")

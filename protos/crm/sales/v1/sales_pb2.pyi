@@ -1,6 +1,7 @@
 import datetime
 
 from crm.common.v1 import approvals_pb2 as _approvals_pb2
+from crm.common.v1 import collaborators_pb2 as _collaborators_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import privacy_pb2 as _privacy_pb2
 from crm.common.v1 import reporting_pb2 as _reporting_pb2
@@ -1622,6 +1623,42 @@ class CreateOpportunityRequest(_message.Message):
     request_id: str
     initial_stage: OpportunityStage
     def __init__(self, opportunity: _Optional[_Union[Opportunity, _Mapping]] = ..., request_id: _Optional[str] = ..., initial_stage: _Optional[_Union[OpportunityStage, str]] = ...) -> None: ...
+
+class AddOpportunityCollaboratorRequest(_message.Message):
+    __slots__ = ("opportunity_id", "user_id", "role")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    user_id: str
+    role: _collaborators_pb2.CollaboratorRole
+    def __init__(self, opportunity_id: _Optional[str] = ..., user_id: _Optional[str] = ..., role: _Optional[_Union[_collaborators_pb2.CollaboratorRole, str]] = ...) -> None: ...
+
+class RemoveOpportunityCollaboratorRequest(_message.Message):
+    __slots__ = ("opportunity_id", "user_id")
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    opportunity_id: str
+    user_id: str
+    def __init__(self, opportunity_id: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class ListOpportunityCollaboratorsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "opportunity_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OPPORTUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    opportunity_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., opportunity_id: _Optional[str] = ...) -> None: ...
+
+class ListOpportunityCollaboratorsResponse(_message.Message):
+    __slots__ = ("collaborators", "next_page_token")
+    COLLABORATORS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    collaborators: _containers.RepeatedCompositeFieldContainer[_collaborators_pb2.Collaborator]
+    next_page_token: str
+    def __init__(self, collaborators: _Optional[_Iterable[_Union[_collaborators_pb2.Collaborator, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GetOpportunityRequest(_message.Message):
     __slots__ = ("id",)

@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from crm.common.v1 import approvals_pb2 as crm_dot_common_dot_v1_dot_approvals__pb2
+from crm.common.v1 import collaborators_pb2 as crm_dot_common_dot_v1_dot_collaborators__pb2
 from crm.common.v1 import privacy_pb2 as crm_dot_common_dot_v1_dot_privacy__pb2
 from crm.common.v1 import reporting_pb2 as crm_dot_common_dot_v1_dot_reporting__pb2
 from crm.sales.v1 import sales_pb2 as crm_dot_sales_dot_v1_dot_sales__pb2
@@ -174,6 +175,21 @@ class SalesServiceStub:
                 '/crm.sales.v1.SalesService/GetOpportunity',
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetOpportunityRequest.SerializeToString,
                 response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.Opportunity.FromString,
+                _registered_method=True)
+        self.AddOpportunityCollaborator = channel.unary_unary(
+                '/crm.sales.v1.SalesService/AddOpportunityCollaborator',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.AddOpportunityCollaboratorRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_collaborators__pb2.Collaborator.FromString,
+                _registered_method=True)
+        self.RemoveOpportunityCollaborator = channel.unary_unary(
+                '/crm.sales.v1.SalesService/RemoveOpportunityCollaborator',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.RemoveOpportunityCollaboratorRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
+        self.ListOpportunityCollaborators = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ListOpportunityCollaborators',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListOpportunityCollaboratorsRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListOpportunityCollaboratorsResponse.FromString,
                 _registered_method=True)
         self.ListOpportunities = channel.unary_unary(
                 '/crm.sales.v1.SalesService/ListOpportunities',
@@ -710,6 +726,32 @@ class SalesServiceServicer:
 
     def GetOpportunity(self, request, context):
         """Returns one opportunity with its stage history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddOpportunityCollaborator(self, request, context):
+        """Adds a person as a collaborator of an opportunity (team selling), with their role; adding
+        them again changes the role. Only a caller whose data scope reaches the opportunity (its
+        owner, a lead of its department, an admin) may. A collaborator sees the opportunity (Get,
+        List) and its follow-up records, and records follow-ups on it; the owner and department stay
+        as they were. Publishes `opportunity.collaborator_added`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveOpportunityCollaborator(self, request, context):
+        """Removes a collaborator of an opportunity (whoever may add one). Publishes
+        `opportunity.collaborator_removed`; removing one who is not a collaborator changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOpportunityCollaborators(self, request, context):
+        """Lists the collaborators of an opportunity the caller may see, in the order they were added.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -1332,6 +1374,21 @@ def add_SalesServiceServicer_to_server(servicer, server):
                     servicer.GetOpportunity,
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetOpportunityRequest.FromString,
                     response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.Opportunity.SerializeToString,
+            ),
+            'AddOpportunityCollaborator': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddOpportunityCollaborator,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.AddOpportunityCollaboratorRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_collaborators__pb2.Collaborator.SerializeToString,
+            ),
+            'RemoveOpportunityCollaborator': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveOpportunityCollaborator,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.RemoveOpportunityCollaboratorRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'ListOpportunityCollaborators': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOpportunityCollaborators,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListOpportunityCollaboratorsRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListOpportunityCollaboratorsResponse.SerializeToString,
             ),
             'ListOpportunities': grpc.unary_unary_rpc_method_handler(
                     servicer.ListOpportunities,
@@ -2363,6 +2420,87 @@ class SalesService:
             '/crm.sales.v1.SalesService/GetOpportunity',
             crm_dot_sales_dot_v1_dot_sales__pb2.GetOpportunityRequest.SerializeToString,
             crm_dot_sales_dot_v1_dot_sales__pb2.Opportunity.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddOpportunityCollaborator(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/AddOpportunityCollaborator',
+            crm_dot_sales_dot_v1_dot_sales__pb2.AddOpportunityCollaboratorRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_collaborators__pb2.Collaborator.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveOpportunityCollaborator(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/RemoveOpportunityCollaborator',
+            crm_dot_sales_dot_v1_dot_sales__pb2.RemoveOpportunityCollaboratorRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOpportunityCollaborators(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ListOpportunityCollaborators',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListOpportunityCollaboratorsRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListOpportunityCollaboratorsResponse.FromString,
             options,
             channel_credentials,
             insecure,
