@@ -236,8 +236,7 @@ class TargetRpcs:
             )
             return self._attainment(
                 row,
-                achieved,
-                currency,
+                sales_targets.attainment(_figures(row, currency), achieved, currency),
                 rep_id=request.rep_id and subject,
                 department=department,
                 name=name,
@@ -281,20 +280,6 @@ class TargetRpcs:
                     )
                 )
             }
-            attainments = {
-                rep_id: self._attainment(
-                    targets.get(rep_id),
-                    done.get(rep_id, sales_targets.Actuals()),
-                    currency,
-                    rep_id=rep_id,
-                    department=rep.department_path,
-                    name=rep.display_name or rep.username or rep_id,
-                    period=request.period,
-                    start=start,
-                    end=end,
-                )
-                for rep_id, rep in team.items()
-            }
             metrics = {
                 rep_id: sales_targets.attainment(
                     _figures(targets.get(rep_id), currency),
@@ -303,31 +288,53 @@ class TargetRpcs:
                 )
                 for rep_id in team
             }
+
+            def row(rank: int, rep_id: str) -> sales_pb2.SalesLeaderboardRow:
+                rep = team[rep_id]
+                return sales_pb2.SalesLeaderboardRow(
+                    rank=rank,
+                    attainment=self._attainment(
+                        targets.get(rep_id),
+                        metrics[rep_id],
+                        rep_id=rep_id,
+                        department=rep.department_path,
+                        name=rep.display_name or rep.username or rep_id,
+                        period=request.period,
+                        start=start,
+                        end=end,
+                    ),
+                )
+
             return sales_pb2.SalesLeaderboard(
                 department_path=department,
                 period=request.period,
                 period_range=_date_range(start, end),
-                rows=[
-                    sales_pb2.SalesLeaderboardRow(rank=rank, attainment=attainments[rep_id])
-                    for rank, rep_id in sales_targets.ranked(metrics.items())
-                ],
+                rows=[row(rank, rep_id) for rank, rep_id in sales_targets.ranked(metrics.items())],
             )
 
     # -- helpers ------------------------------------------------------------------------------
 
     @staticmethod
-    def _signed_amount_kpi(session, where, *, currency, period, previous, subject
-                           ) -> reporting_pb2.Kpi:
+    def _signed_amount_kpi(
+        session, where, *, currency, period, previous, subject
+    ) -> reporting_pb2.Kpi:
         """GetSalesKpis' ``signed_amount``: the contracts signed in the period under the
         caller's scope, the previous period's, and the subject's target for the shortest
         target period holding the report's days (the dashboard shows it met or not)."""
-        amount, count = sales_targets.signed_in(session, where, start=period[0], end=period[1],
-                                                currency=currency)
+        amount, count = sales_targets.signed_in(
+            session, where, start=period[0], end=period[1], currency=currency
+        )
         before, before_count = sales_targets.signed_in(
-            session, where, start=previous[0], end=previous[1], currency=currency)
-        kpi = reporting_pb2.Kpi(key="signed_amount", display_name="Signed amount",
-                                value=float(amount), unit=f"minor:{currency}",
-                                higher_is_better=True, sample_size=count)
+            session, where, start=previous[0], end=previous[1], currency=currency
+        )
+        kpi = reporting_pb2.Kpi(
+            key="signed_amount",
+            display_name="Signed amount",
+            value=float(amount),
+            unit=f"minor:{currency}",
+            higher_is_better=True,
+            sample_size=count,
+        )
         if before_count:
             kpi.previous_value = float(before)
         target = sales_targets.covering_target(session, subject, *period)
@@ -357,8 +364,10 @@ class TargetRpcs:
 
     @staticmethod
     def _attainment(
-        row, achieved, currency, *, rep_id, department, name, period, start, end
+        row, metrics, *, rep_id, department, name, period, start, end
     ) -> sales_pb2.TargetAttainment:
+        """The message of a subject's target ``row`` (None: none) and ``metrics``
+        (:func:`sales_service.sales_targets.attainment`)."""
         message = sales_pb2.TargetAttainment(
             rep_id=rep_id or "",
             department_path=department,
@@ -367,7 +376,7 @@ class TargetRpcs:
             period_range=_date_range(start, end),
             target=target_to_proto(row) if row is not None else None,
         )
-        for metric in sales_targets.attainment(_figures(row, currency), achieved, currency):
+        for metric in metrics:
             item = message.metrics.add(
                 key=metric.key, display_name=metric.label, unit=metric.unit, actual=metric.actual
             )
