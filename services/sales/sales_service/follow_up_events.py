@@ -14,7 +14,8 @@ their own clock). ``at`` is when the event happened at its producer, ``now`` the
 - ``identity.department_upserted`` keeps the department leads (the A-class senior contacts).
 - ``marketing.contact_due`` (a segment's contact strategy due for a member) puts a task on the
   customer's owner's list, once per occasion key; it is completed by a follow-up record and
-  flagged overdue (reported to the lead) like any other task.
+  flagged overdue (reported to the lead) like any other task. ``segment.member_left`` (an
+  at-risk flag cleared) cancels the segment's tasks of that customer not yet overdue.
 """
 
 from __future__ import annotations
@@ -238,3 +239,17 @@ def contact_due(uow: UnitOfWork, event: marketing_events.ContactDue, *, at: date
         segment_name=event.segment_name, action_kind=ACTION_KINDS.name(event.action.kind),
         customer_id=event.customer_id, owner=owner, due=due, note=event.action.description,
         now=now)
+
+
+def segment_member_left(uow: UnitOfWork, event: marketing_events.SegmentMemberLeft, *,
+                        at: datetime, now: datetime) -> list[FollowUpTask]:
+    """The customer left the segment (its risk flag cleared...): the segment's contact-strategy
+    tasks of that customer still open are no longer wanted and are cancelled; an overdue one
+    stays, as it was reported and counts as overdue. Returns the tasks cancelled."""
+    tasks = [task for task in plans_and_tasks.live_tasks(
+        uow.session, customer_id=event.customer_id, reason=follow_ups.CONTACT_STRATEGY,
+        segment_id=event.segment_id) if task.state == follow_ups.OPEN]
+    for task in tasks:
+        task.state, task.cancel_reason = follow_ups.CANCELLED, "the customer left the segment"
+        task.update_time, task.updated_by = now, SYSTEM
+    return tasks

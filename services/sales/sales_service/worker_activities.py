@@ -115,6 +115,10 @@ class ActivityWork:
     def follow_up_contact_due(self, event, ctx: EventContext) -> None:
         _apply(follow_up_events.contact_due, event, ctx)
 
+    @on_event(marketing_events.SegmentMemberLeft)
+    def follow_up_segment_member_left(self, event, ctx: EventContext) -> None:
+        _apply(follow_up_events.segment_member_left, event, ctx)
+
     @follow_up_timer(interval=60.0)
     def follow_up_scan(self) -> None:
         """Reminders the day before and overdue tasks, each once; prospects graded again

@@ -306,19 +306,7 @@ def test_an_at_risk_customers_owner_gets_a_weekly_task_until_the_flag_clears_and
     [told_lead] = lead_told()
     assert told_lead.subject_id == first.id and "u-rep" in told_lead.body
 
-    # the flag clears: no task in week 12
-    tell_marketing(
-        marketing,
-        customer_events.CustomerRiskCleared(
-            customer_id=customer_id, owner_id="u-rep", department_path=EAST
-        ),
-        MONDAY + 2 * WEEK,
-    )
-    week_passes(marketing, vhost_url, MONDAY + 2 * WEEK)
-    assert len(contact_due_ids(marketing, customer_id)) == 3  # weeks 10, 11 and the repeat
-    assert len(strategy_tasks(sales_db, customer_id)) == 2
-
-    # the owner's follow-up record completes the open task; the report measures the strategy
+    # the owner's follow-up record completes the live tasks; the report measures the strategy
     sales_api.stub("u-rep").CreateActivity(
         S.CreateActivityRequest(
             activity=S.Activity(
@@ -332,6 +320,7 @@ def test_an_at_risk_customers_owner_gets_a_weekly_task_until_the_flag_clears_and
     )
     first, second = strategy_tasks(sales_db, customer_id)
     assert second.state == "done" and not second.completed_late and second.completed_activity_id
+    assert first.state == "done" and first.overdue_time is not None  # done, but it was overdue
     report = sales_api.stub("u-east-lead").GetFollowUpReport(
         S.GetFollowUpReportRequest(
             period=types_pb2.DateRange(start_date="2031-03-01", end_date="2031-03-31")
@@ -346,3 +335,27 @@ def test_an_at_risk_customers_owner_gets_a_weekly_task_until_the_flag_clears_and
         row.overdue_task_count,
         row.open_count,
     ) == ("u-rep", "流失风险客户 At risk", 2, 1, 1, 0)
+
+    # the flag clears: the customer leaves the segment (told to sales too), no task in week 12
+    tell_marketing(
+        marketing,
+        customer_events.CustomerRiskCleared(
+            customer_id=customer_id, owner_id="u-rep", department_path=EAST
+        ),
+        MONDAY + 2 * WEEK,
+    )
+    week_passes(marketing, vhost_url, MONDAY + 2 * WEEK)
+    assert len(contact_due_ids(marketing, customer_id)) == 3  # weeks 10, 11 and the repeat
+    with marketing.unit_of_work(readonly=True) as uow:
+        [left] = uow.session.scalars(
+            select(OutboxMessage.event_id).where(
+                OutboxMessage.routing_key == "segment.member_left",
+                OutboxMessage.partition_key == customer_id,
+            )
+        ).all()
+    wait_until(
+        lambda: processed(left),
+        timeout=20,
+        message=lambda: f"member_left never consumed:\n{sales_process.log_tail()}",
+    )
+    assert [t.state for t in strategy_tasks(sales_db, customer_id)] == ["done", "done"]

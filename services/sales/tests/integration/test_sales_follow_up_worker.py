@@ -478,3 +478,22 @@ def test_a_contact_strategy_occasion_is_the_owners_task_once_and_none_for_an_era
     assert deliver(database, follow_up_events.contact_due,
                    contact_due(customer_id, "2031-W11", due="2031-03-16")) is None
     assert live(database, customer_id) == {}
+
+
+def test_leaving_the_segment_cancels_its_open_task_and_keeps_an_overdue_one(database):
+    customer_id = created(database, owner="u-rep")
+    earlier = deliver(database, follow_up_events.contact_due, contact_due(customer_id, "2031-W10"))
+    current = deliver(database, follow_up_events.contact_due,
+                      contact_due(customer_id, "2031-W11", due="2031-03-16"))
+    scan_follow_ups(database, datetime(2031, 3, 10, 9, tzinfo=UTC))  # week 10's is overdue now
+
+    cancelled = deliver(database, follow_up_events.segment_member_left,
+                        marketing_events.SegmentMemberLeft(segment_id="seg-risk",
+                                                           customer_id=customer_id))
+    assert [task.id for task in cancelled] == [current.id]
+    assert get(database, FollowUpTask, current.id).state == "cancelled"
+    assert get(database, FollowUpTask, earlier.id).state == "overdue"
+    other = deliver(database, follow_up_events.segment_member_left,
+                    marketing_events.SegmentMemberLeft(segment_id="seg-other",
+                                                       customer_id=customer_id))
+    assert other == []
