@@ -10,10 +10,8 @@ that check, not handed out as signed URLs: see ``docs/attachments.md``.
 
 from __future__ import annotations
 
-from crm.common.v1 import attachments_pb2
 from crm.customer.v1 import customer_pb2
-from crm_shared.attachments import LocalFileStore, ObjectStore, check_upload
-from crm_shared.attachments.stores import ObjectMissing
+from crm_shared.attachments import LocalFileStore, ObjectStore, check_upload, records
 from crm_shared.auth import current_principal
 from crm_shared.errors import FieldViolation, InvalidArgument, NotFound
 from crm_shared.grpc.fields import refuse_unsupported, request_id_violations
@@ -22,8 +20,10 @@ from crm_shared.repeated_requests import earlier_request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from customer_service import attachments, repository
+from customer_service import repository
 from customer_service.models import Attachment, Contact
+
+SERVICE = "customer"  # the first part of its object keys
 
 
 class AttachmentRpcs:
@@ -59,7 +59,7 @@ class AttachmentRpcs:
                     uow.session, principal, request.customer_id, for_update=True
                 )
                 if earlier is not None:
-                    return attachments.to_proto(earlier)
+                    return records.to_proto(earlier)
                 require_active(customer)
                 record_type, record_id = "customer", customer.id
                 if request.contact_id:
@@ -69,17 +69,19 @@ class AttachmentRpcs:
                             FieldViolation("contact_id", "is not a contact of this customer")
                         )
                     record_type, record_id = "contact", contact.id
-                row = attachments.store(
+                row = records.store(
                     uow.session,
                     self.attachment_store,
+                    Attachment,
                     upload,
+                    service=SERVICE,
                     customer_id=customer.id,
                     record_type=record_type,
                     record_id=record_id,
                     actor_id=principal.user_id,
                     request_id=request.request_id or None,
                 )
-                return attachments.to_proto(row)
+                return records.to_proto(row)
         except IntegrityError:
             # The same request raced itself: the first one's attachment is the answer.
             with self.database.unit_of_work(readonly=True) as uow:
@@ -92,7 +94,7 @@ class AttachmentRpcs:
                 )
                 if earlier is None:
                     raise
-                return attachments.to_proto(earlier)
+                return records.to_proto(earlier)
 
     def ListCustomerAttachments(self, request, context):
         principal = current_principal()
@@ -116,7 +118,7 @@ class AttachmentRpcs:
                 page_token=request.page_token,
             )
             return customer_pb2.ListCustomerAttachmentsResponse(
-                attachments=[attachments.to_proto(row) for row in rows], next_page_token=next_token
+                attachments=[records.to_proto(row) for row in rows], next_page_token=next_token
             )
 
     def DownloadCustomerAttachment(self, request, context):
@@ -124,31 +126,11 @@ class AttachmentRpcs:
         refuse_unsupported(request, {"id", "thumbnail", "customer_id"})
         with self.database.unit_of_work(readonly=True) as uow:
             row = self._attachment(uow.session, principal, request.id, request.customer_id)
-            if request.thumbnail and not row.has_thumbnail:
-                raise NotFound(f"attachment {request.id} has no thumbnail")
-            key = row.storage_key + (attachments.THUMBNAIL_SUFFIX if request.thumbnail else "")
-            first = attachments_pb2.AttachmentChunk(
-                content_type="image/png" if request.thumbnail else row.content_type,
-                file_name=row.file_name,
-                size_bytes=0 if request.thumbnail else row.size_bytes,
-            )
-        try:
-            chunks = self.attachment_store.chunks(key)
-        except ObjectMissing:
-            # Erased or deleted between the row's read and now.
-            raise NotFound(f"attachment {request.id} not found") from None
-        # The first chunk is sent even for an empty thumbnail read, so the client learns the
-        # type; the transaction is closed before any byte leaves (a slow reader holds no lock).
-        sent = False
-        for data in chunks:
-            if not sent:
-                first.data = data
-                yield first
-                sent = True
-            else:
-                yield attachments_pb2.AttachmentChunk(data=data)
-        if not sent:
-            yield first
+            chunks = records.chunks_of(self.attachment_store, row, thumbnail=request.thumbnail)
+        # Sent after the transaction closed: a slow reader holds no database connection.
+        if chunks is None:  # no thumbnail, or erased or deleted since the row was read
+            raise NotFound(f"attachment {request.id} not found")
+        yield from chunks
 
     def DeleteCustomerAttachment(self, request, context):
         from google.protobuf import empty_pb2
@@ -159,7 +141,7 @@ class AttachmentRpcs:
             row = self._attachment(
                 uow.session, principal, request.id, request.customer_id, for_update=True
             )
-            attachments.remove(uow.session, self.attachment_store, row)
+            records.remove(uow.session, self.attachment_store, row)
         return empty_pb2.Empty()
 
     # --- helpers ------------------------------------------------------------------------------

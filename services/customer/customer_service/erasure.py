@@ -21,15 +21,15 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from crm.customer.v1 import customer_pb2, events_pb2
-from crm_shared.attachments import ObjectStore
+from crm_shared.attachments import ObjectStore, records
 from crm_shared.db import UnitOfWork, utcnow
 from crm_shared.events.outbox import OutboxMessage, OutboxStatus
 from crm_shared.timestamps import to_timestamp
 from sqlalchemy import JSON, Column, LargeBinary, String, Table, Text, delete, select, update
 from sqlalchemy.orm import Session
 
-from customer_service import attachments, kpi_rollup, personal_data
-from customer_service.models import Base, Customer, ErasureRequest, ErasureServiceStatus
+from customer_service import kpi_rollup, personal_data
+from customer_service.models import Attachment, Base, Customer, ErasureRequest, ErasureServiceStatus
 
 SERVICE = "customer"
 OTHER_SERVICES = ("sales", "ticket", "marketing", "notification")
@@ -164,7 +164,7 @@ def erase(
     customer_id = customer.id
     touched = 0
     if objects is not None:
-        touched += attachments.erase(session, objects, [customer_id, *aliases])
+        touched += records.erase(session, objects, Attachment, [customer_id, *aliases])
     touched += anonymise(session, [customer_id, *aliases])
     request = ErasureRequest(
         id=str(uuid.uuid4()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from crm_shared.attachments.records import AttachmentRow
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
 from sqlalchemy import (
     JSON,
@@ -635,24 +636,9 @@ class OpenWorkItem(Base):
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class Attachment(Base):
-    """A file attached to a customer or one of its contacts (issue 20). The bytes are in the
-    attachment store (``crm_shared.attachments``) under ``storage_key``; erasure of the customer
-    deletes the object and the row (``customer_service.attachments.erase``)."""
+class Attachment(AttachmentRow, Base):
+    """A file attached to a customer or one of its contacts (issue 20); the columns are
+    ``crm_shared.attachments.records.AttachmentRow``'s, the bytes in the attachment store.
+    Erasure of the customer deletes the object and the row."""
 
     __tablename__ = "attachments"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(String(36), index=True)
-    record_type: Mapped[str] = mapped_column(String(20))
-    """``customer`` or ``contact``."""
-    record_id: Mapped[str] = mapped_column(String(36), index=True)
-    file_name: Mapped[str] = mapped_column(String(255), info=PERSONAL)  # 张三名片.jpg
-    content_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    has_thumbnail: Mapped[bool] = mapped_column(Boolean, default=False)
-    storage_key: Mapped[str] = mapped_column(String(200))
-    uploaded_by: Mapped[str] = mapped_column(String(64))
-    create_time: Mapped[datetime] = mapped_column(UtcDateTime)
-    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -6,10 +6,12 @@ One library for every owning service (issue 20; design in ``docs/attachments.md`
 * :mod:`.intake` – an upload checked against those limits, its type sniffed from the bytes;
 * :mod:`.thumbnails` – the small picture of an image;
 * :mod:`.stores` – where the bytes live: the local file system (``make run``) or any
-  S3-compatible object store, behind one interface, chosen by :class:`.stores.AttachmentStoreSettings`.
+  S3-compatible object store, behind one interface, chosen by :class:`.stores.AttachmentStoreSettings`;
+* :mod:`.records` – an owning service's rows (the columns as a mixin) and storing, streaming,
+  deleting and erasing them with their objects.
 
-The owning service keeps an attachments table and checks visibility before every upload, list,
-download and delete; this package knows nothing of records or callers.
+The owning service keeps an ``attachments`` table and checks visibility (its own rule for the
+record) before every upload, list, download and delete; this package knows no callers.
 """
 
 from crm_shared.attachments.intake import Upload, check_upload
