@@ -5,7 +5,8 @@
   (an amount, or 0 with a note when unknown) and the decision maker.
 - A record is seen by its author, by leads of the author's department subtree, by ``all``
   scope, by the customer's current owner (after a handover the successor reads the past), and
-  by the customer's collaborators (team selling: everyone working on it shares its records).
+  by the collaborators of its customer or of its opportunity (team selling: everyone working on
+  it shares its records).
 - A manager comment (批示) is written by a lead over the author: ``all`` scope, or
   ``department`` scope whose subtree holds the author's department; never on one's own record.
 
@@ -28,7 +29,7 @@ from crm_shared.timestamps import from_timestamp
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from sales_service import customer_facts
+from sales_service import customer_facts, opportunity_collaborators
 from sales_service.activity_views import METHODS
 from sales_service.follow_ups import parse_day
 from sales_service.models import Activity, CustomerFact
@@ -134,7 +135,8 @@ def activity_visibility(principal: Principal):
         CustomerFact.owner_id == principal.user_id)
     return or_(visibility_clause(principal, Activity.owner_id, Activity.department_path),
                Activity.customer_id.in_(own_customers),
-               Activity.customer_id.in_(customer_facts.collaborated_customers(principal)))
+               Activity.customer_id.in_(customer_facts.collaborated_customers(principal)),
+               Activity.opportunity_id.in_(opportunity_collaborators.collaborated(principal)))
 
 
 def get_visible(session: Session, principal: Principal, activity_id: str) -> Activity | None:

@@ -29,10 +29,11 @@ from sales_service.api_leads import LeadRpcs
 from sales_service.api_targets import TargetRpcs
 from sales_service.customer_client import referenced_lookups
 from sales_service.marketing_client import campaign_lookup
+from sales_service.opportunity_collaborators import OpportunityCollaboratorRpcs
 
 
 class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, ApprovalRpcs, TargetRpcs,
-                    sales_pb2_grpc.SalesServiceServicer):
+                    OpportunityCollaboratorRpcs, sales_pb2_grpc.SalesServiceServicer):
     def __init__(self, database: Database, settings: ApiSettings | None = None, *,
                  rng: random.Random | None = None) -> None:
         self.database = database

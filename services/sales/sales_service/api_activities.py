@@ -45,6 +45,7 @@ from sales_service import (
     customer_data,
     customer_facts,
     follow_ups,
+    opportunity_collaborators,
     plans_and_tasks,
     policy,
     policy_updates,
@@ -168,6 +169,18 @@ class ActivityRpcs:
             raise NotFound(f"customer {customer_id} not found")
         return fact
 
+    @staticmethod
+    def _on_a_visible_opportunity_of(uow: UnitOfWork, principal: Principal,
+                                     data: sales_pb2.Activity) -> bool:
+        """A follow-up on an opportunity the caller may see (its collaborators too) is one on
+        that opportunity's customer: the customer needs no check of its own."""
+        if not data.opportunity_id:
+            return False
+        opportunity = uow.session.scalars(select(Opportunity.customer_id).where(
+            Opportunity.id == data.opportunity_id,
+            opportunity_collaborators.visible_clause(principal))).first()
+        return opportunity is not None and opportunity == data.customer_id
+
     def _activity_opportunity_violations(self, uow: UnitOfWork, principal: Principal, opportunity_id: str,
                                 customer_id: str, field: str) -> list[FieldViolation]:
         """An opportunity named by a record or task must be visible and of its customer."""
@@ -179,15 +192,9 @@ class ActivityRpcs:
     @staticmethod
     def _visible_opportunity(uow: UnitOfWork, principal: Principal,
                              opportunity_id: str) -> Opportunity:
-        """The deals part's opportunity the caller may see (its owner, their leads, ``all``);
-        NOT_FOUND otherwise."""
-        found = uow.session.scalars(select(Opportunity).where(
-            Opportunity.id == opportunity_id,
-            visibility_clause(principal, Opportunity.owner_id, Opportunity.department_path)
-        )).first()
-        if found is None:
-            raise NotFound(f"opportunity {opportunity_id} not found")
-        return found
+        """The deals part's opportunity the caller may see (its owner, their leads, ``all``, its
+        collaborators); NOT_FOUND otherwise."""
+        return opportunity_collaborators.visible(uow.session, principal, opportunity_id)
 
     def _owner_for(self, uow: UnitOfWork, principal: Principal, owner_id: str, *,
                    fact: CustomerFact | None, lead, field: str) -> tuple[str, str]:
@@ -250,7 +257,7 @@ class ActivityRpcs:
     def _record_activity(self, uow: UnitOfWork, principal: Principal, data: sales_pb2.Activity,
                          request_id: str, now) -> sales_pb2.Activity:
         session = uow.session
-        if data.customer_id:
+        if data.customer_id and not self._on_a_visible_opportunity_of(uow, principal, data):
             self._visible_customer(uow, principal, data.customer_id)
         lead, first_contact = None, False
         violations: list[FieldViolation] = []

@@ -39,6 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sales_service import (
     approvals,
     contracts,
+    opportunity_collaborators,
     payments,
     pipeline,
     policy,
@@ -189,9 +190,12 @@ class DealRpcs:
         return policy.current(uow.session).currency_code
 
     @staticmethod
-    def _scope(principal: Principal, model, department_path: str, field: str = "department_path"):
-        """The visibility clause, narrowed to ``department_path`` when given."""
-        where = [visibility_clause(principal, model.owner_id, model.department_path)]
+    def _scope(principal: Principal, model, department_path: str, field: str = "department_path",
+               visible=None):
+        """The visibility clause (``visible``, when the model has a rule of its own), narrowed
+        to ``department_path`` when given."""
+        where = [visibility_clause(principal, model.owner_id, model.department_path)
+                 if visible is None else visible]
         if department_path:
             if not department_path.startswith("/"):
                 raise InvalidArgument(FieldViolation(field, "must be a path such as /hq/sales"))
@@ -281,7 +285,7 @@ class DealRpcs:
         principal = current_principal()
         refuse_unsupported(request, {"id"})
         with self.database.unit_of_work(readonly=True) as uow:
-            row = self._visible_row(uow, principal, Opportunity, request.id, "opportunity")
+            row = opportunity_collaborators.visible(uow.session, principal, request.id)
             return opportunity_to_proto(row, history_of(uow.session, row.id))
 
     def ListOpportunities(self, request, context):
@@ -298,7 +302,8 @@ class DealRpcs:
         elif order not in OPPORTUNITY_ORDERS:
             violations.append(FieldViolation("order_by", "supported: `create_time desc`, "
                                              "`update_time desc`, `amount desc`"))
-        where = self._scope(principal, Opportunity, request.department_path)
+        where = self._scope(principal, Opportunity, request.department_path,
+                            visible=opportunity_collaborators.visible_clause(principal))
         stages = [STAGES.name(stage) for stage in request.stages]
         if not all(stages):
             violations.append(FieldViolation("stages", "holds an unspecified value"))

@@ -723,6 +723,21 @@ class CustomerCollaboratorFact(Base):
     fact_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class OpportunityCollaborator(Base):
+    """A person working on an opportunity with its owner (team selling): they see it and its
+    follow-up records and record follow-ups on it (:mod:`sales_service.opportunity_collaborators`);
+    once per opportunity."""
+
+    __tablename__ = "sales_opportunity_collaborators"
+
+    opportunity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    """``co_owner``, ``technical_support`` or ``service`` (``crm.common.v1.CollaboratorRole``)."""
+    added_by: Mapped[str] = mapped_column(String(64))
+    add_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class DepartmentLead(Base):
     """The lead of each department, from identity events: who makes an A-class customer's
     monthly senior contact."""

@@ -21,6 +21,7 @@ from crm_shared.timestamps import to_timestamp
 from customer_service import portrait, timeline
 from customer_service.models import Employee
 from sales_service import customer_facts, follow_up_events
+from sales_service.models import SalesRep
 
 pytestmark = pytest.mark.integration
 
@@ -164,3 +165,137 @@ def test_a_collaborator_sees_the_customer_and_adds_a_follow_up_the_owner_sees(ap
     _deliver_customer_events(api, customer_id)
     assert rpc_error(_record, api, COLLABORATOR, customer_id, "再访").code is NOT_FOUND
     assert _listed(api, COLLABORATOR, customer_id) == [theirs.id]  # their own record stays theirs
+
+
+def _add_rep(api, user_id: str, department_path: str) -> None:
+    with api.database.unit_of_work() as uow:
+        if uow.session.get(SalesRep, user_id) is None:
+            uow.session.add(
+                SalesRep(
+                    user_id=user_id,
+                    username=user_id,
+                    display_name=user_id,
+                    department_path=department_path,
+                    team_lead=False,
+                    active=True,
+                    seniority="regular",
+                    max_open_leads=0,
+                    available=True,
+                    revision=1,
+                    update_time=utcnow(),
+                    updated_by="test",
+                )
+            )
+
+
+def test_an_opportunity_collaborator_sees_it_and_records_follow_ups_on_it(api, rpc_error):
+    _add_rep(api, COLLABORATOR, "/hq/sales/north")
+    customer_id = api.customers.customer(OWNER, "华东零售")
+    opportunity = (
+        api.stub(OWNER)
+        .CreateOpportunity(
+            S.CreateOpportunityRequest(
+                opportunity=S.Opportunity(
+                    name="门店系统升级",
+                    customer_id=customer_id,
+                    amount=types_pb2.Money(currency_code="CNY", amount_minor=500_000),
+                )
+            )
+        )
+        .id
+    )
+    _deliver_customer_events(api, customer_id)
+    owners = api.stub(OWNER).CreateActivity(
+        S.CreateActivityRequest(
+            activity=S.Activity(
+                customer_id=customer_id,
+                opportunity_id=opportunity,
+                method=S.FOLLOW_UP_METHOD_PHONE,
+                occur_time=to_timestamp(utcnow()),
+                topic="方案沟通",
+                summary="客户关心支付对接",
+            )
+        )
+    )
+    add = S.AddOpportunityCollaboratorRequest(
+        opportunity_id=opportunity,
+        user_id=COLLABORATOR,
+        role=collaborators_pb2.COLLABORATOR_ROLE_TECHNICAL_SUPPORT,
+    )
+    assert (
+        rpc_error(
+            api.stub(COLLABORATOR).GetOpportunity, S.GetOpportunityRequest(id=opportunity)
+        ).code
+        is NOT_FOUND
+    )
+    assert rpc_error(api.stub(COLLABORATOR).AddOpportunityCollaborator, add).code is NOT_FOUND
+
+    added = api.stub(OWNER).AddOpportunityCollaborator(add)
+    assert (added.user_id, added.added_by) == (COLLABORATOR, OWNER)
+    (event,) = [
+        e
+        for e in api.events(
+            "opportunity.collaborator_added", sales_events.OpportunityCollaboratorAdded
+        )
+        if e.opportunity_id == opportunity
+    ]
+    assert (event.customer_id, event.collaborator) == (customer_id, added)
+
+    theirs = api.stub(COLLABORATOR)
+    assert theirs.GetOpportunity(S.GetOpportunityRequest(id=opportunity)).id == opportunity
+    listed = theirs.ListOpportunities(S.ListOpportunitiesRequest(customer_id=customer_id))
+    assert [o.id for o in listed.opportunities] == [opportunity]
+    assert [
+        a.id
+        for a in theirs.ListActivities(
+            S.ListActivitiesRequest(opportunity_id=opportunity)
+        ).activities
+    ] == [owners.id]
+    # a follow-up on the opportunity's customer, through the opportunity (the customer itself
+    # is not shared with them)
+    recorded = theirs.CreateActivity(
+        S.CreateActivityRequest(
+            activity=S.Activity(
+                customer_id=customer_id,
+                opportunity_id=opportunity,
+                method=S.FOLLOW_UP_METHOD_VISIT,
+                occur_time=to_timestamp(utcnow()),
+                topic="技术方案评审",
+                summary="确认支付接口",
+            )
+        )
+    )
+    assert api.stub(OWNER).GetActivity(S.GetActivityRequest(id=recorded.id)).id == recorded.id
+    # reading is not changing: no stage moves nor others brought in; another rep sees nothing
+    brought_in = rpc_error(
+        theirs.AddOpportunityCollaborator,
+        S.AddOpportunityCollaboratorRequest(
+            opportunity_id=opportunity,
+            user_id=OTHER_REP,
+            role=collaborators_pb2.COLLABORATOR_ROLE_SERVICE,
+        ),
+    )
+    assert brought_in.code is grpc.StatusCode.PERMISSION_DENIED
+    for call, request in (
+        (api.stub(OTHER_REP).GetOpportunity, S.GetOpportunityRequest(id=opportunity)),
+        (api.stub(OTHER_REP).GetActivity, S.GetActivityRequest(id=recorded.id)),
+        (
+            api.stub(OTHER_REP).ListOpportunityCollaborators,
+            S.ListOpportunityCollaboratorsRequest(opportunity_id=opportunity),
+        ),
+    ):
+        assert rpc_error(call, request).code is NOT_FOUND
+
+    bad = rpc_error(
+        api.stub(OWNER).AddOpportunityCollaborator,
+        S.AddOpportunityCollaboratorRequest(opportunity_id=opportunity, user_id="u-nobody"),
+    )
+    assert bad.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in bad.violations] == ["role"]
+
+    api.stub(OWNER).RemoveOpportunityCollaborator(
+        S.RemoveOpportunityCollaboratorRequest(opportunity_id=opportunity, user_id=COLLABORATOR)
+    )
+    assert (
+        rpc_error(theirs.GetOpportunity, S.GetOpportunityRequest(id=opportunity)).code is NOT_FOUND
+    )
