@@ -93,6 +93,16 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "zh-CN": ("生日快乐，{{display_name}}！", "{{display_name}}，祝您生日快乐！感谢您一直以来的信任与支持。"),
         "en": ("Happy birthday, {{display_name}}!", "Happy birthday, {{display_name}}! Thank you for your trust and support."),
     },
+    # A segment's contact strategy carried out (issue 19): the content actions of the seeded
+    # potential segment, under the keys its strategy names (marketing sends segment_name).
+    "marketing.white_paper": {
+        "zh-CN": ("本季度行业解决方案白皮书", "{{display_name}}，您好！本季度的行业解决方案白皮书已为您准备好，如需获取或希望与您的客户经理交流，请直接回复本邮件。"),
+        "en": ("This quarter's industry solutions white paper", "Hello {{display_name}}, this quarter's industry solutions white paper is ready for you. Reply to this e-mail to get it or to talk it over with your account manager."),
+    },
+    "marketing.event_invitation": {
+        "zh-CN": ("诚邀您参加客户活动", "{{display_name}}，您好！诚邀您参加我们近期的客户活动与产品体验，您的客户经理将与您确认时间和地点。"),
+        "en": ("You are invited to our customer event", "Hello {{display_name}}, you are invited to our next customer event and product experience; your account manager will confirm the time and place with you."),
+    },
     "renewal_offer": {
         "zh-CN": ("续约专属优惠", "{{display_name}}，您的合同即将到期，现在续约可享专属优惠，详情请联系您的客户经理。"),
         "en": ("Your renewal offer", "{{display_name}}, your contract ends soon: renew now for an offer reserved for you. Your account manager has the details."),

@@ -22,6 +22,7 @@ from crm_shared.events.outbox import OutboxMessage
 from marketing_service import contact_strategies, read_model
 from marketing_service.contact_strategies import period_of
 from marketing_service.models import ContactOccasion, OutboundMessage
+from notification_service.templates import TEMPLATES
 from sqlalchemy import select
 
 pytestmark = pytest.mark.integration
@@ -163,6 +164,8 @@ def test_content_goes_through_the_sending_queue_once_a_quarter(database):
         ),
     ]
     assert contacts_due(database, customer_id) == []
+    # the notification service has the templates they name (else a customer gets the bare key)
+    assert {key for key, _, _ in messages(database, customer_id)} <= set(TEMPLATES)
 
     contact_strategies.carry_out(database, datetime(2031, 4, 1, 9, tzinfo=UTC))
     assert [key.rsplit(":", 1)[1] for _, key, _ in messages(database, customer_id)] == [
