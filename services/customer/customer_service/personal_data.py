@@ -162,11 +162,20 @@ service that sends to the address reads it as it sends (``BatchGetContactDetails
 to its service account alone). The customer service's README, "Events", says why."""
 
 
+FREE_TEXT_FIELDS = {
+    customer_pb2.Customer: ("needs", "source_detail"),
+    customer_pb2.Contact: ("notes",),
+}
+"""What staff type about a customer or a contact: it often repeats a phone or an e-mail
+("老板手机 139..."), so events carry it with each such value masked too."""
+
+
 def for_event(message: M) -> M:
     """A copy of ``message`` (a ``Customer`` or a ``Contact``) as an event carries it: the
-    :data:`CONTACT_FIELDS` masked (:mod:`crm_shared.contact_masks`, the one mask every
-    service's events use). ``message`` itself is left as it is (the caller's answer)."""
-    return masked_copy(message, CONTACT_FIELDS)
+    :data:`CONTACT_FIELDS` masked, and the addresses inside its :data:`FREE_TEXT_FIELDS`
+    (:mod:`crm_shared.contact_masks`, the one mask every service's events use). ``message``
+    itself is left as it is (the caller's answer)."""
+    return masked_copy(message, CONTACT_FIELDS, FREE_TEXT_FIELDS[type(message)])
 
 
 def mask(field_path: str, value: str) -> str:

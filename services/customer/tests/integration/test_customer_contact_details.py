@@ -95,6 +95,27 @@ def test_events_carry_the_phone_and_email_masked_and_say_whether_there_is_one(
             assert value not in published, value
 
 
+def test_addresses_typed_into_a_customers_needs_or_a_contacts_notes_are_masked_in_events(
+        start_customer_api):
+    api = start_customer_api()
+    typed, noted = _planted(), _planted()
+    company = _customer(api, REP, {}, name="某某机械", type=customer_pb2.CUSTOMER_TYPE_ENTERPRISE,
+                        enterprise=customer_pb2.EnterpriseProfile(
+                            legal_name="杭州某某机械有限公司", industry="manufacturing"),
+                        needs=f"老板手机 {typed['phone']}，报价发 {typed['email']}")
+    api.stub(REP).CreateContact(customer_pb2.CreateContactRequest(
+        contact=customer_pb2.Contact(customer_id=company.id, name="韩梅梅", job_title="经理",
+                                     notes=f"私人邮箱 {noted['email']}")))
+
+    (created,) = [e.customer for e in api.events("customer.created", events.CustomerCreated)]
+    (contact,) = [e.contact for e in api.events("contact.created", events.ContactCreated)]
+    assert created.needs == f"老板手机 139******{typed['phone'][-2:]}，报价发 l***@example.com"
+    assert contact.notes == "私人邮箱 l***@example.com"
+    published = _outbox_text(api)
+    for value in (*typed.values(), noted["email"]):
+        assert value not in published, value
+
+
 def test_the_sender_reads_the_addresses_of_active_customers_and_each_read_is_logged(
         start_customer_api):
     api = start_customer_api()
