@@ -39,7 +39,6 @@ from marketing_service.segment_views import KINDS
 log = logging.getLogger(__name__)
 
 ACTION_KINDS = EnumNames(marketing_pb2.ContactActionKind, "CONTACT_ACTION_KIND_")
-CADENCES = EnumNames(marketing_pb2.Cadence, "CADENCE_")
 A = marketing_pb2
 PERIODIC = frozenset({A.CADENCE_WEEKLY, A.CADENCE_MONTHLY, A.CADENCE_QUARTERLY, A.CADENCE_YEARLY})
 PERSON_ACTIONS = frozenset(
@@ -110,6 +109,10 @@ class Handed:
     tasks: int = 0
     messages: int = 0
 
+    def add(self, other: Handed) -> None:
+        self.tasks += other.tasks
+        self.messages += other.messages
+
 
 def carry_out(database: Database, now: datetime) -> Handed:
     """One pass: every active segment's actions for the members without an occasion in the
@@ -132,7 +135,7 @@ def carry_out(database: Database, now: datetime) -> Handed:
             while True:
                 try:
                     with database.unit_of_work() as uow:
-                        done = _hand_on_batch(uow, segment_id, action, today, now, handed)
+                        batch, done = _hand_on_batch(uow, segment_id, action, today, now)
                 except IntegrityError:
                     log.info(
                         "contact occasions of segment %s raced another worker; left to the "
@@ -140,6 +143,7 @@ def carry_out(database: Database, now: datetime) -> Handed:
                         segment_id,
                     )
                     break
+                handed.add(batch)  # counted once committed
                 if done < BATCH:
                     break
     return handed
@@ -151,12 +155,13 @@ def _hand_on_batch(
     action: marketing_pb2.ContactAction,
     today: date,
     now: datetime,
-    handed: Handed,
-) -> int:
+) -> tuple[Handed, int]:
+    """One batch of members handed on: what was handed on, and how many members it took."""
     session = uow.session
+    handed = Handed()
     segment = session.get(Segment, segment_id)
     if segment is None or not segment.active:
-        return 0
+        return handed, 0
     kind = ACTION_KINDS.name(action.kind)
     period, due = period_of(action.cadence, today)
     already = exists().where(
@@ -217,4 +222,4 @@ def _hand_on_batch(
             )
             handed.tasks += 1
     session.flush()
-    return len(members)
+    return handed, len(members)
