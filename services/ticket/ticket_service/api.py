@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from crm.common.v1 import types_pb2
 from crm.ticket.v1 import events_pb2, ticket_pb2, ticket_pb2_grpc
 from crm_shared import list_exports
+from crm_shared.attachments import AttachmentStoreSettings, store_from_settings
 from crm_shared.auth import Principal, current_principal
 from crm_shared.db import Database, UnitOfWork, utcnow
 from crm_shared.errors import (
@@ -53,6 +54,7 @@ from ticket_service import (
     tickets,
 )
 from ticket_service.api_activity import ActivityRpcs
+from ticket_service.api_attachments import AttachmentRpcs
 from ticket_service.api_public import PublicRpcs
 from ticket_service.api_routing import RoutingRpcs
 from ticket_service.api_setup import SetupRpcs
@@ -190,7 +192,7 @@ Change = Callable[[UnitOfWork, Ticket, Principal, datetime], Callable[[ticket_pb
 
 
 class TicketServicer(SetupRpcs, ActivityRpcs, RoutingRpcs, PublicRpcs, ServiceTargetRpcs,
-                     ticket_pb2_grpc.TicketServiceServicer):
+                     AttachmentRpcs, ticket_pb2_grpc.TicketServiceServicer):
     def __init__(
         self,
         database: Database,
@@ -755,6 +757,11 @@ def build_bindings(database: Database, settings: ApiSettings | None = None, *,
     """``settings`` is the api process's configuration (the customer service's address, ...);
     tests may omit it (no customer lookups then) and pass a seeded ``rng`` for routing ties."""
     servicer = TicketServicer(database, settings, rng=rng)
+    # Where attachment bytes live: the settings' store (TicketApiSettings), else the
+    # environment's (ATTACHMENT_STORE..., the local folder by default).
+    servicer.attachment_store = store_from_settings(
+        settings if isinstance(settings, AttachmentStoreSettings) else AttachmentStoreSettings()
+    )
     # A ticket naming a customer or contact is checked with the caller's token
     # (crm_shared.references); without a customer service it cannot be: refused UNAVAILABLE.
     # A ticket being changed is looked up here (its customer, for a new contact).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from crm_shared.attachments.records import AttachmentRow
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
 from sqlalchemy import (
     JSON,
@@ -509,3 +510,11 @@ class ServiceTargetRecord(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class Attachment(AttachmentRow, Base):
+    """A file attached to a ticket (issue 20); the columns are
+    ``crm_shared.attachments.records.AttachmentRow``'s (``customer_id``: the ticket's customer
+    when it names one, kept for the customer's erasure), the bytes in the attachment store."""
+
+    __tablename__ = "attachments"

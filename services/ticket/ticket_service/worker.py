@@ -13,6 +13,7 @@ from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.ticket.v1 import events_pb2 as ticket_events
+from crm_shared.attachments import AttachmentStoreSettings, records, store_from_settings
 from crm_shared.db import utcnow
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
 from nameko.dependency_providers import Config
@@ -20,7 +21,7 @@ from nameko.timer import Timer
 from sqlalchemy import select, update
 
 from ticket_service import callbacks, sla
-from ticket_service.models import Agent, Department, Ticket
+from ticket_service.models import Agent, Attachment, Department, Ticket
 from ticket_service.settings import TicketWorkerSettings
 from ticket_service.tickets import AGENT_ROLES
 
@@ -129,9 +130,18 @@ class TicketWorker:
             ticket.reporter_phone = None
             ticket.reporter_email = None
             ticket.contact_id = None
+        # Files on the customer's tickets (screenshots, documents) cannot be anonymised: their
+        # rows and objects go, before the acknowledgement (a failing store retries the event).
+        files = records.erase(ctx.session, self._attachment_store(), Attachment, ids,
+                              record_ids=[ticket.id for ticket in rows])
         ctx.emit(ticket_events.TicketCustomerDataErased(
             erasure_request_id=event.erasure_request_id, customer_id=event.customer_id,
-            erased_record_count=len(rows)), key=event.customer_id)
+            erased_record_count=len(rows) + files), key=event.customer_id)
+
+    def _attachment_store(self):
+        settings = self.config.get(CONFIG_SETTINGS)
+        return store_from_settings(
+            settings if isinstance(settings, AttachmentStoreSettings) else AttachmentStoreSettings())
 
     # -- satisfaction -----------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from crm.common.v1 import attachments_pb2
-from sqlalchemy import BigInteger, Boolean, String, delete, select
+from sqlalchemy import BigInteger, Boolean, String, delete, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from crm_shared.attachments.intake import Upload
@@ -130,10 +130,25 @@ def remove(session: Session, objects: ObjectStore, row: AttachmentRow) -> None:
 
 
 def erase(
-    session: Session, objects: ObjectStore, model: type[AttachmentRow], customer_ids: Iterable[str]
+    session: Session,
+    objects: ObjectStore,
+    model: type[AttachmentRow],
+    customer_ids: Iterable[str],
+    *,
+    record_ids: Iterable[str] = (),
 ) -> int:
-    """Delete every attachment of these customers, rows and objects; the number deleted."""
-    rows = list(session.scalars(select(model).where(model.customer_id.in_(list(customer_ids)))))
+    """Delete every attachment of these customers (and of ``record_ids``: the service's records
+    about them, attached before they named the customer), rows and objects; the number
+    deleted."""
+    rows = list(
+        session.scalars(
+            select(model).where(
+                or_(
+                    model.customer_id.in_(list(customer_ids)), model.record_id.in_(list(record_ids))
+                )
+            )
+        )
+    )
     if not rows:
         return 0
     session.execute(

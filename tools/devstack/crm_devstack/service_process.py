@@ -97,9 +97,11 @@ def migrate(module: str, env: dict[str, str]) -> None:
 class WorkerProcess(ServiceProcess):
     """A service's worker on a freshly migrated database; ready when constructed."""
 
-    def __init__(self, module: str, amqp_url: str, database_url: str, folder: Path) -> None:
+    def __init__(self, module: str, amqp_url: str, database_url: str, folder: Path,
+                 extra_env: dict[str, str] | None = None) -> None:
         port = free_port()
-        env = {"DATABASE_URL": database_url, "AMQP_URL": amqp_url, "WORKER_HTTP_PORT": str(port)}
+        env = {"DATABASE_URL": database_url, "AMQP_URL": amqp_url, "WORKER_HTTP_PORT": str(port),
+               **(extra_env or {})}
         migrate(module, env)
         super().__init__(module, "worker", env, folder, http_ok(f"http://127.0.0.1:{port}/readyz"))
         self.wait_ready()

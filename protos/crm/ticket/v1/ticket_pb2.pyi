@@ -1,5 +1,6 @@
 import datetime
 
+from crm.common.v1 import attachments_pb2 as _attachments_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import privacy_pb2 as _privacy_pb2
 from crm.common.v1 import reporting_pb2 as _reporting_pb2
@@ -1595,3 +1596,51 @@ class GetServiceTargetAttainmentRequest(_message.Message):
     department_path: str
     period: str
     def __init__(self, agent_id: _Optional[str] = ..., department_path: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
+
+class CreateTicketAttachmentRequest(_message.Message):
+    __slots__ = ("ticket_id", "file_name", "content", "request_id")
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ticket_id: str
+    file_name: str
+    content: bytes
+    request_id: str
+    def __init__(self, ticket_id: _Optional[str] = ..., file_name: _Optional[str] = ..., content: _Optional[bytes] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ListTicketAttachmentsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "ticket_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    ticket_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., ticket_id: _Optional[str] = ...) -> None: ...
+
+class ListTicketAttachmentsResponse(_message.Message):
+    __slots__ = ("attachments", "next_page_token")
+    ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    attachments: _containers.RepeatedCompositeFieldContainer[_attachments_pb2.Attachment]
+    next_page_token: str
+    def __init__(self, attachments: _Optional[_Iterable[_Union[_attachments_pb2.Attachment, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DownloadTicketAttachmentRequest(_message.Message):
+    __slots__ = ("id", "thumbnail", "ticket_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    THUMBNAIL_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    thumbnail: bool
+    ticket_id: str
+    def __init__(self, id: _Optional[str] = ..., thumbnail: _Optional[bool] = ..., ticket_id: _Optional[str] = ...) -> None: ...
+
+class DeleteTicketAttachmentRequest(_message.Message):
+    __slots__ = ("id", "ticket_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    ticket_id: str
+    def __init__(self, id: _Optional[str] = ..., ticket_id: _Optional[str] = ...) -> None: ...

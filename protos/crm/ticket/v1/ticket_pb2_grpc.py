@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from crm.common.v1 import attachments_pb2 as crm_dot_common_dot_v1_dot_attachments__pb2
 from crm.common.v1 import privacy_pb2 as crm_dot_common_dot_v1_dot_privacy__pb2
 from crm.common.v1 import reporting_pb2 as crm_dot_common_dot_v1_dot_reporting__pb2
 from crm.ticket.v1 import ticket_pb2 as crm_dot_ticket_dot_v1_dot_ticket__pb2
@@ -169,6 +170,26 @@ class TicketServiceStub:
                 '/crm.ticket.v1.TicketService/CreateTicketComment',
                 request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketCommentRequest.SerializeToString,
                 response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.TicketComment.FromString,
+                _registered_method=True)
+        self.CreateTicketAttachment = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/CreateTicketAttachment',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketAttachmentRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.FromString,
+                _registered_method=True)
+        self.ListTicketAttachments = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/ListTicketAttachments',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketAttachmentsRequest.SerializeToString,
+                response_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketAttachmentsResponse.FromString,
+                _registered_method=True)
+        self.DownloadTicketAttachment = channel.unary_stream(
+                '/crm.ticket.v1.TicketService/DownloadTicketAttachment',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.DownloadTicketAttachmentRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.FromString,
+                _registered_method=True)
+        self.DeleteTicketAttachment = channel.unary_unary(
+                '/crm.ticket.v1.TicketService/DeleteTicketAttachment',
+                request_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.DeleteTicketAttachmentRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
         self.ListTicketComments = channel.unary_unary(
                 '/crm.ticket.v1.TicketService/ListTicketComments',
@@ -561,6 +582,37 @@ class TicketServiceServicer:
 
     def CreateTicketComment(self, request, context):
         """Adds a comment to a ticket; a public comment by an agent counts as the first response.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateTicketAttachment(self, request, context):
+        """Attaches a file to a ticket the caller may see (a screenshot of the fault, a log, a
+        document): images, PDF and Office documents up to the size limit, the type sniffed from
+        the content (crm.common.v1.Attachment). Images get a thumbnail.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTicketAttachments(self, request, context):
+        """Lists the attachments of a ticket, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadTicketAttachment(self, request, context):
+        """Streams an attachment's bytes (or its thumbnail) after checking that the caller may see
+        its ticket; NOT_FOUND otherwise.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteTicketAttachment(self, request, context):
+        """Deletes an attachment of a ticket and its stored object.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -975,6 +1027,26 @@ def add_TicketServiceServicer_to_server(servicer, server):
                     servicer.CreateTicketComment,
                     request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketCommentRequest.FromString,
                     response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.TicketComment.SerializeToString,
+            ),
+            'CreateTicketAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTicketAttachment,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketAttachmentRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.SerializeToString,
+            ),
+            'ListTicketAttachments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTicketAttachments,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketAttachmentsRequest.FromString,
+                    response_serializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketAttachmentsResponse.SerializeToString,
+            ),
+            'DownloadTicketAttachment': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadTicketAttachment,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.DownloadTicketAttachmentRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.SerializeToString,
+            ),
+            'DeleteTicketAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTicketAttachment,
+                    request_deserializer=crm_dot_ticket_dot_v1_dot_ticket__pb2.DeleteTicketAttachmentRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'ListTicketComments': grpc.unary_unary_rpc_method_handler(
                     servicer.ListTicketComments,
@@ -1828,6 +1900,114 @@ class TicketService:
             '/crm.ticket.v1.TicketService/CreateTicketComment',
             crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketCommentRequest.SerializeToString,
             crm_dot_ticket_dot_v1_dot_ticket__pb2.TicketComment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateTicketAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/CreateTicketAttachment',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.CreateTicketAttachmentRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTicketAttachments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/ListTicketAttachments',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketAttachmentsRequest.SerializeToString,
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.ListTicketAttachmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadTicketAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/DownloadTicketAttachment',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.DownloadTicketAttachmentRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteTicketAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.ticket.v1.TicketService/DeleteTicketAttachment',
+            crm_dot_ticket_dot_v1_dot_ticket__pb2.DeleteTicketAttachmentRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,

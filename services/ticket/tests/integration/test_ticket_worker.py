@@ -4,6 +4,7 @@ outbox relay publishes to a real RabbitMQ. One worker serves the module."""
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
@@ -16,13 +17,21 @@ from crm.ticket.v1 import events_pb2 as ticket_events
 from crm_devstack.outbox_publisher import OutboxPublisher
 from crm_devstack.service_process import WorkerProcess
 from crm_devstack.waiting import wait_until
+from crm_shared.attachments import LocalFileStore, check_upload, records
 from crm_shared.db import Database
 from crm_shared.events import wire
 from crm_shared.events.outbox import OutboxMessage
+from PIL import Image
 from sqlalchemy import select, text
-from ticket_service.models import Agent, Ticket
+from ticket_service.models import Agent, Attachment, Ticket
 
 pytestmark = pytest.mark.integration
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +48,15 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def worker(vhost_url, database_url, tmp_path_factory):
+def attachment_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("ticket-attachments")
+
+
+@pytest.fixture(scope="module")
+def worker(vhost_url, database_url, tmp_path_factory, attachment_dir):
     process = WorkerProcess("ticket_service", vhost_url, database_url,
-                            tmp_path_factory.mktemp("ticket-worker-log"))
+                            tmp_path_factory.mktemp("ticket-worker-log"),
+                            {"ATTACHMENT_LOCAL_DIR": str(attachment_dir)})
     yield process
     process.stop()
 
@@ -102,7 +117,7 @@ def test_identity_events_keep_the_agents_current(worker, publisher, db):
 
 
 def test_customer_merges_handovers_and_erasures_reach_the_tickets(worker, publisher, db,
-                                                                   new_ticket_row):
+                                                                   new_ticket_row, attachment_dir):
     merged, survivor, erased = (str(uuid.uuid4()) for _ in range(3))
     reported = {"type": "complaint", "state": "routed", "reporter_name": "李雷",
                 "reporter_phone": "+8613812345678", "reporter_email": "li@example.com",
@@ -111,6 +126,14 @@ def test_customer_merges_handovers_and_erasures_reach_the_tickets(worker, publis
         first = new_ticket_row(customer_id=merged, **reported)
         second = new_ticket_row(customer_id=erased, **reported)
         uow.session.add_all([first, second])
+    # A screenshot attached while the ticket named no customer yet: found by its ticket.
+    store = LocalFileStore(attachment_dir)
+    upload, _ = check_upload("截图.png", _png())
+    with db.unit_of_work() as uow:
+        screenshot = records.store(uow.session, store, Attachment, upload, service="ticket",
+                                   customer_id="", record_type="ticket", record_id=second.id,
+                                   actor_id="u-agent", request_id=None)
+    assert [p.name for p in attachment_dir.rglob("*") if p.is_file()]
     _handled(db, worker, "ticket.customer_merged", publisher.publish(customer_events.CustomerMerged(
         merge_id="m-1", surviving_customer_id=survivor, merged_customer_ids=[merged])))
     _handled(db, worker, "ticket.customer_handed_over", publisher.publish(
@@ -131,7 +154,9 @@ def test_customer_merges_handovers_and_erasures_reach_the_tickets(worker, publis
             OutboxMessage.routing_key == "ticket.customer_data_erased")).all()
         ack = wire.decode(row.payload, ticket_events.TicketCustomerDataErased)
         assert (ack.erasure_request_id, ack.customer_id, ack.erased_record_count) == (
-            request_id, erased, 1)
+            request_id, erased, 2)  # the ticket and its screenshot
+        assert uow.session.get(Attachment, screenshot.id) is None
+    assert not [p.name for p in attachment_dir.rglob("*") if p.is_file()]
 
 
 def test_a_survey_answer_about_a_ticket_gives_the_ticket_its_score(worker, publisher, db,
