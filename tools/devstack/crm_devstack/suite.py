@@ -171,6 +171,10 @@ class Suite:
             "PYTHONUNBUFFERED": "1",
             "OTEL_BSP_SCHEDULE_DELAY": "200",
         }
+        # Attachments (crm_shared.attachments) in a folder of the suite's data, one per
+        # service, the same for its api (uploads) and its worker (erasure); a cluster uses an
+        # S3 store (the chart's `attachments` values).
+        env["ATTACHMENT_LOCAL_DIR"] = str(cfg.data_dir / "attachments" / component)
         if component == "marketing":
             env.update(SURVEY_LINK_SECRET=self.survey_link_secret,
                        SURVEY_LINK_BASE_URL=cfg.console_url)  # the public pages
@@ -219,9 +223,6 @@ class Suite:
         elif role == "api":
             env["GRPC_PORT"] = str(cfg.grpc_ports[component])
             env["GRPC_REFLECTION"] = "true"  # for grpcurl on a developer's machine; off elsewhere
-            # Attachments (crm_shared.attachments) in a folder of the suite's data, one per
-            # service; a cluster uses an S3 store (the chart's `attachments` values).
-            env["ATTACHMENT_LOCAL_DIR"] = str(cfg.data_dir / "attachments" / component)
             if component == "customer":  # only the api opens personal fields, not the worker
                 env["FIELD_ENCRYPTION_KEY"] = self.field_key
             env.update({f"{svc.upper()}_ADDR": cfg.grpc_target(svc) for svc in SERVICES})
