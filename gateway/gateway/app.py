@@ -124,6 +124,7 @@ def create_app(
         marketing_segments,
         marketing_surveys,
         notifications,
+        opportunity_collaborators,
         public_consents,
         public_help,
         sales_activities,
@@ -190,6 +191,7 @@ def create_app(
     knowledge.register(app, deps)
     sales_leads.register(app, deps)
     sales_deals.register(app, deps)
+    opportunity_collaborators.register(app, deps)
     sales_activities.register(app, deps)
     sales_targets.register(app, deps)
     service_targets.register(app, deps)
