@@ -301,7 +301,7 @@ DEFS["service"] = obj(
         "image": ref("image"),
         "databaseSecret": ref("secretRef"),
         "fieldEncryption": boolean(),
-        "attachments": boolean(),
+        "attachments": obj({"api": boolean(), "worker": boolean()}),
         "clientCredentials": ref("clientCredentials"),
         "api": ref("api"),
         "worker": ref("worker"),

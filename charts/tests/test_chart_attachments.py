@@ -1,7 +1,8 @@
-"""The attachment store's values (issue 20; docs/attachments.md): only the apis of services with
-`attachments: true` get ATTACHMENT_* (the customer api by default); `local` is an emptyDir at
-ATTACHMENT_LOCAL_DIR, `s3` names the bucket and endpoint, takes the key pair from the Secret
-under boto3's own names, opens egress to the store, and refuses to render without a bucket."""
+"""The attachment store's values (issue 20; docs/attachments.md): only the processes a service
+names in its `attachments` get ATTACHMENT_* (the customer api, the ticket api and worker by
+default); `local` is an emptyDir at ATTACHMENT_LOCAL_DIR, `s3` names the bucket and endpoint,
+takes the key pair from the Secret under boto3's own names, opens egress to the store, and
+refuses to render without a bucket."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def _env(rendered, name: str) -> dict:
     return env_of(container)
 
 
-def test_by_default_the_customer_api_alone_keeps_files_in_an_empty_dir():
+def test_by_default_the_customer_api_and_the_ticket_processes_keep_files_in_an_empty_dir():
     rendered = rendered_profile("default")
     api = rendered.get("Deployment", f"{RELEASE}-customer-api")
     env = _env(rendered, f"{RELEASE}-customer-api")
@@ -43,7 +44,9 @@ def test_by_default_the_customer_api_alone_keeps_files_in_an_empty_dir():
     assert mounts["attachments"] == env["ATTACHMENT_LOCAL_DIR"]["value"]
     volumes = {v["name"]: v for v in pod_spec(api)["volumes"]}
     assert volumes["attachments"]["emptyDir"] == {"sizeLimit": "1Gi"}
-    for name in ("customer-worker", "sales-api", "ticket-api", "gateway"):
+    for name in ("ticket-api", "ticket-worker"):
+        assert _env(rendered, f"{RELEASE}-{name}")["ATTACHMENT_STORE"]["value"] == "local"
+    for name in ("customer-worker", "sales-api", "sales-worker", "gateway"):
         assert not any(k.startswith("ATTACHMENT_") for k in _env(rendered, f"{RELEASE}-{name}"))
 
 

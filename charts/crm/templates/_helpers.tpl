@@ -96,8 +96,8 @@ The component model: every long-running process of the release, as YAML
   databaseSecret, fieldEncryption, jwtPrivateKey, demoMode ({} / false for the console,
             which holds no data and talks to no broker); fieldEncryption only for an api: a
             worker handles events and never seals or opens a personal field, so it gets no key
-  attachments  the attachment store (ATTACHMENT_*, `attachments` values): an api of a service
-            with `attachments: true` only (the api uploads, streams and erases files)
+  attachments  the attachment store (ATTACHMENT_*, `attachments` values) for the processes a
+            service names in its `attachments` (api: uploads and streams; worker: erasure)
   secretKey, timeZone, dashboardCacheSeconds, publicLeadFormFrameAncestors  the console's
             only (CONSOLE_SECRET_KEY's Secret, CONSOLE_TIME_ZONE, CONSOLE_DASHBOARD_CACHE_SECONDS,
             PUBLIC_LEAD_FORM_FRAME_ANCESTORS)
@@ -134,7 +134,7 @@ so is `clientCredentials` without the gateway that issues the tokens.
       "service" $svc "role" $role "args" (list $role) "port" $port
       "image" (include "crm.image" (dict "root" $root "image" $spec.image)) "version" $version
       "databaseSecret" $spec.databaseSecret "fieldEncryption" (and (eq $role "api") ($spec.fieldEncryption | default false))
-      "attachments" (and (eq $role "api") ($spec.attachments | default false))
+      "attachments" (index ($spec.attachments | default dict) $role | default false)
       "jwtPrivateKey" false "demoMode" false "clientCredentials" $credentials "values" $values) -}}
 {{- end -}}
 {{- end -}}
@@ -376,9 +376,6 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 {{- if eq .role "api" }}
 - name: GRPC_PORT
   value: "50051"
-{{- if $c.attachments }}
-{{- include "crm.attachmentEnv" $root }}
-{{- end }}
 - name: GRPC_REFLECTION
   value: {{ $root.Values.config.grpcReflection | toString | quote }}
 {{- else if eq .role "worker" }}
@@ -414,6 +411,9 @@ Environment of a process. Context: dict "root" $ "c" <component or migration uni
 - name: HTTP_TRUSTED_PROXIES
   value: {{ $c.values.trustedProxies | toString | quote }}
 {{- include "crm.publicRateLimitsEnv" $c.values.publicRateLimits }}
+{{- end }}
+{{- if and (ne .role "migrate") $c.attachments }}
+{{- include "crm.attachmentEnv" $root }}
 {{- end }}
 {{- if ne .role "migrate" }}
 {{- range $peer := $c.values.calls }}
@@ -543,7 +543,7 @@ gateway's database and nothing else. Context: dict "root" $.
 {{- end -}}
 
 {{/*
-The attachment store's environment (docs/attachments.md) of an api with `attachments: true`.
+The attachment store's environment (docs/attachments.md) of a process its service's `attachments` names.
 Context: the root. The S3 credentials go in under boto3's own names, from the Secret.
 */}}
 {{- define "crm.attachmentEnv" -}}
