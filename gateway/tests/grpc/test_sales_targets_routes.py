@@ -1,7 +1,8 @@
-"""Sales targets over REST against the real sales service (its servicer, migrations and server
-bootstrap) as the demo users, whose forwarded tokens the sales service decides with. The
-demo reps are in its rep directory the way its worker puts them there (``user_upserted``);
-the follow-up that counts is recorded over REST on a day of the test's period."""
+"""Sales targets over REST against the real sales service (the ``sales_service`` fixture: its
+servicer, migrations and server bootstrap) as the demo users, whose forwarded tokens the sales
+service decides with. The demo reps are in its rep directory the way its worker puts them
+there (``user_upserted``); the follow-up that counts is recorded over REST on a day of the
+test's period."""
 
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
 from crm_shared.db import Database, utcnow
-from crm_shared.grpc.server import GrpcApi, service_verifier
-from crm_shared.migrations import upgrade
-from crm_shared.settings import load_settings
 from gateway.identity.demo import USERS
 
 pytestmark = pytest.mark.integration
@@ -23,32 +21,13 @@ DEMO = {u.username: u for u in USERS}
 PERIOD = "2026-11"
 
 
-@pytest.fixture(scope="module")
-def sales(tmp_path_factory, signing_keys):
-    """The real sales api on its own migrated SQLite database; the customer service is down."""
-    from crm_devstack.ports import free_port
+@pytest.fixture
+def sales(sales_service, tmp_path):
+    """The real sales service (the suite's fixture) with the demo reps in its rep directory,
+    put there the way its worker does; its database, for the follow-ups' customers."""
     from sales_service import rep_directory
-    from sales_service.api import build_bindings
-    from sales_service.settings import SalesApiSettings
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('sales') / 'sales.db'}"
-    upgrade("sales_service", url)
-    settings = load_settings(
-        SalesApiSettings,
-        service_name="sales",
-        database_url=url,
-        jwt_public_key_file=signing_keys.public,
-        amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
-        outbox_relay=False,
-        grpc_reflection=False,
-        health_check_seconds=3600,
-        customer_addr=f"127.0.0.1:{free_port()}",
-    )
-    database = Database(url)
-    api = GrpcApi(
-        settings, database, build_bindings(database, settings), service_verifier(settings)
-    )
-    port = api.start("127.0.0.1:0")
+    database = Database(f"sqlite:///{tmp_path / 'sales.db'}")
     with database.unit_of_work() as uow:
         for revision, name in enumerate(("rep.zhang", "rep.li"), start=1):
             user = DEMO[name]
@@ -65,8 +44,7 @@ def sales(tmp_path_factory, signing_keys):
                 ),
                 utcnow(),
             )
-    yield database, f"127.0.0.1:{port}"
-    api.stop(grace=0)
+    yield database, sales_service.address
     database.dispose()
 
 
