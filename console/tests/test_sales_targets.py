@@ -14,7 +14,6 @@ from crm_console.views.sales_targets import leaderboard_option, period_options
 from crm_devstack.ports import free_port
 from crm_shared.db import Database, utcnow
 from crm_shared.grpc.server import GrpcApi, service_verifier
-from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 
 LEAD = {
@@ -28,15 +27,14 @@ REPS = {"u-rep": "张伟", "u-rep-2": "李娜"}
 
 
 @pytest.fixture(scope="module")
-def console(console_for, tmp_path_factory):
+def console(console_for, module_migrated_database):
     """The console with the real sales api behind it, on the same token key."""
     from sales_service import rep_directory
     from sales_service.api import build_bindings
     from sales_service.settings import SalesApiSettings
 
     key = console_for({}).app.extensions["crm.console"].settings.jwt_public_key_file
-    url = f"sqlite:///{tmp_path_factory.mktemp('sales') / 'sales.db'}"
-    upgrade("sales_service", url)
+    url = module_migrated_database("sales_service")
     settings = load_settings(
         SalesApiSettings,
         service_name="sales",
