@@ -53,7 +53,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import grpc
 import pytest
-from crm.common.v1 import types_pb2
+from crm.common.v1 import approvals_pb2, types_pb2
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
@@ -124,6 +124,7 @@ class Records:
     rules: dict[str, str] = field(default_factory=dict)  # the company's seeded rules, by table
     owner_user: str = ""  # rep.zhang's user id (his notification preferences and webhook)
     tokens: dict[str, str] = field(default_factory=dict)
+    approval_request: str = ""  # rep.zhang's 15 % quote waiting for his lead's approval
 
 
 def _ok(response, status=201):
@@ -213,8 +214,14 @@ def records(running_suite, lead_assigned_to) -> Records:
         "description": "收到的产品外壳破损，质量有问题", "customer_id": customer},
         http.login("tech.zhao")))
     assert ticket["department_path"] == "/hq/product", ticket
+    quote = _ok(http.call("POST", "/api/v1/quotes", {
+        "opportunity_id": opportunity, "discount_basis_points": 1500, "line_items": [
+            {"product_code": "MATRIX", "quantity": "1",
+             "unit_price": {"currency_code": "CNY", "amount_minor": 100_000}}]}, owner))
+    approval_request = _ok(http.call("POST", f"/api/v1/quotes/{quote['id']}/send", None, owner),
+                           200)["approval_request_id"]
     _wait_until_settled(running_suite, (customer, contact, other, li_customer, li_lead,
-                                        opportunity, ticket["id"]))
+                                        opportunity, ticket["id"], approval_request))
     marketer = http.login("marketer.chen")
     segment = _ok(http.call("POST", "/api/v1/segments", {
         "display_name": f"矩阵细分 {suffix}", "rule": {"match": "all", "conditions": [
@@ -243,11 +250,12 @@ def records(running_suite, lead_assigned_to) -> Records:
     owner_user = http.call("GET", "/api/v1/me", token=owner).body["id"]
     return Records(customer, contact, other, li_customer, li_lead, survey, opportunity,
                    ticket["id"], segment, campaign, notification, li_opportunity, rules,
-                   owner_user, tokens)
+                   owner_user, tokens, approval_request)
 
 
 RULE_TABLES = (("ticket", "routing_rules"), ("sales", "lead_assignment_rules"),
-               ("sales", "lead_grading_rules"), ("notification", "notification_rules"))
+               ("sales", "lead_grading_rules"), ("notification", "notification_rules"),
+               ("sales", "approval_policies"))
 """The rules the suite seeds (the company's own, which no department lead may change)."""
 
 
@@ -633,7 +641,20 @@ RECORD_WRITES = (
         *_rule_writes("sales", "LeadGradingRule", "lead_grading_rules",
                       "/api/v1/sales/grading-rules", sales_pb2),
         *_rule_writes("notification", "NotificationRule", "notification_rules", None,
-                      notification_pb2))),
+                      notification_pb2),
+        _by_id("sales", "UpdateApprovalPolicy",
+               _renamed(sales_pb2.UpdateApprovalPolicyRequest, "policy",
+                        approvals_pb2.ApprovalPolicy),
+               lambda i: ("PATCH", f"/api/v1/sales/approval-policies/{i}",
+                          {"display_name": RENAMED}), "approval_policies"))),
+    # an approval request waiting for rep.zhang's lead: nobody of the matrix decides it
+    *((_by_id("sales", f"{verb.title()}Request",
+              lambda i, message=message: message(id=i, comment="矩阵"),
+              lambda i, verb=verb: ("POST", f"/api/v1/sales/approval-requests/{i}/{verb}",
+                                    {"comment": "矩阵"}), "approval_requests"),
+       "approval_request") for verb, message in (
+        ("approve", sales_pb2.ApproveRequestRequest),
+        ("reject", sales_pb2.RejectRequestRequest))),
 )
 """Writes on, or naming, a record of the kinds the issue names besides customers and contacts,
 each with the record of ``Records`` it takes (``rules:<table>``: that table's seeded rule)."""
@@ -661,9 +682,10 @@ PERSONAL_WRITES = (
 
 KIND_FIELDS = ("campaign_id", "segment_id", "segment_ids", "survey_id", "rule_id")
 KIND_RPCS = ("Campaign", "Segment", "Survey", "RoutingRule", "AssignmentRule", "LeadGradingRule",
-             "NotificationRule", "NotificationsRead")
+             "NotificationRule", "NotificationsRead", "ApprovalPolicy", "Request")
 """What a request names a campaign, segment, survey, rule or notification by: a field, or the
-RPC acting on one by id (``<Verb><Noun>``, e.g. PauseCampaign; MarkNotificationsRead)."""
+RPC acting on one by id (``<Verb><Noun>``, e.g. PauseCampaign; MarkNotificationsRead; an
+approval request's ApproveRequest)."""
 
 KIND_EXEMPT = {
     "/crm.sales.v1.SalesService/ConvertLead": "opportunity.campaign_id is refused: the "

@@ -128,6 +128,7 @@ def create_app(
         public_consents,
         public_help,
         sales_activities,
+        sales_approvals,
         sales_deals,
         sales_leads,
         sales_targets,
@@ -194,6 +195,7 @@ def create_app(
     opportunity_collaborators.register(app, deps)
     sales_activities.register(app, deps)
     sales_targets.register(app, deps)
+    sales_approvals.register(app, deps)
     service_targets.register(app, deps)
     marketing_segments.register(app, deps)
     marketing_campaigns.register(app, deps)

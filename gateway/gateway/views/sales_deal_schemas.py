@@ -479,6 +479,8 @@ class Quote(BaseModel):
     created_by: str
     updated_by: str
     etag: str
+    approval_request_id: str = Field("", description="Its latest approval request, when "
+                                     "sending it needed one (`/api/v1/sales/approval-requests`).")
 
 
 class QuotePage(BaseModel):

@@ -422,3 +422,40 @@ def test_a_deal_or_contract_for_a_customer_the_caller_may_not_see_is_a_422_stori
         assert ok(client.get(f"/api/v1/{listing}?customer_id={zhangs}",
                              headers=admin))["total_size"] == 0
     assert open_deal(client, as_user("rep.zhang"), customer_id=zhangs)["customer_id"] == zhangs
+
+
+def test_a_quote_over_the_discount_policy_waits_for_its_approver_over_rest(client, as_user):
+    """No department lead is known to this sales service: the admin role decides."""
+    rep, admin = as_user("rep.zhang"), as_user("admin")
+    deal = open_deal(client, rep)
+    quote = created(client.post("/api/v1/quotes", headers=rep, json={
+        "opportunity_id": deal["id"], "valid_until_date": day(20), "discount_basis_points": 1500,
+        "line_items": [{"product_code": "CRM-SEAT", "quantity": "10",
+                        "unit_price": cny(100_000)}]}))
+    held = ok(client.post(f"/api/v1/quotes/{quote['id']}/send", headers=rep))
+    assert held["status"] == "pending_approval"
+    one = f"/api/v1/sales/approval-requests/{held['approval_request_id']}"
+    inbox = ok(client.get("/api/v1/sales/approval-requests", headers=admin))
+    assert [(r["subject_number"], r["status"], r["approver_ids"]) for r in
+            inbox["approval_requests"] if r["subject_id"] == quote["id"]] == [
+        (quote["number"], "pending", ["role:admin"])]
+    assert client.post(f"/api/v1/quotes/{quote['id']}/accept", headers=rep).status_code == 409
+    assert client.post(f"{one}/approve", headers=rep, json={}).status_code == 403
+    assert client.get(one, headers=as_user("rep.li")).status_code == 404
+    unexplained = client.post(f"{one}/reject", headers=admin, json={"comment": ""})
+    assert (unexplained.status_code, [e["field"] for e in unexplained.get_json()["errors"]]) == (
+        422, ["comment"])
+    approved = ok(client.post(f"{one}/approve", headers=admin, json={"comment": "同意"}))
+    assert (approved["status"], [h["action"] for h in approved["history"]]) == (
+        "approved", ["requested", "approved"])
+    assert ok(client.get(f"/api/v1/quotes/{quote['id']}", headers=rep))["status"] == "sent"
+
+    [policy] = ok(client.get("/api/v1/sales/approval-policies", headers=rep))["policies"]
+    assert (policy["subject"], policy["decision_period"], policy["steps"][0]["approver"]) == (
+        "quote", "P2D", "department_lead")
+    path = f"/api/v1/sales/approval-policies/{policy['id']}"
+    assert client.patch(path, headers=rep, json={"enabled": False}).status_code == 403
+    short = client.patch(path, headers=admin, json={"decision_period": "PT1M"})
+    assert (short.status_code, [e["field"] for e in short.get_json()["errors"]]) == (
+        422, ["decision_period", "reminder_before"])
+    assert ok(client.get(path, headers=admin))["version"] == policy["version"]

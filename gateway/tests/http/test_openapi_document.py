@@ -214,6 +214,15 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/sales/targets"),
     ("get", "/api/v1/sales/targets/attainment"),
     ("get", "/api/v1/sales/leaderboard"),
+    # the approvals inbox, decisions and policies (views/sales_approvals.py)
+    ("get", "/api/v1/sales/approval-requests"),
+    ("get", "/api/v1/sales/approval-requests/{request_id}"),
+    ("post", "/api/v1/sales/approval-requests/{request_id}/approve"),
+    ("post", "/api/v1/sales/approval-requests/{request_id}/reject"),
+    ("get", "/api/v1/sales/approval-policies"),
+    ("post", "/api/v1/sales/approval-policies"),
+    ("get", "/api/v1/sales/approval-policies/{policy_id}"),
+    ("patch", "/api/v1/sales/approval-policies/{policy_id}"),
     # service targets and their attainment (views/service_targets.py)
     ("post", "/api/v1/service-targets"),
     ("get", "/api/v1/service-targets"),
