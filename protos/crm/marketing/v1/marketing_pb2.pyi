@@ -84,6 +84,8 @@ class TriggerKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TRIGGER_KIND_LEAD_COLD: _ClassVar[TriggerKind]
     TRIGGER_KIND_PURCHASE_MILESTONE: _ClassVar[TriggerKind]
     TRIGGER_KIND_SEGMENT_JOINED: _ClassVar[TriggerKind]
+    TRIGGER_KIND_COOPERATION_ANNIVERSARY: _ClassVar[TriggerKind]
+    TRIGGER_KIND_FESTIVAL: _ClassVar[TriggerKind]
 
 class TriggerActionKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -185,6 +187,8 @@ TRIGGER_KIND_TICKET_CLOSED: TriggerKind
 TRIGGER_KIND_LEAD_COLD: TriggerKind
 TRIGGER_KIND_PURCHASE_MILESTONE: TriggerKind
 TRIGGER_KIND_SEGMENT_JOINED: TriggerKind
+TRIGGER_KIND_COOPERATION_ANNIVERSARY: TriggerKind
+TRIGGER_KIND_FESTIVAL: TriggerKind
 TRIGGER_ACTION_KIND_UNSPECIFIED: TriggerActionKind
 TRIGGER_ACTION_KIND_SEND_MESSAGE: TriggerActionKind
 TRIGGER_ACTION_KIND_SEND_SURVEY: TriggerActionKind
