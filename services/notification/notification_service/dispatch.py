@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crm.notification.v1 import events_pb2
-from crm_shared.db import Database, utcnow
+from crm_shared.db import Database, database_unreachable, utcnow
 from sqlalchemy import select
 
 from notification_service import channels, deliveries, webhook_targets
@@ -67,8 +68,27 @@ class DeliveryDispatcher:
         jobs = self.claim()
         for job in jobs:
             outcome = self.send(job)
-            self.record(job, outcome)
+            self.record_sent(job, outcome)
         return len(jobs)
+
+    def record_sent(self, job: Job, outcome: channels.Outcome) -> None:
+        """``record``, waiting out a database that cannot be reached (a restart, a failover):
+        the message has gone, and a result left unrecorded would let the claim run out and the
+        message go a second time (the chaos harness saw a PostgreSQL restart do that). It waits
+        at most half the claim, while no other dispatcher may take the row."""
+        deadline = time.monotonic() + self.settings.delivery_claim_seconds / 2
+        pause = 0.5
+        while True:
+            try:
+                self.record(job, outcome)
+                return
+            except Exception as exc:
+                if not database_unreachable(exc) or time.monotonic() + pause > deadline:
+                    raise
+                log.warning("delivery %s sent, its result not yet recorded (%s); retrying",
+                            job.id, type(exc).__name__)
+                time.sleep(pause)  # the worker's eventlet yields meanwhile
+                pause = min(pause * 2, 5.0)
 
     def claim(self) -> list[Job]:
         now = self.clock()

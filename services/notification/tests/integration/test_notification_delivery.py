@@ -6,6 +6,7 @@ gRPC, in-process) shows preferences and deliveries.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import json
@@ -36,7 +37,8 @@ from notification_service.dispatch import DeliveryDispatcher
 from notification_service.models import Delivery, InboxEntry, Preferences, Recipient
 from notification_service.notify import notify
 from notification_service.settings import NotificationWorkerSettings
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
 pytestmark = pytest.mark.integration
 
@@ -214,6 +216,37 @@ def test_email_reaches_the_smtp_server_in_the_recipients_language(database, disp
     assert english["X-CRM-Delivery-Id"] == delivery.id
     delivered = _events(database, notification_events.NotificationDelivered)
     assert delivery.id in {e.delivery.id for e in delivered}
+
+
+def test_a_sent_email_whose_result_meets_a_database_restart_is_not_sent_again(
+        database, dispatcher, clock, smtp_server, monkeypatch):
+    """The chaos harness (issue 17) saw a PostgreSQL restart between the SMTP send and the
+    recording of its result: the claim ran out and the same delivery was e-mailed twice."""
+    _, mailbox = smtp_server
+    department = _department()
+    lead = _agent(database, department, lead=True)
+    _notify(database, _transferred(department), clock.now)
+    down = Database(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone")
+    record, outages = dispatcher.record, []
+
+    def record_after_a_restart(job, outcome):
+        if not outages:  # the first try meets the database restarting: its port refuses
+            outages.append(job.id)
+            with down.unit_of_work() as uow:
+                uow.session.execute(text("SELECT 1"))
+        record(job, outcome)
+
+    monkeypatch.setattr(dispatcher, "record", record_after_a_restart)
+    with contextlib.suppress(OperationalError):  # what the worker's timer does with a failure
+        dispatcher.run_once()
+    down.dispose()
+    clock.now += timedelta(seconds=dispatcher.settings.delivery_claim_seconds + 1)
+    _run_until_idle(dispatcher)
+
+    (delivery,) = _deliveries(database, lead, C.DELIVERY_CHANNEL_EMAIL)
+    assert outages == [delivery.id]
+    assert [m["X-CRM-Delivery-Id"] for m in mailbox.messages].count(delivery.id) == 1
+    assert (delivery.status, delivery.attempt_count) == (S.DELIVERY_STATUS_DELIVERED, 1)
 
 
 def test_quiet_hours_hold_email_until_they_end_and_the_inbox_is_immediate(
