@@ -134,7 +134,9 @@ class FaultInjector:
             failed_starts = self._start_again(fault.target)
             fault.recovery = time.monotonic() - down
             if failed_starts:
-                fault.note = f"exited {failed_starts} time(s) while starting (the broker was down)"
+                fault.note = (
+                    f"exited {failed_starts} time(s) while starting (a dependency was down)"
+                )
 
     def _start_again(self, name: str, within: float = 120.0) -> int:
         """Start ``name`` until it is ready, as an orchestrator's restart policy would (a worker

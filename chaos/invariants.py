@@ -26,6 +26,7 @@ from chaos.load import Workload
 from chaos.stack import COMPONENTS, Stack
 
 CATEGORIES = ("customer.created", "ticket.routed", "ticket.transferred")
+MAIL_DELIVERY_HEADER = "X-CRM-Delivery-Id"
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Verdict:
     queue_backlog: dict = field(default_factory=dict)
     dead_letters: dict = field(default_factory=dict)
     quiescence_seconds: float | None = None
+    settled: dict = field(default_factory=dict)  # seconds until each condition of quiescence
 
     @property
     def holds(self) -> bool:
@@ -117,24 +119,36 @@ class Checker:
 
     def quiesce(self, timeout: float) -> float | None:
         """Seconds until the outboxes are drained, the queues empty and every expected in-app
-        notification there; None if that never happened within ``timeout``."""
+        notification and campaign text there; None if that never happened within ``timeout``.
+        ``self.settled`` keeps when each of them first held (what a slow quiescence waited on)."""
         started = time.monotonic()
         expected = self.expected_notifications()
+        conditions = {
+            "outboxes drained": lambda: not self.pending_outbox(),
+            "queues empty": lambda: not self.queues()[0],
+            "everyone told": lambda: all(self.inbox().get(pair) for pair in expected),
+            "campaign texted": self._texted_all,
+        }
+        self.settled: dict[str, float] = {}
         while time.monotonic() - started < timeout:
-            try:
-                backlog, _ = self.queues()
-                if not self.pending_outbox() and not backlog:
-                    entries = self.inbox()
-                    if all(entries.get(pair) for pair in expected) and self._texted_all():
-                        return time.monotonic() - started
-            except Exception:  # noqa: BLE001, S110 - a server still recovering: not yet
-                pass
+            for name, holds in conditions.items():
+                try:
+                    if holds():
+                        self.settled.setdefault(name, round(time.monotonic() - started, 1))
+                    else:
+                        self.settled.pop(name, None)
+                except Exception:  # noqa: BLE001 - a server still recovering: not yet
+                    self.settled.pop(name, None)
+            if len(self.settled) == len(conditions):
+                return time.monotonic() - started
             time.sleep(0.5)
         return None
 
     # -- the checks ------------------------------------------------------------------------
     def verdict(self, quiescence_timeout: float) -> Verdict:
-        verdict = Verdict(quiescence_seconds=self.quiesce(quiescence_timeout))
+        verdict = Verdict(
+            quiescence_seconds=self.quiesce(quiescence_timeout), settled=dict(self.settled)
+        )
         verdict.pending_outbox = self.pending_outbox()
         verdict.queue_backlog, verdict.dead_letters = self.queues()
         self._tickets(verdict)
@@ -245,12 +259,13 @@ class Checker:
                     verdict.duplicated.append(
                         f"{category} about {subject}: {count} entries for {recipient}"
                     )
+        # one e-mail per delivery (its id is in every message the dispatcher sends)
         mails = Counter()
         for message in mailbox.Maildir(self.stack.config.mail_dir, create=True):
-            mails[(message["To"], message["Subject"])] += 1
-        for (to, subject), count in mails.items():
+            mails[(message["To"], message[MAIL_DELIVERY_HEADER] or message["Subject"])] += 1
+        for (to, delivery), count in mails.items():
             if count > 1:
-                verdict.duplicated.append(f"e-mail {subject!r} to {to}: {count} times")
+                verdict.duplicated.append(f"e-mail of delivery {delivery} to {to}: {count} times")
 
     def texts(self) -> Counter:
         """Text messages the SMS sink took, per phone number."""

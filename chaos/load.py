@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -53,6 +53,7 @@ class Plan:
     customer_rate: float
     lead_rate: float
     campaign_audience: int
+    min_tickets: int = 0
 
 
 class Workload:
@@ -269,8 +270,9 @@ class Workload:
     # -- the steady schedule ---------------------------------------------------------------
     def run(self, stop: threading.Event) -> float:
         """Offer the planned rates for the planned seconds (a steady schedule, whatever the
-        answers), launch the campaign a third of the way in, then wait for every request to
-        end. Returns the seconds it all took."""
+        answers), launch the campaign a third of the way in, keep offering tickets at the same
+        rate while fewer than the planned minimum can still be accepted (faults on a busy
+        machine refuse more), then wait for every request to end. Returns the seconds taken."""
         plan = self.plan
         started = time.monotonic()
         streams = [
@@ -288,6 +290,7 @@ class Workload:
             key=lambda item: item[:3],
         )
         launch_at = plan.seconds / 3
+        tickets: list[Future] = []
         with ThreadPoolExecutor(max_workers=24) as pool:
             launched = False
             for at, _, index, operation in schedule:
@@ -295,6 +298,20 @@ class Workload:
                     pool.submit(self.launch_campaign)
                     launched = True
                 if stop.wait(max(0.0, started + at - time.monotonic())):
+                    return time.monotonic() - started
+                future = pool.submit(operation, index)
+                if operation == self.ticket:
+                    tickets.append(future)
+            index = len(tickets)
+            while time.monotonic() - started < 4 * plan.seconds and not stop.is_set():
+                in_flight = sum(1 for f in tickets if not f.done())
+                if self.accepted("ticket") + in_flight >= plan.min_tickets:
                     break
-                pool.submit(operation, index)
+                tickets.append(pool.submit(self.ticket, index))
+                index += 1
+                stop.wait(1 / plan.ticket_rate)
         return time.monotonic() - started
+
+    def accepted(self, kind: str) -> int:
+        with self._lock:
+            return sum(1 for i in self.intents if i.kind == kind and i.accepted)

@@ -19,12 +19,12 @@ COMPONENTS = (*SERVICES, "gateway")
 
 
 class Stack:
-    def __init__(self, base: Path, *, retry_delays: str) -> None:
+    def __init__(self, base: Path, *, settings: dict[str, str]) -> None:
         self.base = base
         os.chmod(base, 0o755)  # the broker and the database run as their own users
         self.rabbit = RabbitNode(base / "rabbitmq", f"chaos-{os.getpid()}")
         self.postgres = PostgresCluster(base / "postgres")
-        self.retry_delays = retry_delays
+        self.settings = settings  # the run's own settings of the suite (see chaos.__main__)
         self.suite: Suite | None = None
         self.database_urls: dict[str, str] = {}
 
@@ -57,10 +57,10 @@ class Stack:
                 # what a cluster runs (README: AMQP_QUEUE_TYPE); every queue is replicated
                 # and dead-letters at least once
                 "AMQP_QUEUE_TYPE": "quorum",
-                "EVENT_RETRY_DELAYS": self.retry_delays,
                 # the load is one client per user; the per-user limit is not under test here
                 "RATE_LIMIT_USER_REQUESTS": "100000000",
                 "HEALTH_CHECK_SECONDS": "1",
+                **self.settings,
             },
         )
         self.suite = Suite(config).start()
