@@ -1,8 +1,9 @@
 """China's public holidays and 调休 make-up working days, filled into a business calendar.
 
-The days come from ``chinesecalendar`` (module ``chinese_calendar``), which publishes the
-State Council's yearly notice, make-up working days included; a hand-typed table here would
-go stale every November. The package knows a fixed range of years (2004–2026 in 1.11.0): a
+The days come from ``chinesecalendar`` (module ``chinese_calendar``, the known years and the
+names through :mod:`crm_shared.chinese_holidays`, which marketing's festival greetings read
+too), which publishes the State Council's yearly notice, make-up working days included; a
+hand-typed table here would go stale every November. The package knows a fixed range of years (2004–2026 in 1.11.0): a
 year outside it is refused (:class:`UnknownYear`) rather than filled with nothing, because an
 empty year looks exactly like a year without holidays and SLA clocks would run through 春节.
 
@@ -16,22 +17,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
-from chinese_calendar.constants import Holiday
+from crm_shared.chinese_holidays import (
+    FIRST_KNOWN_YEAR,
+    LAST_KNOWN_YEAR,
+    UnknownYear,
+    known,
+)
+from crm_shared.chinese_holidays import display_name as _name
 
-FIRST_KNOWN_YEAR = min(chinese_calendar.holidays).year
-LAST_KNOWN_YEAR = max(chinese_calendar.holidays).year
-_CHINESE = {holiday.value: holiday.chinese for holiday in Holiday}
-
-
-class UnknownYear(ValueError):
-    """The installed chinesecalendar has no notice for this year (yet)."""
-
-    def __init__(self, year: int):
-        super().__init__(
-            f"public holidays of {year} are not known (known: {FIRST_KNOWN_YEAR}–{LAST_KNOWN_YEAR}); "
-            "a newer chinesecalendar release adds a year once its notice is published"
-        )
-        self.year = year
+__all__ = ["FIRST_KNOWN_YEAR", "LAST_KNOWN_YEAR", "Filled", "UnknownYear", "fill_year"]
 
 
 @dataclass(frozen=True)
@@ -40,11 +34,6 @@ class Filled:
     extra_working_days: list[dict]
     holidays_added: int
     extra_working_days_added: int
-
-
-def _name(english: str, suffix: str = "") -> str:
-    chinese = _CHINESE.get(english, "")
-    return f"{chinese}{suffix} ({english})" if chinese else english
 
 
 def _days_of(year: int):
@@ -69,7 +58,7 @@ def fill_year(
     A make-up day on a weekday the calendar already works (a desk open on Saturdays) is left
     out: its own hours apply already.
     """
-    if not FIRST_KNOWN_YEAR <= year <= LAST_KNOWN_YEAR:
+    if not known(year):
         raise UnknownYear(year)
     listed = {day["date"] for day in holidays} | {day["date"] for day in extra_working_days}
     working_days = {entry["day"] for entry in working_hours}
