@@ -14,6 +14,7 @@ from crm_console.i18n import N_
 SALES = frozenset({"sales_rep", "sales_lead", "manager", "admin"})
 SALES_LEADS = frozenset({"sales_lead", "manager", "admin"})
 SERVICE = frozenset({"agent", "service_agent", "service_lead", "manager", "admin"})
+SERVICE_LEADS = frozenset({"service_lead", "manager", "admin"})
 MARKETING = frozenset({"marketer", "admin"})
 ADMIN = frozenset({"admin"})
 EVERYONE: frozenset[str] = frozenset()
