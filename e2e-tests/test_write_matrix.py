@@ -27,7 +27,10 @@ until it gets a row here or a commented exemption. The same service's own record
 (an opportunity of rep.zhang's for a quote, a contract, a follow-up record or task; a ticket
 about his customer in another department for a service record) have tables of their own, not
 yet derived. An update that changes only a record's contact is checked against the customer
-the stored record names (``CONTACT_UPDATES``).
+the stored record names (``CONTACT_UPDATES``). Who works on a customer or an opportunity
+with its owner (team selling) is changed by the owner's line only: the collaborator writes of
+the customer and sales services are in that table too (``CUSTOMER_COLLABORATOR_WRITES``,
+``OPPORTUNITY_WRITES``).
 
 The other kinds of record the issue names have a table of their own, derived the same way
 (``RECORD_WRITES``; :func:`test_every_write_naming_a_campaign_segment_survey_rule_or_notification_is_in_the_matrix`):
@@ -53,7 +56,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import grpc
 import pytest
-from crm.common.v1 import approvals_pb2, types_pb2
+from crm.common.v1 import approvals_pb2, collaborators_pb2, types_pb2
+from crm.customer.v1 import customer_pb2, customer_pb2_grpc
 from crm.marketing.v1 import marketing_pb2, marketing_pb2_grpc
 from crm.notification.v1 import notification_pb2, notification_pb2_grpc
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
@@ -79,10 +83,12 @@ refuses it before anything else."""
 
 def _refusals(caller: str) -> dict:
     return REFUSED_TO_ACCOUNT if caller == SERVICE_ACCOUNT else REFUSED
-STUBS = {"sales": sales_pb2_grpc.SalesServiceStub, "ticket": ticket_pb2_grpc.TicketServiceStub,
+STUBS = {"customer": customer_pb2_grpc.CustomerServiceStub,
+         "sales": sales_pb2_grpc.SalesServiceStub, "ticket": ticket_pb2_grpc.TicketServiceStub,
          "marketing": marketing_pb2_grpc.MarketingServiceStub,
          "notification": notification_pb2_grpc.NotificationServiceStub}
-PACKAGES = {"sales": "crm.sales.v1.SalesService", "ticket": "crm.ticket.v1.TicketService",
+PACKAGES = {"customer": "crm.customer.v1.CustomerService",
+            "sales": "crm.sales.v1.SalesService", "ticket": "crm.ticket.v1.TicketService",
             "marketing": "crm.marketing.v1.MarketingService",
             "notification": "crm.notification.v1.NotificationService"}
 
@@ -422,6 +428,40 @@ OPPORTUNITY_WRITES = (
               "customer_id": r.li_customer, "opportunity_id": o, "title": "矩阵任务",
               "due_date": _day(2)}),
           "follow_up_tasks", column="opportunity_id"),
+    # team selling: only the owner's line brings collaborators in (issue 18)
+    Write("sales", "AddOpportunityCollaborator", "opportunity_id",
+          lambda r, o: sales_pb2.AddOpportunityCollaboratorRequest(
+              opportunity_id=o, user_id=MATRIX_USER,
+              role=collaborators_pb2.COLLABORATOR_ROLE_CO_OWNER),
+          lambda r, o: ("PUT", f"/api/v1/opportunities/{o}/collaborators/{MATRIX_USER}",
+                        {"role": "co_owner"}),
+          "sales_opportunity_collaborators", column="opportunity_id"),
+    Write("sales", "RemoveOpportunityCollaborator", "opportunity_id",
+          lambda r, o: sales_pb2.RemoveOpportunityCollaboratorRequest(
+              opportunity_id=o, user_id=MATRIX_USER),
+          lambda r, o: ("DELETE", f"/api/v1/opportunities/{o}/collaborators/{MATRIX_USER}",
+                        None),
+          "sales_opportunity_collaborators", column="opportunity_id"),
+)
+
+MATRIX_USER = "u-matrix-collaborator"
+"""Whom a refused caller tries to add as a collaborator (nobody: they are refused before)."""
+
+CUSTOMER_COLLABORATOR_WRITES = (
+    # the customer service's own writes on a customer: only the owner's line changes who works
+    # on it with them (a collaborator reads it; everyone else is told nothing)
+    Write("customer", "AddCustomerCollaborator", "customer_id",
+          lambda r, c: customer_pb2.AddCustomerCollaboratorRequest(
+              customer_id=c, user_id=MATRIX_USER,
+              role=collaborators_pb2.COLLABORATOR_ROLE_TECHNICAL_SUPPORT),
+          lambda r, c: ("PUT", f"/api/v1/customers/{c}/collaborators/{MATRIX_USER}",
+                        {"role": "technical_support"}),
+          "customer_collaborators"),
+    Write("customer", "RemoveCustomerCollaborator", "customer_id",
+          lambda r, c: customer_pb2.RemoveCustomerCollaboratorRequest(
+              customer_id=c, user_id=MATRIX_USER),
+          lambda r, c: ("DELETE", f"/api/v1/customers/{c}/collaborators/{MATRIX_USER}", None),
+          "customer_collaborators"),
 )
 
 TICKET_WRITES = (
@@ -766,7 +806,8 @@ def _writes_naming_a_customer_or_contact() -> dict[str, list[str]]:
 
 def _request_of(method: str):
     service, rpc = method.lstrip("/").split("/")
-    module = {"sales": sales_pb2, "ticket": ticket_pb2, "marketing": marketing_pb2}[
+    module = {"customer": customer_pb2, "sales": sales_pb2, "ticket": ticket_pb2,
+              "marketing": marketing_pb2}[
         service.split(".")[1]]
     return module.DESCRIPTOR.services_by_name[service.rsplit(".", 1)[1]].methods_by_name[
         rpc].input_type
@@ -779,7 +820,7 @@ def test_every_write_naming_a_customer_or_contact_is_in_the_matrix():
     assert not covered & set(EXEMPT) and set(EXEMPT) <= set(writes)  # no stale exemptions
     for write in WRITES + CONTACT_WRITES:
         assert write.field in writes[write.method], write
-    for write in OPPORTUNITY_WRITES + TICKET_WRITES:  # (not derived: see the docstring)
+    for write in OPPORTUNITY_WRITES + TICKET_WRITES + CUSTOMER_COLLABORATOR_WRITES:
         assert write.field in _naming_fields(_request_of(write.method),
                                              naming=(write.field.rsplit(".", 1)[-1],)), write
 
@@ -896,7 +937,8 @@ def test_naming_a_customer_the_caller_may_not_see_is_refused_and_nothing_is_kept
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize(("write", "record"), [
     *((write, "opportunity") for write in OPPORTUNITY_WRITES),
-    *((write, "ticket") for write in TICKET_WRITES)], ids=str)
+    *((write, "ticket") for write in TICKET_WRITES),
+    *((write, "customer") for write in CUSTOMER_COLLABORATOR_WRITES)], ids=str)
 def test_naming_a_record_of_the_service_the_caller_may_not_see_is_refused_and_nothing_is_kept(
         running_suite, records, write, record, caller):
     token, record_id = records.tokens[caller], getattr(records, record)
