@@ -133,6 +133,7 @@ def create_app(
         sales_leads,
         sales_targets,
         service_targets,
+        ticket_attachments,
         ticket_setup,
         tickets,
     )
@@ -188,6 +189,7 @@ def create_app(
     customer_attachments.register(app, deps)
     notifications.register(app, deps)
     tickets.register(app, deps)
+    ticket_attachments.register(app, deps)
     ticket_setup.register(app, deps)
     knowledge.register(app, deps)
     sales_leads.register(app, deps)
