@@ -21,14 +21,16 @@ from datetime import date, datetime
 
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm_shared.db import Database, UnitOfWork
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from marketing_service import invitations, outbound, segment_rules, segments, triggers
+from marketing_service import festivals, invitations, outbound, segment_rules, segments, triggers
 from marketing_service.customer_reach import Reach
 from marketing_service.invitations import LinkSigner
 from marketing_service.models import (
+    ContactOccasion,
     CustomerProfile,
+    ProfileContact,
     SegmentMember,
     Survey,
     Trigger,
@@ -38,6 +40,8 @@ from marketing_service.survey_views import action_to_proto, condition_of, firing
 
 MESSAGE_CATEGORY = "trigger_message"
 ACTIVE = "active"
+FESTIVAL_BATCH = 500
+"""Customers a festival trigger fires for per unit of work."""
 
 
 def reach_of(trigger: Trigger) -> Reach:
@@ -71,11 +75,14 @@ def _passes_filters(session, trigger: Trigger, profile: CustomerProfile | None,
 
 def fire(uow: UnitOfWork, trigger: Trigger, customer_id: str, occasion_key: str, *,
          now: datetime, links: LinkSigner, source_event_id: str | None = None,
-         ticket_id: str | None = None, ticket_number: str | None = None
+         ticket_id: str | None = None, ticket_number: str | None = None,
+         care_day: date | None = None, variables: dict[str, str] | None = None
          ) -> TriggerFiring | None:
     """Fire ``trigger`` for ``customer_id`` on ``occasion_key`` unless it already fired then,
     the customer is gone (merged, erased), out of the trigger's reach, or the trigger's filters
-    leave them out."""
+    leave them out. A care occasion (``care_day``: the birthday, anniversary or festival) is
+    also taken once per customer and action kind (:func:`triggers.care_key`): another trigger
+    that took it already leaves nothing to do. ``variables`` go with a message."""
     session = uow.session
     if session.scalar(select(TriggerFiring.id).where(
             TriggerFiring.trigger_id == trigger.id, TriggerFiring.customer_id == customer_id,
@@ -91,24 +98,37 @@ def fire(uow: UnitOfWork, trigger: Trigger, customer_id: str, occasion_key: str,
     firing = TriggerFiring(id=str(uuid.uuid4()), trigger_id=trigger.id, kind=trigger.kind,
                            customer_id=customer_id, occasion_key=occasion_key,
                            source_event_id=source_event_id, outcome="done", fire_time=now)
+    action = trigger.action or {}
+    kind = action.get("kind")
+    occasion = None
+    if care_day is not None:
+        occasion = ContactOccasion(
+            occasion_key=triggers.care_key(kind or "", customer_id, occasion_key),
+            segment_id=trigger.segment_id or "", customer_id=customer_id,
+            action_kind=trigger.kind, period=str(care_day.year), due_date=care_day,
+            create_time=now)
     try:
-        with session.begin_nested():  # another replica fired it meanwhile: nothing to do
+        # another replica fired it meanwhile, or another trigger took the care occasion
+        with session.begin_nested():
             session.add(firing)
+            if occasion is not None:
+                session.add(occasion)
             session.flush()
     except IntegrityError:
         return None
-    action = trigger.action or {}
-    kind = action.get("kind")
     if kind == triggers.SEND_MESSAGE:
         message = outbound.enqueue(
             session, customer_id=customer_id, channel=action.get("channel") or "email",
             idempotency_key=f"trigger:{firing.id}", category=MESSAGE_CATEGORY,
             source_ref=f"trigger:{trigger.id}:{occasion_key}",
             template_key=action.get("template_key") or "", subject=trigger.display_name,
-            variables={"trigger_name": trigger.display_name, "occasion": occasion_key},
+            variables={"trigger_name": trigger.display_name, "occasion": occasion_key,
+                       **(variables or {})},
             group_key=f"campaign:{action['campaign_id']}" if action.get("campaign_id") else None,
             now=now)
         firing.outbound_message_id = message.id
+        if occasion is not None:
+            occasion.outbound_message_id = message.id
     elif kind == triggers.SEND_SURVEY:
         survey = session.get(Survey, action.get("survey_id") or "")
         if survey is None or survey.state != "active":
@@ -153,8 +173,9 @@ def _follow_message(uow: UnitOfWork, message, now: datetime) -> None:
 
 
 def scan_date_triggers(database: Database, now: datetime, links: LinkSigner) -> int:
-    """One pass of the date triggers (birthdays, contract ends) over the read model's indexes;
-    returns the number of firings. A second pass on the same day fires nothing."""
+    """One pass of the date triggers (birthdays of customers and of enterprise customers'
+    contacts, contract ends, cooperation anniversaries, festivals) over the read model's
+    indexes; returns the number of firings. A second pass on the same day fires nothing."""
     fired = 0
     today = now.date()
     with database.unit_of_work() as uow:
@@ -168,7 +189,22 @@ def scan_date_triggers(database: Database, now: datetime, links: LinkSigner) -> 
                     if profile.birth_date else None
                 if birthday is not None and fire(uow, trigger, profile.customer_id,
                                                  triggers.birthday_key(birthday), now=now,
-                                                 links=links):
+                                                 links=links, care_day=birthday):
+                    fired += 1
+            fired += _contact_birthdays(uow, trigger, days, now=now, links=links)
+        for trigger in enabled_triggers(uow.session, triggers.ANNIVERSARY):
+            days = triggers.window(today, trigger.offset_days)
+            candidates = uow.session.scalars(select(CustomerProfile).where(
+                CustomerProfile.state == ACTIVE,
+                CustomerProfile.first_contract_month_day.in_(triggers.month_days(days))))
+            for profile in candidates:
+                anniversary = triggers.upcoming_anniversary(profile.first_contract_date, days) \
+                    if profile.first_contract_date else None
+                if anniversary is not None and fire(
+                        uow, trigger, profile.customer_id, triggers.anniversary_key(anniversary),
+                        now=now, links=links, care_day=anniversary,
+                        variables={"years": str(anniversary.year
+                                                - profile.first_contract_date.year)}):
                     fired += 1
         for trigger in enabled_triggers(uow.session, triggers.RENEWAL):
             days = triggers.window(today, trigger.offset_days)
@@ -179,7 +215,61 @@ def scan_date_triggers(database: Database, now: datetime, links: LinkSigner) -> 
                 if fire(uow, trigger, profile.customer_id,
                         triggers.renewal_key(profile.contract_end_date), now=now, links=links):
                     fired += 1
+        festival_triggers = [(trigger.id, trigger.offset_days) for trigger in
+                             enabled_triggers(uow.session, triggers.FESTIVAL)]
+    for trigger_id, offset_days in festival_triggers:
+        for festival, day, year in festivals.festivals_on(triggers.window(today, offset_days)):
+            fired += _festival(database, trigger_id, festival, day, year, now=now, links=links)
     return fired
+
+
+def _contact_birthdays(uow: UnitOfWork, trigger: Trigger, days: list[date], *, now: datetime,
+                       links: LinkSigner) -> int:
+    """The birthday trigger for the contacts of enterprise customers: one occasion per contact
+    and year, greeted through their customer (the customer's owner and reach)."""
+    fired = 0
+    contacts = uow.session.execute(
+        select(ProfileContact.contact_id, ProfileContact.customer_id, ProfileContact.birth_date)
+        .join(CustomerProfile, CustomerProfile.customer_id == ProfileContact.customer_id)
+        .where(ProfileContact.deleted.is_(False), CustomerProfile.state == ACTIVE,
+               ProfileContact.birth_month_day.in_(triggers.month_days(days)))
+        .order_by(ProfileContact.contact_id)).all()
+    for contact_id, customer_id, born in contacts:
+        birthday = triggers.upcoming_birthday(born, days) if born else None
+        if birthday is not None and fire(
+                uow, trigger, customer_id, triggers.contact_birthday_key(contact_id, birthday),
+                now=now, links=links, care_day=birthday, variables={"contact_id": contact_id}):
+            fired += 1
+    return fired
+
+
+def _festival(database: Database, trigger_id: str, festival: festivals.Festival, day: date,
+              year: int, *, now: datetime, links: LinkSigner) -> int:
+    """One festival of one trigger for every active customer, a batch of customers per unit of
+    work (a festival reaches the whole customer base, not the few of a day's birthdays)."""
+    key = triggers.festival_key(festival.key, year)
+    variables = {"festival": festival.key, "festival_name": festivals.display_name(festival)}
+    fired, after = 0, ""
+    while True:
+        with database.unit_of_work() as uow:
+            trigger = uow.session.get(Trigger, trigger_id)
+            if trigger is None or not trigger.enabled:
+                return fired
+            already = exists().where(TriggerFiring.trigger_id == trigger_id,
+                                     TriggerFiring.customer_id == CustomerProfile.customer_id,
+                                     TriggerFiring.occasion_key == key)
+            customer_ids = list(uow.session.scalars(
+                select(CustomerProfile.customer_id)
+                .where(CustomerProfile.state == ACTIVE, CustomerProfile.customer_id > after,
+                       ~already)
+                .order_by(CustomerProfile.customer_id).limit(FESTIVAL_BATCH)))
+            for customer_id in customer_ids:
+                if fire(uow, trigger, customer_id, key, now=now, links=links, care_day=day,
+                        variables=variables):
+                    fired += 1
+        if len(customer_ids) < FESTIVAL_BATCH:
+            return fired
+        after = customer_ids[-1]
 
 
 def renewal_from_event(uow: UnitOfWork, customer_id: str, end_date: date, days_until_end: int,

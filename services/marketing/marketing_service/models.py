@@ -49,6 +49,7 @@ class CustomerProfile(Base):
         Index("ix_customer_profiles_department_path", "department_path"),
         Index("ix_customer_profiles_birth_month_day", "birth_month_day"),
         Index("ix_customer_profiles_contract_end_date", "contract_end_date"),
+        Index("ix_customer_profiles_first_contract_month_day", "first_contract_month_day"),
     )
 
     customer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -89,6 +90,11 @@ class CustomerProfile(Base):
     birth_month_day: Mapped[str | None] = mapped_column(String(5), info=PERSONAL)
     """``MM-DD`` of ``birth_date``: the birthday trigger's index."""
     contract_end_date: Mapped[date | None] = mapped_column(Date)
+    first_contract_date: Mapped[date | None] = mapped_column(Date)
+    """Sign date of the customer's first signed contract (from ``contract.signed``): the start of
+    the cooperation, whose anniversary (合作纪念日) the cooperation-anniversary trigger marks."""
+    first_contract_month_day: Mapped[str | None] = mapped_column(String(5))
+    """``MM-DD`` of ``first_contract_date``: the anniversary trigger's index."""
     last_purchase_date: Mapped[date | None] = mapped_column(Date)
     facts_version: Mapped[int] = mapped_column(Integer)
     """The customer record's version the facts were taken from: an older event arriving late
@@ -197,6 +203,29 @@ class ProfileContract(Base):
     customer_id: Mapped[str] = mapped_column(String(36))
     end_date: Mapped[date] = mapped_column(Date)
     ended: Mapped[bool] = mapped_column(Boolean)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProfileContact(Base):
+    """A contact person of an enterprise customer as customer events told it (``contact.*``),
+    with only what the contact's birthday greeting needs; ``deleted`` once the contact is gone
+    (kept, so a late ``contact.updated`` does not bring it back)."""
+
+    __tablename__ = "profile_contacts"
+    __table_args__ = (
+        Index("ix_profile_contacts_customer_id", "customer_id"),
+        Index("ix_profile_contacts_birth_month_day", "birth_month_day"),
+    )
+
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36))
+    birth_date: Mapped[date | None] = mapped_column(Date, info=PERSONAL)
+    birth_month_day: Mapped[str | None] = mapped_column(String(5), info=PERSONAL)
+    """``MM-DD`` of ``birth_date``: the birthday trigger's index, like the customer's."""
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)
+    """The contact record's version the facts were taken from (its ``etag``): an older event
+    arriving late changes nothing."""
     update_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

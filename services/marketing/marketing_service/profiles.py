@@ -52,7 +52,8 @@ NEW_PROFILE: dict[str, object] = {
     "rfm_recency_score": 0, "rfm_frequency_score": 0, "rfm_monetary_score": 0,
     "at_risk": False, "risk_reason": None, "marketing_consent": False,
     "email_marketing_consent": None, "sms_marketing_consent": None, "birth_date": None,
-    "birth_month_day": None, "contract_end_date": None, "last_purchase_date": None,
+    "birth_month_day": None, "contract_end_date": None, "first_contract_date": None,
+    "first_contract_month_day": None, "last_purchase_date": None,
     "facts_version": 0, "industry": None, "source": None, "purchase_count_12m": None,
     "spend_12m_minor": None, "last_interaction_time": None, "fact_times": {},
 }

@@ -18,8 +18,19 @@ from crm_shared.timestamps import from_timestamp
 from sqlalchemy import func, select, update
 
 from marketing_service import segments
-from marketing_service.models import CustomerProfile, ProfileContract, ProfileInteraction
-from marketing_service.profiles import NEW_PROFILE, Observation, changes_for, observations_of
+from marketing_service.models import (
+    CustomerProfile,
+    ProfileContact,
+    ProfileContract,
+    ProfileInteraction,
+)
+from marketing_service.profiles import (
+    NEW_PROFILE,
+    Observation,
+    changes_for,
+    observations_of,
+    version_of,
+)
 from marketing_service.segment_rules import CAMPAIGN_RESPONSE, SURVEY_ANSWER
 
 CLOCK_COLUMNS = frozenset({"fact_times", "facts_version"})
@@ -95,6 +106,8 @@ def record_contract(uow: UnitOfWork, event, *, event_id: str, occurred_at: datet
     profile = ensure_profile(session, contract.customer_id, owner_id=contract.owner_id,
                              department_path=contract.department_path,
                              occurred_at=occurred_at, now=now)
+    if not ended:
+        _first_contract(profile, contract.sign_date, now)
     row = session.get(ProfileContract, contract.id, with_for_update=True)
     if row is None:
         row = ProfileContract(contract_id=contract.id, customer_id=contract.customer_id,
@@ -114,6 +127,55 @@ def record_contract(uow: UnitOfWork, event, *, event_id: str, occurred_at: datet
     profile.contract_end_date = latest
     profile.update_time = now
     segments.reevaluate_customer(uow, profile.customer_id, cause_event_id=event_id, now=now)
+    return True
+
+
+def _first_contract(profile: CustomerProfile, sign_date: str, now: datetime) -> None:
+    """The cooperation began with the earliest contract signed, whichever arrives first."""
+    try:
+        signed = date.fromisoformat(sign_date)
+    except ValueError:
+        return
+    if profile.first_contract_date is None or signed < profile.first_contract_date:
+        profile.first_contract_date = signed
+        profile.first_contract_month_day = signed.strftime("%m-%d")
+        profile.update_time = now
+
+
+# --- contacts of enterprise customers: their birthdays ------------------------------------------
+
+
+def record_contact(uow: UnitOfWork, contact, *, deleted: bool, now: datetime,
+                   contact_id: str = "", customer_id: str = "") -> bool:
+    """``contact.created`` / ``contact.updated`` (``contact``) or ``contact.deleted`` (only the
+    ids): keep the contact's birth date. An update older than the one kept changes nothing, and
+    a deleted contact stays deleted."""
+    contact_id = contact.id if contact is not None else contact_id
+    customer_id = contact.customer_id if contact is not None else customer_id
+    if not contact_id or not customer_id:
+        return False
+    session = uow.session
+    row = session.get(ProfileContact, contact_id, with_for_update=True)
+    if row is not None and row.deleted:
+        return False
+    version = (version_of(contact.etag) or 0) if contact is not None else 0
+    if row is not None and not deleted and version <= row.version:
+        return False
+    if row is None:
+        row = ProfileContact(contact_id=contact_id, customer_id=customer_id, deleted=False,
+                             version=0, update_time=now)
+        session.add(row)
+    born = None
+    if contact is not None and not deleted:
+        try:
+            born = date.fromisoformat(contact.birth_date) if contact.birth_date else None
+        except ValueError:
+            born = None
+    row.birth_date = born
+    row.birth_month_day = born.strftime("%m-%d") if born else None
+    row.deleted = deleted
+    row.version = max(version, row.version)
+    row.update_time = now
     return True
 
 

@@ -7,7 +7,11 @@ firing already there (a unique constraint) and does nothing. Occasions:
 ============================  ===============================================================
 kind                          occasion key (one firing per ...)
 ============================  ===============================================================
-``birthday``                  ``birthday:<year>`` — per birthday
+``birthday``                  ``birthday:<year>`` — per birthday; an enterprise customer's
+                              contact: ``contact_birthday:<contact id>:<year>``
+``cooperation_anniversary``   ``anniversary:<year>`` — per anniversary of the first contract
+``festival``                  ``festival:<festival>:<year>`` — per festival of
+                              :data:`marketing_service.festivals.FESTIVALS` and year
 ``contract_renewal``          ``renewal:<end date>`` — per contract end (the sales event and
                               the date scan name the same occasion, so they never both fire)
 ``customer_at_risk``          ``at_risk:<date>`` — per day the customer turned at risk
@@ -17,6 +21,11 @@ kind                          occasion key (one firing per ...)
 ``purchase_milestone``        ``purchases:<n>`` — per milestone reached
 ``segment_joined``            ``segment:<segment id>:<join date>`` — per day of joining
 ============================  ===============================================================
+
+The care occasions (birthdays, anniversaries, festivals) are also stored once per customer (or
+contact), occasion and action kind as a :class:`~marketing_service.models.ContactOccasion`
+(:func:`care_key`), the once-per-occasion mechanism of the contact strategies: two triggers of
+the same kind with overlapping audiences greet a customer once, not twice.
 """
 
 from __future__ import annotations
@@ -28,14 +37,35 @@ from marketing_service.segment_rules import birthday_in
 BIRTHDAY, RENEWAL, AT_RISK, TICKET_CLOSED, LEAD_COLD, MILESTONE, SEGMENT_JOINED = (
     "birthday", "contract_renewal", "customer_at_risk", "ticket_closed", "lead_cold",
     "purchase_milestone", "segment_joined")
-KINDS = (BIRTHDAY, RENEWAL, AT_RISK, TICKET_CLOSED, LEAD_COLD, MILESTONE, SEGMENT_JOINED)
-DATE_KINDS = (BIRTHDAY, RENEWAL)
+ANNIVERSARY, FESTIVAL = "cooperation_anniversary", "festival"
+KINDS = (BIRTHDAY, RENEWAL, AT_RISK, TICKET_CLOSED, LEAD_COLD, MILESTONE, SEGMENT_JOINED,
+         ANNIVERSARY, FESTIVAL)
+DATE_KINDS = (BIRTHDAY, RENEWAL, ANNIVERSARY, FESTIVAL)
+CARE_KINDS = (BIRTHDAY, ANNIVERSARY, FESTIVAL)
 SEND_MESSAGE, SEND_SURVEY, NOTIFY_OWNER = "send_message", "send_survey", "notify_owner"
 MAX_OFFSET_DAYS = 90
 
 
 def birthday_key(birthday: date) -> str:
     return f"birthday:{birthday.year}"
+
+
+def contact_birthday_key(contact_id: str, birthday: date) -> str:
+    return f"contact_birthday:{contact_id}:{birthday.year}"
+
+
+def anniversary_key(anniversary: date) -> str:
+    return f"anniversary:{anniversary.year}"
+
+
+def festival_key(festival: str, year: int) -> str:
+    return f"festival:{festival}:{year}"
+
+
+def care_key(action_kind: str, customer_id: str, occasion_key: str) -> str:
+    """The :class:`~marketing_service.models.ContactOccasion` key of a care occasion: once per
+    customer (the contact is in ``occasion_key``), occasion and action kind, whichever trigger."""
+    return f"care:{action_kind}:{customer_id}:{occasion_key}"
 
 
 def renewal_key(end_date: date) -> str:
@@ -83,6 +113,15 @@ def upcoming_birthday(born: date, days: list[date]) -> date | None:
     """The birthday of ``born`` that falls on one of ``days``, if any."""
     for day in days:
         if birthday_in(day.year, born) == day:
+            return day
+    return None
+
+
+def upcoming_anniversary(first_contract: date, days: list[date]) -> date | None:
+    """The anniversary of the cooperation begun on ``first_contract`` that falls on one of
+    ``days`` (the signing day itself is none; 29 February is the 28th in common years)."""
+    for day in days:
+        if day.year > first_contract.year and birthday_in(day.year, first_contract) == day:
             return day
     return None
 

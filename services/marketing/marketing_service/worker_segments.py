@@ -126,6 +126,20 @@ class SegmentWork:
     def profile_contract_terminated(self, event, ctx: EventContext) -> None:
         _contract(event, ctx)
 
+    @on_event(customer_events.ContactCreated)
+    def profile_contact_created(self, event, ctx: EventContext) -> None:
+        """A contact's birth date, for the birthday trigger (issue 19)."""
+        read_model.record_contact(ctx.uow, event.contact, deleted=False, now=utcnow())
+
+    @on_event(customer_events.ContactUpdated)
+    def profile_contact_updated(self, event, ctx: EventContext) -> None:
+        read_model.record_contact(ctx.uow, event.contact, deleted=False, now=utcnow())
+
+    @on_event(customer_events.ContactDeleted)
+    def profile_contact_deleted(self, event, ctx: EventContext) -> None:
+        read_model.record_contact(ctx.uow, None, deleted=True, now=utcnow(),
+                                  contact_id=event.contact_id, customer_id=event.customer_id)
+
     @on_event(sales_events.PurchaseRecorded)
     def profile_purchase_recorded(self, event, ctx: EventContext) -> None:
         _record(event, ctx)
