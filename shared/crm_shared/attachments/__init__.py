@@ -8,7 +8,9 @@ One library for every owning service (issue 20; design in ``docs/attachments.md`
 * :mod:`.stores` – where the bytes live: the local file system (``make run``) or any
   S3-compatible object store, behind one interface, chosen by :class:`.stores.AttachmentStoreSettings`;
 * :mod:`.records` – an owning service's rows (the columns as a mixin) and storing, streaming,
-  deleting and erasing them with their objects.
+  deleting and erasing them with their objects;
+* :mod:`.calls` – the bodies of the service's four RPCs (create, list, download, delete), given
+  how it finds its record.
 
 The owning service keeps an ``attachments`` table and checks visibility (its own rule for the
 record) before every upload, list, download and delete; this package knows no callers.
