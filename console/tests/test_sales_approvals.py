@@ -29,31 +29,55 @@ from sales_service.settings import SalesApiSettings
 from .conftest import SECRET, ConsoleUnderTest
 
 REP = Principal("u-rep", "rep.zhang", frozenset({"sales_rep"}), "/hq/sales/east", DataScope.OWN)
-LEAD = Principal("u-east-lead", "east.lead", frozenset({"sales_lead"}), "/hq/sales/east",
-                 DataScope.DEPARTMENT)
+LEAD = Principal(
+    "u-east-lead", "east.lead", frozenset({"sales_lead"}), "/hq/sales/east", DataScope.DEPARTMENT
+)
 
 
 @pytest.fixture(scope="module")
 def stack(module_migrated_database, keys):
     customers = InProcessApi(
-        "customer", customer_bindings, module_migrated_database("customer_service"), keys,
+        "customer",
+        customer_bindings,
+        module_migrated_database("customer_service"),
+        keys,
         service=customer_pb2.DESCRIPTOR.services_by_name["CustomerService"],
-        stub_class=customer_pb2_grpc.CustomerServiceStub, claims=principal_claims)
+        stub_class=customer_pb2_grpc.CustomerServiceStub,
+        claims=principal_claims,
+    )
     sales = InProcessApi(
-        "sales", sales_bindings, module_migrated_database("sales_service"), keys,
+        "sales",
+        sales_bindings,
+        module_migrated_database("sales_service"),
+        keys,
         service=sales_pb2.DESCRIPTOR.services_by_name["SalesService"],
-        stub_class=sales_pb2_grpc.SalesServiceStub, claims=principal_claims,
-        settings_cls=SalesApiSettings, customer_addr=customers.target,
-        customer_timeout_seconds=15.0, marketing_addr=f"127.0.0.1:{free_port()}")
+        stub_class=sales_pb2_grpc.SalesServiceStub,
+        claims=principal_claims,
+        settings_cls=SalesApiSettings,
+        customer_addr=customers.target,
+        customer_timeout_seconds=15.0,
+        marketing_addr=f"127.0.0.1:{free_port()}",
+    )
     with sales.database.unit_of_work() as uow:  # as the identity events left it
-        uow.session.add(DepartmentLead(path="/hq/sales/east", parent_path="/hq/sales",
-                                       lead_user_id=LEAD.user_id, revision=1,
-                                       update_time=utcnow()))
+        uow.session.add(
+            DepartmentLead(
+                path="/hq/sales/east",
+                parent_path="/hq/sales",
+                lead_user_id=LEAD.user_id,
+                revision=1,
+                update_time=utcnow(),
+            )
+        )
     issuer, public_key = keys
     settings = load_settings(
-        ConsoleSettings, jwt_public_key_file=public_key, console_secret_key=SECRET,
-        console_secure_cookies=False, gateway_url=f"http://127.0.0.1:{free_port()}",
-        customer_addr=customers.target, sales_addr=sales.target)
+        ConsoleSettings,
+        jwt_public_key_file=public_key,
+        console_secret_key=SECRET,
+        console_secure_cookies=False,
+        gateway_url=f"http://127.0.0.1:{free_port()}",
+        customer_addr=customers.target,
+        sales_addr=sales.target,
+    )
     app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=10))
     yield customers, sales, ConsoleUnderTest(app, issuer)
     app.extensions["crm.console"].peers.close()
@@ -62,19 +86,43 @@ def stack(module_migrated_database, keys):
 
 
 def held_quote(customers, sales) -> sales_pb2.Quote:
-    customer = customers.stub(REP).CreateCustomer(customer_pb2.CreateCustomerRequest(
-        customer=customer_pb2.Customer(type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL,
-                                       display_name="华东客户"))).id
+    customer = (
+        customers.stub(REP)
+        .CreateCustomer(
+            customer_pb2.CreateCustomerRequest(
+                customer=customer_pb2.Customer(
+                    type=customer_pb2.CUSTOMER_TYPE_INDIVIDUAL, display_name="华东客户"
+                )
+            )
+        )
+        .id
+    )
     rep = sales.stub(REP)
-    deal = rep.CreateOpportunity(sales_pb2.CreateOpportunityRequest(
-        opportunity=sales_pb2.Opportunity(
-            name="50 seats", customer_id=customer,
-            amount=types_pb2.Money(currency_code="CNY", amount_minor=5_000_000),
-            expected_close_date=(utcnow().date() + timedelta(days=30)).isoformat())))
-    quote = rep.CreateQuote(sales_pb2.CreateQuoteRequest(quote=sales_pb2.Quote(
-        opportunity_id=deal.id, discount_basis_points=1500, line_items=[
-            sales_pb2.QuoteLineItem(product_code="SEAT", quantity="50", unit_price=types_pb2.Money(
-                currency_code="CNY", amount_minor=100_000))])))
+    deal = rep.CreateOpportunity(
+        sales_pb2.CreateOpportunityRequest(
+            opportunity=sales_pb2.Opportunity(
+                name="50 seats",
+                customer_id=customer,
+                amount=types_pb2.Money(currency_code="CNY", amount_minor=5_000_000),
+                expected_close_date=(utcnow().date() + timedelta(days=30)).isoformat(),
+            )
+        )
+    )
+    quote = rep.CreateQuote(
+        sales_pb2.CreateQuoteRequest(
+            quote=sales_pb2.Quote(
+                opportunity_id=deal.id,
+                discount_basis_points=1500,
+                line_items=[
+                    sales_pb2.QuoteLineItem(
+                        product_code="SEAT",
+                        quantity="50",
+                        unit_price=types_pb2.Money(currency_code="CNY", amount_minor=100_000),
+                    )
+                ],
+            )
+        )
+    )
     return rep.SendQuote(sales_pb2.SendQuoteRequest(id=quote.id))
 
 
@@ -95,13 +143,16 @@ def test_the_lead_decides_a_held_quote_on_the_inbox_page(stack):
     assert "has-error" in field.split("<textarea", 1)[0].rsplit("<div", 1)[1]
     assert ">  </textarea>" in field
 
-    approved = lead.post(action, data={"csrf_token": csrf, "decision": "approve",
-                                       "comment": "同意"})
+    approved = lead.post(
+        action, data={"csrf_token": csrf, "decision": "approve", "comment": "同意"}
+    )
     assert approved.status_code == 302
     after = lead.get(approved.headers["Location"]).get_data(as_text=True)
     assert quote.approval_request_id not in after.split('id="requested-by-me"')[0]
-    assert sales.stub(REP).GetQuote(sales_pb2.GetQuoteRequest(id=quote.id)).status == \
-        sales_pb2.QUOTE_STATUS_SENT
+    assert (
+        sales.stub(REP).GetQuote(sales_pb2.GetQuoteRequest(id=quote.id)).status
+        == sales_pb2.QUOTE_STATUS_SENT
+    )
     mine = console.client(None, "en-US", token=sales.token(REP)).get("/sales/approvals")
     row = mine.get_data(as_text=True).split('id="requested-by-me"', 1)[1]
     assert "Approved" in row and "同意" in row

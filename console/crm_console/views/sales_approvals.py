@@ -42,8 +42,11 @@ ACTION_LABELS = {
 
 
 def _listed(box: int) -> list:
-    return list(call("sales", "ListApprovalRequests",
-                     sales_pb2.ListApprovalRequestsRequest(box=box)).approval_requests)
+    return list(
+        call(
+            "sales", "ListApprovalRequests", sales_pb2.ListApprovalRequestsRequest(box=box)
+        ).approval_requests
+    )
 
 
 def _page(errors: dict[str, dict[str, str]], values: dict[str, dict[str, str]], status=200):
@@ -51,8 +54,11 @@ def _page(errors: dict[str, dict[str, str]], values: dict[str, dict[str, str]], 
         "sales/approvals.html",
         waiting=_listed(sales_pb2.APPROVAL_BOX_AWAITING_ME),
         mine=_listed(sales_pb2.APPROVAL_BOX_REQUESTED_BY_ME),
-        status_labels=STATUS_LABELS, action_labels=ACTION_LABELS,
-        errors=errors, values=values), status
+        status_labels=STATUS_LABELS,
+        action_labels=ACTION_LABELS,
+        errors=errors,
+        values=values,
+    ), status
 
 
 @blueprint.get("/approvals")
@@ -66,11 +72,17 @@ def decide(request_id: str):
     request decided meanwhile) is shown next to that request's form, the comment kept."""
     comment = request.form.get("comment", "")
     approve = request.form.get("decision") == "approve"
-    method, message = (("ApproveRequest", sales_pb2.ApproveRequestRequest) if approve
-                       else ("RejectRequest", sales_pb2.RejectRequestRequest))
+    method, message = (
+        ("ApproveRequest", sales_pb2.ApproveRequestRequest)
+        if approve
+        else ("RejectRequest", sales_pb2.RejectRequestRequest)
+    )
     try:
-        call("sales", method, message(id=request_id, comment=comment,
-                                      etag=request.form.get("etag", "")))
+        call(
+            "sales",
+            method,
+            message(id=request_id, comment=comment, etag=request.form.get("etag", "")),
+        )
     except Refusal as refusal:
         if refusal.status not in (400, 403, 404, 409, 422) and not refusal.field_errors:
             raise

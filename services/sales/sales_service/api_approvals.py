@@ -46,17 +46,20 @@ class ApprovalRpcs:
 
     def ListApprovalRequests(self, request, context):
         principal = current_principal()
-        refuse_unsupported(request, {"page_size", "page_token", "box", "statuses",
-                                     "subject_id"})
+        refuse_unsupported(request, {"page_size", "page_token", "box", "statuses", "subject_id"})
         if any(status not in STATUS_WORDS for status in request.statuses):
             raise InvalidArgument(FieldViolation("statuses", "holds an unspecified value"))
         model = ApprovalRequestRecord
         if request.box == sales_pb2.APPROVAL_BOX_REQUESTED_BY_ME:
             where = [model.requester_id == principal.user_id]
         elif request.box == sales_pb2.APPROVAL_BOX_VISIBLE:
-            where = [or_(model.requester_id == principal.user_id,
-                         visibility_clause(principal, model.owner_id, model.department_path),
-                         approvals.decider_clause(principal))]
+            where = [
+                or_(
+                    model.requester_id == principal.user_id,
+                    visibility_clause(principal, model.owner_id, model.department_path),
+                    approvals.decider_clause(principal),
+                )
+            ]
         else:  # the inbox: what waits for the caller now
             where = [approvals.open_clause(), approvals.decider_clause(principal)]
         if request.statuses:
@@ -64,15 +67,20 @@ class ApprovalRpcs:
         if request.subject_id:
             where.append(model.subject_id == request.subject_id)
         with self.database.unit_of_work(readonly=True) as uow:
-            rows, token = keyset_page(uow.session, select(model).where(*where),
-                                      created_column=model.create_time, id_column=model.id,
-                                      page_size=page_size_of(request.page_size),
-                                      page_token=request.page_token)
+            rows, token = keyset_page(
+                uow.session,
+                select(model).where(*where),
+                created_column=model.create_time,
+                id_column=model.id,
+                page_size=page_size_of(request.page_size),
+                page_token=request.page_token,
+            )
             # a role names people the index cannot list: keep those whose quote they may see
             rows = [row for row in rows if approvals.may_see(principal, row)]
             return sales_pb2.ListApprovalRequestsResponse(
                 approval_requests=[views.request_to_proto(row) for row in rows],
-                next_page_token=token)
+                next_page_token=token,
+            )
 
     @staticmethod
     def _visible_request(uow, principal, request_id: str) -> ApprovalRequestRecord:
@@ -92,8 +100,9 @@ class ApprovalRpcs:
         refuse_unsupported(request, {"id", "comment", "etag"})
         comment = request.comment.strip()
         if len(comment) > COMMENT_LIMIT:
-            raise InvalidArgument(FieldViolation("comment", f"must be at most {COMMENT_LIMIT} "
-                                                            "characters"))
+            raise InvalidArgument(
+                FieldViolation("comment", f"must be at most {COMMENT_LIMIT} characters")
+            )
         if not approve and not comment:
             raise InvalidArgument(FieldViolation("comment", "is required: say why"))
         now = utcnow()
@@ -103,19 +112,26 @@ class ApprovalRpcs:
                 if request.etag and request.etag != views.etag_of(row):
                     raise Conflict(f"approval request {row.id} changed since it was read")
                 machine.require_open(row.status)
-                if not approvers.may_decide(row.approver_ids, principal, sees_record=can_see(
-                        principal, owner_id=row.owner_id, department_path=row.department_path)):
+                if not approvers.may_decide(
+                    row.approver_ids,
+                    principal,
+                    sees_record=can_see(
+                        principal, owner_id=row.owner_id, department_path=row.department_path
+                    ),
+                ):
                     raise PermissionDenied("you are not an approver of this request's step")
 
                 def send(quote):
                     self._mark_sent(uow, quote, principal.user_id, now)
 
-                approvals.decide(uow, row, principal, approve=approve, comment=comment, now=now,
-                                 on_approved=send)
+                approvals.decide(
+                    uow, row, principal, approve=approve, comment=comment, now=now, on_approved=send
+                )
                 return views.request_to_proto(row)
         except StaleDataError as exc:
-            raise Conflict(f"approval request {request.id} was decided by someone else "
-                           "meanwhile") from exc
+            raise Conflict(
+                f"approval request {request.id} was decided by someone else meanwhile"
+            ) from exc
 
     def ApproveRequest(self, request, context):
         return self._decide(request, approve=True)
@@ -129,25 +145,31 @@ class ApprovalRpcs:
         principal = current_principal()
         refuse_unsupported(request, {"policy", "request_id"})
         data = request.policy
-        problems = unsupported_fields(data, POLICY_FIELDS, prefix="policy.",
-                                      ignored=POLICY_OUTPUT)
+        problems = unsupported_fields(data, POLICY_FIELDS, prefix="policy.", ignored=POLICY_OUTPUT)
         problems += policies.violations(data)
         problems += request_id_violations(request.request_id)
         if problems:
             raise InvalidArgument(problems)
         now = utcnow()
         with self.database.unit_of_work() as uow:
-            earlier = earlier_request(uow.session, ApprovalPolicyRecord, request.request_id,
-                                      principal.user_id)
+            earlier = earlier_request(
+                uow.session, ApprovalPolicyRecord, request.request_id, principal.user_id
+            )
             if earlier is not None:
                 return views.policy_to_proto(earlier)
             row = ApprovalPolicyRecord(
-                id=str(uuid.uuid4()), display_name=data.display_name.strip(),
+                id=str(uuid.uuid4()),
+                display_name=data.display_name.strip(),
                 subject=policies.SUBJECT_WORDS[data.subject],
-                rules=policies.rules_document(data), enabled=data.enabled,
-                priority=data.priority, create_time=now, update_time=now,
-                created_by=principal.user_id, updated_by=principal.user_id,
-                request_id=request.request_id or None)
+                rules=policies.rules_document(data),
+                enabled=data.enabled,
+                priority=data.priority,
+                create_time=now,
+                update_time=now,
+                created_by=principal.user_id,
+                updated_by=principal.user_id,
+                request_id=request.request_id or None,
+            )
             uow.session.add(row)
             uow.session.flush()
             return views.policy_to_proto(row)
@@ -167,14 +189,21 @@ class ApprovalRpcs:
             if request.subject not in policies.SUBJECT_WORDS:
                 raise InvalidArgument(FieldViolation("subject", "is not a known subject"))
             query = query.where(
-                ApprovalPolicyRecord.subject == policies.SUBJECT_WORDS[request.subject])
+                ApprovalPolicyRecord.subject == policies.SUBJECT_WORDS[request.subject]
+            )
         with self.database.unit_of_work(readonly=True) as uow:
             rows, token = keyset_page_by(
-                uow.session, query, order_column=ApprovalPolicyRecord.priority,
-                id_column=ApprovalPolicyRecord.id, descending=False,
-                page_size=page_size_of(request.page_size), page_token=request.page_token)
+                uow.session,
+                query,
+                order_column=ApprovalPolicyRecord.priority,
+                id_column=ApprovalPolicyRecord.id,
+                descending=False,
+                page_size=page_size_of(request.page_size),
+                page_token=request.page_token,
+            )
             return sales_pb2.ListApprovalPoliciesResponse(
-                policies=[views.policy_to_proto(row) for row in rows], next_page_token=token)
+                policies=[views.policy_to_proto(row) for row in rows], next_page_token=token
+            )
 
     def UpdateApprovalPolicy(self, request, context):
         principal = current_principal()
@@ -201,14 +230,15 @@ class ApprovalRpcs:
                     if path in ("steps",):
                         del merged.steps[:]
                         merged.steps.extend(data.steps)
-                    elif path in ("condition", "decision_period", "reminder_before",
-                                  "escalate_to"):
+                    elif path in ("condition", "decision_period", "reminder_before", "escalate_to"):
                         getattr(merged, path).CopyFrom(getattr(data, path))
                     else:
                         setattr(merged, path, getattr(data, path))
                 # the whole policy must still hold together (a reminder within the period)
-                problems = policies.violations(merged, paths=paths | (
-                    {"reminder_before"} if "decision_period" in paths else set()))
+                problems = policies.violations(
+                    merged,
+                    paths=paths | ({"reminder_before"} if "decision_period" in paths else set()),
+                )
                 if problems:
                     raise InvalidArgument(problems)
                 row.display_name = merged.display_name.strip()
@@ -218,6 +248,6 @@ class ApprovalRpcs:
                 uow.session.flush()
                 return views.policy_to_proto(row)
         except StaleDataError as exc:
-            raise Conflict(f"approval policy {data.id} was changed by someone else "
-                           "meanwhile") from exc
-
+            raise Conflict(
+                f"approval policy {data.id} was changed by someone else meanwhile"
+            ) from exc

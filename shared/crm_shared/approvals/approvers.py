@@ -36,8 +36,13 @@ def _lead_above(path: str, requester_id: str, lead_of: Callable[[str], str | Non
     return None
 
 
-def resolve(step: approvals_pb2.ApprovalStep, *, requester_id: str, department_path: str,
-            lead_of: Callable[[str], str | None]) -> tuple[str, ...]:
+def resolve(
+    step: approvals_pb2.ApprovalStep,
+    *,
+    requester_id: str,
+    department_path: str,
+    lead_of: Callable[[str], str | None],
+) -> tuple[str, ...]:
     """The ids that may decide ``step`` of a request made by ``requester_id`` of
     ``department_path``; ``lead_of(path)`` is the user who leads that department, if known."""
     if step.approver == Kind.APPROVER_KIND_ROLE:
@@ -45,20 +50,27 @@ def resolve(step: approvals_pb2.ApprovalStep, *, requester_id: str, department_p
     if step.approver == Kind.APPROVER_KIND_USERS:
         named = tuple(dict.fromkeys(u.strip() for u in step.user_ids if u.strip() != requester_id))
         return named or FALLBACK
-    start = department_path if step.approver == Kind.APPROVER_KIND_DEPARTMENT_LEAD \
+    start = (
+        department_path
+        if step.approver == Kind.APPROVER_KIND_DEPARTMENT_LEAD
         else parent_of(department_path)
+    )
     lead = _lead_above(start, requester_id, lead_of)
     return (lead,) if lead else FALLBACK
 
 
-def may_decide(approver_ids: tuple[str, ...] | list[str], principal: Principal, *,
-               sees_record: bool) -> bool:
+def may_decide(
+    approver_ids: tuple[str, ...] | list[str], principal: Principal, *, sees_record: bool
+) -> bool:
     """Whether ``principal`` is one of the current approvers: named, or holding a named role
     with a data scope that reaches the record."""
     if principal.user_id in approver_ids:
         return True
-    return sees_record and any(principal.has_role(approver[len(ROLE_PREFIX):])
-                               for approver in approver_ids if approver.startswith(ROLE_PREFIX))
+    return sees_record and any(
+        principal.has_role(approver[len(ROLE_PREFIX) :])
+        for approver in approver_ids
+        if approver.startswith(ROLE_PREFIX)
+    )
 
 
 def keys_of(principal: Principal) -> list[str]:

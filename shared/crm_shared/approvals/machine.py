@@ -17,13 +17,20 @@ from crm.common.v1 import approvals_pb2
 from crm_shared.errors import FailedPrecondition
 
 PENDING, APPROVED, REJECTED, ESCALATED, EXPIRED = (
-    "pending", "approved", "rejected", "escalated", "expired")
+    "pending",
+    "approved",
+    "rejected",
+    "escalated",
+    "expired",
+)
 OPEN = (PENDING, ESCALATED)
-STATUSES = {PENDING: approvals_pb2.APPROVAL_STATUS_PENDING,
-            APPROVED: approvals_pb2.APPROVAL_STATUS_APPROVED,
-            REJECTED: approvals_pb2.APPROVAL_STATUS_REJECTED,
-            ESCALATED: approvals_pb2.APPROVAL_STATUS_ESCALATED,
-            EXPIRED: approvals_pb2.APPROVAL_STATUS_EXPIRED}
+STATUSES = {
+    PENDING: approvals_pb2.APPROVAL_STATUS_PENDING,
+    APPROVED: approvals_pb2.APPROVAL_STATUS_APPROVED,
+    REJECTED: approvals_pb2.APPROVAL_STATUS_REJECTED,
+    ESCALATED: approvals_pb2.APPROVAL_STATUS_ESCALATED,
+    EXPIRED: approvals_pb2.APPROVAL_STATUS_EXPIRED,
+}
 REMIND, ESCALATE, EXPIRE = "remind", "escalate", "expire"
 
 
@@ -50,9 +57,16 @@ def after_approval(step: int, rules: approvals_pb2.ApprovalPolicy) -> int | None
     return step + 1 if step + 1 < len(rules.steps) else None
 
 
-def due_action(status: str, *, due_time: datetime, remind_time: datetime | None,
-               reminded: bool, escalated: bool, rules: approvals_pb2.ApprovalPolicy,
-               now: datetime) -> str | None:
+def due_action(
+    status: str,
+    *,
+    due_time: datetime,
+    remind_time: datetime | None,
+    reminded: bool,
+    escalated: bool,
+    rules: approvals_pb2.ApprovalPolicy,
+    now: datetime,
+) -> str | None:
     """What the timer does to a request at ``now``: escalate it (once, when the policy names an
     escalation), expire it, remind its approvers (once per step), or nothing."""
     if status not in OPEN:
