@@ -8,10 +8,11 @@ scope is what was stored. A customer the read model does not know yet is out of 
 trigger but a company-wide one.
 
 Actions: ``send_message`` queues a message to the customer (marketing: consent and caps are
-checked at send time by the sending queue); ``send_survey`` creates a survey invitation (see
-:mod:`marketing_service.invitations`); ``notify_owner`` only records the firing, and its
-``trigger.fired`` event tells the customer's owner through the notification service. Every
-firing emits ``trigger.fired``.
+checked at send time by the sending queue, quiet hours by the notification service); ``send_survey`` creates a survey
+invitation (see :mod:`marketing_service.invitations`); ``notify_owner`` only records the
+firing, and its ``trigger.fired`` event tells the customer's owner through the notification
+service; ``create_task`` tells sales (``marketing.contact_due``) to put a task on the owner's
+list. Every firing emits ``trigger.fired``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import uuid
 from datetime import date, datetime
 
 from crm.marketing.v1 import events_pb2 as marketing_events
+from crm.marketing.v1 import marketing_pb2
 from crm_shared.db import Database, UnitOfWork
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -140,6 +142,8 @@ def fire(uow: UnitOfWork, trigger: Trigger, customer_id: str, occasion_key: str,
                 ticket_number=ticket_number, trigger_id=trigger.id,
                 campaign_id=action.get("campaign_id") or None)
             firing.survey_invitation_id = invitation.id
+    elif kind == triggers.CREATE_TASK:
+        _hand_task_on(uow, trigger, firing, profile, occasion, now=now)
     trigger.fire_count = (trigger.fire_count or 0) + 1
     trigger.last_fire_time = now
     uow.emit(marketing_events.TriggerFired(
@@ -148,6 +152,26 @@ def fire(uow: UnitOfWork, trigger: Trigger, customer_id: str, occasion_key: str,
         department_path=profile.department_path if profile else "",
         customer_display_name=profile.display_name if profile else ""), key=customer_id)
     return firing
+
+
+def _hand_task_on(uow: UnitOfWork, trigger: Trigger, firing: TriggerFiring,
+                  profile: CustomerProfile | None, occasion: ContactOccasion | None, *,
+                  now: datetime) -> None:
+    """A task for the customer's owner, the way a segment's contact strategy hands one on
+    (``marketing.contact_due``, which sales turns into a follow-up task once per key), due on
+    the care occasion's day."""
+    due = occasion.due_date if occasion is not None else now.date()
+    uow.emit(marketing_events.ContactDue(
+        occasion_key=occasion.occasion_key if occasion is not None
+        else f"trigger:{firing.id}",
+        segment_id=trigger.segment_id or "", segment_name=trigger.display_name,
+        customer_id=firing.customer_id,
+        owner_id=profile.owner_id if profile else "",
+        department_path=profile.department_path if profile else "",
+        action=marketing_pb2.ContactAction(
+            kind=marketing_pb2.CONTACT_ACTION_KIND_PERSONAL_CONTACT,
+            description=f"{trigger.display_name} ({firing.occasion_key})"),
+        period=str(due.year), due_date=due.isoformat()), key=firing.customer_id)
 
 
 def fire_all(uow: UnitOfWork, kind: str, customer_id: str, occasion_key: str, *,

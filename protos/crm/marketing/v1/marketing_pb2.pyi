@@ -93,6 +93,7 @@ class TriggerActionKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TRIGGER_ACTION_KIND_SEND_MESSAGE: _ClassVar[TriggerActionKind]
     TRIGGER_ACTION_KIND_SEND_SURVEY: _ClassVar[TriggerActionKind]
     TRIGGER_ACTION_KIND_NOTIFY_OWNER: _ClassVar[TriggerActionKind]
+    TRIGGER_ACTION_KIND_CREATE_TASK: _ClassVar[TriggerActionKind]
 
 class FiringOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -193,6 +194,7 @@ TRIGGER_ACTION_KIND_UNSPECIFIED: TriggerActionKind
 TRIGGER_ACTION_KIND_SEND_MESSAGE: TriggerActionKind
 TRIGGER_ACTION_KIND_SEND_SURVEY: TriggerActionKind
 TRIGGER_ACTION_KIND_NOTIFY_OWNER: TriggerActionKind
+TRIGGER_ACTION_KIND_CREATE_TASK: TriggerActionKind
 FIRING_OUTCOME_UNSPECIFIED: FiringOutcome
 FIRING_OUTCOME_DONE: FiringOutcome
 FIRING_OUTCOME_SUPPRESSED_NO_CONSENT: FiringOutcome

@@ -13,10 +13,13 @@ from typing import ClassVar
 import pytest
 from crm.customer.v1 import customer_pb2
 from crm.customer.v1 import events_pb2 as customer_events
+from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.db import Database
+from crm_shared.events import wire
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext
+from crm_shared.events.outbox import OutboxMessage
 from marketing_service import firings
 from marketing_service.models import (
     ContactOccasion,
@@ -101,7 +104,9 @@ def add_enterprise(database) -> str:
     return customer_id
 
 
-def add_trigger(database, kind: str, *, offset_days: int, template_key: str) -> str:
+def add_trigger(
+    database, kind: str, *, offset_days: int, template_key: str = "", action: str = "send_message"
+) -> str:
     trigger_id = str(uuid.uuid4())
     with database.unit_of_work() as uow:
         uow.session.add(
@@ -114,7 +119,7 @@ def add_trigger(database, kind: str, *, offset_days: int, template_key: str) -> 
                 milestones=[],
                 segment_id=None,
                 condition={},
-                action={"kind": "send_message", "channel": "email", "template_key": template_key},
+                action={"kind": action, "channel": "email", "template_key": template_key},
                 fire_count=0,
                 version=1,
                 created_by="u-admin",
@@ -258,3 +263,26 @@ def test_the_cooperation_anniversary_counts_from_the_first_contract(database, wo
     (greeting,) = greetings(database, customer)
     assert (greeting.template_key, greeting.variables["years"]) == ("anniversary_greeting", "2")
     assert greeting.variables["occasion"] == "anniversary:2026"
+
+
+def test_a_festival_task_trigger_puts_one_task_per_customer_on_the_owners_list(database, worker):
+    add_trigger(database, "festival", offset_days=2, action="create_task")
+    customer = add_enterprise(database)
+    # 国庆 2026 begins on 1 October
+    scan(
+        database, worker, datetime(2026, 9, 29, 1, tzinfo=UTC), datetime(2026, 9, 30, 1, tzinfo=UTC)
+    )
+    with database.unit_of_work(readonly=True) as uow:
+        rows = uow.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.routing_key == "marketing.contact_due",
+                OutboxMessage.partition_key == customer,
+            )
+        ).all()
+        (due,) = [wire.decode(row.payload, marketing_events.ContactDue) for row in rows]
+    assert due.occasion_key == f"care:create_task:{customer}:festival:national_day:2026"
+    assert (due.owner_id, due.due_date, due.segment_name) == (
+        "u-rep",
+        "2026-10-01",
+        "festival greeting",
+    )
