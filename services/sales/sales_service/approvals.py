@@ -20,7 +20,7 @@ from crm_shared.approvals import approvers, machine, policies, views
 from crm_shared.auth import Principal
 from crm_shared.auth.visibility import can_see
 from crm_shared.db import Database, UnitOfWork
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from sales_service.models import (
@@ -240,7 +240,11 @@ def scan(database: Database, now: datetime) -> dict[str, int]:
                     open_clause(),
                     or_(
                         ApprovalRequestRecord.due_time <= now,
-                        ApprovalRequestRecord.remind_time <= now,
+                        # a reminded step is not read again until it is due
+                        and_(
+                            ApprovalRequestRecord.remind_time <= now,
+                            ApprovalRequestRecord.reminded.is_(False),
+                        ),
                     ),
                 )
             )
