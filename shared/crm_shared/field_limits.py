@@ -82,6 +82,8 @@ _MAX_LENGTHS: dict[str, dict[str, int]] = {
         "next_step": 500,
         "follow_up_task_id": ID_LENGTH,
         "owner_id": REFERENCE_LENGTH,
+        "churn_reason": 64,
+        "churn_note": 2000,
     },
     "crm.sales.v1.LeadQualification": {
         "need": 2000,

@@ -3,7 +3,8 @@
 ``/api/v1/activities`` (follow-up records and their manager comments),
 ``/api/v1/follow-up-tasks`` (with ``/complete`` and ``/cancel``), ``/api/v1/follow-up-plans``
 (one per customer, named by the customer's id), ``/api/v1/sales/policy`` and
-``/api/v1/sales/reports/follow-ups``; the schemas are in
+``/api/v1/sales/reports/follow-ups``, and the win-back visits' churn reasons
+(``/api/v1/sales/churn-reasons``) and report (``/api/v1/sales/reports/churn``); the schemas are in
 :mod:`gateway.views.sales_activities_schemas`. Translation only: the sales service validates,
 applies the caller's visibility (it sees the forwarded token) and decides; its field
 violations come back as this API's field errors, in the body's terms.
@@ -36,6 +37,13 @@ from gateway.views.sales_activities_schemas import (
     ActivityPage,
     ActivityPath,
     ActivityUpdate,
+    ChurnReason,
+    ChurnReasonListQuery,
+    ChurnReasonPage,
+    ChurnReasonPath,
+    ChurnReasonUpsert,
+    ChurnReport,
+    ChurnReportQuery,
     FollowUpPageQuery,
     FollowUpPlan,
     FollowUpPlanListQuery,
@@ -61,6 +69,7 @@ SERVICE = sales_pb2.DESCRIPTOR.services_by_name["SalesService"]
 ACTIVITIES = "/api/v1/activities"
 TASKS = "/api/v1/follow-up-tasks"
 PLANS = "/api/v1/follow-up-plans"
+CHURN_REASONS = "/api/v1/sales/churn-reasons"
 
 
 def _created(body: BaseModel) -> dict[str, Any]:
@@ -308,5 +317,39 @@ def register(app, deps) -> None:
             group_by=sales_pb2.REPORT_GROUP_BY_DEPARTMENT if query.group_by == "department"
             else sales_pb2.REPORT_GROUP_BY_OWNER))
         return json_response(_model(FollowUpReport, report))
+
+    # --- win-back visits: why customers left (issue 19) ----------------------------------------
+
+    @operation(api, "get", "/api/v1/sales/reports/churn", operation_id="getChurnReport",
+               summary="Why lost customers left: churn reasons given on win-back visits",
+               description="Counts the win-back visits recorded in the period per churn reason, "
+               "among the follow-up records the caller may see.",
+               responses={200: ChurnReport}, calls_services=True)
+    def churn_report(query: ChurnReportQuery):
+        report = rpc("GetChurnReport", sales_pb2.GetChurnReportRequest(
+            period=types_pb2.DateRange(start_date=query.start_date.isoformat(),
+                                       end_date=query.end_date.isoformat()),
+            department_path=query.department_path))
+        return json_response(_model(ChurnReport, report))
+
+    @operation(api, "get", CHURN_REASONS, operation_id="listChurnReasons",
+               summary="The churn reasons a win-back visit chooses from",
+               responses={200: ChurnReasonPage}, calls_services=True)
+    def list_churn_reasons(query: ChurnReasonListQuery):
+        page = rpc("ListChurnReasons", sales_pb2.ListChurnReasonsRequest(
+            include_inactive=query.include_inactive, page_size=query.page_size,
+            page_token=query.page_token))
+        return json_response(_model(ChurnReasonPage, page))
+
+    @operation(api, "put", f"{CHURN_REASONS}/<code>", operation_id="upsertChurnReason",
+               summary="Add or change a churn reason (administrators)",
+               responses={200: ChurnReason}, calls_services=True)
+    def upsert_churn_reason(path: ChurnReasonPath, body: ChurnReasonUpsert):
+        reason = rpc("UpsertChurnReason", sales_pb2.UpsertChurnReasonRequest(
+            churn_reason=sales_pb2.ChurnReason(code=path.code, name=body.name,
+                                               name_en=body.name_en, position=body.position,
+                                               active=body.active)),
+            field_prefix="churn_reason.")
+        return json_response(_model(ChurnReason, reason))
 
     app.register_api(api)

@@ -107,6 +107,12 @@ class ActivityCreate(BaseModel):
     follow_up_task_id: str = Field(
         "", max_length=ACTIVITY_MAX["follow_up_task_id"], description="The task this completes."
     )
+    churn_reason: str = Field(
+        "", max_length=ACTIVITY_MAX["churn_reason"],
+        description="Why the customer left: a code from `/api/v1/sales/churn-reasons`. Required "
+                    "when the record completes a win-back task, refused on any other.")
+    churn_note: str = Field("", max_length=ACTIVITY_MAX["churn_note"],
+                            description="Free text on the churn reason.")
 
 
 class _ActivityChanges(BaseModel):
@@ -195,6 +201,9 @@ class Activity(BaseModel):
     qualification: ActivityQualification | None = None
     follow_up_task_id: str
     first_contact: bool = Field(description="The first follow-up of its lead.")
+    churn_reason: str = Field("", description="A win-back visit's answer: the churn reason's "
+                                              "code.")
+    churn_note: str = ""
     comment_count: int
     create_time: datetime | None = None
     update_time: datetime | None = None
@@ -511,6 +520,8 @@ class SalesPolicy(BaseModel):
     reminder_days_before: int
     renewal_reminder_days: int
     lead_cold_after_days: int
+    win_back_after_months: int = Field(
+        3, description="Months after a customer is lost that its win-back visit is due.")
     stage_probabilities: dict[str, int] = Field(
         description="Percent per stage, keyed by the stage's contract name.")
     update_time: datetime | None = None
@@ -528,6 +539,7 @@ class _PolicyChanges(BaseModel):
     reminder_days_before: int = Field(ge=1, le=30)
     renewal_reminder_days: int = Field(ge=1, le=365)
     lead_cold_after_days: int = Field(ge=1, le=365)
+    win_back_after_months: int = Field(ge=1, le=24)
     stage_probabilities: dict[Annotated[str, Field(max_length=64)],
                               Annotated[int, Field(ge=0, le=100)]] = Field(
         max_length=10, description="Keys such as `OPPORTUNITY_STAGE_PROPOSAL`, percent 0..100.")
@@ -620,3 +632,83 @@ class FollowUpReport(BaseModel):
         default_factory=list,
         description="The tasks of segments' contact strategies (issue 19) due in the period, "
                     "per rep and segment, whatever `group_by` says.")
+
+
+class ChurnReportQuery(BaseModel):
+    start_date: date = Field(description="First day of the period, inclusive.")
+    end_date: date = Field(description="Last day of the period, inclusive.")
+    department_path: str = department_path_field(
+        "Department subtree; default everything the caller sees.")
+
+    @model_validator(mode="after")
+    def ordered(self) -> ChurnReportQuery:
+        if self.end_date < self.start_date:
+            raise ValueError("`end_date` must not be before `start_date`")
+        return self
+
+
+class ChurnReasonRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    code: str = Field(description="Code of the churn reason.")
+    name: str = Field(description="Its name in Chinese.")
+    name_en: str = Field(description="Its name in English.")
+    count: int = Field(description="Win-back visits in the period that gave it.")
+
+
+class ChurnReport(BaseModel):
+    """Why lost customers left: the reasons given on win-back visits (issue 19)."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
+        "period": {"start_date": "2026-06-01", "end_date": "2026-06-30"},
+        "rows": [{"code": "competitor", "name": "被竞争对手替代",
+                  "name_en": "Replaced by a competitor", "count": 3}],
+        "total_count": 3}]})
+
+    period: DateRange
+    rows: list[ChurnReasonRow] = Field(description="Most frequent first.")
+    total_count: int = 0
+
+
+CHURN_REASON_EXAMPLE = {"code": "price", "name": "价格", "name_en": "Price", "position": 10,
+                        "active": True}
+
+
+class ChurnReason(BaseModel):
+    """A reason customers leave, offered when a win-back visit is recorded."""
+
+    model_config = ConfigDict(extra="ignore",
+                              json_schema_extra={"examples": [CHURN_REASON_EXAMPLE]})
+
+    code: str
+    name: str
+    name_en: str
+    position: int = 0
+    active: bool = False
+
+
+class ChurnReasonListQuery(BaseModel):
+    include_inactive: bool = Field(False, description="Include retired reasons.")
+    page_size: int = Field(50, ge=1, le=200)
+    page_token: str = Field("", max_length=500)
+
+
+class ChurnReasonPage(BaseModel):
+    churn_reasons: list[ChurnReason] = Field(description="By position.")
+    next_page_token: str = ""
+
+
+class ChurnReasonPath(BaseModel):
+    code: str = Field(max_length=64)
+
+
+class ChurnReasonUpsert(BaseModel):
+    """Add a churn reason or change one (administrators); `active: false` retires it."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"name": "交付延迟", "name_en": "Delivery delays", "position": 35, "active": True}]})
+
+    name: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=100)
+    position: int = Field(0, ge=0)
+    active: bool = True

@@ -209,3 +209,45 @@ def test_the_policy_and_the_report_over_rest(client, auth_header, sales):
     backwards = client.get("/api/v1/sales/reports/follow-ups?start_date=2026-03-02"
                            "&end_date=2026-03-01", headers=rep)
     assert backwards.status_code == 422
+
+
+def test_a_win_back_visit_records_its_churn_reason_and_the_churn_report_counts_it_over_rest(
+        client, auth_header, sales):
+    from sales_service import follow_up_events
+
+    rep, lead = auth_header("rep.zhang"), auth_header("sales.lead")
+    customer_id, owner, now = customer_of(sales, "rep.zhang"), DEMO["rep.zhang"], utcnow()
+    with sales[0].unit_of_work() as uow:  # what the worker does with the customer's loss
+        task = follow_up_events.customer_stage_changed(uow, customer_events.CustomerStageChanged(
+            customer_id=customer_id, owner_id=owner.user_id,
+            department_path=owner.department_path, previous=types_pb2.LIFECYCLE_STAGE_CUSTOMER,
+            current=types_pb2.LIFECYCLE_STAGE_LOST), at=now, now=now)
+        task_id = task.id
+    listed = client.get(f"/api/v1/follow-up-tasks?customer_id={customer_id}", headers=rep)
+    [shown] = listed.get_json()["tasks"]
+    assert (shown["id"], shown["reason"]) == (task_id, "win_back")
+
+    reasons = client.get("/api/v1/sales/churn-reasons", headers=rep)
+    assert reasons.status_code == 200, reasons.get_data(as_text=True)
+    assert [r["code"] for r in reasons.get_json()["churn_reasons"]] == [
+        "price", "product_quality", "service_experience", "competitor", "needs_changed",
+        "business_closed", "other"]
+    assert client.put("/api/v1/sales/churn-reasons/price", json={
+        "name": "价格", "name_en": "Price"}, headers=rep).status_code == 403
+
+    missing = record(client, rep, customer_id, follow_up_task_id=task_id)
+    assert missing.status_code == 422
+    assert "churn_reason" in {error["field"] for error in missing.get_json()["errors"]}
+    visit = record(client, rep, customer_id, follow_up_task_id=task_id, churn_reason="price",
+                   churn_note="预算削减")
+    assert visit.status_code == 201, visit.get_data(as_text=True)
+    assert (visit.get_json()["churn_reason"], visit.get_json()["churn_note"]) == ("price", "预算削减")
+
+    since = (utcnow() - timedelta(hours=1)).date().isoformat()
+    today = utcnow().date().isoformat()
+    report = client.get(f"/api/v1/sales/reports/churn?start_date={since}&end_date={today}",
+                        headers=lead)
+    assert report.status_code == 200, report.get_data(as_text=True)
+    assert report.get_json()["rows"] == [
+        {"code": "price", "name": "价格", "name_en": "Price", "count": 1}]
+    assert report.get_json()["total_count"] == 1

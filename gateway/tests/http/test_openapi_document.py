@@ -213,6 +213,9 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/sales/policy"),
     ("patch", "/api/v1/sales/policy"),
     ("get", "/api/v1/sales/reports/follow-ups"),
+    ("get", "/api/v1/sales/reports/churn"),
+    ("get", "/api/v1/sales/churn-reasons"),
+    ("put", "/api/v1/sales/churn-reasons/{code}"),
     # sales targets, attainment, the leaderboard (views/sales_targets.py)
     ("post", "/api/v1/sales/targets"),
     ("get", "/api/v1/sales/targets"),

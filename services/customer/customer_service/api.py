@@ -627,7 +627,7 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
                     department_path=customer.department_path,
                     previous=STAGE_VALUES.get(stage_change[0] or "", 0),
                     current=STAGE_VALUES[stage_change[1]], reason="corrected by hand",
-                    actor_id=principal.user_id), key=customer.id)
+                    actor_id=principal.user_id, change_time=to_timestamp(now)), key=customer.id)
             customer.version += 1
             customer.update_time = now
             customer.updated_by = principal.user_id

@@ -294,7 +294,7 @@ def _restage(session, customer, contracts, now, policy, signal, reason, outcome,
     publish(events_pb2.CustomerStageChanged(
         customer_id=customer.id, owner_id=customer.owner_id,
         department_path=customer.department_path, previous=STAGES.get(stage, 0),
-        current=STAGES[new_stage], reason=reason))
+        current=STAGES[new_stage], reason=reason, change_time=to_timestamp(now)))
 
 
 def _reassess_risk(session, customer, now, policy, outcome, publish) -> None:

@@ -37,7 +37,7 @@ from sales_service.models import Activity, CustomerFact
 CREATE_FIELDS = {"customer_id", "lead_id", "opportunity_id", "contact_id", "contact_name",
                  "method", "occur_time", "owner_id", "topic", "summary", "customer_feedback",
                  "objection", "next_step", "next_step_due_date", "qualification",
-                 "follow_up_task_id"}
+                 "follow_up_task_id", "churn_reason", "churn_note"}
 UPDATE_FIELDS = {"contact_id", "contact_name", "method", "occur_time", "topic", "summary",
                  "customer_feedback", "objection", "next_step", "qualification"}
 OUTPUT_ONLY_FIELDS = {"id", "department_path", "first_contact", "comment_count", "create_time",

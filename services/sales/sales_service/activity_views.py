@@ -63,6 +63,8 @@ def activity_to_proto(row: Activity) -> sales_pb2.Activity:
         qualification=qualification_of(row.qualification),
         follow_up_task_id=row.follow_up_task_id or "",
         first_contact=row.first_contact,
+        churn_reason=row.churn_reason or "",
+        churn_note=row.churn_note or "",
         comment_count=row.comment_count,
         create_time=to_timestamp(row.create_time),
         update_time=to_timestamp(row.update_time),

@@ -24,6 +24,7 @@ from crm_shared.settings import ApiSettings
 
 from sales_service.api_activities import ActivityRpcs
 from sales_service.api_approvals import ApprovalRpcs
+from sales_service.api_churn import ChurnRpcs
 from sales_service.api_deals import DealRpcs
 from sales_service.api_leads import LeadRpcs
 from sales_service.api_targets import TargetRpcs
@@ -33,7 +34,7 @@ from sales_service.opportunity_collaborators import OpportunityCollaboratorRpcs
 
 
 class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, ApprovalRpcs, TargetRpcs,
-                    OpportunityCollaboratorRpcs, sales_pb2_grpc.SalesServiceServicer):
+                    OpportunityCollaboratorRpcs, ChurnRpcs, sales_pb2_grpc.SalesServiceServicer):
     def __init__(self, database: Database, settings: ApiSettings | None = None, *,
                  rng: random.Random | None = None) -> None:
         self.database = database

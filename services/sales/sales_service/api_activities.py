@@ -42,6 +42,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sales_service import (
     activities,
+    churn_reasons,
     customer_data,
     customer_facts,
     follow_ups,
@@ -282,6 +283,7 @@ class ActivityRpcs:
                     or (task.lead_id and task.lead_id == data.lead_id)):
                 violations.append(FieldViolation("activity.follow_up_task_id",
                                                  "is a task about another customer or lead"))
+        violations += self._churn_violations(session, data, task)
         _refuse(violations)
 
         occur_time = from_timestamp(data.occur_time)
@@ -297,6 +299,7 @@ class ActivityRpcs:
             qualification=json_format.MessageToDict(data.qualification)
             if data.HasField("qualification") else None,
             follow_up_task_id=task.id if task is not None else None, first_contact=first_contact,
+            churn_reason=data.churn_reason or None, churn_note=data.churn_note.strip() or None,
             comment_count=0, create_time=now, update_time=now, created_by=principal.user_id,
             updated_by=principal.user_id, request_id=request_id or None)
         session.add(row)
@@ -326,6 +329,23 @@ class ActivityRpcs:
         uow.emit(events_pb2.ActivityRecorded(activity=message),
                  key=data.customer_id or data.lead_id)
         return message
+
+    @staticmethod
+    def _churn_violations(session, data: sales_pb2.Activity, task) -> list[FieldViolation]:
+        """A win-back visit must say why the customer left (one reason from the list); no
+        other record carries a reason, so the churn report counts each loss once."""
+        win_back = task is not None and task.reason == follow_ups.WIN_BACK
+        if not win_back:
+            return [FieldViolation("activity." + name, "is recorded only on the follow-up that "
+                                   "completes a win-back task (follow_up_task_id)")
+                    for name in ("churn_reason", "churn_note") if getattr(data, name).strip()]
+        if not data.churn_reason:
+            return [FieldViolation("activity.churn_reason",
+                                   "is required on a win-back visit: why did the customer leave?")]
+        if not churn_reasons.is_offered(session, data.churn_reason):
+            return [FieldViolation("activity.churn_reason",
+                                   "is not a churn reason (see ListChurnReasons)")]
+        return []
 
     def GetActivity(self, request, context):
         principal = current_principal()
@@ -663,6 +683,10 @@ class ActivityRpcs:
                     or (task.lead_id and activity.lead_id == task.lead_id)):
                 raise InvalidArgument(FieldViolation(
                     "activity_id", "is a follow-up record about another customer or lead"))
+            if task.reason == follow_ups.WIN_BACK and not activity.churn_reason:
+                raise InvalidArgument(FieldViolation(
+                    "activity_id", "is a record without a churn_reason; a win-back visit is "
+                    "completed by the record that says why the customer left"))
             plans_and_tasks.complete_task(uow.session, task, activity_id=activity.id,
                                           contact_day=activity.occur_time.date(), now=now,
                                           actor_id=principal.user_id)

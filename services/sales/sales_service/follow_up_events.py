@@ -16,12 +16,16 @@ their own clock). ``at`` is when the event happened at its producer, ``now`` the
   customer's owner's list, once per occasion key; it is completed by a follow-up record and
   flagged overdue (reported to the lead) like any other task. ``segment.member_left`` (an
   at-risk flag cleared) cancels the segment's tasks of that customer not yet overdue.
+- ``customer.stage_changed`` into LOST puts a win-back visit on the owner's list, due the
+  policy's ``win_back_after_months`` (3) after the loss, once per loss; out of LOST again
+  cancels it. The record that completes it says why the customer left (the churn report).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from crm.common.v1 import types_pb2
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
 from crm.marketing.v1 import events_pb2 as marketing_events
@@ -30,6 +34,7 @@ from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.db import UnitOfWork
 from crm_shared.grpc.enums import EnumNames
+from crm_shared.timestamps import from_timestamp
 from sqlalchemy import exists, select
 
 from sales_service import (
@@ -83,10 +88,26 @@ def customer_value_class_changed(uow: UnitOfWork, event: customer_events.Custome
 
 
 def customer_stage_changed(uow: UnitOfWork, event: customer_events.CustomerStageChanged, *,
-                           at: datetime, now: datetime) -> None:
-    customer_facts.record(uow.session, event.customer_id, at, owner_id=event.owner_id,
-                          department_path=event.department_path,
-                          lifecycle_stage=customer_facts.STAGES.name(event.current) or None)
+                           at: datetime, now: datetime) -> FollowUpTask | None:
+    """The stage kept in the facts. Gone lost: a win-back visit on the owner's list, due the
+    policy's months after the loss (once per loss). Out of lost again (buying or a new
+    opportunity): its win-back visits still open are cancelled. A late older event changes
+    nothing."""
+    fact = customer_facts.record(uow.session, event.customer_id, at, owner_id=event.owner_id,
+                                 department_path=event.department_path,
+                                 lifecycle_stage=customer_facts.STAGES.name(event.current) or None)
+    if fact is None or fact.state != customer_facts.ACTIVE:
+        return None
+    if event.current != types_pb2.LIFECYCLE_STAGE_LOST:
+        if event.previous == types_pb2.LIFECYCLE_STAGE_LOST:
+            plans_and_tasks.cancel_win_back(uow.session, customer_id=event.customer_id, now=now)
+        return None
+    if not fact.owner_id:
+        return None
+    lost_at = from_timestamp(event.change_time) if event.HasField("change_time") else at
+    return plans_and_tasks.open_win_back_task(
+        uow.session, customer_id=event.customer_id, owner=(fact.owner_id, fact.department_path),
+        lost_at=lost_at, months=policy.current(uow.session).win_back_after_months, now=now)
 
 
 def customer_owner_changed(uow: UnitOfWork, event: customer_events.CustomerOwnerChanged, *,

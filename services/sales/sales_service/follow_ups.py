@@ -28,6 +28,8 @@ CADENCE, SENIOR_CONTACT = "cadence", "senior_contact"
 NEED_CONFIRMED, PROPOSAL_SENT = "need_confirmed", "proposal_sent"
 NEXT_STEP, MANUAL = "next_step", "manual"
 CONTACT_STRATEGY = "contact_strategy"
+WIN_BACK = "win_back"
+"""A visit to a lost customer some months after the loss, asking why they left (seed 004)."""
 PLAN_REASONS = (CADENCE, SENIOR_CONTACT)
 """Reasons of the tasks a plan generates (one live task of each at a time)."""
 
@@ -117,6 +119,8 @@ def task_title(reason: str, value_class: str | None = None, interval_days: int =
         return "Re-contact: need confirmed"
     if reason == PROPOSAL_SENT:
         return "Re-contact: proposal sent"
+    if reason == WIN_BACK:
+        return "Win-back visit: ask why they left"
     return "Follow-up"
 
 

@@ -587,8 +587,26 @@ class Activity(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     updated_by: Mapped[str] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    churn_reason: Mapped[str | None] = mapped_column(String(64), index=True)
+    """A win-back visit's answer: the code of a :class:`ChurnReasonRecord` (the churn report)."""
+    churn_note: Mapped[str | None] = mapped_column(Text, info=PERSONAL)
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by the mapper
+
+
+class ChurnReasonRecord(Base):
+    """A reason customers leave, offered when a win-back visit is recorded (data: admins add,
+    rename and retire them; a retired one stays for the records that gave it)."""
+
+    __tablename__ = "churn_reasons"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
 
 
 class ActivityComment(Base):

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from sales_service import follow_ups, policy
+from sales_service import dates, follow_ups, policy
 from sales_service.activity_views import task_to_proto
 from sales_service.follow_ups import (
     CADENCE,
@@ -35,6 +35,7 @@ from sales_service.follow_ups import (
     OPEN,
     OVERDUE,
     SENIOR_CONTACT,
+    WIN_BACK,
 )
 from sales_service.models import CustomerFact, DepartmentLead, FollowUpPlan, FollowUpTask
 
@@ -160,6 +161,31 @@ def open_strategy_task(session: Session, *, occasion_key: str, segment_id: str,
     task.occasion_key, task.segment_id, task.segment_name = (occasion_key, segment_id or None,
                                                              segment_name[:200] or None)
     return task
+
+
+def open_win_back_task(session: Session, *, customer_id: str, owner: tuple[str, str],
+                       lost_at: datetime, months: int, now: datetime) -> FollowUpTask | None:
+    """The owner's win-back visit to a customer lost at ``lost_at``, due ``months`` calendar
+    months later; None when this loss already has its task (the occasion key - customer and
+    loss time - is unique, so a loss told twice makes one task)."""
+    occasion_key = f"win_back:{customer_id}:{lost_at.isoformat()}"
+    if session.scalar(select(FollowUpTask.id).where(FollowUpTask.occasion_key == occasion_key)):
+        return None
+    task = new_task(session, owner_id=owner[0], department_path=owner[1], reason=WIN_BACK,
+                    title=follow_ups.task_title(WIN_BACK),
+                    due=dates.add_months(follow_ups.day_of(lost_at), months), now=now,
+                    actor_id=SYSTEM, customer_id=customer_id, suggested_method="visit")
+    task.occasion_key = occasion_key
+    return task
+
+
+def cancel_win_back(session: Session, *, customer_id: str, now: datetime) -> list[FollowUpTask]:
+    """The customer cooperates again: its win-back visits still to be made are not wanted."""
+    tasks = live_tasks(session, customer_id=customer_id, reason=WIN_BACK)
+    for task in tasks:
+        cancel_task(session, task, reason="the customer is no longer lost", now=now,
+                    actor_id=SYSTEM)
+    return tasks
 
 
 # -- plans --------------------------------------------------------------------------------------

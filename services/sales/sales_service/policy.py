@@ -47,6 +47,9 @@ class SalesPolicyValues:
     reminder_days_before: int = 1
     renewal_reminder_days: int = 15
     lead_cold_after_days: int = 30
+    win_back_after_months: int = 3
+    """Calendar months after a customer is lost that its win-back visit is due (seed 004:
+    流失客户 3个月后二次回访), so one lost on 1 March is visited on 1 June."""
     stage_probabilities: dict[str, int] = field(
         default_factory=lambda: dict(DEFAULT_STAGE_PROBABILITIES))
     """Stage short name (``proposal``) -> default win probability in percent."""
@@ -73,6 +76,7 @@ def to_proto(values: SalesPolicyValues) -> sales_pb2.SalesPolicy:
         reminder_days_before=values.reminder_days_before,
         renewal_reminder_days=values.renewal_reminder_days,
         lead_cold_after_days=values.lead_cold_after_days,
+        win_back_after_months=values.win_back_after_months,
         stage_probabilities={f"OPPORTUNITY_STAGE_{stage.upper()}": percent
                              for stage, percent in values.stage_probabilities.items()},
     )
@@ -112,6 +116,7 @@ def from_proto(message: sales_pb2.SalesPolicy) -> SalesPolicyValues:
         reminder_days_before=message.reminder_days_before or defaults.reminder_days_before,
         renewal_reminder_days=message.renewal_reminder_days or defaults.renewal_reminder_days,
         lead_cold_after_days=message.lead_cold_after_days or defaults.lead_cold_after_days,
+        win_back_after_months=message.win_back_after_months or defaults.win_back_after_months,
         stage_probabilities=probabilities,
     )
 

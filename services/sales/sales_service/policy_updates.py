@@ -13,13 +13,15 @@ from sales_service.policy import SalesPolicyValues, from_proto, to_proto
 
 POLICY_FIELDS = ("currency_code", "lead_response_targets", "follow_up_cadences",
                  "need_confirmed_contact_days", "proposal_contact_days", "reminder_days_before",
-                 "renewal_reminder_days", "lead_cold_after_days", "stage_probabilities")
+                 "renewal_reminder_days", "lead_cold_after_days", "win_back_after_months",
+                 "stage_probabilities")
 OUTPUT_ONLY = ("update_time", "updated_by")
 DAY_FIELDS = {"need_confirmed_contact_days": 60, "proposal_contact_days": 60,
               "reminder_days_before": 30, "renewal_reminder_days": 365,
               "lead_cold_after_days": 365}
 """Day counts and their largest sensible value (each at least 1: 0 would mean the default)."""
 MAX_INTERVAL_DAYS = 365
+MAX_WIN_BACK_MONTHS = 24
 MAX_FIRST_CONTACT = timedelta(days=30)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 STAGES = {value.name for value in sales_pb2.OpportunityStage.DESCRIPTOR.values if value.number}
@@ -42,6 +44,10 @@ def policy_violations(message: sales_pb2.SalesPolicy, paths: set[str],
     for name, largest in DAY_FIELDS.items():
         if name in paths and not 1 <= getattr(message, name) <= largest:
             violations.append(FieldViolation(prefix + name, f"must be 1 to {largest} days"))
+    if "win_back_after_months" in paths and not 1 <= message.win_back_after_months \
+            <= MAX_WIN_BACK_MONTHS:
+        violations.append(FieldViolation(prefix + "win_back_after_months",
+                                         f"must be 1 to {MAX_WIN_BACK_MONTHS} months"))
     if "lead_response_targets" in paths:
         seen: set[int] = set()
         for index, target in enumerate(message.lead_response_targets):

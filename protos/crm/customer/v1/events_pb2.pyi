@@ -80,7 +80,7 @@ class CustomerValueClassChanged(_message.Message):
     def __init__(self, customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., current: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., annual_contract_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class CustomerStageChanged(_message.Message):
-    __slots__ = ("customer_id", "owner_id", "department_path", "previous", "current", "reason", "actor_id")
+    __slots__ = ("customer_id", "owner_id", "department_path", "previous", "current", "reason", "actor_id", "change_time")
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
@@ -88,6 +88,7 @@ class CustomerStageChanged(_message.Message):
     CURRENT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
     customer_id: str
     owner_id: str
     department_path: str
@@ -95,7 +96,8 @@ class CustomerStageChanged(_message.Message):
     current: _types_pb2.LifecycleStage
     reason: str
     actor_id: str
-    def __init__(self, customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., current: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., reason: _Optional[str] = ..., actor_id: _Optional[str] = ...) -> None: ...
+    change_time: _timestamp_pb2.Timestamp
+    def __init__(self, customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., current: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., reason: _Optional[str] = ..., actor_id: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CustomerValueRecomputed(_message.Message):
     __slots__ = ("customer_id", "owner_id", "department_path", "value")

@@ -152,6 +152,7 @@ class FollowUpReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FOLLOW_UP_REASON_AT_RISK: _ClassVar[FollowUpReason]
     FOLLOW_UP_REASON_MANUAL: _ClassVar[FollowUpReason]
     FOLLOW_UP_REASON_CONTACT_STRATEGY: _ClassVar[FollowUpReason]
+    FOLLOW_UP_REASON_WIN_BACK: _ClassVar[FollowUpReason]
 
 class FollowUpTaskState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -259,6 +260,7 @@ FOLLOW_UP_REASON_RENEWAL: FollowUpReason
 FOLLOW_UP_REASON_AT_RISK: FollowUpReason
 FOLLOW_UP_REASON_MANUAL: FollowUpReason
 FOLLOW_UP_REASON_CONTACT_STRATEGY: FollowUpReason
+FOLLOW_UP_REASON_WIN_BACK: FollowUpReason
 FOLLOW_UP_TASK_STATE_UNSPECIFIED: FollowUpTaskState
 FOLLOW_UP_TASK_STATE_OPEN: FollowUpTaskState
 FOLLOW_UP_TASK_STATE_OVERDUE: FollowUpTaskState
@@ -875,7 +877,7 @@ class Purchase(_message.Message):
     def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., source_system: _Optional[str] = ..., external_order_id: _Optional[str] = ..., purchase_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., item_count: _Optional[int] = ..., items_summary: _Optional[str] = ..., channel: _Optional[str] = ..., campaign_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Activity(_message.Message):
-    __slots__ = ("id", "customer_id", "lead_id", "opportunity_id", "contact_id", "contact_name", "method", "occur_time", "owner_id", "department_path", "topic", "summary", "customer_feedback", "objection", "next_step", "next_step_due_date", "qualification", "follow_up_task_id", "first_contact", "comment_count", "create_time", "update_time", "created_by", "updated_by", "etag")
+    __slots__ = ("id", "customer_id", "lead_id", "opportunity_id", "contact_id", "contact_name", "method", "occur_time", "owner_id", "department_path", "topic", "summary", "customer_feedback", "objection", "next_step", "next_step_due_date", "qualification", "follow_up_task_id", "first_contact", "comment_count", "create_time", "update_time", "created_by", "updated_by", "etag", "churn_reason", "churn_note")
     ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     LEAD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -901,6 +903,8 @@ class Activity(_message.Message):
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    CHURN_REASON_FIELD_NUMBER: _ClassVar[int]
+    CHURN_NOTE_FIELD_NUMBER: _ClassVar[int]
     id: str
     customer_id: str
     lead_id: str
@@ -926,7 +930,9 @@ class Activity(_message.Message):
     created_by: str
     updated_by: str
     etag: str
-    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lead_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., contact_id: _Optional[str] = ..., contact_name: _Optional[str] = ..., method: _Optional[_Union[FollowUpMethod, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., topic: _Optional[str] = ..., summary: _Optional[str] = ..., customer_feedback: _Optional[str] = ..., objection: _Optional[str] = ..., next_step: _Optional[str] = ..., next_step_due_date: _Optional[str] = ..., qualification: _Optional[_Union[LeadQualification, _Mapping]] = ..., follow_up_task_id: _Optional[str] = ..., first_contact: _Optional[bool] = ..., comment_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    churn_reason: str
+    churn_note: str
+    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., lead_id: _Optional[str] = ..., opportunity_id: _Optional[str] = ..., contact_id: _Optional[str] = ..., contact_name: _Optional[str] = ..., method: _Optional[_Union[FollowUpMethod, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., topic: _Optional[str] = ..., summary: _Optional[str] = ..., customer_feedback: _Optional[str] = ..., objection: _Optional[str] = ..., next_step: _Optional[str] = ..., next_step_due_date: _Optional[str] = ..., qualification: _Optional[_Union[LeadQualification, _Mapping]] = ..., follow_up_task_id: _Optional[str] = ..., first_contact: _Optional[bool] = ..., comment_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ..., churn_reason: _Optional[str] = ..., churn_note: _Optional[str] = ...) -> None: ...
 
 class LeadQualification(_message.Message):
     __slots__ = ("need", "budget", "budget_note", "decision_maker", "timeframe")
@@ -1051,7 +1057,7 @@ class FollowUpPlan(_message.Message):
     def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., interval_days: _Optional[int] = ..., senior_contact_interval_days: _Optional[int] = ..., next_due_date: _Optional[str] = ..., last_contact_date: _Optional[str] = ..., active: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., estimated_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., estimated_class_reason: _Optional[str] = ..., follows_estimated_class: _Optional[bool] = ..., estimated_class_rule_id: _Optional[str] = ...) -> None: ...
 
 class SalesPolicy(_message.Message):
-    __slots__ = ("currency_code", "lead_response_targets", "follow_up_cadences", "need_confirmed_contact_days", "proposal_contact_days", "reminder_days_before", "renewal_reminder_days", "lead_cold_after_days", "stage_probabilities", "update_time", "updated_by")
+    __slots__ = ("currency_code", "lead_response_targets", "follow_up_cadences", "need_confirmed_contact_days", "proposal_contact_days", "reminder_days_before", "renewal_reminder_days", "lead_cold_after_days", "stage_probabilities", "update_time", "updated_by", "win_back_after_months")
     class StageProbabilitiesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -1070,6 +1076,7 @@ class SalesPolicy(_message.Message):
     STAGE_PROBABILITIES_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    WIN_BACK_AFTER_MONTHS_FIELD_NUMBER: _ClassVar[int]
     currency_code: str
     lead_response_targets: _containers.RepeatedCompositeFieldContainer[LeadResponseTarget]
     follow_up_cadences: _containers.RepeatedCompositeFieldContainer[FollowUpCadence]
@@ -1081,7 +1088,8 @@ class SalesPolicy(_message.Message):
     stage_probabilities: _containers.ScalarMap[str, int]
     update_time: _timestamp_pb2.Timestamp
     updated_by: str
-    def __init__(self, currency_code: _Optional[str] = ..., lead_response_targets: _Optional[_Iterable[_Union[LeadResponseTarget, _Mapping]]] = ..., follow_up_cadences: _Optional[_Iterable[_Union[FollowUpCadence, _Mapping]]] = ..., need_confirmed_contact_days: _Optional[int] = ..., proposal_contact_days: _Optional[int] = ..., reminder_days_before: _Optional[int] = ..., renewal_reminder_days: _Optional[int] = ..., lead_cold_after_days: _Optional[int] = ..., stage_probabilities: _Optional[_Mapping[str, int]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_by: _Optional[str] = ...) -> None: ...
+    win_back_after_months: int
+    def __init__(self, currency_code: _Optional[str] = ..., lead_response_targets: _Optional[_Iterable[_Union[LeadResponseTarget, _Mapping]]] = ..., follow_up_cadences: _Optional[_Iterable[_Union[FollowUpCadence, _Mapping]]] = ..., need_confirmed_contact_days: _Optional[int] = ..., proposal_contact_days: _Optional[int] = ..., reminder_days_before: _Optional[int] = ..., renewal_reminder_days: _Optional[int] = ..., lead_cold_after_days: _Optional[int] = ..., stage_probabilities: _Optional[_Mapping[str, int]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_by: _Optional[str] = ..., win_back_after_months: _Optional[int] = ...) -> None: ...
 
 class LeadResponseTarget(_message.Message):
     __slots__ = ("grade", "first_contact_within", "remind_before")
@@ -2265,6 +2273,74 @@ class GetWonDealTraitsReportRequest(_message.Message):
     period: _types_pb2.DateRange
     department_path: str
     def __init__(self, period: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., department_path: _Optional[str] = ...) -> None: ...
+
+class ChurnReason(_message.Message):
+    __slots__ = ("code", "name", "name_en", "position", "active")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NAME_EN_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    name: str
+    name_en: str
+    position: int
+    active: bool
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., name_en: _Optional[str] = ..., position: _Optional[int] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class ListChurnReasonsRequest(_message.Message):
+    __slots__ = ("include_inactive", "page_size", "page_token")
+    INCLUDE_INACTIVE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    include_inactive: bool
+    page_size: int
+    page_token: str
+    def __init__(self, include_inactive: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListChurnReasonsResponse(_message.Message):
+    __slots__ = ("churn_reasons", "next_page_token")
+    CHURN_REASONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    churn_reasons: _containers.RepeatedCompositeFieldContainer[ChurnReason]
+    next_page_token: str
+    def __init__(self, churn_reasons: _Optional[_Iterable[_Union[ChurnReason, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpsertChurnReasonRequest(_message.Message):
+    __slots__ = ("churn_reason",)
+    CHURN_REASON_FIELD_NUMBER: _ClassVar[int]
+    churn_reason: ChurnReason
+    def __init__(self, churn_reason: _Optional[_Union[ChurnReason, _Mapping]] = ...) -> None: ...
+
+class GetChurnReportRequest(_message.Message):
+    __slots__ = ("period", "department_path")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_PATH_FIELD_NUMBER: _ClassVar[int]
+    period: _types_pb2.DateRange
+    department_path: str
+    def __init__(self, period: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., department_path: _Optional[str] = ...) -> None: ...
+
+class ChurnReport(_message.Message):
+    __slots__ = ("period", "rows", "total_count")
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    period: _types_pb2.DateRange
+    rows: _containers.RepeatedCompositeFieldContainer[ChurnReasonRow]
+    total_count: int
+    def __init__(self, period: _Optional[_Union[_types_pb2.DateRange, _Mapping]] = ..., rows: _Optional[_Iterable[_Union[ChurnReasonRow, _Mapping]]] = ..., total_count: _Optional[int] = ...) -> None: ...
+
+class ChurnReasonRow(_message.Message):
+    __slots__ = ("code", "name", "name_en", "count")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NAME_EN_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    name: str
+    name_en: str
+    count: int
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., name_en: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
 class GetSalesKpisRequest(_message.Message):
     __slots__ = ("period", "department_path", "group_by_department")

@@ -441,6 +441,21 @@ class SalesServiceStub:
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetWonDealTraitsReportRequest.SerializeToString,
                 response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.WonDealTraitsReport.FromString,
                 _registered_method=True)
+        self.ListChurnReasons = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ListChurnReasons',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListChurnReasonsRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListChurnReasonsResponse.FromString,
+                _registered_method=True)
+        self.UpsertChurnReason = channel.unary_unary(
+                '/crm.sales.v1.SalesService/UpsertChurnReason',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.UpsertChurnReasonRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ChurnReason.FromString,
+                _registered_method=True)
+        self.GetChurnReport = channel.unary_unary(
+                '/crm.sales.v1.SalesService/GetChurnReport',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetChurnReportRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ChurnReport.FromString,
+                _registered_method=True)
         self.GetSalesKpis = channel.unary_unary(
                 '/crm.sales.v1.SalesService/GetSalesKpis',
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetSalesKpisRequest.SerializeToString,
@@ -1119,6 +1134,28 @@ class SalesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListChurnReasons(self, request, context):
+        """Returns the churn reasons offered when a win-back visit is recorded (the list is data).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpsertChurnReason(self, request, context):
+        """Adds a churn reason or changes one (its names, position, or retires it); keyed by `code`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetChurnReport(self, request, context):
+        """Returns how many lost customers gave each churn reason (recorded on win-back visits in the
+        period, within the caller's data scope).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetSalesKpis(self, request, context):
         """Returns the sales KPIs for a period and department subtree: `lead_conversion_rate`, `win_rate`,
         `follow_up_timeliness`, `first_contact_on_time_rate`, `average_deal_cycle_days`, `won_amount`,
@@ -1639,6 +1676,21 @@ def add_SalesServiceServicer_to_server(servicer, server):
                     servicer.GetWonDealTraitsReport,
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetWonDealTraitsReportRequest.FromString,
                     response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.WonDealTraitsReport.SerializeToString,
+            ),
+            'ListChurnReasons': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListChurnReasons,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListChurnReasonsRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListChurnReasonsResponse.SerializeToString,
+            ),
+            'UpsertChurnReason': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpsertChurnReason,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.UpsertChurnReasonRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ChurnReason.SerializeToString,
+            ),
+            'GetChurnReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetChurnReport,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetChurnReportRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ChurnReport.SerializeToString,
             ),
             'GetSalesKpis': grpc.unary_unary_rpc_method_handler(
                     servicer.GetSalesKpis,
@@ -3851,6 +3903,87 @@ class SalesService:
             '/crm.sales.v1.SalesService/GetWonDealTraitsReport',
             crm_dot_sales_dot_v1_dot_sales__pb2.GetWonDealTraitsReportRequest.SerializeToString,
             crm_dot_sales_dot_v1_dot_sales__pb2.WonDealTraitsReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListChurnReasons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ListChurnReasons',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListChurnReasonsRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListChurnReasonsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpsertChurnReason(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/UpsertChurnReason',
+            crm_dot_sales_dot_v1_dot_sales__pb2.UpsertChurnReasonRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ChurnReason.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetChurnReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/GetChurnReport',
+            crm_dot_sales_dot_v1_dot_sales__pb2.GetChurnReportRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ChurnReport.FromString,
             options,
             channel_credentials,
             insecure,
