@@ -71,6 +71,20 @@ def _panel(customer_id: str, errors: dict[str, str] | None = None, status: int =
     ), status
 
 
+def _long_call(method: str, message):
+    """``method`` of the customer service on a channel of its own (the shared one caps every
+    call at a page lookup's deadline, too short to move 10 MiB); a stream is drained here."""
+    service, stub_class = SERVICES["customer"]
+    channel = connect(peers().addresses["customer"], [service], default_timeout=TIMEOUT_SECONDS)
+    try:
+        answer = getattr(stub_class(channel), method)(message)
+        return list(answer) if method.startswith("Download") else answer
+    except grpc.RpcError as exc:
+        raise Refusal.from_rpc_error("customer", exc) from exc
+    finally:
+        channel.close()
+
+
 @customers_view.blueprint.get("/<customer_id>/panels/attachments")
 def attachments_panel(customer_id: str):
     return _panel(_checked(customer_id))
@@ -86,8 +100,7 @@ def upload_attachment(customer_id: str):
         errors["content"] = _("Choose a file.")
     else:
         try:
-            call(
-                "customer",
+            _long_call(
                 "CreateCustomerAttachment",
                 customer_pb2.CreateCustomerAttachmentRequest(
                     customer_id=customer_id,
@@ -95,7 +108,6 @@ def upload_attachment(customer_id: str):
                     content=upload.read(),
                     request_id=request.form.get("request_id", "")[:64],
                 ),
-                timeout=TIMEOUT_SECONDS,
             )
         except Refusal as refusal:
             if refusal.status == 404 or not htmx:
@@ -121,21 +133,12 @@ def download_attachment(customer_id: str, attachment_id: str):
     if not attachment_id or len(attachment_id) > 64:
         abort(404)
     thumbnail = request.args.get("thumbnail") == "1"
-    service, stub_class = SERVICES["customer"]
-    # A channel of its own: the shared one caps every call at a page lookup's deadline.
-    channel = connect(peers().addresses["customer"], [service], default_timeout=TIMEOUT_SECONDS)
-    try:
-        chunks = list(
-            stub_class(channel).DownloadCustomerAttachment(
-                customer_pb2.DownloadCustomerAttachmentRequest(
-                    id=attachment_id, customer_id=customer_id, thumbnail=thumbnail
-                )
-            )
-        )
-    except grpc.RpcError as exc:
-        raise Refusal.from_rpc_error("customer", exc) from exc
-    finally:
-        channel.close()
+    chunks = _long_call(
+        "DownloadCustomerAttachment",
+        customer_pb2.DownloadCustomerAttachmentRequest(
+            id=attachment_id, customer_id=customer_id, thumbnail=thumbnail
+        ),
+    )
     first = chunks[0]
     disposition = "inline" if thumbnail else "attachment"
     return Response(

@@ -24,8 +24,10 @@ def thumbnail_of(content: bytes) -> bytes | None:
                 if image.width * image.height > MAX_PIXELS:
                     return None
                 image.seek(0)  # the first frame of an animation
-                small = image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image.copy()
-                small.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+                # Shrunk first (a JPEG is decoded at a reduced scale), converted once small:
+                # converting a 50-megapixel photo first would take 200 MB.
+                image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+                small = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
                 out = io.BytesIO()
                 small.save(out, format="PNG", optimize=True)
                 return out.getvalue()
