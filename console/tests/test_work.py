@@ -103,4 +103,5 @@ def test_a_generated_task_is_named_by_its_reason_in_the_readers_language(monkeyp
         "Re-contact: need confirmed": "再次联系：需求已确认",
         "Re-contact: proposal sent": "再次联系：方案已发送",
         "Segment contact strategy": "细分群体联系策略",
+        "Win-back visit: ask why they left": "流失客户回访：询问流失原因",
     }

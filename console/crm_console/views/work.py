@@ -132,6 +132,7 @@ GENERATED_TASK_LABELS = {
     sales_pb2.FOLLOW_UP_REASON_NEED_CONFIRMED: N_("Re-contact: need confirmed"),
     sales_pb2.FOLLOW_UP_REASON_PROPOSAL_SENT: N_("Re-contact: proposal sent"),
     sales_pb2.FOLLOW_UP_REASON_CONTACT_STRATEGY: N_("Segment contact strategy"),
+    sales_pb2.FOLLOW_UP_REASON_WIN_BACK: N_("Win-back visit: ask why they left"),
 }
 """The tasks the sales service generates (``follow_ups.task_title``), by reason; a next step or
 a task a person wrote keeps its own title. A segment contact strategy's task names its segment
