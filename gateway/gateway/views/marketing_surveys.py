@@ -406,7 +406,8 @@ class _TriggerFields(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     enabled: bool = True
     offset_days: int = Field(0, ge=0, le=90, description="Days before the date "
-                             "(birthday, contract end).")
+                             "(birthday, contract end, cooperation anniversary, a festival's "
+                             "first day off).")
     milestones: list[Annotated[int, Field(ge=1, le=1_000_000)]] = Field(
         default_factory=list, max_length=20, description="Purchase counts (`purchase_milestone`).")
     segment_id: str = Field("", max_length=64, description="Segment the customer must be in "

@@ -2,11 +2,15 @@
 
 from datetime import date
 
+from crm_shared.chinese_holidays import LAST_KNOWN_YEAR
+from marketing_service.festivals import festivals_on
 from marketing_service.triggers import (
+    anniversary_key,
     birthday_key,
     milestone_reached,
     month_days,
     renewal_key,
+    upcoming_anniversary,
     upcoming_birthday,
     window,
 )
@@ -43,3 +47,23 @@ def test_milestones_passed_by_a_new_purchase():
     assert milestone_reached(4, 5, [1, 5, 10]) == [5]
     assert milestone_reached(5, 6, [1, 5, 10]) == []
     assert milestone_reached(0, 1, [1, 1, 5]) == [1]
+
+
+def test_a_cooperation_anniversary_is_each_year_after_the_signing_year():
+    days = window(date(2026, 5, 18), 3)
+    assert upcoming_anniversary(date(2024, 5, 20), days) == date(2026, 5, 20)
+    assert upcoming_anniversary(date(2026, 5, 20), days) is None  # the signing day itself
+    assert upcoming_anniversary(date(2024, 2, 29), window(date(2025, 2, 28), 0)) == date(
+        2025, 2, 28)
+    assert anniversary_key(date(2026, 5, 20)) == "anniversary:2026"
+
+
+def test_a_festival_is_found_on_its_first_day_off_under_its_own_year():
+    found = festivals_on(window(date(2023, 12, 28), 3))  # 元旦 2024 begins 2023-12-30
+    assert [(f.key, day, year) for f, day, year in found] == [
+        ("new_years_day", date(2023, 12, 30), 2024)]
+    assert festivals_on(window(date(2026, 2, 14), 0)) == []  # a day before 春节's first day off
+
+
+def test_a_year_the_holiday_calendar_does_not_know_greets_no_festival():
+    assert festivals_on(window(date(LAST_KNOWN_YEAR + 1, 1, 1), 10)) == []
