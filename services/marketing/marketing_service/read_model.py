@@ -244,9 +244,20 @@ def repoint_merged(uow: UnitOfWork, surviving_id: str, merged_ids: list[str], *,
     moved += session.execute(update(ProfileInteraction).where(
         ProfileInteraction.customer_id.in_(merged)).values(customer_id=surviving_id)
         .execution_options(synchronize_session=False)).rowcount
+    # the merged customers' contacts are the survivor's now, and so is the earliest cooperation
+    session.execute(update(ProfileContact).where(ProfileContact.customer_id.in_(merged))
+                    .values(customer_id=surviving_id)
+                    .execution_options(synchronize_session=False))
+    survivor = session.get(CustomerProfile, surviving_id)
+    firsts = [day for day in session.scalars(select(CustomerProfile.first_contract_date).where(
+        CustomerProfile.customer_id.in_(merged))) if day is not None]
+    if firsts and (survivor.first_contract_date is None
+                   or min(firsts) < survivor.first_contract_date):
+        survivor.first_contract_date = min(firsts)
+        survivor.first_contract_month_day = survivor.first_contract_date.strftime("%m-%d")
+        survivor.update_time = now
     if not moved:
         return
-    survivor = session.get(CustomerProfile, surviving_id)
     survivor.contract_end_date = session.scalar(select(func.max(ProfileContract.end_date)).where(
         ProfileContract.customer_id == surviving_id, ProfileContract.ended.is_(False)))
     survivor.update_time = now

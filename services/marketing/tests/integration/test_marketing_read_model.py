@@ -172,7 +172,8 @@ def test_a_merged_away_customer_leaves_its_segments_and_its_contracts_count_for_
         _deliver(database, _created(customer), T0)
         _deliver(database, _value_class(customer, types_pb2.VALUE_CLASS_A), T0)
     _deliver(database, sales_events.ContractSigned(contract=sales_pb2.Contract(
-        id=str(uuid.uuid4()), customer_id=merged, end_date="2025-12-31")), T0)
+        id=str(uuid.uuid4()), customer_id=merged, end_date="2025-12-31",
+        sign_date="2024-05-20")), T0)
     cause = _deliver(database, customer_events.CustomerMerged(
         surviving_customer_id=survivor, merged_customer_ids=[merged],
         customer=_created(survivor, version=3).customer), T0 + timedelta(hours=1))
@@ -183,6 +184,8 @@ def test_a_merged_away_customer_leaves_its_segments_and_its_contracts_count_for_
     assert (_profile(database, merged).state, _profile(database, merged).merged_into_id) == (
         "merged", survivor)
     assert _profile(database, survivor).contract_end_date.isoformat() == "2025-12-31"
+    # the cooperation began with the merged-away customer's first contract (合作纪念日)
+    assert _profile(database, survivor).first_contract_date.isoformat() == "2024-05-20"
     # a late event about the merged-away customer does not bring it back
     _deliver(database, _value_class(merged, types_pb2.VALUE_CLASS_A), T0 + timedelta(hours=2))
     assert merged not in _members(database, HIGH_VALUE)
