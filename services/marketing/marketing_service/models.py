@@ -170,7 +170,12 @@ class ContactOccasion(Base):
     """One member's occasion of one action of a segment's contact strategy (issue 19): the
     customer was in the segment during ``period`` of the action's cadence, and the work was
     handed on once — a ``marketing.contact_due`` event for the owner's task, or a message in
-    the sending queue (``outbound_message_id``). The key is the dedupe key downstream too."""
+    the sending queue (``outbound_message_id``). The key is the dedupe key downstream too.
+
+    A trigger's care occasion (a birthday, a cooperation anniversary, a festival) is stored here
+    too, once per customer (or contact), occasion and action kind whichever trigger takes it:
+    key ``care:<action kind>:<customer id>:<trigger occasion>``, ``segment_id`` the trigger's
+    segment or ``""``, ``action_kind`` the trigger's kind, ``period`` the year."""
 
     __tablename__ = "contact_occasions"
     __table_args__ = (

@@ -47,7 +47,8 @@ class SurveyWork:
 
     @scan_timer(interval=60.0)
     def fire_date_triggers(self) -> None:
-        """Birthdays and contract ends coming up (each occasion once), expired links."""
+        """Birthdays, contract ends, cooperation anniversaries and festivals coming up (each
+        occasion once), expired links."""
         database, now = self.config[CONFIG_DATABASE], utcnow()
         fired = firings.scan_date_triggers(database, now, self._links())
         expired = expire_invitations(database, now)
