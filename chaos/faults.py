@@ -77,7 +77,6 @@ class FaultInjector:
         self.faults = faults
         self.pause_seconds = pause_seconds
         self.collateral: list[str] = []  # processes that died of a fault not aimed at them
-        self.backlog_seen: dict[str, int] = {}
         self._busy: dict[str, threading.Lock] = {}
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
@@ -119,10 +118,13 @@ class FaultInjector:
             if fault.kind == "pause":
                 supervisor.kill(fault.target, signal.SIGSTOP)
                 time.sleep(self.pause_seconds)  # the fault itself: the worker is frozen
-                self.backlog_seen[fault.target] = self._backlog(fault.target)
+                try:
+                    backlog = f"queue backed up to {self._backlog(fault.target)} messages"
+                except RuntimeError:  # rabbitmqctl fails while a broker fault restarts it
+                    backlog = "queue not readable (the broker was restarting)"
                 supervisor.kill(fault.target, signal.SIGCONT)
                 thawed = time.monotonic()
-                fault.note = f"queue backed up to {self.backlog_seen[fault.target]} messages"
+                fault.note = backlog
                 try:  # its recovery: from the thaw until it has worked its queue off
                     wait_until(lambda: self._backlog(fault.target) == 0, timeout=60, interval=0.2)
                     fault.recovery = time.monotonic() - thawed

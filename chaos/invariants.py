@@ -130,6 +130,7 @@ class Checker:
             "campaign texted": self._texted_all,
         }
         self.settled: dict[str, float] = {}
+        quiet_passes = 0
         while time.monotonic() - started < timeout:
             for name, holds in conditions.items():
                 try:
@@ -139,9 +140,12 @@ class Checker:
                         self.settled.pop(name, None)
                 except Exception:  # noqa: BLE001 - a server still recovering: not yet
                     self.settled.pop(name, None)
-            if len(self.settled) == len(conditions):
+            # twice in a row: the last text's own events (notification.delivered) are written
+            # after it lands and must be relayed too
+            quiet_passes = quiet_passes + 1 if len(self.settled) == len(conditions) else 0
+            if quiet_passes == 2:
                 return time.monotonic() - started
-            time.sleep(0.5)
+            time.sleep(1.0)
         return None
 
     # -- the checks ------------------------------------------------------------------------

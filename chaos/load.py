@@ -100,16 +100,19 @@ class Workload:
             ids.append(intent.record_id)
             self.campaign_phones.append(phone)
 
+        profiles: dict[str, str] = {}
+
         def consenting(customer_id: str) -> bool:
             found = self.client.call(
                 "GET", f"/api/v1/marketing/profiles/{customer_id}", user="marketer.chen"
             )
+            profiles[customer_id] = f"{found.status} {str(found.body)[:300]}"
             return found.status == 200 and found.body["marketing_consent"]
 
         wait_until(
             lambda: all(consenting(i) for i in ids),
-            timeout=60,
-            message="the audience never reached marketing's read model",
+            timeout=90,
+            message=lambda: f"the audience never reached marketing's read model: {profiles}",
         )
         segment = self.client.call(
             "POST",
