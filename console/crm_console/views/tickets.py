@@ -556,3 +556,8 @@ def _timestamp(moment: datetime):
     stamp = Timestamp()
     stamp.FromDatetime(moment)
     return stamp
+
+
+# The ticket page's attachments panel lives in a module of its own; importing it here attaches
+# its routes to this blueprint before the app registers it.
+from crm_console.views import tickets_attachments  # noqa: F401

@@ -1,7 +1,8 @@
-"""The customer 360 page's attachments panel against the REAL customer service (in process, on
-SQLite, files in a temporary folder): a file uploaded through the page is listed with its
-sniffed type and thumbnail and downloads under its name; an .exe is refused next to the file
-input in the reader's language; another rep's console gets a 404 for the file."""
+"""The attachments panel (crm_console.attachment_panel) against the REAL services (in process, on
+SQLite, files in a temporary folder). On the customer 360 page: a file uploaded through the
+page is listed with its sniffed type and thumbnail and downloads under its name; an .exe is
+refused next to the file input in the reader's language; another rep's console gets a 404 for
+the file. The ticket page has the same panel over the ticket service."""
 
 from __future__ import annotations
 
@@ -146,3 +147,59 @@ def test_an_exe_is_refused_next_to_the_file_input_in_chinese(stack):
         .attachments
         == []
     )
+
+
+def test_the_ticket_page_has_the_same_panel_over_the_ticket_service(
+    module_migrated_database, keys, tmp_path
+):
+    from crm.ticket.v1 import ticket_pb2, ticket_pb2_grpc
+    from ticket_service.api import build_bindings as ticket_bindings
+    from ticket_service.settings import TicketApiSettings
+
+    api = InProcessApi(
+        "ticket",
+        ticket_bindings,
+        module_migrated_database("ticket_service"),
+        keys,
+        service=ticket_pb2.DESCRIPTOR.services_by_name["TicketService"],
+        stub_class=ticket_pb2_grpc.TicketServiceStub,
+        claims=principal_claims,
+        settings_cls=TicketApiSettings,
+        attachment_local_dir=str(tmp_path / "files"),
+    )
+    issuer, public_key = keys
+    settings = load_settings(
+        ConsoleSettings,
+        jwt_public_key_file=public_key,
+        console_secret_key=SECRET,
+        console_secure_cookies=False,
+        gateway_url=f"http://127.0.0.1:{free_port()}",
+        ticket_addr=api.target,
+    )
+    app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=10))
+    try:
+        ticket = api.stub(REP).CreateTicket(
+            ticket_pb2.CreateTicketRequest(
+                ticket=ticket_pb2.Ticket(
+                    type=ticket_pb2.TICKET_TYPE_COMPLAINT,
+                    title="打印机报错",
+                    description="见截图",
+                    reporter_phone="+8613812345678",
+                )
+            )
+        )
+        rep = ConsoleUnderTest(app, issuer).client(None, token=api.token(REP))
+        panel = rep.get(f"/tickets/{ticket.id}/panels/attachments").get_data(as_text=True)
+        uploaded = rep.post(
+            f"/tickets/{ticket.id}/attachments",
+            data={"csrf_token": _csrf(panel), "content": (io.BytesIO(_png()), "报错.png")},
+            content_type="multipart/form-data",
+            headers={"HX-Request": "true"},
+        )
+
+        assert uploaded.status_code == 200, uploaded.get_data(as_text=True)
+        assert '<span translate="no">报错.png</span>' in uploaded.get_data(as_text=True)
+        assert rep.get(f"/tickets/{ticket.id}/attachments/nope").status_code == 404
+    finally:
+        app.extensions["crm.console"].peers.close()
+        api.stop()
