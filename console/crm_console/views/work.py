@@ -146,6 +146,8 @@ def _follow_up_tasks() -> list[WorkItem]:
     items = []
     for task in page.tasks:
         url = f"/customers/{task.customer_id}" if task.customer_id else f"/leads/{task.lead_id}"
+        if task.reason == sales_pb2.FOLLOW_UP_REASON_WIN_BACK:
+            url = f"/win-back/{task.id}"  # the visit is recorded with why the customer left
         items.append(WorkItem(
             kind=KIND_FOLLOW_UP, title=task.title, label=GENERATED_TASK_LABELS.get(task.reason, ""),
             url=url, due=end_of_day(task.due_date),
