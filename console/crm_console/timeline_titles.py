@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from crm.common.v1 import collaborators_pb2
 from crm.customer.v1 import customer_pb2
 from crm.marketing.v1 import marketing_pb2
 from crm.sales.v1 import sales_pb2
@@ -40,6 +41,11 @@ TITLES: dict[str, tuple[tuple[frozenset[str], str], ...]] = {
         (frozenset({"owner_id"}), N_("Owner set to %(owner_id)s")),
     ),
     "merged": ((frozenset({"merged"}), N_("Merged with %(merged)s")),),
+    "collaborator_added": (
+        (frozenset({"user_id", "role"}), N_("Collaborator %(user_id)s added as %(role)s")),
+        (frozenset({"user_id"}), N_("Collaborator %(user_id)s added")),
+    ),
+    "collaborator_removed": ((frozenset({"user_id"}), N_("Collaborator %(user_id)s removed")),),
     "follow_up": (
         (frozenset({"method", "topic"}), N_("Follow-up by %(method)s: %(topic)s")),
         (frozenset({"method"}), N_("Follow-up by %(method)s")),
@@ -85,6 +91,7 @@ ENUM_WORDS = {
     ("follow_up", "method"): sales_pb2.FollowUpMethod.DESCRIPTOR,
     ("callback", "result"): ticket_pb2.CallbackResult.DESCRIPTOR,
     ("campaign_response", "result"): marketing_pb2.ResponseKind.DESCRIPTOR,
+    ("collaborator_added", "role"): collaborators_pb2.CollaboratorRole.DESCRIPTOR,
 }
 
 
@@ -93,7 +100,7 @@ def _value(kind: str, name: str, value: str, owners: Mapping[str, str]) -> Marku
     if enum is not None:  # a word of the suite's, not user data
         word = enum_word_label(enum, value)
         return Markup.escape(word.lower() if name == "method" else word)
-    if name in ("owner_id", "previous_owner_id"):
+    if name in ("owner_id", "previous_owner_id", "user_id"):
         value = owners.get(value, value)
     return Markup('<span translate="no">{}</span>').format(value)
 

@@ -471,5 +471,6 @@ def reveal(customer_id: str):
 # them here attaches their routes to this blueprint before the app registers it.
 from crm_console.views import (
     customers_attachments,  # noqa: F401
+    customers_collaborators,  # noqa: F401
     customers_panels,  # noqa: F401
 )
