@@ -250,8 +250,11 @@ def scan_date_triggers(database: Database, now: datetime, links: LinkSigner) -> 
 def _contact_birthdays(uow: UnitOfWork, trigger: Trigger, days: list[date], *, now: datetime,
                        links: LinkSigner) -> int:
     """The birthday trigger for the contacts of enterprise customers: one occasion per contact
-    and year, greeted through their customer (the customer's owner and reach)."""
+    and year, within the customer's reach and filters, for a trigger whose action is the
+    owner's (:data:`triggers.CONTACT_ACTIONS`)."""
     fired = 0
+    if (trigger.action or {}).get("kind") not in triggers.CONTACT_ACTIONS:
+        return fired
     contacts = uow.session.execute(
         select(ProfileContact.contact_id, ProfileContact.customer_id, ProfileContact.birth_date)
         .join(CustomerProfile, CustomerProfile.customer_id == ProfileContact.customer_id)

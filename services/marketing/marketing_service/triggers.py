@@ -44,6 +44,10 @@ DATE_KINDS = (BIRTHDAY, RENEWAL, ANNIVERSARY, FESTIVAL)
 CARE_KINDS = (BIRTHDAY, ANNIVERSARY, FESTIVAL)
 SEND_MESSAGE, SEND_SURVEY, NOTIFY_OWNER, CREATE_TASK = (
     "send_message", "send_survey", "notify_owner", "create_task")
+CONTACT_ACTIONS = (CREATE_TASK, NOTIFY_OWNER)
+"""What a contact's birthday may do: work for the customer's owner. The sending queue reaches
+the customer's own address under the customer's name, so a message (or a survey) for a
+contact's birthday would congratulate the company; the owner calls or writes to the person."""
 MAX_OFFSET_DAYS = 90
 
 
