@@ -135,3 +135,35 @@ def test_the_owner_records_the_win_back_visit_with_why_the_customer_left(stack):
     assert done.status_code == 302, done.get_data(as_text=True)
     assert stored(api, Activity, churn_reason="competitor", churn_note="对方报价更低") == 1
     assert stored(api, FollowUpTask, id=task_id, state="done") == 1
+
+
+LEAD = Principal(
+    "u-east-lead", "sales.lead", frozenset({"sales_lead"}), "/hq/sales/east", DataScope.DEPARTMENT
+)
+
+
+def test_the_sales_reports_show_why_lost_customers_left_in_the_readers_language(stack):
+    api, console = stack
+    task_id = lost_customer_task(api)
+    rep = console.client(None, "zh-CN", token=api.token(REP))
+    csrf = re.search(
+        r'name="csrf_token" value="([^"]+)"', rep.get(f"/win-back/{task_id}").get_data(as_text=True)
+    ).group(1)
+    recorded = rep.post(
+        f"/win-back/{task_id}",
+        data={
+            "csrf_token": csrf,
+            "request_id": str(uuid.uuid4()),
+            "method": "visit",
+            "topic": "流失客户回访",
+            "summary": "预算削减",
+            "churn_reason": "price",
+        },
+    )
+    assert recorded.status_code == 302, recorded.get_data(as_text=True)
+
+    for language, name in (("zh-CN", "价格"), ("en-US", "Price")):
+        lead = console.client(None, language, token=api.token(LEAD))
+        page = lead.get("/sales/reports?period=this_month").get_data(as_text=True)
+        section = page[page.index('id="churn-reasons"') :]
+        assert f'<span translate="no">{name}</span>' in section, language

@@ -17,7 +17,7 @@ from crm.sales.v1 import sales_pb2
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from crm_console.display import today
-from crm_console.i18n import N_, gettext
+from crm_console.i18n import N_, current_language, gettext
 from crm_console.navigation import SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
@@ -98,6 +98,12 @@ def _report_context(period_word: str, department: str) -> dict:
         page_size=20, department_path=department,
         start_time=forms.period_start_time(period))).activities)
     rows = forecast_rows(forecast, forms.rep_names())
+    try:  # why lost customers left (issue 19); the rest of the page does without it
+        churn = call("sales", "GetChurnReport", sales_pb2.GetChurnReportRequest(
+            period=period, department_path=department)).rows
+    except Refusal:
+        churn = []
+    chinese = current_language().startswith("zh")  # the reasons are data named in both
     try:
         handovers = list(call("customer", "ListHandovers", customer_pb2.ListHandoversRequest(
             page_size=10)).handovers)
@@ -115,6 +121,7 @@ def _report_context(period_word: str, department: str) -> dict:
         "department_options": _department_options(forms.sales_reps()),
         "rep_choices": forms.rep_options(blank=gettext("Choose a rep")),
         "handovers": handovers,
+        "churn_rows": [(row.name if chinese else row.name_en, row.count) for row in churn],
     }
 
 
