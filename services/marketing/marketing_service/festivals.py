@@ -63,6 +63,11 @@ def festivals_on(days: list[date]) -> list[tuple[Festival, date, int]]:
     return found
 
 
-def display_name(festival: Festival) -> str:
-    """``春节 (Spring Festival)``: the name a greeting's variables carry."""
-    return chinese_holidays.display_name(festival.holiday)
+def variables(festival: Festival) -> dict[str, str]:
+    """What a greeting's template may say of the festival: its key, its Chinese name (春节)
+    and its English one (``Spring Festival``)."""
+    return {
+        "festival": festival.key,
+        "festival_name": chinese_holidays.CHINESE_NAMES.get(festival.holiday, festival.holiday),
+        "festival_name_en": festival.holiday,
+    }

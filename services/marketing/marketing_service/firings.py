@@ -275,7 +275,7 @@ def _festival(database: Database, trigger_id: str, festival: festivals.Festival,
     """One festival of one trigger for every active customer, a batch of customers per unit of
     work (a festival reaches the whole customer base, not the few of a day's birthdays)."""
     key = triggers.festival_key(festival.key, year)
-    variables = {"festival": festival.key, "festival_name": festivals.display_name(festival)}
+    variables = festivals.variables(festival)
     fired, after = 0, ""
     while True:
         with database.unit_of_work() as uow:

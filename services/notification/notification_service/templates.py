@@ -93,6 +93,16 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "zh-CN": ("生日快乐，{{display_name}}！", "{{display_name}}，祝您生日快乐！感谢您一直以来的信任与支持。"),
         "en": ("Happy birthday, {{display_name}}!", "Happy birthday, {{display_name}}! Thank you for your trust and support."),
     },
+    # Care occasions (issue 19): the festival and cooperation-anniversary triggers' greetings
+    # (marketing sends festival_name "春节", festival_name_en "Spring Festival", and years).
+    "festival_greeting": {
+        "zh-CN": ("{{festival_name}}祝福", "{{display_name}}，您好！值此佳节，感谢您一直以来的信任与支持，祝您节日快乐、阖家安康！"),
+        "en": ("Season's greetings", "Hello {{display_name}}, on the occasion of {{festival_name_en}}, thank you for your trust and support. We wish you a happy holiday!"),
+    },
+    "anniversary_greeting": {
+        "zh-CN": ("感谢 {{years}} 年的合作", "{{display_name}}，您好！今天是我们合作 {{years}} 周年的日子，感谢您一路以来的信任与支持，期待继续携手前行。"),
+        "en": ("Thank you for {{years}} years together", "Hello {{display_name}}, today marks {{years}} years of working together. Thank you for your trust and support; we look forward to the years ahead."),
+    },
     # A segment's contact strategy carried out (issue 19): the content actions of the seeded
     # potential segment, under the keys its strategy names (marketing sends segment_name).
     "marketing.white_paper": {
