@@ -33,6 +33,11 @@ def period_range(period: str) -> tuple[date, date]:
     return start, end
 
 
+def quarter_of(day: date) -> str:
+    """The quarter word of the quarter holding ``day``: 8 December 2026 is ``2026-Q4``."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
 def covering(start: date, end: date) -> list[str]:
     """The period words whose days hold all of ``start..end``, the shortest first: a report of
     1-7 December 2026 lies in ``2026-12``, ``2026-Q4`` and ``2026``; one across two months only
