@@ -459,3 +459,23 @@ def test_a_quote_over_the_discount_policy_waits_for_its_approver_over_rest(clien
     assert (short.status_code, [e["field"] for e in short.get_json()["errors"]]) == (
         422, ["decision_period", "reminder_before"])
     assert ok(client.get(path, headers=admin))["version"] == policy["version"]
+
+
+def test_a_deals_collaborators_over_rest_the_owners_line_only(client, as_user):
+    """Team selling (issue 18): the routes reach the sales service with the caller's token; a
+    person outside the sales directory is a field error, another rep is told nothing."""
+    owner, other = as_user("rep.zhang"), as_user("rep.li")
+    deal = open_deal(client, owner)
+    members = f"/api/v1/opportunities/{deal['id']}/collaborators"
+
+    assert ok(client.get(members, headers=owner)) == {"collaborators": [], "next_page_token": ""}
+    unknown = client.put(f"{members}/u-nobody", headers=owner, json={"role": "co_owner"})
+    assert unknown.status_code == 422, unknown.get_data(as_text=True)
+    assert [e["field"] for e in unknown.get_json()["errors"]] == ["user_id"]
+    assert client.put(f"{members}/u-nobody", headers=owner, json={"role": "boss"}).status_code \
+        == 422
+    for refused in (client.get(members, headers=other),
+                    client.put(f"{members}/u-nobody", headers=other, json={"role": "service"}),
+                    client.delete(f"{members}/u-nobody", headers=other)):
+        assert refused.status_code == 404
+    assert client.delete(f"{members}/u-nobody", headers=owner).status_code == 204
