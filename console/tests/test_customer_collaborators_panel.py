@@ -56,6 +56,9 @@ def stack(module_migrated_database, keys):
         console_secure_cookies=False,
         gateway_url=f"http://127.0.0.1:{free_port()}",
         customer_addr=api.target,
+        # no sales service here: a server that answers at once (UNIMPLEMENTED) stands in, so
+        # the rep names each panel asks for fail fast instead of waiting on a closed port
+        sales_addr=api.target,
     )
     app = create_app(settings, peers=Peers(settings.peer_addresses(), timeout_seconds=10))
     yield api, ConsoleUnderTest(app, issuer)
