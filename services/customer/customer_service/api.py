@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2, customer_pb2_grpc, events_pb2
-from crm_shared.attachments import AttachmentStoreSettings, store_from_settings
+from crm_shared.attachments import store_from_settings
 from crm_shared.auth import Principal, can_see, current_principal
 from crm_shared.db import Database, utcnow
 from crm_shared.errors import (
@@ -788,9 +788,7 @@ def build_bindings(database: Database, settings: ApiSettings | None = None) -> l
     servicer.field_keys = getattr(settings, "field_keys", None)
     # Where attachment bytes live: the settings' store (CustomerApiSettings), else the
     # environment's (ATTACHMENT_STORE..., the local folder by default).
-    servicer.attachment_store = store_from_settings(
-        settings if isinstance(settings, AttachmentStoreSettings) else AttachmentStoreSettings()
-    )
+    servicer.attachment_store = store_from_settings(settings)
     return [
         ServiceBinding(
             descriptor=customer_pb2.DESCRIPTOR.services_by_name["CustomerService"],

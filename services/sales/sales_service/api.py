@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 
 from crm.sales.v1 import sales_pb2, sales_pb2_grpc
+from crm_shared.attachments import store_from_settings
 from crm_shared.db import Database
 from crm_shared.grpc.server import ServiceBinding
 from crm_shared.references import ACTIVITY, CAMPAIGN
@@ -24,6 +25,7 @@ from crm_shared.settings import ApiSettings
 
 from sales_service.api_activities import ActivityRpcs
 from sales_service.api_approvals import ApprovalRpcs
+from sales_service.api_attachments import AttachmentRpcs
 from sales_service.api_churn import ChurnRpcs
 from sales_service.api_deals import DealRpcs
 from sales_service.api_leads import LeadRpcs
@@ -34,7 +36,8 @@ from sales_service.opportunity_collaborators import OpportunityCollaboratorRpcs
 
 
 class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, ApprovalRpcs, TargetRpcs,
-                    OpportunityCollaboratorRpcs, ChurnRpcs, sales_pb2_grpc.SalesServiceServicer):
+                    OpportunityCollaboratorRpcs, ChurnRpcs, AttachmentRpcs,
+                    sales_pb2_grpc.SalesServiceServicer):
     def __init__(self, database: Database, settings: ApiSettings | None = None, *,
                  rng: random.Random | None = None) -> None:
         self.database = database
@@ -45,6 +48,9 @@ class SalesServicer(LeadRpcs, DealRpcs, ActivityRpcs, ApprovalRpcs, TargetRpcs,
 
 def build_bindings(database: Database, settings: ApiSettings | None = None) -> list[ServiceBinding]:
     servicer = SalesServicer(database, settings)
+    # Where attachment bytes live: the settings' store (SalesApiSettings), else the
+    # environment's (ATTACHMENT_STORE..., the local folder by default).
+    servicer.attachment_store = store_from_settings(settings)
     return [
         ServiceBinding(
             descriptor=sales_pb2.DESCRIPTOR.services_by_name["SalesService"],

@@ -154,6 +154,7 @@ def customer_merged(uow: UnitOfWork, event: customer_events.CustomerMerged, *, a
     survivor = event.surviving_customer_id
     merged = [customer_id for customer_id in event.merged_customer_ids if customer_id != survivor]
     changed = customer_data.merge(uow.session, survivor, merged, now)
+    customer_facts.collaborators_merged(uow.session, survivor, merged, at)
     for customer_id in merged:
         customer_facts.record(uow.session, customer_id, at, state=MERGED, merged_into=survivor)
     if event.HasField("customer"):
@@ -174,11 +175,12 @@ def customer_merged(uow: UnitOfWork, event: customer_events.CustomerMerged, *, a
 
 
 def customer_erased(uow: UnitOfWork, event: customer_events.CustomerErased, *, at: datetime,
-                    now: datetime) -> int:
+                    now: datetime, files: int = 0) -> int:
     """Blank every personal column about the customer and its aliases, stop following them up
-    (live tasks cancelled, plan paused), and acknowledge; returns the records anonymised."""
+    (live tasks cancelled, plan paused), and acknowledge; returns the records anonymised (plus
+    ``files``: the attachments the worker deleted before)."""
     ids = sorted({event.customer_id, *event.alias_customer_ids} - {""})
-    count = customer_data.erase(uow.session, ids, now)
+    count = customer_data.erase(uow.session, ids, now) + files
     for task in uow.session.scalars(select(FollowUpTask).where(
             FollowUpTask.customer_id.in_(ids),
             FollowUpTask.state.in_(follow_ups.LIVE_STATES))):

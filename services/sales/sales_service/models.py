@@ -14,6 +14,7 @@ from crm_shared.approvals.tables import (
     ApprovalPolicyColumns,
     ApprovalRequestColumns,
 )
+from crm_shared.attachments.records import AttachmentRow
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
 from sqlalchemy import (
     JSON,
@@ -839,3 +840,12 @@ class ApprovalAssignee(ApprovalAssigneeColumns, Base):
 
     __tablename__ = "approval_assignees"
     __table_args__ = (Index("ix_approval_assignees_approver_id", "approver_id"),)
+
+
+class Attachment(AttachmentRow, Base):
+    """A file attached to a follow-up record, a quote or a contract (issue 20); the columns are
+    ``crm_shared.attachments.records.AttachmentRow``'s (``customer_id``: the record's customer,
+    "" for a follow-up of a lead; a merge re-points it, the customer's erasure deletes the row and
+    its object), the bytes in the attachment store."""
+
+    __tablename__ = "attachments"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from crm_shared.attachments import AttachmentStoreSettings
 from crm_shared.settings import ApiSettings, WorkerSettings
 from pydantic import Field
 
 
-class SalesApiSettings(ApiSettings):
+class SalesApiSettings(AttachmentStoreSettings, ApiSettings):
     """The api: lead conversion creates the customer in the customer service; the customers
     and campaigns writes name are checked in the customer and marketing services."""
 
@@ -17,7 +18,7 @@ class SalesApiSettings(ApiSettings):
     marketing_timeout_seconds: float = Field(default=5.0, gt=0)
 
 
-class SalesWorkerSettings(WorkerSettings):
+class SalesWorkerSettings(AttachmentStoreSettings, WorkerSettings):
     """The worker: how often the timers look for due reminders, overdue tasks and contracts."""
 
     sales_scan_seconds: float = Field(default=60.0, gt=0)

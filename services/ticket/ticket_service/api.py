@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from crm.common.v1 import types_pb2
 from crm.ticket.v1 import events_pb2, ticket_pb2, ticket_pb2_grpc
 from crm_shared import list_exports
-from crm_shared.attachments import AttachmentStoreSettings, store_from_settings
+from crm_shared.attachments import store_from_settings
 from crm_shared.auth import Principal, current_principal
 from crm_shared.db import Database, UnitOfWork, utcnow
 from crm_shared.errors import (
@@ -759,9 +759,7 @@ def build_bindings(database: Database, settings: ApiSettings | None = None, *,
     servicer = TicketServicer(database, settings, rng=rng)
     # Where attachment bytes live: the settings' store (TicketApiSettings), else the
     # environment's (ATTACHMENT_STORE..., the local folder by default).
-    servicer.attachment_store = store_from_settings(
-        settings if isinstance(settings, AttachmentStoreSettings) else AttachmentStoreSettings()
-    )
+    servicer.attachment_store = store_from_settings(settings)
     # A ticket naming a customer or contact is checked with the caller's token
     # (crm_shared.references); without a customer service it cannot be: refused UNAVAILABLE.
     # A ticket being changed is looked up here (its customer, for a new contact).

@@ -8,12 +8,13 @@ reordering never roll a profile back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from crm.customer.v1 import events_pb2 as customer_events
 from crm.identity.v1 import events_pb2 as identity_events
 from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.ticket.v1 import events_pb2 as ticket_events
-from crm_shared.attachments import AttachmentStoreSettings, records, store_from_settings
+from crm_shared.attachments import records, store_from_settings
 from crm_shared.db import utcnow
 from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
 from nameko.dependency_providers import Config
@@ -139,9 +140,9 @@ class TicketWorker:
             erased_record_count=len(rows) + files), key=event.customer_id)
 
     def _attachment_store(self):
-        settings = self.config.get(CONFIG_SETTINGS)
-        return store_from_settings(
-            settings if isinstance(settings, AttachmentStoreSettings) else AttachmentStoreSettings())
+        # nameko's config (a dict) in a running worker; the provider itself when called directly
+        config = self.config if isinstance(self.config, Mapping) else {}
+        return store_from_settings(config.get(CONFIG_SETTINGS))
 
     # -- satisfaction -----------------------------------------------------------------------------
 

@@ -125,7 +125,11 @@ class AttachmentStoreSettings(BaseSettings):
         return self
 
 
-def store_from_settings(settings: AttachmentStoreSettings) -> ObjectStore:
+def store_from_settings(settings: object = None) -> ObjectStore:
+    """The store ``settings`` name when they are :class:`AttachmentStoreSettings`; otherwise
+    (no settings: an in-process test, a worker handler called directly) the environment's."""
+    if not isinstance(settings, AttachmentStoreSettings):
+        settings = AttachmentStoreSettings()
     if settings.attachment_store == "s3":
         options = {}
         if settings.attachment_s3_endpoint_url:

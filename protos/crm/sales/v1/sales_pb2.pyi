@@ -1,6 +1,7 @@
 import datetime
 
 from crm.common.v1 import approvals_pb2 as _approvals_pb2
+from crm.common.v1 import attachments_pb2 as _attachments_pb2
 from crm.common.v1 import collaborators_pb2 as _collaborators_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import privacy_pb2 as _privacy_pb2
@@ -2575,3 +2576,55 @@ class UpdateApprovalPolicyRequest(_message.Message):
     policy: _approvals_pb2.ApprovalPolicy
     update_mask: _field_mask_pb2.FieldMask
     def __init__(self, policy: _Optional[_Union[_approvals_pb2.ApprovalPolicy, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class CreateSalesAttachmentRequest(_message.Message):
+    __slots__ = ("record_type", "record_id", "file_name", "content", "request_id")
+    RECORD_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    record_type: str
+    record_id: str
+    file_name: str
+    content: bytes
+    request_id: str
+    def __init__(self, record_type: _Optional[str] = ..., record_id: _Optional[str] = ..., file_name: _Optional[str] = ..., content: _Optional[bytes] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ListSalesAttachmentsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "record_type", "record_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RECORD_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    record_type: str
+    record_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., record_type: _Optional[str] = ..., record_id: _Optional[str] = ...) -> None: ...
+
+class ListSalesAttachmentsResponse(_message.Message):
+    __slots__ = ("attachments", "next_page_token")
+    ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    attachments: _containers.RepeatedCompositeFieldContainer[_attachments_pb2.Attachment]
+    next_page_token: str
+    def __init__(self, attachments: _Optional[_Iterable[_Union[_attachments_pb2.Attachment, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DownloadSalesAttachmentRequest(_message.Message):
+    __slots__ = ("id", "thumbnail", "record_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    THUMBNAIL_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    thumbnail: bool
+    record_id: str
+    def __init__(self, id: _Optional[str] = ..., thumbnail: _Optional[bool] = ..., record_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSalesAttachmentRequest(_message.Message):
+    __slots__ = ("id", "record_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    record_id: str
+    def __init__(self, id: _Optional[str] = ..., record_id: _Optional[str] = ...) -> None: ...

@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from crm.common.v1 import approvals_pb2 as crm_dot_common_dot_v1_dot_approvals__pb2
+from crm.common.v1 import attachments_pb2 as crm_dot_common_dot_v1_dot_attachments__pb2
 from crm.common.v1 import collaborators_pb2 as crm_dot_common_dot_v1_dot_collaborators__pb2
 from crm.common.v1 import privacy_pb2 as crm_dot_common_dot_v1_dot_privacy__pb2
 from crm.common.v1 import reporting_pb2 as crm_dot_common_dot_v1_dot_reporting__pb2
@@ -345,6 +346,26 @@ class SalesServiceStub:
                 '/crm.sales.v1.SalesService/GetActivity',
                 request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetActivityRequest.SerializeToString,
                 response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.Activity.FromString,
+                _registered_method=True)
+        self.CreateSalesAttachment = channel.unary_unary(
+                '/crm.sales.v1.SalesService/CreateSalesAttachment',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.CreateSalesAttachmentRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.FromString,
+                _registered_method=True)
+        self.ListSalesAttachments = channel.unary_unary(
+                '/crm.sales.v1.SalesService/ListSalesAttachments',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesAttachmentsRequest.SerializeToString,
+                response_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesAttachmentsResponse.FromString,
+                _registered_method=True)
+        self.DownloadSalesAttachment = channel.unary_stream(
+                '/crm.sales.v1.SalesService/DownloadSalesAttachment',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.DownloadSalesAttachmentRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.FromString,
+                _registered_method=True)
+        self.DeleteSalesAttachment = channel.unary_unary(
+                '/crm.sales.v1.SalesService/DeleteSalesAttachment',
+                request_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.DeleteSalesAttachmentRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
         self.ListActivities = channel.unary_unary(
                 '/crm.sales.v1.SalesService/ListActivities',
@@ -1000,6 +1021,38 @@ class SalesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateSalesAttachment(self, request, context):
+        """Attaches a file to a follow-up record, a quote or a contract the caller may see (a
+        screenshot of a conversation, a requirements document, a signed scan): images, PDF and
+        Office documents up to the size limit, the type sniffed from the content
+        (crm.common.v1.Attachment). Images get a thumbnail.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSalesAttachments(self, request, context):
+        """Lists the attachments of a follow-up record, a quote or a contract, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadSalesAttachment(self, request, context):
+        """Streams an attachment's bytes (or its thumbnail) after checking that the caller may see
+        its record; NOT_FOUND otherwise.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSalesAttachment(self, request, context):
+        """Deletes an attachment and its stored object.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListActivities(self, request, context):
         """Lists follow-up records.
         """
@@ -1581,6 +1634,26 @@ def add_SalesServiceServicer_to_server(servicer, server):
                     servicer.GetActivity,
                     request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.GetActivityRequest.FromString,
                     response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.Activity.SerializeToString,
+            ),
+            'CreateSalesAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSalesAttachment,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.CreateSalesAttachmentRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.SerializeToString,
+            ),
+            'ListSalesAttachments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSalesAttachments,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesAttachmentsRequest.FromString,
+                    response_serializer=crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesAttachmentsResponse.SerializeToString,
+            ),
+            'DownloadSalesAttachment': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadSalesAttachment,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.DownloadSalesAttachmentRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.SerializeToString,
+            ),
+            'DeleteSalesAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSalesAttachment,
+                    request_deserializer=crm_dot_sales_dot_v1_dot_sales__pb2.DeleteSalesAttachmentRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'ListActivities': grpc.unary_unary_rpc_method_handler(
                     servicer.ListActivities,
@@ -3390,6 +3463,114 @@ class SalesService:
             '/crm.sales.v1.SalesService/GetActivity',
             crm_dot_sales_dot_v1_dot_sales__pb2.GetActivityRequest.SerializeToString,
             crm_dot_sales_dot_v1_dot_sales__pb2.Activity.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSalesAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/CreateSalesAttachment',
+            crm_dot_sales_dot_v1_dot_sales__pb2.CreateSalesAttachmentRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_attachments__pb2.Attachment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSalesAttachments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/ListSalesAttachments',
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesAttachmentsRequest.SerializeToString,
+            crm_dot_sales_dot_v1_dot_sales__pb2.ListSalesAttachmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadSalesAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/DownloadSalesAttachment',
+            crm_dot_sales_dot_v1_dot_sales__pb2.DownloadSalesAttachmentRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_attachments__pb2.AttachmentChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSalesAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.sales.v1.SalesService/DeleteSalesAttachment',
+            crm_dot_sales_dot_v1_dot_sales__pb2.DeleteSalesAttachmentRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,
