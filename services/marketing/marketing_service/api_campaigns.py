@@ -49,12 +49,21 @@ from sqlalchemy import String, cast, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from marketing_service import attribution, campaign_kpis, campaigns, marketing_policy, outbound
+from marketing_service import (
+    attribution,
+    campaign_kpis,
+    campaigns,
+    marketing_policy,
+    outbound,
+    survey_rounds,
+    surveys,
+)
 from marketing_service import campaign_lifecycle as lifecycle
 from marketing_service.campaign_views import (
     RECIPIENT_STATUSES,
     RESPONSE_KINDS,
     STATES,
+    SURVEY_SCHEDULES,
     campaign_to_proto,
     etag_of,
     recipient_to_proto,
@@ -66,14 +75,16 @@ from marketing_service.models import (
     CampaignRecipient,
     CampaignResponseRecord,
     CustomerProfile,
+    Survey,
 )
+from marketing_service.survey_views import questions_of, results_to_proto
 
 # Who may call each RPC (readers, writers, the policy's admins) is declared once, by the
 # contract's ``(crm.common.v1.access)`` option, and enforced before any handler runs
 # (``crm_shared.access``); the handlers keep only the checks of each record.
 CREATE_FIELDS = {"name", "description", "objective", "channel", "segment_ids",
                  "excluded_segment_ids", "variants", "schedule_time", "end_time", "budget", "cost",
-                 "survey_id", "owner_id"}
+                 "survey_id", "survey_schedule", "owner_id"}
 REQUIRED_ON_CREATE = {"name", "channel", "segment_ids", "variants"}
 OUTPUT_ONLY = {"id", "state", "stats", "department_path", "launch_time", "complete_time",
                "create_time", "update_time", "created_by", "updated_by", "etag"}
@@ -194,6 +205,8 @@ class CampaignRpcs:
                 problems = campaigns.segment_violations(uow.session, data.segment_ids,
                                                         data.excluded_segment_ids)
                 problems += campaigns.survey_violations(uow.session, principal, data.survey_id)
+                problems += campaigns.survey_schedule_violations(
+                    data.survey_id, SURVEY_SCHEDULES.name(data.survey_schedule))
                 if problems:
                     raise InvalidArgument(problems)
                 campaign = Campaign(
@@ -322,6 +335,11 @@ class CampaignRpcs:
                 problems += campaigns.segment_violations(uow.session, targeted, excluded)
             if "survey_id" in paths:
                 problems += campaigns.survey_violations(uow.session, principal, data.survey_id)
+            if paths & {"survey_id", "survey_schedule"}:
+                problems += campaigns.survey_schedule_violations(
+                    data.survey_id if "survey_id" in paths else campaign.survey_id,
+                    SURVEY_SCHEDULES.name(data.survey_schedule) if "survey_schedule" in paths
+                    else campaign.survey_schedule)
             if problems:
                 raise InvalidArgument(problems)
             campaigns.apply(campaign, data, paths)
@@ -514,6 +532,28 @@ class CampaignRpcs:
                 currency=attribution.currency_of(campaign))
             return marketing_pb2.CampaignRoi(campaign_id=campaign.id, total=total,
                                              variants=variants, compute_time=to_timestamp(utcnow()))
+
+    def GetCampaignSurveyRounds(self, request, context):
+        """Each round of the campaign's scheduled survey, over the customers the caller reaches
+        (as its recipients are listed)."""
+        principal = current_principal()
+        refuse_unsupported(request, {"campaign_id"})
+        if not request.campaign_id:
+            raise InvalidArgument([FieldViolation("campaign_id", "is required")])
+        with self.database.unit_of_work(readonly=True) as uow:
+            campaign = self._visible_campaign(uow, principal, request.campaign_id)
+            survey = uow.session.get(Survey, campaign.survey_id) if campaign.survey_id else None
+            if survey is None:
+                return marketing_pb2.CampaignSurveyRounds(campaign_id=campaign.id)
+            threshold = marketing_policy.current(uow.session).low_score_threshold
+            return marketing_pb2.CampaignSurveyRounds(campaign_id=campaign.id, rounds=[
+                marketing_pb2.CampaignSurveyRound(
+                    round=found["round"], invited_count=found["invited"],
+                    results=results_to_proto(
+                        survey, None, surveys.results(questions_of(survey), found["answers"],
+                                                      threshold), found["reached"]))
+                for found in survey_rounds.rounds_of(uow.session, campaign,
+                                                     Reach.of(principal).customers)])
 
     # -- policy -----------------------------------------------------------------------------------
 

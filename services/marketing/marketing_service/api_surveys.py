@@ -88,6 +88,7 @@ from marketing_service.survey_views import (
     question_of,
     question_to_proto,
     questions_of,
+    results_to_proto,
     survey_to_proto,
     trigger_to_proto,
 )
@@ -675,7 +676,7 @@ class SurveyRpcs:
             outcome = surveys.results(questions_of(survey), uow.session.execute(answers).all(),
                                       policy.low_score_threshold)
             invitation_count = uow.session.scalar(invited)
-            return _results_to_proto(survey, request.period, outcome, invitation_count)
+            return results_to_proto(survey, request.period, outcome, invitation_count)
 
     # -- improvement items ----------------------------------------------------------------------
 
@@ -837,30 +838,3 @@ class SurveyRpcs:
         with self.database.unit_of_work(readonly=True) as uow:
             return customer_data.export(uow.session, request.customer_id, utcnow(),
                                         Reach.of(principal))
-
-
-def _results_to_proto(survey: Survey, period, outcome: surveys.Results,
-                      invitation_count: int) -> marketing_pb2.SurveyResults:
-    message = marketing_pb2.SurveyResults(
-        survey_id=survey.id, period=period, invitation_count=invitation_count,
-        answer_count=outcome.answer_count,
-        response_rate=round(outcome.answer_count / invitation_count, 4)
-        if invitation_count else 0.0,
-        compute_time=to_timestamp(utcnow()))
-    for result in outcome.questions:
-        message.questions.append(marketing_pb2.QuestionResult(
-            question_id=result.question.id, dimension=result.question.dimension,
-            text=result.question.text, answer_count=result.answer_count,
-            average_score=result.average_score,
-            score_counts={int(k): v for k, v in result.score_counts.items()},
-            choice_counts=dict(result.choice_counts), low_score_count=result.low_score_count,
-            low_score_share=result.low_score_share))
-    for dimension in outcome.dimensions:
-        message.dimensions.append(marketing_pb2.DimensionResult(
-            dimension=dimension.dimension, average_score=dimension.average_score,
-            low_score_share=dimension.low_score_share, answer_count=dimension.answer_count))
-    if outcome.nps is not None:
-        message.nps.CopyFrom(marketing_pb2.NpsResult(
-            score=outcome.nps.score, promoter_count=outcome.nps.promoters,
-            passive_count=outcome.nps.passives, detractor_count=outcome.nps.detractors))
-    return message

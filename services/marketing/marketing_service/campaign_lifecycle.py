@@ -44,7 +44,7 @@ IN_PLACE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 PLANNING_FIELDS = frozenset({"channel", "segment_ids", "excluded_segment_ids", "variants",
-                             "survey_id"})
+                             "survey_id", "survey_schedule"})
 """Fields that shape who gets what: changeable only while planning."""
 DESCRIPTIVE_FIELDS = frozenset({"name", "description", "objective", "budget", "cost"})
 TIME_FIELDS = frozenset({"schedule_time", "end_time"})

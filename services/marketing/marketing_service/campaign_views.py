@@ -14,6 +14,7 @@ STATES = EnumNames(marketing_pb2.CampaignState, "CAMPAIGN_STATE_")
 RECIPIENT_STATUSES = EnumNames(marketing_pb2.RecipientStatus, "RECIPIENT_STATUS_")
 RESPONSE_KINDS = EnumNames(marketing_pb2.ResponseKind, "RESPONSE_KIND_")
 CHANNELS = EnumNames(types_pb2.DeliveryChannel, "DELIVERY_CHANNEL_")
+SURVEY_SCHEDULES = EnumNames(marketing_pb2.SurveySchedule, "SURVEY_SCHEDULE_")
 VARIANT_FIELDS = ("id", "name", "weight_percent", "template_key", "subject", "body", "locale",
                   "landing_url")
 
@@ -55,6 +56,7 @@ def campaign_to_proto(campaign: Campaign,
         budget=money(campaign.budget_currency, campaign.budget_minor),
         cost=money(campaign.cost_currency, campaign.cost_minor),
         survey_id=campaign.survey_id or "",
+        survey_schedule=SURVEY_SCHEDULES.value(campaign.survey_schedule),
         stats=stats,
         owner_id=campaign.owner_id,
         department_path=campaign.department_path,

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from marketing_service import ab_split, outbound, profiles, segments
 from marketing_service import campaign_lifecycle as lifecycle
-from marketing_service.campaign_views import campaign_to_proto, variant_to_json
+from marketing_service.campaign_views import SURVEY_SCHEDULES, campaign_to_proto, variant_to_json
 from marketing_service.customer_reach import Reach
 from marketing_service.models import (
     Campaign,
@@ -196,7 +196,19 @@ def input_violations(data: marketing_pb2.Campaign, paths: set[str], *,
             found += _money_violations(getattr(data, name), f"{prefix}{name}")
     if "survey_id" in paths and len(data.survey_id) > 36:
         found.append(FieldViolation(f"{prefix}survey_id", "is not a survey id"))
+    if "survey_schedule" in paths and data.survey_schedule and \
+            not SURVEY_SCHEDULES.name(data.survey_schedule):
+        found.append(FieldViolation(f"{prefix}survey_schedule", "is not a survey schedule"))
     return found
+
+
+def survey_schedule_violations(survey_id: str | None, survey_schedule: str | None, *,
+                               prefix: str = "campaign.") -> list[FieldViolation]:
+    """A survey schedule needs the survey it sends (both as they are after the change)."""
+    if survey_schedule and not (survey_id or "").strip():
+        return [FieldViolation(f"{prefix}survey_schedule",
+                               "needs the survey it sends: give survey_id too")]
+    return []
 
 
 def segment_violations(session: Session, segment_ids: Iterable[str],
@@ -270,6 +282,8 @@ def apply(row: Campaign, data: marketing_pb2.Campaign, paths: set[str]) -> None:
             setattr(row, f"{name}_minor", value.amount_minor if data.HasField(name) else 0)
     if "survey_id" in paths:
         row.survey_id = data.survey_id.strip() or None
+    if "survey_schedule" in paths:
+        row.survey_schedule = SURVEY_SCHEDULES.name(data.survey_schedule) or None
 
 
 # -- lifecycle ------------------------------------------------------------------------------------

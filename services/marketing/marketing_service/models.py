@@ -175,7 +175,12 @@ class ContactOccasion(Base):
     A trigger's care occasion (a birthday, a cooperation anniversary, a festival) is stored here
     too, once per customer (or contact), occasion and action kind whichever trigger takes it:
     key ``care:<action kind>:<customer id>:<trigger occasion>``, ``segment_id`` the trigger's
-    segment or ``""``, ``action_kind`` the trigger's kind, ``period`` the year."""
+    segment or ``""``, ``action_kind`` the trigger's kind, ``period`` the year.
+
+    A campaign's survey round (:mod:`marketing_service.survey_rounds`) is stored here too, once
+    per member and round: key ``campaign-survey:<campaign id>:<customer id>:<round>``,
+    ``segment_id`` the campaign's id, ``action_kind`` ``campaign_survey``, ``period`` the round
+    (``2026-Q4``), ``outbound_message_id`` the invitation's message."""
 
     __tablename__ = "contact_occasions"
     __table_args__ = (
@@ -343,6 +348,9 @@ class Campaign(Base):
     excluded_segment_ids: Mapped[list] = mapped_column(JSON)
     variants: Mapped[list] = mapped_column(JSON)
     survey_id: Mapped[str | None] = mapped_column(String(36))
+    survey_schedule: Mapped[str | None] = mapped_column(String(20))
+    """How often the members are invited to ``survey_id`` (``once``, ``quarterly``; NULL: not
+    at all), see :mod:`marketing_service.survey_rounds`."""
     schedule_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     end_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     budget_currency: Mapped[str | None] = mapped_column(String(3))

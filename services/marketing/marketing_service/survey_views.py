@@ -7,6 +7,7 @@ from datetime import date
 
 from crm.common.v1 import rules_pb2, types_pb2
 from crm.marketing.v1 import marketing_pb2
+from crm_shared.db import utcnow
 from crm_shared.grpc.enums import EnumNames
 from crm_shared.timestamps import to_timestamp
 from google.protobuf import json_format
@@ -19,7 +20,7 @@ from marketing_service.models import (
     Trigger,
     TriggerFiring,
 )
-from marketing_service.surveys import Question
+from marketing_service.surveys import Question, Results
 
 TRIGGER_KINDS = EnumNames(marketing_pb2.TriggerKind, "TRIGGER_KIND_")
 ACTION_KINDS = EnumNames(marketing_pb2.TriggerActionKind, "TRIGGER_ACTION_KIND_")
@@ -169,3 +170,30 @@ def improvement_to_proto(item: ImprovementItem) -> marketing_pb2.ImprovementItem
         owner_id=item.owner_id, department_path=item.department_path,
         due_date=_date_text(item.due_date), automatic=item.automatic,
         create_time=to_timestamp(item.create_time), update_time=to_timestamp(item.update_time))
+
+
+def results_to_proto(survey: Survey, period, outcome: Results,
+                     invitation_count: int) -> marketing_pb2.SurveyResults:
+    message = marketing_pb2.SurveyResults(
+        survey_id=survey.id, period=period, invitation_count=invitation_count,
+        answer_count=outcome.answer_count,
+        response_rate=round(outcome.answer_count / invitation_count, 4)
+        if invitation_count else 0.0,
+        compute_time=to_timestamp(utcnow()))
+    for result in outcome.questions:
+        message.questions.append(marketing_pb2.QuestionResult(
+            question_id=result.question.id, dimension=result.question.dimension,
+            text=result.question.text, answer_count=result.answer_count,
+            average_score=result.average_score,
+            score_counts={int(k): v for k, v in result.score_counts.items()},
+            choice_counts=dict(result.choice_counts), low_score_count=result.low_score_count,
+            low_score_share=result.low_score_share))
+    for dimension in outcome.dimensions:
+        message.dimensions.append(marketing_pb2.DimensionResult(
+            dimension=dimension.dimension, average_score=dimension.average_score,
+            low_score_share=dimension.low_score_share, answer_count=dimension.answer_count))
+    if outcome.nps is not None:
+        message.nps.CopyFrom(marketing_pb2.NpsResult(
+            score=outcome.nps.score, promoter_count=outcome.nps.promoters,
+            passive_count=outcome.nps.passives, detractor_count=outcome.nps.detractors))
+    return message

@@ -3,7 +3,9 @@ notification service (consent and frequency cap checked at send time), responses
 attribution from sales events. Mixed into :class:`marketing_service.worker.MarketingWorker`.
 
 The timer takes its interval from ``MARKETING_SCAN_SECONDS``; each pass launches the scheduled
-campaigns that are due and completes those whose end time has come. Sending what is due
+campaigns that are due and completes those whose end time has come, and a second timer invites
+running campaigns' members to their scheduled survey once per round
+(:mod:`marketing_service.survey_rounds`). Sending what is due
 (:func:`marketing_service.outbound.dispatch_due`) calls the notification service over gRPC, so
 it runs in the api process (see :mod:`marketing_service.api`), not under the worker's eventlet.
 """
@@ -17,10 +19,11 @@ from crm.notification.v1 import events_pb2 as notification_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm_shared.db import utcnow
 from crm_shared.events import wire
-from crm_shared.events.handlers import CONFIG_DATABASE, EventContext, on_event
+from crm_shared.events.handlers import CONFIG_DATABASE, CONFIG_SETTINGS, EventContext, on_event
 from crm_shared.timestamps import from_timestamp
 
-from marketing_service import attribution, campaigns, outbound
+from marketing_service import attribution, campaigns, outbound, survey_rounds
+from marketing_service.invitations import LinkSigner
 from marketing_service.timers import scan_timer
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,15 @@ class CampaignWork:
         launched, completed = campaigns.run_schedule(self.config[CONFIG_DATABASE], utcnow())
         if launched or completed:
             log.info("campaigns: %d launched, %d completed", launched, completed)
+
+    @scan_timer(interval=60.0)
+    def send_campaign_survey_rounds(self) -> None:
+        """Running campaigns' scheduled surveys: each member invited once per round (see
+        :func:`survey_rounds.send_due`)."""
+        invited = survey_rounds.send_due(self.config[CONFIG_DATABASE], utcnow(),
+                                         LinkSigner.of(self.config.get(CONFIG_SETTINGS)))
+        if invited:
+            log.info("campaign survey rounds: %d invitations", invited)
 
     # -- what became of the messages --------------------------------------------------------------
 

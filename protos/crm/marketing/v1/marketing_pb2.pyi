@@ -110,6 +110,12 @@ class SurveyKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SURVEY_KIND_RELATIONSHIP: _ClassVar[SurveyKind]
     SURVEY_KIND_CAMPAIGN: _ClassVar[SurveyKind]
 
+class SurveySchedule(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SURVEY_SCHEDULE_UNSPECIFIED: _ClassVar[SurveySchedule]
+    SURVEY_SCHEDULE_ONCE: _ClassVar[SurveySchedule]
+    SURVEY_SCHEDULE_QUARTERLY: _ClassVar[SurveySchedule]
+
 class SurveyState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     SURVEY_STATE_UNSPECIFIED: _ClassVar[SurveyState]
@@ -204,6 +210,9 @@ SURVEY_KIND_UNSPECIFIED: SurveyKind
 SURVEY_KIND_SERVICE_SATISFACTION: SurveyKind
 SURVEY_KIND_RELATIONSHIP: SurveyKind
 SURVEY_KIND_CAMPAIGN: SurveyKind
+SURVEY_SCHEDULE_UNSPECIFIED: SurveySchedule
+SURVEY_SCHEDULE_ONCE: SurveySchedule
+SURVEY_SCHEDULE_QUARTERLY: SurveySchedule
 SURVEY_STATE_UNSPECIFIED: SurveyState
 SURVEY_STATE_DRAFT: SurveyState
 SURVEY_STATE_ACTIVE: SurveyState
@@ -360,7 +369,7 @@ class ChannelConsent(_message.Message):
     def __init__(self, channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ..., granted: _Optional[bool] = ..., own: _Optional[bool] = ...) -> None: ...
 
 class Campaign(_message.Message):
-    __slots__ = ("id", "name", "description", "objective", "state", "channel", "segment_ids", "excluded_segment_ids", "variants", "schedule_time", "end_time", "budget", "cost", "survey_id", "stats", "owner_id", "department_path", "launch_time", "complete_time", "create_time", "update_time", "created_by", "updated_by", "etag")
+    __slots__ = ("id", "name", "description", "objective", "state", "channel", "segment_ids", "excluded_segment_ids", "variants", "schedule_time", "end_time", "budget", "cost", "survey_id", "stats", "owner_id", "department_path", "launch_time", "complete_time", "create_time", "update_time", "created_by", "updated_by", "etag", "survey_schedule")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -385,6 +394,7 @@ class Campaign(_message.Message):
     CREATED_BY_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    SURVEY_SCHEDULE_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     description: str
@@ -409,7 +419,8 @@ class Campaign(_message.Message):
     created_by: str
     updated_by: str
     etag: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., objective: _Optional[str] = ..., state: _Optional[_Union[CampaignState, str]] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ..., segment_ids: _Optional[_Iterable[str]] = ..., excluded_segment_ids: _Optional[_Iterable[str]] = ..., variants: _Optional[_Iterable[_Union[CampaignVariant, _Mapping]]] = ..., schedule_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., budget: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., cost: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., survey_id: _Optional[str] = ..., stats: _Optional[_Union[CampaignStats, _Mapping]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., launch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    survey_schedule: SurveySchedule
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., objective: _Optional[str] = ..., state: _Optional[_Union[CampaignState, str]] = ..., channel: _Optional[_Union[_types_pb2.DeliveryChannel, str]] = ..., segment_ids: _Optional[_Iterable[str]] = ..., excluded_segment_ids: _Optional[_Iterable[str]] = ..., variants: _Optional[_Iterable[_Union[CampaignVariant, _Mapping]]] = ..., schedule_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., budget: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., cost: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., survey_id: _Optional[str] = ..., stats: _Optional[_Union[CampaignStats, _Mapping]] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., launch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ..., survey_schedule: _Optional[_Union[SurveySchedule, str]] = ...) -> None: ...
 
 class CampaignVariant(_message.Message):
     __slots__ = ("id", "name", "weight_percent", "template_key", "subject", "body", "locale", "landing_url")
@@ -1136,6 +1147,30 @@ class RecordCampaignResponseRequest(_message.Message):
     response: CampaignResponse
     request_id: str
     def __init__(self, response: _Optional[_Union[CampaignResponse, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetCampaignSurveyRoundsRequest(_message.Message):
+    __slots__ = ("campaign_id",)
+    CAMPAIGN_ID_FIELD_NUMBER: _ClassVar[int]
+    campaign_id: str
+    def __init__(self, campaign_id: _Optional[str] = ...) -> None: ...
+
+class CampaignSurveyRounds(_message.Message):
+    __slots__ = ("campaign_id", "rounds")
+    CAMPAIGN_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUNDS_FIELD_NUMBER: _ClassVar[int]
+    campaign_id: str
+    rounds: _containers.RepeatedCompositeFieldContainer[CampaignSurveyRound]
+    def __init__(self, campaign_id: _Optional[str] = ..., rounds: _Optional[_Iterable[_Union[CampaignSurveyRound, _Mapping]]] = ...) -> None: ...
+
+class CampaignSurveyRound(_message.Message):
+    __slots__ = ("round", "invited_count", "results")
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    INVITED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    round: str
+    invited_count: int
+    results: SurveyResults
+    def __init__(self, round: _Optional[str] = ..., invited_count: _Optional[int] = ..., results: _Optional[_Union[SurveyResults, _Mapping]] = ...) -> None: ...
 
 class GetCampaignRoiRequest(_message.Message):
     __slots__ = ("campaign_id",)

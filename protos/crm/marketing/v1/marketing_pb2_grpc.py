@@ -159,6 +159,11 @@ class MarketingServiceStub:
                 request_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.GetCampaignRoiRequest.SerializeToString,
                 response_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.CampaignRoi.FromString,
                 _registered_method=True)
+        self.GetCampaignSurveyRounds = channel.unary_unary(
+                '/crm.marketing.v1.MarketingService/GetCampaignSurveyRounds',
+                request_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.GetCampaignSurveyRoundsRequest.SerializeToString,
+                response_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.CampaignSurveyRounds.FromString,
+                _registered_method=True)
         self.GetMarketingPolicy = channel.unary_unary(
                 '/crm.marketing.v1.MarketingService/GetMarketingPolicy',
                 request_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.GetMarketingPolicyRequest.SerializeToString,
@@ -463,6 +468,15 @@ class MarketingServiceServicer:
 
     def GetCampaignRoi(self, request, context):
         """Returns a campaign's ROI: responses, leads, conversions and revenue attributed, per variant.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCampaignSurveyRounds(self, request, context):
+        """Returns the rounds of a campaign's scheduled survey (`survey_schedule`), newest first: per
+        round the members invited, those who answered, the response rate and the survey's results
+        over that round's answers, of the customers the caller may see.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -779,6 +793,11 @@ def add_MarketingServiceServicer_to_server(servicer, server):
                     servicer.GetCampaignRoi,
                     request_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.GetCampaignRoiRequest.FromString,
                     response_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.CampaignRoi.SerializeToString,
+            ),
+            'GetCampaignSurveyRounds': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCampaignSurveyRounds,
+                    request_deserializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.GetCampaignSurveyRoundsRequest.FromString,
+                    response_serializer=crm_dot_marketing_dot_v1_dot_marketing__pb2.CampaignSurveyRounds.SerializeToString,
             ),
             'GetMarketingPolicy': grpc.unary_unary_rpc_method_handler(
                     servicer.GetMarketingPolicy,
@@ -1539,6 +1558,33 @@ class MarketingService:
             '/crm.marketing.v1.MarketingService/GetCampaignRoi',
             crm_dot_marketing_dot_v1_dot_marketing__pb2.GetCampaignRoiRequest.SerializeToString,
             crm_dot_marketing_dot_v1_dot_marketing__pb2.CampaignRoi.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCampaignSurveyRounds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.marketing.v1.MarketingService/GetCampaignSurveyRounds',
+            crm_dot_marketing_dot_v1_dot_marketing__pb2.GetCampaignSurveyRoundsRequest.SerializeToString,
+            crm_dot_marketing_dot_v1_dot_marketing__pb2.CampaignSurveyRounds.FromString,
             options,
             channel_credentials,
             insecure,
