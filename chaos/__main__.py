@@ -188,6 +188,7 @@ def build_report(
             "duplicated": verdict.duplicated[:50],
             "orphans": verdict.orphans[:50],
             "incomplete_traces": verdict.incomplete_traces[:50],
+            "dead_letters": verdict.dead_letter_details[:50],
         },
         "outbox_pending": verdict.pending_outbox,
         "queue_backlog": verdict.queue_backlog,

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from crm_shared.events.deadletters import list_dead_letters
 from sqlalchemy import create_engine, text
 
 from chaos.client import Client
@@ -38,6 +39,7 @@ class Verdict:
     pending_outbox: dict = field(default_factory=dict)
     queue_backlog: dict = field(default_factory=dict)
     dead_letters: dict = field(default_factory=dict)
+    dead_letter_details: list[str] = field(default_factory=list)
     quiescence_seconds: float | None = None
     settled: dict = field(default_factory=dict)  # seconds until each condition of quiescence
 
@@ -155,6 +157,13 @@ class Checker:
         )
         verdict.pending_outbox = self.pending_outbox()
         verdict.queue_backlog, verdict.dead_letters = self.queues()
+        for queue in verdict.dead_letters:  # what each one is and why it was given up on
+            service = queue.removesuffix(".dead-letters")
+            verdict.dead_letter_details += [
+                f"{service}: {letter.event_type} on {letter.queue} after {letter.attempts} "
+                f"attempt(s): {letter.error[:300]}"
+                for letter in list_dead_letters(self.stack.rabbit.amqp_url, service)
+            ]
         self._tickets(verdict)
         self._customers(verdict)
         self._leads(verdict)
