@@ -101,6 +101,17 @@ def collaborator_removed(uow, event, *, at: datetime, now: datetime) -> None:
     _record_collaborator(uow.session, event.customer_id, event.user_id, at, role=None)
 
 
+def collaborators_merged(session: Session, survivor_id: str, merged_ids, at: datetime) -> None:
+    """``customer.merged``: the merged customers' collaborators work on the survivor now (as the
+    customer service re-points them), unless the survivor says otherwise of the same person."""
+    for row in session.scalars(select(CustomerCollaboratorFact).where(
+            CustomerCollaboratorFact.customer_id.in_(list(merged_ids)),
+            CustomerCollaboratorFact.active.is_(True))).all():
+        if session.get(CustomerCollaboratorFact, (survivor_id, row.user_id)) is None:
+            session.add(CustomerCollaboratorFact(customer_id=survivor_id, user_id=row.user_id,
+                                                 role=row.role, active=True, fact_time=at))
+
+
 def _record_collaborator(session: Session, customer_id: str, user_id: str, at: datetime, *,
                          role: str | None) -> None:
     """Added with ``role``, or removed (None), ``at``; an event older than the newest one

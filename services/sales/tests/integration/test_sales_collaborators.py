@@ -299,3 +299,37 @@ def test_an_opportunity_collaborator_sees_it_and_records_follow_ups_on_it(api, r
     assert (
         rpc_error(theirs.GetOpportunity, S.GetOpportunityRequest(id=opportunity)).code is NOT_FOUND
     )
+
+
+def test_a_merge_carries_the_collaborators_to_the_surviving_customer(api, rpc_error):
+    customers = api.customers
+    merged, survivor = (
+        customers.customer(OWNER, "华东物流"),
+        customers.customer(OWNER, "华东物流集团"),
+    )
+    customers.stub(OWNER).AddCustomerCollaborator(
+        C.AddCustomerCollaboratorRequest(
+            customer_id=merged,
+            user_id=COLLABORATOR,
+            role=collaborators_pb2.COLLABORATOR_ROLE_SERVICE,
+        )
+    )
+    _deliver_customer_events(api, merged)
+    _deliver_customer_events(api, survivor)
+    assert rpc_error(_record, api, COLLABORATOR, survivor, "合并前").code is NOT_FOUND
+
+    now = utcnow()
+    with api.database.unit_of_work() as uow:  # what the sales worker does with customer.merged
+        follow_up_events.customer_merged(
+            uow,
+            customer_events.CustomerMerged(
+                surviving_customer_id=survivor,
+                merged_customer_ids=[merged],
+                owner_id=OWNER,
+                department_path="/hq/sales/east",
+            ),
+            at=now,
+            now=now,
+        )
+
+    assert _record(api, COLLABORATOR, survivor, "合并后").customer_id == survivor
