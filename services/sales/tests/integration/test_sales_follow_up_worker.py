@@ -7,9 +7,11 @@ and all) to show it is acknowledged once."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import openpyxl
 import pytest
 from crm.common.v1 import types_pb2
 from crm.customer.v1 import customer_pb2
@@ -19,6 +21,7 @@ from crm.marketing.v1 import events_pb2 as marketing_events
 from crm.marketing.v1 import marketing_pb2
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
+from crm_shared.attachments import check_upload, records, store_from_settings
 from crm_shared.db import Database
 from crm_shared.events import wire
 from crm_shared.events.handlers import _Delivery
@@ -27,6 +30,7 @@ from sales_service import follow_up_events, opportunities, plans_and_tasks
 from sales_service.models import (
     Activity,
     ActivityComment,
+    Attachment,
     CustomerFact,
     FollowUpPlan,
     FollowUpTask,
@@ -395,11 +399,21 @@ def test_a_handover_moves_exactly_the_open_work_of_the_handed_over_customers(dat
     assert get(database, FollowUpTask, lead_task).owner_id == successor
 
 
-def test_an_erasure_blanks_exactly_the_personal_columns_and_is_acknowledged_once(database):
+def test_an_erasure_blanks_exactly_the_personal_columns_and_is_acknowledged_once(
+    database, tmp_path, monkeypatch
+):
     erased, alias, other = created(database), created(database), created(database)
     with database.unit_of_work() as uow:
         rows = [_activity(erased), _activity(alias), _activity(other)]
         uow.session.add_all(rows)
+    # A requirements document on the alias's follow-up record: a file cannot be blanked.
+    monkeypatch.setenv("ATTACHMENT_LOCAL_DIR", str(tmp_path / "files"))
+    upload, _ = check_upload("需求文档.xlsx", _xlsx())
+    with database.unit_of_work() as uow:
+        document = records.store(
+            uow.session, store_from_settings(), Attachment, upload, service="sales",
+            customer_id=alias, record_type="follow_up", record_id=rows[1].id,
+            actor_id="u-rep", request_id=None)
     open_task = task_row(database, date(2025, 6, 20), customer_id=erased)
     lead = lead_row(database, erased)  # the leads part's table, too
     event = customer_events.CustomerErased(erasure_request_id="er-1", customer_id=erased,
@@ -430,8 +444,16 @@ def test_an_erasure_blanks_exactly_the_personal_columns_and_is_acknowledged_once
                                              sales_events.SalesCustomerDataErased)
                         if e.erasure_request_id == "er-1"]
     assert len(acknowledgements) == 1
-    # two follow-up records and the lead held personal data
-    assert (acknowledgements[0].customer_id, acknowledgements[0].erased_record_count) == (erased, 3)
+    # two follow-up records and the lead held personal data; the document is gone
+    assert (acknowledgements[0].customer_id, acknowledgements[0].erased_record_count) == (erased, 4)
+    assert get(database, Attachment, document.id) is None
+    assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+
+
+def _xlsx() -> bytes:
+    out = io.BytesIO()
+    openpyxl.Workbook().save(out)
+    return out.getvalue()
 
 
 def test_department_leads_follow_identity_revisions(database):
