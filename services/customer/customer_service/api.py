@@ -53,6 +53,7 @@ from customer_service import (
     classification,
     duplicates,
     handover,
+    key_field_approvals,
     personal_data,
     profile,
     repository,
@@ -60,6 +61,7 @@ from customer_service import (
     rules,
 )
 from customer_service import tags as tags_domain
+from customer_service.api_approvals import ApprovalRpcs
 from customer_service.api_attachments import AttachmentRpcs
 from customer_service.api_collaborators import CollaboratorRpcs, collaborators_of
 from customer_service.api_contact_match import ContactMatchRpcs
@@ -106,7 +108,8 @@ OUTPUT_ONLY_FIELDS = {"id", "number", "department_path", "create_time", "update_
                       "created_by", "updated_by", "etag", "value_class", "annual_contract_amount",
                       "churn_risk", "completeness_score", "missing_fields",
                       "sensitive_fields_masked", "state", "merged_into_customer_id",
-                      "last_interaction_time", "lifecycle_stage_change_time", "collaborators"}
+                      "last_interaction_time", "lifecycle_stage_change_time", "collaborators",
+                      "pending_approval_request_id"}
 PROFILE_FIELDS = {
     "enterprise": {"legal_name", "industry", "staff_count", "annual_revenue",
                    "registration_number", "website"},
@@ -296,10 +299,17 @@ def _external_id_violations(external_ids, prefix: str = "customer.external_ids"
 
 class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, PersonalDataRpcs,
                        PortraitRpcs, ContactMatchRpcs, AttachmentRpcs,
-                       CollaboratorRpcs,
+                       CollaboratorRpcs, ApprovalRpcs,
                        customer_pb2_grpc.CustomerServiceServicer):
     def __init__(self, database: Database) -> None:
         self.database = database
+
+    # what the approval RPCs (api_approvals) apply a held change with, as UpdateCustomer does
+    _record_fields_of = staticmethod(record_fields_of)
+    _sensitive_fields_of = staticmethod(sensitive_fields_of)
+
+    def _customer_proto(self, session, customer: Customer) -> customer_pb2.Customer:
+        return customer_proto(session, customer, self._keys(), viewer=None)
 
     def CreateCustomer(self, request, context):
         principal = current_principal()
@@ -599,6 +609,16 @@ class CustomerServicer(ContactRpcs, TagRpcs, DuplicateRpcs, HandoverRpcs, Person
             if missing:
                 raise InvalidArgument(missing)
             now = utcnow()
+            # A key field an approval policy holds: the change waits as a proposed revision.
+            stored = (personal_data.load_clear(uow.session, [customer.id], self._keys())[customer.id]
+                      if secrets else {})
+            held = key_field_approvals.hold(
+                uow, customer, data, paths=paths, principal=principal, keys=self._keys(), now=now,
+                changed=key_field_approvals.changed_paths(customer, clean, secrets, stored))
+            if held is not None:
+                unchanged = customer_proto(uow.session, customer, self._keys(), viewer=principal)
+                unchanged.pending_approval_request_id = held.id
+                return unchanged
             changed = profile.apply(customer, clean)
             changes = {path: (profile.text_of(old), profile.text_of(new))
                        for path, (old, new) in changed.items()}

@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from crm_shared.approvals.tables import (
+    ApprovalAssigneeColumns,
+    ApprovalPolicyColumns,
+    ApprovalRequestColumns,
+)
 from crm_shared.attachments.records import AttachmentRow
 from crm_shared.db import NAMING_CONVENTION, UtcDateTime
 from sqlalchemy import (
@@ -23,7 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 PERSONAL = {"personal": True}
 """Column ``info`` of columns holding personal data: erasure and export walk the metadata for it."""
@@ -310,8 +315,11 @@ class CustomerRevision(Base):
     actor_id: Mapped[str] = mapped_column(String(64))
     change_time: Mapped[datetime] = mapped_column(UtcDateTime)
     change_source: Mapped[str] = mapped_column(String(20))
-    """``api``, ``import``, ``merge``, ``rule``, ``event``, ``handover`` or ``erasure``."""
+    """``api``, ``import``, ``merge``, ``rule``, ``event``, ``handover``, ``erasure``,
+    ``approval`` or ``approval_rejected`` (a proposed change not applied)."""
     correlation_id: Mapped[str | None] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text, info=PERSONAL)
+    """The approver's comment on a change decided by approval."""
 
 
 class DuplicateCandidate(Base):
@@ -642,3 +650,72 @@ class Attachment(AttachmentRow, Base):
     Erasure of the customer deletes the object and the row."""
 
     __tablename__ = "attachments"
+
+
+# --- Approvals: key-field changes held as proposed revisions (issue 18, seed 002 修订机制) ------
+
+
+class ApprovalPolicyRecord(ApprovalPolicyColumns, Base):
+    """An approval policy (data, :mod:`crm_shared.approvals.policies`); seeded by 0013 with
+    "a change to legal name, bank account or registration number needs the owner's department
+    lead"."""
+
+    __tablename__ = "approval_policies"
+    __table_args__ = (Index("ix_approval_policies_subject_priority", "subject", "priority"),)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ApprovalRequestRecord(ApprovalRequestColumns, Base):
+    """A key-field change waiting for (or decided by) its approvers
+    (:mod:`customer_service.key_field_approvals`)."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        Index("ix_approval_requests_create_time_id", "create_time", "id"),
+        Index("ix_approval_requests_subject_id", "subject_id"),
+        Index("ix_approval_requests_requester_id", "requester_id"),
+        Index("ix_approval_requests_status_due_time", "status", "due_time"),
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ApprovalAssignee(ApprovalAssigneeColumns, Base):
+    """Who may decide an open approval request now (the approvers' inbox)."""
+
+    __tablename__ = "approval_assignees"
+    __table_args__ = (Index("ix_approval_assignees_approver_id", "approver_id"),)
+
+
+class ProposedChange(Base):
+    """The fields a held change would set, waiting for its approval request: the update's
+    ``Customer`` message cut to ``field_paths``, as proto3 JSON sealed with the field keys
+    (``crm_shared.field_keys``, bound to the request) whatever the fields: a proposal is nobody's
+    to read until it is applied, and then each value is stored as its field is (sealed or not).
+    Deleted when the request is decided or expires."""
+
+    __tablename__ = "customer_proposed_changes"
+
+    request_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    field_paths: Mapped[list] = mapped_column(JSON)
+    key_id: Mapped[str] = mapped_column(String(32))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary, info=PERSONAL)
+
+
+class DepartmentLead(Base):
+    """The lead of each department, from identity events: who approves a key-field change of a
+    customer of that department."""
+
+    __tablename__ = "customer_department_leads"
+
+    path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    parent_path: Mapped[str | None] = mapped_column(String(255))
+    lead_user_id: Mapped[str | None] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer)
+    update_time: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -22,9 +22,11 @@ API, IMPORT, MERGE, RULE, EVENT, HANDOVER, ERASURE = (
     "handover",
     "erasure",
 )
+APPROVAL, APPROVAL_REJECTED = "approval", "approval_rejected"
+"""A held key-field change applied by its approval, or not applied (rejected, expired)."""
 SOURCE_VALUES = {
     name: customer_pb2.RevisionSource.Value(f"REVISION_SOURCE_{name.upper()}")
-    for name in (API, IMPORT, MERGE, RULE, EVENT, HANDOVER, ERASURE)
+    for name in (API, IMPORT, MERGE, RULE, EVENT, HANDOVER, ERASURE, APPROVAL, APPROVAL_REJECTED)
 }
 
 
@@ -37,8 +39,10 @@ def record(
     source: str,
     now: datetime,
     correlation_id: str | None = None,
+    comment: str = "",
 ) -> list[CustomerRevision]:
-    """One revision row per changed field path; ``changes`` holds (old, new) as text."""
+    """One revision row per changed field path; ``changes`` holds (old, new) as text;
+    ``comment`` is an approver's, on a change decided by approval."""
     rows = [
         CustomerRevision(
             id=str(uuid.uuid4()),
@@ -50,6 +54,7 @@ def record(
             change_time=now,
             change_source=source,
             correlation_id=correlation_id or None,
+            comment=comment or None,
         )
         for path, (old, new) in sorted(changes.items())
     ]
@@ -97,4 +102,5 @@ def to_proto(
         change_time=to_timestamp(row.change_time),
         change_source=SOURCE_VALUES.get(row.change_source, 0),
         correlation_id=row.correlation_id or "",
+        comment=row.comment or "",
     )

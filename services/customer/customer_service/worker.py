@@ -26,7 +26,7 @@ from crm_shared.events.wire import HEADER_OCCURRED_AT
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from customer_service import handover, portrait, timeline
+from customer_service import handover, key_field_approvals, portrait, timeline
 from customer_service.classification import DEAL, NEED_CONFIRMED
 from customer_service.erasure_events import ErasureAcknowledgements
 from customer_service.models import Employee
@@ -63,6 +63,11 @@ class CustomerWorker(ErasureAcknowledgements):
             actor_id=event.actor_id or "identity", revision=event.revision,
             correlation_id=ctx.event_id, now=utcnow(),
         )
+
+    @on_event(identity_events.DepartmentUpserted)
+    def department_upserted(self, event, ctx: EventContext) -> None:
+        """Keep the department leads who approve key-field changes of their customers."""
+        key_field_approvals.department_upserted(ctx.session, event, utcnow())
 
     # -- portrait: timeline, satisfaction, value class, stage and churn risk from other services --
     # Each handler turns its event into a timeline fact; portrait.take_fact stores it once per

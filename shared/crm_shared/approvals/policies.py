@@ -16,7 +16,7 @@ from crm.common.v1 import approvals_pb2
 from google.protobuf import json_format
 
 from crm_shared import conditions
-from crm_shared.conditions import NUMBER, TEXT, ConditionSchema
+from crm_shared.conditions import NUMBER, SET, TEXT, ConditionSchema
 from crm_shared.errors import FieldViolation
 
 Policy = approvals_pb2.ApprovalPolicy
@@ -45,9 +45,15 @@ SUBJECT_FIELDS: dict[int, ConditionSchema] = {
             "currency_code": TEXT,
         }
     ),
+    approvals_pb2.APPROVAL_SUBJECT_CUSTOMER_KEY_FIELDS: ConditionSchema(
+        fields={"changed_fields": SET, "customer_type": TEXT}
+    ),
 }
 """The facts a policy of each subject may read (documented on ``ApprovalSubject``)."""
-SUBJECT_WORDS = {approvals_pb2.APPROVAL_SUBJECT_QUOTE: "quote"}
+SUBJECT_WORDS = {
+    approvals_pb2.APPROVAL_SUBJECT_QUOTE: "quote",
+    approvals_pb2.APPROVAL_SUBJECT_CUSTOMER_KEY_FIELDS: "customer_key_fields",
+}
 """A subject as stored."""
 
 

@@ -16,6 +16,7 @@ class ApprovalSubject(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     APPROVAL_SUBJECT_UNSPECIFIED: _ClassVar[ApprovalSubject]
     APPROVAL_SUBJECT_QUOTE: _ClassVar[ApprovalSubject]
+    APPROVAL_SUBJECT_CUSTOMER_KEY_FIELDS: _ClassVar[ApprovalSubject]
 
 class ApproverKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -50,6 +51,7 @@ class ApprovalAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     APPROVAL_ACTION_EXPIRED: _ClassVar[ApprovalAction]
 APPROVAL_SUBJECT_UNSPECIFIED: ApprovalSubject
 APPROVAL_SUBJECT_QUOTE: ApprovalSubject
+APPROVAL_SUBJECT_CUSTOMER_KEY_FIELDS: ApprovalSubject
 APPROVER_KIND_UNSPECIFIED: ApproverKind
 APPROVER_KIND_DEPARTMENT_LEAD: ApproverKind
 APPROVER_KIND_PARENT_DEPARTMENT_LEAD: ApproverKind

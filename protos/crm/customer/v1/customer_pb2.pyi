@@ -1,5 +1,6 @@
 import datetime
 
+from crm.common.v1 import approvals_pb2 as _approvals_pb2
 from crm.common.v1 import attachments_pb2 as _attachments_pb2
 from crm.common.v1 import collaborators_pb2 as _collaborators_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
@@ -97,6 +98,8 @@ class RevisionSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REVISION_SOURCE_EVENT: _ClassVar[RevisionSource]
     REVISION_SOURCE_HANDOVER: _ClassVar[RevisionSource]
     REVISION_SOURCE_ERASURE: _ClassVar[RevisionSource]
+    REVISION_SOURCE_APPROVAL: _ClassVar[RevisionSource]
+    REVISION_SOURCE_APPROVAL_REJECTED: _ClassVar[RevisionSource]
 
 class DuplicateReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -154,6 +157,13 @@ class DuplicateHandling(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DUPLICATE_HANDLING_SKIP: _ClassVar[DuplicateHandling]
     DUPLICATE_HANDLING_CREATE: _ClassVar[DuplicateHandling]
     DUPLICATE_HANDLING_FAIL: _ClassVar[DuplicateHandling]
+
+class ApprovalBox(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    APPROVAL_BOX_UNSPECIFIED: _ClassVar[ApprovalBox]
+    APPROVAL_BOX_AWAITING_ME: _ClassVar[ApprovalBox]
+    APPROVAL_BOX_REQUESTED_BY_ME: _ClassVar[ApprovalBox]
+    APPROVAL_BOX_VISIBLE: _ClassVar[ApprovalBox]
 CUSTOMER_TYPE_UNSPECIFIED: CustomerType
 CUSTOMER_TYPE_ENTERPRISE: CustomerType
 CUSTOMER_TYPE_INDIVIDUAL: CustomerType
@@ -208,6 +218,8 @@ REVISION_SOURCE_RULE: RevisionSource
 REVISION_SOURCE_EVENT: RevisionSource
 REVISION_SOURCE_HANDOVER: RevisionSource
 REVISION_SOURCE_ERASURE: RevisionSource
+REVISION_SOURCE_APPROVAL: RevisionSource
+REVISION_SOURCE_APPROVAL_REJECTED: RevisionSource
 DUPLICATE_REASON_UNSPECIFIED: DuplicateReason
 DUPLICATE_REASON_SAME_PHONE: DuplicateReason
 DUPLICATE_REASON_SAME_EMAIL: DuplicateReason
@@ -241,9 +253,13 @@ DUPLICATE_HANDLING_UNSPECIFIED: DuplicateHandling
 DUPLICATE_HANDLING_SKIP: DuplicateHandling
 DUPLICATE_HANDLING_CREATE: DuplicateHandling
 DUPLICATE_HANDLING_FAIL: DuplicateHandling
+APPROVAL_BOX_UNSPECIFIED: ApprovalBox
+APPROVAL_BOX_AWAITING_ME: ApprovalBox
+APPROVAL_BOX_REQUESTED_BY_ME: ApprovalBox
+APPROVAL_BOX_VISIBLE: ApprovalBox
 
 class Customer(_message.Message):
-    __slots__ = ("id", "number", "type", "display_name", "owner_id", "department_path", "phone", "email", "create_time", "update_time", "enterprise", "individual", "source", "source_detail", "first_contact_date", "needs", "tags", "value_class", "lifecycle_stage", "annual_contract_amount", "churn_risk", "completeness_score", "missing_fields", "bank_name", "bank_account", "sensitive_fields_masked", "state", "merged_into_customer_id", "address", "wechat_id", "primary_contact_id", "source_lead_id", "source_campaign_id", "external_ids", "last_interaction_time", "lifecycle_stage_change_time", "created_by", "updated_by", "etag", "collaborators")
+    __slots__ = ("id", "number", "type", "display_name", "owner_id", "department_path", "phone", "email", "create_time", "update_time", "enterprise", "individual", "source", "source_detail", "first_contact_date", "needs", "tags", "value_class", "lifecycle_stage", "annual_contract_amount", "churn_risk", "completeness_score", "missing_fields", "bank_name", "bank_account", "sensitive_fields_masked", "state", "merged_into_customer_id", "address", "wechat_id", "primary_contact_id", "source_lead_id", "source_campaign_id", "external_ids", "last_interaction_time", "lifecycle_stage_change_time", "created_by", "updated_by", "etag", "collaborators", "pending_approval_request_id")
     class ExternalIdsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -291,6 +307,7 @@ class Customer(_message.Message):
     UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     COLLABORATORS_FIELD_NUMBER: _ClassVar[int]
+    PENDING_APPROVAL_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     number: str
     type: CustomerType
@@ -331,7 +348,8 @@ class Customer(_message.Message):
     updated_by: str
     etag: str
     collaborators: _containers.RepeatedCompositeFieldContainer[_collaborators_pb2.Collaborator]
-    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., type: _Optional[_Union[CustomerType, str]] = ..., display_name: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., enterprise: _Optional[_Union[EnterpriseProfile, _Mapping]] = ..., individual: _Optional[_Union[IndividualProfile, _Mapping]] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., source_detail: _Optional[str] = ..., first_contact_date: _Optional[str] = ..., needs: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[CustomerTag, _Mapping]]] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., lifecycle_stage: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., annual_contract_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., churn_risk: _Optional[_Union[ChurnRisk, _Mapping]] = ..., completeness_score: _Optional[int] = ..., missing_fields: _Optional[_Iterable[str]] = ..., bank_name: _Optional[str] = ..., bank_account: _Optional[str] = ..., sensitive_fields_masked: _Optional[bool] = ..., state: _Optional[_Union[CustomerState, str]] = ..., merged_into_customer_id: _Optional[str] = ..., address: _Optional[str] = ..., wechat_id: _Optional[str] = ..., primary_contact_id: _Optional[str] = ..., source_lead_id: _Optional[str] = ..., source_campaign_id: _Optional[str] = ..., external_ids: _Optional[_Mapping[str, str]] = ..., last_interaction_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lifecycle_stage_change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ..., collaborators: _Optional[_Iterable[_Union[_collaborators_pb2.Collaborator, _Mapping]]] = ...) -> None: ...
+    pending_approval_request_id: str
+    def __init__(self, id: _Optional[str] = ..., number: _Optional[str] = ..., type: _Optional[_Union[CustomerType, str]] = ..., display_name: _Optional[str] = ..., owner_id: _Optional[str] = ..., department_path: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., enterprise: _Optional[_Union[EnterpriseProfile, _Mapping]] = ..., individual: _Optional[_Union[IndividualProfile, _Mapping]] = ..., source: _Optional[_Union[_types_pb2.SourceChannel, str]] = ..., source_detail: _Optional[str] = ..., first_contact_date: _Optional[str] = ..., needs: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[CustomerTag, _Mapping]]] = ..., value_class: _Optional[_Union[_types_pb2.ValueClass, str]] = ..., lifecycle_stage: _Optional[_Union[_types_pb2.LifecycleStage, str]] = ..., annual_contract_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., churn_risk: _Optional[_Union[ChurnRisk, _Mapping]] = ..., completeness_score: _Optional[int] = ..., missing_fields: _Optional[_Iterable[str]] = ..., bank_name: _Optional[str] = ..., bank_account: _Optional[str] = ..., sensitive_fields_masked: _Optional[bool] = ..., state: _Optional[_Union[CustomerState, str]] = ..., merged_into_customer_id: _Optional[str] = ..., address: _Optional[str] = ..., wechat_id: _Optional[str] = ..., primary_contact_id: _Optional[str] = ..., source_lead_id: _Optional[str] = ..., source_campaign_id: _Optional[str] = ..., external_ids: _Optional[_Mapping[str, str]] = ..., last_interaction_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lifecycle_stage_change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., updated_by: _Optional[str] = ..., etag: _Optional[str] = ..., collaborators: _Optional[_Iterable[_Union[_collaborators_pb2.Collaborator, _Mapping]]] = ..., pending_approval_request_id: _Optional[str] = ...) -> None: ...
 
 class EnterpriseProfile(_message.Message):
     __slots__ = ("legal_name", "industry", "staff_count", "annual_revenue", "registration_number", "website")
@@ -713,7 +731,7 @@ class SatisfactionRecord(_message.Message):
     def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., source: _Optional[_Union[SatisfactionSource, str]] = ..., score: _Optional[float] = ..., nps: _Optional[int] = ..., dimension_scores: _Optional[_Mapping[str, float]] = ..., survey_id: _Optional[str] = ..., survey_answer_id: _Optional[str] = ..., ticket_id: _Optional[str] = ..., callback_result: _Optional[str] = ..., comment: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., source_event_id: _Optional[str] = ...) -> None: ...
 
 class CustomerRevision(_message.Message):
-    __slots__ = ("id", "customer_id", "field_path", "old_value", "new_value", "actor_id", "change_time", "change_source", "correlation_id")
+    __slots__ = ("id", "customer_id", "field_path", "old_value", "new_value", "actor_id", "change_time", "change_source", "correlation_id", "comment")
     ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
     FIELD_PATH_FIELD_NUMBER: _ClassVar[int]
@@ -723,6 +741,7 @@ class CustomerRevision(_message.Message):
     CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
     CHANGE_SOURCE_FIELD_NUMBER: _ClassVar[int]
     CORRELATION_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
     id: str
     customer_id: str
     field_path: str
@@ -732,7 +751,8 @@ class CustomerRevision(_message.Message):
     change_time: _timestamp_pb2.Timestamp
     change_source: RevisionSource
     correlation_id: str
-    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., field_path: _Optional[str] = ..., old_value: _Optional[str] = ..., new_value: _Optional[str] = ..., actor_id: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., change_source: _Optional[_Union[RevisionSource, str]] = ..., correlation_id: _Optional[str] = ...) -> None: ...
+    comment: str
+    def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ..., field_path: _Optional[str] = ..., old_value: _Optional[str] = ..., new_value: _Optional[str] = ..., actor_id: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., change_source: _Optional[_Union[RevisionSource, str]] = ..., correlation_id: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
 
 class DuplicateCandidate(_message.Message):
     __slots__ = ("id", "customer_id", "duplicate_customer_id", "score", "reasons", "state", "detect_time", "dismissed_by")
@@ -1773,3 +1793,51 @@ class DeleteCustomerAttachmentRequest(_message.Message):
     id: str
     customer_id: str
     def __init__(self, id: _Optional[str] = ..., customer_id: _Optional[str] = ...) -> None: ...
+
+class ListApprovalRequestsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "box", "statuses", "subject_id")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    BOX_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    box: ApprovalBox
+    statuses: _containers.RepeatedScalarFieldContainer[_approvals_pb2.ApprovalStatus]
+    subject_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., box: _Optional[_Union[ApprovalBox, str]] = ..., statuses: _Optional[_Iterable[_Union[_approvals_pb2.ApprovalStatus, str]]] = ..., subject_id: _Optional[str] = ...) -> None: ...
+
+class ListApprovalRequestsResponse(_message.Message):
+    __slots__ = ("approval_requests", "next_page_token")
+    APPROVAL_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    approval_requests: _containers.RepeatedCompositeFieldContainer[_approvals_pb2.ApprovalRequest]
+    next_page_token: str
+    def __init__(self, approval_requests: _Optional[_Iterable[_Union[_approvals_pb2.ApprovalRequest, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetApprovalRequestRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ApproveRequestRequest(_message.Message):
+    __slots__ = ("id", "comment", "etag")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    comment: str
+    etag: str
+    def __init__(self, id: _Optional[str] = ..., comment: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class RejectRequestRequest(_message.Message):
+    __slots__ = ("id", "comment", "etag")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    comment: str
+    etag: str
+    def __init__(self, id: _Optional[str] = ..., comment: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...

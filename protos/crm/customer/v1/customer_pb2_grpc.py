@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from crm.common.v1 import approvals_pb2 as crm_dot_common_dot_v1_dot_approvals__pb2
 from crm.common.v1 import attachments_pb2 as crm_dot_common_dot_v1_dot_attachments__pb2
 from crm.common.v1 import collaborators_pb2 as crm_dot_common_dot_v1_dot_collaborators__pb2
 from crm.common.v1 import privacy_pb2 as crm_dot_common_dot_v1_dot_privacy__pb2
@@ -341,6 +342,26 @@ class CustomerServiceStub:
                 '/crm.customer.v1.CustomerService/GetCustomerKpis',
                 request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.GetCustomerKpisRequest.SerializeToString,
                 response_deserializer=crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.FromString,
+                _registered_method=True)
+        self.ListApprovalRequests = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/ListApprovalRequests',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListApprovalRequestsRequest.SerializeToString,
+                response_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListApprovalRequestsResponse.FromString,
+                _registered_method=True)
+        self.GetApprovalRequest = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/GetApprovalRequest',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.GetApprovalRequestRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+                _registered_method=True)
+        self.ApproveRequest = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/ApproveRequest',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ApproveRequestRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+                _registered_method=True)
+        self.RejectRequest = channel.unary_unary(
+                '/crm.customer.v1.CustomerService/RejectRequest',
+                request_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.RejectRequestRequest.SerializeToString,
+                response_deserializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
                 _registered_method=True)
 
 
@@ -797,6 +818,42 @@ class CustomerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListApprovalRequests(self, request, context):
+        """The caller's approval requests for customer changes (a key field held as a proposed revision):
+        by default those waiting for the caller's decision (the inbox); `box` chooses those the caller
+        asked for, or every one whose customer the caller's data scope reaches. As SalesService's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApprovalRequest(self, request, context):
+        """Returns one approval request with its history (its requester, its approvers, and whoever's data
+        scope reaches its customer; anyone else NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveRequest(self, request, context):
+        """Approves the request's current step with a comment; after the last step the proposed change
+        is applied to the customer (a revision with source APPROVAL). Only its current approvers:
+        others who may see it PERMISSION_DENIED, the rest NOT_FOUND; a decided request
+        FAILED_PRECONDITION. Publishes `customer.approval_decided` (and `customer.updated`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectRequest(self, request, context):
+        """Rejects the request with a comment (required): the customer keeps its values and the
+        rejection is in its revision history (source APPROVAL_REJECTED, with the comment). Who may: as
+        ApproveRequest. Publishes `customer.approval_decided`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CustomerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1094,6 +1151,26 @@ def add_CustomerServiceServicer_to_server(servicer, server):
                     servicer.GetCustomerKpis,
                     request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.GetCustomerKpisRequest.FromString,
                     response_serializer=crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.SerializeToString,
+            ),
+            'ListApprovalRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApprovalRequests,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListApprovalRequestsRequest.FromString,
+                    response_serializer=crm_dot_customer_dot_v1_dot_customer__pb2.ListApprovalRequestsResponse.SerializeToString,
+            ),
+            'GetApprovalRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApprovalRequest,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.GetApprovalRequestRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.SerializeToString,
+            ),
+            'ApproveRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveRequest,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.ApproveRequestRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.SerializeToString,
+            ),
+            'RejectRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectRequest,
+                    request_deserializer=crm_dot_customer_dot_v1_dot_customer__pb2.RejectRequestRequest.FromString,
+                    response_serializer=crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -2697,6 +2774,114 @@ class CustomerService:
             '/crm.customer.v1.CustomerService/GetCustomerKpis',
             crm_dot_customer_dot_v1_dot_customer__pb2.GetCustomerKpisRequest.SerializeToString,
             crm_dot_common_dot_v1_dot_reporting__pb2.KpiReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApprovalRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/ListApprovalRequests',
+            crm_dot_customer_dot_v1_dot_customer__pb2.ListApprovalRequestsRequest.SerializeToString,
+            crm_dot_customer_dot_v1_dot_customer__pb2.ListApprovalRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApprovalRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/GetApprovalRequest',
+            crm_dot_customer_dot_v1_dot_customer__pb2.GetApprovalRequestRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/ApproveRequest',
+            crm_dot_customer_dot_v1_dot_customer__pb2.ApproveRequestRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/crm.customer.v1.CustomerService/RejectRequest',
+            crm_dot_customer_dot_v1_dot_customer__pb2.RejectRequestRequest.SerializeToString,
+            crm_dot_common_dot_v1_dot_approvals__pb2.ApprovalRequest.FromString,
             options,
             channel_credentials,
             insecure,

@@ -22,6 +22,7 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from crm.common.v1 import approvals_pb2 as crm_dot_common_dot_v1_dot_approvals__pb2
 from crm.common.v1 import collaborators_pb2 as crm_dot_common_dot_v1_dot_collaborators__pb2
 from crm.common.v1 import options_pb2 as crm_dot_common_dot_v1_dot_options__pb2
 from crm.common.v1 import types_pb2 as crm_dot_common_dot_v1_dot_types__pb2
@@ -29,7 +30,7 @@ from crm.customer.v1 import customer_pb2 as crm_dot_customer_dot_v1_dot_customer
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/customer/v1/events.proto\x12\x0f\x63rm.customer.v1\x1a!crm/common/v1/collaborators.proto\x1a\x1b\x63rm/common/v1/options.proto\x1a\x19\x63rm/common/v1/types.proto\x1a\x1e\x63rm/customer/v1/customer.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"f\n\x0f\x43ustomerCreated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.crm.customer.v1.Customer\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x14\xca\xf3\x18\x10\x63ustomer.created\"~\n\x0f\x43ustomerUpdated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.crm.customer.v1.Customer\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x14\xca\xf3\x18\x10\x63ustomer.updated\"\xc0\x01\n\x14\x43ustomerOwnerChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12*\n\x08previous\x18\x02 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12)\n\x07\x63urrent\x18\x03 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x05 \x01(\t:\x1a\xca\xf3\x18\x16\x63ustomer.owner_changed\"\x8a\x02\n\x13\x43ustomerTagsChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12+\n\x05\x61\x64\x64\x65\x64\x18\x04 \x03(\x0b\x32\x1c.crm.customer.v1.CustomerTag\x12-\n\x07removed\x18\x05 \x03(\x0b\x32\x1c.crm.customer.v1.CustomerTag\x12*\n\x04tags\x18\x06 \x03(\x0b\x32\x1c.crm.customer.v1.CustomerTag\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t:\x19\xca\xf3\x18\x15\x63ustomer.tags_changed\"\x8c\x02\n\x19\x43ustomerValueClassChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12+\n\x08previous\x18\x04 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12*\n\x07\x63urrent\x18\x05 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12\x34\n\x16\x61nnual_contract_amount\x18\x06 \x01(\x0b\x32\x14.crm.common.v1.Money: \xca\xf3\x18\x1c\x63ustomer.value_class_changed\"\xa6\x02\n\x14\x43ustomerStageChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12/\n\x08previous\x18\x04 \x01(\x0e\x32\x1d.crm.common.v1.LifecycleStage\x12.\n\x07\x63urrent\x18\x05 \x01(\x0e\x32\x1d.crm.common.v1.LifecycleStage\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t\x12/\n\x0b\x63hange_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x1a\xca\xf3\x18\x16\x63ustomer.stage_changed\"\xa7\x01\n\x17\x43ustomerValueRecomputed\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12-\n\x05value\x18\x04 \x01(\x0b\x32\x1e.crm.customer.v1.CustomerValue:\x1d\xca\xf3\x18\x19\x63ustomer.value_recomputed\"\xdc\x01\n\x0e\x43ustomerAtRisk\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12.\n\x0bvalue_class\x18\x05 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12.\n\nchurn_risk\x18\x06 \x01(\x0b\x32\x1a.crm.customer.v1.ChurnRisk:\x14\xca\xf3\x18\x10\x63ustomer.at_risk\"\x80\x01\n\x13\x43ustomerRiskCleared\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x19\xca\xf3\x18\x15\x63ustomer.risk_cleared\"\xdd\x01\n\x0e\x43ustomerMerged\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x1d\n\x15surviving_customer_id\x18\x02 \x01(\t\x12\x1b\n\x13merged_customer_ids\x18\x03 \x03(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12+\n\x08\x63ustomer\x18\x07 \x01(\x0b\x32\x19.crm.customer.v1.Customer:\x13\xca\xf3\x18\x0f\x63ustomer.merged\"\xb6\x01\n\x0e\x43ustomerErased\x12\x1a\n\x12\x65rasure_request_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x1a\n\x12\x61lias_customer_ids\x18\x03 \x03(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12\x30\n\x0crequest_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x13\xca\xf3\x18\x0f\x63ustomer.erased\"\xd2\x01\n\x12\x43ustomerHandedOver\x12\x13\n\x0bhandover_id\x18\x01 \x01(\t\x12*\n\x08previous\x18\x02 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12)\n\x07\x63urrent\x18\x03 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12\x14\n\x0c\x63ustomer_ids\x18\x04 \x03(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t:\x18\xca\xf3\x18\x14\x63ustomer.handed_over\"\xb1\x01\n\x19\x43ustomerCollaboratorAdded\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x31\n\x0c\x63ollaborator\x18\x02 \x01(\x0b\x32\x1b.crm.common.v1.Collaborator\x12+\n\townership\x18\x03 \x01(\x0b\x32\x18.crm.common.v1.Ownership:\x1f\xca\xf3\x18\x1b\x63ustomer.collaborator_added\"\xa7\x01\n\x1b\x43ustomerCollaboratorRemoved\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12-\n\x04role\x18\x03 \x01(\x0e\x32\x1f.crm.common.v1.CollaboratorRole\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t:!\xca\xf3\x18\x1d\x63ustomer.collaborator_removed\"\x9d\x02\n\x16\x43ustomerConsentChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x30\n\x07purpose\x18\x02 \x01(\x0e\x32\x1f.crm.customer.v1.ConsentPurpose\x12,\n\x05state\x18\x03 \x01(\x0e\x32\x1d.crm.customer.v1.ConsentState\x12\x0e\n\x06source\x18\x04 \x01(\t\x12/\n\x0b\x63hange_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x1e.crm.common.v1.DeliveryChannel:\x1c\xca\xf3\x18\x18\x63ustomer.consent_changed\"{\n\x0e\x43ontactCreated\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.crm.customer.v1.Contact\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontact.created\"\x93\x01\n\x0e\x43ontactUpdated\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.crm.customer.v1.Contact\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\x12\x10\n\x08owner_id\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontact.updated\"N\n\x0e\x43ontactDeleted\x12\x12\n\ncontact_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontact.deletedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x63rm/customer/v1/events.proto\x12\x0f\x63rm.customer.v1\x1a\x1d\x63rm/common/v1/approvals.proto\x1a!crm/common/v1/collaborators.proto\x1a\x1b\x63rm/common/v1/options.proto\x1a\x19\x63rm/common/v1/types.proto\x1a\x1e\x63rm/customer/v1/customer.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"f\n\x0f\x43ustomerCreated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.crm.customer.v1.Customer\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x14\xca\xf3\x18\x10\x63ustomer.created\"~\n\x0f\x43ustomerUpdated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.crm.customer.v1.Customer\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t:\x14\xca\xf3\x18\x10\x63ustomer.updated\"\xc0\x01\n\x14\x43ustomerOwnerChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12*\n\x08previous\x18\x02 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12)\n\x07\x63urrent\x18\x03 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x05 \x01(\t:\x1a\xca\xf3\x18\x16\x63ustomer.owner_changed\"\x8a\x02\n\x13\x43ustomerTagsChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12+\n\x05\x61\x64\x64\x65\x64\x18\x04 \x03(\x0b\x32\x1c.crm.customer.v1.CustomerTag\x12-\n\x07removed\x18\x05 \x03(\x0b\x32\x1c.crm.customer.v1.CustomerTag\x12*\n\x04tags\x18\x06 \x03(\x0b\x32\x1c.crm.customer.v1.CustomerTag\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t:\x19\xca\xf3\x18\x15\x63ustomer.tags_changed\"\x8c\x02\n\x19\x43ustomerValueClassChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12+\n\x08previous\x18\x04 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12*\n\x07\x63urrent\x18\x05 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12\x34\n\x16\x61nnual_contract_amount\x18\x06 \x01(\x0b\x32\x14.crm.common.v1.Money: \xca\xf3\x18\x1c\x63ustomer.value_class_changed\"\xa6\x02\n\x14\x43ustomerStageChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12/\n\x08previous\x18\x04 \x01(\x0e\x32\x1d.crm.common.v1.LifecycleStage\x12.\n\x07\x63urrent\x18\x05 \x01(\x0e\x32\x1d.crm.common.v1.LifecycleStage\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t\x12/\n\x0b\x63hange_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x1a\xca\xf3\x18\x16\x63ustomer.stage_changed\"\xa7\x01\n\x17\x43ustomerValueRecomputed\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12-\n\x05value\x18\x04 \x01(\x0b\x32\x1e.crm.customer.v1.CustomerValue:\x1d\xca\xf3\x18\x19\x63ustomer.value_recomputed\"\xdc\x01\n\x0e\x43ustomerAtRisk\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12.\n\x0bvalue_class\x18\x05 \x01(\x0e\x32\x19.crm.common.v1.ValueClass\x12.\n\nchurn_risk\x18\x06 \x01(\x0b\x32\x1a.crm.customer.v1.ChurnRisk:\x14\xca\xf3\x18\x10\x63ustomer.at_risk\"\x80\x01\n\x13\x43ustomerRiskCleared\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x19\xca\xf3\x18\x15\x63ustomer.risk_cleared\"\xdd\x01\n\x0e\x43ustomerMerged\x12\x10\n\x08merge_id\x18\x01 \x01(\t\x12\x1d\n\x15surviving_customer_id\x18\x02 \x01(\t\x12\x1b\n\x13merged_customer_ids\x18\x03 \x03(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12+\n\x08\x63ustomer\x18\x07 \x01(\x0b\x32\x19.crm.customer.v1.Customer:\x13\xca\xf3\x18\x0f\x63ustomer.merged\"\xb6\x01\n\x0e\x43ustomerErased\x12\x1a\n\x12\x65rasure_request_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x1a\n\x12\x61lias_customer_ids\x18\x03 \x03(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12\x30\n\x0crequest_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x13\xca\xf3\x18\x0f\x63ustomer.erased\"\xd2\x01\n\x12\x43ustomerHandedOver\x12\x13\n\x0bhandover_id\x18\x01 \x01(\t\x12*\n\x08previous\x18\x02 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12)\n\x07\x63urrent\x18\x03 \x01(\x0b\x32\x18.crm.common.v1.Ownership\x12\x14\n\x0c\x63ustomer_ids\x18\x04 \x03(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t:\x18\xca\xf3\x18\x14\x63ustomer.handed_over\"\xb1\x01\n\x19\x43ustomerCollaboratorAdded\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x31\n\x0c\x63ollaborator\x18\x02 \x01(\x0b\x32\x1b.crm.common.v1.Collaborator\x12+\n\townership\x18\x03 \x01(\x0b\x32\x18.crm.common.v1.Ownership:\x1f\xca\xf3\x18\x1b\x63ustomer.collaborator_added\"\xa7\x01\n\x1b\x43ustomerCollaboratorRemoved\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12-\n\x04role\x18\x03 \x01(\x0e\x32\x1f.crm.common.v1.CollaboratorRole\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t:!\xca\xf3\x18\x1d\x63ustomer.collaborator_removed\"\x9d\x02\n\x16\x43ustomerConsentChanged\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x30\n\x07purpose\x18\x02 \x01(\x0e\x32\x1f.crm.customer.v1.ConsentPurpose\x12,\n\x05state\x18\x03 \x01(\x0e\x32\x1d.crm.customer.v1.ConsentState\x12\x0e\n\x06source\x18\x04 \x01(\t\x12/\n\x0b\x63hange_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x1e.crm.common.v1.DeliveryChannel:\x1c\xca\xf3\x18\x18\x63ustomer.consent_changed\"{\n\x0e\x43ontactCreated\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.crm.customer.v1.Contact\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x03 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontact.created\"\x93\x01\n\x0e\x43ontactUpdated\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.crm.customer.v1.Contact\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\x12\x10\n\x08owner_id\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_path\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontact.updated\"N\n\x0e\x43ontactDeleted\x12\x12\n\ncontact_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t:\x13\xca\xf3\x18\x0f\x63ontact.deleted\"\x80\x01\n\x11\x41pprovalRequested\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x1f\xca\xf3\x18\x1b\x63ustomer.approval_requested\"|\n\x0f\x41pprovalDecided\x12\x38\n\x10\x61pproval_request\x18\x01 \x01(\x0b\x32\x1e.crm.common.v1.ApprovalRequest\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t:\x1d\xca\xf3\x18\x19\x63ustomer.approval_decidedb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -72,40 +73,48 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CONTACTUPDATED']._serialized_options = b'\312\363\030\017contact.updated'
   _globals['_CONTACTDELETED']._loaded_options = None
   _globals['_CONTACTDELETED']._serialized_options = b'\312\363\030\017contact.deleted'
-  _globals['_CUSTOMERCREATED']._serialized_start=205
-  _globals['_CUSTOMERCREATED']._serialized_end=307
-  _globals['_CUSTOMERUPDATED']._serialized_start=309
-  _globals['_CUSTOMERUPDATED']._serialized_end=435
-  _globals['_CUSTOMEROWNERCHANGED']._serialized_start=438
-  _globals['_CUSTOMEROWNERCHANGED']._serialized_end=630
-  _globals['_CUSTOMERTAGSCHANGED']._serialized_start=633
-  _globals['_CUSTOMERTAGSCHANGED']._serialized_end=899
-  _globals['_CUSTOMERVALUECLASSCHANGED']._serialized_start=902
-  _globals['_CUSTOMERVALUECLASSCHANGED']._serialized_end=1170
-  _globals['_CUSTOMERSTAGECHANGED']._serialized_start=1173
-  _globals['_CUSTOMERSTAGECHANGED']._serialized_end=1467
-  _globals['_CUSTOMERVALUERECOMPUTED']._serialized_start=1470
-  _globals['_CUSTOMERVALUERECOMPUTED']._serialized_end=1637
-  _globals['_CUSTOMERATRISK']._serialized_start=1640
-  _globals['_CUSTOMERATRISK']._serialized_end=1860
-  _globals['_CUSTOMERRISKCLEARED']._serialized_start=1863
-  _globals['_CUSTOMERRISKCLEARED']._serialized_end=1991
-  _globals['_CUSTOMERMERGED']._serialized_start=1994
-  _globals['_CUSTOMERMERGED']._serialized_end=2215
-  _globals['_CUSTOMERERASED']._serialized_start=2218
-  _globals['_CUSTOMERERASED']._serialized_end=2400
-  _globals['_CUSTOMERHANDEDOVER']._serialized_start=2403
-  _globals['_CUSTOMERHANDEDOVER']._serialized_end=2613
-  _globals['_CUSTOMERCOLLABORATORADDED']._serialized_start=2616
-  _globals['_CUSTOMERCOLLABORATORADDED']._serialized_end=2793
-  _globals['_CUSTOMERCOLLABORATORREMOVED']._serialized_start=2796
-  _globals['_CUSTOMERCOLLABORATORREMOVED']._serialized_end=2963
-  _globals['_CUSTOMERCONSENTCHANGED']._serialized_start=2966
-  _globals['_CUSTOMERCONSENTCHANGED']._serialized_end=3251
-  _globals['_CONTACTCREATED']._serialized_start=3253
-  _globals['_CONTACTCREATED']._serialized_end=3376
-  _globals['_CONTACTUPDATED']._serialized_start=3379
-  _globals['_CONTACTUPDATED']._serialized_end=3526
-  _globals['_CONTACTDELETED']._serialized_start=3528
-  _globals['_CONTACTDELETED']._serialized_end=3606
+  _globals['_APPROVALREQUESTED']._loaded_options = None
+  _globals['_APPROVALREQUESTED']._serialized_options = b'\312\363\030\033customer.approval_requested'
+  _globals['_APPROVALDECIDED']._loaded_options = None
+  _globals['_APPROVALDECIDED']._serialized_options = b'\312\363\030\031customer.approval_decided'
+  _globals['_CUSTOMERCREATED']._serialized_start=236
+  _globals['_CUSTOMERCREATED']._serialized_end=338
+  _globals['_CUSTOMERUPDATED']._serialized_start=340
+  _globals['_CUSTOMERUPDATED']._serialized_end=466
+  _globals['_CUSTOMEROWNERCHANGED']._serialized_start=469
+  _globals['_CUSTOMEROWNERCHANGED']._serialized_end=661
+  _globals['_CUSTOMERTAGSCHANGED']._serialized_start=664
+  _globals['_CUSTOMERTAGSCHANGED']._serialized_end=930
+  _globals['_CUSTOMERVALUECLASSCHANGED']._serialized_start=933
+  _globals['_CUSTOMERVALUECLASSCHANGED']._serialized_end=1201
+  _globals['_CUSTOMERSTAGECHANGED']._serialized_start=1204
+  _globals['_CUSTOMERSTAGECHANGED']._serialized_end=1498
+  _globals['_CUSTOMERVALUERECOMPUTED']._serialized_start=1501
+  _globals['_CUSTOMERVALUERECOMPUTED']._serialized_end=1668
+  _globals['_CUSTOMERATRISK']._serialized_start=1671
+  _globals['_CUSTOMERATRISK']._serialized_end=1891
+  _globals['_CUSTOMERRISKCLEARED']._serialized_start=1894
+  _globals['_CUSTOMERRISKCLEARED']._serialized_end=2022
+  _globals['_CUSTOMERMERGED']._serialized_start=2025
+  _globals['_CUSTOMERMERGED']._serialized_end=2246
+  _globals['_CUSTOMERERASED']._serialized_start=2249
+  _globals['_CUSTOMERERASED']._serialized_end=2431
+  _globals['_CUSTOMERHANDEDOVER']._serialized_start=2434
+  _globals['_CUSTOMERHANDEDOVER']._serialized_end=2644
+  _globals['_CUSTOMERCOLLABORATORADDED']._serialized_start=2647
+  _globals['_CUSTOMERCOLLABORATORADDED']._serialized_end=2824
+  _globals['_CUSTOMERCOLLABORATORREMOVED']._serialized_start=2827
+  _globals['_CUSTOMERCOLLABORATORREMOVED']._serialized_end=2994
+  _globals['_CUSTOMERCONSENTCHANGED']._serialized_start=2997
+  _globals['_CUSTOMERCONSENTCHANGED']._serialized_end=3282
+  _globals['_CONTACTCREATED']._serialized_start=3284
+  _globals['_CONTACTCREATED']._serialized_end=3407
+  _globals['_CONTACTUPDATED']._serialized_start=3410
+  _globals['_CONTACTUPDATED']._serialized_end=3557
+  _globals['_CONTACTDELETED']._serialized_start=3559
+  _globals['_CONTACTDELETED']._serialized_end=3637
+  _globals['_APPROVALREQUESTED']._serialized_start=3640
+  _globals['_APPROVALREQUESTED']._serialized_end=3768
+  _globals['_APPROVALDECIDED']._serialized_start=3770
+  _globals['_APPROVALDECIDED']._serialized_end=3894
 # @@protoc_insertion_point(module_scope)

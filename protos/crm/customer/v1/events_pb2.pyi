@@ -1,5 +1,6 @@
 import datetime
 
+from crm.common.v1 import approvals_pb2 as _approvals_pb2
 from crm.common.v1 import collaborators_pb2 as _collaborators_pb2
 from crm.common.v1 import options_pb2 as _options_pb2
 from crm.common.v1 import types_pb2 as _types_pb2
@@ -254,3 +255,19 @@ class ContactDeleted(_message.Message):
     contact_id: str
     customer_id: str
     def __init__(self, contact_id: _Optional[str] = ..., customer_id: _Optional[str] = ...) -> None: ...
+
+class ApprovalRequested(_message.Message):
+    __slots__ = ("approval_request", "actor_id")
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    actor_id: str
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...
+
+class ApprovalDecided(_message.Message):
+    __slots__ = ("approval_request", "actor_id")
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    actor_id: str
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...
