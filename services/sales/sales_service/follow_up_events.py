@@ -155,7 +155,6 @@ def customer_merged(uow: UnitOfWork, event: customer_events.CustomerMerged, *, a
     merged = [customer_id for customer_id in event.merged_customer_ids if customer_id != survivor]
     changed = customer_data.merge(uow.session, survivor, merged, now)
     customer_facts.collaborators_merged(uow.session, survivor, merged, at)
-    customer_facts.collaborators_merged(uow.session, survivor, merged, at)
     for customer_id in merged:
         customer_facts.record(uow.session, customer_id, at, state=MERGED, merged_into=survivor)
     if event.HasField("customer"):
