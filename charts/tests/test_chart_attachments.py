@@ -1,6 +1,6 @@
 """The attachment store's values (issue 20; docs/attachments.md): only the processes a service
-names in its `attachments` get ATTACHMENT_* (the customer api, the ticket api and worker by
-default); `local` is an emptyDir at ATTACHMENT_LOCAL_DIR, `s3` names the bucket and endpoint,
+names in its `attachments` get ATTACHMENT_* (the customer api, the sales and ticket apis and
+workers by default); `local` is an emptyDir at ATTACHMENT_LOCAL_DIR, `s3` names the bucket and endpoint,
 takes the key pair from the Secret under boto3's own names, opens egress to the store, and
 refuses to render without a bucket."""
 
@@ -33,7 +33,7 @@ def _env(rendered, name: str) -> dict:
     return env_of(container)
 
 
-def test_by_default_the_customer_api_and_the_ticket_processes_keep_files_in_an_empty_dir():
+def test_by_default_the_customer_api_and_the_sales_and_ticket_processes_keep_files_locally():
     rendered = rendered_profile("default")
     api = rendered.get("Deployment", f"{RELEASE}-customer-api")
     env = _env(rendered, f"{RELEASE}-customer-api")
@@ -44,9 +44,9 @@ def test_by_default_the_customer_api_and_the_ticket_processes_keep_files_in_an_e
     assert mounts["attachments"] == env["ATTACHMENT_LOCAL_DIR"]["value"]
     volumes = {v["name"]: v for v in pod_spec(api)["volumes"]}
     assert volumes["attachments"]["emptyDir"] == {"sizeLimit": "1Gi"}
-    for name in ("ticket-api", "ticket-worker"):
+    for name in ("ticket-api", "ticket-worker", "sales-api", "sales-worker"):
         assert _env(rendered, f"{RELEASE}-{name}")["ATTACHMENT_STORE"]["value"] == "local"
-    for name in ("customer-worker", "sales-api", "sales-worker", "gateway"):
+    for name in ("customer-worker", "marketing-api", "notification-worker", "gateway"):
         assert not any(k.startswith("ATTACHMENT_") for k in _env(rendered, f"{RELEASE}-{name}"))
 
 
@@ -73,8 +73,8 @@ def test_an_s3_store_gets_bucket_endpoint_key_pair_and_egress():
     }
     assert "ATTACHMENT_LOCAL_DIR" not in env
     assert {"ports": [{"port": 9000, "protocol": "TCP"}]} in policy["spec"]["egress"]
-    sales = rendered.get("NetworkPolicy", f"{RELEASE}-sales-api")
-    assert {"ports": [{"port": 9000, "protocol": "TCP"}]} not in sales["spec"]["egress"]
+    marketing = rendered.get("NetworkPolicy", f"{RELEASE}-marketing-api")
+    assert {"ports": [{"port": 9000, "protocol": "TCP"}]} not in marketing["spec"]["egress"]
 
 
 def test_an_s3_store_without_a_bucket_does_not_render():
