@@ -31,6 +31,7 @@ from gateway.views import json_response
 from gateway.views.customers import idempotency_request_id
 from gateway.views.dashboard import DateRange, Kpi
 from gateway.views.marketing_segments import PEER, MarketingChannelWord, marketing_stub
+from gateway.views.marketing_surveys import SurveyResults
 from gateway.views.ticket_schemas import (
     KPI_EXAMPLE,
     KpiQuery,
@@ -49,6 +50,7 @@ PAGE_TOKEN = Field("", max_length=2048, description="`next_page_token` of the pr
 CampaignStateWord = words(marketing_pb2.CampaignState)
 RecipientStatusWord = words(marketing_pb2.RecipientStatus)
 ResponseKindWord = words(marketing_pb2.ResponseKind)
+SurveyScheduleWord = words(marketing_pb2.SurveySchedule)
 CampaignChannelWord = MarketingChannelWord
 ChannelWord = words(types_pb2.DeliveryChannel)
 
@@ -154,6 +156,9 @@ class _CampaignFields(BaseModel):
     budget: Money | None = None
     cost: Money | None = Field(None, description="Actual cost, for the ROI.")
     survey_id: str = Field("", max_length=36)
+    survey_schedule: SurveyScheduleWord | None = Field(
+        None, description="How often the members are invited to `survey_id` while the campaign "
+        "runs: `once`, or `quarterly` (one invitation per member per calendar quarter).")
 
 
 class CampaignCreate(_CampaignFields):
@@ -214,6 +219,7 @@ class Campaign(BaseModel):
     budget: Money | None = None
     cost: Money | None = None
     survey_id: str
+    survey_schedule: SurveyScheduleWord | None = None
     stats: CampaignStats | None = None
     owner_id: str
     department_path: str
@@ -338,6 +344,24 @@ class CampaignRoi(BaseModel):
     total: RoiFigures | None = None
     variants: list[RoiFigures]
     compute_time: datetime | None = None
+
+
+class CampaignSurveyRound(BaseModel):
+    round: str = Field(description="The calendar quarter of the round, e.g. `2026-Q4`.")
+    invited_count: int = Field(description="Members invited in the round.")
+    results: SurveyResults | None = Field(
+        None, description="Over the round's invitations: `invitation_count` sent, "
+        "`answer_count`, `response_rate`, per question and dimension, NPS.")
+
+
+class CampaignSurveyRounds(BaseModel):
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{
+        "campaign_id": CAMPAIGN_ID, "rounds": [{
+            "round": "2026-Q4", "invited_count": 400,
+            "results": SurveyResults.model_config["json_schema_extra"]["examples"][0]}]}]})
+
+    campaign_id: str
+    rounds: list[CampaignSurveyRound]
 
 
 class FrequencyCap(BaseModel):
@@ -615,6 +639,19 @@ def register(app, deps) -> None:
         roi = call(PEER, stub().GetCampaignRoi,
                    marketing_pb2.GetCampaignRoiRequest(campaign_id=path.campaign_id))
         return json_response(CampaignRoi.model_validate(to_json(roi)))
+
+    @operation(
+        api, "get", f"{COLLECTION}/<campaign_id>/survey-rounds",
+        operation_id="getCampaignSurveyRounds",
+        summary="The rounds of a campaign's scheduled survey, newest first: members invited, "
+                "response rate and results per round",
+        responses={200: CampaignSurveyRounds},
+        calls_services=True,
+    )
+    def campaign_survey_rounds(path: CampaignPath):
+        rounds = call(PEER, stub().GetCampaignSurveyRounds,
+                      marketing_pb2.GetCampaignSurveyRoundsRequest(campaign_id=path.campaign_id))
+        return json_response(CampaignSurveyRounds.model_validate(to_json(rounds)))
 
     @operation(
         api, "get", POLICY,

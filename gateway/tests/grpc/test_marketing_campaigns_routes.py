@@ -12,8 +12,11 @@ from crm_shared.db import Database, utcnow
 from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
+from crm_shared.target_periods import quarter_of
 from gateway.identity.demo import USERS
+from marketing_service import survey_rounds
 from marketing_service.api import build_bindings
+from marketing_service.invitations import LinkSigner
 from marketing_service.models import CustomerProfile, Segment, SegmentMember
 from marketing_service.settings import MarketingApiSettings
 
@@ -206,3 +209,34 @@ def test_a_department_leads_campaign_reaches_only_the_customers_of_their_subtree
     everyone = client.post("/api/v1/campaigns", headers=marketer, json=_campaign(segment))
     wide = client.post(f"/api/v1/campaigns/{everyone.get_json()['id']}/launch", headers=marketer)
     assert wide.get_json()["stats"]["audience_count"] == len(customers)
+
+
+def test_a_campaign_carries_its_survey_quarterly_and_reports_each_round(client, auth_header,
+                                                                       segment_id, marketing):
+    """``survey_schedule`` is taken and shown as a word; ``/survey-rounds`` reports a round of
+    the worker's pass (issue 19)."""
+    headers = auth_header("marketer.chen")
+    survey = client.post("/api/v1/surveys", headers=headers, json={
+        "title": "季度满意度", "kind": "relationship", "state": "active", "questions": [
+            {"id": "q1", "dimension": "product_quality", "text": "产品质量？",
+             "type": "rating_1_to_5", "required": True}]})
+    assert survey.status_code == 201, survey.get_data(as_text=True)
+    wrong = client.post("/api/v1/campaigns", headers=headers, json=_campaign(
+        segment_id, survey_id=survey.get_json()["id"], survey_schedule="monthly"))
+    assert wrong.status_code == 422
+    assert [error["field"] for error in wrong.get_json()["errors"]] == ["survey_schedule"]
+    created = client.post("/api/v1/campaigns", headers=headers, json=_campaign(
+        segment_id, survey_id=survey.get_json()["id"], survey_schedule="quarterly"))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    campaign = created.get_json()
+    assert campaign["survey_schedule"] == "quarterly"
+    assert client.post(f"/api/v1/campaigns/{campaign['id']}/launch",
+                       headers=headers).status_code == 200
+
+    now = utcnow()
+    assert survey_rounds.send_due(marketing[1], now, LinkSigner("s" * 32, "https://x")) == 4
+    rounds = client.get(f"/api/v1/campaigns/{campaign['id']}/survey-rounds", headers=headers)
+    assert rounds.status_code == 200, rounds.get_data(as_text=True)
+    (round_,) = rounds.get_json()["rounds"]
+    assert (round_["round"], round_["invited_count"], round_["results"]["answer_count"],
+            round_["results"]["response_rate"]) == (quarter_of(now.date()), 4, 0, 0)

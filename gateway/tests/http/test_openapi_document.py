@@ -161,6 +161,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/campaigns/{campaign_id}/recipients"),
     ("post", "/api/v1/campaigns/{campaign_id}/responses"),
     ("get", "/api/v1/campaigns/{campaign_id}/roi"),
+    ("get", "/api/v1/campaigns/{campaign_id}/survey-rounds"),
     ("get", "/api/v1/marketing/policy"),
     ("patch", "/api/v1/marketing/policy"),
     ("get", "/api/v1/marketing/kpis"),
