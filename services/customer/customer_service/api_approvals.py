@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from customer_service import key_field_approvals, personal_data, profile, revisions
 from customer_service.key_field_approvals import TABLES
-from customer_service.models import ApprovalRequestRecord, Customer
+from customer_service.models import ApprovalRequestRecord
 
 COMMENT_LIMIT = 1000
 STATUS_WORDS = {number: word for word, number in machine.STATUSES.items()}
@@ -142,30 +142,27 @@ class ApprovalRpcs:
 
     def _settle_proposal(self, uow, row, actor_id: str, *, apply: bool, comment: str, now) -> None:
         """The held change of a decided request: applied as an update would (revision source
-        ``approval``), or recorded as not applied (``approval_rejected``); gone either way. A
-        customer no longer active (merged, erased) takes nothing."""
-        found = key_field_approvals.proposal_of(uow.session, row.id, self._keys())
-        key_field_approvals.discard_proposal(uow.session, row.id)
-        customer = uow.session.get(Customer, row.subject_id, with_for_update=True)
-        if found is None or customer is None or customer.state != "active":
-            return
-        paths, proposal = found
-        clean, secrets = key_field_approvals.cleaned(
-            proposal, paths, self._record_fields_of, self._sensitive_fields_of, now.date()
+        ``approval``), or recorded as not applied (``approval_rejected``)."""
+        readers = key_field_approvals.FieldReaders(
+            self._record_fields_of, self._sensitive_fields_of
         )
         if not apply:
-            stored = personal_data.load_clear(uow.session, [customer.id], self._keys())
-            revisions.record(
+            key_field_approvals.record_not_applied(
                 uow.session,
-                customer.id,
-                key_field_approvals.not_applied(customer, clean, secrets, stored[customer.id]),
+                row,
                 actor_id=actor_id,
-                source=revisions.APPROVAL_REJECTED,
-                now=now,
-                correlation_id=row.id,
                 comment=comment,
+                keys=self._keys(),
+                readers=readers,
+                now=now,
             )
             return
+        taken = key_field_approvals.take_proposal(
+            uow.session, row, self._keys(), readers, now.date()
+        )
+        if taken is None:
+            return
+        customer, clean, secrets = taken
         changes = {
             path: (profile.text_of(old), profile.text_of(new))
             for path, (old, new) in profile.apply(customer, clean).items()

@@ -13,19 +13,21 @@ records the proposal that was not applied (source ``approval_rejected``, with th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from crm.customer.v1 import customer_pb2, events_pb2
-from crm_shared.approvals import policies, requests, views
+from crm_shared.approvals import machine, policies, requests, views
 from crm_shared.auth import Principal
-from crm_shared.db import UnitOfWork
+from crm_shared.db import Database, UnitOfWork
 from crm_shared.errors import FailedPrecondition, FieldViolation, InvalidArgument
 from crm_shared.field_keys import FieldKeys
 from google.protobuf import field_mask_pb2, json_format
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from customer_service import personal_data, profile, rules
+from customer_service import personal_data, profile, revisions, rules
 from customer_service.models import (
     ApprovalAssignee,
     ApprovalPolicyRecord,
@@ -175,18 +177,111 @@ def not_applied(
     return changes
 
 
+@dataclass(frozen=True)
+class FieldReaders:
+    """How UpdateCustomer reads a ``Customer`` message's values (``customer_service.api``'s
+    ``record_fields_of`` and ``sensitive_fields_of``): a proposal is cleaned the same way."""
+
+    record: Callable[[customer_pb2.Customer, list[str]], dict[str, object]]
+    sensitive: Callable[[customer_pb2.Customer, list[str]], dict[str, str]]
+
+
 def cleaned(
-    proposal: customer_pb2.Customer, paths: list[str], record_fields_of, sensitive_fields_of, today
+    proposal: customer_pb2.Customer, paths: list[str], readers: FieldReaders, today
 ) -> tuple[dict[str, object], dict[str, str]]:
     """The proposal's values as UpdateCustomer cleans them (they were valid when proposed)."""
     clean, _ = rules.validate_record_fields(
-        record_fields_of(proposal, [p for p in paths if p in rules.RECORD_PATHS]), today=today
+        readers.record(proposal, [p for p in paths if p in rules.RECORD_PATHS]), today=today
     )
     secrets, _ = rules.validate_sensitive_fields(
-        sensitive_fields_of(proposal, [p for p in paths if p in rules.SENSITIVE_PATHS]),
+        readers.sensitive(proposal, [p for p in paths if p in rules.SENSITIVE_PATHS]),
         today=today,
     )
     return clean, secrets
+
+
+def take_proposal(
+    session: Session, row: ApprovalRequestRecord, keys: FieldKeys, readers: FieldReaders, today
+) -> tuple[Customer, dict[str, object], dict[str, str]] | None:
+    """The decided request's customer (locked) and its proposal's cleaned values; the proposal
+    row is gone either way. None: nothing to apply or record (no proposal any more, or the
+    customer is no longer active: merged, erased)."""
+    found = proposal_of(session, row.id, keys)
+    discard_proposal(session, row.id)
+    customer = session.get(Customer, row.subject_id, with_for_update=True)
+    if found is None or customer is None or customer.state != "active":
+        return None
+    paths, proposal = found
+    return (customer, *cleaned(proposal, paths, readers, today))
+
+
+def record_not_applied(
+    session: Session,
+    row: ApprovalRequestRecord,
+    *,
+    actor_id: str,
+    comment: str,
+    keys: FieldKeys,
+    readers: FieldReaders,
+    now: datetime,
+) -> None:
+    """A rejected or expired request: the customer keeps its values; its history records the
+    proposal that was not applied (source ``approval_rejected``, with the comment)."""
+    taken = take_proposal(session, row, keys, readers, now.date())
+    if taken is None:
+        return
+    customer, clean, secrets = taken
+    stored = personal_data.load_clear(session, [customer.id], keys)[customer.id]
+    revisions.record(
+        session,
+        customer.id,
+        not_applied(customer, clean, secrets, stored),
+        actor_id=actor_id,
+        source=revisions.APPROVAL_REJECTED,
+        now=now,
+        correlation_id=row.id,
+        comment=comment,
+    )
+
+
+TIMER_EVENTS = {
+    machine.REMIND: events_pb2.ApprovalReminderDue,
+    machine.ESCALATE: events_pb2.ApprovalEscalated,
+}
+
+
+def scan(database: Database, now: datetime, keys: FieldKeys, readers: FieldReaders) -> dict:
+    """Remind, escalate (once) or expire the open requests due at ``now``, each in its own unit
+    of work with its event; an expired change is recorded as not applied. How many of each."""
+    fired = {machine.REMIND: 0, machine.ESCALATE: 0, machine.EXPIRE: 0}
+    with database.unit_of_work(readonly=True) as uow:
+        due = requests.due_ids(uow.session, TABLES, now)
+    for request_id in due:
+        with database.unit_of_work() as uow:
+            row = uow.session.get(ApprovalRequestRecord, request_id, with_for_update=True)
+            action = requests.fire(uow.session, TABLES, row, now) if row is not None else None
+            if action is None:
+                continue
+            if action == machine.EXPIRE:
+                record_not_applied(
+                    uow.session,
+                    row,
+                    actor_id=requests.SYSTEM,
+                    comment="not decided in time",
+                    keys=keys,
+                    readers=readers,
+                    now=now,
+                )
+            uow.session.flush()
+            proto = views.request_to_proto(row)
+            uow.emit(
+                TIMER_EVENTS[action](approval_request=proto)
+                if action in TIMER_EVENTS
+                else events_pb2.ApprovalDecided(approval_request=proto, actor_id=requests.SYSTEM),
+                key=row.subject_id,
+            )
+            fired[action] += 1
+    return fired
 
 
 def department_upserted(session: Session, event, now: datetime) -> None:

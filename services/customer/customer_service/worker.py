@@ -26,12 +26,15 @@ from crm_shared.events.wire import HEADER_OCCURRED_AT
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from customer_service import handover, key_field_approvals, portrait, timeline
+from customer_service import handover, key_field_approvals, personal_data, portrait, timeline
+from customer_service.api import record_fields_of, sensitive_fields_of
 from customer_service.classification import DEAL, NEED_CONFIRMED
 from customer_service.erasure_events import ErasureAcknowledgements
 from customer_service.models import Employee
 
 SWEEP_INTERVAL_SECONDS = 24 * 3600
+APPROVAL_SCAN_SECONDS = 300
+"""How often held key-field changes are reminded, escalated or expired: deadlines are hours."""
 log = logging.getLogger(__name__)
 
 
@@ -80,6 +83,14 @@ class CustomerWorker(ErasureAcknowledgements):
         """Daily (and at start): customers go lost, contracts age out, churn windows move."""
         result = portrait.sweep(self.config[CONFIG_DATABASE], now=utcnow())
         log.info("portrait sweep: %s", result)
+
+    @timer(interval=APPROVAL_SCAN_SECONDS)
+    def scan_key_field_approvals(self) -> None:
+        """Remind, escalate or expire the approval requests of held key-field changes."""
+        result = key_field_approvals.scan(
+            self.config[CONFIG_DATABASE], utcnow(), personal_data.default_keys(),
+            key_field_approvals.FieldReaders(record_fields_of, sensitive_fields_of))
+        log.info("key-field approval scan: %s", result)
 
     @on_event(customer_events.CustomerCreated)
     def portrait_customer_created(self, event, ctx: EventContext) -> None:

@@ -271,3 +271,15 @@ class ApprovalDecided(_message.Message):
     approval_request: _approvals_pb2.ApprovalRequest
     actor_id: str
     def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ..., actor_id: _Optional[str] = ...) -> None: ...
+
+class ApprovalEscalated(_message.Message):
+    __slots__ = ("approval_request",)
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ...) -> None: ...
+
+class ApprovalReminderDue(_message.Message):
+    __slots__ = ("approval_request",)
+    APPROVAL_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    approval_request: _approvals_pb2.ApprovalRequest
+    def __init__(self, approval_request: _Optional[_Union[_approvals_pb2.ApprovalRequest, _Mapping]] = ...) -> None: ...

@@ -11,6 +11,8 @@ arrives as the identity event the worker takes.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import grpc
 import pytest
 from crm.common.v1 import approvals_pb2
@@ -19,6 +21,7 @@ from crm.identity.v1 import events_pb2 as identity_events
 from crm_shared.auth import DataScope, Principal
 from crm_shared.db import utcnow
 from customer_service import key_field_approvals, personal_data
+from customer_service.api import record_fields_of, sensitive_fields_of
 from customer_service.models import Employee, ProposedChange
 from google.protobuf.field_mask_pb2 import FieldMask
 from sqlalchemy import func, select
@@ -29,6 +32,7 @@ ZHANG = Principal("u-rep", "rep.zhang", frozenset({"sales_rep"}), "/hq/sales/eas
 EAST_LEAD = Principal(
     "u-east-lead", "east.lead", frozenset({"sales_lead"}), "/hq/sales/east", DataScope.DEPARTMENT
 )
+SALES_HEAD = "u-sales-head"
 OLD_ACCOUNT, NEW_ACCOUNT = "6222020200112233445", "6217000010009876543"
 C = customer_pb2
 STATUS = approvals_pb2.ApprovalStatus
@@ -57,6 +61,13 @@ def api(start_customer_api):
                 lead_user_id=EAST_LEAD.user_id,
                 active=True,
                 revision=1,
+            ),
+            utcnow(),
+        )
+        key_field_approvals.department_upserted(
+            uow.session,
+            identity_events.DepartmentUpserted(
+                path="/hq/sales", lead_user_id=SALES_HEAD, active=True, revision=1
             ),
             utcnow(),
         )
@@ -223,3 +234,43 @@ def test_an_approved_key_field_change_is_applied_with_a_revision_of_source_appro
     ]
     assert NEW_ACCOUNT not in str(updated)
     assert _proposals(api) == 0
+
+
+def test_a_held_change_not_decided_in_time_escalates_once_then_expires_keeping_the_old_value(api):
+    customer = _customer(api)
+    held = _update(api, customer.id, ["bank_account"], bank_account=NEW_ACCOUNT)
+    start = utcnow()
+    readers = key_field_approvals.FieldReaders(record_fields_of, sensitive_fields_of)
+
+    def scan(hours: int) -> dict:
+        return key_field_approvals.scan(
+            api.database, start + timedelta(hours=hours), personal_data.default_keys(), readers
+        )
+
+    # the seeded policy: 48 h to decide, reminded 24 h before, one escalation, then expiry
+    assert scan(1) == {"remind": 0, "escalate": 0, "expire": 0}
+    assert scan(25)["remind"] == 1
+    assert scan(49)["escalate"] == 1
+    escalated = api.stub(EAST_LEAD).GetApprovalRequest(
+        C.GetApprovalRequestRequest(id=held.pending_approval_request_id)
+    )
+    assert (escalated.status, list(escalated.approver_ids)) == (
+        STATUS.APPROVAL_STATUS_ESCALATED,
+        [SALES_HEAD],
+    )
+    assert scan(50)["escalate"] == 0  # once
+    assert scan(49 + 48)["expire"] == 1
+
+    assert _stored_account(api, customer.id) == OLD_ACCOUNT
+    assert _proposals(api) == 0
+    [expired] = [
+        r
+        for r in _revisions(api, customer.id)
+        if r.change_source == SOURCE.REVISION_SOURCE_APPROVAL_REJECTED
+    ]
+    assert (expired.actor_id, expired.comment) == ("system", "not decided in time")
+    assert [
+        e.approval_request.status
+        for e in api.events("customer.approval_decided", events_pb2.ApprovalDecided)
+    ] == [STATUS.APPROVAL_STATUS_EXPIRED]
+    assert len(api.events("customer.approval_escalated")) == 1
