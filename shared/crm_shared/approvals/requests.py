@@ -3,9 +3,9 @@ policy holds, decided step by step, reminded, escalated and expired by the servi
 
 The service passes its table classes (:class:`Tables`) and keeps what only it knows: what
 holding, applying and releasing its record mean, and its events (each change here happens in the
-caller's unit of work, so the record, the request and the events commit together). The customer
-service's key-field approvals use it; the sales service's quote approvals predate it and still
-carry the same steps in ``sales_service.approvals``.
+caller's unit of work, so the record, the request and the events commit together): the sales
+service's quotes (``sales_service.approvals``) and the customer service's key-field changes
+(``customer_service.key_field_approvals``).
 """
 
 from __future__ import annotations
