@@ -31,11 +31,13 @@ def _campaign(campaign_id: str, state: int) -> M.Campaign:
     campaign.budget.currency_code, campaign.budget.amount_minor = "CNY", 500000
     if state == S.CAMPAIGN_STATE_SCHEDULED:
         campaign.schedule_time.CopyFrom(START)
+    if campaign_id == "c-survey":
+        campaign.survey_id, campaign.survey_schedule = "sv-1", M.SURVEY_SCHEDULE_QUARTERLY
     return campaign
 
 
 STATES = {"c-draft": S.CAMPAIGN_STATE_DRAFT, "c-scheduled": S.CAMPAIGN_STATE_SCHEDULED,
-          "c-running": S.CAMPAIGN_STATE_RUNNING}
+          "c-running": S.CAMPAIGN_STATE_RUNNING, "c-survey": S.CAMPAIGN_STATE_RUNNING}
 
 
 class Marketing(marketing_pb2_grpc.MarketingServiceServicer):
@@ -47,6 +49,13 @@ class Marketing(marketing_pb2_grpc.MarketingServiceServicer):
 
     def GetCampaignRoi(self, request, context):
         return M.CampaignRoi(campaign_id=request.campaign_id)
+
+    def GetCampaignSurveyRounds(self, request, context):
+        return M.CampaignSurveyRounds(campaign_id=request.campaign_id, rounds=[
+            M.CampaignSurveyRound(round="2032-Q1", invited_count=3, results=M.SurveyResults(
+                invitation_count=3)),
+            M.CampaignSurveyRound(round="2031-Q4", invited_count=3, results=M.SurveyResults(
+                invitation_count=3, answer_count=1, response_rate=0.3333))])
 
     def ListSegments(self, request, context):
         return M.ListSegmentsResponse(segments=[
@@ -178,3 +187,18 @@ def test_refusals_are_shown_with_what_was_typed_kept(client, marketing):
     assert "Someone changed this campaign after you opened it" in text
     assert 'value="改名"' in text and "Traceback" not in text
     assert not [name for name, _r in marketing.calls if name == "ScheduleCampaign"]
+
+
+def test_a_survey_campaign_shows_its_rounds_in_chinese_and_english(console):
+    """The campaign page's round table (issue 19): each round's invited, sent and answered
+    members and response rate; a campaign without a scheduled survey has no table."""
+    chinese = console.client("marketer.chen", "zh-CN").get("/marketing/campaigns/c-survey")
+    page = chinese.get_data(as_text=True)
+    assert chinese.status_code == 200
+    assert "问卷轮次" in page and "每季度" in page and "已邀请" in page
+    assert page.index("2032-Q1") < page.index("2031-Q4")
+    english = console.client("marketer.chen").get("/marketing/campaigns/c-survey")
+    assert "Survey rounds" in english.get_data(as_text=True)
+    assert "Quarterly" in english.get_data(as_text=True)
+    assert "Survey rounds" not in console.client("marketer.chen").get(
+        "/marketing/campaigns/c-running").get_data(as_text=True)

@@ -30,6 +30,7 @@ NAV = [NavItem("marketing_campaigns.campaigns", N_("Campaigns"), roles=MARKETING
 PAGE_SIZE = 50
 STATES = marketing_pb2.CampaignState.DESCRIPTOR
 CHANNELS = types_pb2.DeliveryChannel.DESCRIPTOR
+SURVEY_SCHEDULES = marketing_pb2.SurveySchedule.DESCRIPTOR
 # Campaigns reach customers at their own address: e-mail or SMS (the service refuses others).
 CAMPAIGN_CHANNELS = (types_pb2.DELIVERY_CHANNEL_SMS, types_pb2.DELIVERY_CHANNEL_EMAIL)
 S = marketing_pb2.CampaignState
@@ -359,10 +360,17 @@ def _render_campaign(campaign_id: str, refusal: Refusal | None = None):
     if found.state not in (S.CAMPAIGN_STATE_DRAFT, S.CAMPAIGN_STATE_SCHEDULED):
         roi = call("marketing", "GetCampaignRoi",
                    marketing_pb2.GetCampaignRoiRequest(campaign_id=campaign_id))
+    survey_rounds = None
+    if found.survey_id and found.survey_schedule:
+        # the rounds of its scheduled survey (issue 19): invited, sent, answered, rate
+        survey_rounds = call("marketing", "GetCampaignSurveyRounds",
+                             marketing_pb2.GetCampaignSurveyRoundsRequest(
+                                 campaign_id=campaign_id)).rounds
     names = {segment.id: segment.display_name for segment in _segments()}
     status = 200 if refusal is None else refusal.status
     return render_template(
         "marketing/campaign.html", campaign=found, roi=roi, states=STATES, channels=CHANNELS,
+        survey_rounds=survey_rounds, survey_schedules=SURVEY_SCHEDULES,
         moves=MOVES.get(found.state, ()), move_labels=MOVE_LABELS, path=PATH,
         segment_names=names, refusal=refusal, editable=found.state in EDITABLE,
         saved=bool(request.args.get("saved")) and refusal is None,
