@@ -144,6 +144,22 @@ class NotificationWorker:
     def approval_decided(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)
 
+    @on_event(customer_events.ApprovalRequested)
+    def customer_approval_requested(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(customer_events.ApprovalReminderDue)
+    def customer_approval_reminder_due(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(customer_events.ApprovalEscalated)
+    def customer_approval_escalated(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
+    @on_event(customer_events.ApprovalDecided)
+    def customer_approval_decided(self, event, ctx: EventContext) -> None:
+        _notify(event, ctx)
+
     @on_event(marketing_events.TriggerFired)
     def trigger_fired(self, event, ctx: EventContext) -> None:
         _notify(event, ctx)

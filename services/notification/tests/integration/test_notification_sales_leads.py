@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 from crm.common.v1 import approvals_pb2
+from crm.customer.v1 import events_pb2 as customer_events
 from crm.sales.v1 import events_pb2 as sales_events
 from crm.sales.v1 import sales_pb2
 from crm_shared.db import Database, utcnow
@@ -117,10 +118,11 @@ def test_an_overdue_follow_up_reaches_the_owner_and_the_team_lead(database):
 
 def approval_request(requester: str, approvers: list[str],
                      **fields) -> approvals_pb2.ApprovalRequest:
-    values = {"status": approvals_pb2.APPROVAL_STATUS_PENDING} | fields
+    values = {"status": approvals_pb2.APPROVAL_STATUS_PENDING,
+              "subject": approvals_pb2.APPROVAL_SUBJECT_QUOTE,
+              "subject_number": "Q20261208-0003"} | fields
     return approvals_pb2.ApprovalRequest(
-        id=str(uuid.uuid4()), subject=approvals_pb2.APPROVAL_SUBJECT_QUOTE,
-        subject_number="Q20261208-0003", reason="discount_basis_points > 1000",
+        id=str(uuid.uuid4()), reason="discount_basis_points > 1000",
         approver_ids=approvers, requester_id=requester, due_time=to_timestamp(DUE), **values)
 
 
@@ -146,3 +148,26 @@ def test_a_quote_waiting_for_approval_tells_its_approvers_and_the_decision_its_r
                                          sales_events.ApprovalDecided(approval_request=decided,
                                                                       actor_id=team_lead)))
         assert {user: entry.title for user, entry in entries.items()} == {rep: title}
+
+
+def test_a_customer_key_field_change_waiting_for_approval_tells_the_same_people(database):
+    """The customer service's approval events have the sales shapes: the same rules, its own
+    templates (migration 0009)."""
+    _department, team_lead, rep = team(database)
+    waiting = approval_request(
+        rep, [team_lead], subject=approvals_pb2.APPROVAL_SUBJECT_CUSTOMER_KEY_FIELDS,
+        subject_number="C20261208-0001")
+    entries = inbox(database, handle(database, "customer_approval_requested",
+                                     customer_events.ApprovalRequested(approval_request=waiting,
+                                                                       actor_id=rep)))
+    assert {user: entry.title for user, entry in entries.items()} == {
+        team_lead: "Approval needed: key fields of customer C20261208-0001"}
+    rejected = approval_request(
+        rep, [], status=approvals_pb2.APPROVAL_STATUS_REJECTED,
+        subject=approvals_pb2.APPROVAL_SUBJECT_CUSTOMER_KEY_FIELDS,
+        subject_number="C20261208-0001")
+    entries = inbox(database, handle(database, "customer_approval_decided",
+                                     customer_events.ApprovalDecided(approval_request=rejected,
+                                                                     actor_id=team_lead)))
+    assert {user: entry.title for user, entry in entries.items()} == {
+        rep: "审批驳回：客户 C20261208-0001 关键资料修改"}
