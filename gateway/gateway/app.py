@@ -128,6 +128,7 @@ def create_app(
         public_consents,
         public_help,
         sales_activities,
+        sales_attachments,
         sales_approvals,
         sales_deals,
         sales_leads,
@@ -196,6 +197,7 @@ def create_app(
     sales_deals.register(app, deps)
     opportunity_collaborators.register(app, deps)
     sales_activities.register(app, deps)
+    sales_attachments.register(app, deps)
     sales_targets.register(app, deps)
     sales_approvals.register(app, deps)
     service_targets.register(app, deps)

@@ -76,29 +76,35 @@ class UploadForm(BaseModel):
 
 
 @functools.cache
-def _models(
-    kind: str, messages, parent: type[BaseModel]
-) -> tuple[type[BaseModel], type[BaseModel]]:
-    """The list's response model and the one attachment's path model of a kind of record, built
-    once per process (an app is made many times in tests; a response model only once)."""
-    page = response_model(
+def _page_model(kind: str, messages) -> type[BaseModel]:
+    """The list's response model of a service's attachments, built once per process (an app is
+    made many times in tests; a response model only once)."""
+    return response_model(
         getattr(messages, f"List{kind}AttachmentsResponse").DESCRIPTOR,
         {"attachments": [ATTACHMENT_EXAMPLE], "next_page_token": ""},
     )
-    one = create_model(
-        f"{kind}AttachmentPath",
+
+
+@functools.cache
+def _attachment_path(name: str, parent: type[BaseModel]) -> type[BaseModel]:
+    """The path model of one attachment of a kind of record (the record's path + its id)."""
+    return create_model(
+        f"{name}AttachmentPath",
         __base__=parent,
         attachment_id=(str, Field(min_length=1, max_length=64)),
     )
-    return page, one
 
 
 @dataclass(frozen=True)
 class AttachmentRoutes:
     """The routes of one kind of record. ``kind`` names the RPCs (``Create<Kind>Attachment``,
-    ``List<Kind>Attachments``...) and the operation ids; ``parent`` is the record's path model
-    (one field, ``parent_field``); ``list_query`` and ``upload_form`` may add fields (a
-    customer's ``contact_id``), which ``extra`` copies into the list and create requests."""
+    ``List<Kind>Attachments``...), ``name`` the operation ids (``list<Name>Attachments``; ``kind``
+    unless one service's RPCs serve several kinds of record: the sales service's quotes,
+    contracts and follow-up records); ``parent`` is the record's path model, whose
+    ``path_field`` (``parent_field`` unless given) fills the requests' ``parent_field``;
+    ``list_query`` and ``upload_form`` may add fields (a customer's ``contact_id``), which
+    ``extra`` copies into the list and create requests, with any constant ones (a sales
+    record's ``record_type``)."""
 
     kind: str
     peer: str
@@ -111,12 +117,17 @@ class AttachmentRoutes:
     list_query: type[BaseModel] = PageQuery
     upload_form: type[BaseModel] = UploadForm
     extra: Callable[[BaseModel], dict] = lambda model: {}
+    name: str = ""
+    path_field: str = ""
+    tag: str = ""
 
     def register(self, app, deps) -> None:
         kind, messages, field = self.kind, self.messages, self.parent_field
-        name = f"{kind.lower()}_attachments"
-        api = APIBlueprint(name, __name__, abp_tags=[Tag(name=f"{kind.lower()}s")])
-        page, one = _models(kind, messages, self.parent)
+        noun = self.name or kind
+        path_field = self.path_field or field
+        name = f"{noun.lower()}_attachments"
+        api = APIBlueprint(name, __name__, abp_tags=[Tag(name=self.tag or f"{kind.lower()}s")])
+        page, one = _page_model(kind, messages), _attachment_path(noun, self.parent)
         parent_model, list_query, upload_form = self.parent, self.list_query, self.upload_form
 
         def stub():
@@ -145,8 +156,8 @@ class AttachmentRoutes:
             api,
             "get",
             f"{self.base}/attachments",
-            operation_id=f"list{kind}Attachments",
-            summary=f"The files attached to the {kind.lower()}, newest first",
+            operation_id=f"list{noun}Attachments",
+            summary=f"The files attached to the {noun.lower()}, newest first",
             responses={200: page},
             calls_services=True,
         )
@@ -157,7 +168,7 @@ class AttachmentRoutes:
                 getattr(messages, f"List{kind}AttachmentsRequest")(
                     page_size=query.page_size or 0,
                     page_token=query.page_token,
-                    **{field: getattr(path, field)},
+                    **{field: getattr(path, path_field)},
                     **self.extra(query),
                 ),
             )
@@ -167,8 +178,8 @@ class AttachmentRoutes:
             api,
             "post",
             f"{self.base}/attachments",
-            operation_id=f"upload{kind}Attachment",
-            summary=f"Attach a file to the {kind.lower()}",
+            operation_id=f"upload{noun}Attachment",
+            summary=f"Attach a file to the {noun.lower()}",
             description="Multipart form with `file`. Images (JPEG, PNG, GIF, WebP), PDF and "
             f"Office documents up to {MAX_SIZE_BYTES // (1024 * 1024)} MiB; the type is read "
             "from the content, not the file name: anything else is a 422 naming `content` (the "
@@ -186,11 +197,11 @@ class AttachmentRoutes:
                     file_name=(form.file.filename or "")[:255],
                     content=form.file.read(),
                     request_id=idempotency_request_id(current_principal().user_id, current_key()),
-                    **{field: getattr(path, field)},
+                    **{field: getattr(path, path_field)},
                     **self.extra(form),
                 ),
             )
-            location = self.base.replace(f"<{field}>", getattr(path, field))
+            location = self.base.replace(f"<{path_field}>", getattr(path, path_field))
             return json_response(
                 Attachment.model_validate(to_json(created)),
                 status=201,
@@ -201,7 +212,7 @@ class AttachmentRoutes:
             api,
             "get",
             f"{self.base}/attachments/<attachment_id>",
-            operation_id=f"download{kind}Attachment",
+            operation_id=f"download{noun}Attachment",
             summary="Download an attached file (or its thumbnail)",
             responses={200: DOWNLOAD_RESPONSE},
             calls_services=True,
@@ -212,7 +223,7 @@ class AttachmentRoutes:
                 getattr(messages, f"Download{kind}AttachmentRequest")(
                     id=path.attachment_id,
                     thumbnail=query.thumbnail,
-                    **{field: getattr(path, field)},
+                    **{field: getattr(path, path_field)},
                 ),
             )
             first = chunks[0]
@@ -232,7 +243,7 @@ class AttachmentRoutes:
             api,
             "delete",
             f"{self.base}/attachments/<attachment_id>",
-            operation_id=f"delete{kind}Attachment",
+            operation_id=f"delete{noun}Attachment",
             summary="Delete an attached file",
             responses={204: {"description": "Deleted."}},
             calls_services=True,
@@ -242,7 +253,7 @@ class AttachmentRoutes:
                 self.peer,
                 getattr(stub(), f"Delete{kind}Attachment"),
                 getattr(messages, f"Delete{kind}AttachmentRequest")(
-                    id=path.attachment_id, **{field: getattr(path, field)}
+                    id=path.attachment_id, **{field: getattr(path, path_field)}
                 ),
             )
             return Response(status=204)

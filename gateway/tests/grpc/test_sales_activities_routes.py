@@ -5,6 +5,7 @@ them, through its ``customer.created`` handler function; each test uses its own.
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from crm_shared.grpc.server import GrpcApi, service_verifier
 from crm_shared.migrations import upgrade
 from crm_shared.settings import load_settings
 from gateway.identity.demo import USERS
+from PIL import Image
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +40,8 @@ def sales(tmp_path_factory, signing_keys):
         jwt_public_key_file=signing_keys.public,
         amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", outbox_relay=False,
         grpc_reflection=False, health_check_seconds=3600,
-        customer_addr=f"127.0.0.1:{free_port()}")
+        customer_addr=f"127.0.0.1:{free_port()}",
+        attachment_local_dir=tmp_path_factory.mktemp("attachments"))
     database = Database(url)
     api = GrpcApi(settings, database, build_bindings(database, settings),
                   service_verifier(settings))
@@ -251,3 +254,21 @@ def test_a_win_back_visit_records_its_churn_reason_and_the_churn_report_counts_i
     assert report.get_json()["rows"] == [
         {"code": "price", "name": "价格", "name_en": "Price", "count": 1}]
     assert report.get_json()["total_count"] == 1
+
+
+def test_a_document_on_a_follow_up_record_over_rest(client, auth_header, sales):
+    zhang = auth_header("rep.zhang")
+    created = record(client, zhang, customer_of(sales, "rep.zhang")).get_json()
+    base = f"/api/v1/activities/{created['id']}/attachments"
+    png = io.BytesIO()
+    Image.new("RGB", (40, 40)).save(png, format="PNG")
+
+    uploaded = client.post(base, headers=zhang, content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(png.getvalue()), "需求文档.png")})
+    listed = client.get(base, headers=zhang).get_json()
+
+    assert uploaded.status_code == 201, uploaded.get_data(as_text=True)
+    assert uploaded.get_json()["record_type"] == "follow_up"
+    assert [a["id"] for a in listed["attachments"]] == [uploaded.get_json()["id"]]
+    assert client.get(uploaded.headers["Location"], headers=zhang).data == png.getvalue()
+    assert client.get(base, headers=auth_header("rep.li")).status_code == 404
