@@ -112,6 +112,7 @@ def create_app(
     from gateway.forwarded import TrustedForwardedFor
     from gateway.views import (
         auth,
+        customer_approvals,
         customer_attachments,
         customer_collaborators,
         customers,
@@ -188,6 +189,7 @@ def create_app(
     customers.register(app, deps)
     customer_collaborators.register(app, deps)
     customer_attachments.register(app, deps)
+    customer_approvals.register(app, deps)
     notifications.register(app, deps)
     tickets.register(app, deps)
     ticket_attachments.register(app, deps)

@@ -612,6 +612,12 @@ class Customer(BaseModel):
         default_factory=list,
         description="The people working on the customer with its owner (team selling).",
     )
+    pending_approval_request_id: str = Field(
+        "",
+        description="On a PATCH's answer: the change touched a key field an approval policy "
+        "holds (legal name, bank account, registration number), so the customer is unchanged "
+        "and the change waits for this request (`/api/v1/customers/approval-requests/{id}`).",
+    )
 
 
 class CustomerPage(BaseModel):
@@ -1092,7 +1098,9 @@ def register(app, deps) -> None:
         ONE,
         operation_id="updateCustomer",
         summary="Change the fields sent (the others stay)",
-        description="Send `etag` from the read to fail with 409 if the customer changed meanwhile.",
+        description="Send `etag` from the read to fail with 409 if the customer changed meanwhile. "
+        "A change of a key field an approval policy holds is not applied: the answer is the "
+        "customer unchanged with `pending_approval_request_id`.",
         responses={200: Customer},
         calls_services=True,
     )

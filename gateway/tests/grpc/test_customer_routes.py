@@ -147,3 +147,38 @@ def test_an_external_id_held_out_of_sight_is_a_409_that_names_no_customer(client
                         json={"external_ids": {"erp": "K-2002"}})
     assert seen.status_code == 409
     assert seen.get_json()["detail"] == f"customer {hidden['number']} already has the erp id K-2002"
+
+
+def test_a_bank_account_change_waits_for_approval_and_a_rejection_keeps_the_old_one_over_rest(
+    client, auth_header
+):
+    """Issue 18 (seed 002 修订机制) through the front door: the PATCH answers the customer as it
+    was with the request holding the change; no department lead is known to this customer
+    service, so the admin role decides; the rejection is in the history with its comment."""
+    rep, admin = auth_header("rep.zhang"), auth_header("admin")
+    created = create(client, rep, bank_account="6222020200112233445").get_json()
+    location = f"/api/v1/customers/{created['id']}"
+
+    held = client.patch(location, headers=rep, json={"bank_account": "6217000010009876543"})
+
+    assert held.status_code == 200, held.get_data(as_text=True)
+    request_id = held.get_json()["pending_approval_request_id"]
+    assert held.get_json()["bank_account"].endswith("3445")
+    one = f"/api/v1/customers/approval-requests/{request_id}"
+    inbox = client.get("/api/v1/customers/approval-requests", headers=admin).get_json()
+    assert [(r["subject_id"], r["approver_ids"]) for r in inbox["approval_requests"]
+            if r["id"] == request_id] == [(created["id"], ["role:admin"])]
+    assert client.post(f"{one}/reject", headers=rep, json={"comment": "x"}).status_code == 403
+    assert client.get(one, headers=auth_header("rep.li")).status_code == 404
+    unexplained = client.post(f"{one}/reject", headers=admin, json={})
+    assert (unexplained.status_code, [e["field"] for e in unexplained.get_json()["errors"]]) == (
+        422, ["comment"])
+
+    rejected = client.post(f"{one}/reject", headers=admin, json={"comment": "账号与许可证不符"})
+
+    assert rejected.get_json()["status"] == "rejected"
+    assert client.get(location, headers=rep).get_json()["bank_account"].endswith("3445")
+    history = client.get(f"{location}/history", headers=rep).get_json()["revisions"]
+    assert [(r["field_path"], r["change_source"], r["comment"]) for r in history
+            if r["change_source"] != "api"] == [
+        ("bank_account", "approval_rejected", "账号与许可证不符")]
