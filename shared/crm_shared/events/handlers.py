@@ -24,6 +24,8 @@ import traceback
 from dataclasses import dataclass, field
 from functools import partial
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from amqp.exceptions import RecoverableConnectionError
 from google.protobuf.message import Message
 from kombu import Queue
 from nameko.amqp.publish import Publisher, get_connection
@@ -43,6 +45,11 @@ CONFIG_DATABASE = "CRM_DATABASE"
 CONFIG_QUEUE_TYPE = "CRM_QUEUE_TYPE"
 CONFIG_RETRY_DELAYS = "CRM_RETRY_DELAYS"
 CONFIG_SETTINGS = "CRM_SETTINGS"  # the worker's settings object, for timers that need them
+
+
+# What a settle (ack, requeue) raises when the broker connection is gone: the socket's errors
+# and py-amqp's connection errors (a channel error, such as an unknown delivery tag, is not one).
+BROKER_GONE = (OSError, AmqpConnectionError, RecoverableConnectionError)
 
 
 class PoisonMessage(Exception):
@@ -147,16 +154,30 @@ class EventEntrypoint(EventHandler):
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            self._settle(self.queue_consumer.ack_message, message)
             return result, exc_info
         try:
             self._retry_or_dead_letter(message, exc_info)
         except Exception:
             log.exception("could not schedule a retry; requeueing the message")
-            self.queue_consumer.requeue_message(message)
+            self._settle(self.queue_consumer.requeue_message, message)
         else:
-            self.queue_consumer.ack_message(message)
+            self._settle(self.queue_consumer.ack_message, message)
         return result, exc_info
+
+    @staticmethod
+    def _settle(settle, message) -> None:
+        """Ack or requeue; a broker that went away meanwhile (a restart) is not this worker's
+        error: it delivers the message again and the ledger makes that harmless. Raised here,
+        nameko would end the whole worker and every task it runs (the chaos harness saw a
+        broker restart stop a delivery between its SMTP send and its record, which then sent
+        the e-mail again)."""
+        try:
+            settle(message)
+        except BROKER_GONE as exc:
+            log.warning("the broker connection went away before message %s was settled (%s); "
+                        "it will be delivered again", message.properties.get("message_id"),
+                        type(exc).__name__)
 
     def _retry_or_dead_letter(self, message, exc_info) -> None:
         headers = dict(message.headers or {})
