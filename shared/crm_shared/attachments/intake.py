@@ -13,8 +13,6 @@ from crm_shared.attachments import thumbnails
 from crm_shared.attachments.limits import ALLOWED_TYPES, MAX_FILE_NAME_LENGTH, MAX_SIZE_BYTES
 from crm_shared.errors import FieldViolation
 
-ALLOWED_DESCRIPTION = "an image (JPEG, PNG, GIF, WebP), a PDF or an Office document"
-
 
 @dataclass(frozen=True)
 class Upload:
@@ -59,8 +57,9 @@ def check_upload(
             violations.append(
                 FieldViolation(
                     content_field,
-                    f"must be {ALLOWED_DESCRIPTION}; this file is "
-                    f"{content_type or 'of an unknown type'}",
+                    # written out whole: the console finds its translation by this text
+                    "must be an image (JPEG, PNG, GIF, WebP), a PDF or an Office document; "
+                    f"this file is {content_type or 'of an unknown type'}",
                 )
             )
     thumbnail = None
