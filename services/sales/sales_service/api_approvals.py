@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from crm.common.v1 import approvals_pb2
 from crm.sales.v1 import sales_pb2
 from crm_shared.approvals import approvers, machine, policies, views
 from crm_shared.auth import current_principal
@@ -37,6 +38,8 @@ POLICY_FIELDS = {"display_name", "subject", "enabled", "priority", *policies.RUL
 POLICY_UPDATE = POLICY_FIELDS - {"subject"}
 POLICY_OUTPUT = {"id", "version", "update_time", "updated_by", "etag"}
 STATUS_WORDS = {number: word for word, number in machine.STATUSES.items()}
+SUBJECTS = {approvals_pb2.APPROVAL_SUBJECT_QUOTE}
+"""The subjects whose policies the sales service keeps and judges."""
 
 
 class ApprovalRpcs:
@@ -147,6 +150,9 @@ class ApprovalRpcs:
         data = request.policy
         problems = unsupported_fields(data, POLICY_FIELDS, prefix="policy.", ignored=POLICY_OUTPUT)
         problems += policies.violations(data)
+        if data.subject and data.subject not in SUBJECTS:
+            # another service's subject (a customer's key fields): its policies live there
+            problems.append(FieldViolation("policy.subject", "is not a sales subject"))
         problems += request_id_violations(request.request_id)
         if problems:
             raise InvalidArgument(problems)

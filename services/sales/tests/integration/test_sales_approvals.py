@@ -12,7 +12,7 @@ from datetime import timedelta
 import grpc
 import pytest
 from crm.common.v1 import approvals_pb2 as A
-from crm.common.v1 import types_pb2
+from crm.common.v1 import rules_pb2, types_pb2
 from crm.sales.v1 import events_pb2, sales_pb2
 from crm_shared.db import utcnow
 from google.protobuf import duration_pb2, field_mask_pb2
@@ -348,6 +348,28 @@ def test_admins_edit_the_policy_and_a_request_keeps_the_version_that_judged_it(
         grpc.StatusCode.INVALID_ARGUMENT,
         ["policy.decision_period", "policy.reminder_before", "policy.steps"],
     )
+    # a customer's key fields are the customer service's subject: not kept here
+    elsewhere = rpc_error(
+        admin.CreateApprovalPolicy,
+        sales_pb2.CreateApprovalPolicyRequest(
+            policy=A.ApprovalPolicy(
+                display_name="修改银行账号",
+                subject=A.APPROVAL_SUBJECT_CUSTOMER_KEY_FIELDS,
+                condition=rules_pb2.ConditionGroup(
+                    conditions=[
+                        rules_pb2.Condition(
+                            field="changed_fields",
+                            operator=rules_pb2.CONDITION_OPERATOR_CONTAINS_ANY,
+                            values=["bank_account"],
+                        )
+                    ]
+                ),
+                steps=[A.ApprovalStep(approver=A.APPROVER_KIND_DEPARTMENT_LEAD)],
+                decision_period=duration_pb2.Duration(seconds=86400),
+            )
+        ),
+    )
+    assert [v.field for v in elsewhere.violations] == ["policy.subject"]
     updated = admin.UpdateApprovalPolicy(
         sales_pb2.UpdateApprovalPolicyRequest(policy=raised, update_mask=mask)
     )
