@@ -131,6 +131,7 @@ class Records:
     owner_user: str = ""  # rep.zhang's user id (his notification preferences and webhook)
     tokens: dict[str, str] = field(default_factory=dict)
     approval_request: str = ""  # rep.zhang's 15 % quote waiting for his lead's approval
+    customer_approval_request: str = ""  # a bank account of his waiting for his lead's approval
 
 
 def _ok(response, status=201):
@@ -226,8 +227,14 @@ def records(running_suite, lead_assigned_to) -> Records:
              "unit_price": {"currency_code": "CNY", "amount_minor": 100_000}}]}, owner))
     approval_request = _ok(http.call("POST", f"/api/v1/quotes/{quote['id']}/send", None, owner),
                            200)["approval_request_id"]
+    # a key field of another of his customers: held for his lead's approval (seed 002)
+    customer_approval_request = _ok(http.call(
+        "PATCH", f"/api/v1/customers/{other}", {"bank_account": "6222020200112233445"}, owner),
+        200)["pending_approval_request_id"]
+    assert customer_approval_request
     _wait_until_settled(running_suite, (customer, contact, other, li_customer, li_lead,
-                                        opportunity, ticket["id"], approval_request))
+                                        opportunity, ticket["id"], approval_request,
+                                        customer_approval_request))
     marketer = http.login("marketer.chen")
     segment = _ok(http.call("POST", "/api/v1/segments", {
         "display_name": f"矩阵细分 {suffix}", "rule": {"match": "all", "conditions": [
@@ -256,7 +263,7 @@ def records(running_suite, lead_assigned_to) -> Records:
     owner_user = http.call("GET", "/api/v1/me", token=owner).body["id"]
     return Records(customer, contact, other, li_customer, li_lead, survey, opportunity,
                    ticket["id"], segment, campaign, notification, li_opportunity, rules,
-                   owner_user, tokens, approval_request)
+                   owner_user, tokens, approval_request, customer_approval_request)
 
 
 RULE_TABLES = (("ticket", "routing_rules"), ("sales", "lead_assignment_rules"),
@@ -695,6 +702,14 @@ RECORD_WRITES = (
        "approval_request") for verb, message in (
         ("approve", sales_pb2.ApproveRequestRequest),
         ("reject", sales_pb2.RejectRequestRequest))),
+    # a customer's key-field change waiting for rep.zhang's lead: likewise
+    *((_by_id("customer", f"{verb.title()}Request",
+              lambda i, message=message: message(id=i, comment="矩阵"),
+              lambda i, verb=verb: ("POST", f"/api/v1/customers/approval-requests/{i}/{verb}",
+                                    {"comment": "矩阵"}), "approval_requests"),
+       "customer_approval_request") for verb, message in (
+        ("approve", customer_pb2.ApproveRequestRequest),
+        ("reject", customer_pb2.RejectRequestRequest))),
 )
 """Writes on, or naming, a record of the kinds the issue names besides customers and contacts,
 each with the record of ``Records`` it takes (``rules:<table>``: that table's seeded rule)."""
@@ -983,12 +998,15 @@ def _record_id(records: Records, name: str) -> str:
 
 def _writes_naming_a_record_of_the_other_kinds() -> dict[str, list[str]]:
     writes = {}
-    for module in (sales_pb2, ticket_pb2, marketing_pb2, notification_pb2):
+    for module in (sales_pb2, ticket_pb2, marketing_pb2, notification_pb2, customer_pb2):
         for service in module.DESCRIPTOR.services_by_name.values():
             for method in service.methods:
                 if method.name.startswith(READS):
                     continue
-                fields = _naming_fields(method.input_type, naming=KIND_FIELDS)
+                # the customer service's writes are the customer matrix's; of its RPCs only
+                # those acting on an approval request by id are writes on another kind
+                fields = [] if module is customer_pb2 else _naming_fields(
+                    method.input_type, naming=KIND_FIELDS)
                 by_id = not method.name.startswith("Create") and any(
                     method.name.endswith(noun) and method.name[:-len(noun)].isalpha()
                     and method.name[:-len(noun)][:1].isupper()
