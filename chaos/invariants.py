@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from crm_shared.events.deadletters import list_dead_letters
+from notification_service.deliveries import DUE_STATUSES
 from sqlalchemy import create_engine, text
 
 from chaos.client import Client
@@ -130,6 +131,15 @@ class Checker:
             "queues empty": lambda: not self.queues()[0],
             "everyone told": lambda: all(self.inbox().get(pair) for pair in expected),
             "campaign texted": self._texted_all,
+            # a delivery still due (a claim of a killed worker running out, a retry's
+            # back-off) is an event still to come: notification.delivered and its consumers
+            "deliveries settled": lambda: (
+                not self._rows(
+                    "notification",
+                    "SELECT count(*) FROM deliveries WHERE status IN "
+                    f"({', '.join(str(int(status)) for status in DUE_STATUSES)})",
+                )[0][0]
+            ),
         }
         self.settled: dict[str, float] = {}
         quiet_passes = 0
