@@ -110,6 +110,7 @@ REVISION_PAGE_EXAMPLE = {
             "change_source": "api",
             "change_time": LATER,
             "correlation_id": "6f5e4d3c-2b1a-4098-8765-43210fedcba9",
+            "comment": "",
         }
     ],
     "next_page_token": "",

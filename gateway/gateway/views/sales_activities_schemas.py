@@ -694,6 +694,9 @@ class ChurnReasonListQuery(BaseModel):
 
 
 class ChurnReasonPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"churn_reasons": [CHURN_REASON_EXAMPLE], "next_page_token": ""}]})
+
     churn_reasons: list[ChurnReason] = Field(description="By position.")
     next_page_token: str = ""
 
