@@ -4,7 +4,7 @@ UV ?= uv
 PYTEST := $(UV) run --frozen pytest
 
 .PHONY: help setup run test test-unit test-integration test-e2e protos protos-check protos-release \
-        trace chart-check chart-render images lint bench chaos clean
+        trace chart-check chart-render images lint bench chaos chaos-short clean
 
 help:
 	@echo "make run         start the whole suite locally (installs what is missing)"
@@ -14,7 +14,8 @@ help:
 	@echo "make chart-check render, validate and lint the Helm chart and Dockerfiles"
 	@echo "make images      build every image (needs a Docker engine)"
 	@echo "make bench       run the benchmarks (never part of make test)"
-	@echo "make chaos       the full chaos run: >= 1,000 tickets under >= 20 faults (make test runs a short one)"
+	@echo "make chaos       the full chaos run: >= 1,000 tickets under >= 20 faults"
+	@echo "make chaos-short the short chaos run as a test: every kind of fault once, >= 100 tickets"
 
 setup:
 	@bash scripts/setup.sh
@@ -71,6 +72,11 @@ bench:
 # broker and the database restarted; prints the faults, the requests and lost/duplicated.
 chaos: setup
 	$(UV) run --frozen python -m chaos $(CHAOS_ARGS)
+
+# Not in make test yet: 2-4 minutes here, and 2 of its last 5 runs failed for reasons not yet
+# understood (docs/benchmarks.md, "Chaos"); a red CI must mean a broken change.
+chaos-short: setup
+	$(PYTEST) chaos/tests
 
 clean:
 	rm -rf var .pytest_cache
