@@ -133,6 +133,10 @@ def test_the_lead_decides_a_held_quote_on_the_inbox_page(stack):
     page = lead.get("/sales/approvals").get_data(as_text=True)
     item = page.split(f'data-request="{quote.approval_request_id}"', 1)[1].split("</article>")[0]
     assert "待我审批" in page and quote.number in item and "u-rep" in item
+    # why, in the words of the policy's name as its administrators wrote it; not the condition
+    # in the service's field names
+    assert '<span translate="no">报价折扣超过 10% 需部门负责人审批</span>' in item
+    assert "discount_basis_points" not in item
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     action = f"/sales/approvals/{quote.approval_request_id}"
 

@@ -17,6 +17,7 @@ from crm_console.i18n import N_
 from crm_console.navigation import SALES_LEADS, NavItem
 from crm_console.refusals import Refusal
 from crm_console.rpc import call
+from crm_console.views.customers import owner_names
 
 blueprint = Blueprint("sales_approvals", __name__, url_prefix="/sales")
 NAV = [
@@ -49,11 +50,31 @@ def _listed(box: int) -> list:
     )
 
 
+def _policy_names(requests: list) -> dict[str, str]:
+    """Policy id → the name its administrators gave it ("报价折扣超过 10% 需部门负责人审批"),
+    which says why in the reader's terms; the request's own ``reason`` is the condition in the
+    service's field names, shown only when the policy cannot be read."""
+    names: dict[str, str] = {}
+    for policy_id in {r.policy_id for r in requests if r.policy_id}:
+        try:
+            policy = call(
+                "sales", "GetApprovalPolicy", sales_pb2.GetApprovalPolicyRequest(id=policy_id)
+            )
+        except Refusal:
+            continue
+        names[policy_id] = policy.display_name
+    return names
+
+
 def _page(errors: dict[str, dict[str, str]], values: dict[str, dict[str, str]], status=200):
+    waiting = _listed(sales_pb2.APPROVAL_BOX_AWAITING_ME)
+    mine = _listed(sales_pb2.APPROVAL_BOX_REQUESTED_BY_ME)
     return render_template(
         "sales/approvals.html",
-        waiting=_listed(sales_pb2.APPROVAL_BOX_AWAITING_ME),
-        mine=_listed(sales_pb2.APPROVAL_BOX_REQUESTED_BY_ME),
+        waiting=waiting,
+        mine=mine,
+        people=owner_names(),
+        policy_names=_policy_names([*waiting, *mine]),
         status_labels=STATUS_LABELS,
         action_labels=ACTION_LABELS,
         errors=errors,
