@@ -12,6 +12,7 @@ from crm.sales.v1 import sales_pb2
 from crm_shared.field_limits import max_lengths
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from gateway.views.customer_schemas import response_model
 from gateway.views.customers import Money
 from gateway.views.dashboard import DateRange
 from gateway.views.ticket_schemas import (
@@ -674,17 +675,9 @@ CHURN_REASON_EXAMPLE = {"code": "price", "name": "价格", "name_en": "Price", "
                         "active": True}
 
 
-class ChurnReason(BaseModel):
-    """A reason customers leave, offered when a win-back visit is recorded."""
-
-    model_config = ConfigDict(extra="ignore",
-                              json_schema_extra={"examples": [CHURN_REASON_EXAMPLE]})
-
-    code: str
-    name: str
-    name_en: str
-    position: int = 0
-    active: bool = False
+# Answers of the churn-reason routes: the contract's own messages (the fields are declared
+# once, in crm.sales.v1).
+ChurnReason = response_model(sales_pb2.ChurnReason.DESCRIPTOR, CHURN_REASON_EXAMPLE)
 
 
 class ChurnReasonListQuery(BaseModel):
@@ -693,12 +686,10 @@ class ChurnReasonListQuery(BaseModel):
     page_token: str = Field("", max_length=500)
 
 
-class ChurnReasonPage(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"churn_reasons": [CHURN_REASON_EXAMPLE], "next_page_token": ""}]})
-
-    churn_reasons: list[ChurnReason] = Field(description="By position.")
-    next_page_token: str = ""
+ChurnReasonPage = response_model(
+    sales_pb2.ListChurnReasonsResponse.DESCRIPTOR,
+    {"churn_reasons": [CHURN_REASON_EXAMPLE], "next_page_token": ""},
+)
 
 
 class ChurnReasonPath(BaseModel):
